@@ -1,0 +1,250 @@
+"""The ``kg`` command: a thin face over the library.
+
+Each command opens the graph, calls one library function and renders the result with
+:mod:`kg.output`. Library errors (:class:`kg.errors.KGError`) become one line on stderr
+and exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import KGError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns kg's errors into one clean line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # `kg export | head`
+            sys.stderr.close()
+            sys.exit(0)
+
+
+class State:
+    def __init__(self, data: Path | None, rebuild: bool = False) -> None:
+        self.data = data
+        self.rebuild = rebuild
+        self._kg: Any = None
+
+    @property
+    def kg(self) -> Any:
+        if self._kg is None:
+            from .graph import KnowledgeGraph
+
+            self._kg = KnowledgeGraph.open(self.data, rebuild=self.rebuild)
+        return self._kg
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def output_option(*formats: str) -> Callable[[F], F]:
+    """``--format`` with ``text`` (for people) first and ``json`` (for programs)."""
+    choices = formats or ("text", "json")
+
+    def deco(fn: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(choices, case_sensitive=False),
+            default=choices[0], show_default=True, help="Output format.",
+        )(fn)
+
+    return deco
+
+
+def emit(kind: str, data: Any, fmt: str) -> None:
+    from .output import render
+
+    click.echo(render(kind, data, fmt.lower()))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data", type=click.Path(path_type=Path), envvar="KG_DATA", default=None,
+    help="Data directory to build the graph from (default: the shipped data; env KG_DATA).",
+)
+@click.version_option(__version__, prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None) -> None:
+    """kg: a knowledge graph of courses, topics and prerequisites.
+
+    What must I know before X, in what order, and where is it taught?
+
+    \b
+    Example:
+        kg show backprop
+        kg search attention
+        kg query 'SELECT ?t WHERE { ?t a kg:Topic } LIMIT 5'
+    """
+    if data is not None and not data.is_dir():
+        raise click.BadParameter(f"data directory {str(data)!r} does not exist", param_hint="--data")
+    ctx.obj = State(data)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Rebuild even if the cached graph is up to date.")
+@output_option()
+@pass_state
+def build(state: State, force: bool, fmt: str) -> None:
+    """Build (or refresh) the cached graph from the data directory.
+
+    \b
+    Example:
+        kg build
+        kg --data ./my-data build --force
+    """
+    state.rebuild = force
+    kg = state.kg
+    m = kg.manifest
+    emit(
+        "build",
+        {
+            **{k: m.get(k) for k in ("topics", "courses", "lectures", "readings", "books", "chapters", "prerequisites", "triples", "turtle_files")},
+            "data_dir": str(kg.data_dir),
+            "store": str(kg.cache_path) if kg.cache_path else None,
+            "rebuilt": kg.rebuilt,
+        },
+        fmt,
+    )
+
+
+@cli.command()
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (faster).")
+@output_option()
+@pass_state
+def validate(state: State, no_shacl: bool, fmt: str) -> None:
+    """Check the data: fields, references, SHACL shapes, acyclicity, redundant edges.
+
+    Exits 1 on any violation.
+
+    \b
+    Example:
+        kg validate
+        kg --data ./my-data validate --format json
+    """
+    from .validate import validate as run
+
+    report = run(state.data, shacl=not no_shacl)
+    emit(
+        "validate",
+        {"valid": report.ok, "checks": report.checks, "violations": report.violations, "warnings": report.warnings, "counts": report.counts},
+        fmt,
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"], case_sensitive=False), default="ttl", show_default=True, help="RDF serialisation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@pass_state
+def export(state: State, fmt: str, output: Path | None) -> None:
+    """Export the whole graph (ontology + data) as Turtle, N-Triples or JSON-LD.
+
+    \b
+    Example:
+        kg export --format nt -o kg.nt
+    """
+    data = state.kg.serialize(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    _atomic_write(output, data)
+    click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write all of ``data`` or nothing: a temp file beside ``path``, then rename."""
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise KGError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+
+
+@cli.command()
+@click.argument("thing")
+@output_option()
+@pass_state
+def show(state: State, thing: str, fmt: str) -> None:
+    """Show one topic, course or lecture in full.
+
+    THING is a topic id, label or alias (any case), a course id or code, or a lecture
+    as COURSE/lecture/N.
+
+    \b
+    Example:
+        kg show backprop
+        kg show mit-6.7960-fa25
+        kg show mit-6.7960-fa25/lecture/2
+    """
+    kind, data = state.kg.show(thing)
+    emit(kind, data, fmt)
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most this many results.")
+@output_option()
+@pass_state
+def search(state: State, text: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find topics by label, alias or words of their definition.
+
+    \b
+    Example:
+        kg search attention
+        kg search low rank --format json
+    """
+    emit("search", state.kg.search(" ".join(text), limit=limit), fmt)
+
+
+@cli.command()
+@output_option()
+@pass_state
+def courses(state: State, fmt: str) -> None:
+    """List the courses with their lecture and topic counts.
+
+    \b
+    Example:
+        kg courses --format json
+    """
+    emit("courses", state.kg.courses(), fmt)
+
+
+@cli.command()
+@click.option("--course", help="Only the topics this course covers.")
+@output_option()
+@pass_state
+def topics(state: State, course: str | None, fmt: str) -> None:
+    """List topics with how many prerequisites, dependents and lectures each has.
+
+    \b
+    Example:
+        kg topics
+        kg topics --course berkeley-cs182-fa25
+    """
+    emit("topics", state.kg.topics(course), fmt)
+
+
+def main() -> None:
+    cli(prog_name="kg")

@@ -1,0 +1,231 @@
+"""Render library results for people (text) and programs (json).
+
+Each command's text view is a function registered here by name; ``render(kind, data,
+fmt)`` looks it up, so formats live in one table instead of in every command.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+__all__ = ["render", "FORMATS", "table", "to_json"]
+
+FORMATS = ("text", "json")
+
+_TEXT: dict[str, Callable[[Any], str]] = {}
+
+
+def text_view(kind: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
+    def deco(fn: Callable[[Any], str]) -> Callable[[Any], str]:
+        _TEXT[kind] = fn
+        return fn
+
+    return deco
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
+def render(kind: str, data: Any, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(data)
+    return _TEXT[kind](data)
+
+
+def width() -> int:
+    return max(60, min(shutil.get_terminal_size((80, 24)).columns, 100))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], max_width: int | None = None) -> str:
+    """A plain-text table; the last column wraps to fit the terminal width."""
+    rows = [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [len(h) for h in headers]
+    for r in rows:
+        for i, v in enumerate(r[:-1]):
+            widths[i] = max(widths[i], len(v))
+    total = max_width or width()
+    fixed = sum(widths[:-1]) + 2 * (len(headers) - 1)
+    last = max(20, total - fixed)
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + ("  " if len(headers) > 1 else "") + headers[-1]]
+    lines.append("  ".join("-" * w for w in widths[:-1]) + ("  " if len(headers) > 1 else "") + "-" * min(last, max(len(headers[-1]), 8)))
+    for r in rows:
+        wrapped = textwrap.wrap(r[-1], last) or [""]
+        prefix = "  ".join(v.ljust(w) for v, w in zip(r[:-1], widths)) + ("  " if len(headers) > 1 else "")
+        lines.append(prefix + wrapped[0])
+        for cont in wrapped[1:]:
+            lines.append(" " * len(prefix) + cont)
+    return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width(), initial_indent=indent, subsequent_indent=indent)
+
+
+def lecture_line(lec: dict[str, Any]) -> str:
+    course = lec["course"]
+    date = f" {lec['date']}" if lec.get("date") else ""
+    return f"{course} #{lec['position']}{date}  {lec['title']}"
+
+
+def chapter_line(ch: dict[str, Any]) -> str:
+    secs = f" (§{', '.join(ch['sections'])})" if ch.get("sections") else ""
+    return f"{ch['book']}, ch. {ch['number']}: {ch['title']}{secs}"
+
+
+def reading_line(r: dict[str, Any]) -> str:
+    opt = " (optional)" if r.get("optional") else ""
+    return f"{r['title']} [{r['kind']}]{opt}"
+
+
+@text_view("topic")
+def _topic(t: dict[str, Any]) -> str:
+    out = [f"{t['label']}  ({t['id']})"]
+    if t["aliases"]:
+        out.append(_wrap("also: " + ", ".join(t["aliases"])))
+    if t["definition"]:
+        out.append(_wrap(t["definition"]))
+    if t["broader"]:
+        out.append(f"  broader: {t['broader']['label']} ({t['broader']['id']})")
+    if t["narrower"]:
+        out.append(_wrap("narrower: " + ", ".join(n["id"] for n in t["narrower"])))
+    for title, key in (("Requires", "requires"), ("Required by", "required_by")):
+        if t[key]:
+            out.append(f"\n{title}:")
+            for r in t[key]:
+                out.append(f"  {r['label']} ({r['id']})")
+                if r.get("reason"):
+                    out.append(_wrap(r["reason"], "      "))
+    for title, key, fn in (
+        ("Lectures", "lectures", lecture_line),
+        ("Chapters", "chapters", chapter_line),
+        ("Readings", "readings", reading_line),
+    ):
+        if t[key]:
+            out.append(f"\n{title}:")
+            out.extend("  " + fn(x) for x in t[key])
+    if not (t["lectures"] or t["chapters"] or t["readings"]):
+        out.append("\nNo lecture, chapter or reading covers this topic.")
+    return "\n".join(out)
+
+
+@text_view("course")
+def _course(c: dict[str, Any]) -> str:
+    head = " ".join(x for x in (c.get("code"), c["name"]) if x)
+    meta = ", ".join(x for x in (c.get("provider"), c.get("term")) if x)
+    out = [f"{head}  ({c['id']})"]
+    if meta:
+        out.append(f"  {meta}")
+    out.append(f"  {c['lectures'] if isinstance(c['lectures'], int) else len(c['lectures'])} lectures")
+    if c.get("assumes"):
+        out.append(_wrap("assumes: " + ", ".join(c["assumes"])))
+    out.append("")
+    out.append(
+        table(
+            ["#", "date", "lecture"],
+            [
+                (
+                    lec["position"],
+                    lec["date"] or "",
+                    lec["title"]
+                    + (" [guest]" if lec["guest"] else "")
+                    + (f" — {', '.join(lec['speakers'])}" if lec["speakers"] else ""),
+                )
+                for lec in c["lectures"]
+            ],
+        )
+    )
+    if c["events"]:
+        out.append("\nOther events:")
+        for e in c["events"]:
+            when = e["date"] or (f"week {e['week']}" if e["week"] is not None else "")
+            out.append(f"  {when:<11} {e['kind']:<14} {e['title']}")
+    if c["assignments"]:
+        out.append("\nAssignments:")
+        for a in c["assignments"]:
+            when = " → ".join(x for x in (a["released"], a["due"]) if x) or (
+                f"week {a['week']}" if a["week"] is not None else ""
+            )
+            out.append(f"  {a['title']:<24} {when}")
+    return "\n".join(out)
+
+
+@text_view("lecture")
+def _lecture(lec: dict[str, Any]) -> str:
+    out = [f"{lec['title']}  ({lec['id']})"]
+    meta = [f"lecture {lec['position']}"]
+    if lec["number"]:
+        meta.append(f"numbered {lec['number']} on the page")
+    if lec["date"]:
+        meta.append(str(lec["date"]))
+    if lec["speakers"]:
+        meta.append(", ".join(lec["speakers"]))
+    if lec["guest"]:
+        meta.append("guest lecture")
+    out.append("  " + " · ".join(meta))
+    if lec["covers"]:
+        out.append("\nCovers:")
+        out.extend(f"  {t['label']} ({t['id']})" for t in lec["covers"])
+    if lec["readings"]:
+        out.append("\nReadings:")
+        for r in lec["readings"]:
+            name = f"{r['book']}, ch. {r['chapter']}: {r['title']}" if r["book"] else r["title"]
+            extra = [x for x in (f"§{r['sections']}" if r["sections"] else None, r["note"], "optional" if r["optional"] else None) if x]
+            out.append(f"  {name}" + (f" ({'; '.join(extra)})" if extra else ""))
+    if lec["materials"]:
+        out.append("\nMaterials: " + ", ".join(lec["materials"]))
+    return "\n".join(out)
+
+
+@text_view("search")
+def _search(hits: list[dict[str, Any]]) -> str:
+    if not hits:
+        return "No topics match."
+    return table(["id", "label", "definition"], [(h["id"], h["label"], h["definition"] or "") for h in hits])
+
+
+@text_view("courses")
+def _courses(rows: list[dict[str, Any]]) -> str:
+    return table(
+        ["id", "code", "term", "lectures", "topics", "name"],
+        [(r["id"], r["code"] or "", r["term"] or "", r["lectures"], r["topics"], " · ".join(x for x in (r["name"], r["provider"]) if x)) for r in rows],
+    )
+
+
+@text_view("topics")
+def _topics(rows: list[dict[str, Any]]) -> str:
+    return table(
+        ["id", "requires", "dependents", "lectures", "label"],
+        [(r["id"], r["requires"], r["dependents"], r["lectures"], r["label"]) for r in rows],
+    )
+
+
+@text_view("build")
+def _build(b: dict[str, Any]) -> str:
+    state = "built" if b["rebuilt"] else "up to date"
+    lines = [f"graph {state}: {b['triples']} triples from {b['data_dir']}"]
+    lines.append(
+        f"  {b['courses']} courses, {b['lectures']} lectures, {b['topics']} topics, "
+        f"{b['prerequisites']} prerequisite edges, {b['readings']} readings, "
+        f"{b['books']} books ({b['chapters']} chapters)"
+    )
+    if b.get("turtle_files"):
+        lines.append("  merged: " + ", ".join(b["turtle_files"]))
+    lines.append(f"  store: {b['store'] or '(in memory: cache directory not writable)'}")
+    return "\n".join(lines)
+
+
+@text_view("validate")
+def _validate(r: dict[str, Any]) -> str:
+    lines = [*r["violations"], *(f"warning: {w}" for w in r["warnings"])]
+    n = len(r["violations"])
+    summary = (
+        f"valid: {', '.join(r['checks'])} checks passed"
+        if n == 0
+        else f"{n} violation{'s' if n != 1 else ''}"
+    )
+    return "\n".join([*lines, summary])

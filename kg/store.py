@@ -1,0 +1,222 @@
+"""The embedded graph store and its build cache.
+
+The graph (ontology + curated data + any ``*.ttl`` in the data directory) is compiled
+into an on-disk pyoxigraph store under the cache directory, keyed by a fingerprint of
+every source file's content and of the code that builds it. Opening a cached store is a
+read-only RocksDB open (milliseconds, whatever the graph size); a changed source makes a
+new fingerprint and a rebuild. A build writes into a temporary directory that is renamed
+into place only when complete, so a failed build leaves nothing behind and concurrent
+readers never see a half-written store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import DataError, StoreError
+
+__all__ = [
+    "package_dir",
+    "default_data_dir",
+    "ontology_files",
+    "cache_root",
+    "fingerprint",
+    "Built",
+    "build_store",
+    "open_store",
+]
+
+# Bump when the shape of the built graph changes without a source change.
+_FORMAT = "kg-store-1"
+_BUILD_CODE = ("rdf.py", "sources.py", "vocab.py", "yamlio.py", "store.py")
+
+
+def package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    # A wheel carries data/ and ontology/ inside the package; a source checkout (or an
+    # editable install) has them beside it.
+    inside = package_dir() / name
+    return inside if inside.is_dir() else package_dir().parent / name
+
+
+def default_data_dir() -> Path:
+    """``$KG_DATA`` if set, else the data shipped with kg."""
+    env = os.environ.get("KG_DATA")
+    return Path(env) if env else _shipped("data")
+
+
+def ontology_files() -> list[Path]:
+    return sorted(_shipped("ontology").glob("*.ttl"))
+
+
+def cache_root() -> Path:
+    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
+    env = os.environ.get("KG_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "kg"
+
+
+def _source_files(data_dir: Path) -> list[Path]:
+    from .sources import source_files
+
+    return source_files(data_dir)
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A hash of everything a build reads: sources, ontology and the build code."""
+    h = hashlib.sha256(_FORMAT.encode())
+    files = [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in _source_files(data_dir)]
+    files += [(f"ontology/{p.name}", p) for p in ontology_files()]
+    files += [(f"code/{n}", package_dir() / n) for n in _BUILD_CODE]
+    for name, path in files:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+        h.update(name.encode() + b"\0" + len(content).to_bytes(8, "big") + content)
+    return h.hexdigest()
+
+
+@dataclass
+class Built:
+    """A store ready for queries, and what is known about how it was made."""
+
+    store: ox.Store
+    data_dir: Path
+    key: str
+    path: Path | None  # None for an in-memory store (cache unavailable)
+    manifest: dict[str, Any]
+    rebuilt: bool
+
+
+def _fill(store: ox.Store, data_dir: Path) -> dict[str, Any]:
+    """Load and check the sources and write ontology + data into ``store``."""
+    from .rdf import triples
+    from .sources import load_sources
+
+    src = load_sources(data_dir)
+    for path in ontology_files():
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        except SyntaxError as exc:  # a broken shipped ontology is still a user-visible error
+            raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(src))
+    for path in src.turtle:
+        # Parse fully first: a syntax error must not leave half a file in the store.
+        try:
+            quads = list(
+                ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            )
+        except SyntaxError as exc:
+            raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
+        except UnicodeDecodeError:
+            raise DataError("not valid UTF-8", path) from None
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    return {
+        "format": _FORMAT,
+        "data_dir": str(data_dir.resolve()),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "topics": len(src.topics),
+        "courses": len(src.courses),
+        "lectures": sum(len(c.lectures) for c in src.courses.values()),
+        "readings": len(src.readings),
+        "books": len(src.books),
+        "chapters": sum(len(b.chapters) for b in src.books.values()),
+        "prerequisites": sum(len(t.requires) for t in src.topics.values()),
+        "turtle_files": [p.name for p in src.turtle],
+        "triples": len(store),
+    }
+
+
+def _syntax(exc: SyntaxError) -> str:
+    msg = str(exc.args[0] if exc.args else exc)
+    return msg.split(": ", 1)[1] if msg.startswith("Parser error at line") else msg
+
+
+def _line(exc: SyntaxError) -> int | None:
+    return exc.lineno if isinstance(exc.lineno, int) else None
+
+
+def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = None) -> Built:
+    """Open the cached store for ``data_dir``, building it first when stale.
+
+    Raises
+    ------
+    DataError
+        When a source file is invalid; nothing is written to the cache then.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError(f"data directory {str(data_dir)!r} does not exist")
+    key = fingerprint(data_dir)
+    root = (cache or cache_root()) / "graphs"
+    final = root / key[:24]
+    if not force and (final / "manifest.json").is_file():
+        try:
+            store = ox.Store.read_only(str(final / "store"))
+            manifest = json.loads((final / "manifest.json").read_text())
+            return Built(store, data_dir, key, final, manifest, rebuilt=False)
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is rebuilt below
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    except OSError:
+        # No writable cache: build in memory, every time.
+        store = ox.Store()
+        manifest = _fill(store, data_dir)
+        return Built(store, data_dir, key, None, manifest, rebuilt=True)
+    try:
+        store = ox.Store(str(tmp / "store"))
+        manifest = _fill(store, data_dir)
+        manifest["key"] = key
+        store.flush()
+        del store
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        if force and final.exists():
+            shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(root, final, manifest["data_dir"])
+    try:
+        store = ox.Store.read_only(str(final / "store"))
+    except OSError as exc:
+        raise StoreError(f"cannot open the built store in {final}: {exc}") from None
+    return Built(store, data_dir, key, final, manifest, rebuilt=True)
+
+
+def _prune(root: Path, keep: Path, data_dir: str) -> None:
+    """Remove older builds of the same data directory."""
+    for entry in root.iterdir():
+        if entry == keep or entry.name.startswith("."):
+            continue
+        try:
+            m = json.loads((entry / "manifest.json").read_text())
+        except (OSError, ValueError):
+            continue
+        if m.get("data_dir") == data_dir:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def open_store(data_dir: Path | None = None, *, force: bool = False) -> Built:
+    return build_store(data_dir or default_data_dir(), force=force)
