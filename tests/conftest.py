@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+MINI_TOPICS = """\
+topics:
+  - id: calculus
+    label: Calculus
+    definition: Rates of change.
+  - id: chain-rule
+    label: Chain rule
+    definition: Derivative of a composition.
+    broader: calculus
+    requires:
+      - topic: calculus
+        reason: It is a rule of calculus.
+  - id: backpropagation
+    label: Backpropagation
+    aliases: [backprop]
+    definition: Gradients of a network by the chain rule run backwards.
+    broader: calculus
+    requires:
+      - topic: chain-rule
+        reason: Backprop applies the chain rule node by node.
+"""
+
+MINI_COURSE = """\
+id: c1
+name: Course One
+term: Fall 2025
+lectures:
+  - title: Intro
+    date: 2025-09-01
+    speakers: [Ann Lee]
+    covers: [calculus]
+  - title: Backprop
+    date: 2025-09-03
+    covers: [backpropagation, chain-rule]
+    readings:
+      - reading: notes-1
+        optional: true
+events:
+  - kind: holiday
+    title: No class
+    date: 2025-09-08
+"""
+
+MINI_READINGS = """\
+readings:
+  - id: notes-1
+    title: Notes on backprop
+    kind: notes
+    covers: [backpropagation]
+"""
+
+
+def write_mini(root: Path) -> Path:
+    (root / "topics").mkdir(parents=True)
+    (root / "courses").mkdir()
+    (root / "topics" / "t.yaml").write_text(MINI_TOPICS)
+    (root / "courses" / "c1.yaml").write_text(MINI_COURSE)
+    (root / "readings.yaml").write_text(MINI_READINGS)
+    return root
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A small valid data directory the test may edit."""
+    return write_mini(tmp_path / "data")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, initially empty cache directory."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process; returns the click Result (stderr kept apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, data: Path | None = None):
+        argv = (["--data", str(data)] if data else []) + list(args)
+        return runner.invoke(cli, argv, catch_exceptions=False)
+
+    return invoke
+
+
+def kg_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `kg` as a real process (the installed console script's module)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=300,
+    )
+
+
+def dedent(s: str) -> str:
+    return textwrap.dedent(s).lstrip("\n")

@@ -1,0 +1,80 @@
+"""The build cache: reuse when nothing changed, rebuild when a source did, merge *.ttl."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from kg.graph import KnowledgeGraph
+from kg.store import build_store, fingerprint
+
+
+def test_second_open_reuses_cache(mini, cache):
+    first = KnowledgeGraph.open(mini)
+    assert first.rebuilt and first.cache_path is not None
+    second = KnowledgeGraph.open(mini)
+    assert not second.rebuilt
+    assert second.cache_path == first.cache_path
+    assert len(second) == len(first)
+
+
+def test_changed_source_rebuilds_and_prunes(mini, cache):
+    old = KnowledgeGraph.open(mini)
+    path = mini / "topics" / "t.yaml"
+    path.write_text(path.read_text().replace("Rates of change.", "How things change."))
+    new = KnowledgeGraph.open(mini)
+    assert new.rebuilt and new.cache_path != old.cache_path
+    assert new.topic("calculus")["definition"] == "How things change."
+    assert not old.cache_path.exists(), "the stale build of the same data dir is removed"
+
+
+def test_fingerprint_sees_new_files(mini):
+    before = fingerprint(mini)
+    (mini / "extra.ttl").write_text("")
+    assert fingerprint(mini) != before
+
+
+def test_turtle_files_are_merged(mini, cache):
+    (mini / "extra.ttl").write_text(
+        "@prefix kg: <https://w3id.org/coursekg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/coursekg/id/topic/calculus> skos:altLabel \"calc\"@en .\n"
+    )
+    kg = KnowledgeGraph.open(mini)
+    assert kg.manifest["turtle_files"] == ["extra.ttl"]
+    assert kg.resolve_topic("calc") == "calculus"
+
+
+def test_force_rebuild(mini, cache):
+    KnowledgeGraph.open(mini)
+    again = KnowledgeGraph.open(mini, rebuild=True)
+    assert again.rebuilt
+    assert len(again) > 0
+
+
+def test_manifest_counts(mini, cache):
+    built = build_store(mini)
+    m = json.loads((built.path / "manifest.json").read_text())
+    assert m["topics"] == 3 and m["courses"] == 1 and m["lectures"] == 2
+    assert m["triples"] == len(built.store)
+
+
+def test_unwritable_cache_falls_back_to_memory(mini, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("KG_CACHE_DIR", str(blocker))
+    kg = KnowledgeGraph.open(mini)
+    assert kg.cache_path is None
+    assert kg.resolve_topic("BACKPROP") == "backpropagation"
+
+
+def test_store_is_read_only_when_cached(mini, cache):
+    KnowledgeGraph.open(mini)
+    kg = KnowledgeGraph.open(mini)
+    try:
+        kg.store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.Literal("c")))
+    except (OSError, RuntimeError):
+        pass
+    else:  # pragma: no cover - would mean a user query could change the cache
+        raise AssertionError("cached store accepted a write")
