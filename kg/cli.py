@@ -246,5 +246,116 @@ def topics(state: State, course: str | None, fmt: str) -> None:
     emit("topics", state.kg.topics(course), fmt)
 
 
+def _read_known_file(path: Path) -> list[str]:
+    """Topics from a file: one per line; blank lines and '#' comments are ignored."""
+    from .yamlio import read_text
+
+    names = []
+    for line in read_text(path).splitlines():
+        name = line.split("#", 1)[0].strip()
+        if name:
+            names.append(name)
+    return names
+
+
+@cli.command()
+@click.argument("from_", metavar="FROM")
+@click.argument("to")
+@click.option("--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable).")
+@click.option("--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="File of known topics, one per line.")
+@output_option("text", "json", "markdown")
+@pass_state
+def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: Path | None, fmt: str) -> None:
+    """The learning plan to reach TO for someone who knows FROM.
+
+    Lists the topics still needed, in an order that puts every prerequisite first (and
+    otherwise follows the courses), each with why it is needed and where it is taught.
+    Use "-" as FROM to start from scratch.
+
+    \b
+    Example:
+        kg path backprop transformers
+        kg path - lora --known fine-tuning --format markdown
+    """
+    from .plan import plan
+
+    names = [*known, *(_read_known_file(known_file) if known_file else [])]
+    emit("path", plan(state.kg, None if from_ == "-" else from_, to, names), fmt)
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps back (1 = direct).")
+@output_option()
+@pass_state
+def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
+    """The prerequisites of TOPIC, in a learning order.
+
+    \b
+    Example:
+        kg prereqs transformers
+        kg prereqs lora --depth 1 --format json
+    """
+    from .plan import prereqs as run
+
+    emit("prereqs", run(state.kg, topic, depth), fmt)
+
+
+@cli.command("needed-for")
+@click.argument("topic")
+@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps ahead (1 = direct).")
+@output_option()
+@pass_state
+def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
+    """What TOPIC unlocks: every topic that requires it, nearest first.
+
+    \b
+    Example:
+        kg needed-for chain-rule --depth 2
+    """
+    from .plan import needed_for as run
+
+    emit("needed-for", run(state.kg, topic, depth), fmt)
+
+
+@cli.command("next")
+@click.option("--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable).")
+@click.option("--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="File of known topics, one per line.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@output_option()
+@pass_state
+def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: int, fmt: str) -> None:
+    """Topics you can learn next: all their prerequisites are known. Ranked by how
+    many topics each one unlocks.
+
+    \b
+    Example:
+        kg next --known linear-algebra --known calculus --known probability
+    """
+    from .plan import next_topics
+
+    names = [*known, *(_read_known_file(known_file) if known_file else [])]
+    emit("next", next_topics(state.kg, names, limit), fmt)
+
+
+@cli.command()
+@click.argument("topics", nargs=-1)
+@click.option("--course", help="Order everything this course covers.")
+@output_option()
+@pass_state
+def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -> None:
+    """A full learning order: of every topic, of TOPICS and all they require, or of a
+    course's topics.
+
+    \b
+    Example:
+        kg order diffusion-models vae
+        kg order --course mit-6.7960-fa25 --format json
+    """
+    from .plan import order as run
+
+    emit("order", run(state.kg, topics, course), fmt)
+
+
 def main() -> None:
     cli(prog_name="kg")

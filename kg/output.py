@@ -17,6 +17,7 @@ __all__ = ["render", "FORMATS", "table", "to_json"]
 FORMATS = ("text", "json")
 
 _TEXT: dict[str, Callable[[Any], str]] = {}
+_MARKDOWN: dict[str, Callable[[Any], str]] = {}
 
 
 def text_view(kind: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
@@ -34,6 +35,8 @@ def to_json(data: Any) -> str:
 def render(kind: str, data: Any, fmt: str) -> str:
     if fmt == "json":
         return to_json(data)
+    if fmt == "markdown":
+        return _MARKDOWN[kind](data)
     return _TEXT[kind](data)
 
 
@@ -229,3 +232,111 @@ def _validate(r: dict[str, Any]) -> str:
         else f"{n} violation{'s' if n != 1 else ''}"
     )
     return "\n".join([*lines, summary])
+
+
+def _step_where(s: dict[str, Any], indent: str, limit: int = 6) -> list[str]:
+    out = []
+    lectures = s["lectures"]
+    for lec in lectures[:limit]:
+        out.append(f"{indent}lecture  {lecture_line(lec)}")
+    if len(lectures) > limit:
+        out.append(f"{indent}         … and {len(lectures) - limit} more lectures")
+    out.extend(f"{indent}chapter  {chapter_line(c)}" for c in s["chapters"])
+    out.extend(f"{indent}reading  {reading_line(r)}" for r in s["readings"])
+    if not (s["lectures"] or s["chapters"] or s["readings"]):
+        out.append(f"{indent}(not taught in the shipped courses or books)")
+    return out
+
+
+def _plan_summary(p: dict[str, Any]) -> str:
+    s = p["summary"]
+    bits = [f"{s['topics']} topic{'s' if s['topics'] != 1 else ''}"]
+    if s["lectures"]:
+        n = s["lectures"]
+        bits.append(f"about {n:g} lecture{'' if n == 1 else 's'}' worth" if n != 1 else "about 1 lecture's worth")
+    if s["untaught"]:
+        bits.append(f"{len(s['untaught'])} not covered by any lecture")
+    return ", ".join(bits)
+
+
+@text_view("path")
+def _path(p: dict[str, Any]) -> str:
+    frm = f" from {p['from']}" if p["from"] else ""
+    out = [f"Plan to reach {p['to']}{frm}: {_plan_summary(p)}"]
+    if p["known"]:
+        out.append(_wrap("already known: " + ", ".join(p["known"]), ""))
+    if p["note"]:
+        out.append(_wrap("note: " + p["note"], ""))
+    for s in p["steps"]:
+        out.append("")
+        effort = f"  (~{s['effort']:g} lectures)" if s.get("effort") else ""
+        out.append(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}")
+        for n in s["needed_for"]:
+            why = f": {n['reason']}" if n.get("reason") else ""
+            out.append(textwrap.fill(f"needed for {n['step']}. {n['label']}{why}", width(), initial_indent="    ", subsequent_indent="      "))
+        out.extend(_step_where(s, "    "))
+    return "\n".join(out)
+
+
+def path_markdown(p: dict[str, Any]) -> str:
+    frm = f" from {p['from']}" if p["from"] else ""
+    out = [f"# Plan to reach {p['to']}{frm}", "", f"{_plan_summary(p)}."]
+    if p["known"]:
+        out += ["", "Already known: " + ", ".join(f"`{k}`" for k in p["known"])]
+    if p["note"]:
+        out += ["", f"> {p['note']}"]
+    for s in p["steps"]:
+        out += ["", f"## {s['step']}. {s['label']} (`{s['id']}`)", ""]
+        if s.get("definition"):
+            out += [s["definition"], ""]
+        for n in s["needed_for"]:
+            why = f": {n['reason']}" if n.get("reason") else ""
+            out.append(f"- needed for **{n['step']}. {n['label']}**{why}")
+        for lec in s["lectures"]:
+            out.append(f"- lecture: {lecture_line(lec)}")
+        for c in s["chapters"]:
+            out.append(f"- chapter: {chapter_line(c)}")
+        for r in s["readings"]:
+            out.append(f"- reading: {reading_line(r)}")
+    return "\n".join(out) + "\n"
+
+
+@text_view("prereqs")
+def _prereqs(p: dict[str, Any]) -> str:
+    if not p["prerequisites"]:
+        return f"{p['label']} has no prerequisites."
+    out = [f"{p['label']} requires ({len(p['prerequisites'])} topics, in learning order):"]
+    for i, t in enumerate(p["prerequisites"], start=1):
+        needed = ", ".join(n["id"] for n in t["needed_for"])
+        out.append(f"{i:>3}. {t['label']}  [{t['id']}]  distance {t['distance']}; needed for {needed}")
+    return "\n".join(out)
+
+
+@text_view("needed-for")
+def _needed_for(p: dict[str, Any]) -> str:
+    if not p["dependents"]:
+        return f"No topic requires {p['label']}."
+    out = [f"{p['label']} is needed for {len(p['dependents'])} topics:"]
+    for t in p["dependents"]:
+        via = ", ".join(v["id"] for v in t["via"])
+        out.append(f"  {t['distance']:>2}  {t['label']}  [{t['id']}]  via {via}")
+    return "\n".join(out)
+
+
+@text_view("next")
+def _next(p: dict[str, Any]) -> str:
+    if not p["next"]:
+        return "Nothing left to learn: every topic's prerequisites are known and the topics too."
+    return table(["unlocks", "id", "label"], [(t["unlocks"], t["id"], t["label"]) for t in p["next"]])
+
+
+@text_view("order")
+def _order_view(p: dict[str, Any]) -> str:
+    mark = bool(p["topics"])
+    return "\n".join(
+        f"{t['step']:>4}. {t['label']}  [{t['id']}]" + ("" if not mark or t["requested"] else "  (prerequisite)")
+        for t in p["order"]
+    )
+
+
+_MARKDOWN["path"] = path_markdown

@@ -1,0 +1,315 @@
+"""Learning plans from the RDF graph: project the prerequisite DAG, order it like the
+courses do, and say for every step why it is there and where it is taught.
+
+The DiGraph is projected from ``kg:requires`` triples in the store (so triples a user
+adds count), and only the part a question needs is fetched: a property path from the
+asked-about topics back through ``kg:requires*``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from . import paths
+from . import vocab as V
+from .errors import CycleError, NotFound, UsageError
+from .graph import KnowledgeGraph
+
+__all__ = [
+    "prerequisite_graph",
+    "course_ranks",
+    "topic_effort",
+    "plan",
+    "prereqs",
+    "needed_for",
+    "next_topics",
+    "order",
+]
+
+
+def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False) -> nx.DiGraph:
+    """The ``kg:requires`` graph as a DiGraph (edge ``prerequisite -> topic``).
+
+    With ``start``, only the topics reachable from those (through ``kg:requires*``, or
+    the reverse with ``down=True``) and the edges among them are fetched. Nodes carry
+    ``label``; edges carry ``reason``.
+    """
+    if start is None:
+        scope = "?a kg:requires ?b ."
+        nodes_q = "?t a kg:Topic ."
+    else:
+        values = " ".join(f"<{V.topic_iri(t)}>" for t in start)
+        path = "^kg:requires*" if down else "kg:requires*"
+        scope = f"VALUES ?s {{ {values} }} ?s {path} ?a . ?a kg:requires ?b ."
+        nodes_q = f"VALUES ?s {{ {values} }} ?s {path} ?t ."
+    G = nx.DiGraph()
+    for r in kg.select(f"SELECT DISTINCT ?t ?label WHERE {{ {nodes_q} OPTIONAL {{ ?t skos:prefLabel ?label }} }}"):
+        tid = V.local_id(r["t"])
+        G.add_node(tid, label=r["label"] or tid)
+    for r in kg.select(
+        f"""SELECT DISTINCT ?a ?b ?reason WHERE {{
+              {scope}
+              OPTIONAL {{ ?q kg:topic ?a ; kg:prerequisite ?b ; kg:reason ?reason }}
+            }}"""
+    ):
+        a, b = V.local_id(r["a"]), V.local_id(r["b"])
+        for n in (a, b):
+            if n not in G:
+                G.add_node(n, label=n)
+        G.add_edge(b, a, reason=r["reason"])
+    return G
+
+
+def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[dict[str, Any]]:
+    values = ""
+    if topics is not None:
+        values = "VALUES ?t { " + " ".join(f"<{V.topic_iri(t)}>" for t in topics) + " }"
+    return kg.select(
+        f"""SELECT ?t ?c ?lec ?pos ?n ?k WHERE {{
+              {values}
+              ?lec kg:covers ?t ; a kg:Lecture ; schema:isPartOf ?c ; kg:position ?pos .
+              {{ SELECT ?c (COUNT(?l2) AS ?n) WHERE {{ ?l2 a kg:Lecture ; schema:isPartOf ?c }} GROUP BY ?c }}
+              {{ SELECT ?lec (COUNT(?t2) AS ?k) WHERE {{ ?lec kg:covers ?t2 }} GROUP BY ?lec }}
+            }}"""
+    )
+
+
+def course_ranks(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dict[str, float]:
+    """Where the courses put each topic: the mean, over courses that teach it, of the
+    relative position (0 = first lecture, 1 = last) of the first lecture covering it."""
+    first: dict[tuple[str, str], float] = {}
+    for r in _lecture_cover_rows(kg, topics):
+        n = int(r["n"])
+        rel = (int(r["pos"]) - 1) / (n - 1) if n > 1 else 0.0
+        key = (V.local_id(r["t"]), r["c"])
+        first[key] = min(first.get(key, 1.0), rel)
+    per_topic: dict[str, list[float]] = defaultdict(list)
+    for (t, _c), v in first.items():
+        per_topic[t].append(v)
+    return {t: statistics.fmean(v) for t, v in per_topic.items()}
+
+
+def topic_effort(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dict[str, float]:
+    """Lectures' worth each topic takes: in each course, every lecture's time is split
+    evenly among the topics it covers; a topic's effort is the median over the courses
+    that teach it."""
+    per: dict[tuple[str, str], float] = defaultdict(float)
+    for r in _lecture_cover_rows(kg, topics):
+        per[(V.local_id(r["t"]), r["c"])] += 1.0 / int(r["k"])
+    by_topic: dict[str, list[float]] = defaultdict(list)
+    for (t, _c), v in per.items():
+        by_topic[t].append(v)
+    return {t: statistics.median(v) for t, v in by_topic.items()}
+
+
+def _key(G: nx.DiGraph, nodes: Iterable[str], ranks: dict[str, float]):  # type: ignore[no-untyped-def]
+    eff = paths.effective_ranks(G, nodes, ranks)
+    return lambda n: (eff.get(n, float("inf")), str(G.nodes[n].get("label", n)).casefold(), n)
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, nx.NetworkXUnfeasible):
+        cyc = str(exc).removeprefix("prerequisite cycle: ").split(" -> ")
+        return CycleError(cyc[:-1])
+    return exc
+
+
+def plan(
+    kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The plan to reach ``to`` for a learner who knows ``from_`` (and ``known``).
+
+    Returns a dict following the ``kg path --format json`` contract: ``from``, ``to``,
+    ``known``, ``note``, ``summary`` and ``steps`` (each with ``id``, ``label``,
+    ``definition``, ``needed_for`` with reasons, ``effort`` and where it is taught:
+    ``lectures``, ``chapters``, ``readings``).
+    """
+    to_id = kg.resolve_topic(to)
+    from_id = kg.resolve_topic(from_) if from_ is not None else None
+    known_ids = [kg.resolve_topic(k) for k in known]
+    if from_id == to_id:
+        raise UsageError(f"FROM and TO are the same topic ({to_id!r}): nothing to plan")
+    starts = list(dict.fromkeys([to_id, *([from_id] if from_id else []), *known_ids]))
+    G = prerequisite_graph(kg, starts)
+    for t in starts:
+        G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
+    base = [from_id] if from_id else []
+    need = (nx.ancestors(G, to_id) | {to_id})
+    ranks = course_ranks(kg, need)
+    try:
+        steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
+    except nx.NetworkXUnfeasible as exc:
+        raise _translate(exc) from None
+    note = None
+    if from_id is not None and from_id not in nx.ancestors(G, to_id):
+        note = (
+            f"{_label(G, from_id)} is not a prerequisite of {_label(G, to_id)}; "
+            f"the plan is the same as from scratch" + (" (minus --known topics)" if known_ids else "")
+        )
+    if not steps:
+        via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
+        note = f"nothing to learn: {_label(G, to_id)} — {via}"
+    where = kg.where_taught(steps)
+    effort = topic_effort(kg, steps)
+    defs = _definitions(kg, steps)
+    in_plan = set(steps)
+    out_steps = []
+    for i, t in enumerate(steps, start=1):
+        needed_for = [
+            {"id": d, "label": _label(G, d), "step": steps.index(d) + 1, "reason": G.edges[t, d].get("reason")}
+            for d in G.successors(t)
+            if d in in_plan
+        ]
+        needed_for.sort(key=lambda x: x["step"])
+        out_steps.append(
+            {
+                "step": i,
+                "id": t,
+                "label": _label(G, t),
+                "definition": defs.get(t),
+                "needed_for": needed_for,
+                "effort": round(effort[t], 2) if t in effort else None,
+                **where[t],
+            }
+        )
+    untaught = [s["id"] for s in out_steps if not s["lectures"]]
+    return {
+        "from": from_id,
+        "to": to_id,
+        "known": known_ids,
+        "note": note,
+        "summary": {
+            "topics": len(steps),
+            "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
+            "untaught": untaught,
+            "courses": sorted({lec["course"] for s in out_steps for lec in s["lectures"]}),
+        },
+        "steps": out_steps,
+    }
+
+
+def _label(G: nx.DiGraph, t: str) -> str:
+    return str(G.nodes[t].get("label", t)) if t in G else t
+
+
+def _definitions(kg: KnowledgeGraph, topics: list[str]) -> dict[str, str]:
+    if not topics:
+        return {}
+    values = " ".join(f"<{V.topic_iri(t)}>" for t in topics)
+    return {
+        V.local_id(r["t"]): r["d"]
+        for r in kg.select(f"SELECT ?t ?d WHERE {{ VALUES ?t {{ {values} }} ?t skos:definition ?d }}")
+    }
+
+
+def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[str, Any]:
+    """What ``topic`` requires, to ``depth`` steps back, in a learning order."""
+    tid = kg.resolve_topic(topic)
+    G = prerequisite_graph(kg, [tid])
+    G.add_node(tid, label=G.nodes[tid].get("label", tid) if tid in G else tid)
+    dist = paths.prerequisites(G, tid, depth)
+    ranks = course_ranks(kg, dist)
+    try:
+        ordered = [t for t in paths.learning_order(G, [tid], key=_key(G, G.nodes, ranks)) if t in dist]
+    except nx.NetworkXUnfeasible as exc:
+        raise _translate(exc) from None
+    return {
+        "topic": tid,
+        "label": _label(G, tid),
+        "depth": depth,
+        "prerequisites": [
+            {
+                "id": t,
+                "label": _label(G, t),
+                "distance": dist[t],
+                "needed_for": [
+                    {"id": d, "label": _label(G, d), "reason": G.edges[t, d].get("reason")}
+                    for d in G.successors(t)
+                    if d in dist or d == tid
+                ],
+            }
+            for t in ordered
+        ],
+    }
+
+
+def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[str, Any]:
+    """What ``topic`` unlocks: every topic that (transitively) requires it."""
+    tid = kg.resolve_topic(topic)
+    G = prerequisite_graph(kg, [tid], down=True)
+    G.add_node(tid, label=G.nodes[tid].get("label", tid) if tid in G else tid)
+    dist = paths.dependents(G, tid, depth)
+    rows = sorted(dist.items(), key=lambda x: (x[1], _label(G, x[0]).casefold()))
+    return {
+        "topic": tid,
+        "label": _label(G, tid),
+        "depth": depth,
+        "dependents": [
+            {
+                "id": t,
+                "label": _label(G, t),
+                "distance": d,
+                "via": [
+                    {"id": p, "label": _label(G, p), "reason": G.edges[p, t].get("reason")}
+                    for p in G.predecessors(t)
+                    if p in dist or p == tid
+                ],
+            }
+            for t, d in rows
+        ],
+    }
+
+
+def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = None) -> dict[str, Any]:
+    """Topics learnable now (all prerequisites known), ranked by what they unlock."""
+    known_ids = [kg.resolve_topic(k) for k in known]
+    G = prerequisite_graph(kg)
+    for t in kg.topic_ids():
+        if t not in G:
+            G.add_node(t, label=t)
+    labels = {r["id"]: r["label"] for r in kg.topics()}
+    ranked = paths.learnable_next(G, known_ids)
+    if limit is not None:
+        ranked = ranked[:limit]
+    return {
+        "known": known_ids,
+        "next": [{"id": t, "label": labels.get(t, t), "unlocks": n} for t, n in ranked],
+    }
+
+
+def order(kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None) -> dict[str, Any]:
+    """A full learning order: of every topic, of some topics and what they require, or
+    of everything one course covers (with the prerequisites it relies on)."""
+    topics = list(topics)
+    if course is not None and topics:
+        raise UsageError("give either --course or topics, not both")
+    labels = {r["id"]: r["label"] for r in kg.topics()}
+    if course is not None:
+        cid = kg.resolve_course(course)
+        topic_ids = [t["id"] for t in kg.topics(cid)]
+        if not topic_ids:
+            raise NotFound("topics for course", cid)
+    else:
+        topic_ids = [kg.resolve_topic(t) for t in topics]
+    G = prerequisite_graph(kg)
+    for t in labels:
+        G.add_node(t, label=labels[t])
+    ranks = course_ranks(kg)
+    try:
+        seq = paths.learning_order(G, topic_ids or None, key=_key(G, G.nodes, ranks))
+    except nx.NetworkXUnfeasible as exc:
+        raise _translate(exc) from None
+    chosen = set(topic_ids)
+    return {
+        "course": course and kg.resolve_course(course),
+        "topics": topic_ids,
+        "order": [
+            {"step": i, "id": t, "label": labels.get(t, t), "requested": (t in chosen) if chosen else True}
+            for i, t in enumerate(seq, start=1)
+        ],
+    }

@@ -1,0 +1,151 @@
+"""The pure learning-order algorithms, one class per function (networkx style)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from kg import paths
+
+
+def chain(*nodes: str) -> nx.DiGraph:
+    return nx.DiGraph(list(zip(nodes, nodes[1:])))
+
+
+def is_valid_order(G: nx.DiGraph, seq: list[str]) -> bool:
+    pos = {n: i for i, n in enumerate(seq)}
+    return all(pos[u] < pos[v] for u, v in G.subgraph(seq).edges)
+
+
+class TestPrerequisites:
+    def test_single_node(self):
+        G = nx.DiGraph()
+        G.add_node("a")
+        assert paths.prerequisites(G, "a") == {}
+
+    def test_chain_and_depth(self):
+        G = chain("a", "b", "c", "d")
+        assert paths.prerequisites(G, "d") == {"c": 1, "b": 2, "a": 3}
+        assert paths.prerequisites(G, "d", depth=2) == {"c": 1, "b": 2}
+
+    def test_shortest_distance_wins(self):
+        G = nx.DiGraph([("a", "b"), ("b", "c"), ("a", "c")])
+        assert paths.prerequisites(G, "c")["a"] == 1
+
+    def test_unknown(self):
+        with pytest.raises(nx.NodeNotFound):
+            paths.prerequisites(nx.DiGraph(), "x")
+
+    def test_negative_depth(self):
+        with pytest.raises(ValueError):
+            paths.prerequisites(chain("a", "b"), "b", depth=-1)
+
+
+class TestDependents:
+    def test_disconnected(self):
+        G = nx.DiGraph([("a", "b"), ("x", "y")])
+        assert paths.dependents(G, "a") == {"b": 1}
+
+    def test_unknown(self):
+        with pytest.raises(nx.NodeNotFound):
+            paths.dependents(chain("a", "b"), "z")
+
+
+class TestKnownClosure:
+    def test_empty(self):
+        assert paths.known_closure(chain("a", "b"), []) == set()
+
+    def test_includes_prerequisites(self):
+        assert paths.known_closure(chain("a", "b", "c"), ["b"]) == {"a", "b"}
+
+    def test_unknown(self):
+        with pytest.raises(nx.NodeNotFound):
+            paths.known_closure(chain("a", "b"), ["q"])
+
+
+class TestLearningPlan:
+    def test_single_node(self):
+        G = nx.DiGraph()
+        G.add_node("a")
+        assert paths.learning_plan(G, "a") == ["a"]
+
+    def test_excludes_known_and_their_prerequisites(self):
+        G = nx.DiGraph([("calc", "chain"), ("chain", "bp"), ("la", "bp"), ("bp", "tf"), ("att", "tf")])
+        plan = paths.learning_plan(G, "tf", known=["chain"])
+        assert set(plan) == {"la", "bp", "att", "tf"}
+        assert is_valid_order(G, plan) and plan[-1] == "tf"
+
+    def test_target_known(self):
+        assert paths.learning_plan(chain("a", "b"), "a", known=["b"]) == []
+
+    def test_disconnected_parts_ignored(self):
+        G = nx.DiGraph([("a", "b"), ("x", "y")])
+        assert paths.learning_plan(G, "b") == ["a", "b"]
+
+    def test_key_breaks_ties(self):
+        G = nx.DiGraph([("a", "t"), ("b", "t"), ("c", "t")])
+        rank = {"a": 3, "b": 1, "c": 2}
+        assert paths.learning_plan(G, "t", key=rank.get) == ["b", "c", "a", "t"]
+
+    def test_deterministic(self):
+        G = nx.gnp_random_graph(60, 0.1, seed=3, directed=True)
+        G = nx.DiGraph((u, v) for u, v in G.edges if u < v)
+        target = max(G, key=lambda n: len(nx.ancestors(G, n)))
+        first = paths.learning_plan(G, target)
+        assert all(paths.learning_plan(G.copy(), target) == first for _ in range(3))
+        assert is_valid_order(G, first)
+
+    def test_cycle(self):
+        G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "t")])
+        with pytest.raises(nx.NetworkXUnfeasible, match="prerequisite cycle"):
+            paths.learning_plan(G, "t")
+
+    def test_unknown(self):
+        with pytest.raises(nx.NodeNotFound):
+            paths.learning_plan(chain("a", "b"), "z")
+
+
+class TestLearningOrder:
+    def test_empty(self):
+        assert paths.learning_order(nx.DiGraph()) == []
+
+    def test_whole_graph_valid(self):
+        G = nx.DiGraph([("b", "c"), ("a", "c"), ("d", "e")])
+        seq = paths.learning_order(G)
+        assert sorted(seq) == ["a", "b", "c", "d", "e"] and is_valid_order(G, seq)
+
+    def test_cycle(self):
+        with pytest.raises(nx.NetworkXUnfeasible):
+            paths.learning_order(nx.DiGraph([("a", "b"), ("b", "a")]))
+
+    def test_unknown(self):
+        with pytest.raises(nx.NodeNotFound):
+            paths.learning_order(chain("a", "b"), ["q"])
+
+
+class TestLearnableNext:
+    def test_empty(self):
+        assert paths.learnable_next(nx.DiGraph(), []) == []
+
+    def test_nothing_known_gives_roots(self):
+        G = nx.DiGraph([("a", "b"), ("c", "b")])
+        assert paths.learnable_next(G, []) == [("a", 1), ("c", 1)]
+
+    def test_all_known(self):
+        G = chain("a", "b")
+        assert paths.learnable_next(G, ["b"]) == []
+
+    def test_requires_all_prerequisites(self):
+        G = nx.DiGraph([("a", "c"), ("b", "c")])
+        assert [n for n, _ in paths.learnable_next(G, ["a"])] == ["b"]
+
+
+class TestEffectiveRanks:
+    def test_untaught_follows_first_dependent(self):
+        G = nx.DiGraph([("x", "late"), ("x", "early")])
+        r = paths.effective_ranks(G, ["x", "late", "early"], {"late": 0.9, "early": 0.2})
+        assert r["x"] == 0.2
+
+    def test_no_rank_anywhere(self):
+        r = paths.effective_ranks(chain("a", "b"), ["a", "b"], {})
+        assert r == {"a": float("inf"), "b": float("inf")}
