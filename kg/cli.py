@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -170,6 +169,8 @@ def export(state: State, fmt: str, output: Path | None) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write all of ``data`` or nothing: a temp file beside ``path``, then rename."""
+    import tempfile
+
     parent = path.resolve().parent
     if not parent.is_dir():
         raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")

@@ -11,6 +11,7 @@ the data directory) show up here too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,8 @@ from .errors import KGError, NotFound, UsageError
 from .store import Built, build_store, default_data_dir
 
 __all__ = ["KnowledgeGraph", "to_python"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def to_python(term: Any) -> Any:
@@ -115,6 +118,22 @@ class KnowledgeGraph:
             names.setdefault(str(r["name"]).casefold(), V.local_id(r["t"]))
         return names
 
+    def _lookup(self, key: str) -> str | None:
+        # Two small queries instead of loading every name: most lookups are an id or
+        # one label/alias, and this keeps `kg path` fast on large graphs.
+        if "_topic_names" in self.__dict__:
+            return self._topic_names.get(key)
+        if _SLUG.match(key):
+            iri = V.topic_iri(key)
+            if self.query(f"ASK {{ <{iri}> a kg:Topic }}"):
+                return key
+        lit = key.replace("\\", "\\\\").replace('"', '\\"')
+        rows = self.select(
+            f"""SELECT ?t WHERE {{ ?t a kg:Topic ; skos:prefLabel|skos:altLabel ?n .
+                  FILTER(LCASE(STR(?n)) = "{lit}") }} ORDER BY ?t LIMIT 1"""
+        )
+        return V.local_id(rows[0]["t"]) if rows else None
+
     def topic_ids(self) -> list[str]:
         return sorted(set(self._topic_names.values()))
 
@@ -127,16 +146,23 @@ class KnowledgeGraph:
             With up to three close names as suggestions.
         """
         key = " ".join(name.split()).casefold()
-        tid = self._topic_names.get(key)
-        if tid is None and key.endswith("s"):
-            tid = self._topic_names.get(key[:-1])  # "transformer" / "transformers"
+        # "transformer" finds "transformers" and the other way round.
+        variants = [key, key[:-1] if key.endswith("s") else key + "s"]
+        tid = None
+        for v in variants:
+            tid = self._lookup(v)
+            if tid is not None:
+                break
         if tid is None:
-            tid = self._topic_names.get(key + "s")
-        if tid is None:
-            from .sources import suggest
-
-            raise NotFound("topic", name, suggest(name, self._topic_names))
+            raise NotFound("topic", name, self.suggest_topics(name))
         return tid
+
+    def suggest_topics(self, name: str, n: int = 3) -> list[str]:
+        """Ids of up to ``n`` topics whose id, label or alias looks like ``name``."""
+        from .sources import suggest
+
+        ids = [self._topic_names[h] for h in suggest(name, self._topic_names, n=4 * n)]
+        return list(dict.fromkeys(ids))[:n]
 
     # ------------------------------------------------------------------ lookups
 

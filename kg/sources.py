@@ -33,7 +33,6 @@ __all__ = [
     "Course",
     "Sources",
     "load_sources",
-    "source_files",
     "EVENT_KINDS",
     "READING_KINDS",
 ]
@@ -198,18 +197,6 @@ class Sources:
         if b is None:
             return None
         return next((c for c in b.chapters if c.number == number), None)
-
-
-def source_files(data_dir: Path) -> list[Path]:
-    """Every file the graph is built from, in a stable order (for fingerprints)."""
-    files: list[Path] = []
-    files += sorted((data_dir / "topics").glob("*.yaml"))
-    for name in ("books.yaml", "readings.yaml"):
-        if (data_dir / name).is_file():
-            files.append(data_dir / name)
-    files += sorted((data_dir / "courses").glob("*.yaml"))
-    files += sorted(data_dir.glob("*.ttl"))
-    return files
 
 
 # --------------------------------------------------------------------------- fields

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ __all__ = [
     "ontology_files",
     "cache_root",
     "fingerprint",
+    "source_files",
     "Built",
     "build_store",
     "open_store",
@@ -71,16 +71,22 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "kg"
 
 
-def _source_files(data_dir: Path) -> list[Path]:
-    from .sources import source_files
-
-    return source_files(data_dir)
+def source_files(data_dir: Path) -> list[Path]:
+    """Every file the graph is built from, in a stable order (for fingerprints)."""
+    files: list[Path] = []
+    files += sorted((data_dir / "topics").glob("*.yaml"))
+    for name in ("books.yaml", "readings.yaml"):
+        if (data_dir / name).is_file():
+            files.append(data_dir / name)
+    files += sorted((data_dir / "courses").glob("*.yaml"))
+    files += sorted(data_dir.glob("*.ttl"))
+    return files
 
 
 def fingerprint(data_dir: Path) -> str:
     """A hash of everything a build reads: sources, ontology and the build code."""
     h = hashlib.sha256(_FORMAT.encode())
-    files = [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in _source_files(data_dir)]
+    files = [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in source_files(data_dir)]
     files += [(f"ontology/{p.name}", p) for p in ontology_files()]
     files += [(f"code/{n}", package_dir() / n) for n in _BUILD_CODE]
     for name, path in files:
@@ -173,6 +179,8 @@ def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = Non
             return Built(store, data_dir, key, final, manifest, rebuilt=False)
         except (OSError, ValueError):
             pass  # a damaged cache entry is rebuilt below
+    import tempfile
+
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
