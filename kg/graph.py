@@ -392,7 +392,7 @@ class KnowledgeGraph:
                     "number": r["num"],
                     "date": r["date"],
                     "title": r["title"],
-                    "speakers": [s for s in (r["speakers"] or "").split("; ") if s],
+                    "speakers": sorted(s for s in (r["speakers"] or "").split("; ") if s),
                     "guest": bool(r["guest"]),
                     "covers": covers.get(r["lec"], []),
                 }

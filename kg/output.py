@@ -195,7 +195,7 @@ def _search(hits: list[dict[str, Any]]) -> str:
 def _courses(rows: list[dict[str, Any]]) -> str:
     return table(
         ["id", "code", "term", "lectures", "topics", "name"],
-        [(r["id"], r["code"] or "", r["term"] or "", r["lectures"], r["topics"], " · ".join(x for x in (r["name"], r["provider"]) if x)) for r in rows],
+        [(r["id"], r["code"] or "", r["term"] or "", r["lectures"], r["topics"], r["name"]) for r in rows],
     )
 
 
@@ -235,16 +235,22 @@ def _validate(r: dict[str, Any]) -> str:
 
 
 def _step_where(s: dict[str, Any], indent: str, limit: int = 6) -> list[str]:
+    def item(kind: str, text: str) -> str:
+        return textwrap.fill(
+            text, width(), initial_indent=f"{indent}{kind:<9}", subsequent_indent=indent + " " * 11
+        )
+
     out = []
     lectures = s["lectures"]
     for lec in lectures[:limit]:
-        out.append(f"{indent}lecture  {lecture_line(lec)}")
+        out.append(item("lecture", lecture_line(lec)))
     if len(lectures) > limit:
-        out.append(f"{indent}         … and {len(lectures) - limit} more lectures")
-    out.extend(f"{indent}chapter  {chapter_line(c)}" for c in s["chapters"])
-    out.extend(f"{indent}reading  {reading_line(r)}" for r in s["readings"])
+        more = len(lectures) - limit
+        out.append(f"{indent}{'':9}… and {more} more lecture{'s' if more != 1 else ''}")
+    out.extend(item("chapter", chapter_line(c)) for c in s["chapters"])
+    out.extend(item("reading", reading_line(r)) for r in s["readings"])
     if not (s["lectures"] or s["chapters"] or s["readings"]):
-        out.append(f"{indent}(not taught in the shipped courses or books)")
+        out.append(f"{indent}(no lecture, chapter or reading covers this topic)")
     return out
 
 
@@ -262,7 +268,7 @@ def _plan_summary(p: dict[str, Any]) -> str:
 @text_view("path")
 def _path(p: dict[str, Any]) -> str:
     frm = f" from {p['from']}" if p["from"] else ""
-    out = [f"Plan to reach {p['to']}{frm}: {_plan_summary(p)}"]
+    out = [_wrap(f"Plan to reach {p['to']}{frm}: {_plan_summary(p)}", "")]
     if p["known"]:
         out.append(_wrap("already known: " + ", ".join(p["known"]), ""))
     if p["note"]:
@@ -270,7 +276,7 @@ def _path(p: dict[str, Any]) -> str:
     for s in p["steps"]:
         out.append("")
         effort = f"  (~{s['effort']:g} lectures)" if s.get("effort") else ""
-        out.append(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}")
+        out.append(textwrap.fill(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}", width(), subsequent_indent="    "))
         for n in s["needed_for"]:
             why = f": {n['reason']}" if n.get("reason") else ""
             out.append(textwrap.fill(f"needed for {n['step']}. {n['label']}{why}", width(), initial_indent="    ", subsequent_indent="      "))
