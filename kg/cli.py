@@ -247,6 +247,22 @@ def topics(state: State, course: str | None, fmt: str) -> None:
     emit("topics", state.kg.topics(course), fmt)
 
 
+def known_options(fn: F) -> F:
+    """``--known TOPIC`` (repeatable) and ``--known-file F``, merged into ``known``."""
+
+    fn = click.option(
+        "--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="File of known topics, one per line ('#' starts a comment).",
+    )(fn)
+    return click.option(
+        "--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable)."
+    )(fn)
+
+
+def _known(known: tuple[str, ...], known_file: Path | None) -> list[str]:
+    return [*known, *(_read_known_file(known_file) if known_file else [])]
+
+
 def _read_known_file(path: Path) -> list[str]:
     """Topics from a file: one per line; blank lines and '#' comments are ignored."""
     from .yamlio import read_text
@@ -262,8 +278,7 @@ def _read_known_file(path: Path) -> list[str]:
 @cli.command()
 @click.argument("from_", metavar="FROM")
 @click.argument("to")
-@click.option("--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable).")
-@click.option("--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="File of known topics, one per line.")
+@known_options
 @output_option("text", "json", "markdown")
 @pass_state
 def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: Path | None, fmt: str) -> None:
@@ -280,8 +295,7 @@ def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: 
     """
     from .plan import plan
 
-    names = [*known, *(_read_known_file(known_file) if known_file else [])]
-    emit("path", plan(state.kg, None if from_ == "-" else from_, to, names), fmt)
+    emit("path", plan(state.kg, None if from_ == "-" else from_, to, _known(known, known_file)), fmt)
 
 
 @cli.command()
@@ -320,8 +334,7 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
 
 
 @cli.command("next")
-@click.option("--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable).")
-@click.option("--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="File of known topics, one per line.")
+@known_options
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @output_option()
 @pass_state
@@ -335,8 +348,7 @@ def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: 
     """
     from .plan import next_topics
 
-    names = [*known, *(_read_known_file(known_file) if known_file else [])]
-    emit("next", next_topics(state.kg, names, limit), fmt)
+    emit("next", next_topics(state.kg, _known(known, known_file), limit), fmt)
 
 
 @cli.command()

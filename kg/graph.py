@@ -586,7 +586,7 @@ class KnowledgeGraph:
         if f is None:
             raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
         prefixes = V.PREFIXES if f != ox.RdfFormat.N_TRIPLES else None
-        out = self.store.dump(format=f, from_graph=ox.DefaultGraph(), prefixes=prefixes)  # type: ignore[call-arg]
+        out = self.store.dump(format=f, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         assert isinstance(out, bytes)
         return out
 

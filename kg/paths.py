@@ -12,7 +12,7 @@ default prefers the order real courses use when the caller supplies course ranks
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -26,22 +26,22 @@ __all__ = [
     "effective_ranks",
 ]
 
-Node = Hashable
+Node = TypeVar("Node", bound=Hashable)
 
 
-def _check_nodes(G: nx.DiGraph, nodes: Iterable[Node]) -> None:
+def _check_nodes(G: nx.DiGraph[Node], nodes: Iterable[Node]) -> None:
     for n in nodes:
         if n not in G:
             raise nx.NodeNotFound(f"topic {n!r} is not in the graph")
 
 
-def _check_dag(G: nx.DiGraph) -> None:
+def _check_dag(G: nx.DiGraph[Any]) -> None:
     if not nx.is_directed_acyclic_graph(G):
         cycle = [u for u, _ in nx.find_cycle(G)]
         raise nx.NetworkXUnfeasible("prerequisite cycle: " + " -> ".join(map(str, [*cycle, cycle[0]])))
 
 
-def prerequisites(G: nx.DiGraph, topic: Node, depth: int | None = None) -> dict[Node, int]:
+def prerequisites(G: nx.DiGraph[Node], topic: Node, depth: int | None = None) -> dict[Node, int]:
     """Every topic ``topic`` transitively requires, with its distance (1 = direct).
 
     Parameters
@@ -82,7 +82,7 @@ def prerequisites(G: nx.DiGraph, topic: Node, depth: int | None = None) -> dict[
     return dict(dist)
 
 
-def dependents(G: nx.DiGraph, topic: Node, depth: int | None = None) -> dict[Node, int]:
+def dependents(G: nx.DiGraph[Node], topic: Node, depth: int | None = None) -> dict[Node, int]:
     """Every topic that transitively requires ``topic`` (what it unlocks), with distance.
 
     Examples
@@ -101,7 +101,7 @@ def dependents(G: nx.DiGraph, topic: Node, depth: int | None = None) -> dict[Nod
     return dict(dist)
 
 
-def known_closure(G: nx.DiGraph, known: Iterable[Node]) -> set[Node]:
+def known_closure(G: nx.DiGraph[Node], known: Iterable[Node]) -> set[Node]:
     """The known topics and everything they require (knowing X implies knowing its
     prerequisites).
 
@@ -122,7 +122,7 @@ def known_closure(G: nx.DiGraph, known: Iterable[Node]) -> set[Node]:
 
 
 def effective_ranks(
-    G: nx.DiGraph, nodes: Iterable[Node], rank: Mapping[Node, float]
+    G: nx.DiGraph[Node], nodes: Iterable[Node], rank: Mapping[Node, float]
 ) -> dict[Node, float]:
     """Ranks for ordering ``nodes``: a topic's own rank where ``rank`` has one, else just
     before the earliest-ranked topic among ``nodes`` that needs it (just in time).
@@ -147,14 +147,14 @@ def effective_ranks(
 
 
 def _order(
-    G: nx.DiGraph, nodes: set[Node], key: Callable[[Node], Any] | None
+    G: nx.DiGraph[Node], nodes: set[Node], key: Callable[[Node], Any] | None
 ) -> list[Node]:
     sub = G.subgraph(nodes)
     return list(nx.lexicographical_topological_sort(sub, key=key or str))
 
 
 def learning_plan(
-    G: nx.DiGraph,
+    G: nx.DiGraph[Node],
     target: Node,
     known: Iterable[Node] = (),
     key: Callable[[Node], Any] | None = None,
@@ -212,7 +212,7 @@ def learning_plan(
 
 
 def learning_order(
-    G: nx.DiGraph,
+    G: nx.DiGraph[Node],
     topics: Iterable[Node] | None = None,
     key: Callable[[Node], Any] | None = None,
 ) -> list[Node]:
@@ -240,7 +240,7 @@ def learning_order(
     return _order(G, need, key)
 
 
-def learnable_next(G: nx.DiGraph, known: Iterable[Node]) -> list[tuple[Node, int]]:
+def learnable_next(G: nx.DiGraph[Node], known: Iterable[Node]) -> list[tuple[Node, int]]:
     """Topics not yet known whose prerequisites are all known, ranked by how many
     topics they eventually unlock (most first, then by name).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 
-def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False) -> nx.DiGraph:
+def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False) -> nx.DiGraph[str]:
     """The ``kg:requires`` graph as a DiGraph (edge ``prerequisite -> topic``).
 
     With ``start``, only the topics reachable from those (through ``kg:requires*``, or
@@ -47,7 +47,7 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
         path = "^kg:requires*" if down else "kg:requires*"
         scope = f"VALUES ?s {{ {values} }} ?s {path} ?a . ?a kg:requires ?b ."
         nodes_q = f"VALUES ?s {{ {values} }} ?s {path} ?t ."
-    G = nx.DiGraph()
+    G: nx.DiGraph[str] = nx.DiGraph()
     for r in kg.select(f"SELECT DISTINCT ?t ?label WHERE {{ {nodes_q} OPTIONAL {{ ?t skos:prefLabel ?label }} }}"):
         tid = V.local_id(r["t"])
         G.add_node(tid, label=r["label"] or tid)
@@ -107,7 +107,7 @@ def topic_effort(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dic
     return {t: statistics.median(v) for t, v in by_topic.items()}
 
 
-def _key(G: nx.DiGraph, nodes: Iterable[str], ranks: dict[str, float]):  # type: ignore[no-untyped-def]
+def _key(G: nx.DiGraph[str], nodes: Iterable[str], ranks: dict[str, float]) -> Callable[[str], tuple[float, str, str]]:
     eff = paths.effective_ranks(G, nodes, ranks)
     return lambda n: (eff.get(n, float("inf")), str(G.nodes[n].get("label", n)).casefold(), n)
 
@@ -157,15 +157,14 @@ def plan(
     where = kg.where_taught(steps)
     effort = topic_effort(kg, steps)
     defs = _definitions(kg, steps)
-    in_plan = set(steps)
+    step_of = {t: i for i, t in enumerate(steps, start=1)}
     out_steps = []
     for i, t in enumerate(steps, start=1):
+        later = sorted((d for d in G.successors(t) if d in step_of), key=step_of.__getitem__)
         needed_for = [
-            {"id": d, "label": _label(G, d), "step": steps.index(d) + 1, "reason": G.edges[t, d].get("reason")}
-            for d in G.successors(t)
-            if d in in_plan
+            {"id": d, "label": _label(G, d), "step": step_of[d], "reason": G.edges[t, d].get("reason")}
+            for d in later
         ]
-        needed_for.sort(key=lambda x: x["step"])
         out_steps.append(
             {
                 "step": i,
@@ -177,7 +176,7 @@ def plan(
                 **where[t],
             }
         )
-    untaught = [s["id"] for s in out_steps if not s["lectures"]]
+    untaught = [t for t in steps if not where[t]["lectures"]]
     return {
         "from": from_id,
         "to": to_id,
@@ -187,13 +186,13 @@ def plan(
             "topics": len(steps),
             "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
             "untaught": untaught,
-            "courses": sorted({lec["course"] for s in out_steps for lec in s["lectures"]}),
+            "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
         },
         "steps": out_steps,
     }
 
 
-def _label(G: nx.DiGraph, t: str) -> str:
+def _label(G: nx.DiGraph[str], t: str) -> str:
     return str(G.nodes[t].get("label", t)) if t in G else t
 
 

@@ -46,7 +46,7 @@ def redundant_edges(edges: list[tuple[str, str]]) -> list[tuple[str, str, list[s
     """
     import networkx as nx
 
-    g = nx.DiGraph(edges)
+    g: nx.DiGraph[str] = nx.DiGraph(edges)
     out = []
     for a, b in sorted(g.edges):
         g.remove_edge(a, b)
@@ -73,7 +73,7 @@ def validate(data_dir: Path | None = None, *, shacl: bool = True) -> Report:
     import networkx as nx
 
     edges = list(kg.requires_edges())
-    g = nx.DiGraph(edges)
+    g: nx.DiGraph[str] = nx.DiGraph(edges)
     report.checks.append("acyclic")
     try:
         cycle = nx.find_cycle(g)
@@ -125,7 +125,7 @@ def _shacl(kg: KnowledgeGraph, report: Report) -> None:
     )
     lines: set[tuple[str, str]] = set()
     for row in q:
-        focus, path, msg, sev, value = row  # type: ignore[misc]
+        focus, path, msg, sev, value = row
         where = V.local_id(str(focus)) if isinstance(focus, URIRef) else str(focus)
         text = f"{where}: {msg or 'violates a shape'}"
         if path is not None:

@@ -40,7 +40,7 @@ class Seq(list):  # type: ignore[type-arg]
         return self.lines[i] if i < len(self.lines) else self.line
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     pass
 
 
