@@ -38,6 +38,7 @@ class State:
     def __init__(self, data: Path | None, rebuild: bool = False) -> None:
         self.data = data
         self.rebuild = rebuild
+        self.endpoint: str | None = None
         self._kg: Any = None
 
     @property
@@ -45,11 +46,27 @@ class State:
         if self._kg is None:
             from .graph import KnowledgeGraph
 
-            self._kg = KnowledgeGraph.open(self.data, rebuild=self.rebuild)
+            if self.endpoint:
+                self._kg = KnowledgeGraph.remote(self.endpoint)
+            else:
+                self._kg = KnowledgeGraph.open(self.data, rebuild=self.rebuild)
         return self._kg
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def endpoint_option(fn: F) -> F:
+    """``--endpoint URL``: answer from a remote SPARQL endpoint instead of the local graph."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.ensure_object(State).endpoint = value
+
+    return click.option(
+        "--endpoint", metavar="URL", envvar="KG_ENDPOINT", expose_value=False, callback=remember,
+        help="Query this SPARQL endpoint instead of the local graph (env KG_ENDPOINT).",
+    )(fn)
 
 
 def output_option(*formats: str) -> Callable[[F], F]:
@@ -150,6 +167,7 @@ def validate(state: State, no_shacl: bool, fmt: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"], case_sensitive=False), default="ttl", show_default=True, help="RDF serialisation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@endpoint_option
 @pass_state
 def export(state: State, fmt: str, output: Path | None) -> None:
     """Export the whole graph (ontology + data) as Turtle, N-Triples or JSON-LD.
@@ -186,6 +204,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 @cli.command()
 @click.argument("thing")
 @output_option()
+@endpoint_option
 @pass_state
 def show(state: State, thing: str, fmt: str) -> None:
     """Show one topic, course or lecture in full.
@@ -207,6 +226,7 @@ def show(state: State, thing: str, fmt: str) -> None:
 @click.argument("text", nargs=-1, required=True)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most this many results.")
 @output_option()
+@endpoint_option
 @pass_state
 def search(state: State, text: tuple[str, ...], limit: int, fmt: str) -> None:
     """Find topics by label, alias or words of their definition.
@@ -221,6 +241,7 @@ def search(state: State, text: tuple[str, ...], limit: int, fmt: str) -> None:
 
 @cli.command()
 @output_option()
+@endpoint_option
 @pass_state
 def courses(state: State, fmt: str) -> None:
     """List the courses with their lecture and topic counts.
@@ -235,6 +256,7 @@ def courses(state: State, fmt: str) -> None:
 @cli.command()
 @click.option("--course", help="Only the topics this course covers.")
 @output_option()
+@endpoint_option
 @pass_state
 def topics(state: State, course: str | None, fmt: str) -> None:
     """List topics with how many prerequisites, dependents and lectures each has.
@@ -280,6 +302,7 @@ def _read_known_file(path: Path) -> list[str]:
 @click.argument("to")
 @known_options
 @output_option("text", "json", "markdown")
+@endpoint_option
 @pass_state
 def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: Path | None, fmt: str) -> None:
     """The learning plan to reach TO for someone who knows FROM.
@@ -302,6 +325,7 @@ def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: 
 @click.argument("topic")
 @click.option("--depth", type=click.IntRange(min=1), help="Only this many steps back (1 = direct).")
 @output_option()
+@endpoint_option
 @pass_state
 def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
     """The prerequisites of TOPIC, in a learning order.
@@ -320,6 +344,7 @@ def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
 @click.argument("topic")
 @click.option("--depth", type=click.IntRange(min=1), help="Only this many steps ahead (1 = direct).")
 @output_option()
+@endpoint_option
 @pass_state
 def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
     """What TOPIC unlocks: every topic that requires it, nearest first.
@@ -337,6 +362,7 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
 @known_options
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @output_option()
+@endpoint_option
 @pass_state
 def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: int, fmt: str) -> None:
     """Topics you can learn next: all their prerequisites are known. Ranked by how
@@ -355,6 +381,7 @@ def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: 
 @click.argument("topics", nargs=-1)
 @click.option("--course", help="Order everything this course covers.")
 @output_option()
+@endpoint_option
 @pass_state
 def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -> None:
     """A full learning order: of every topic, of TOPICS and all they require, or of a
@@ -368,6 +395,174 @@ def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -
     from .plan import order as run
 
     emit("order", run(state.kg, topics, course), fmt)
+
+
+def _query_text(query: str, params: tuple[str, ...]) -> tuple[str, str]:
+    """The SPARQL to run and where it came from: a file, a shipped query, or inline."""
+    values: dict[str, str] = {}
+    for p in params:
+        key, sep, value = p.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
+        values[key.strip()] = value.strip()
+    path = Path(query)
+    if "\n" not in query and len(query) < 4096 and path.is_file():
+        from .yamlio import read_text
+
+        if values:
+            raise click.BadParameter("parameters apply to shipped queries only", param_hint="--param")
+        return read_text(path), str(path)
+    from .queries import get, library
+
+    if query in library():
+        try:
+            return get(query).render(**values), f"shipped query {query!r}"
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--param") from None
+    if values:
+        raise click.BadParameter("parameters apply to shipped queries only", param_hint="--param")
+    import re
+
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", query.strip()):
+        from .errors import NotFound
+        from .sources import suggest
+
+        raise NotFound("query (not a file nor a shipped query)", query, suggest(query, library()))
+    return query, "inline"
+
+
+_QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a shipped query (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(_QUERY_FORMATS, case_sensitive=False), default=None,
+              help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Stop after this many rows.")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other endpoints (off: kg sends no requests).")
+@endpoint_option
+@pass_state
+def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, max_rows: int | None, allow_service: bool) -> None:
+    """Run a SPARQL query: inline, from a file, or a shipped query by name.
+
+    The contract prefixes (kg, kgid, schema, skos, dcterms, prov, rdf, rdfs, owl, xsd)
+    are predeclared. `kg queries` lists the shipped queries.
+
+    \b
+    Example:
+        kg query 'SELECT ?t WHERE { ?t a kg:Topic } LIMIT 5'
+        kg query shared-topics --format csv
+        kg query prerequisite-closure -p topic=lora
+        kg query my-query.rq --format json
+    """
+    from .sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query, text_table
+
+    text, _origin = _query_text(query, params)
+    form = check_query(text, allow_service=allow_service)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    name = (fmt or ("ttl" if graph_form else "table")).lower()
+    wire = "json" if name == "table" else name
+    table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+    if wire not in table:
+        choices = ", ".join(["table", *RESULT_FORMATS] if not graph_form else GRAPH_FORMATS)
+        raise click.BadParameter(f"{name!r} does not fit a {form} query (use {choices})", param_hint="--format")
+    kg = state.kg
+    truncated = False
+    if kg.endpoint is not None:
+        from . import remote
+        from .vocab import sparql_prologue
+
+        body, _ = remote.sparql_request(kg.endpoint, sparql_prologue() + text, table[wire].media_type)
+    else:
+        from .sparql import execute
+
+        result = execute(kg.store, text, wire, max_rows=max_rows, allow_service=allow_service)
+        body, truncated = result.body, result.truncated
+    if name == "table":
+        from .output import width
+
+        click.echo(text_table(body, width()))
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    if truncated:
+        click.echo(f"kg: stopped after {max_rows} rows (--max-rows)", err=True)
+
+
+@cli.command()
+@output_option()
+def queries(fmt: str) -> None:
+    """List the shipped SPARQL queries (run one with `kg query NAME`).
+
+    \b
+    Example:
+        kg queries
+        kg query hub-topics
+    """
+    from .queries import library
+
+    rows = [
+        {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
+        for q in library().values()
+    ]
+    if fmt == "json":
+        from .output import to_json
+
+        click.echo(to_json(rows))
+        return
+    from .output import table
+
+    click.echo(table(["name", "title"], [(r["name"], r["title"] + (f" (params: {', '.join(f'{k}={v}' for k, v in r['params'].items())})" if r["params"] else "")) for r in rows]))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows a SELECT may return.")
+@click.option("--max-request-bytes", type=click.IntRange(min=256), default=65536, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
+@pass_state
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, get_path: str | None) -> None:
+    """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
+
+    \b
+    Example:
+        kg serve --port 8000
+        kg serve --get '/sparql?query=ASK%7B%7D'
+    """
+    from .server import Settings, create_app, run_server, serve_get
+
+    app = create_app(state.kg, Settings(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers))
+    if get_path is not None:
+        status, ctype, body = serve_get(app, get_path)
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        if status >= 400:
+            raise KGError(f"GET {get_path} answered {status}")
+        return
+    run_server(app, host, port, lambda m: click.echo(m, err=True))
+
+
+@cli.command()
+@click.option("--endpoint", "url", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://localhost:7878/store")
+@pass_state
+def push(state: State, url: str) -> None:
+    """Upload the whole graph to a SPARQL server (Graph Store Protocol PUT of the
+    default graph), so the query commands can use it with --endpoint.
+
+    \b
+    Example:
+        kg push --endpoint http://localhost:7878/store
+        kg path backprop transformers --endpoint http://localhost:7878/query
+    """
+    from .remote import graph_store_put
+
+    data = state.kg.serialize("nt")
+    graph_store_put(url, data)
+    click.echo(f"pushed {len(state.kg)} triples to {url}", err=True)
 
 
 def main() -> None:

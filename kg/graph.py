@@ -52,9 +52,18 @@ def to_python(term: Any) -> Any:
 class KnowledgeGraph:
     """A built kg graph in an embedded pyoxigraph store."""
 
-    def __init__(self, built: Built) -> None:
+    def __init__(self, built: Built | None = None, *, endpoint: str | None = None) -> None:
+        if (built is None) == (endpoint is None):
+            raise ValueError("give a built store or an endpoint")
         self._built = built
-        self.store: ox.Store = built.store
+        self.endpoint = endpoint
+        self.store: ox.Store = built.store if built is not None else ox.Store()
+
+    @classmethod
+    def remote(cls, endpoint: str) -> KnowledgeGraph:
+        """The graph held by a SPARQL 1.1 Protocol ``endpoint``: every lookup, plan and
+        query is sent there, fetching only what the question needs."""
+        return cls(endpoint=endpoint)
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, rebuild: bool = False) -> KnowledgeGraph:
@@ -65,29 +74,38 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ basics
 
+    def _local(self) -> Built:
+        if self._built is None:
+            raise UsageError(f"this needs the local graph, not the endpoint {self.endpoint}")
+        return self._built
+
     @property
     def data_dir(self) -> Path:
-        return self._built.data_dir
+        return self._local().data_dir
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return self._built.manifest
+        return self._built.manifest if self._built is not None else {}
 
     @property
     def rebuilt(self) -> bool:
-        return self._built.rebuilt
+        return self._built.rebuilt if self._built is not None else False
 
     @property
     def cache_path(self) -> Path | None:
-        return self._built.path
+        return self._built.path if self._built is not None else None
 
     def __len__(self) -> int:
+        if self.endpoint is not None:
+            return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
         return len(self.store)
 
     def query(self, sparql: str) -> Any:
-        """Run SPARQL with the contract prefixes predeclared; returns pyoxigraph results."""
+        """Run SPARQL on the local store with the contract prefixes predeclared;
+        returns pyoxigraph results."""
+        self._local()
         try:
-            return self.store.query(V.sparql_prologue() + sparql)
+            return self.store.query(sparql, prefixes=V.PREFIXES)
         except SyntaxError as exc:
             raise UsageError(f"invalid SPARQL: {exc}") from None
         except OSError as exc:
@@ -95,9 +113,20 @@ class KnowledgeGraph:
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values."""
+        if self.endpoint is not None:
+            from . import remote
+
+            return remote.select(self.endpoint, V.sparql_prologue() + sparql)
         res = self.query(sparql)
         names = [v.value for v in res.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in res]
+
+    def ask(self, sparql: str) -> bool:
+        if self.endpoint is not None:
+            from . import remote
+
+            return remote.ask(self.endpoint, V.sparql_prologue() + sparql)
+        return bool(self.query(sparql))
 
     # ------------------------------------------------------------------ names
 
@@ -125,7 +154,7 @@ class KnowledgeGraph:
             return self._topic_names.get(key)
         if _SLUG.match(key):
             iri = V.topic_iri(key)
-            if self.query(f"ASK {{ <{iri}> a kg:Topic }}"):
+            if self.ask(f"ASK {{ <{iri}> a kg:Topic }}"):
                 return key
         lit = key.replace("\\", "\\\\").replace('"', '\\"')
         rows = self.select(
@@ -585,7 +614,14 @@ class KnowledgeGraph:
         f = formats.get(fmt.lower())
         if f is None:
             raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
-        prefixes = V.PREFIXES if f != ox.RdfFormat.N_TRIPLES else None
+        if self.endpoint is not None:
+            from . import remote
+
+            body, _ = remote.sparql_request(
+                self.endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", f.media_type
+            )
+            return body
+        prefixes = V.OUTPUT_PREFIXES if f != ox.RdfFormat.N_TRIPLES else None
         out = self.store.dump(format=f, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         assert isinstance(out, bytes)
         return out

@@ -26,6 +26,7 @@ __all__ = [
     "ONTOLOGY",
     "ID",
     "PREFIXES",
+    "OUTPUT_PREFIXES",
     "sparql_prologue",
     "topic_iri",
     "course_iri",
@@ -135,6 +136,10 @@ PREFIXES: Final[dict[str, str]] = {
     "owl": OWL.base,
     "xsd": XSD.base,
 }
+
+# For writing Turtle: kgid: is left out because kg's local names contain "/", which
+# Turtle would have to escape (kgid:topic\/x); full IRIs read better.
+OUTPUT_PREFIXES: Final[dict[str, str]] = {p: iri for p, iri in PREFIXES.items() if p != "kgid"}
 
 SCHEME: Final = ID + "scheme/topics"
 

@@ -1,0 +1,298 @@
+"""Running SPARQL safely and writing the results in the standard formats.
+
+One place decides which query forms are allowed (read-only SELECT/ASK/CONSTRUCT/DESCRIBE,
+no ``SERVICE`` — pyoxigraph would call the remote endpoint — and no ``FROM``), which
+result formats exist (looked up by name or media type in :data:`RESULT_FORMATS` and
+:data:`GRAPH_FORMATS`), and how SELECT results are capped at a row limit. Both
+``kg query`` and ``kg serve`` go through :func:`execute`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from . import vocab as V
+from .errors import UsageError
+
+__all__ = [
+    "QueryRefused",
+    "ResultFormat",
+    "RESULT_FORMATS",
+    "GRAPH_FORMATS",
+    "query_form",
+    "check_query",
+    "Result",
+    "execute",
+    "serialize_solutions",
+    "syntax_message",
+]
+
+
+class QueryRefused(UsageError):
+    """A query that kg will not run (an update, SERVICE, FROM) or cannot parse."""
+
+
+@dataclass(frozen=True)
+class ResultFormat:
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+
+
+RESULT_FORMATS: dict[str, ResultFormat] = {
+    f.name: f
+    for f in (
+        ResultFormat("json", "application/sparql-results+json", ("srj",)),
+        ResultFormat("xml", "application/sparql-results+xml", ("srx",)),
+        ResultFormat("csv", "text/csv"),
+        ResultFormat("tsv", "text/tab-separated-values"),
+    )
+}
+GRAPH_FORMATS: dict[str, ResultFormat] = {
+    f.name: f
+    for f in (
+        ResultFormat("ttl", "text/turtle", ("turtle",)),
+        ResultFormat("nt", "application/n-triples", ("ntriples", "n-triples")),
+        ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
+    )
+}
+_OX_GRAPH = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+
+# --------------------------------------------------------------------------- checks
+
+# Strings, IRIs and comments are blanked out before looking for keywords, so that
+# "SERVICE" inside a literal or a variable named ?from do not count.
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_KEYWORD = re.compile(r"(?<![?$:\w])([A-Za-z]+)(?![\w:])")
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def _keywords(text: str) -> list[str]:
+    blank = _TOKENS.sub(" ", text)
+    return [m.group(1).upper() for m in _KEYWORD.finditer(blank)]
+
+
+def query_form(text: str) -> str:
+    """The query form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``) of ``text``.
+
+    >>> query_form("PREFIX x: <http://x/> # a comment with SELECT\\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    for word in _keywords(text):
+        if word in _FORMS:
+            return word
+        if word in _UPDATES:
+            raise QueryRefused(f"{word} is an update; the graph is read-only")
+    raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def check_query(text: str, *, allow_service: bool = False) -> str:
+    """Refuse what kg never runs; return the query form.
+
+    Raises
+    ------
+    QueryRefused
+        For updates, ``SERVICE`` (an outbound request) unless allowed, and ``FROM`` /
+        ``FROM NAMED`` (kg serves one graph and never loads a URL).
+    """
+    form = query_form(text)
+    words = _keywords(text)
+    for word in words:
+        if word in _UPDATES and word not in ("WITH",):
+            raise QueryRefused(f"{word} is an update; the graph is read-only")
+    if "SERVICE" in words and not allow_service:
+        raise QueryRefused("SERVICE is not allowed: kg never sends requests to other endpoints")
+    if "FROM" in words:
+        raise QueryRefused("FROM is not allowed: kg queries its one graph and never loads a URL or file")
+    return form
+
+
+def syntax_message(exc: BaseException) -> str:
+    """pyoxigraph's parser message, with the position, on one line."""
+    msg = str(exc.args[0] if exc.args else exc)
+    return " ".join(msg.split())
+
+
+# --------------------------------------------------------------------------- run
+
+
+@dataclass
+class Result:
+    """A serialised query result."""
+
+    body: bytes
+    media_type: str
+    form: str
+    rows: int | None = None  # SELECT: rows written
+    truncated: bool = False  # SELECT: more rows existed than the cap
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    fmt: str | None = None,
+    *,
+    max_rows: int | None = None,
+    allow_service: bool = False,
+    prologue: bool = True,
+) -> Result:
+    """Run ``text`` against ``store`` and serialise the result as ``fmt``.
+
+    ``fmt`` is a name from :data:`RESULT_FORMATS` (SELECT, ASK) or :data:`GRAPH_FORMATS`
+    (CONSTRUCT, DESCRIBE); ``None`` picks JSON or Turtle.
+    """
+    form = check_query(text, allow_service=allow_service)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+    name = fmt or ("ttl" if graph_form else "json")
+    if name not in table:
+        kinds = "CONSTRUCT/DESCRIBE" if graph_form else "SELECT/ASK"
+        raise UsageError(f"format {name!r} does not fit a {form} query ({kinds}: {', '.join(table)})")
+    try:
+        res: Any = store.query(text, prefixes=V.PREFIXES if prologue else None)
+        if graph_form:
+            triples = list(res)
+            g = ox.Store()
+            g.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            body = g.dump(format=_OX_GRAPH[name], from_graph=ox.DefaultGraph(), prefixes=V.OUTPUT_PREFIXES if name != "nt" else None)
+            return Result(body or b"", table[name].media_type, form, len(triples))
+        if form == "ASK":
+            return Result(_boolean(bool(res), name), table[name].media_type, form)
+        names = [v.value for v in res.variables]
+        rows: list[list[Any]] = []
+        truncated = False
+        for sol in res:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append([sol[n] for n in names])
+    except SyntaxError as exc:
+        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc)}") from None
+    except (OSError, RuntimeError) as exc:
+        raise UsageError(f"query failed: {syntax_message(exc)}") from None
+    body = serialize_solutions(names, rows, name)
+    return Result(body, table[name].media_type, form, len(rows), truncated)
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _json_term(t: Any) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        out = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype.value != V.XSD.string:
+            out["datatype"] = t.datatype.value
+        return out
+    return {"type": "triple", "value": str(t)}
+
+
+def _csv_value(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    if isinstance(t, (ox.NamedNode, ox.Literal)):
+        return str(t.value)
+    return str(t)
+
+
+def _xml_term(t: Any) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+        if t.datatype.value != V.XSD.string:
+            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+        return f"<literal>{escape(t.value)}</literal>"
+    return f"<literal>{escape(str(t))}</literal>"
+
+
+def serialize_solutions(names: list[str], rows: list[list[Any]], fmt: str) -> bytes:
+    """SELECT results in a SPARQL 1.1 results format (json, xml, csv, tsv)."""
+    if fmt == "json":
+        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    if fmt == "xml":
+        head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
+        body = "".join(
+            "<result>"
+            + "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None)
+            + "</result>"
+            for row in rows
+        )
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>{body}</results></sparql>\n"
+        ).encode()
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(names)
+        w.writerows([_csv_value(t) for t in row] for row in rows)
+        return buf.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise UsageError(f"unknown results format {fmt!r} (one of {', '.join(RESULT_FORMATS)})")
+
+
+def _boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
+    return b"true\n" if value else b"false\n"
+
+
+def text_table(body_json: bytes, width: int = 100) -> str:
+    """A SPARQL JSON result as a plain-text table for people (IRIs shortened)."""
+    from .output import table
+
+    data = json.loads(body_json)
+    if "boolean" in data:
+        return "true" if data["boolean"] else "false"
+    names = data["head"]["vars"]
+    rows = [[_short(b.get(n)) for n in names] for b in data["results"]["bindings"]]
+    if not names:
+        return "(no columns)"
+    return table(names, rows, max_width=width) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+def _short(term: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    value = term["value"]
+    if term["type"] == "uri":
+        for prefix, base in V.PREFIXES.items():
+            if value.startswith(base):
+                return f"{prefix}:{value[len(base):]}"
+    return value

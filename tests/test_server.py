@@ -1,0 +1,226 @@
+"""`kg serve` as a real process, queried with SPARQLWrapper and plain HTTP."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--timeout", "2", "--max-rows", "50", "--max-request-bytes", "4096"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/void", proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+
+
+def post(url: str, body: bytes, ctype: str, accept: str = "") -> tuple[int, str, bytes]:
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": ctype, **({"Accept": accept} if accept else {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+
+
+def q(query: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": query})
+
+
+def test_sparqlwrapper_select_and_ask(server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setQuery("PREFIX kg: <https://w3id.org/coursekg/ontology#> SELECT ?c WHERE { ?c a kg:Course } ORDER BY ?c")
+    sw.setReturnFormat(JSON)
+    rows = sw.query().convert()["results"]["bindings"]
+    assert [r["c"]["value"].rsplit("/", 1)[-1] for r in rows] == ["berkeley-cs182-fa25", "bu-deep-learning", "mit-6.7960-fa25", "mit-6.s898-fa22"]
+    sw.setQuery("ASK { ?t a kg:Topic }")  # contract prefixes are predeclared
+    assert sw.query().convert()["boolean"] is True
+    sw.setMethod("POST")
+    sw.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Topic }")
+    assert int(sw.query().convert()["results"]["bindings"][0]["n"]["value"]) > 150
+
+
+@pytest.mark.parametrize(
+    "accept,ctype,check",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", lambda b: json.loads(b)["head"]["vars"] == ["t"]),
+        ("application/sparql-results+xml", "application/sparql-results+xml", lambda b: b"<sparql" in b),
+        ("text/csv", "text/csv", lambda b: b.startswith(b"t\r\n")),
+        ("text/tab-separated-values", "text/tab-separated-values", lambda b: b.startswith(b"?t\n")),
+        ("text/html;q=0.9, text/csv;q=0.5", "text/csv", lambda b: b.startswith(b"t\r\n")),
+    ],
+)
+def test_select_negotiation(server, accept, ctype, check):
+    status, got, body = get(server + q("SELECT ?t WHERE { ?t a kg:Topic } LIMIT 3"), {"Accept": accept})
+    assert status == 200 and got.startswith(ctype) and check(body)
+
+
+@pytest.mark.parametrize("accept,ctype", [("text/turtle", "text/turtle"), ("application/n-triples", "application/n-triples"), ("application/ld+json", "application/ld+json")])
+def test_construct_negotiation(server, accept, ctype):
+    from rdflib import Graph
+
+    status, got, body = get(server + q("CONSTRUCT { ?t a kg:Topic } WHERE { ?t a kg:Topic } LIMIT 4"), {"Accept": accept})
+    assert status == 200 and got.startswith(ctype)
+    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld"}[ctype]
+    assert len(Graph().parse(data=body, format=fmt)) == 4
+
+
+def test_post_forms(server):
+    status, _, body = post(server + "/sparql", b"query=" + urllib.parse.quote(b"ASK { ?t a kg:Topic }").encode(), "application/x-www-form-urlencoded")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = post(server + "/sparql", b"ASK { ?t a kg:Topic }", "application/sparql-query")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_bad_syntax_is_400_with_position(server):
+    status, _, body = get(server + q("SELECT * WHERE { ?s ?p }"))
+    assert status == 400 and b"1:" in body and b"invalid SPARQL" in body
+
+
+def test_updates_refused(server):
+    assert post(server + "/sparql", b"INSERT DATA { <a:a> <a:b> <a:c> }", "application/sparql-update")[0] == 403
+    assert post(server + "/sparql", b"update=DROP+ALL", "application/x-www-form-urlencoded")[0] == 403
+    assert get(server + q("DELETE WHERE { ?s ?p ?o }"))[0] == 403
+    assert get(server + q("ASK { ?t a kg:Topic }"))[0] == 200
+
+
+def test_no_outbound_requests(server):
+    hits: list[str] = []
+
+    class Trap(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    trap = http.server.HTTPServer(("127.0.0.1", 0), Trap)
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{trap.server_port}"
+    try:
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+            f"select * where {{ service silent <{url}/sparql> {{ ?s ?p ?o }} }}",
+            f"SELECT * FROM <{url}/data.ttl> WHERE {{ ?s ?p ?o }}",
+            f"SELECT * FROM NAMED <{url}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        ):
+            status, _, body = get(server + q(query))
+            assert status == 400, (query, body)
+        time.sleep(0.5)
+        assert hits == [], "the server made an outbound request"
+    finally:
+        trap.shutdown()
+
+
+def test_timeout_does_not_block_others(server):
+    slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    results: dict[str, int] = {}
+
+    def run_slow() -> None:
+        results["slow"] = get(server + slow)[0]
+
+    t = threading.Thread(target=run_slow)
+    t.start()
+    time.sleep(0.3)
+    start = time.time()
+    status, _, _ = get(server + q("ASK { ?t a kg:Topic }"))
+    assert status == 200 and time.time() - start < 1.5, "a fast query waited for the slow one"
+    t.join(30)
+    assert results["slow"] == 503
+    assert get(server + q("ASK { ?t a kg:Topic }"))[0] == 200  # the killed worker was replaced
+
+
+def test_row_cap_and_request_cap(server):
+    status, _, body = get(server + q("SELECT ?s WHERE { ?s ?p ?o }"))
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 50
+    big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 5000
+    assert post(server + "/sparql", big.encode(), "application/sparql-query")[0] == 413
+
+
+def test_not_acceptable(server):
+    assert get(server + q("ASK {}"), {"Accept": "image/png"})[0] == 406
+
+
+def test_pages_dumps_void(server):
+    status, ctype, body = get(server + "/")
+    assert status == 200 and "text/html" in ctype and b"http://" not in body.replace(b"http://www.w3.org", b"")
+    assert b"https://cdn" not in body
+    status, _, body = get(server + "/resource/topic/backpropagation")
+    assert status == 200 and b"Backpropagation" in body and b'href="/resource/topic/chain-rule"' in body
+    assert get(server + "/resource/topic/nope")[0] == 404
+    from rdflib import Graph
+
+    for ext, fmt in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        status, _, body = get(server + f"/dump.{ext}")
+        assert status == 200 and len(Graph().parse(data=body, format=fmt)) > 5000
+    status, _, body = get(server + "/void")
+    void = Graph().parse(data=body, format="turtle")
+    assert any("sparqlEndpoint" in str(p) for _, p, _ in void)
+    status, _, body = get(server + "/queries.json")
+    assert status == 200 and len(json.loads(body)) >= 12
+
+
+def test_serve_get_in_process(mini, cache):
+    from .conftest import kg_process
+
+    proc = kg_process("--data", str(mini), "serve", "--get", "/sparql?query=ASK%7B%3Ft%20a%20kg%3ATopic%7D")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["boolean"] is True
