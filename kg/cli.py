@@ -424,10 +424,12 @@ def _query_text(query: str, params: tuple[str, ...]) -> tuple[str, str]:
     import re
 
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", query.strip()):
-        from .errors import NotFound
+        from .errors import UsageError
         from .sources import suggest
 
-        raise NotFound("query (not a file nor a shipped query)", query, suggest(query, library()))
+        hints = suggest(query, library())
+        hint = f"did you mean {', '.join(repr(h) for h in hints)}? " if hints else ""
+        raise UsageError(f"{query!r} is neither a file nor a shipped query; {hint}(`kg queries` lists them)")
     return query, "inline"
 
 
@@ -502,18 +504,22 @@ def queries(fmt: str) -> None:
     """
     from .queries import library
 
-    rows = [
-        {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
-        for q in library().values()
-    ]
+    shipped = list(library().values())
     if fmt == "json":
         from .output import to_json
 
-        click.echo(to_json(rows))
+        click.echo(to_json([
+            {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
+            for q in shipped
+        ]))
         return
     from .output import table
 
-    click.echo(table(["name", "title"], [(r["name"], r["title"] + (f" (params: {', '.join(f'{k}={v}' for k, v in r['params'].items())})" if r["params"] else "")) for r in rows]))
+    def title(q: Any) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in q.params.items())
+        return str(q.title) + (f" (params: {params})" if params else "")
+
+    click.echo(table(["name", "title"], [(q.name, title(q)) for q in shipped]))
 
 
 @cli.command()

@@ -1,0 +1,193 @@
+"""The shipped SPARQL query library: one documented query per ``NAME.rq`` file.
+
+Each file starts with a comment header, then the query::
+
+    # title: Everything a topic requires
+    # description: The prerequisite closure of a topic, ...
+    #   (lines indented after ``#`` continue the title or description)
+    # param: topic = transformers
+    SELECT ... WHERE { VALUES ?topic { $topic } ... }
+
+Queries use the contract prefixes (``kg:``, ``schema:``, ``skos:`` ...) without declaring
+them; :meth:`kg.graph.KnowledgeGraph.query` predeclares them. A parameter appears in the
+query as ``$name`` and :meth:`Query.render` replaces it with the IRI of the id given (or
+the default from the header). What kind of resource a parameter names follows from its
+name: ``topic`` or ``…_topic`` is a topic, ``course`` or ``…_course`` a course. Only plain
+ids are accepted, so a value can never inject SPARQL.
+
+>>> from kg.queries import get
+>>> q = get("prerequisite-closure")
+>>> q.params
+{'topic': 'transformers'}
+>>> "<https://w3id.org/coursekg/id/topic/backpropagation>" in q.render(topic="backpropagation")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from .. import vocab as V
+from ..errors import NotFound
+
+__all__ = ["Query", "library", "get", "names", "param_kind"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_HEADER_KEY = re.compile(r"^#\s?(title|description|param):\s*(.*?)\s*$")
+_CONTINUATION = re.compile(r"^#\s{2,}(\S.*?)\s*$")
+_PARAM = re.compile(r"^([a-z][a-z0-9_]*)\s*=\s*(\S+)$")
+
+# What a parameter's value may look like, and how it becomes an IRI, by kind.
+_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
+    "topic": (re.compile(r"^[a-z0-9][a-z0-9-]*$"), "topic id such as 'transformers'"),
+    # Course ids carry a dot in the course number (mit-6.7960-fa25); a dot is harmless
+    # inside <...>.
+    "course": (re.compile(r"^[a-z0-9][a-z0-9.-]*$"), "course id such as 'mit-6.7960-fa25'"),
+}
+
+
+def param_kind(name: str) -> str:
+    """The kind of resource a parameter names: ``topic`` or ``course``, from its name
+    (``topic``, ``prereq_topic``, ``course``, ``other_course`` ...)."""
+    kind = name.rsplit("_", 1)[-1]
+    if kind not in _KINDS or not _PARAM_NAME.fullmatch(name):
+        raise ValueError(
+            f"parameter {name!r} must be named 'topic' or 'course', or end in '_topic' or '_course'"
+        )
+    return kind
+
+
+def _iri(kind: str, value: str) -> str:
+    return V.topic_iri(value) if kind == "topic" else V.course_iri(value)
+
+
+def _check_value(query: str, name: str, value: object) -> str:
+    kind = param_kind(name)
+    pattern, what = _KINDS[kind]
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"query {query!r}: parameter {name!r} must be a {what}, not {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Query:
+    """One shipped query: its name, documentation, parameters and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    params: dict[str, str] = field(default_factory=dict)  # name -> default id
+    text: str = ""  # the query without its header; may contain $param placeholders
+
+    def render(self, **values: str) -> str:
+        """The query with every ``$param`` replaced by the IRI of the id given for it (or
+        its default). Raises :class:`ValueError` on an unknown parameter or a value that
+        is not a plain id."""
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            known = ", ".join(sorted(self.params)) or "none"
+            raise ValueError(
+                f"query {self.name!r} has no parameter {unknown[0]!r} (parameters: {known})"
+            )
+        iris = {
+            name: "<" + _iri(param_kind(name), _check_value(self.name, name, values.get(name, default))) + ">"
+            for name, default in self.params.items()
+        }
+
+        def sub(m: re.Match[str]) -> str:
+            return iris.get(m.group(1), m.group(0))
+
+        return _PLACEHOLDER.sub(sub, self.text)
+
+    @property
+    def sparql(self) -> str:
+        """The query with default parameters and the contract PREFIX lines: runs as is in
+        any SPARQL client."""
+        return V.sparql_prologue() + self.render()
+
+
+def parse(name: str, source: str) -> Query:
+    """A :class:`Query` from the text of ``NAME.rq``; :class:`ValueError` if the header is
+    incomplete or the parameters do not match the placeholders."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"query name {name!r} must be lowercase words joined by hyphens")
+    fields: dict[str, list[str]] = {"title": [], "description": []}
+    params: dict[str, str] = {}
+    lines = source.splitlines(keepends=True)
+    current: str | None = None
+    body_start = len(lines)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        if not stripped.startswith("#"):
+            body_start = i
+            break
+        m = _HEADER_KEY.match(stripped)
+        if m:
+            key, value = m.groups()
+            if key == "param":
+                pm = _PARAM.match(value)
+                if not pm:
+                    raise ValueError(f"query {name!r}: bad param line {stripped!r} (write 'param: NAME = DEFAULT')")
+                pname, default = pm.groups()
+                params[pname] = _check_value(name, pname, default)
+                current = None
+            else:
+                if fields[key]:
+                    raise ValueError(f"query {name!r}: {key} given twice")
+                fields[key].append(value)
+                current = key
+            continue
+        c = _CONTINUATION.match(stripped)
+        if c and current is not None:
+            fields[current].append(c.group(1))
+        else:
+            current = None  # a free comment (notes on the approach) ends the field
+    title = " ".join(fields["title"]).strip()
+    description = " ".join(fields["description"]).strip()
+    if not title or not description:
+        raise ValueError(f"query {name!r} needs '# title:' and '# description:' header lines")
+    text = "".join(lines[body_start:]).strip() + "\n"
+    used = set(_PLACEHOLDER.findall(text))
+    if used != set(params):
+        raise ValueError(
+            f"query {name!r}: placeholders {sorted(used)} do not match declared params {sorted(params)}"
+        )
+    return Query(name=name, title=title, description=description, params=params, text=text)
+
+
+@cache
+def _load() -> tuple[Query, ...]:
+    root = files(__name__)
+    out = []
+    for entry in root.iterdir():
+        if entry.is_file() and entry.name.endswith(".rq"):
+            out.append(parse(entry.name[: -len(".rq")], entry.read_text(encoding="utf-8")))
+    return tuple(sorted(out, key=lambda q: q.name))
+
+
+def library() -> dict[str, Query]:
+    """Every shipped query by name, sorted by name."""
+    return {q.name: q for q in _load()}
+
+
+def names() -> list[str]:
+    """The names of the shipped queries, sorted."""
+    return [q.name for q in _load()]
+
+
+def get(name: str) -> Query:
+    """The shipped query ``name``; :class:`kg.errors.NotFound` with close names if none."""
+    for q in _load():
+        if q.name == name:
+            return q
+    from ..sources import suggest
+
+    raise NotFound("query", name, suggest(name, names()))
