@@ -22,7 +22,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
-    """Turns kg's errors into one clean line instead of a traceback."""
+    """Turns kg's errors, and click's usage errors, into one clean line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "kg"
+            click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -573,3 +588,8 @@ def push(state: State, url: str) -> None:
 
 def main() -> None:
     cli(prog_name="kg")
+
+
+from .viz_cli import viz  # noqa: E402  (kg.viz_cli imports only click at load time)
+
+cli.add_command(viz)

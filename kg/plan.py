@@ -148,8 +148,8 @@ def plan(
     note = None
     if from_id is not None and from_id not in nx.ancestors(G, to_id):
         note = (
-            f"{_label(G, from_id)} is not a prerequisite of {_label(G, to_id)}; "
-            f"the plan is the same as from scratch" + (" (minus --known topics)" if known_ids else "")
+            f"{_label(G, from_id)} is not a prerequisite of {_label(G, to_id)}; the plan "
+            f"still counts it and what it requires as known"
         )
     if not steps:
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")

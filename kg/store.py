@@ -110,30 +110,26 @@ class Built:
     rebuilt: bool
 
 
-def _fill(store: ox.Store, data_dir: Path) -> dict[str, Any]:
-    """Load and check the sources and write ontology + data into ``store``."""
+def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
+    """Load and check every source and parse every Turtle file, all in memory, so that
+    any error surfaces before a store is created on disk."""
     from .rdf import triples
     from .sources import load_sources
 
     src = load_sources(data_dir)
-    for path in ontology_files():
+    quads: list[ox.Quad] = []
+    for path in [*ontology_files(), *src.turtle]:
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as exc:  # a broken shipped ontology is still a user-visible error
-            raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(src))
-    for path in src.turtle:
-        # Parse fully first: a syntax error must not leave half a file in the store.
-        try:
-            quads = list(
-                ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            quads.extend(
+                ox.Quad(q.subject, q.predicate, q.object)
+                for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
             )
         except SyntaxError as exc:
             raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
-        except UnicodeDecodeError:
-            raise DataError("not valid UTF-8", path) from None
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
-    return {
+        except (UnicodeDecodeError, ValueError):
+            raise DataError("not valid UTF-8 Turtle", path) from None
+    quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(src))
+    manifest = {
         "format": _FORMAT,
         "data_dir": str(data_dir.resolve()),
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -145,8 +141,13 @@ def _fill(store: ox.Store, data_dir: Path) -> dict[str, Any]:
         "chapters": sum(len(b.chapters) for b in src.books.values()),
         "prerequisites": sum(len(t.requires) for t in src.topics.values()),
         "turtle_files": [p.name for p in src.turtle],
-        "triples": len(store),
     }
+    return quads, manifest
+
+
+def _fill(store: ox.Store, quads: list[ox.Quad], manifest: dict[str, Any]) -> dict[str, Any]:
+    store.bulk_extend(quads)
+    return {**manifest, "triples": len(store)}
 
 
 def _syntax(exc: SyntaxError) -> str:
@@ -181,17 +182,18 @@ def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = Non
             pass  # a damaged cache entry is rebuilt below
     import tempfile
 
+    quads, prepared = _prepare(data_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     except OSError:
         # No writable cache: build in memory, every time.
         store = ox.Store()
-        manifest = _fill(store, data_dir)
+        manifest = _fill(store, quads, prepared)
         return Built(store, data_dir, key, None, manifest, rebuilt=True)
     try:
         store = ox.Store(str(tmp / "store"))
-        manifest = _fill(store, data_dir)
+        manifest = _fill(store, quads, prepared)
         manifest["key"] = key
         store.flush()
         del store

@@ -1,0 +1,565 @@
+"""`kg viz` without a browser: the views kg builds, the page it writes, the CLI's errors.
+
+What the browser does with the page (drawn, offline, nothing runs from the data) is in
+test_viz_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg import viz
+from kg.cli import cli
+from kg.errors import KGError, NotFound, UsageError
+from kg.graph import KnowledgeGraph
+from kg.viz_cli import viz as viz_command
+
+# Until kg/cli.py registers the command itself this registers it here; afterwards it is
+# the same command object and nothing changes.
+if "viz" not in cli.commands:
+    cli.add_command(viz_command)
+
+HOSTILE_LABEL = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_DEF = "</script><script>window.__pwned=2</script> & more"
+HOSTILE_COURSE = '</script><script>window.__pwned=4</script><img src=x onerror="window.__pwned=5">'
+
+HOSTILE_TOPICS = """\
+topics:
+  - id: calculus
+    label: Calculus
+    definition: Rates of change.
+  - id: chain-rule
+    label: '<img src=x onerror="window.__pwned=1">'
+    aliases: [evil]
+    definition: '</script><script>window.__pwned=2</script> & more'
+    broader: calculus
+    requires:
+      - topic: calculus
+        reason: '<svg onload="window.__pwned=3">'
+  - id: backpropagation
+    label: Backpropagation
+    aliases: [backprop]
+    definition: Gradients of a network by the chain rule run backwards.
+    broader: calculus
+    requires:
+      - topic: chain-rule
+        reason: Backprop applies the chain rule node by node.
+"""
+
+HOSTILE_COURSE_YAML = """\
+id: c1
+name: '</script><script>window.__pwned=4</script><img src=x onerror="window.__pwned=5">'
+code: '<i>C1</i>'
+term: Fall 2025
+lectures:
+  - title: '<img src=x onerror="window.__pwned=6">'
+    date: 2025-09-01
+    covers: [backpropagation]
+  - title: Chain
+    covers: [chain-rule, calculus]
+    readings:
+      - reading: notes-1
+"""
+
+HOSTILE_READINGS = """\
+readings:
+  - id: notes-1
+    title: '<script>window.__pwned=7</script>'
+    kind: notes
+    covers: [backpropagation]
+"""
+
+
+def write_hostile(root: Path) -> Path:
+    """A data directory whose labels, definitions, titles and reasons are markup."""
+    (root / "topics").mkdir(parents=True)
+    (root / "courses").mkdir()
+    (root / "topics" / "t.yaml").write_text(HOSTILE_TOPICS)
+    (root / "courses" / "c1.yaml").write_text(HOSTILE_COURSE_YAML)
+    (root / "readings.yaml").write_text(HOSTILE_READINGS)
+    return root
+
+
+@pytest.fixture
+def g(mini: Path, cache: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.open(mini)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, cache: Path) -> KnowledgeGraph:
+    return KnowledgeGraph.open(write_hostile(tmp_path / "hostile"))
+
+
+def by_id(view: viz.View) -> dict[str, dict]:
+    return {n["id"]: n for n in view.nodes}
+
+
+def edge_pairs(view: viz.View, kind: str | None = None) -> set[tuple[str, str]]:
+    return {(e["from"], e["to"]) for e in view.edges if kind is None or e["kind"] == kind}
+
+
+def strings(data) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        return [s for item in data for s in strings(item)]
+    return []
+
+
+def page_data(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert m
+    return json.loads(m.group(1))
+
+
+# --------------------------------------------------------------------------- views
+
+
+class TestGraphView:
+    def test_topics_and_requires_edges(self, g):
+        v = viz.graph_view(g)
+        assert set(by_id(v)) == {"topic:calculus", "topic:chain-rule", "topic:backpropagation"}
+        assert edge_pairs(v) == {("topic:calculus", "topic:chain-rule"), ("topic:chain-rule", "topic:backpropagation")}
+        assert v.counts == {"nodes": 3, "edges": 2}
+
+    def test_every_node_has_a_position_and_edges_point_down(self, g):
+        v = viz.graph_view(g)
+        nodes = by_id(v)
+        assert all(isinstance(n["x"], float | int) and isinstance(n["y"], float | int) for n in v.nodes)
+        for a, b in edge_pairs(v):
+            assert nodes[a]["y"] < nodes[b]["y"]
+
+    def test_size_grows_with_dependents(self, g):
+        nodes = by_id(viz.graph_view(g))
+        assert nodes["topic:calculus"]["size"] > nodes["topic:chain-rule"]["size"] > nodes["topic:backpropagation"]["size"]
+
+    def test_tooltip_has_label_definition_and_where_taught(self, g):
+        tip = by_id(viz.graph_view(g))["topic:backpropagation"]["tip"]
+        assert tip["title"] == "Backpropagation"
+        assert tip["text"] == "Gradients of a network by the chain rule run backwards."
+        sections = dict((h, lines) for h, lines in tip["sections"])
+        assert sections["Lectures"] == ["c1 #2 2025-09-03: Backprop"]
+        assert sections["Readings"] == ["Notes on backprop (notes, optional)"]
+
+    def test_requires_edge_tooltip_gives_the_reason(self, g):
+        v = viz.graph_view(g)
+        e = next(e for e in v.edges if e["from"] == "topic:calculus")
+        assert e["tip"]["text"] == "It is a rule of calculus."
+
+    def test_layers(self, g):
+        v = viz.graph_view(g, ["readings", "courses", "lectures"])
+        kinds = sorted(n["kind"] for n in v.nodes)
+        assert kinds == ["course", "lecture", "lecture", "reading", "topic", "topic", "topic"]
+        covers = edge_pairs(v, "covers")
+        lec1, lec2 = "lecture:c1/lecture/1", "lecture:c1/lecture/2"
+        assert covers == {
+            (lec1, "topic:calculus"), (lec2, "topic:backpropagation"), (lec2, "topic:chain-rule"),
+            ("reading:notes-1", "topic:backpropagation"),
+        }
+        assert edge_pairs(v, "contains") == {("course:c1", lec1), ("course:c1", lec2)}
+        nodes = by_id(v)
+        # The course on top, each lecture above the topics it covers.
+        assert nodes["course:c1"]["y"] == min(n["y"] for n in v.nodes)
+        assert nodes[lec1]["y"] < nodes["topic:calculus"]["y"]
+        labels = {e["label"] for e in v.legend}
+        assert {"Topic", "Course", "Lecture", "Reading"} <= labels
+
+    def test_courses_layer_without_lectures_links_course_to_topics(self, g):
+        v = viz.graph_view(g, ["courses"])
+        assert edge_pairs(v, "covers") == {("course:c1", f"topic:{t}") for t in ("calculus", "chain-rule", "backpropagation")}
+
+    def test_unknown_layer(self, g):
+        with pytest.raises(UsageError, match=r"unknown layer 'lecture'.*did you mean 'lectures'"):
+            viz.graph_view(g, ["lecture"])
+
+
+class TestFocusView:
+    def test_depth_one_each_way(self, g):
+        v = viz.focus_view(g, "Chain Rule", depth=1)
+        nodes = by_id(v)
+        assert set(nodes) == {"topic:chain-rule", "topic:calculus", "topic:backpropagation"}
+        assert nodes["topic:chain-rule"]["borderWidth"] == 4
+        assert nodes["topic:chain-rule"]["tip"]["kind"].startswith("Focus topic")
+        assert v.slug == "focus-chain-rule"
+
+    def test_depth_limits(self, g):
+        v = viz.focus_view(g, "backprop", depth=1)
+        assert set(by_id(v)) == {"topic:backpropagation", "topic:chain-rule"}
+        assert set(by_id(viz.focus_view(g, "backprop", depth=2))) == {"topic:backpropagation", "topic:chain-rule", "topic:calculus"}
+
+    @pytest.mark.parametrize("depth", [0, -1])
+    def test_depth_below_one(self, g, depth):
+        with pytest.raises(UsageError, match="--depth must be a whole number of at least 1"):
+            viz.focus_view(g, "backprop", depth=depth)
+
+    def test_unknown_topic_suggests(self, g):
+        with pytest.raises(NotFound) as exc:
+            viz.focus_view(g, "backprob")
+        assert "did you mean" in str(exc.value) and "backpropagation" in str(exc.value)
+
+    def test_layers(self, g):
+        v = viz.focus_view(g, "calculus", depth=1, layers=["lectures"])
+        assert edge_pairs(v, "covers") == {
+            ("lecture:c1/lecture/1", "topic:calculus"), ("lecture:c1/lecture/2", "topic:chain-rule"),
+        }
+
+
+class TestPathView:
+    def test_steps_numbered_left_to_right(self, g):
+        v = viz.path_view(g, None, "backprop")
+        nodes = by_id(v)
+        assert [nodes[f"topic:{t}"]["label"] for t in ("calculus", "chain-rule", "backpropagation")] == [
+            "1. Calculus", "2. Chain rule", "3. Backpropagation",
+        ]
+        xs = [nodes[f"topic:{t}"]["x"] for t in ("calculus", "chain-rule", "backpropagation")]
+        assert xs == sorted(xs) and len(set(xs)) == 3
+        assert nodes["topic:backpropagation"]["name"] == "Backpropagation"
+        assert v.slug == "path-start-backpropagation"
+
+    def test_known_start_is_drawn_grey_at_the_left(self, g):
+        v = viz.path_view(g, "calculus", "backprop")
+        nodes = by_id(v)
+        assert nodes["topic:calculus"]["label"] == "Calculus"
+        assert nodes["topic:calculus"]["tip"]["kind"].startswith("Already known")
+        assert nodes["topic:calculus"]["x"] < nodes["topic:chain-rule"]["x"]
+        assert edge_pairs(v) == {("topic:calculus", "topic:chain-rule"), ("topic:chain-rule", "topic:backpropagation")}
+        step2 = nodes["topic:chain-rule"]["tip"]
+        assert ["Needed for", ["Backpropagation (step 2): Backprop applies the chain rule node by node."]] in step2["sections"]
+
+    def test_nothing_to_learn(self, g):
+        v = viz.path_view(g, "backprop", "calculus")
+        assert [n["id"] for n in v.nodes] == ["topic:calculus"]
+        assert v.notes and "nothing to learn" in v.notes[0]
+
+
+class TestCourseView:
+    def test_lectures_in_sequence_and_topics_under_their_first_lecture(self, g):
+        v = viz.course_view(g, ["c1"])
+        nodes = by_id(v)
+        lec1, lec2 = nodes["lecture:c1/lecture/1"], nodes["lecture:c1/lecture/2"]
+        assert lec1["x"] < lec2["x"] and lec1["y"] == lec2["y"]
+        assert edge_pairs(v, "next") == {(lec1["id"], lec2["id"])}
+        assert nodes["topic:calculus"]["x"] == lec1["x"]
+        assert nodes["topic:chain-rule"]["x"] == lec2["x"]
+        assert nodes["topic:calculus"]["y"] > lec1["y"]
+        assert edge_pairs(v, "requires") == {("topic:calculus", "topic:chain-rule"), ("topic:chain-rule", "topic:backpropagation")}
+        assert not v.notes
+
+    def test_topic_taught_before_its_prerequisite_stands_out(self, g, mini):
+        (mini / "courses" / "c2.yaml").write_text(
+            "id: c2\nname: Backwards\nlectures:\n"
+            "  - title: Backprop first\n    covers: [backpropagation]\n"
+            "  - title: Then the chain rule\n    covers: [chain-rule, calculus]\n"
+        )
+        v = viz.course_view(KnowledgeGraph.open(mini), ["c2"])
+        nodes = by_id(v)
+        bp = nodes["topic:backpropagation"]
+        assert bp["color"]["border"] == "#d62728" and bp["borderWidth"] == 4
+        assert bp["tip"]["sections"][0] == [
+            "Taught before a prerequisite",
+            [
+                "c2: lecture 1, but its indirect prerequisite Calculus only in lecture 2",
+                "c2: lecture 1, but its prerequisite Chain rule only in lecture 2",
+            ],
+        ]
+        bad = next(e for e in v.edges if (e["from"], e["to"]) == ("topic:chain-rule", "topic:backpropagation"))
+        assert bad["color"]["color"] == "#d62728"
+        assert "borderWidth" not in nodes["topic:chain-rule"]
+        assert v.notes == ["1 topic is taught before a prerequisite (outlined in red)"]
+
+    def test_indirect_prerequisite_taught_later(self, g, mini):
+        """Backprop needs calculus through the chain rule, which this course skips."""
+        (mini / "courses" / "c2.yaml").write_text(
+            "id: c2\nname: Skips\nlectures:\n"
+            "  - title: A\n    covers: [backpropagation]\n  - title: B\n    covers: [calculus]\n"
+        )
+        v = viz.course_view(KnowledgeGraph.open(mini), ["c2"])
+        nodes = by_id(v)
+        assert nodes["topic:backpropagation"]["borderWidth"] == 4
+        assert nodes["topic:backpropagation"]["tip"]["sections"][0][1] == [
+            "c2: lecture 1, but its indirect prerequisite Calculus only in lecture 2",
+        ]
+        assert edge_pairs(v, "requires") == set()  # no direct edge to paint red
+        assert v.notes == ["1 topic is taught before a prerequisite (outlined in red)"]
+
+    def test_several_courses_coloured_by_course(self, g, mini):
+        (mini / "courses" / "c2.yaml").write_text(
+            "id: c2\nname: Other\ncode: OT-2\nlectures:\n  - title: Only\n    covers: [calculus]\n"
+        )
+        v = viz.course_view(KnowledgeGraph.open(mini), ["c1", "OT-2"])
+        nodes = by_id(v)
+        c1 = nodes["lecture:c1/lecture/1"]["color"]["background"]
+        c2 = nodes["lecture:c2/lecture/1"]["color"]["background"]
+        assert c1 != c2
+        assert nodes["topic:chain-rule"]["color"]["background"] == c1  # only c1 teaches it
+        assert nodes["topic:calculus"]["color"]["background"] not in (c1, c2)  # both do
+        assert any(item["label"].startswith("OT-2: Other") for item in v.legend)
+        assert v.slug == "course-c1-c2"
+
+    def test_unknown_course_suggests(self, g):
+        with pytest.raises(NotFound, match="unknown course 'c3'"):
+            viz.course_view(g, ["c3"])
+
+
+class TestMakeView:
+    @pytest.mark.parametrize(
+        "kw, message",
+        [
+            ({"focus": "calculus", "path": ("calculus", "backprop")}, "give only one of --focus, --path and --course"),
+            ({"focus": "calculus", "courses": ["c1"]}, "give only one of"),
+            ({"depth": 2}, "--depth goes with --focus"),
+            ({"courses": ["c1"], "layers": "lectures"}, "--layers goes with the whole graph or --focus"),
+            ({"layers": "lectures,bogus"}, "unknown layer 'bogus'"),
+        ],
+    )
+    def test_bad_combinations(self, g, kw, message):
+        with pytest.raises(UsageError, match=re.escape(message)):
+            viz.make_view(g, **kw)
+
+    def test_dispatch(self, g):
+        assert viz.make_view(g).slug == "graph"
+        assert viz.make_view(g, focus="calculus").slug == "focus-calculus"
+        assert viz.make_view(g, path=("-", "backprop")).slug == "path-start-backpropagation"
+        assert viz.make_view(g, courses=["c1"]).slug == "course-c1"
+
+
+class TestLayout:
+    def test_layers_pull_sources_towards_their_users(self):
+        G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("x", "d")])
+        assert viz.layers_of(G) == {"a": 0, "b": 1, "c": 2, "d": 3, "x": 2}
+
+    def test_cycle_shares_a_layer(self):
+        G = nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")])
+        layer = viz.layers_of(G)
+        assert layer["a"] == layer["b"] < layer["c"]
+
+    def test_barycenter_untangles_a_crossing(self):
+        G = nx.DiGraph([("a", "y"), ("b", "x")])
+        rows = viz.order_layers(G, {"a": 0, "b": 0, "x": 1, "y": 1})
+        assert rows == {0: ["a", "b"], 1: ["y", "x"]}
+
+    def test_positions_are_deterministic(self, g):
+        assert viz.graph_view(g).html() == viz.graph_view(g).html()
+
+
+# --------------------------------------------------------------------------- the page
+
+
+REMOTE = re.compile(r"""(?:src|href|action|srcset|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+class TestPage:
+    def test_offline_no_remote_resources(self, g):
+        for view in (viz.graph_view(g, viz.LAYERS), viz.course_view(g, ["c1"]), viz.path_view(g, None, "backprop")):
+            page = view.html()
+            assert not REMOTE.search(page)
+            assert "<link" not in page.lower() and "@import" not in page and "url(" not in page
+            # Every script is inline: no src= at all.
+            assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+
+    def test_csp_forbids_fetching_and_allows_exactly_the_inline_scripts(self, g):
+        page = viz.graph_view(g).html()
+        csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+        assert "default-src 'none'" in csp and "base-uri 'none'" in csp and "unsafe-inline" not in csp
+        scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+        assert len(scripts) == 2
+        for s in scripts:
+            digest = base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in csp
+
+    def test_counts_in_meta(self, g):
+        page = viz.graph_view(g).html()
+        assert '<meta name="kg-nodes" content="3">' in page
+        assert '<meta name="kg-edges" content="2">' in page
+        data = page_data(page)
+        assert len(data["nodes"]) == 3 and len(data["edges"]) == 2
+        assert data["options"]["physics"] == {"enabled": False}
+
+    def test_hostile_text_is_escaped_everywhere(self, hostile):
+        views = [
+            viz.graph_view(hostile, viz.LAYERS),
+            viz.focus_view(hostile, "evil"),
+            viz.path_view(hostile, None, "backprop"),
+            viz.course_view(hostile, ["c1"]),
+        ]
+        for view in views:
+            page = view.html()
+            for raw in ("onerror=\"window", "<img", "<svg onload", "window.__pwned=2</script>", "<i>C1"):
+                assert raw not in page, (view.slug, raw)
+            # Only kg's own three script elements open or close (vis-network's code
+            # holds the text "<script>" in a string, never "</script").
+            assert len(re.findall(r"<script", page, re.I)) == 3 + viz._vis_js().lower().count("<script")
+            assert len(re.findall(r"</script", page, re.I)) == 3
+            # The text itself survives, as data.
+            assert any(HOSTILE_LABEL in text for text in strings(page_data(page)))
+        focus = views[1].html()
+        assert f"<h1>kg: around {html.escape(HOSTILE_LABEL)}</h1>" in focus
+        course = views[3].html()
+        assert html.escape(HOSTILE_COURSE) in course  # in the title and the legend
+
+    def test_repr_html_is_a_sandboxed_iframe_of_the_page(self, g):
+        v = viz.focus_view(g, "backprop")
+        out = v._repr_html_()
+        m = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" title="[^"]*" style="[^"]*"></iframe>', out)
+        assert m, out[:200]
+        assert "<" not in m.group(1)
+        assert html.unescape(m.group(1)) == v.html()
+
+    def test_repr_html_with_hostile_title(self, hostile):
+        out = viz.focus_view(hostile, "evil")._repr_html_()
+        assert out.count('"') == 8  # four attributes, nothing from the data breaks out
+        assert "<img" not in out
+
+    def test_write_is_atomic_and_marks_the_page(self, g, tmp_path):
+        (tmp_path / "out").mkdir()
+        target = tmp_path / "out" / "out.html"
+        target.write_text("old")
+        viz.graph_view(g).write(target)
+        assert viz.is_kg_page(target)
+        assert [p.name for p in target.parent.iterdir()] == ["out.html"]
+        assert not viz.is_kg_page(tmp_path / "missing.html")
+
+    def test_write_errors_are_one_line(self, g, tmp_path):
+        with pytest.raises(KGError, match=r"cannot write '.*/nope/out.html': directory '.*nope' does not exist"):
+            viz.graph_view(g).write(tmp_path / "nope" / "out.html")
+        with pytest.raises(UsageError, match="it is a directory"):
+            viz.graph_view(g).write(tmp_path)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    d = tmp_path / "work"
+    d.mkdir()
+    monkeypatch.chdir(d)
+    return d
+
+
+def one_line_error(result, *parts: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    for p in parts:
+        assert p in lines[0], lines[0]
+
+
+class TestCli:
+    def test_default_whole_graph_in_the_current_directory(self, run, mini, cache, here):
+        result = run("viz", data=mini)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "wrote kg-graph.html (3 nodes, 2 edges)\n"
+        assert viz.is_kg_page(here / "kg-graph.html")
+
+    def test_each_view_names_its_file(self, run, mini, cache, here):
+        for args, name in [
+            (["--focus", "backprop", "--depth", "1"], "kg-focus-backpropagation.html"),
+            (["--path", "calculus", "backprop"], "kg-path-calculus-backpropagation.html"),
+            (["--path", "-", "backprop"], "kg-path-start-backpropagation.html"),
+            (["--course", "c1"], "kg-course-c1.html"),
+            (["--layers", "courses,lectures"], "kg-graph.html"),
+        ]:
+            result = run("viz", *args, data=mini)
+            assert result.exit_code == 0, result.output
+            assert result.stdout.startswith(f"wrote {name} (")
+            assert (here / name).is_file()
+
+    def test_rewrites_its_own_page_but_not_someone_elses(self, run, mini, cache, here):
+        assert run("viz", data=mini).exit_code == 0
+        assert run("viz", data=mini).exit_code == 0
+        (here / "kg-graph.html").write_text("<p>my notes</p>")
+        one_line_error(run("viz", data=mini), "'kg-graph.html' exists and was not written by kg viz", "-o FILE")
+        assert (here / "kg-graph.html").read_text() == "<p>my notes</p>"
+
+    def test_output_file_is_overwritten(self, run, mini, cache, here):
+        (here / "mine.html").write_text("anything")
+        result = run("viz", "--course", "c1", "-o", "mine.html", data=mini)
+        assert result.exit_code == 0 and result.stdout.startswith("wrote mine.html (")
+        assert viz.is_kg_page(here / "mine.html")
+
+    def test_open_writes_a_temp_file_and_opens_it(self, run, mini, cache, here, monkeypatch):
+        opened: list[str] = []
+        monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+        result = run("viz", "--focus", "calculus", "--open", data=mini)
+        assert result.exit_code == 0, result.output
+        written = Path(result.stdout.split()[1])
+        assert written.is_absolute() and written.name.startswith("kg-focus-calculus-") and written.is_file()
+        assert opened == [written.as_uri()]
+        assert list(here.iterdir()) == []
+        written.unlink()
+
+    def test_open_without_a_browser_says_so(self, run, mini, cache, here, monkeypatch):
+        monkeypatch.setattr("webbrowser.open", lambda url: False)
+        result = run("viz", "--open", "-o", "x.html", data=mini)
+        assert result.exit_code == 0
+        assert "could not start a web browser; open x.html yourself" in result.stderr
+
+    def test_notes_go_to_stderr(self, run, mini, cache, here):
+        (mini / "courses" / "c2.yaml").write_text(
+            "id: c2\nname: Backwards\nlectures:\n"
+            "  - title: A\n    covers: [backpropagation]\n  - title: B\n    covers: [chain-rule]\n"
+        )
+        result = run("viz", "--course", "c2", data=mini)
+        assert result.exit_code == 0
+        assert result.stderr == "note: 1 topic is taught before a prerequisite (outlined in red)\n"
+
+    @pytest.mark.parametrize(
+        "args, parts",
+        [
+            (["--focus", "backprob"], ["unknown topic 'backprob'", "did you mean", "backprop"]),
+            (["--path", "calculus", "transformer"], ["unknown topic 'transformer'"]),
+            (["--course", "c9"], ["unknown course 'c9'"]),
+            (["--focus", "calculus", "--path", "calculus", "backprop"], ["give only one of --focus, --path and --course"]),
+            (["--focus", "calculus", "--depth", "0"], ["--depth must be a whole number of at least 1, got 0"]),
+            (["--depth", "2"], ["--depth goes with --focus TOPIC"]),
+            (["--layers", "lectures,pages"], ["unknown layer 'pages'"]),
+            (["--course", "c1", "--layers", "readings"], ["--layers goes with the whole graph or --focus"]),
+            (["-o", "no/such/dir/x.html"], ["cannot write 'no/such/dir/x.html'", "does not exist"]),
+            (["-o", "."], ["cannot write '.': it is a directory"]),
+        ],
+    )
+    def test_errors_are_one_line(self, run, mini, cache, here, args, parts):
+        one_line_error(run("viz", *args, data=mini), *parts)
+
+    def test_unwritable_file(self, run, mini, cache, here):
+        import os
+
+        locked = here / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        try:
+            if os.access(locked, os.W_OK):
+                pytest.skip("running as a user who can write anywhere (root)")
+            one_line_error(run("viz", "-o", str(locked / "x.html"), data=mini), "cannot write", "Permission denied")
+        finally:
+            locked.chmod(0o700)
+
+    def test_write_failure_is_one_line(self, run, mini, cache, here, monkeypatch):
+        def refuse(*a, **kw):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr("tempfile.mkstemp", refuse)
+        one_line_error(run("viz", "-o", "x.html", data=mini), "cannot write 'x.html': Permission denied")
+        assert list(here.iterdir()) == []
+
+    def test_parent_is_a_file(self, run, mini, cache, here):
+        (here / "f").write_text("")
+        one_line_error(run("viz", "-o", "f/x.html", data=mini), "cannot write 'f/x.html'", "is not a directory")
+
+    def test_help_documents_every_option(self, run):
+        out = run("viz", "--help").stdout
+        for opt in ("--focus", "--depth", "--path", "--course", "--layers", "--output", "--open", "Example:"):
+            assert opt in out
