@@ -64,6 +64,12 @@ GRAPH_FORMATS: dict[str, ResultFormat] = {
         ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
     )
 }
+_OX_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 _OX_GRAPH = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 
 # --------------------------------------------------------------------------- checks
@@ -174,6 +180,10 @@ def execute(
             return Result(body or b"", table[name].media_type, form, len(triples))
         if form == "ASK":
             return Result(_boolean(bool(res), name), table[name].media_type, form)
+        if max_rows is None:
+            # No cap: pyoxigraph's own serializer, straight from the result iterator.
+            body = res.serialize(format=_OX_RESULTS[name])
+            return Result(body, table[name].media_type, form)
         names = [v.value for v in res.variables]
         rows: list[list[Any]] = []
         truncated = False
