@@ -1,27 +1,32 @@
-"""Interactive views of the graph for the browser and for Jupyter.
+"""Interactive views of the graph for the browser and for Jupyter, drawn with pyvis.
 
 A *view* is what ``kg viz`` draws: the whole topic graph (optionally with courses,
 lectures, chapters and readings as further layers), a topic's neighbourhood, a learning
 path, or one or more courses. :func:`graph_view`, :func:`focus_view`, :func:`path_view`
-and :func:`course_view` build a :class:`View` from the store; :meth:`View.html` renders it
-as one self-contained page drawn by vis-network (the library pyvis wraps), and a View in
-a notebook cell renders inline.
+and :func:`course_view` build a :class:`View` from the store: kg's nodes and edges, with
+positions, tooltips and a legend, and the pyvis ``Network`` made from them
+(``View.network``). :meth:`View.html` is that Network rendered by pyvis
+(``Network.generate_html``) with kg's template, ``kg/templates/kg.html``: one
+self-contained page drawn by vis-network. A View in a notebook cell renders inline.
 
 Three properties hold for every page, whatever the data:
 
-* **Offline.** vis-network is inlined from ``kg/static`` and nothing else is referenced;
-  a Content-Security-Policy (``default-src 'none'``, scripts by hash) makes the browser
-  refuse any fetch even if something tried. pyvis's own template is not used: it links
-  Bootstrap and tom-select from CDNs even with ``cdn_resources="in_line"``.
+* **Offline.** vis-network (the copy pyvis ships) is inlined from ``kg/static`` and
+  nothing else is referenced; a Content-Security-Policy (``default-src 'none'``,
+  scripts by hash) makes the browser refuse any fetch even if something tried. pyvis's
+  own template is not used: it links Bootstrap and tom-select from CDNs even with
+  ``cdn_resources="in_line"``.
 * **Safe.** Text from the data never becomes markup. It reaches the page only as escaped
   HTML text or as JSON inside a ``<script type="application/json">`` block (with ``<``,
   ``>`` and ``&`` escaped), and tooltips are DOM elements built with ``textContent``
-  (pyvis writes its heading raw and switches every tooltip to ``innerHTML`` when one
-  title contains "href").
+  (pyvis's template writes its heading and select-menu ids raw and switches every
+  tooltip to ``innerHTML`` when one title contains "href"; kg's has no such path).
 * **Settled.** Positions are computed here — a layered (Sugiyama-style) layout, since the
   prerequisite graph is a DAG — and physics is off, so the page is drawn once and never
   spins, the picture is the same in every browser, and 2,000+ nodes cost no more than
   drawing them.
+
+pyvis is imported when a view is built, not with this module.
 
 >>> from kg import KnowledgeGraph
 >>> view = focus_view(KnowledgeGraph.open(), "backprop", depth=1)
@@ -45,7 +50,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -53,6 +58,9 @@ from . import __version__
 from . import vocab as V
 from .errors import KGError, UsageError
 from .graph import KnowledgeGraph
+
+if TYPE_CHECKING:  # pyvis is imported only to build a page, not with kg.viz
+    from pyvis.network import Network
 
 __all__ = [
     "LAYERS",
@@ -68,6 +76,9 @@ __all__ = [
     "layers_of",
     "order_layers",
     "layered_positions",
+    "use_kg_template",
+    "TEMPLATES",
+    "TEMPLATE",
 ]
 
 LAYERS = ("courses", "lectures", "chapters", "readings")
@@ -132,12 +143,20 @@ def _size(dependents: int) -> float:
 
 @dataclass
 class View:
-    """One drawable view: vis-network nodes and edges with positions, a legend, notes.
+    """One drawable view: kg's nodes, edges, legend and notes, and the pyvis ``Network``
+    (:attr:`network`) that renders them as a page.
 
     Nodes and edges are plain dicts in vis-network's format plus ``tip`` (the tooltip as
     data: ``{"title", "kind", "text", "sections": [[heading, [line, ...]], ...]}``) and
     ``kind``. Every string in them is data, never markup. ``options`` are
-    vis-network's; change them before rendering to restyle a page.
+    vis-network's, and the same dict as ``network.options``; change them before
+    rendering to restyle a page.
+
+    ``network`` is built from the nodes, edges and options when the view is made (pass
+    one to use it instead). The page is rendered from it, by pyvis's
+    ``Network.generate_html`` with kg's template (:data:`TEMPLATE`), so what is added to
+    it (``network.add_node``, ``network.add_edge``) is drawn too, and
+    ``network.write_html(...)`` writes the same page as :meth:`write` (not atomically).
     """
 
     title: str
@@ -148,11 +167,16 @@ class View:
     subtitle: str = ""
     notes: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    network: Network = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.network is None:
+            self.network = _network(self)
 
     @property
     def counts(self) -> dict[str, int]:
         """Nodes and edges the page draws (also written into the page's meta tags)."""
-        return {"nodes": len(self.nodes), "edges": len(self.edges)}
+        return {"nodes": len(self.network.nodes), "edges": len(self.network.edges)}
 
     @property
     def default_filename(self) -> str:
@@ -179,7 +203,8 @@ class View:
         )
 
     def __repr__(self) -> str:
-        return f"<View {self.title!r}: {len(self.nodes)} nodes, {len(self.edges)} edges>"
+        n = self.counts
+        return f"<View {self.title!r}: {n['nodes']} nodes, {n['edges']} edges>"
 
 
 def is_kg_page(path: str | Path) -> bool:
@@ -947,18 +972,51 @@ def make_view(
 
 
 # --------------------------------------------------------------------------- the page
+#
+# A View becomes a pyvis Network (:func:`_network`), and pyvis renders the Network
+# (``Network.generate_html``) with kg's template, kg/templates/kg.html, instead of its
+# own. What kg defends against in pyvis 0.3.2, and how:
+#
+# * its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
+#   from CDNs, writes the heading and the select-menu node ids as raw HTML, and puts a
+#   tooltip into innerHTML as soon as one node title contains "href": the kg template
+#   has none of these paths, whatever cdn_resources, select_menu, filter_menu or the
+#   titles say, and its rendering is autoescaped with every value html-escaped;
+# * it embeds the options JSON unescaped (``options|safe``): the kg template escapes
+#   nodes, edges and options itself (``script_json``) inside a JSON script element;
+# * ``Network.set_options`` deletes every space of the JSON it is given ("Segoe UI"
+#   becomes "SegoeUI"): kg assigns ``network.options`` a dict instead;
+# * an undirected Network scans every edge on each add_edge (quadratic): kg's graphs
+#   are directed anyway, and the Network's node ids answer ``in`` from a set.
 
 
-@lru_cache(maxsize=1)
-def _vis_js() -> str:
-    path = Path(__file__).resolve().parent / "static" / "vis-network.min.js"
+_HERE = Path(__file__).resolve().parent
+_STATIC = _HERE / "static"
+TEMPLATES = _HERE / "templates"
+"""The directory of kg's pyvis template."""
+TEMPLATE = "kg.html"
+"""kg's pyvis template, in :data:`TEMPLATES`."""
+
+
+@lru_cache(maxsize=None)
+def _static(name: str) -> str:
+    """A file from kg/static, checked so that it can be inlined in a ``<script>`` or
+    ``<style>`` element (no closing tag, no comment opener inside)."""
+    path = _STATIC / name
     try:
-        js = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise KGError(f"cannot read {str(path)!r}: {exc.strerror or exc} (is kg installed completely?)") from None
-    if "</script" in js.lower():
-        raise KGError(f"{str(path)!r} contains '</script' and cannot be inlined")
-    return js
+    low = text.lower()
+    for bad in ("</script", "</style", "<!--"):
+        if bad in low:
+            raise KGError(f"{str(path)!r} contains {bad!r} and cannot be inlined")
+    return text
+
+
+def _vis_js() -> str:
+    """vis-network 9.1.2, the copy pyvis 0.3.2 ships (see kg/static/README.md)."""
+    return _static("vis-network.min.js")
 
 
 def _script_json(data: Any) -> str:
@@ -975,218 +1033,142 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def _e(s: Any) -> str:
-    return html.escape(str(s), quote=True)
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, Any]:
+    """The template's ``kg``: inlined code, styles and the policy that allows them."""
+    from markupsafe import Markup
 
-
-def _swatch(item: Mapping[str, Any]) -> str:
-    c = _e(item.get("color", "#999999"))
-    if item.get("edge"):
-        dash = ' stroke-dasharray="4 3"' if item.get("dashes") else ""
-        return (
-            f'<svg width="30" height="12" viewBox="0 0 30 12" aria-hidden="true"><line x1="1" y1="6" x2="22" y2="6" stroke="{c}" stroke-width="2"{dash}/>'
-            f'<path d="M21,2 L29,6 L21,10 z" fill="{c}"/></svg>'
-        )
-    colour = str(item.get("color", "#999999"))
-    stroke = _e(item.get("border") or (_darker(colour) if colour.startswith("#") else "#555555"))
-    sw = "3" if item.get("border") else "1.5"
-    shape = item.get("shape", "dot")
-    common = f'fill="{c}" stroke="{stroke}" stroke-width="{sw}"'
-    if shape == "square":
-        body = f'<rect x="3" y="3" width="12" height="12" {common}/>'
-    elif shape == "triangle":
-        body = f'<polygon points="9,2 16,15 2,15" {common}/>'
-    elif shape == "diamond":
-        body = f'<polygon points="9,1 17,9 9,17 1,9" {common}/>'
-    elif shape == "hexagon":
-        body = f'<polygon points="5,2 13,2 17,9 13,16 5,16 1,9" {common}/>'
-    else:
-        body = f'<circle cx="9" cy="9" r="6.5" {common}/>'
-    return f'<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">{body}</svg>'
-
-
-_CSS = """
-*{box-sizing:border-box}
-html,body{margin:0;height:100%;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;background:#fff}
-body{display:flex;flex-direction:column}
-header{padding:8px 14px 6px;border-bottom:1px solid #e3e3e3;background:#fafafa}
-h1{font-size:17px;margin:0 0 2px}
-.sub,.note{margin:0;color:#555}
-.hint{color:#888;font-size:12px}
-.note{color:#9a1b1b}
-.bar{display:flex;flex-wrap:wrap;align-items:center;gap:4px 16px;margin-top:6px}
-.legend{display:flex;flex-wrap:wrap;gap:4px 14px;list-style:none;margin:0;padding:0}
-.legend li{display:flex;align-items:center;gap:5px;white-space:nowrap;color:#333;font-size:13px}
-.find{margin-left:auto}
-.find input{font:inherit;padding:2px 6px;width:16em;border:1px solid #bbb;border-radius:4px}
-.find input:invalid{border-color:#d62728}
-main{position:relative;flex:1;min-height:300px}
-#graph{position:absolute;inset:0}
-#kg-info{position:absolute;top:10px;right:10px;max-width:380px;max-height:calc(100% - 20px);overflow:auto;background:#fff;border:1px solid #ccc;border-radius:6px;box-shadow:0 2px 10px rgba(0,0,0,.15);padding:8px 10px;z-index:4}
-#kg-info[hidden]{display:none}
-#kg-info .close{float:right;border:0;background:none;font-size:16px;cursor:pointer;color:#666}
-div.vis-tooltip{position:absolute;visibility:hidden;padding:6px 9px;max-width:380px;white-space:normal;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;background:#fffdf3;border:1px solid #b9b39a;border-radius:4px;box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}
-.kg-tip-title{font-weight:600;font-size:14px}
-.kg-tip-kind{color:#666;font-size:12px}
-.kg-tip-text{margin:4px 0}
-.kg-tip-head{margin-top:5px;font-weight:600;font-size:12px;color:#444}
-.kg-tip ul{margin:1px 0 0;padding-left:16px}
-noscript p{padding:1em}
-"""
-
-# The page's only script besides vis-network. Everything from the data is set with
-# textContent or as a property, never parsed as HTML.
-_APP_JS = r"""
-(function () {
-  "use strict";
-  var root = document.documentElement;
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null && text !== "") e.textContent = String(text);
-    return e;
-  }
-  function tipElement(tip) {
-    var box = el("div", "kg-tip");
-    box.appendChild(el("div", "kg-tip-title", tip.title));
-    if (tip.kind) box.appendChild(el("div", "kg-tip-kind", tip.kind));
-    if (tip.text) box.appendChild(el("p", "kg-tip-text", tip.text));
-    (tip.sections || []).forEach(function (s) {
-      box.appendChild(el("div", "kg-tip-head", s[0]));
-      var ul = el("ul");
-      s[1].forEach(function (line) { ul.appendChild(el("li", null, line)); });
-      box.appendChild(ul);
-    });
-    return box;
-  }
-  data.nodes.forEach(function (n) { if (n.tip) n.title = tipElement(n.tip); });
-  data.edges.forEach(function (e) { if (e.tip) e.title = tipElement(e.tip); });
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, data.options);
-  window.kgNetwork = network;
-  function ready() {
-    root.setAttribute("data-kg-state", "ready");
-    if (window.performance && performance.mark) performance.mark("kg-ready");
-  }
-  var physics = data.options.physics;
-  if (physics && physics.enabled !== false) {
-    // Never spin forever: once the layout has settled, physics goes off for good.
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: false });
-      ready();
-    });
-  } else {
-    network.once("afterDrawing", ready);
-  }
-  root.setAttribute("data-kg-state", "drawing");
-
-  var info = document.getElementById("kg-info");
-  var body = document.getElementById("kg-info-body");
-  function show(tip) {
-    body.replaceChildren();
-    if (tip) { body.appendChild(tipElement(tip)); info.hidden = false; } else { info.hidden = true; }
-  }
-  document.getElementById("kg-info-close").addEventListener("click", function () { show(null); });
-  network.on("click", function (p) {
-    if (p.nodes.length) show((nodes.get(p.nodes[0]) || {}).tip);
-    else if (p.edges.length) show((edges.get(p.edges[0]) || {}).tip);
-    else show(null);
-  });
-
-  var input = document.getElementById("kg-find");
-  var list = document.getElementById("kg-names");
-  var byName = new Map();
-  data.nodes.forEach(function (n) {
-    var name = String(n.name || n.label);
-    var k = name.toLowerCase();
-    if (!byName.has(k)) {
-      byName.set(k, n.id);
-      var o = document.createElement("option");
-      o.value = name;
-      list.appendChild(o);
+    vis_js, app_js, css = _vis_js(), _static("kg-viz.js"), _static("kg-viz.css")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_sha256(vis_js)} {_sha256(app_js)}; "
+        f"style-src {_sha256(css)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return {
+        "vis_js": Markup(vis_js), "app_js": Markup(app_js), "css": Markup(css),
+        "csp": csp, "generator": GENERATOR, "version": __version__,
     }
-  });
-  function find() {
-    var id = byName.get(input.value.trim().toLowerCase());
-    if (id === undefined) { input.setCustomValidity(input.value ? "no node by that name" : ""); return; }
-    input.setCustomValidity("");
-    network.selectNodes([id]);
-    network.focus(id, { scale: 1.3, animation: { duration: 250 } });
-    show(nodes.get(id).tip);
-  }
-  input.addEventListener("change", find);
-  input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") find(); });
-})();
-"""
 
 
-def _compact(view: View) -> dict[str, Any]:
-    """The page's data: node styles moved into vis-network ``groups`` and the common
-    edge style into the defaults, so each node and edge carries only its own data
-    (this halves a large page)."""
+def _escape(value: Any) -> Any:
+    """Every ``{{ value }}`` in the template: html.escape'd text unless it is already
+    markup (kg's own code and the template's macros)."""
+    from markupsafe import Markup
+
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value), quote=True))
+
+
+def _json_filter(value: Any) -> Any:
+    from markupsafe import Markup
+
+    return Markup(_script_json(value))
+
+
+def _legend_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A legend entry with everything its swatch needs (the template's ``swatch``)."""
+    colour = str(item.get("color", "#999999"))
+    if item.get("edge"):
+        return {"edge": True, "color": colour, "dashes": bool(item.get("dashes")), "label": str(item["label"])}
+    border = item.get("border")
+    return {
+        "edge": False, "color": colour, "shape": str(item.get("shape", "dot")), "label": str(item["label"]),
+        "stroke": str(border or (_darker(colour) if colour.startswith("#") else "#555555")),
+        "stroke_width": "3" if border else "1.5",
+    }
+
+
+class _NodeIds(list[Any]):
+    """pyvis keeps node ids in a list and tests membership on every add_node and
+    add_edge; this one answers ``in`` from a set, so building stays linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._seen.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._seen
+
+
+def use_kg_template(net: Any) -> Any:
+    """Point a pyvis ``Network`` at kg's template, for ``generate_html``,
+    ``write_html`` and ``show`` alike; returns ``net``.
+
+    The template's environment autoescapes, escapes every value with
+    :func:`html.escape`, and refuses undefined names.
+    """
+    from jinja2 import StrictUndefined, TemplateNotFound
+
+    net.set_template_dir(str(TEMPLATES) + os.sep, TEMPLATE)
+    env = net.templateEnv  # a fresh Environment of this Network's own
+    env.autoescape = True
+    env.finalize = _escape
+    env.undefined = StrictUndefined
+    env.filters["script_json"] = _json_filter
+    env.filters["fromjson"] = json.loads
+    env.globals["kg"] = _assets()
+    env.globals.setdefault("page", {"subtitle": "", "notes": [], "legend": []})
+    try:
+        net.template = env.get_template(TEMPLATE)  # what generate_html(notebook=True) uses
+    except (TemplateNotFound, OSError):
+        raise KGError(f"cannot read {str(TEMPLATES / TEMPLATE)!r} (is kg installed completely?)") from None
+    return net
+
+
+def _network(view: View) -> Any:
+    """The pyvis ``Network`` for a view, rendered by kg's template.
+
+    Node colours become vis-network ``groups`` and the common edge style the edge
+    defaults, so each node and edge carries only its own data (this halves a large
+    page). ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name`` go
+    into the page for kg-viz.js. ``network.options`` is ``view.options``, the same dict.
+    """
+    try:
+        from pyvis.network import Network
+    except ImportError as exc:
+        raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
+
+    net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    net.node_ids = _NodeIds()
     groups: dict[str, dict[str, Any]] = {}
     by_style: dict[str, str] = {}
-    nodes = []
     for n in view.nodes:
-        style: dict[str, Any] = {k: n[k] for k in ("shape", "color") if k in n}
-        key = json.dumps(style, sort_keys=True)
-        if key not in by_style:
-            by_style[key] = f"g{len(by_style)}"
-            groups[by_style[key]] = style
-        nodes.append({"group": by_style[key], **{k: v for k, v in n.items() if k not in style and k != "kind"}})
+        attrs = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color", "kind")}
+        if "color" in n:
+            key = json.dumps(n["color"], sort_keys=True)
+            if key not in by_style:
+                by_style[key] = f"g{len(by_style)}"
+                groups[by_style[key]] = {"color": n["color"]}
+            attrs["group"] = by_style[key]
+        net.add_node(n["id"], label=n.get("label"), shape=n.get("shape", "dot"), **attrs)
     default = _EDGE_STYLE["requires"]
-    edges = [{k: v for k, v in e.items() if k != "kind" and default.get(k) != v} for e in view.edges]
-    options = json.loads(json.dumps(view.options))
+    for e in view.edges:
+        attrs = {k: v for k, v in e.items() if k not in ("from", "to", "kind") and default.get(k) != v}
+        net.add_edge(e["from"], e["to"], **attrs)
+    options = view.options
     options["groups"] = {**groups, **options.get("groups", {})}
     options["edges"] = {**default, **options.get("edges", {})}
-    return {"nodes": nodes, "edges": edges, "options": options}
+    net.options = options
+    return use_kg_template(net)
 
 
 def _page(view: View) -> str:
-    vis_js = _vis_js()
-    payload = _compact(view)
-    data = _script_json(payload)
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_sha256(vis_js)} {_sha256(_APP_JS)}; "
-        f"style-src {_sha256(_CSS)}; "
-        "base-uri 'none'; form-action 'none'"
-    )
-    legend = "".join(f"<li>{_swatch(item)}{_e(item['label'])}</li>" for item in view.legend)
-    notes = "".join(f'<p class="note">{_e(n)}</p>' for n in view.notes)
-    counts = view.counts
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="{GENERATOR} {_e(__version__)}">
-<meta name="kg-nodes" content="{counts['nodes']}">
-<meta name="kg-edges" content="{counts['edges']}">
-<title>{_e(view.title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>{_e(view.title)}</h1>
-<p class="sub">{_e(view.subtitle)} <span class="hint">· scroll to zoom, drag to pan, hover or click a node for details</span></p>
-{notes}<div class="bar">
-<ul class="legend" id="kg-legend">{legend}</ul>
-<label class="find">Find <input id="kg-find" list="kg-names" autocomplete="off" placeholder="a topic or lecture"></label>
-<datalist id="kg-names"></datalist>
-</div>
-</header>
-<main>
-<div id="graph" role="img" aria-label="{_e(view.title)}: {counts['nodes']} nodes, {counts['edges']} edges"></div>
-<aside id="kg-info" hidden><button id="kg-info-close" class="close" type="button" aria-label="close">×</button><div id="kg-info-body"></div></aside>
-<noscript><p>This page draws the graph with JavaScript; please enable it.</p></noscript>
-</main>
-<script type="application/json" id="kg-data">{data}</script>
-<script>{vis_js}</script>
-<script>{_APP_JS}</script>
-</body>
-</html>
-"""
+    """The page, rendered by pyvis from ``view.network`` with kg's template."""
+    net = view.network
+    env = getattr(net, "templateEnv", None)
+    if getattr(net, "path", None) != TEMPLATE or env is None or env.globals.get("kg") is not _assets():
+        use_kg_template(net)  # someone pointed it elsewhere: kg pages use kg's template
+    net.heading = view.title
+    net.templateEnv.globals["page"] = {
+        "subtitle": view.subtitle,
+        "notes": list(view.notes),
+        "legend": [_legend_item(item) for item in view.legend],
+    }
+    page: str = net.generate_html()
+    return page

@@ -41,7 +41,7 @@ def viz(
     obj: Any, focus: str | None, depth: int | None, path_: tuple[str, str] | None, courses: tuple[str, ...],
     layers: str | None, output: Path | None, open_: bool,
 ) -> None:
-    """Draw the graph as an interactive page that works offline.
+    """Draw the graph as an interactive pyvis page that works offline.
 
     With no option, the whole topic graph. Node shape and colour show the kind (see the
     legend), size how many topics depend on a topic; hover for the definition and

@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -30,12 +31,14 @@ if "viz" not in cli.commands:
 HOSTILE_LABEL = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_DEF = "</script><script>window.__pwned=2</script> & more"
 HOSTILE_COURSE = '</script><script>window.__pwned=4</script><img src=x onerror="window.__pwned=5">'
+# pyvis's template shows every tooltip with innerHTML once any node title holds "href".
+HOSTILE_HREF = '<a href="javascript:window.__pwned=8">Rates</a> of change <img src=x onerror="window.__pwned=9">'
 
 HOSTILE_TOPICS = """\
 topics:
   - id: calculus
     label: Calculus
-    definition: Rates of change.
+    definition: '<a href="javascript:window.__pwned=8">Rates</a> of change <img src=x onerror="window.__pwned=9">'
   - id: chain-rule
     label: '<img src=x onerror="window.__pwned=1">'
     aliases: [evil]
@@ -395,7 +398,7 @@ class TestPage:
         ]
         for view in views:
             page = view.html()
-            for raw in ("onerror=\"window", "<img", "<svg onload", "window.__pwned=2</script>", "<i>C1"):
+            for raw in ("onerror=\"window", "<img", "<svg onload", "window.__pwned=2</script>", "<i>C1", "<a href"):
                 assert raw not in page, (view.slug, raw)
             # Only kg's own three script elements open or close (vis-network's code
             # holds the text "<script>" in a string, never "</script").
@@ -435,6 +438,174 @@ class TestPage:
             viz.graph_view(g).write(tmp_path / "nope" / "out.html")
         with pytest.raises(UsageError, match="it is a directory"):
             viz.graph_view(g).write(tmp_path)
+
+
+# --------------------------------------------------------------------------- pyvis
+
+
+def network_data(view: viz.View) -> tuple[list, list, str, dict]:
+    nodes, edges, heading, _height, _width, options = view.network.get_network_data()
+    return nodes, edges, heading, json.loads(options)
+
+
+class TestPyvis:
+    """The page is pyvis's: a Network built by add_node/add_edge, rendered by
+    Network.generate_html with kg's template; and pyvis's template quirks stay out."""
+
+    def test_the_view_keeps_its_pyvis_network(self, g):
+        from pyvis.network import Network
+
+        for view in (viz.graph_view(g, viz.LAYERS), viz.focus_view(g, "chain rule"), viz.path_view(g, None, "backprop"), viz.course_view(g, ["c1"])):
+            net = view.network
+            assert isinstance(net, Network)
+            assert net.get_nodes() == [n["id"] for n in view.nodes]
+            assert [(e["from"], e["to"]) for e in net.get_edges()] == [(e["from"], e["to"]) for e in view.edges]
+            assert view.counts == {"nodes": net.num_nodes(), "edges": net.num_edges()}
+            assert net.path == viz.TEMPLATE and Path(net.template_dir) == viz.TEMPLATES
+            assert net.options is view.options
+
+    def test_page_data_is_the_networks_data(self, g):
+        for view in (viz.graph_view(g, viz.LAYERS), viz.path_view(g, "calculus", "backprop"), viz.course_view(g, ["c1"])):
+            page = view.html()
+            nodes, edges, heading, options = network_data(view)
+            data = page_data(page)
+            assert data["nodes"] == nodes
+            assert data["edges"] == edges
+            assert data["options"] == options
+            assert f"<title>{html.escape(heading)}</title>" in page and heading == view.title
+            assert f'<meta name="kg-nodes" content="{len(nodes)}">' in page
+            assert f'<meta name="kg-edges" content="{len(edges)}">' in page
+
+    def test_network_styles_resolve_to_the_views(self, g):
+        """Colours moved into vis-network groups and the common edge style into the
+        edge defaults still give every node and edge the style kg chose."""
+        view = viz.course_view(g, ["c1"])
+        nodes, edges, _, options = network_data(view)
+        for mine, theirs in zip(view.nodes, nodes, strict=True):
+            assert "kind" not in theirs and theirs["shape"] == mine["shape"] and theirs["label"] == mine["label"]
+            assert options["groups"][theirs["group"]]["color"] == mine["color"]
+            assert theirs["tip"] == mine["tip"] and (theirs["x"], theirs["y"]) == (mine["x"], mine["y"])
+        for mine, theirs in zip(view.edges, edges, strict=True):
+            drawn = {**options["edges"], **theirs}
+            for k in ("color", "width", "dashes", "smooth"):
+                if k in mine:
+                    assert drawn[k] == mine[k], (mine, theirs)
+
+    def test_every_pyvis_rendering_path_gives_the_kg_page(self, g, tmp_path, monkeypatch):
+        from pyvis.network import Network
+
+        calls: list[bool] = []
+        original = Network.generate_html
+
+        def spy(self, *a, **kw):
+            calls.append(kw.get("notebook", False))
+            return original(self, *a, **kw)
+
+        monkeypatch.setattr(Network, "generate_html", spy)
+        view = viz.focus_view(g, "backprop")
+        page = view.html()
+        assert calls == [False]
+        assert view.network.generate_html(notebook=True) == page  # via network.template
+        out = tmp_path / "direct"
+        out.mkdir()
+        monkeypatch.chdir(out)
+        view.network.write_html("direct.html")
+        assert (out / "direct.html").read_text(encoding="utf-8") == page
+        assert [p.name for p in out.iterdir()] == ["direct.html"]  # no lib/ copied
+
+    def test_pyvis_switches_change_nothing(self, g):
+        """cdn_resources (pyvis's in_line still links Bootstrap), the select and filter
+        menus (pyvis writes node ids into them raw), neighbourhood highlight, the
+        configure widget and DOT input all belong to pyvis's template, not kg's."""
+        view = viz.focus_view(g, "backprop")
+        page = view.html()
+        net = view.network
+        net.add_node('<img src=x onerror="window.__pwned=10">', label="odd id", x=0, y=-300)
+        with_odd_id = view.html()
+        for switch, value in [
+            ("cdn_resources", "remote"), ("cdn_resources", "local"), ("select_menu", True),
+            ("filter_menu", True), ("neighborhood_highlight", True), ("conf", True), ("widget", True),
+            ("use_DOT", True), ("dot_lang", '"}; window.__pwned=11; {"'), ("bgcolor", "red</style><script>"),
+        ]:
+            setattr(net, switch, value)
+            assert view.html() == with_odd_id, switch
+        low = with_odd_id.replace(viz._vis_js(), "").lower()  # kg's part of the page
+        for absent in ("bootstrap", "tom-select", "<select", "<option", "onchange", "cdn", "mynetwork", "<img", "__pwned=11", "red</style"):
+            assert absent not in low, absent
+        assert not REMOTE.search(with_odd_id)
+        assert page_data(with_odd_id)["nodes"][-1]["id"] == '<img src=x onerror="window.__pwned=10">'
+        assert page != with_odd_id and '<meta name="kg-nodes" content="' in page
+
+    def test_a_title_with_href_does_not_switch_tooltips_to_html(self, hostile):
+        view = viz.focus_view(hostile, "calculus")
+        view.network.add_node("plain", label="plain title", title=HOSTILE_HREF, x=0, y=-300)
+        # pyvis's own condition for its innerHTML tooltip holds ...
+        assert any("href" in str(n.get("title", "")) for n in view.network.nodes)
+        page = view.html()
+        # ... but kg's template has no such path: no popup, the tooltip stays visible
+        # vis-network's, and kg's script never parses HTML.
+        assert "popup" not in page.replace(viz._vis_js(), "")
+        assert "innerHTML" not in viz._static("kg-viz.js") and "insertAdjacentHTML" not in viz._static("kg-viz.js")
+        assert "<a href" not in page and "<img" not in page
+        data = page_data(page)
+        assert data["nodes"][-1]["title"] == HOSTILE_HREF
+        assert by_id(view)["topic:calculus"]["tip"]["text"] == HOSTILE_HREF  # the definition, as data
+
+    def test_csp_allows_exactly_the_inlined_style(self, g):
+        page = viz.graph_view(g).html()
+        csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+        styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+        assert styles == [viz._static("kg-viz.css")]
+        digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+        assert f"style-src 'sha256-{digest}';" in csp
+        assert " style=" not in page.replace(viz._vis_js(), "")  # no inline style attributes to allow
+
+    def test_the_template_never_writes_raw(self):
+        source = (viz.TEMPLATES / viz.TEMPLATE).read_text(encoding="utf-8")
+        assert "|safe" not in source.replace(" ", "") and "autoescape false" not in source
+        assert "http:" not in source and "https:" not in source and "//" not in source and "include" not in source
+
+    def test_options_are_not_mangled_by_set_options(self, g):
+        """pyvis's set_options deletes every space of its JSON; kg assigns the dict."""
+        face = page_data(viz.graph_view(g).html())["options"]["nodes"]["font"]["face"]
+        assert "Segoe UI" in face
+
+    def test_pointing_the_network_at_pyvis_template_is_undone(self, g):
+        import pyvis
+
+        view = viz.focus_view(g, "backprop")
+        page = view.html()
+        view.network.set_template_dir(str(Path(pyvis.__file__).parent / "templates"), "template.html")
+        assert view.html() == page
+
+    def test_nodes_added_through_pyvis_are_drawn_and_counted(self, g):
+        view = viz.focus_view(g, "backprop", depth=1)
+        before = view.counts
+        view.network.add_node("extra", label="Extra", x=0, y=0)
+        view.network.add_edge("extra", "topic:backpropagation")
+        assert view.counts == {"nodes": before["nodes"] + 1, "edges": before["edges"] + 1}
+        page = view.html()
+        assert f'<meta name="kg-nodes" content="{before["nodes"] + 1}">' in page
+        assert page_data(page)["edges"][-1] == {"from": "extra", "to": "topic:backpropagation", "arrows": "to"}
+        with pytest.raises(AssertionError):
+            view.network.add_edge("extra", "nowhere")  # pyvis still checks its endpoints
+
+    def test_vis_network_is_the_copy_pyvis_ships(self):
+        import pyvis
+
+        theirs = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+        if not theirs.exists():
+            pytest.skip(f"this pyvis ships no {theirs}")
+        text = theirs.read_text(encoding="utf-8")
+        assert viz._vis_js() == text.replace("//# sourceMappingURL=vis-network.min.js.map", "")
+
+    def test_importing_the_cli_does_not_import_pyvis(self):
+        import subprocess
+        import sys
+
+        code = "import sys, kg.cli, kg.viz_cli, kg.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'IPython') if m in sys.modules))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- CLI
@@ -558,6 +729,15 @@ class TestCli:
     def test_parent_is_a_file(self, run, mini, cache, here):
         (here / "f").write_text("")
         one_line_error(run("viz", "-o", "f/x.html", data=mini), "cannot write 'f/x.html'", "is not a directory")
+
+    def test_without_pyvis_is_one_line(self, run, mini, cache, here, monkeypatch):
+        monkeypatch.setitem(sys.modules, "pyvis.network", None)  # import fails
+        one_line_error(run("viz", data=mini), "kg viz draws with pyvis, which cannot be imported", "pip install")
+
+    def test_without_the_template_is_one_line(self, run, mini, cache, here, monkeypatch):
+        monkeypatch.setattr(viz, "TEMPLATES", here / "missing")
+        one_line_error(run("viz", data=mini), "cannot read", "kg.html", "is kg installed completely?")
+        assert list(here.iterdir()) == []
 
     def test_help_documents_every_option(self, run):
         out = run("viz", "--help").stdout

@@ -21,7 +21,7 @@ import pytest
 from kg import viz
 from kg.graph import KnowledgeGraph
 
-from .test_viz import HOSTILE_COURSE, HOSTILE_DEF, HOSTILE_LABEL, write_hostile
+from .test_viz import HOSTILE_COURSE, HOSTILE_DEF, HOSTILE_HREF, HOSTILE_LABEL, write_hostile
 
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -245,6 +245,39 @@ def test_find_box_takes_hostile_names_as_text(browser, hostile, tmp_path):
         assert page.js("kgNetwork.getSelectedNodes()") == ["topic:chain-rule"]
         assert page.js("window.__pwned") is None
         assert page.js("document.querySelectorAll('img').length") == 0
+    finally:
+        page.close()
+
+
+def test_pyvis_quirks_stay_out_of_the_page(browser, hostile, tmp_path):
+    """What would make pyvis's own template fetch from CDNs, write markup from the data
+    or show tooltips as HTML: a node title containing "href" (pyvis then puts every
+    tooltip into innerHTML), node ids in the select and filter menus (written raw),
+    cdn_resources. In kg's page none of it runs, and the titles show as text."""
+    view = viz.focus_view(hostile, "calculus")
+    net = view.network
+    net.add_node("plain", label="plain title", title=HOSTILE_HREF, x=0, y=-260)
+    odd = '<img src=x onerror="window.__pwned=10">'
+    net.add_node(odd, label=odd, title="odd id", x=200, y=-260)
+    net.add_edge("plain", "topic:calculus", title=HOSTILE_HREF)
+    net.select_menu = net.filter_menu = net.neighborhood_highlight = True
+    net.cdn_resources = "remote"
+    page = open_view(browser, view, tmp_path)
+    try:
+        page.check_drawn(view)
+        for node_id, text in (("plain", HOSTILE_HREF), (odd, "odd id")):
+            assert page.hover(node_id) == text
+            assert page.js("document.querySelectorAll('div.vis-tooltip *').length") == 1  # kg's text box only
+        assert HOSTILE_HREF in page.hover("topic:calculus")  # the definition
+        assert page.js("document.querySelectorAll('div.vis-tooltip a, div.vis-tooltip img').length") == 0
+        page.page.mouse.down()
+        page.page.mouse.up()
+        page.doc.wait_for_function("() => !document.getElementById('kg-info').hidden")
+        assert HOSTILE_HREF in page.js("document.getElementById('kg-info-body').textContent")
+        assert page.js("document.querySelectorAll('a, img, select, option:not(#kg-names option)').length") == 0
+        assert page.js("[...document.querySelectorAll('#kg-names option')].map(o => o.value)").count(odd) == 1
+        assert page.js("window.__pwned") is None
+        assert page.errors == [] and page.requests == []
     finally:
         page.close()
 
