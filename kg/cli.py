@@ -593,3 +593,12 @@ def main() -> None:
 from .viz_cli import viz  # noqa: E402  (kg.viz_cli imports only click at load time)
 
 cli.add_command(viz)
+
+from .import_cli import import_cmd  # noqa: E402  (kg.import_cli imports only click at load time)
+
+cli.add_command(import_cmd)
+
+from .analytics_cli import COMMANDS as _ANALYTICS  # noqa: E402  (imports only click and kg.output at load time)
+
+for _command in _ANALYTICS:
+    cli.add_command(_command)

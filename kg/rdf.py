@@ -3,13 +3,19 @@
 Qualified nodes (``kg:Prerequisite``, ``kg:ReadingAssignment``) are always written
 together with their direct triple (``kg:requires``, ``kg:reads``), so simple queries need
 no joins through them.
+
+Every ``kg:Prerequisite`` also carries the courses' evidence for its edge: for each course
+that covers either topic, a ``kg:OrderEvidence`` node saying whether the first lecture on
+the prerequisite comes before, together with (the same lecture) or after the first
+lecture on the topic, and five counts over all courses (``kg:taughtBefore`` ...). Only
+lectures count, not events; courses added as Turtle are not seen here.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -18,7 +24,7 @@ from . import vocab as V
 from .sources import Course, Sources
 from .vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-__all__ = ["triples", "slugify"]
+__all__ = ["triples", "slugify", "first_positions", "teaching_order"]
 
 _N = NamedNode
 _TYPE = _N(RDF.type)
@@ -51,6 +57,7 @@ def triples(src: Sources) -> Iterator[Triple]:
     people: dict[str, str] = {}
     for course in src.courses.values():
         yield from _course(course, people)
+    yield from _evidence(src)
     for name, slug in sorted(people.items()):
         node = _N(V.person_iri(slug))
         yield Triple(node, _TYPE, _N(SCHEMA.Person))
@@ -240,3 +247,71 @@ def _course(c: Course, people: dict[str, str]) -> Iterator[Triple]:
             yield Triple(an, _N(KG.due), Literal(a.due.isoformat(), datatype=_XSD_DATE))
         if a.week is not None:
             yield Triple(an, _N(KG.week), _int(a.week))
+
+
+# --------------------------------------------------------------------------- evidence
+
+_COUNT = {
+    "before": KG.taughtBefore,
+    "together": KG.taughtTogether,
+    "after": KG.taughtAfter,
+    "prerequisite-only": KG.prerequisiteOnly,
+    "topic-only": KG.topicOnly,
+}
+
+
+def first_positions(lectures: Iterable[Iterable[str]]) -> dict[str, int]:
+    """The position (1-based) of the first lecture covering each topic.
+
+    >>> first_positions([["a"], ["b", "a"], [], ["c"]])
+    {'a': 1, 'b': 2, 'c': 4}
+    """
+    first: dict[str, int] = {}
+    for pos, covers in enumerate(lectures, start=1):
+        for t in covers:
+            first.setdefault(t, pos)
+    return first
+
+
+def teaching_order(prerequisite_at: int | None, topic_at: int | None) -> str | None:
+    """How a course orders a prerequisite and its topic, from the positions of the first
+    lecture on each (``None``: the course does not cover it): one of ``kg.vocab.ORDERINGS``,
+    or ``None`` when the course covers neither.
+
+    >>> teaching_order(2, 5), teaching_order(5, 5), teaching_order(7, 5)
+    ('before', 'together', 'after')
+    >>> teaching_order(3, None), teaching_order(None, 3), teaching_order(None, None)
+    ('prerequisite-only', 'topic-only', None)
+    """
+    if prerequisite_at is None:
+        return None if topic_at is None else "topic-only"
+    if topic_at is None:
+        return "prerequisite-only"
+    if prerequisite_at < topic_at:
+        return "before"
+    return "together" if prerequisite_at == topic_at else "after"
+
+
+def _evidence(src: Sources) -> Iterator[Triple]:
+    firsts = {cid: first_positions(lec.covers for lec in c.lectures) for cid, c in sorted(src.courses.items())}
+    for t in src.topics.values():
+        for r in t.requires:
+            q = _N(V.prerequisite_iri(t.id, r.topic))
+            counts = dict.fromkeys(V.ORDERINGS, 0)
+            for cid, first in firsts.items():
+                t_at, p_at = first.get(t.id), first.get(r.topic)
+                order = teaching_order(p_at, t_at)
+                if order is None:
+                    continue
+                counts[order] += 1
+                e = _N(V.evidence_iri(t.id, r.topic, cid))
+                yield Triple(q, _N(KG.evidence), e)
+                yield Triple(e, _TYPE, _N(KG.OrderEvidence))
+                yield Triple(e, _N(KG.course), _N(V.course_iri(cid)))
+                yield Triple(e, _N(KG.ordering), Literal(order))
+                if t_at is not None:
+                    yield Triple(e, _N(KG.topicLecture), _N(V.lecture_iri(cid, t_at)))
+                if p_at is not None:
+                    yield Triple(e, _N(KG.prerequisiteLecture), _N(V.lecture_iri(cid, p_at)))
+            for order, n in counts.items():
+                yield Triple(q, _N(_COUNT[order]), _int(n))

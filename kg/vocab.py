@@ -40,6 +40,8 @@ __all__ = [
     "org_iri",
     "prerequisite_iri",
     "reading_assignment_iri",
+    "evidence_iri",
+    "ORDERINGS",
     "source_iri",
     "SCHEME",
     "local_id",
@@ -87,8 +89,14 @@ KG: Final = _Namespace(
     term position speaker covers reads requires topic prerequisite reason kind
     chapterNumber lecture item optional sections
     assumes guest material week released due note
+    OrderEvidence evidence course ordering topicLecture prerequisiteLecture
+    taughtBefore taughtTogether taughtAfter prerequisiteOnly topicOnly
     """,
 )
+
+# The values of kg:ordering: how one course orders the two topics of a prerequisite
+# edge, by the first lecture that covers each ("before": the prerequisite comes first).
+ORDERINGS: Final = ("before", "together", "after", "prerequisite-only", "topic-only")
 
 SCHEMA: Final = _Namespace(
     "https://schema.org/",
@@ -200,6 +208,11 @@ def org_iri(slug: str) -> str:
 
 def prerequisite_iri(topic_id: str, prereq_id: str) -> str:
     return f"{topic_iri(topic_id)}/requires/{_seg(prereq_id)}"
+
+
+def evidence_iri(topic_id: str, prereq_id: str, course_id: str) -> str:
+    """The kg:OrderEvidence node for how one course orders one prerequisite edge."""
+    return f"{prerequisite_iri(topic_id, prereq_id)}/evidence/{_seg(course_id)}"
 
 
 def source_iri(path: str) -> str:

@@ -24,6 +24,7 @@ from kg.sources import Sources, load_sources
 
 # The columns each query must return, in order.
 COLUMNS = {
+    "prerequisite-evidence": ["topic", "prerequisite", "before", "together", "after", "prerequisite_only", "topic_only", "per_course"],
     "chapters-for-topic": ["chapter", "book", "number", "title", "direct", "via", "assigned_by"],
     "compare-courses": ["side", "topic", "label", "lectures"],
     "course-coverage": ["course", "name", "term", "lectures", "topics", "readings", "chapters", "speakers"],
