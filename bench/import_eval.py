@@ -2,7 +2,7 @@
 
     python bench/import_eval.py [--seeds DIR] [--data DIR] [--threshold T] [-v]
 
-Each seed page (default: tests/fixtures/seeds, copies of ../shared/seeds) is imported
+Each seed page (default: ../shared/seeds beside the repository) is imported
 with the shipped graph's vocabulary and compared with the curated course whose
 ``source:`` names it (or whose id starts the file name):
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from kg.importer import COVER_THRESHOLD, Draft, Vocabulary, build_draft, parse_page, read_page  # noqa: E402
 from kg.sources import Course, load_sources  # noqa: E402
 
-DEFAULT_SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @dataclass

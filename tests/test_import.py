@@ -1,14 +1,15 @@
 """`kg import`: reading syllabus pages into draft course files.
 
-The seed pages in tests/fixtures/seeds are copies of ../shared/seeds (the pages the
-curated course files were written from); syllabus-table.html and syllabus.md are layouts
-the seeds do not have. The figures the importer reaches on the seeds are held by
+The seed pages are read from ../shared/seeds beside the repository (the pages the
+curated course files were written from; kg keeps no copy of their prose), or from
+$KG_SEEDS; syllabus-table.html and syllabus.md are layouts the seeds do not have. The figures the importer reaches on the seeds are held by
 TestEvaluation (bench/import_eval.py prints them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import importlib.util
 import io
 import json
@@ -33,7 +34,7 @@ from kg.store import default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = FIXTURES / "seeds"
+SEEDS = Path(os.environ.get("KG_SEEDS") or ROOT.parent / "shared" / "seeds")
 HTML_PAGE = FIXTURES / "syllabus-table.html"
 MD_PAGE = FIXTURES / "syllabus.md"
 SEED_COURSES = {
