@@ -188,7 +188,12 @@ def _lecture(lec: dict[str, Any]) -> str:
 def _search(hits: list[dict[str, Any]]) -> str:
     if not hits:
         return "No topics match."
-    return table(["id", "label", "definition"], [(h["id"], h["label"], h["definition"] or "") for h in hits])
+    out = []
+    for h in hits:
+        out.append(f"{h['label']}  ({h['id']})")
+        if h["definition"]:
+            out.append(_wrap(h["definition"], "    "))
+    return "\n".join(out)
 
 
 @text_view("courses")
