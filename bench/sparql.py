@@ -107,7 +107,7 @@ def rdflib_graph(store: ox.Store):  # type: ignore[no-untyped-def]
     return g
 
 
-RDFLIB_TIMEOUT = 120
+RDFLIB_TIMEOUT = 60
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +68,8 @@ def _write(path: Path, text: str, force: bool) -> None:
             with open(path, "xb") as f:  # fails if the file appeared meanwhile
                 f.write(data)
             return
+        import tempfile  # here, not at load time: every kg command imports this module
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
         try:
             with os.fdopen(fd, "wb") as f:

@@ -9,7 +9,6 @@ imports only click at load time and must not import :mod:`kg.cli` at module leve
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,8 @@ def viz(
         if output is not None:
             target = output
         elif open_:
+            import tempfile  # here, not at load time: every kg command imports this module
+
             fd, name = tempfile.mkstemp(prefix=f"kg-{view.slug}-", suffix=".html")
             os.close(fd)
             target = Path(name)
