@@ -131,3 +131,5 @@ def test_learning_paths_outputs(kernel_env: None) -> None:
     assert "transformers" in rows[-1], "the plan should end at its target"
     for tag in ("plan-picture", "depth-plot"):
         assert mime(tagged(nb, tag), "image/png"), f"the {tag} cell drew no figure"
+    viz = "\n".join(mime(tagged(nb, "plan-viz"), "text/html"))
+    assert "<iframe" in viz and "srcdoc" in viz, "kg.viz views render inline in Jupyter"
