@@ -142,7 +142,7 @@ def check(obj: Any, course: str, strict: bool, show_notes: bool, fmt: str) -> No
 
 @text_view("check")
 def _check_view(r: dict[str, Any]) -> str:
-    name = f"{r['course']} ({r['name']})"
+    name = f"{r['course']} ({r['name']})" if r.get("name") else r["course"]
     where = f" from {r['file']}" if r["file"] else ""
     out = [_fill(f"kg check: {name}{where}, {_plural(r['lectures'], 'lecture')}", "", "    ")]
     if r["assumes"]:
@@ -329,7 +329,7 @@ def _write(path: Path, data: bytes) -> None:
 def _coverage_view(r: dict[str, Any]) -> str:
     cids = [c["id"] for c in r["courses"]]
     out = ["Lectures covering each topic, per course (topics in teaching order):"]
-    out.extend(f"  [{i}] {c['id']}  {c['name']}" for i, c in enumerate(r["courses"], start=1))
+    out.extend(f"  [{i}] {c['id']}  {c['name'] or ''}".rstrip() for i, c in enumerate(r["courses"], start=1))
     out.append("")
     rows = [
         (t["id"], *(str(t["counts"][c]) if t["counts"][c] else "." for c in cids), t["courses"])

@@ -336,7 +336,8 @@ class KnowledgeGraph:
         rows = self.select(
             """SELECT ?c ?name ?code ?term ?provider
                       (COUNT(DISTINCT ?lec) AS ?lectures) (COUNT(DISTINCT ?t) AS ?topics) WHERE {
-                 ?c a kg:Course ; schema:name ?name .
+                 ?c a kg:Course .
+                 OPTIONAL { ?c schema:name ?name }
                  OPTIONAL { ?c schema:courseCode ?code }
                  OPTIONAL { ?c kg:term ?term }
                  OPTIONAL { ?c schema:provider/schema:name ?provider }

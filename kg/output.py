@@ -118,7 +118,7 @@ def _topic(t: dict[str, Any]) -> str:
 
 @text_view("course")
 def _course(c: dict[str, Any]) -> str:
-    head = " ".join(x for x in (c.get("code"), c["name"]) if x)
+    head = " ".join(x for x in (c.get("code"), c["name"]) if x) or c["id"]
     meta = ", ".join(x for x in (c.get("provider"), c.get("term")) if x)
     out = [f"{head}  ({c['id']})"]
     if meta:
@@ -200,7 +200,7 @@ def _search(hits: list[dict[str, Any]]) -> str:
 def _courses(rows: list[dict[str, Any]]) -> str:
     return table(
         ["id", "code", "term", "lectures", "topics", "name"],
-        [(r["id"], r["code"] or "", r["term"] or "", r["lectures"], r["topics"], r["name"]) for r in rows],
+        [(r["id"], r["code"] or "", r["term"] or "", r["lectures"], r["topics"], r["name"] or "") for r in rows],
     )
 
 

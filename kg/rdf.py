@@ -169,7 +169,8 @@ def _readings(src: Sources) -> Iterator[Triple]:
 def _course(c: Course, people: dict[str, str]) -> Iterator[Triple]:
     node = _N(V.course_iri(c.id))
     yield Triple(node, _TYPE, _N(KG.Course))
-    yield Triple(node, _N(SCHEMA.name), Literal(c.name))
+    if c.name:
+        yield Triple(node, _N(SCHEMA.name), Literal(c.name))
     if c.code:
         yield Triple(node, _N(SCHEMA.courseCode), Literal(c.code))
     if c.term:

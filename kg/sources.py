@@ -168,7 +168,7 @@ class Assignment:
 @dataclass
 class Course:
     id: str
-    name: str
+    name: str | None
     code: str | None
     term: str | None
     provider: str | None
@@ -500,7 +500,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
         assignments.append(Assignment(aid, af.req_text("title"), kind, released, due, af.integer("week", 0), af.loc("id")))
     return Course(
         id=cid,
-        name=f.req_text("name"),
+        name=f.text("name"),
         code=f.text("code"),
         term=f.text("term"),
         provider=f.text("provider"),

@@ -433,7 +433,7 @@ def _add_layers(b: _Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: 
         rows = kg.select(
             f"""SELECT ?t ?lec ?c ?cname ?code ?term ?pos ?date ?title WHERE {{ {values}
                   ?lec kg:covers ?t ; a kg:Lecture ; schema:isPartOf ?c ; kg:position ?pos ; schema:name ?title .
-                  ?c schema:name ?cname .
+                  OPTIONAL {{ ?c schema:name ?cname }}
                   OPTIONAL {{ ?lec schema:startDate ?date }}
                   OPTIONAL {{ ?c schema:courseCode ?code }}
                   OPTIONAL {{ ?c kg:term ?term }}
@@ -446,13 +446,13 @@ def _add_layers(b: _Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: 
             if "courses" in layers:
                 b.node(
                     course_node, "course", short,
-                    {"title": str(r["cname"]), "kind": f"Course · {cid}", "text": " · ".join(str(x) for x in (r["code"], r["term"]) if x), "sections": []},
+                    {"title": str(r["cname"] or cid), "kind": f"Course · {cid}", "text": " · ".join(str(x) for x in (r["code"], r["term"]) if x), "sections": []},
                 )
             if "lectures" in layers:
                 lid = "lecture:" + V.local_id(r["lec"])
                 b.node(
                     lid, "lecture", f"{short} #{r['pos']}",
-                    {"title": str(r["title"]), "kind": f"Lecture {r['pos']} of {r['cname']}", "text": str(r["date"] or ""), "sections": []},
+                    {"title": str(r["title"]), "kind": f"Lecture {r['pos']} of {r['cname'] or cid}", "text": str(r["date"] or ""), "sections": []},
                 )
                 b.edge(lid, _topic_id(V.local_id(r["t"])), "covers")
                 if "courses" in layers:
@@ -887,7 +887,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
             x = ((lec["position"] - 1) / (n - 1) if n > 1 else 0.0) * span
             tip: dict[str, Any] = {
                 "title": str(lec["title"]),
-                "kind": f"Lecture {lec['position']} of {n} · {c['name']} ({short[cid]})",
+                "kind": f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
                 "text": " · ".join(str(x) for x in (lec.get("date"), ", ".join(lec.get("speakers") or [])) if x),
                 "sections": [["Covers", _clip([str(info.get(t, {}).get("label", t)) for t in lec["covers"]])]] if lec["covers"] else [],
             }
@@ -929,7 +929,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
         notes.append(f"{n_bad} topic{'s are' if n_bad != 1 else ' is'} taught before a prerequisite (outlined in red)")
     legend: list[dict[str, Any]] = []
     for c in records:
-        legend.append({"shape": "square", "color": colour[c["id"]], "label": f"{short[c['id']]}: {c['name']}" + (f" ({c['term']})" if c.get("term") else "")})
+        legend.append({"shape": "square", "color": colour[c["id"]], "label": f"{short[c['id']]}: {c['name'] or c['id']}" + (f" ({c['term']})" if c.get("term") else "")})
     legend.append({"kind": "lecture", "shape": "square", "color": "#ffffff", "label": "lecture (in teaching order)"})
     legend.append({"kind": "topic", "shape": "dot", "color": "#ffffff", "label": "topic (under its first lecture)"})
     if len(records) > 1:
@@ -941,7 +941,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     if bad_edges:
         legend.append({"edge": True, "color": _ALERT, "dashes": False, "label": "prerequisite taught later"})
     names = ", ".join(short[c["id"]] for c in records)
-    title = f"kg: {records[0]['name']} ({short[records[0]['id']]})" if len(records) == 1 else f"kg: {len(records)} courses"
+    title = f"kg: {records[0]['name'] or records[0]['id']} ({short[records[0]['id']]})" if len(records) == 1 else f"kg: {len(records)} courses"
     sub = f"{names}: {sum(len(c['lectures']) for c in records)} lectures, {len(covered)} topics"
     slug = "course-" + "-".join(ids) if len(ids) <= 3 else f"courses-{len(ids)}"
     return _finish(b, title=title, slug=slug, subtitle=sub, direction=None, legend=legend, notes=notes)

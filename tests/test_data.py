@@ -134,3 +134,9 @@ def test_contract_iris_and_direct_triples(g):
     assert not ask(g, "?q a kg:Prerequisite ; kg:topic ?a ; kg:prerequisite ?b . FILTER NOT EXISTS { ?a kg:requires ?b }")
     assert ask(g, "kg:Topic rdfs:subClassOf skos:Concept")
     assert ask(g, "kg:Course rdfs:subClassOf schema:Course")
+
+
+def test_facts_the_page_does_not_state_are_left_out(g):
+    bu = g.course("bu-deep-learning")
+    assert bu["name"] is None and bu["code"] is None and bu["term"] is None
+    assert bu["provider"] == "Boston University"
