@@ -587,7 +587,9 @@ def push(state: State, url: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    rv = cli(prog_name="kg")
+    # Non-standalone click returns the exit code of click.exceptions.Exit (--help: 0).
+    sys.exit(rv if isinstance(rv, int) else 0)
 
 
 from .viz_cli import viz  # noqa: E402  (kg.viz_cli imports only click at load time)
