@@ -39,6 +39,27 @@ class _Group(click.Group):
             click.echo("Aborted!", err=True)
             sys.exit(1)
 
+    # Commands with heavier modules are imported only when used, so that `kg path`
+    # pays nothing for `kg viz`, `kg import` or the analytics.
+    _lazy: dict[str, tuple[str, str]] = {
+        "viz": ("kg.viz_cli", "viz"),
+        "import": ("kg.import_cli", "import_cmd"),
+        **{name: ("kg.analytics_cli", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self._lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        cmd = self.commands.get(name)
+        if cmd is None and name in self._lazy:
+            import importlib
+
+            module, attr = self._lazy[name]
+            cmd = getattr(importlib.import_module(module), attr)
+            assert isinstance(cmd, click.Command)
+        return cmd
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -591,16 +612,3 @@ def main() -> None:
     # Non-standalone click returns the exit code of click.exceptions.Exit (--help: 0).
     sys.exit(rv if isinstance(rv, int) else 0)
 
-
-from .viz_cli import viz  # noqa: E402  (kg.viz_cli imports only click at load time)
-
-cli.add_command(viz)
-
-from .import_cli import import_cmd  # noqa: E402  (kg.import_cli imports only click at load time)
-
-cli.add_command(import_cmd)
-
-from .analytics_cli import COMMANDS as _ANALYTICS  # noqa: E402  (imports only click and kg.output at load time)
-
-for _command in _ANALYTICS:
-    cli.add_command(_command)

@@ -153,8 +153,24 @@ def test_bad_format_choice(run, mini, cache):
 
 
 def test_every_command_documented():
-    for name, cmd in cli.commands.items():
+    import click
+
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert {"path", "query", "serve", "viz", "import", "check", "suggest"} <= set(names)
+    for name in names:
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None and cmd.name == name, name
         assert cmd.help and "Example:" in cmd.help, f"kg {name} lacks a help text with an example"
+
+
+def test_heavy_commands_load_lazily():
+    import subprocess
+    import sys
+
+    code = "import sys, kg.cli; print(sorted(m for m in sys.modules if m in ('kg.viz_cli', 'kg.import_cli', 'kg.analytics_cli')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_real_process(mini, cache):
