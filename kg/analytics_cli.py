@@ -294,35 +294,19 @@ def coverage(obj: Any, fmt: str, output: Path | None) -> None:
     if fmt in ("svg", "png"):
         body = coverage_picture(data, fmt)
         target = output or Path(f"kg-coverage.{fmt}")
-        _write(target, body)
+        from .files import write_atomic
+
+        write_atomic(target, body)
         click.echo(f"wrote {target} ({len(data['topics'])} topics × {len(data['courses'])} courses)")
         return
     text = coverage_csv(data) if fmt == "csv" else render("coverage", data, fmt) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
-        _write(output, text.encode())
+        from .files import write_atomic
+
+        write_atomic(output, text.encode())
         click.echo(f"wrote {output}", err=True)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """All of ``data`` or nothing: a temporary file beside ``path``, then a rename."""
-    import os
-    import tempfile
-
-    parent = path.resolve().parent
-    if not parent.is_dir():
-        raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a picture is for sharing
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise KGError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
 
 
 @text_view("coverage")

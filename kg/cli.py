@@ -217,24 +217,10 @@ def export(state: State, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    _atomic_write(output, data)
+    from .files import write_atomic
+
+    write_atomic(output, data)
     click.echo(f"wrote {len(data)} bytes to {output}", err=True)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write all of ``data`` or nothing: a temp file beside ``path``, then rename."""
-    import tempfile
-
-    parent = path.resolve().parent
-    if not parent.is_dir():
-        raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise KGError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
 
 
 @cli.command()

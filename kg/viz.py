@@ -44,7 +44,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +55,7 @@ import networkx as nx
 
 from . import __version__
 from . import vocab as V
+from .files import write_atomic
 from .errors import KGError, UsageError
 from .graph import KnowledgeGraph
 
@@ -189,7 +189,7 @@ class View:
     def write(self, path: str | Path) -> Path:
         """Write the page to ``path`` atomically (a temp file beside it, then rename)."""
         path = Path(path)
-        _atomic_write(path, self.html().encode("utf-8"))
+        write_atomic(path, self.html().encode("utf-8"))
         return path
 
     def _repr_html_(self) -> str:
@@ -215,29 +215,6 @@ def is_kg_page(path: str | Path) -> bool:
     except OSError:
         return False
     return f'<meta name="generator" content="{GENERATOR} '.encode() in head
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    if path.is_dir():
-        raise UsageError(f"cannot write {str(path)!r}: it is a directory")
-    parent = path.resolve().parent
-    if not parent.is_dir():
-        what = "is not a directory" if parent.exists() else "does not exist"
-        raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} {what}")
-    tmp = None
-    try:
-        # A page is for reading: keep the mode of the file it replaces, else rw-r--r--
-        # (mkstemp's 0600 would surprise whoever serves the directory).
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise KGError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
 
 
 # --------------------------------------------------------------------------- building

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from .test_server import free_port, wait_for
-from .test_viz_browser import ARGS, CHROMIUM
+from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -33,16 +33,6 @@ def base() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, base: str, path: str = "/") -> tuple[Any, list[str], list[str]]:
