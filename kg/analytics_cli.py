@@ -1,11 +1,9 @@
 """``kg check``, ``compare``, ``coverage``, ``diff``, ``evidence`` and ``suggest``: the
 curriculum analytics commands, a thin face over :mod:`kg.analytics`.
 
-Kept apart from :mod:`kg.cli` so their imports stay out of every other command's
-start-up; ``kg.cli`` registers them (``for c in COMMANDS: cli.add_command(c)``). This
-module imports only click and kg's light modules at load time and must not import
-:mod:`kg.cli` at module level (``kg.cli`` imports this module at its end). The text views
-are registered in :mod:`kg.output`'s table by name, like every other command's.
+Kept apart from :mod:`kg.cli`, which loads this module only when one of these commands
+runs (its group's lazy command table). The text views are registered in
+:mod:`kg.output`'s table by name, like every other command's.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import click
 from .errors import KGError
 from .output import render, text_view, width
 
-__all__ = ["check", "compare", "coverage", "diff", "evidence", "suggest", "COMMANDS"]
+__all__ = ["check", "compare", "coverage", "diff", "evidence", "suggest"]
 
 
 def _open_graph(obj: Any) -> Any:
@@ -511,6 +509,3 @@ def _suggest_view(r: dict[str, Any]) -> str:
             out.append(_fill(f"in {x['file']}:", "      ", "        "))
         out.append(textwrap.indent(x["yaml"], "  "))
     return "\n".join(out)
-
-
-COMMANDS = [check, compare, coverage, diff, evidence, suggest]

@@ -1,9 +1,7 @@
 """``kg import``: a draft course file from a syllabus page.
 
-Kept apart from :mod:`kg.cli` so the importer's imports stay out of every other command's
-start-up; ``kg.cli`` registers it with ``cli.add_command(import_cmd)``. This module
-imports only click (and kg's error tree) at load time and must not import :mod:`kg.cli`
-at module level.
+Kept apart from :mod:`kg.cli`, which loads this module only when ``kg import`` runs
+(its group's lazy command table).
 """
 
 from __future__ import annotations

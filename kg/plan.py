@@ -82,11 +82,14 @@ def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> lis
     )
 
 
-def course_ranks(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dict[str, float]:
+def course_ranks(
+    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[dict[str, Any]] | None = None
+) -> dict[str, float]:
     """Where the courses put each topic: the mean, over courses that teach it, of the
-    relative position (0 = first lecture, 1 = last) of the first lecture covering it."""
+    relative position (0 = first lecture, 1 = last) of the first lecture covering it.
+    ``rows`` reuses lecture rows already fetched for ``topics``."""
     first: dict[tuple[str, str], float] = {}
-    for r in _lecture_cover_rows(kg, topics):
+    for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
         n = int(r["n"])
         rel = (int(r["pos"]) - 1) / (n - 1) if n > 1 else 0.0
         key = (V.local_id(r["t"]), r["c"])
@@ -97,12 +100,14 @@ def course_ranks(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dic
     return {t: statistics.fmean(v) for t, v in per_topic.items()}
 
 
-def topic_effort(kg: KnowledgeGraph, topics: Iterable[str] | None = None) -> dict[str, float]:
+def topic_effort(
+    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[dict[str, Any]] | None = None
+) -> dict[str, float]:
     """Lectures' worth each topic takes: in each course, every lecture's time is split
     evenly among the topics it covers; a topic's effort is the median over the courses
-    that teach it."""
+    that teach it. ``rows`` reuses lecture rows already fetched for ``topics``."""
     per: dict[tuple[str, str], float] = defaultdict(float)
-    for r in _lecture_cover_rows(kg, topics):
+    for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
         per[(V.local_id(r["t"]), r["c"])] += 1.0 / int(r["k"])
     by_topic: dict[str, list[float]] = defaultdict(list)
     for (t, _c), v in per.items():
@@ -143,7 +148,8 @@ def plan(
         G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
     base = [from_id] if from_id else []
     need = (nx.ancestors(G, to_id) | {to_id})
-    ranks = course_ranks(kg, need)
+    rows = _lecture_cover_rows(kg, need)  # one fetch for both the order and the effort
+    ranks = course_ranks(kg, rows=rows)
     try:
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
     except nx.NetworkXUnfeasible as exc:
@@ -158,7 +164,7 @@ def plan(
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
     where = kg.where_taught(steps)
-    effort = topic_effort(kg, steps)
+    effort = topic_effort(kg, rows=rows)
     defs = _definitions(kg, steps)
     step_of = {t: i for i, t in enumerate(steps, start=1)}
     out_steps = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -532,7 +532,7 @@ def load_sources(data_dir: str | Path) -> Sources:
         raise DataError(f"data directory {str(root)!r} does not exist")
     src = Sources(root=root)
     refs: list[_Ref] = []
-    rel = _relative(root)
+    rel = _relative
 
     seen_topics: dict[str, Loc] = {}
     for path in sorted((root / "topics").glob("*.yaml")):
@@ -571,14 +571,13 @@ def load_sources(data_dir: str | Path) -> Sources:
     return src
 
 
-def _relative(root: Path) -> Callable[[Path], str]:
-    def rel(p: Path) -> str:
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            return str(p)
-
-    return rel
+def _relative(p: Path) -> str:
+    """A path as users should see it in messages: relative to the working directory
+    when it is below it."""
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
 
 
 def _unique(kind: str, ident: str, loc: Loc, seen: dict[str, Loc]) -> None:

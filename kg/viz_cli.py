@@ -1,9 +1,7 @@
 """``kg viz``: write (and optionally open) an interactive graph page.
 
-Kept apart from :mod:`kg.cli` so the command's imports stay out of every other
-command's start-up; ``kg.cli`` registers it with ``cli.add_command(viz)``. This module
-imports only click at load time and must not import :mod:`kg.cli` at module level
-(``kg.cli`` imports this module at its end).
+Kept apart from :mod:`kg.cli`, which loads this module only when ``kg viz`` runs (its
+group's lazy command table); pyvis is imported inside the command.
 """
 
 from __future__ import annotations

@@ -63,13 +63,18 @@ readings:
 """
 
 
-def write_mini(root: Path) -> Path:
+def write_data(root: Path, topics: str, course: str, readings: str) -> Path:
+    """A data directory with one topics file, one course (c1) and readings."""
     (root / "topics").mkdir(parents=True)
     (root / "courses").mkdir()
-    (root / "topics" / "t.yaml").write_text(MINI_TOPICS)
-    (root / "courses" / "c1.yaml").write_text(MINI_COURSE)
-    (root / "readings.yaml").write_text(MINI_READINGS)
+    (root / "topics" / "t.yaml").write_text(topics)
+    (root / "courses" / "c1.yaml").write_text(course)
+    (root / "readings.yaml").write_text(readings)
     return root
+
+
+def write_mini(root: Path) -> Path:
+    return write_data(root, MINI_TOPICS, MINI_COURSE, MINI_READINGS)
 
 
 @pytest.fixture

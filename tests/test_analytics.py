@@ -21,7 +21,6 @@ import pytest
 
 from kg import analytics as A
 from kg import vocab as V
-from kg.analytics_cli import COMMANDS
 from kg.cli import cli
 from kg.errors import DataError, KGError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
@@ -29,17 +28,6 @@ from kg.graph import KnowledgeGraph
 from .conftest import dedent, kg_process
 
 FA22, FA25 = "mit-6.s898-fa22", "mit-6.7960-fa25"
-REGISTERED = all(c.name in cli.list_commands(None) for c in COMMANDS)  # type: ignore[arg-type]
-
-
-@pytest.fixture(autouse=True)
-def commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The analytics commands on the `kg` group, for this test only (a no-op once
-    kg/cli.py registers them itself)."""
-    for c in COMMANDS:
-        assert c.name is not None
-        if c.name not in cli.commands:
-            monkeypatch.setitem(cli.commands, c.name, c)
 
 
 @pytest.fixture(scope="module")
@@ -411,7 +399,6 @@ class TestCheckCommand:
             A.load_course_file(g, "/nonexistent/course.yaml")
 
 
-@pytest.mark.skipif(not REGISTERED, reason="kg/cli.py does not register the analytics commands yet")
 def test_real_process(tmp_path: Path) -> None:
     course = tmp_path / "c.yaml"
     course.write_text("id: c\nname: C\nlectures:\n  - title: Backprop\n    covers: [backpropagation]\n"

@@ -4,16 +4,13 @@ the page's Content-Security-Policy lets its own script run."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_server import free_port, wait_for
+from .test_server import running_server
 from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
 
 pytestmark = pytest.mark.skipif(
@@ -24,15 +21,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], stderr=subprocess.PIPE, env=os.environ.copy())
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/void", proc)
+    with running_server() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def open_page(browser: Any, base: str, path: str = "/") -> tuple[Any, list[str], list[str]]:

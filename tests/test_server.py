@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
@@ -40,11 +41,12 @@ def wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 60) -> No
     raise RuntimeError(f"{url} did not come up")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def running_server(*options: str) -> Iterator[str]:
+    """`kg serve` as a real process on a free port; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--timeout", "2", "--max-rows", "50", "--max-request-bytes", "4096"],
+        [sys.executable, "-m", "kg", "serve", "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
     )
     base = f"http://127.0.0.1:{port}"
@@ -54,6 +56,12 @@ def server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_server("--timeout", "2", "--max-rows", "50", "--max-request-bytes", "4096") as base:
+        yield base
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:

@@ -21,12 +21,9 @@ from kg import viz
 from kg.cli import cli
 from kg.errors import KGError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
-from kg.viz_cli import viz as viz_command
 
-# Until kg/cli.py registers the command itself this registers it here; afterwards it is
-# the same command object and nothing changes.
-if "viz" not in cli.commands:
-    cli.add_command(viz_command)
+from .conftest import write_data
+
 
 HOSTILE_LABEL = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_DEF = "</script><script>window.__pwned=2</script> & more"
@@ -83,12 +80,7 @@ readings:
 
 def write_hostile(root: Path) -> Path:
     """A data directory whose labels, definitions, titles and reasons are markup."""
-    (root / "topics").mkdir(parents=True)
-    (root / "courses").mkdir()
-    (root / "topics" / "t.yaml").write_text(HOSTILE_TOPICS)
-    (root / "courses" / "c1.yaml").write_text(HOSTILE_COURSE_YAML)
-    (root / "readings.yaml").write_text(HOSTILE_READINGS)
-    return root
+    return write_data(root, HOSTILE_TOPICS, HOSTILE_COURSE_YAML, HOSTILE_READINGS)
 
 
 @pytest.fixture
