@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.importer import COVER_THRESHOLD, Draft, Vocabulary, build_draft, parse_page, read_page  # noqa: E402
-from kg.sources import Course, load_sources  # noqa: E402
+from kg.build.sources import Course, load_sources  # noqa: E402
 
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -183,7 +183,7 @@ def course_for(seed: Path, courses: dict[str, Course]) -> Course | None:
 def evaluate(seeds: Path = DEFAULT_SEEDS, data: Path | None = None, threshold: float = COVER_THRESHOLD) -> list[Score]:
     """Import every seed page and score it; the last Score is the total over all pages."""
     from kg.graph import KnowledgeGraph
-    from kg.store import default_data_dir
+    from kg.build.store import default_data_dir
 
     data_dir = data or default_data_dir()
     vocab = Vocabulary.from_graph(KnowledgeGraph.open(data_dir))

@@ -3,7 +3,7 @@
     python bench/paths.py [--topics 100000] [--runs 9]
 
 1. Builds a layered random DAG shaped like a curriculum (each topic requires 1-3 topics
-   from the few hundred before it), then times ``kg.paths.learning_plan`` for targets
+   from the few hundred before it), then times ``kg.algorithms.paths.learning_plan`` for targets
    whose plans range from small to large: median ms and plan sizes.
 2. Loads the same DAG as kg RDF into a pyoxigraph store and times the whole library
    plan (``kg.plan.plan``: SPARQL property-path fetch of the needed subgraph, ordering,
@@ -25,7 +25,7 @@ import time
 
 import networkx as nx
 
-from kg import paths
+from kg.algorithms import paths
 
 PY = sys.executable
 
@@ -85,7 +85,7 @@ def bench_library(G: nx.DiGraph, runs: int) -> None:
     from kg import vocab as V
     from kg.graph import KnowledgeGraph
     from kg.plan import plan
-    from kg.store import Built
+    from kg.build.store import Built
 
     store = ox.Store()
     T, L, R = ox.NamedNode(V.RDF.type), ox.NamedNode(V.SKOS.prefLabel), ox.NamedNode(V.KG.requires)

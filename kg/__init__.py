@@ -1,7 +1,7 @@
 """kg: a knowledge graph of university courses, topics and their prerequisites.
 
 The library behind the ``kg`` command: build the RDF graph from curated sources
-(:mod:`kg.sources`, :mod:`kg.rdf`, :mod:`kg.store`), look things up and query it
+(:mod:`kg.build.sources`, :mod:`kg.build.rdf`, :mod:`kg.build.store`), look things up and query it
 (:class:`kg.graph.KnowledgeGraph`).
 """
 
@@ -15,7 +15,7 @@ __all__ = ["__version__", "KnowledgeGraph"]
 def __getattr__(name: str) -> object:
     # Keep `import kg` cheap: the graph module pulls in pyoxigraph.
     if name == "KnowledgeGraph":
-        from .graph import KnowledgeGraph
+        from kg.graph import KnowledgeGraph
 
         return KnowledgeGraph
     raise AttributeError(name)

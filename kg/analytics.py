@@ -3,7 +3,7 @@ courses coverage matrix, the courses' evidence for each prerequisite edge, and e
 courses imply but the vocabulary lacks.
 
 The first part is pure functions over plain data and networkx graphs, written like
-:mod:`kg.paths`: no I/O, no RDF. A *course* there is a sequence of lectures in teaching
+:mod:`kg.algorithms.paths`: no I/O, no RDF. A *course* there is a sequence of lectures in teaching
 order, each an iterable of the topic ids it covers (position = index + 1). A
 *prerequisite graph* has edges ``prerequisite -> topic`` (learn ``u`` before ``v``), as
 :func:`kg.plan.prerequisite_graph` builds it, optionally with a ``reason`` on each edge.
@@ -32,12 +32,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
-from . import vocab as V
-from .errors import KGError, NotFound, UsageError
-from .rdf import first_positions, teaching_order
+from kg import vocab as V
+from kg.errors import KGError, NotFound, UsageError
+from kg.build.rdf import first_positions, teaching_order
 
 if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
 
 __all__ = [
     # pure
@@ -445,7 +445,7 @@ def order_evidence(courses: Mapping[str, Lectures], topic: str, prerequisite: st
     :data:`kg.vocab.ORDERINGS` and one dict per course that covers either (``course``,
     ``ordering``, ``topic_at``, ``prerequisite_at``: first positions or ``None``).
 
-    This is what the build stores on every ``kg:Prerequisite`` (see :mod:`kg.rdf`);
+    This is what the build stores on every ``kg:Prerequisite`` (see :mod:`kg.build.rdf`);
     here it works for any pair of topics.
 
     Examples
@@ -747,7 +747,7 @@ def _broader(kg: KnowledgeGraph) -> dict[str, str | None]:
 
 
 def _prerequisite_graph(kg: KnowledgeGraph) -> nx.DiGraph[str]:
-    from .plan import prerequisite_graph
+    from kg.plan import prerequisite_graph
 
     return prerequisite_graph(kg)
 
@@ -787,7 +787,7 @@ def load_course_file(kg: KnowledgeGraph, path: str | Path) -> dict[str, Any]:
         On the first problem, as ``FILE:LINE: message`` (unknown topics get "did you
         mean" suggestions).
     """
-    from .sources import _course, _document, _unknown
+    from kg.build.sources import _course, _document, _unknown
 
     p = Path(path)
     shown = str(path)
@@ -1080,7 +1080,7 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
 def evidence_table(kg: KnowledgeGraph, limit: int | None = None) -> list[dict[str, Any]]:
     """Every prerequisite edge with its evidence counts, by running the shipped query
     ``prerequisite-evidence`` (most contested first)."""
-    from .queries import get
+    from kg.queries import get
 
     rows = kg.select(get("prerequisite-evidence").render())
     out = [

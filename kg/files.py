@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import KGError, UsageError
+from kg.errors import KGError, UsageError
 
 __all__ = ["write_atomic"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import vocab as V
-from .errors import KGError, NotFound, UsageError
-from .store import Built, build_store, default_data_dir
+from kg import vocab as V
+from kg.errors import KGError, NotFound, UsageError
+from kg.build.store import Built, build_store, default_data_dir
 
 __all__ = ["KnowledgeGraph", "to_python"]
 
@@ -114,7 +114,7 @@ class KnowledgeGraph:
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values."""
         if self.endpoint is not None:
-            from . import remote
+            from kg import backends as remote
 
             return remote.select(self.endpoint, V.sparql_prologue() + sparql)
         res = self.query(sparql)
@@ -123,7 +123,7 @@ class KnowledgeGraph:
 
     def ask(self, sparql: str) -> bool:
         if self.endpoint is not None:
-            from . import remote
+            from kg import backends as remote
 
             return remote.ask(self.endpoint, V.sparql_prologue() + sparql)
         return bool(self.query(sparql))
@@ -188,7 +188,7 @@ class KnowledgeGraph:
 
     def suggest_topics(self, name: str, n: int = 3) -> list[str]:
         """Ids of up to ``n`` topics whose id, label or alias looks like ``name``."""
-        from .sources import suggest
+        from kg.build.sources import suggest
 
         ids = [self._topic_names[h] for h in suggest(name, self._topic_names, n=4 * n)]
         return list(dict.fromkeys(ids))[:n]
@@ -368,7 +368,7 @@ class KnowledgeGraph:
         for c in self.courses():
             if low in {c["id"].casefold(), (c["code"] or "").casefold()} and c["code"]:
                 return str(c["id"])
-        from .sources import suggest
+        from kg.build.sources import suggest
 
         raise NotFound("course", name, suggest(name, ids))
 
@@ -521,7 +521,7 @@ class KnowledgeGraph:
             try:
                 return "course", self.course(thing)
             except NotFound:
-                from .sources import suggest
+                from kg.build.sources import suggest
 
                 hints = suggest(thing, [*self._topic_names, *self.course_ids()])
                 raise NotFound("topic or course", thing, hints or exc.suggestions) from None
@@ -616,7 +616,7 @@ class KnowledgeGraph:
         if f is None:
             raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
         if self.endpoint is not None:
-            from . import remote
+            from kg import backends as remote
 
             body, _ = remote.sparql_request(
                 self.endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", f.media_type

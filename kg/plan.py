@@ -15,10 +15,10 @@ from typing import Any
 
 import networkx as nx
 
-from . import paths
-from . import vocab as V
-from .errors import CycleError, NotFound, UsageError
-from .graph import KnowledgeGraph
+from kg.algorithms import paths
+from kg import vocab as V
+from kg.errors import CycleError, NotFound, UsageError
+from kg.graph import KnowledgeGraph
 
 __all__ = [
     "prerequisite_graph",

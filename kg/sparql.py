@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from . import vocab as V
-from .errors import UsageError
+from kg import vocab as V
+from kg.errors import UsageError
 
 __all__ = [
     "QueryRefused",
@@ -285,7 +285,7 @@ def _boolean(value: bool, fmt: str) -> bytes:
 
 def text_table(body_json: bytes, width: int = 100) -> str:
     """A SPARQL JSON result as a plain-text table for people (IRIs shortened)."""
-    from .output import table
+    from kg.cli.output import table
 
     data = json.loads(body_json)
     if "boolean" in data:

@@ -538,7 +538,7 @@ class TestSuggestCommand:
 
 class TestShapes:
     def test_bad_evidence_is_a_violation(self, mini: Path, cache: Path) -> None:
-        from kg.validate import validate
+        from kg.build.validate import validate
 
         e = V.evidence_iri("backpropagation", "chain-rule", "c1")
         (mini / "extra.ttl").write_text(f'<{e}> <{V.KG.ordering}> "sometimes" .\n')
@@ -546,7 +546,7 @@ class TestShapes:
         assert any("kg:ordering" in v for v in report.violations), report.violations
 
     def test_mini_graph_is_valid(self, mini: Path, cache: Path) -> None:
-        from kg.validate import validate
+        from kg.build.validate import validate
 
         report = validate(mini)
         assert report.ok, report.violations

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import CycleError, DataError
-from kg.sources import load_sources
+from kg.build.sources import load_sources
 
 from .conftest import kg_process
 

@@ -168,7 +168,7 @@ def test_heavy_commands_load_lazily():
     import subprocess
     import sys
 
-    code = "import sys, kg.cli; print(sorted(m for m in sys.modules if m in ('kg.viz_cli', 'kg.import_cli', 'kg.analytics_cli')))"
+    code = "import sys, kg.cli; print(sorted(m for m in sys.modules if m in ('kg.cli.viz', 'kg.cli.importer', 'kg.cli.analytics')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -6,7 +6,7 @@ import pytest
 
 from kg import vocab as V
 from kg.graph import KnowledgeGraph
-from kg.validate import redundant_edges, validate
+from kg.build.validate import redundant_edges, validate
 
 
 @pytest.fixture(scope="module")

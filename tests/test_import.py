@@ -28,9 +28,9 @@ from kg import importer as imp
 from kg.cli import State
 from kg.errors import DataError, KGError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.import_cli import LONG_PAGE_ROWS, import_cmd, want_progress
-from kg.sources import load_sources
-from kg.store import default_data_dir
+from kg.cli.importer import LONG_PAGE_ROWS, import_cmd, want_progress
+from kg.build.sources import load_sources
+from kg.build.store import default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -67,7 +67,7 @@ def draft_of(path: Path, vocab: imp.Vocabulary, **kw) -> imp.Draft:
 
 
 def loads_in_data_dir(tmp_path: Path, files: dict[str, str]):
-    """Copy the shipped data, add the course files, load everything with kg.sources."""
+    """Copy the shipped data, add the course files, load everything with kg.build.sources."""
     data = tmp_path / "shipped-copy" / "data"
     shutil.copytree(default_data_dir(), data)
     for name, text in files.items():
@@ -710,7 +710,7 @@ class TestCLI:
 
     def test_as_a_process(self, tmp_path):
         out = tmp_path / "c.yaml"
-        argv = [sys.executable, "-c", "from kg.import_cli import import_cmd; import_cmd(prog_name='kg import')",
+        argv = [sys.executable, "-c", "from kg.cli.importer import import_cmd; import_cmd(prog_name='kg import')",
                 str(HTML_PAGE), "--course-id", "cs4780-sp26", "-o", str(out)]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr

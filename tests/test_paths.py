@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg import paths
+from kg.algorithms import paths
 
 
 def chain(*nodes: str) -> nx.DiGraph:

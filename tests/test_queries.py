@@ -2,7 +2,7 @@
 
 Every query runs on the shipped graph and on a tiny data directory. Answers are checked
 two ways: concrete facts read by hand from data/, and an independent computation in
-Python straight from the YAML records (kg.sources.load_sources) or networkx, so a query
+Python straight from the YAML records (kg.build.sources.load_sources) or networkx, so a query
 that is subtly wrong (a missing kg:Lecture filter, a join that multiplies counts) fails.
 """
 
@@ -20,7 +20,7 @@ from kg.graph import KnowledgeGraph
 from kg import vocab as V
 from kg.errors import NotFound
 from kg.queries import Query, get, library, names, param_kind, parse
-from kg.sources import Sources, load_sources
+from kg.build.sources import Sources, load_sources
 
 # The columns each query must return, in order.
 COLUMNS = {
@@ -119,7 +119,7 @@ class TestLibrary:
     def test_files_are_package_resources(self) -> None:
         from importlib.resources import files
 
-        rq = sorted(p.name for p in files("kg.queries").iterdir() if p.name.endswith(".rq"))
+        rq = sorted(p.name for p in files("kg.queries").joinpath("shipped").iterdir() if p.name.endswith(".rq"))
         assert rq == [f"{n}.rq" for n in library()]
 
     def test_get_unknown_raises_not_found(self) -> None:

@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
-from kg.store import build_store, fingerprint
+from kg.build.store import build_store, fingerprint
 
 
 def test_second_open_reuses_cache(mini, cache):

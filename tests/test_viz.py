@@ -595,7 +595,7 @@ class TestPyvis:
         import subprocess
         import sys
 
-        code = "import sys, kg.cli, kg.viz_cli, kg.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'IPython') if m in sys.modules))"
+        code = "import sys, kg.cli, kg.cli.viz, kg.viz; print(sorted(m for m in ('pyvis', 'jinja2', 'IPython') if m in sys.modules))"
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         assert out.strip() == "[]"
 

@@ -1,4 +1,5 @@
-"""The shipped SPARQL query library: one documented query per ``NAME.rq`` file.
+"""The shipped SPARQL query library: one documented query per
+``shipped/NAME.rq`` file; kg's own queries live in ``internal/``.
 
 Each file starts with a comment header, then the query::
 
@@ -30,8 +31,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
-from .. import vocab as V
-from ..errors import NotFound
+from kg import vocab as V
+from kg.errors import NotFound
 
 __all__ = ["Query", "library", "get", "names", "param_kind"]
 
@@ -165,7 +166,7 @@ def parse(name: str, source: str) -> Query:
 
 @cache
 def _load() -> tuple[Query, ...]:
-    root = files(__name__)
+    root = files(__name__).joinpath("shipped")
     out = []
     for entry in root.iterdir():
         if entry.is_file() and entry.name.endswith(".rq"):
@@ -188,6 +189,6 @@ def get(name: str) -> Query:
     for q in _load():
         if q.name == name:
             return q
-    from ..sources import suggest
+    from kg.build.sources import suggest
 
     raise NotFound("query", name, suggest(name, names()))

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CycleError, DataError
-from .yamlio import Map, Seq, load_yaml
+from kg.errors import CycleError, DataError
+from kg.build.yamlio import Map, Seq, load_yaml
 
 __all__ = [
     "Loc",

@@ -6,12 +6,12 @@ path, or one or more courses. :func:`graph_view`, :func:`focus_view`, :func:`pat
 and :func:`course_view` build a :class:`View` from the store: kg's nodes and edges, with
 positions, tooltips and a legend, and the pyvis ``Network`` made from them
 (``View.network``). :meth:`View.html` is that Network rendered by pyvis
-(``Network.generate_html``) with kg's template, ``kg/templates/kg.html``: one
+(``Network.generate_html``) with kg's template, ``kg/viz/templates/kg.html``: one
 self-contained page drawn by vis-network. A View in a notebook cell renders inline.
 
 Three properties hold for every page, whatever the data:
 
-* **Offline.** vis-network (the copy pyvis ships) is inlined from ``kg/static`` and
+* **Offline.** vis-network (the copy pyvis ships) is inlined from ``kg/viz/static`` and
   nothing else is referenced; a Content-Security-Policy (``default-src 'none'``,
   scripts by hash) makes the browser refuse any fetch even if something tried. pyvis's
   own template is not used: it links Bootstrap and tom-select from CDNs even with
@@ -53,11 +53,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
-from . import __version__
-from . import vocab as V
-from .files import write_atomic
-from .errors import KGError, UsageError
-from .graph import KnowledgeGraph
+from kg import __version__
+from kg import vocab as V
+from kg.files import write_atomic
+from kg.errors import KGError, UsageError
+from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # pyvis is imported only to build a page, not with kg.viz
     from pyvis.network import Network
@@ -393,7 +393,7 @@ def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     names = [p.strip().lower() for p in parts if p.strip()]
     for n in names:
         if n not in LAYERS:
-            from .sources import suggest
+            from kg.build.sources import suggest
 
             hint = suggest(n, LAYERS, n=1)
             near = f"; did you mean {hint[0]!r}?" if hint else ""
@@ -666,7 +666,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     True
     """
     layers = parse_layers(list(layers))
-    from .plan import prerequisite_graph
+    from kg.plan import prerequisite_graph
 
     G = prerequisite_graph(kg)  # every topic, with or without edges
     topics = sorted(G)
@@ -688,8 +688,8 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
         raise UsageError(f"--depth must be a whole number of at least 1, got {depth!r}")
     layers = parse_layers(list(layers))
     tid = kg.resolve_topic(topic)
-    from . import paths
-    from .plan import prerequisite_graph
+    from kg.algorithms import paths
+    from kg.plan import prerequisite_graph
 
     up = prerequisite_graph(kg, [tid])
     down = prerequisite_graph(kg, [tid], down=True)
@@ -729,7 +729,7 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
 def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = ()) -> View:
     """The learning plan of :func:`kg.plan.plan` drawn left to right: steps numbered in
     plan order, in layers by dependency, with the known topics they build on in grey."""
-    from .plan import plan, prerequisite_graph
+    from kg.plan import plan, prerequisite_graph
 
     p = plan(kg, from_, to, known)
     steps = [s["id"] for s in p["steps"]]
@@ -815,7 +815,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
         raise UsageError("give at least one course")
     records = [kg.course(c) for c in ids]
     covered = sorted({t for c in records for lec in c["lectures"] for t in lec["covers"]})
-    from .plan import prerequisite_graph
+    from kg.plan import prerequisite_graph
 
     G = prerequisite_graph(kg, covered) if covered else nx.DiGraph()
     for t in covered:
@@ -951,7 +951,7 @@ def make_view(
 # --------------------------------------------------------------------------- the page
 #
 # A View becomes a pyvis Network (:func:`_network`), and pyvis renders the Network
-# (``Network.generate_html``) with kg's template, kg/templates/kg.html, instead of its
+# (``Network.generate_html``) with kg's template, kg/viz/templates/kg.html, instead of its
 # own. What kg defends against in pyvis 0.3.2, and how:
 #
 # * its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
@@ -977,7 +977,7 @@ TEMPLATE = "kg.html"
 
 @lru_cache(maxsize=None)
 def _static(name: str) -> str:
-    """A file from kg/static, checked so that it can be inlined in a ``<script>`` or
+    """A file from kg/viz/static, checked so that it can be inlined in a ``<script>`` or
     ``<style>`` element (no closing tag, no comment opener inside)."""
     path = _STATIC / name
     try:
@@ -992,7 +992,7 @@ def _static(name: str) -> str:
 
 
 def _vis_js() -> str:
-    """vis-network 9.1.2, the copy pyvis 0.3.2 ships (see kg/static/README.md)."""
+    """vis-network 9.1.2, the copy pyvis 0.3.2 ships (see kg/viz/static/README.md)."""
     return _static("vis-network.min.js")
 
 

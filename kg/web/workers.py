@@ -16,8 +16,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .errors import KGError, UsageError
-from .sparql import QueryRefused, Result
+from kg.errors import KGError, UsageError
+from kg.sparql import QueryRefused, Result
 
 __all__ = ["QueryTimeout", "Overloaded", "QueryPool"]
 
@@ -39,12 +39,12 @@ class _Source:
 def _worker(conn: Connection, source: _Source) -> None:  # runs in the child
     import pyoxigraph as ox
 
-    from .sparql import execute
+    from kg.sparql import execute
 
     if source.store_path is not None:
         store = ox.Store.read_only(source.store_path)
     else:
-        from .graph import KnowledgeGraph
+        from kg.graph import KnowledgeGraph
 
         store = KnowledgeGraph.open(source.data_dir).store
     conn.send(("ready", None))

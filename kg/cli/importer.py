@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from .errors import KGError, UsageError
+from kg.errors import KGError, UsageError
 
 __all__ = ["import_cmd", "LONG_PAGE_ROWS"]
 
@@ -28,7 +28,7 @@ def _open_graph(obj: Any) -> Any:
     # the command opens the default graph itself.
     if obj is not None and hasattr(obj, "kg"):
         return obj.kg
-    from .graph import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
 
     return KnowledgeGraph.open()
 
@@ -115,7 +115,7 @@ def import_cmd(
         kg import syllabus.md --course-id dgm-101 --year 2025 --format json
     """
     try:
-        from . import importer as imp
+        from kg import importer as imp
 
         if output is not None and output.exists() and not force:
             raise UsageError(f"{str(output)!r} exists; add --force to overwrite it")

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from . import vocab as V
-from .sources import Course, Sources
-from .vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg import vocab as V
+from kg.build.sources import Course, Sources
+from kg.vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 __all__ = ["triples", "slugify", "first_positions", "teaching_order"]
 

@@ -3,7 +3,7 @@ curriculum analytics commands, a thin face over :mod:`kg.analytics`.
 
 Kept apart from :mod:`kg.cli`, which loads this module only when one of these commands
 runs (its group's lazy command table). The text views are registered in
-:mod:`kg.output`'s table by name, like every other command's.
+:mod:`kg.cli.output`'s table by name, like every other command's.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import KGError
-from .output import render, text_view, width
+from kg.errors import KGError
+from kg.cli.output import render, text_view, width
 
 __all__ = ["check", "compare", "coverage", "diff", "evidence", "suggest"]
 
@@ -28,7 +28,7 @@ def _open_graph(obj: Any) -> Any:
     # command opens the default graph itself.
     if obj is not None and hasattr(obj, "kg"):
         return obj.kg
-    from .graph import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
 
     return KnowledgeGraph.open()
 
@@ -79,7 +79,7 @@ def _fill(text: str, indent: str = "  ", more: str | None = None) -> str:
 
 def _table(headers: list[str], rows: list[tuple[Any, ...]]) -> str:
     """A plain-text table whose last column wraps at spaces only: topic ids are
-    hyphenated and must not be split (``kg.output.table`` would split them)."""
+    hyphenated and must not be split (``kg.cli.output.table`` would split them)."""
     cells = [["" if v is None else str(v) for v in r] for r in rows]
     widths = [len(h) for h in headers[:-1]]
     for r in cells:
@@ -130,7 +130,7 @@ def check(obj: Any, course: str, strict: bool, show_notes: bool, fmt: str) -> No
         kg check mit-6.7960-fa25
         kg check my-course.yaml --strict
     """
-    from .analytics import check as run
+    from kg.analytics import check as run
 
     report = run(_open_graph(obj), course)
     _emit("check", {**report, "show_notes": show_notes} if fmt.lower() == "text" else report, fmt)
@@ -226,7 +226,7 @@ def compare(obj: Any, courses: tuple[str, ...], threshold: float, fmt: str) -> N
         kg compare mit-6.7960-fa25 berkeley-cs182-fa25
         kg compare mit-6.s898-fa22 mit-6.7960-fa25 bu-deep-learning --format json
     """
-    from .analytics import compare as run
+    from kg.analytics import compare as run
 
     _emit("compare", run(_open_graph(obj), list(courses), threshold), fmt)
 
@@ -284,15 +284,15 @@ def coverage(obj: Any, fmt: str, output: Path | None) -> None:
         kg coverage --format csv -o coverage.csv
         kg coverage --format svg -o coverage.svg
     """
-    from .analytics import coverage as run
-    from .analytics import coverage_csv, coverage_picture
+    from kg.analytics import coverage as run
+    from kg.analytics import coverage_csv, coverage_picture
 
     fmt = fmt.lower()
     data = run(_open_graph(obj))
     if fmt in ("svg", "png"):
         body = coverage_picture(data, fmt)
         target = output or Path(f"kg-coverage.{fmt}")
-        from .files import write_atomic
+        from kg.files import write_atomic
 
         write_atomic(target, body)
         click.echo(f"wrote {target} ({len(data['topics'])} topics × {len(data['courses'])} courses)")
@@ -301,7 +301,7 @@ def coverage(obj: Any, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from .files import write_atomic
+        from kg.files import write_atomic
 
         write_atomic(output, text.encode())
         click.echo(f"wrote {output}", err=True)
@@ -340,7 +340,7 @@ def diff(obj: Any, old: str, new: str, threshold: float, fmt: str) -> None:
     Example:
         kg diff mit-6.s898-fa22 mit-6.7960-fa25
     """
-    from .analytics import diff as run
+    from kg.analytics import diff as run
 
     _emit("diff", run(_open_graph(obj), old, new, threshold), fmt)
 
@@ -401,8 +401,8 @@ def evidence(obj: Any, topics: tuple[str, ...], limit: int, fmt: str) -> None:
         kg evidence transformers attention
         kg evidence --limit 10
     """
-    from .analytics import evidence as one
-    from .analytics import evidence_table
+    from kg.analytics import evidence as one
+    from kg.analytics import evidence_table
 
     if len(topics) not in (0, 2):
         raise click.UsageError("give two topics (TOPIC PREREQUISITE), or none for every edge")
@@ -479,7 +479,7 @@ def suggest(obj: Any, min_courses: int, min_agreement: float, limit: int, fmt: s
         kg suggest
         kg suggest --min-courses 2 --limit 5 --format json
     """
-    from .analytics import suggest as run
+    from kg.analytics import suggest as run
 
     _emit("suggest", run(_open_graph(obj), min_courses, limit or None, min_agreement), fmt)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -22,10 +23,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import DataError, StoreError
+from kg.errors import DataError, StoreError
 
 __all__ = [
     "package_dir",
+    "build_code",
     "default_data_dir",
     "ontology_files",
     "cache_root",
@@ -38,18 +40,52 @@ __all__ = [
 
 # Bump when the shape of the built graph changes without a source change.
 _FORMAT = "kg-store-1"
-_BUILD_CODE = ("rdf.py", "sources.py", "vocab.py", "yamlio.py", "store.py")
+_KG = Path(__file__).resolve().parent.parent  # the kg package
+_IMPORT = re.compile(r"^\s*(?:from\s+kg((?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+kg((?:\.\w+)+))", re.M)
 
 
 def package_dir() -> Path:
-    return Path(__file__).resolve().parent
+    """The installed ``kg`` package."""
+    return _KG
+
+
+def _module_file(dotted: str) -> Path | None:
+    base = _KG.joinpath(*dotted.split(".")) if dotted else _KG
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def build_code() -> list[Path]:
+    """The modules a build runs: the ``kg.build`` package and every kg module it imports,
+    followed transitively. The cache key hashes them, so moving a helper between modules
+    still invalidates stale stores without a hand-kept list."""
+    todo = sorted((_KG / "build").glob("*.py"))
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for m in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+            if m.group(3):
+                names = [m.group(3).lstrip(".")]
+            else:
+                pkg = (m.group(1) or "").lstrip(".")
+                names = [pkg] + [f"{pkg}.{n}".lstrip(".") for n in re.findall(r"\w+", m.group(2))]
+            for name in names:
+                found = _module_file(name)
+                if found is not None and found not in seen:
+                    todo.append(found)
+    return sorted(seen)
 
 
 def _shipped(name: str) -> Path:
     # A wheel carries data/ and ontology/ inside the package; a source checkout (or an
     # editable install) has them beside it.
-    inside = package_dir() / name
-    return inside if inside.is_dir() else package_dir().parent / name
+    inside = _KG / name
+    return inside if inside.is_dir() else _KG.parent / name
 
 
 def default_data_dir() -> Path:
@@ -88,7 +124,7 @@ def fingerprint(data_dir: Path) -> str:
     h = hashlib.sha256(_FORMAT.encode())
     files = [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in source_files(data_dir)]
     files += [(f"ontology/{p.name}", p) for p in ontology_files()]
-    files += [(f"code/{n}", package_dir() / n) for n in _BUILD_CODE]
+    files += [(f"code/{p.relative_to(_KG).as_posix()}", p) for p in build_code()]
     for name, path in files:
         try:
             content = path.read_bytes()
@@ -113,8 +149,8 @@ class Built:
 def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
     """Load and check every source and parse every Turtle file, all in memory, so that
     any error surfaces before a store is created on disk."""
-    from .rdf import triples
-    from .sources import load_sources
+    from kg.build.rdf import triples
+    from kg.build.sources import load_sources
 
     src = load_sources(data_dir)
     quads: list[ox.Quad] = []

@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, UsageError
+from kg.errors import DataError, UsageError
 
 __all__ = [
     "PageError",
@@ -109,7 +109,7 @@ class Vocabulary:
     @classmethod
     def from_graph(cls, kg: Any) -> Vocabulary:
         """Read the vocabulary from a :class:`~kg.graph.KnowledgeGraph` (local or remote)."""
-        from . import vocab as V
+        from kg import vocab as V
 
         names: dict[str, dict[str, Any]] = {}
         for r in kg.select(
@@ -165,7 +165,7 @@ class Vocabulary:
 
     @classmethod
     def from_sources(cls, src: Any) -> Vocabulary:
-        """The same from :func:`kg.sources.load_sources` records (no RDF needed)."""
+        """The same from :func:`kg.build.sources.load_sources` records (no RDF needed)."""
         return cls(
             topics=[TopicName(t.id, t.label, tuple(t.aliases), t.broader) for t in src.topics.values()],
             books=[

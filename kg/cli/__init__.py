@@ -1,7 +1,7 @@
 """The ``kg`` command: a thin face over the library.
 
 Each command opens the graph, calls one library function and renders the result with
-:mod:`kg.output`. Library errors (:class:`kg.errors.KGError`) become one line on stderr
+:mod:`kg.cli.output`. Library errors (:class:`kg.errors.KGError`) become one line on stderr
 and exit status 1.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import KGError
+from kg import __version__
+from kg.errors import KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,9 +42,9 @@ class _Group(click.Group):
     # Commands with heavier modules are imported only when used, so that `kg path`
     # pays nothing for `kg viz`, `kg import` or the analytics.
     _lazy: dict[str, tuple[str, str]] = {
-        "viz": ("kg.viz_cli", "viz"),
-        "import": ("kg.import_cli", "import_cmd"),
-        **{name: ("kg.analytics_cli", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
+        "viz": ("kg.cli.viz", "viz"),
+        "import": ("kg.cli.importer", "import_cmd"),
+        **{name: ("kg.cli.analytics", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -80,7 +80,7 @@ class State:
     @property
     def kg(self) -> Any:
         if self._kg is None:
-            from .graph import KnowledgeGraph
+            from kg.graph import KnowledgeGraph
 
             if self.endpoint:
                 self._kg = KnowledgeGraph.remote(self.endpoint)
@@ -119,7 +119,7 @@ def output_option(*formats: str) -> Callable[[F], F]:
 
 
 def emit(kind: str, data: Any, fmt: str) -> None:
-    from .output import render
+    from kg.cli.output import render
 
     click.echo(render(kind, data, fmt.lower()))
 
@@ -188,7 +188,7 @@ def validate(state: State, no_shacl: bool, fmt: str) -> None:
         kg validate
         kg --data ./my-data validate --format json
     """
-    from .validate import validate as run
+    from kg.build.validate import validate as run
 
     report = run(state.data, shacl=not no_shacl)
     emit(
@@ -217,7 +217,7 @@ def export(state: State, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from .files import write_atomic
+    from kg.files import write_atomic
 
     write_atomic(output, data)
     click.echo(f"wrote {len(data)} bytes to {output}", err=True)
@@ -309,7 +309,7 @@ def _known(known: tuple[str, ...], known_file: Path | None) -> list[str]:
 
 def _read_known_file(path: Path) -> list[str]:
     """Topics from a file: one per line; blank lines and '#' comments are ignored."""
-    from .yamlio import read_text
+    from kg.build.yamlio import read_text
 
     names = []
     for line in read_text(path).splitlines():
@@ -338,7 +338,7 @@ def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: 
         kg path backprop transformers
         kg path - lora --known fine-tuning --format markdown
     """
-    from .plan import plan
+    from kg.plan import plan
 
     emit("path", plan(state.kg, None if from_ == "-" else from_, to, _known(known, known_file)), fmt)
 
@@ -357,7 +357,7 @@ def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
         kg prereqs transformers
         kg prereqs lora --depth 1 --format json
     """
-    from .plan import prereqs as run
+    from kg.plan import prereqs as run
 
     emit("prereqs", run(state.kg, topic, depth), fmt)
 
@@ -375,7 +375,7 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
     Example:
         kg needed-for chain-rule --depth 2
     """
-    from .plan import needed_for as run
+    from kg.plan import needed_for as run
 
     emit("needed-for", run(state.kg, topic, depth), fmt)
 
@@ -394,7 +394,7 @@ def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: 
     Example:
         kg next --known linear-algebra --known calculus --known probability
     """
-    from .plan import next_topics
+    from kg.plan import next_topics
 
     emit("next", next_topics(state.kg, _known(known, known_file), limit), fmt)
 
@@ -414,7 +414,7 @@ def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -
         kg order diffusion-models vae
         kg order --course mit-6.7960-fa25 --format json
     """
-    from .plan import order as run
+    from kg.plan import order as run
 
     emit("order", run(state.kg, topics, course), fmt)
 
@@ -429,12 +429,12 @@ def _query_text(query: str, params: tuple[str, ...]) -> tuple[str, str]:
         values[key.strip()] = value.strip()
     path = Path(query)
     if "\n" not in query and len(query) < 4096 and path.is_file():
-        from .yamlio import read_text
+        from kg.build.yamlio import read_text
 
         if values:
             raise click.BadParameter("parameters apply to shipped queries only", param_hint="--param")
         return read_text(path), str(path)
-    from .queries import get, library
+    from kg.queries import get, library
 
     if query in library():
         try:
@@ -446,8 +446,8 @@ def _query_text(query: str, params: tuple[str, ...]) -> tuple[str, str]:
     import re
 
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", query.strip()):
-        from .errors import UsageError
-        from .sources import suggest
+        from kg.errors import UsageError
+        from kg.build.sources import suggest
 
         hints = suggest(query, library())
         hint = f"did you mean {', '.join(repr(h) for h in hints)}? " if hints else ""
@@ -480,7 +480,7 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
         kg query prerequisite-closure -p topic=lora
         kg query my-query.rq --format json
     """
-    from .sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query, text_table
+    from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query, text_table
 
     text, _origin = _query_text(query, params)
     form = check_query(text, allow_service=allow_service)
@@ -494,17 +494,17 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
     kg = state.kg
     truncated = False
     if kg.endpoint is not None:
-        from . import remote
-        from .vocab import sparql_prologue
+        from kg import backends as remote
+        from kg.vocab import sparql_prologue
 
         body, _ = remote.sparql_request(kg.endpoint, sparql_prologue() + text, table[wire].media_type)
     else:
-        from .sparql import execute
+        from kg.sparql import execute
 
         result = execute(kg.store, text, wire, max_rows=max_rows, allow_service=allow_service)
         body, truncated = result.body, result.truncated
     if name == "table":
-        from .output import width
+        from kg.cli.output import width
 
         click.echo(text_table(body, width()))
     else:
@@ -524,18 +524,18 @@ def queries(fmt: str) -> None:
         kg queries
         kg query hub-topics
     """
-    from .queries import library
+    from kg.queries import library
 
     shipped = list(library().values())
     if fmt == "json":
-        from .output import to_json
+        from kg.cli.output import to_json
 
         click.echo(to_json([
             {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
             for q in shipped
         ]))
         return
-    from .output import table
+    from kg.cli.output import table
 
     def title(q: Any) -> str:
         params = ", ".join(f"{k}={v}" for k, v in q.params.items())
@@ -561,7 +561,7 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
         kg serve --port 8000
         kg serve --get '/sparql?query=ASK%7B%7D'
     """
-    from .server import Settings, create_app, run_server, serve_get
+    from kg.web.app import Settings, create_app, run_server, serve_get
 
     app = create_app(state.kg, Settings(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers))
     if get_path is not None:
@@ -586,7 +586,7 @@ def push(state: State, url: str) -> None:
         kg push --endpoint http://localhost:7878/store
         kg path backprop transformers --endpoint http://localhost:7878/query
     """
-    from .remote import graph_store_put
+    from kg.backends import graph_store_put
 
     data = state.kg.serialize("nt")
     graph_store_put(url, data)

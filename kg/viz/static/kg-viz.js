@@ -1,4 +1,4 @@
-// kg viz: the page's only script besides vis-network (see kg/templates/kg.html).
+// kg viz: the page's only script besides vis-network (see kg/viz/templates/kg.html).
 // The data arrive as JSON in the element #kg-data (type application/json): the nodes,
 // edges and options of the pyvis Network the page was rendered from. Everything from
 // the data is set with textContent or as a property, never parsed as HTML: tooltips are

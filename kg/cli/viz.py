@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .errors import KGError
+from kg.errors import KGError
 
 
 def _open_graph(obj: Any) -> Any:
@@ -20,7 +20,7 @@ def _open_graph(obj: Any) -> Any:
     # the command opens the default graph itself.
     if obj is not None and hasattr(obj, "kg"):
         return obj.kg
-    from .graph import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
 
     return KnowledgeGraph.open()
 
@@ -52,7 +52,7 @@ def viz(
         kg viz --path backprop transformers
         kg viz --course mit-6.7960-fa25 --course berkeley-cs182-fa25
     """
-    from . import viz as V
+    from kg import viz as V
 
     try:
         view = V.make_view(

@@ -1,6 +1,6 @@
 """`kg validate`: every check kg knows, reported as one line per violation.
 
-1. The sources load (YAML, fields, ids, dates, references; see :mod:`kg.sources`).
+1. The sources load (YAML, fields, ids, dates, references; see :mod:`kg.build.sources`).
 2. The built graph (including any ``*.ttl`` merged in) conforms to the SHACL shapes in
    ``ontology/shapes.ttl``, checked with pyshacl under RDFS inference of the ontology.
 3. The ``kg:requires`` graph of the built store is acyclic.
@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError
-from .graph import KnowledgeGraph
+from kg.errors import DataError
+from kg.graph import KnowledgeGraph
 
 __all__ = ["Report", "validate", "redundant_edges"]
 
@@ -96,8 +96,8 @@ def _shacl(kg: KnowledgeGraph, report: Report) -> None:
     import pyshacl
     from rdflib import Graph
 
-    from . import vocab as V
-    from .store import ontology_files
+    from kg import vocab as V
+    from kg.build.store import ontology_files
 
     data = Graph()
     data.parse(data=kg.serialize("nt"), format="nt")
@@ -139,7 +139,7 @@ def _shacl(kg: KnowledgeGraph, report: Report) -> None:
 
 
 def _short(iri: str) -> str:
-    from . import vocab as V
+    from kg import vocab as V
 
     for prefix, base in V.PREFIXES.items():
         if iri.startswith(base):

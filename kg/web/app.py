@@ -27,12 +27,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import __version__
-from . import vocab as V
-from .errors import KGError
-from .graph import KnowledgeGraph
-from .sparql import GRAPH_FORMATS, RESULT_FORMATS, QueryRefused, query_form
-from .workers import Overloaded, QueryPool, QueryTimeout
+from kg import __version__
+from kg import vocab as V
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph
+from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, QueryRefused, query_form
+from kg.web.workers import Overloaded, QueryPool, QueryTimeout
 
 __all__ = ["Settings", "create_app"]
 
@@ -249,7 +249,7 @@ def _negotiate(request: Request, graph_form: bool) -> str:
 
 def _query_library() -> list[dict[str, Any]]:
     try:
-        from .queries import library
+        from kg.queries import library
     except ImportError:  # pragma: no cover - the library ships with kg
         return []
     return [

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError
+from kg.errors import DataError
 
 __all__ = ["Map", "Seq", "load_yaml", "read_text"]
 

@@ -9,7 +9,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from .errors import KGError, UsageError
+from kg.errors import KGError, UsageError
 
 __all__ = ["EndpointError", "sparql_request", "select", "ask", "graph_store_put"]
 

@@ -1,0 +1,1 @@
+"""Building the graph: data files (YAML, Turtle) to a cached, validated store."""

@@ -1,0 +1,1 @@
+"""kg serve: the web app, the SPARQL endpoint and its query workers."""
