@@ -121,6 +121,13 @@ class KnowledgeGraph:
         names = [v.value for v in res.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in res]
 
+    def run(self, name: str, /, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows of kg's own query ``kg/queries/internal/NAME.rq`` with its ``$params``
+        bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
+        from kg.queries import render_internal
+
+        return self.select(render_internal(name, **bindings))
+
     def ask(self, sparql: str) -> bool:
         if self.endpoint is not None:
             from kg import backends as remote

@@ -192,3 +192,49 @@ def get(name: str) -> Query:
     from kg.build.sources import suggest
 
     raise NotFound("query", name, suggest(name, names()))
+
+
+# ---------------------------------------------------------------- kg's own queries
+#
+# kg's internal queries live in ``internal/NAME.rq``: no header needed, parameters written
+# ``$name``. They are rendered with *bound terms*: each value is a pyoxigraph term (or a
+# sequence of terms, for a ``VALUES ?x { $name }`` list) and is written out by
+# pyoxigraph's own N-Triples serialisation, which validates IRIs and escapes literals. A
+# Python string is never pasted into a query.
+
+
+
+
+@cache
+def internal_text(name: str) -> str:
+    """The text of ``internal/NAME.rq``; :class:`KeyError` if kg ships no such query."""
+    entry = files(__name__).joinpath("internal", f"{name}.rq")
+    if not _NAME.fullmatch(name) or not entry.is_file():
+        raise KeyError(name)
+    return entry.read_text(encoding="utf-8")
+
+
+def _term_text(value: object, query: str, param: str) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(value, (ox.NamedNode, ox.Literal)):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return " ".join(_term_text(v, query, param) for v in value)
+    raise TypeError(f"query {query!r}: parameter {param!r} must be a pyoxigraph term, not {type(value).__name__}")
+
+
+def render_internal(name: str, /, **bindings: object) -> str:
+    """``internal/NAME.rq`` with each ``$param`` bound to a term (or a list of terms).
+
+    >>> import pyoxigraph as ox
+    >>> "<https://w3id.org/coursekg/id/topic/a>" in render_internal(
+    ...     "topic-labels", topics=[ox.NamedNode("https://w3id.org/coursekg/id/topic/a")])
+    True
+    """
+    text = internal_text(name)
+    used = set(_PLACEHOLDER.findall(text))
+    if used != set(bindings):
+        raise TypeError(f"query {name!r} takes parameters {sorted(used)}, got {sorted(bindings)}")
+    rendered = {k: _term_text(v, name, k) for k, v in bindings.items()}
+    return _PLACEHOLDER.sub(lambda m: rendered[m.group(1)], text)
