@@ -9,15 +9,11 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from kg.errors import KGError, UsageError
+from kg.errors import EndpointError, UsageError
 
-__all__ = ["EndpointError", "sparql_request", "select", "ask", "graph_store_put"]
+__all__ = ["sparql_request", "select", "ask", "graph_store_put"]
 
 _TIMEOUT = 60.0
-
-
-class EndpointError(KGError):
-    """A remote SPARQL server could not be reached or answered with an error."""
 
 
 def _check_url(url: str) -> None:

@@ -3,26 +3,56 @@
 Every failure a user can cause is a :class:`KGError`; its ``str`` is one line that names
 the bad value and, where there is one, the file and line. The CLI prints that line and
 exits 1; a traceback means a bug in kg, not in the user's input.
+
+Each class carries the HTTP status the server answers with (``http_status``), so the
+status follows from the kind of failure, never from the wording of its message::
+
+    KGError                      500  base class
+    ├── DataError                500  a data file is malformed
+    │   ├── CycleError           500  the requires graph has a cycle
+    │   └── PageError            422  a syllabus page cannot be imported
+    ├── NotFound                 404  a name matches nothing
+    ├── UsageError               400  arguments or a request that cannot work
+    │   ├── QueryRefused         400  a query kg will not run or cannot parse
+    │   │   └── UpdateRefused    403  an update sent to the read-only graph
+    │   ├── NotAcceptable        406  no result format fits the client's Accept
+    │   ├── RequestTooLarge      413  a request over the server's size limit
+    │   └── UnsupportedMediaType 415  a request body kg cannot read
+    ├── StoreError               500  the store or its cache cannot be used
+    ├── EndpointError            502  a remote SPARQL server failed
+    ├── Overloaded               503  every query worker stayed busy
+    └── QueryTimeout             503  a query ran longer than allowed
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = [
     "KGError",
     "DataError",
-    "ValidationFailed",
     "CycleError",
+    "PageError",
     "NotFound",
     "UsageError",
+    "QueryRefused",
+    "UpdateRefused",
+    "NotAcceptable",
+    "RequestTooLarge",
+    "UnsupportedMediaType",
     "StoreError",
+    "EndpointError",
+    "Overloaded",
+    "QueryTimeout",
 ]
 
 
 class KGError(Exception):
     """Base class of every error kg reports to a user."""
+
+    http_status: ClassVar[int] = 500
 
 
 class DataError(KGError):
@@ -36,20 +66,14 @@ class DataError(KGError):
         self.line = line
         super().__init__(self.__str__())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
-
-
-class ValidationFailed(KGError):
-    """`kg validate` found violations; ``problems`` holds one line per violation."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        n = len(self.problems)
-        super().__init__(f"{n} violation{'s' if n != 1 else ''} found")
 
 
 class CycleError(DataError):
@@ -62,9 +86,20 @@ class CycleError(DataError):
         shown = " -> ".join([*self.cycle, self.cycle[0]])
         super().__init__(f"prerequisite cycle: {shown}", path, line)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.cycle, self.path, self.line))
+
+
+class PageError(DataError):
+    """A syllabus page cannot be imported (empty, binary, too large, no schedule)."""
+
+    http_status = 422
+
 
 class NotFound(KGError):
     """A name given by the user matches nothing; ``suggestions`` are close matches."""
+
+    http_status = 404
 
     def __init__(self, kind: str, name: str, suggestions: Sequence[str] = ()) -> None:
         self.kind = kind
@@ -75,10 +110,61 @@ class NotFound(KGError):
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.kind, self.name, self.suggestions))
+
 
 class UsageError(KGError):
     """Arguments that cannot work together or a value outside what a command accepts."""
 
+    http_status = 400
+
+
+class QueryRefused(UsageError):
+    """A query that kg will not run (SERVICE, FROM) or cannot parse."""
+
+
+class UpdateRefused(QueryRefused):
+    """A SPARQL update (INSERT, DELETE, LOAD, ...): kg's graph is read-only."""
+
+    http_status = 403
+
+
+class NotAcceptable(UsageError):
+    """None of the result formats a client accepts fits its query."""
+
+    http_status = 406
+
+
+class RequestTooLarge(UsageError):
+    """A request longer than the server accepts."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(UsageError):
+    """A request body in a content type the server cannot read."""
+
+    http_status = 415
+
 
 class StoreError(KGError):
     """The graph store or its cache cannot be read or written."""
+
+
+class EndpointError(KGError):
+    """A remote SPARQL server could not be reached or answered with an error."""
+
+    http_status = 502
+
+
+class Overloaded(KGError):
+    """Every worker stayed busy for longer than a request may wait."""
+
+    http_status = 503
+
+
+class QueryTimeout(KGError):
+    """A query ran longer than the server allows."""
+
+    http_status = 503

@@ -20,10 +20,9 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg import vocab as V
-from kg.errors import UsageError
+from kg.errors import QueryRefused, UpdateRefused, UsageError
 
 __all__ = [
-    "QueryRefused",
     "ResultFormat",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
@@ -34,10 +33,6 @@ __all__ = [
     "serialize_solutions",
     "syntax_message",
 ]
-
-
-class QueryRefused(UsageError):
-    """A query that kg will not run (an update, SERVICE, FROM) or cannot parse."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ def query_form(text: str) -> str:
         if word in _FORMS:
             return word
         if word in _UPDATES:
-            raise QueryRefused(f"{word} is an update; the graph is read-only")
+            raise UpdateRefused(f"{word} is an update; the graph is read-only")
     raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
@@ -121,7 +116,7 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
     words = _keywords(text)
     for word in words:
         if word in _UPDATES and word not in ("WITH",):
-            raise QueryRefused(f"{word} is an update; the graph is read-only")
+            raise UpdateRefused(f"{word} is an update; the graph is read-only")
     if "SERVICE" in words and not allow_service:
         raise QueryRefused("SERVICE is not allowed: kg never sends requests to other endpoints")
     if "FROM" in words:

@@ -1,15 +1,28 @@
 """The vocabulary: every IRI kg mints or reads, in one place.
 
-`KG` lists the ontology's terms as attributes, so a misspelt term fails at import or
-first use instead of silently minting a new IRI (the same idea as rdflib's
-``DefinedNamespace`` with ``_fail = True``, without importing rdflib on the hot path).
+Each namespace is a class with one annotated attribute per term, in the style of rdflib's
+``DefinedNamespace``: ``KG.Topic`` is the string ``"https://w3id.org/coursekg/ontology#Topic"``,
+and a misspelt term (``KG.Topik``) fails ``mypy`` and raises :class:`AttributeError` at
+run time instead of silently minting a new IRI. rdflib itself is not imported: this
+module is on every command's start-up path. ``tests/test_vocab.py`` ties :class:`KG` to
+``ontology/kg.ttl`` both ways.
+
 Resource IRIs are built by the ``*_iri`` helpers, never by string concatenation in
 other modules.
+
+>>> KG.Topic
+'https://w3id.org/coursekg/ontology#Topic'
+>>> KG.base
+'https://w3id.org/coursekg/ontology#'
+>>> KG.Topic in KG, SKOS.broader in KG
+(True, False)
 """
 
 from __future__ import annotations
 
-from typing import Final
+import keyword
+from collections.abc import Iterator
+from typing import Any, Final
 from urllib.parse import quote
 
 __all__ = [
@@ -23,6 +36,8 @@ __all__ = [
     "OWL",
     "XSD",
     "SH",
+    "VOID",
+    "Namespace",
     "ONTOLOGY",
     "ID",
     "PREFIXES",
@@ -51,86 +66,254 @@ ONTOLOGY: Final = "https://w3id.org/coursekg/ontology#"
 ID: Final = "https://w3id.org/coursekg/id/"
 
 
-class _Namespace:
-    """A closed set of terms under one IRI prefix; unknown attributes raise."""
+class _NamespaceMeta(type):
+    """Gives each annotated attribute of a namespace class its IRI, base + name."""
 
-    def __init__(self, base: str, terms: str) -> None:
-        self._base = base
-        self._terms = frozenset(terms.split())
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], ns: dict[str, Any]
+    ) -> _NamespaceMeta:
+        cls = super().__new__(mcs, name, bases, ns)
+        base = ns.get("_NS")
+        if base is not None:
+            terms = [t for t in ns.get("__annotations__", {}) if not t.startswith("_")]
+            terms += list(ns.get("_EXTRA", ()))
+            for term in terms:
+                if term.isidentifier() and not keyword.iskeyword(term):
+                    setattr(cls, term, base + term)
+            cls._terms = frozenset(terms)
+        return cls
 
-    def __getattr__(self, name: str) -> str:
-        if name.startswith("_") or name not in self._terms:
-            raise AttributeError(f"term {name!r} is not in the vocabulary {self._base}")
-        return self._base + name
-
-    def __getitem__(self, name: str) -> str:
-        return self.__getattr__(name)
-
-    def __contains__(self, iri: object) -> bool:
-        return isinstance(iri, str) and iri.startswith(self._base) and (
-            iri[len(self._base):] in self._terms
-        )
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return (self._base + t for t in sorted(self._terms))
+    _NS: str
+    _terms: frozenset[str]
 
     @property
-    def base(self) -> str:
-        return self._base
+    def base(cls) -> str:
+        """The namespace IRI every term starts with."""
+        return cls._NS
+
+    def __getitem__(cls, name: str) -> str:
+        if name not in cls._terms:
+            raise KeyError(f"term {name!r} is not in the vocabulary {cls._NS}")
+        return cls._NS + name
+
+    def __contains__(cls, iri: object) -> bool:
+        return (
+            isinstance(iri, str)
+            and iri.startswith(cls._NS)
+            and iri[len(cls._NS):] in cls._terms
+        )
+
+    def __iter__(cls) -> Iterator[str]:
+        return (cls._NS + t for t in sorted(cls._terms))
 
 
-# kg's own terms. The contract in DESIGN.md fixes the first two lines of each group;
-# the rest are extensions for calendar events, assignments and provenance.
-KG: Final = _Namespace(
-    ONTOLOGY,
+class Namespace(metaclass=_NamespaceMeta):
+    """Base of the closed vocabularies below; subclasses set ``_NS`` and annotate terms.
+
+    A term that is a Python keyword (VoID's ``class``) goes in ``_EXTRA`` and is read
+    with ``VOID["class"]``.
     """
-    Course Lecture Topic Prerequisite Reading Book Chapter ReadingAssignment
-    Event Assignment
-    term position speaker covers reads requires topic prerequisite reason kind
-    chapterNumber lecture item optional sections
-    assumes guest material week released due note
-    OrderEvidence evidence course ordering topicLecture prerequisiteLecture
-    taughtBefore taughtTogether taughtAfter prerequisiteOnly topicOnly
-    """,
-)
+
+
+class KG(Namespace):
+    """kg's own terms: the classes and properties declared in ``ontology/kg.ttl``."""
+
+    _NS = ONTOLOGY
+    # The contract in DESIGN.md.
+    Course: str
+    Lecture: str
+    Topic: str
+    Prerequisite: str
+    Reading: str
+    Book: str
+    Chapter: str
+    ReadingAssignment: str
+    term: str
+    position: str
+    speaker: str
+    covers: str
+    reads: str
+    requires: str
+    topic: str
+    prerequisite: str
+    reason: str
+    kind: str
+    chapterNumber: str
+    lecture: str
+    item: str
+    optional: str
+    sections: str
+    # Extensions: calendar events, assignments, what a course assumes.
+    Event: str
+    Assignment: str
+    assumes: str
+    guest: str
+    material: str
+    week: str
+    released: str
+    due: str
+    note: str
+    # How courses order a prerequisite edge (see kg.build.rdf).
+    OrderEvidence: str
+    evidence: str
+    course: str
+    ordering: str
+    topicLecture: str
+    prerequisiteLecture: str
+    taughtBefore: str
+    taughtTogether: str
+    taughtAfter: str
+    prerequisiteOnly: str
+    topicOnly: str
+
 
 # The values of kg:ordering: how one course orders the two topics of a prerequisite
 # edge, by the first lecture that covers each ("before": the prerequisite comes first).
 ORDERINGS: Final = ("before", "together", "after", "prerequisite-only", "topic-only")
 
-SCHEMA: Final = _Namespace(
-    "https://schema.org/",
-    """
-    Course CreativeWork Book Chapter Person Organization Event
-    name courseCode provider isPartOf startDate author datePublished url
-    identifier publisher
-    """,
-)
-SKOS: Final = _Namespace(
-    "http://www.w3.org/2004/02/skos/core#",
-    """
-    Concept ConceptScheme prefLabel altLabel definition broader narrower inScheme
-    topConceptOf hasTopConcept
-    """,
-)
-DCTERMS: Final = _Namespace(
-    "http://purl.org/dc/terms/", "title description source created modified license"
-)
-PROV: Final = _Namespace("http://www.w3.org/ns/prov#", "Entity wasDerivedFrom")
-RDF: Final = _Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "type Property")
-RDFS: Final = _Namespace(
-    "http://www.w3.org/2000/01/rdf-schema#",
-    "label comment subClassOf subPropertyOf domain range seeAlso isDefinedBy",
-)
-OWL: Final = _Namespace(
-    "http://www.w3.org/2002/07/owl#",
-    "Ontology Class ObjectProperty DatatypeProperty equivalentClass",
-)
-XSD: Final = _Namespace(
-    "http://www.w3.org/2001/XMLSchema#",
-    "string integer boolean date gYear anyURI nonNegativeInteger positiveInteger",
-)
-SH: Final = _Namespace("http://www.w3.org/ns/shacl#", "NodeShape PropertyShape")
+
+class SCHEMA(Namespace):
+    """The schema.org terms kg uses."""
+
+    _NS = "https://schema.org/"
+    Course: str
+    CreativeWork: str
+    Book: str
+    Chapter: str
+    Person: str
+    Organization: str
+    Event: str
+    name: str
+    courseCode: str
+    provider: str
+    isPartOf: str
+    startDate: str
+    author: str
+    datePublished: str
+    url: str
+    identifier: str
+    publisher: str
+
+
+class SKOS(Namespace):
+    """The SKOS terms kg uses for the topic scheme."""
+
+    _NS = "http://www.w3.org/2004/02/skos/core#"
+    Concept: str
+    ConceptScheme: str
+    prefLabel: str
+    altLabel: str
+    definition: str
+    broader: str
+    narrower: str
+    inScheme: str
+    topConceptOf: str
+    hasTopConcept: str
+
+
+class DCTERMS(Namespace):
+    """The Dublin Core terms kg uses."""
+
+    _NS = "http://purl.org/dc/terms/"
+    title: str
+    description: str
+    source: str
+    created: str
+    modified: str
+    license: str
+
+
+class PROV(Namespace):
+    """The PROV-O terms kg uses for where a triple came from."""
+
+    _NS = "http://www.w3.org/ns/prov#"
+    Entity: str
+    wasDerivedFrom: str
+
+
+class RDF(Namespace):
+    """The RDF terms kg uses."""
+
+    _NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    type: str
+    Property: str
+
+
+class RDFS(Namespace):
+    """The RDF Schema terms kg uses."""
+
+    _NS = "http://www.w3.org/2000/01/rdf-schema#"
+    label: str
+    comment: str
+    subClassOf: str
+    subPropertyOf: str
+    domain: str
+    range: str
+    seeAlso: str
+    isDefinedBy: str
+    Class: str
+
+
+class OWL(Namespace):
+    """The OWL terms the ontology uses."""
+
+    _NS = "http://www.w3.org/2002/07/owl#"
+    Ontology: str
+    Class: str
+    ObjectProperty: str
+    DatatypeProperty: str
+    equivalentClass: str
+
+
+class XSD(Namespace):
+    """The XML Schema datatypes kg's literals use."""
+
+    _NS = "http://www.w3.org/2001/XMLSchema#"
+    string: str
+    integer: str
+    boolean: str
+    date: str
+    gYear: str
+    anyURI: str
+    nonNegativeInteger: str
+    positiveInteger: str
+
+
+class SH(Namespace):
+    """The SHACL terms kg reads from a validation report."""
+
+    _NS = "http://www.w3.org/ns/shacl#"
+    NodeShape: str
+    PropertyShape: str
+    ValidationResult: str
+    focusNode: str
+    resultSeverity: str
+    resultPath: str
+    resultMessage: str
+    value: str
+    Violation: str
+    Warning: str
+    Info: str
+
+
+class VOID(Namespace):
+    """The VoID terms of the served dataset description."""
+
+    _NS = "http://rdfs.org/ns/void#"
+    _EXTRA = ("class",)
+    Dataset: str
+    sparqlEndpoint: str
+    dataDump: str
+    uriSpace: str
+    vocabulary: str
+    triples: str
+    properties: str
+    classes: str
+    entities: str
+    property: str
+    propertyPartition: str
+    classPartition: str
+
 
 PREFIXES: Final[dict[str, str]] = {
     "kg": ONTOLOGY,

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from kg import importer as imp
 from kg.cli import State
-from kg.errors import DataError, KGError, UsageError
+from kg.errors import DataError, KGError, PageError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.cli.importer import LONG_PAGE_ROWS, import_cmd, want_progress
 from kg.build.sources import load_sources
@@ -82,40 +82,40 @@ class TestReadPage:
     def test_empty(self, tmp_path):
         p = tmp_path / "empty.html"
         p.write_text("")
-        with pytest.raises(imp.PageError, match=r"empty\.html: page is empty"):
+        with pytest.raises(PageError, match=r"empty\.html: page is empty"):
             imp.read_page(p)
 
     def test_whitespace_only(self, tmp_path):
         p = tmp_path / "blank.txt"
         p.write_text("  \n\t\n")
-        with pytest.raises(imp.PageError, match="page is empty"):
+        with pytest.raises(PageError, match="page is empty"):
             imp.read_page(p)
 
     def test_binary(self, tmp_path):
         p = tmp_path / "image.png"
         p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-        with pytest.raises(imp.PageError, match=r"image\.png: page is binary"):
+        with pytest.raises(PageError, match=r"image\.png: page is binary"):
             imp.read_page(p)
 
     def test_not_utf8(self, tmp_path):
         p = tmp_path / "latin1.txt"
         p.write_bytes(b"Week 1\nTue 9/9 | Caf\xe9 and backprop |\n")
-        with pytest.raises(imp.PageError, match=r"latin1\.txt: page is not UTF-8 text \(byte 0xe9 on line 2\)"):
+        with pytest.raises(PageError, match=r"latin1\.txt: page is not UTF-8 text \(byte 0xe9 on line 2\)"):
             imp.read_page(p)
 
     def test_enormous(self, tmp_path):
         p = tmp_path / "huge.html"
         with open(p, "wb") as f:
             f.truncate(imp.MAX_PAGE_BYTES + 1)  # sparse: size without the disk
-        with pytest.raises(imp.PageError, match=r"huge\.html: page is 5,000,001 bytes, over the 5,000,000-byte limit"):
+        with pytest.raises(PageError, match=r"huge\.html: page is 5,000,001 bytes, over the 5,000,000-byte limit"):
             imp.read_page(p)
 
     def test_missing(self, tmp_path):
-        with pytest.raises(imp.PageError, match=r"nope\.html: cannot read page"):
+        with pytest.raises(PageError, match=r"nope\.html: cannot read page"):
             imp.read_page(tmp_path / "nope.html")
 
     def test_directory(self, tmp_path):
-        with pytest.raises(imp.PageError, match="is a directory"):
+        with pytest.raises(PageError, match="is a directory"):
             imp.read_page(tmp_path)
 
     def test_bom_is_dropped(self, tmp_path):
@@ -124,7 +124,7 @@ class TestReadPage:
         assert imp.read_page(p) == "hello"
 
     def test_errors_are_data_errors(self):
-        assert issubclass(imp.PageError, DataError) and issubclass(imp.PageError, KGError)
+        assert issubclass(PageError, DataError) and issubclass(PageError, KGError)
 
 
 class TestParseDate:
@@ -263,12 +263,12 @@ class TestLayouts:
         ],
     )
     def test_no_schedule(self, text):
-        with pytest.raises(imp.PageError, match=r"^page\.txt: no schedule found"):
+        with pytest.raises(PageError, match=r"^page\.txt: no schedule found"):
             imp.parse_page(text, "page.txt")
 
     def test_only_calendar_rows(self, vocab):
         page = imp.parse_page("Tue 9/9 | No class |\nThu 9/11 | Midterm |\nTue 9/16 | Holiday |\n", "cal.txt")
-        with pytest.raises(imp.PageError, match="no lectures"):
+        with pytest.raises(PageError, match="no lectures"):
             imp.build_draft(page, vocab, course_id="c")
 
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
+
+from kg import vocab as V
+from kg.build.store import ontology_files
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 
@@ -44,8 +48,6 @@ def redundant_edges(edges: list[tuple[str, str]]) -> list[tuple[str, str, list[s
     >>> redundant_edges([("a", "b"), ("b", "c"), ("a", "c")])
     [('a', 'c', ['a', 'b', 'c'])]
     """
-    import networkx as nx
-
     g: nx.DiGraph[str] = nx.DiGraph(edges)
     out = []
     for a, b in sorted(g.edges):
@@ -70,8 +72,6 @@ def validate(data_dir: Path | None = None, *, shacl: bool = True) -> Report:
         report.checks.append("shacl")
         _shacl(kg, report)
 
-    import networkx as nx
-
     edges = list(kg.requires_edges())
     g: nx.DiGraph[str] = nx.DiGraph(edges)
     report.checks.append("acyclic")
@@ -93,11 +93,9 @@ def validate(data_dir: Path | None = None, *, shacl: bool = True) -> Report:
 
 
 def _shacl(kg: KnowledgeGraph, report: Report) -> None:
+    # pyshacl and rdflib take about a second to import; only a SHACL check needs them.
     import pyshacl
-    from rdflib import Graph
-
-    from kg import vocab as V
-    from kg.build.store import ontology_files
+    from rdflib import Graph, URIRef
 
     data = Graph()
     data.parse(data=kg.serialize("nt"), format="nt")
@@ -111,36 +109,29 @@ def _shacl(kg: KnowledgeGraph, report: Report) -> None:
     )
     if conforms:
         return
-    sh = "http://www.w3.org/ns/shacl#"
-    from rdflib import URIRef
-
-    q = results.query(
-        f"""SELECT ?focus ?path ?msg ?sev ?value WHERE {{
-              ?r a <{sh}ValidationResult> ; <{sh}focusNode> ?focus ;
-                 <{sh}resultSeverity> ?sev .
-              OPTIONAL {{ ?r <{sh}resultPath> ?path }}
-              OPTIONAL {{ ?r <{sh}resultMessage> ?msg }}
-              OPTIONAL {{ ?r <{sh}value> ?value }}
-            }}"""
-    )
     lines: set[tuple[str, str]] = set()
-    for row in q:
-        focus, path, msg, sev, value = row
+    # The report is a small graph: walk its sh:ValidationResult nodes directly.
+    for r in results.subjects(URIRef(V.RDF.type), URIRef(V.SH.ValidationResult)):
+        focus = results.value(r, URIRef(V.SH.focusNode))
+        sev = results.value(r, URIRef(V.SH.resultSeverity))
+        path = results.value(r, URIRef(V.SH.resultPath))
+        msg = results.value(r, URIRef(V.SH.resultMessage))
+        value = results.value(r, URIRef(V.SH.value))
+        if focus is None or sev is None:
+            continue
         where = V.local_id(str(focus)) if isinstance(focus, URIRef) else str(focus)
         text = f"{where}: {msg or 'violates a shape'}"
         if path is not None:
             text += f" [{_short(str(path))}]"
         if value is not None:
             text += f" (value {_short(str(value))!r})"
-        level = "warning" if str(sev).endswith(("Warning", "Info")) else "violation"
+        level = "warning" if str(sev) in (V.SH.Warning, V.SH.Info) else "violation"
         lines.add((level, text))
     for level, text in sorted(lines):
         (report.warnings if level == "warning" else report.violations).append(f"shacl: {text}")
 
 
 def _short(iri: str) -> str:
-    from kg import vocab as V
-
     for prefix, base in V.PREFIXES.items():
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base):]}"

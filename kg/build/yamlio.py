@@ -61,7 +61,7 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> Map:
             raise DataError(f"unsupported key {key!r}", None, key_node.start_mark.line + 1)
         key = str(key)
         if key in m:
-            raise _Located(f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            raise DataError(f"duplicate key {key!r}", None, key_node.start_mark.line + 1)
         m[key] = loader.construct_object(value_node, deep=True)
         m.key_lines[key] = key_node.start_mark.line + 1
     return m
@@ -76,13 +76,6 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> Seq:
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-
-
-class _Located(Exception):
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 def read_text(path: Path) -> str:
@@ -107,9 +100,7 @@ def load_yaml(path: Path) -> Any:
     text = read_text(path)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
-    except _Located as exc:
-        raise DataError(exc.message, path, exc.line) from None
-    except DataError as exc:
+    except DataError as exc:  # raised by the constructors above, which know only the line
         raise DataError(exc.message, path, exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

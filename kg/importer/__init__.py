@@ -34,10 +34,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DataError, UsageError
+from kg.errors import DataError, PageError, UsageError
 
 __all__ = [
-    "PageError",
     "MAX_PAGE_BYTES",
     "COVER_THRESHOLD",
     "TopicName",
@@ -69,10 +68,6 @@ COVER_THRESHOLD = 0.8
 """Topics linked with at least this confidence go into ``covers``; weaker ones into a comment."""
 
 _WEAK_FLOOR = 0.5  # links weaker than this are not even listed as comments
-
-
-class PageError(DataError):
-    """A syllabus page cannot be imported (empty, binary, too large, no schedule)."""
 
 
 # =========================================================================== vocabulary

@@ -29,10 +29,18 @@ from starlette.routing import Route
 
 from kg import __version__
 from kg import vocab as V
-from kg.errors import KGError
+from kg.errors import (
+    KGError,
+    NotAcceptable,
+    QueryTimeout,
+    RequestTooLarge,
+    UnsupportedMediaType,
+    UpdateRefused,
+    UsageError,
+)
 from kg.graph import KnowledgeGraph
-from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, QueryRefused, query_form
-from kg.web.workers import Overloaded, QueryPool, QueryTimeout
+from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, query_form
+from kg.web.workers import QueryPool
 
 __all__ = ["Settings", "create_app"]
 
@@ -97,30 +105,25 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
     async def sparql(request: Request) -> Response:
         try:
             text = await _query_text(request, settings.max_request_bytes)
-        except _HTTPError as exc:
-            return _error(exc.status, exc.message)
+        except KGError as exc:
+            return _error(exc.http_status, str(exc))
         if text is None:
             return _error(400, "missing query: pass ?query=... or POST a SPARQL query")
         try:
             form = query_form(text)
-        except QueryRefused as exc:
-            status = 403 if "read-only" in str(exc) else 400
-            return _error(status, str(exc))
+        except KGError as exc:
+            return _error(exc.http_status, str(exc))
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         try:
             fmt = _negotiate(request, graph_form)
-        except _HTTPError as exc:
-            return _error(exc.status, exc.message)
+        except KGError as exc:
+            return _error(exc.http_status, str(exc))
         try:
             result = await pool.run(text, fmt)
         except QueryTimeout as exc:
-            return _error(503, f"{exc}; simplify the query or add LIMIT")
-        except Overloaded as exc:
-            return _error(503, str(exc))
-        except QueryRefused as exc:
-            return _error(403 if "read-only" in str(exc) else 400, str(exc))
+            return _error(exc.http_status, f"{exc}; simplify the query or add LIMIT")
         except KGError as exc:
-            return _error(400, str(exc))
+            return _error(exc.http_status, str(exc))
         headers = {**_SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"}
         if result.truncated:
             headers["X-KG-Truncated"] = f"rows capped at {settings.max_rows}"
@@ -171,44 +174,38 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
     ]
 
 
-class _HTTPError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-
-
 async def _query_text(request: Request, limit: int) -> str | None:
     if request.method == "GET":
         if "update" in request.query_params:
-            raise _HTTPError(403, "updates are refused: the endpoint is read-only")
+            raise UpdateRefused("updates are refused: the endpoint is read-only")
         q = request.query_params.get("query")
         if q is not None and len(q.encode()) > limit:
-            raise _HTTPError(413, f"query longer than {limit} bytes")
+            raise RequestTooLarge(f"query longer than {limit} bytes")
         return q
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
-        raise _HTTPError(413, f"request body larger than {limit} bytes")
+        raise RequestTooLarge(f"request body larger than {limit} bytes")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _HTTPError(413, f"request body larger than {limit} bytes")
+            raise RequestTooLarge(f"request body larger than {limit} bytes")
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise _HTTPError(400, "request body is not UTF-8") from None
+        raise UsageError("request body is not UTF-8") from None
     if ctype == "application/sparql-update":
-        raise _HTTPError(403, "updates are refused: the endpoint is read-only")
+        raise UpdateRefused("updates are refused: the endpoint is read-only")
     if ctype == "application/sparql-query":
         return text
     if ctype == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
-            raise _HTTPError(403, "updates are refused: the endpoint is read-only")
+            raise UpdateRefused("updates are refused: the endpoint is read-only")
         values = form.get("query")
         return values[0] if values else None
-    raise _HTTPError(415, f"unsupported content type {ctype or '(none)'!r}: use application/sparql-query or a form")
+    raise UnsupportedMediaType(f"unsupported content type {ctype or '(none)'!r}: use application/sparql-query or a form")
 
 
 def _negotiate(request: Request, graph_form: bool) -> str:
@@ -219,7 +216,7 @@ def _negotiate(request: Request, graph_form: bool) -> str:
         for f in table.values():
             if name == f.name or name in f.aliases or name == f.media_type:
                 return f.name
-        raise _HTTPError(406, f"format {explicit!r} does not fit this query (one of {', '.join(table)})")
+        raise NotAcceptable(f"format {explicit!r} does not fit this query (one of {', '.join(table)})")
     accept = request.headers.get("accept", "")
     ranges = []
     for i, part in enumerate(accept.split(",")):
@@ -244,7 +241,7 @@ def _negotiate(request: Request, graph_form: bool) -> str:
         for f in table.values():
             if mtype == f.media_type or (mtype == "application/json" and f.name in ("json", "jsonld")):
                 return f.name
-    raise _HTTPError(406, "none of the accepted media types fits this query: " + ", ".join(f.media_type for f in table.values()))
+    raise NotAcceptable("none of the accepted media types fits this query: " + ", ".join(f.media_type for f in table.values()))
 
 
 def _query_library() -> list[dict[str, Any]]:
@@ -276,7 +273,7 @@ def _void(kg: KnowledgeGraph, base: str) -> bytes:
     ]
     statements += [f"void:propertyPartition [ void:property <{p}> ; void:triples {n} ]" for p, n in sorted(counts.items())]
     statements += [f"void:classPartition [ void:class <{c}> ; void:entities {n} ]" for c, n in sorted(classes.items())]
-    prologue = "@prefix void: <http://rdfs.org/ns/void#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n\n"
+    prologue = f"@prefix void: <{V.VOID.base}> .\n@prefix dcterms: <{V.DCTERMS.base}> .\n\n"
     return (prologue + f"<{b}/void#kg>\n  " + " ;\n  ".join(statements) + " .\n").encode()
 
 
@@ -348,7 +345,7 @@ owl, xsd) are predeclared. Endpoint: <code>/sparql</code>.</p>
 
 _EXPLORER_JS = r"""
 (function () {
-  const ID = "https://w3id.org/coursekg/id/";
+  const ID = "@KG_ID@";
   const $ = (id) => document.getElementById(id);
   if (!$("run")) return;
   const el = (tag, text) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; };
@@ -402,7 +399,7 @@ _EXPLORER_JS = r"""
   }
   $("run").addEventListener("click", () => { run().catch((e) => { $("status").textContent = String(e); }); });
 })();
-"""
+""".replace("@KG_ID@", V.ID)
 
 _STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2327; }

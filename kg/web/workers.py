@@ -16,18 +16,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError, UsageError
-from kg.sparql import QueryRefused, Result
+from kg.errors import KGError, Overloaded, QueryRefused, QueryTimeout, UsageError
+from kg.sparql import Result
 
-__all__ = ["QueryTimeout", "Overloaded", "QueryPool"]
-
-
-class QueryTimeout(KGError):
-    """A query ran longer than the server allows."""
-
-
-class Overloaded(KGError):
-    """Every worker stayed busy for longer than a request may wait."""
+__all__ = ["QueryPool"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +48,7 @@ def _worker(conn: Connection, source: _Source) -> None:  # runs in the child
         try:
             conn.send(("ok", execute(store, text, fmt, max_rows=max_rows)))
         except QueryRefused as exc:
-            conn.send(("refused", str(exc)))
+            conn.send(("refused", exc))  # the class carries the HTTP status
         except KGError as exc:
             conn.send(("error", str(exc)))
         except Exception as exc:  # noqa: BLE001 - report, keep the worker alive
@@ -153,5 +145,6 @@ class QueryPool:
             assert isinstance(value, Result)
             return value
         if kind == "refused":
-            raise QueryRefused(value)
+            assert isinstance(value, QueryRefused)
+            raise value
         raise UsageError(value)
