@@ -99,7 +99,7 @@ def bench_library(G: nx.DiGraph, runs: int) -> None:
     t = time.perf_counter()
     store.bulk_extend(quads)
     print(f"\nkg.plan.plan over a pyoxigraph store ({len(store)} triples, loaded in {time.perf_counter() - t:.1f}s)")
-    kg = KnowledgeGraph(Built(store, data_dir=tempfile.gettempdir(), key="synthetic", path=None, manifest={}, rebuilt=False))  # type: ignore[arg-type]
+    kg = KnowledgeGraph.from_built(Built(store, data_dir=tempfile.gettempdir(), key="synthetic", path=None, manifest={}, rebuilt=False))  # type: ignore[arg-type]
     kg.resolve_topic("t1")  # name index, built once per process
     rng = random.Random(2)
     n = G.number_of_nodes()

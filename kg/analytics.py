@@ -841,8 +841,8 @@ def check(kg: KnowledgeGraph, course: str) -> dict[str, Any]:
     if _looks_like_file(course):
         c = load_course_file(kg, course)
     else:
-        c = kg.course(course)
-        c["file"] = None
+        rec = kg.course(course)
+        c = {"id": rec["id"], "name": rec["name"], "file": None, "assumes": rec["assumes"], "lectures": rec["lectures"]}
     G = _prerequisite_graph(kg)
     lectures = [lec["covers"] for lec in c["lectures"]]
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}

@@ -1,19 +1,244 @@
-"""Talk to a SPARQL server: the 1.1 Protocol for queries, the Graph Store Protocol for
-pushing the graph (``kg push``). Standard library HTTP only, so the CLI stays quick."""
+"""Where a graph's triples live: one interface, two backends.
+
+:class:`LocalStore` is the built pyoxigraph store (see :mod:`kg.build.store`);
+:class:`Endpoint` is a remote server spoken to over the SPARQL 1.1 Protocol (and the
+Graph Store Protocol for ``kg push``). :class:`kg.graph.KnowledgeGraph` holds one
+:class:`Backend` and never asks which kind it is.
+
+Every query text reaching a backend may use the contract prefixes without declaring
+them: the local store predeclares them, the endpoint gets a PREFIX prologue.
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
+from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any
 
-from kg.errors import EndpointError, UsageError
+import pyoxigraph as ox
 
-__all__ = ["sparql_request", "select", "ask", "graph_store_put"]
+from kg import vocab as V
+from kg.build.store import Built
+from kg.errors import EndpointError, KGError, UsageError
+from kg.queries import render_internal
+from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, Result, check_query, execute
+
+__all__ = ["Row", "Backend", "LocalStore", "Endpoint", "to_python", "graph_store_put"]
+
+Row = dict[str, Any]
+"""One solution of a SELECT: variable name → plain Python value (see :func:`to_python`)."""
 
 _TIMEOUT = 60.0
+
+# Export format names → pyoxigraph formats (their media types go to an endpoint).
+_DUMP_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
+
+
+def to_python(term: Any) -> Any:
+    """A SPARQL result term as a plain value (IRI → str, typed literal → int/bool/str)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return _literal(term.value, term.datatype.value)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)
+
+
+def _literal(value: str, datatype: str) -> Any:
+    if datatype == V.XSD.integer:
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if datatype == V.XSD.boolean:
+        return value in ("true", "1")
+    return value
+
+
+def dump_format(fmt: str) -> ox.RdfFormat:
+    """The RDF format an export name (``ttl``, ``nt``, ``jsonld`` ...) stands for."""
+    f = _DUMP_FORMATS.get(fmt.lower())
+    if f is None:
+        raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
+    return f
+
+
+class Backend(ABC):
+    """What a knowledge graph needs from the place its triples live."""
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[Row]:
+        """Rows of a SELECT query as dicts of plain Python values."""
+
+    @abstractmethod
+    def ask(self, sparql: str) -> bool:
+        """The answer to an ASK query."""
+
+    @abstractmethod
+    def execute(
+        self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
+    ) -> Result:
+        """Run a user's query (checked by :func:`kg.sparql.check_query`) and serialise
+        the result as ``fmt`` (see :func:`kg.sparql.execute`)."""
+
+    @abstractmethod
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        """Every triple of the default graph in ``fmt``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of triples."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """What this backend is, for messages (``the local graph``, ``endpoint URL``)."""
+
+    def local(self) -> LocalStore:
+        """This backend as a local store; :class:`UsageError` when it is not one."""
+        raise UsageError(f"this needs the local graph, not {self.describe()}")
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """Counts and files of the build (empty when kg did not build the graph)."""
+        return {}
+
+    @property
+    def rebuilt(self) -> bool:
+        """Whether opening the graph built it anew."""
+        return False
+
+    @property
+    def cache_path(self) -> Path | None:
+        """The on-disk cache of the built store, if any."""
+        return None
+
+
+class LocalStore(Backend):
+    """The graph built from a data directory, in an embedded pyoxigraph store."""
+
+    def __init__(self, built: Built) -> None:
+        self.built = built
+
+    @property
+    def store(self) -> ox.Store:
+        return self.built.store
+
+    def describe(self) -> str:
+        return f"the local graph of {self.built.data_dir}"
+
+    def local(self) -> LocalStore:
+        return self
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.built.manifest
+
+    @property
+    def rebuilt(self) -> bool:
+        return self.built.rebuilt
+
+    @property
+    def cache_path(self) -> Path | None:
+        return self.built.path
+
+    def query(self, sparql: str) -> Any:
+        """pyoxigraph results of ``sparql`` with the contract prefixes predeclared."""
+        try:
+            return self.built.store.query(sparql, prefixes=V.PREFIXES)
+        except SyntaxError as exc:
+            raise UsageError(f"invalid SPARQL: {exc}") from None
+        except OSError as exc:
+            raise KGError(f"query failed: {exc}") from None
+
+    def select(self, sparql: str) -> list[Row]:
+        res = self.query(sparql)
+        names = [v.value for v in res.variables]
+        return [{n: to_python(sol[n]) for n in names} for sol in res]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(sparql))
+
+    def execute(
+        self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
+    ) -> Result:
+        return execute(self.built.store, text, fmt, max_rows=max_rows, allow_service=allow_service)
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        prefixes = V.OUTPUT_PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None
+        out = self.built.store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        assert isinstance(out, bytes)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.built.store)
+
+
+class Endpoint(Backend):
+    """A graph held by a SPARQL 1.1 Protocol server at ``url``: every question is sent
+    there, fetching only what it needs. Standard library HTTP only."""
+
+    def __init__(self, url: str) -> None:
+        _check_url(url)
+        self.url = url
+
+    def describe(self) -> str:
+        return f"the endpoint {self.url}"
+
+    def request(self, query: str, accept: str) -> tuple[bytes, str]:
+        """POST ``query`` (contract prefixes declared) and return body and content type."""
+        return sparql_request(self.url, V.sparql_prologue() + query, accept)
+
+    def select(self, sparql: str) -> list[Row]:
+        body, _ = self.request(sparql, "application/sparql-results+json")
+        try:
+            data = json.loads(body)
+            names = data["head"]["vars"]
+            return [{n: _py(b.get(n)) for n in names} for b in data["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"endpoint {self.url} did not return SPARQL JSON results") from None
+
+    def ask(self, sparql: str) -> bool:
+        body, _ = self.request(sparql, "application/sparql-results+json")
+        try:
+            return bool(json.loads(body)["boolean"])
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"endpoint {self.url} did not return a SPARQL boolean") from None
+
+    def execute(
+        self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
+    ) -> Result:
+        # The server applies its own row cap; max_rows is not sent.
+        form = check_query(text, allow_service=allow_service)
+        graph_form = form in ("CONSTRUCT", "DESCRIBE")
+        table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
+        name = fmt or ("ttl" if graph_form else "json")
+        if name not in table:
+            raise UsageError(f"format {name!r} does not fit a {form} query (one of {', '.join(table)})")
+        body, _ = self.request(text, table[name].media_type)
+        return Result(body, table[name].media_type, form)
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        body, _ = self.request(render_internal("all-triples"), fmt.media_type)
+        return body
+
+    def __len__(self) -> int:
+        return int(self.select(render_internal("triple-count"))[0]["n"])
+
+
+# --------------------------------------------------------------------------- HTTP
 
 
 def _check_url(url: str) -> None:
@@ -22,7 +247,11 @@ def _check_url(url: str) -> None:
         raise UsageError(f"endpoint {url!r} is not an http(s) URL")
 
 
-def _send(req: urllib.request.Request, url: str) -> tuple[bytes, str]:
+def _send(req: Any, url: str) -> tuple[bytes, str]:
+    # urllib.request pulls in http.client, email and ssl: imported only when a request
+    # is sent, so commands on the local graph start quicker.
+    import urllib.request
+
     try:
         with urllib.request.urlopen(req, timeout=_TIMEOUT) as resp:  # noqa: S310 - scheme checked
             return resp.read(), resp.headers.get("Content-Type", "")
@@ -36,7 +265,9 @@ def _send(req: urllib.request.Request, url: str) -> tuple[bytes, str]:
 
 
 def sparql_request(url: str, query: str, accept: str) -> tuple[bytes, str]:
-    """POST ``query`` (``application/sparql-query``) and return body and content type."""
+    """POST ``query`` (``application/sparql-query``) as is; return body and content type."""
+    import urllib.request  # see _send
+
     _check_url(url)
     req = urllib.request.Request(
         url,
@@ -50,41 +281,19 @@ def sparql_request(url: str, query: str, accept: str) -> tuple[bytes, str]:
 def _py(term: dict[str, str] | None) -> Any:
     if term is None:
         return None
-    value = term["value"]
-    dt = term.get("datatype", "")
-    if dt.endswith("#integer") or dt.endswith("#int") or dt.endswith("#long"):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if dt.endswith("#boolean"):
-        return value in ("true", "1")
     if term["type"] == "bnode":
-        return "_:" + value
-    return value
-
-
-def select(url: str, query: str) -> list[dict[str, Any]]:
-    """Rows of a SELECT as dicts of plain values (as :meth:`KnowledgeGraph.select`)."""
-    body, _ = sparql_request(url, query, "application/sparql-results+json")
-    try:
-        data = json.loads(body)
-        names = data["head"]["vars"]
-        return [{n: _py(b.get(n)) for n in names} for b in data["results"]["bindings"]]
-    except (ValueError, KeyError, TypeError):
-        raise EndpointError(f"endpoint {url} did not return SPARQL JSON results") from None
-
-
-def ask(url: str, query: str) -> bool:
-    body, _ = sparql_request(url, query, "application/sparql-results+json")
-    try:
-        return bool(json.loads(body)["boolean"])
-    except (ValueError, KeyError, TypeError):
-        raise EndpointError(f"endpoint {url} did not return a SPARQL boolean") from None
+        return "_:" + term["value"]
+    dt = term.get("datatype", "")
+    # Servers write integers as xsd:int or xsd:long too.
+    if dt in (V.XSD.int, V.XSD.long):
+        dt = V.XSD.integer
+    return _literal(term["value"], dt)
 
 
 def graph_store_put(url: str, data: bytes, media_type: str = "application/n-triples") -> None:
     """Replace the default graph at a Graph Store Protocol ``url`` with ``data``."""
+    import urllib.request  # see _send
+
     _check_url(url)
     sep = "&" if "?" in url else "?"
     target = url if "default" in urllib.parse.urlsplit(url).query or "graph=" in url else f"{url}{sep}default"

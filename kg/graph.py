@@ -20,132 +20,126 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab as V
-from kg.errors import KGError, NotFound, UsageError
+from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format, to_python
 from kg.build.store import Built, build_store, default_data_dir
+from kg.errors import NotFound, UsageError
+from kg.queries import render_internal
+from kg.records import (
+    CourseAssignment,
+    CourseEvent,
+    CourseLecture,
+    CourseRecord,
+    CourseSummary,
+    LectureReading,
+    LectureRecord,
+    SearchHit,
+    TopicRecord,
+    TopicRef,
+    TopicReason,
+    TopicSummary,
+    WhereTaught,
+)
+from kg.sparql import Result
 
 __all__ = ["KnowledgeGraph", "to_python"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def to_python(term: Any) -> Any:
-    """A SPARQL result term as a plain value (IRI → str, typed literal → int/bool/str)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt == V.XSD.integer:
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt == V.XSD.boolean:
-            return term.value in ("true", "1")
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return str(term)
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _topic(tid: str) -> ox.NamedNode:
+    return ox.NamedNode(V.topic_iri(tid))
 
 
 class KnowledgeGraph:
-    """A built kg graph in an embedded pyoxigraph store."""
+    """kg's graph over one :class:`kg.backends.Backend`: the built local store
+    (:meth:`open`) or a remote SPARQL endpoint (:meth:`remote`)."""
 
-    def __init__(self, built: Built | None = None, *, endpoint: str | None = None) -> None:
-        if (built is None) == (endpoint is None):
-            raise ValueError("give a built store or an endpoint")
-        self._built = built
-        self.endpoint = endpoint
-        self.store: ox.Store = built.store if built is not None else ox.Store()
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
 
     @classmethod
     def remote(cls, endpoint: str) -> KnowledgeGraph:
         """The graph held by a SPARQL 1.1 Protocol ``endpoint``: every lookup, plan and
         query is sent there, fetching only what the question needs."""
-        return cls(endpoint=endpoint)
+        return cls(Endpoint(endpoint))
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, rebuild: bool = False) -> KnowledgeGraph:
         """Open the graph for ``data_dir`` (default: ``$KG_DATA`` or the shipped data),
         building and caching it first if any source changed."""
         path = Path(data_dir) if data_dir is not None else default_data_dir()
-        return cls(build_store(path, force=rebuild))
+        return cls(LocalStore(build_store(path, force=rebuild)))
+
+    @classmethod
+    def from_built(cls, built: Built) -> KnowledgeGraph:
+        """The graph of a store built elsewhere (benchmarks, tests)."""
+        return cls(LocalStore(built))
 
     # ------------------------------------------------------------------ basics
 
-    def _local(self) -> Built:
-        if self._built is None:
-            raise UsageError(f"this needs the local graph, not the endpoint {self.endpoint}")
-        return self._built
+    @property
+    def store(self) -> ox.Store:
+        """The local pyoxigraph store; :class:`UsageError` on an endpoint."""
+        return self.backend.local().store
 
     @property
     def data_dir(self) -> Path:
-        return self._local().data_dir
+        return self.backend.local().built.data_dir
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return self._built.manifest if self._built is not None else {}
+        return self.backend.manifest
 
     @property
     def rebuilt(self) -> bool:
-        return self._built.rebuilt if self._built is not None else False
+        return self.backend.rebuilt
 
     @property
     def cache_path(self) -> Path | None:
-        return self._built.path if self._built is not None else None
+        return self.backend.cache_path
 
     def __len__(self) -> int:
-        if self.endpoint is not None:
-            return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
-        return len(self.store)
+        return len(self.backend)
 
     def query(self, sparql: str) -> Any:
         """Run SPARQL on the local store with the contract prefixes predeclared;
         returns pyoxigraph results."""
-        self._local()
-        try:
-            return self.store.query(sparql, prefixes=V.PREFIXES)
-        except SyntaxError as exc:
-            raise UsageError(f"invalid SPARQL: {exc}") from None
-        except OSError as exc:
-            raise KGError(f"query failed: {exc}") from None
+        return self.backend.local().query(sparql)
 
-    def select(self, sparql: str) -> list[dict[str, Any]]:
+    def select(self, sparql: str) -> list[Row]:
         """Rows of a SELECT query as dicts of plain Python values."""
-        if self.endpoint is not None:
-            from kg import backends as remote
-
-            return remote.select(self.endpoint, V.sparql_prologue() + sparql)
-        res = self.query(sparql)
-        names = [v.value for v in res.variables]
-        return [{n: to_python(sol[n]) for n in names} for sol in res]
-
-    def run(self, name: str, /, **bindings: Any) -> list[dict[str, Any]]:
-        """Rows of kg's own query ``kg/queries/internal/NAME.rq`` with its ``$params``
-        bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
-        from kg.queries import render_internal
-
-        return self.select(render_internal(name, **bindings))
+        return self.backend.select(sparql)
 
     def ask(self, sparql: str) -> bool:
-        if self.endpoint is not None:
-            from kg import backends as remote
+        """The answer to an ASK query."""
+        return self.backend.ask(sparql)
 
-            return remote.ask(self.endpoint, V.sparql_prologue() + sparql)
-        return bool(self.query(sparql))
+    def run(self, name: str, /, **bindings: Any) -> list[Row]:
+        """Rows of kg's own query ``kg/queries/internal/NAME.rq`` with its ``$params``
+        bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
+        return self.backend.select(render_internal(name, **bindings))
+
+    def run_ask(self, name: str, /, **bindings: Any) -> bool:
+        """The answer of kg's own ASK query ``kg/queries/internal/NAME.rq``."""
+        return self.backend.ask(render_internal(name, **bindings))
+
+    def execute(
+        self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
+    ) -> Result:
+        """Run a user's query and serialise the result (``kg query``, see
+        :func:`kg.sparql.execute`)."""
+        return self.backend.execute(text, fmt, max_rows=max_rows, allow_service=allow_service)
 
     # ------------------------------------------------------------------ names
 
     @cached_property
     def _topic_names(self) -> dict[str, str]:
         """Every id, label and alias (casefolded) → topic id."""
-        rows = self.select(
-            """SELECT ?t ?name WHERE {
-                 ?t a kg:Topic .
-                 { ?t skos:prefLabel ?name } UNION { ?t skos:altLabel ?name }
-               }"""
-        )
+        rows = self.run("topic-names")
         names: dict[str, str] = {}
         for r in rows:
             tid = V.local_id(r["t"])
@@ -160,14 +154,9 @@ class KnowledgeGraph:
         if "_topic_names" in self.__dict__:
             return self._topic_names.get(key)
         if _SLUG.match(key):
-            iri = V.topic_iri(key)
-            if self.ask(f"ASK {{ <{iri}> a kg:Topic }}"):
+            if self.run_ask("topic-exists", topic=_topic(key)):
                 return key
-        lit = key.replace("\\", "\\\\").replace('"', '\\"')
-        rows = self.select(
-            f"""SELECT ?t WHERE {{ ?t a kg:Topic ; skos:prefLabel|skos:altLabel ?n .
-                  FILTER(LCASE(STR(?n)) = "{lit}") }} ORDER BY ?t LIMIT 1"""
-        )
+        rows = self.run("topic-by-name", name=ox.Literal(key))
         return V.local_id(rows[0]["t"]) if rows else None
 
     def topic_ids(self) -> list[str]:
@@ -195,42 +184,23 @@ class KnowledgeGraph:
 
     def suggest_topics(self, name: str, n: int = 3) -> list[str]:
         """Ids of up to ``n`` topics whose id, label or alias looks like ``name``."""
-        from kg.build.sources import suggest
-
-        ids = [self._topic_names[h] for h in suggest(name, self._topic_names, n=4 * n)]
+        ids = [self._topic_names[h] for h in _suggest(name, self._topic_names, n=4 * n)]
         return list(dict.fromkeys(ids))[:n]
 
     # ------------------------------------------------------------------ lookups
 
-    def topic(self, name: str) -> dict[str, Any]:
+    def topic(self, name: str) -> TopicRecord:
         """Everything about one topic: labels, definition, prerequisites, where taught."""
         tid = self.resolve_topic(name)
         iri = V.topic_iri(tid)
-        one = self.select(
-            f"""SELECT ?label ?def ?broader WHERE {{
-                  <{iri}> skos:prefLabel ?label .
-                  OPTIONAL {{ <{iri}> skos:definition ?def }}
-                  OPTIONAL {{ <{iri}> skos:broader ?broader }}
-                }} LIMIT 1"""
-        )
-        row = one[0] if one else {"label": tid, "def": None, "broader": None}
-        aliases = [r["a"] for r in self.select(f"SELECT ?a WHERE {{ <{iri}> skos:altLabel ?a }} ORDER BY ?a")]
-        narrower = self.select(
-            f"""SELECT ?t ?label WHERE {{ ?t skos:broader <{iri}> ; skos:prefLabel ?label }}
-                ORDER BY ?label"""
-        )
-        requires = self.select(
-            f"""SELECT ?t ?label ?reason WHERE {{
-                  <{iri}> kg:requires ?t . ?t skos:prefLabel ?label .
-                  OPTIONAL {{ ?q kg:topic <{iri}> ; kg:prerequisite ?t ; kg:reason ?reason }}
-                }} ORDER BY ?label"""
-        )
-        required_by = self.select(
-            f"""SELECT ?t ?label ?reason WHERE {{
-                  ?t kg:requires <{iri}> ; skos:prefLabel ?label .
-                  OPTIONAL {{ ?q kg:topic ?t ; kg:prerequisite <{iri}> ; kg:reason ?reason }}
-                }} ORDER BY ?label"""
-        )
+        node = _node(iri)
+        one = self.run("topic-info", topic=node)
+        row: Row = one[0] if one else {"label": tid, "def": None, "broader": None}
+        aliases = [r["a"] for r in self.run("topic-aliases", topic=node)]
+        narrower = self.run("topic-narrower", topic=node)
+        requires = self.run("topic-requires", topic=node)
+        required_by = self.run("topic-required-by", topic=node)
+        where = self.where_taught([tid])[tid]
         return {
             "id": tid,
             "iri": iri,
@@ -239,44 +209,32 @@ class KnowledgeGraph:
             "definition": row["def"],
             "broader": self._ref(row["broader"]),
             "narrower": [{"id": V.local_id(r["t"]), "label": r["label"]} for r in narrower],
-            "requires": [
-                {"id": V.local_id(r["t"]), "label": r["label"], "reason": r["reason"]} for r in requires
-            ],
-            "required_by": [
-                {"id": V.local_id(r["t"]), "label": r["label"], "reason": r["reason"]}
-                for r in required_by
-            ],
-            **self.where_taught([tid])[tid],
+            "requires": [_reason(r) for r in requires],
+            "required_by": [_reason(r) for r in required_by],
+            "lectures": where["lectures"],
+            "chapters": where["chapters"],
+            "readings": where["readings"],
         }
 
-    def _ref(self, iri: str | None) -> dict[str, Any] | None:
+    def _ref(self, iri: str | None) -> TopicRef | None:
         if iri is None:
             return None
-        rows = self.select(f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }} LIMIT 1")
-        return {"id": V.local_id(iri), "label": rows[0]["l"] if rows else V.local_id(iri)}
+        rows = self.run("label", node=_node(iri))
+        return {"id": V.local_id(iri), "label": str(rows[0]["l"]) if rows else V.local_id(iri)}
 
-    def where_taught(self, topic_ids: Iterable[str]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    def where_taught(self, topic_ids: Iterable[str]) -> dict[str, WhereTaught]:
         """For each topic: the lectures, chapters and readings that cover it.
 
         Lectures are ordered by course then position; readings required before optional.
         """
         ids = list(dict.fromkeys(topic_ids))
-        out: dict[str, dict[str, list[dict[str, Any]]]] = {
+        out: dict[str, WhereTaught] = {
             t: {"lectures": [], "chapters": [], "readings": []} for t in ids
         }
         if not ids:
             return out
-        values = " ".join(f"<{V.topic_iri(t)}>" for t in ids)
-        for r in self.select(
-            f"""SELECT ?t ?lec ?course ?code ?term ?pos ?date ?title WHERE {{
-                  VALUES ?t {{ {values} }}
-                  ?lec kg:covers ?t ; a kg:Lecture ; schema:isPartOf ?course ;
-                       kg:position ?pos ; schema:name ?title .
-                  OPTIONAL {{ ?lec schema:startDate ?date }}
-                  OPTIONAL {{ ?course schema:courseCode ?code }}
-                  OPTIONAL {{ ?course kg:term ?term }}
-                }} ORDER BY ?course ?pos"""
-        ):
+        nodes = [_topic(t) for t in ids]
+        for r in self.run("where-taught-lectures", topics=nodes):
             out[V.local_id(r["t"])]["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),
@@ -288,14 +246,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in self.select(
-            f"""SELECT ?t ?ch ?book ?btitle ?n ?title WHERE {{
-                  VALUES ?t {{ {values} }}
-                  ?ch kg:covers ?t ; a kg:Chapter ; schema:isPartOf ?book ;
-                      kg:chapterNumber ?n ; schema:name ?title .
-                  ?book schema:name ?btitle .
-                }} ORDER BY ?btitle ?n"""
-        ):
+        for r in self.run("where-taught-chapters", topics=nodes):
             out[V.local_id(r["t"])]["chapters"].append(
                 {
                     "id": V.local_id(r["ch"]),
@@ -305,14 +256,7 @@ class KnowledgeGraph:
                     "sections": self._sections(r["ch"]),
                 }
             )
-        for r in self.select(
-            f"""SELECT ?t ?rd ?title ?kind (MIN(?opt) AS ?optional) WHERE {{
-                  VALUES ?t {{ {values} }}
-                  ?rd kg:covers ?t ; a kg:Reading ; schema:name ?title ; kg:kind ?kind .
-                  OPTIONAL {{ ?ra kg:item ?rd ; kg:optional ?o }}
-                  BIND(COALESCE(IF(?o, 1, 0), 0) AS ?opt)
-                }} GROUP BY ?t ?rd ?title ?kind ORDER BY ?optional ?title"""
-        ):
+        for r in self.run("where-taught-readings", topics=nodes):
             out[V.local_id(r["t"])]["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),
@@ -325,12 +269,8 @@ class KnowledgeGraph:
 
     @cached_property
     def _chapter_sections(self) -> dict[str, list[str]]:
-        rows = self.select(
-            """SELECT DISTINCT ?ch ?s WHERE { ?ra kg:item ?ch ; kg:sections ?s . ?ch a kg:Chapter }
-               ORDER BY ?s"""
-        )
         out: dict[str, list[str]] = {}
-        for r in rows:
+        for r in self.run("chapter-sections"):
             out.setdefault(r["ch"], []).append(r["s"])
         return out
 
@@ -339,18 +279,7 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ courses
 
-    def courses(self) -> list[dict[str, Any]]:
-        rows = self.select(
-            """SELECT ?c ?name ?code ?term ?provider
-                      (COUNT(DISTINCT ?lec) AS ?lectures) (COUNT(DISTINCT ?t) AS ?topics) WHERE {
-                 ?c a kg:Course .
-                 OPTIONAL { ?c schema:name ?name }
-                 OPTIONAL { ?c schema:courseCode ?code }
-                 OPTIONAL { ?c kg:term ?term }
-                 OPTIONAL { ?c schema:provider/schema:name ?provider }
-                 OPTIONAL { ?lec schema:isPartOf ?c ; a kg:Lecture . OPTIONAL { ?lec kg:covers ?t } }
-               } GROUP BY ?c ?name ?code ?term ?provider ORDER BY ?c"""
-        )
+    def courses(self) -> list[CourseSummary]:
         return [
             {
                 "id": V.local_id(r["c"]),
@@ -361,11 +290,11 @@ class KnowledgeGraph:
                 "lectures": int(r["lectures"]),
                 "topics": int(r["topics"]),
             }
-            for r in rows
+            for r in self.run("courses")
         ]
 
     def course_ids(self) -> list[str]:
-        return [V.local_id(r["c"]) for r in self.select("SELECT ?c WHERE { ?c a kg:Course } ORDER BY ?c")]
+        return [V.local_id(r["c"]) for r in self.run("course-ids")]
 
     def resolve_course(self, name: str) -> str:
         ids = self.course_ids()
@@ -375,113 +304,90 @@ class KnowledgeGraph:
         for c in self.courses():
             if low in {c["id"].casefold(), (c["code"] or "").casefold()} and c["code"]:
                 return str(c["id"])
-        from kg.build.sources import suggest
+        raise NotFound("course", name, _suggest(name, ids))
 
-        raise NotFound("course", name, suggest(name, ids))
-
-    def course(self, name: str) -> dict[str, Any]:
+    def course(self, name: str) -> CourseRecord:
         cid = self.resolve_course(name)
         iri = V.course_iri(cid)
+        node = _node(iri)
         info = next(c for c in self.courses() if c["id"] == cid)
-        lectures = self.select(
-            f"""SELECT ?lec ?pos ?date ?title ?num ?guest
-                       (GROUP_CONCAT(DISTINCT ?sname; separator="; ") AS ?speakers) WHERE {{
-                  ?lec schema:isPartOf <{iri}> ; a kg:Lecture ; kg:position ?pos ; schema:name ?title .
-                  OPTIONAL {{ ?lec schema:startDate ?date }}
-                  OPTIONAL {{ ?lec schema:identifier ?num }}
-                  OPTIONAL {{ ?lec kg:guest ?guest }}
-                  OPTIONAL {{ ?lec kg:speaker/schema:name ?sname }}
-                }} GROUP BY ?lec ?pos ?date ?title ?num ?guest ORDER BY ?pos"""
-        )
+        lectures = self.run("course-lectures", course=node)
         covers: dict[str, list[str]] = {}
-        for r in self.select(
-            f"""SELECT ?lec ?t WHERE {{ ?lec schema:isPartOf <{iri}> ; a kg:Lecture ; kg:covers ?t }}
-                ORDER BY ?t"""
-        ):
+        for r in self.run("course-covers", course=node):
             covers.setdefault(r["lec"], []).append(V.local_id(r["t"]))
-        events = self.select(
-            f"""SELECT ?e ?kind ?date ?week ?title WHERE {{
-                  ?e schema:isPartOf <{iri}> ; a kg:Event ; kg:kind ?kind ; schema:name ?title .
-                  OPTIONAL {{ ?e schema:startDate ?date }} OPTIONAL {{ ?e kg:week ?week }}
-                }}"""
-        )
+        events = self.run("course-events", course=node)
         events.sort(key=lambda r: (str(r["date"] or ""), r["week"] if r["week"] is not None else -1, _tail(r["e"])))
-        assignments = self.select(
-            f"""SELECT ?a ?kind ?title ?released ?due ?week WHERE {{
-                  ?a schema:isPartOf <{iri}> ; a kg:Assignment ; kg:kind ?kind ; schema:name ?title .
-                  OPTIONAL {{ ?a kg:released ?released }} OPTIONAL {{ ?a kg:due ?due }}
-                  OPTIONAL {{ ?a kg:week ?week }}
-                }}"""
-        )
+        assignments = self.run("course-assignments", course=node)
         assignments.sort(key=lambda r: (str(r["released"] or r["due"] or ""), r["week"] if r["week"] is not None else -1, r["title"]))
-        assumes = [
-            V.local_id(r["t"])
-            for r in self.select(f"SELECT ?t WHERE {{ <{iri}> kg:assumes ?t }} ORDER BY ?t")
+        assumes = [V.local_id(r["t"]) for r in self.run("course-assumes", course=node)]
+        course_lectures: list[CourseLecture] = [
+            {
+                "id": V.local_id(r["lec"]),
+                "position": r["pos"],
+                "number": r["num"],
+                "date": r["date"],
+                "title": r["title"],
+                "speakers": sorted(s for s in (r["speakers"] or "").split("; ") if s),
+                "guest": bool(r["guest"]),
+                "covers": covers.get(r["lec"], []),
+            }
+            for r in lectures
+        ]
+        course_events: list[CourseEvent] = [
+            {"kind": r["kind"], "date": r["date"], "week": r["week"], "title": r["title"]} for r in events
+        ]
+        course_assignments: list[CourseAssignment] = [
+            {
+                "id": V.local_id(r["a"]).rsplit("/", 1)[-1],
+                "kind": r["kind"],
+                "title": r["title"],
+                "released": r["released"],
+                "due": r["due"],
+                "week": r["week"],
+            }
+            for r in assignments
         ]
         return {
-            **info,
+            "id": info["id"],
+            "name": info["name"],
+            "code": info["code"],
+            "term": info["term"],
+            "provider": info["provider"],
+            "lectures": course_lectures,
+            "topics": info["topics"],
             "iri": iri,
             "assumes": assumes,
-            "lectures": [
-                {
-                    "id": V.local_id(r["lec"]),
-                    "position": r["pos"],
-                    "number": r["num"],
-                    "date": r["date"],
-                    "title": r["title"],
-                    "speakers": sorted(s for s in (r["speakers"] or "").split("; ") if s),
-                    "guest": bool(r["guest"]),
-                    "covers": covers.get(r["lec"], []),
-                }
-                for r in lectures
-            ],
-            "events": [
-                {"kind": r["kind"], "date": r["date"], "week": r["week"], "title": r["title"]} for r in events
-            ],
-            "assignments": [
-                {
-                    "id": V.local_id(r["a"]).rsplit("/", 1)[-1],
-                    "kind": r["kind"],
-                    "title": r["title"],
-                    "released": r["released"],
-                    "due": r["due"],
-                    "week": r["week"],
-                }
-                for r in assignments
-            ],
+            "events": course_events,
+            "assignments": course_assignments,
         }
 
-    def lecture(self, course: str, n: int) -> dict[str, Any]:
+    def lecture(self, course: str, n: int) -> LectureRecord:
         cid = self.resolve_course(course)
         iri = V.lecture_iri(cid, n)
-        rows = self.select(
-            f"""SELECT ?title ?date ?num ?guest WHERE {{
-                  <{iri}> a kg:Lecture ; schema:name ?title .
-                  OPTIONAL {{ <{iri}> schema:startDate ?date }}
-                  OPTIONAL {{ <{iri}> schema:identifier ?num }}
-                  OPTIONAL {{ <{iri}> kg:guest ?guest }}
-                }} LIMIT 1"""
-        )
+        node = _node(iri)
+        rows = self.run("lecture-info", lecture=node)
         if not rows:
-            count = len(self.select(f"SELECT ?l WHERE {{ ?l schema:isPartOf <{V.course_iri(cid)}> ; a kg:Lecture }}"))
+            count = len(self.run("course-lecture-count", course=_node(V.course_iri(cid))))
             raise NotFound("lecture", f"{cid}/lecture/{n}", [] if count == 0 else [f"{cid}/lecture/1 … {cid}/lecture/{count}"])
         r = rows[0]
-        speakers = [x["n"] for x in self.select(f"SELECT ?n WHERE {{ <{iri}> kg:speaker/schema:name ?n }} ORDER BY ?n")]
-        covers = self.select(
-            f"SELECT ?t ?l WHERE {{ <{iri}> kg:covers ?t . ?t skos:prefLabel ?l }} ORDER BY ?l"
-        )
-        readings = self.select(
-            f"""SELECT ?ra ?item ?title ?kind ?opt ?sections ?note ?book ?n WHERE {{
-                  ?ra kg:lecture <{iri}> ; kg:item ?item ; kg:optional ?opt .
-                  ?item schema:name ?title .
-                  OPTIONAL {{ ?item kg:kind ?kind }}
-                  OPTIONAL {{ ?item schema:isPartOf/schema:name ?book ; kg:chapterNumber ?n }}
-                  OPTIONAL {{ ?ra kg:sections ?sections }}
-                  OPTIONAL {{ ?ra kg:note ?note }}
-                }}"""
-        )
+        speakers = [x["n"] for x in self.run("lecture-speakers", lecture=node)]
+        covers = self.run("lecture-covers", lecture=node)
+        readings = self.run("lecture-readings", lecture=node)
         readings.sort(key=lambda x: (x["opt"], int(_tail(x["ra"]))))
-        materials = [x["m"] for x in self.select(f"SELECT ?m WHERE {{ <{iri}> kg:material ?m }} ORDER BY ?m")]
+        materials = [x["m"] for x in self.run("lecture-materials", lecture=node)]
+        lecture_readings: list[LectureReading] = [
+            {
+                "id": V.local_id(x["item"]),
+                "title": x["title"],
+                "kind": x["kind"] or ("chapter" if x["book"] else None),
+                "book": x["book"],
+                "chapter": x["n"],
+                "optional": x["opt"],
+                "sections": x["sections"],
+                "note": x["note"],
+            }
+            for x in readings
+        ]
         return {
             "id": V.local_id(iri),
             "iri": iri,
@@ -493,23 +399,11 @@ class KnowledgeGraph:
             "guest": bool(r["guest"]),
             "speakers": speakers,
             "covers": [{"id": V.local_id(x["t"]), "label": x["l"]} for x in covers],
-            "readings": [
-                {
-                    "id": V.local_id(x["item"]),
-                    "title": x["title"],
-                    "kind": x["kind"] or ("chapter" if x["book"] else None),
-                    "book": x["book"],
-                    "chapter": x["n"],
-                    "optional": x["opt"],
-                    "sections": x["sections"],
-                    "note": x["note"],
-                }
-                for x in readings
-            ],
+            "readings": lecture_readings,
             "materials": materials,
         }
 
-    def show(self, thing: str) -> tuple[str, dict[str, Any]]:
+    def show(self, thing: str) -> tuple[str, TopicRecord | CourseRecord | LectureRecord]:
         """Look up a topic, course or lecture by what a user types.
 
         Lectures are ``COURSE/lecture/N`` or ``COURSE/N``. Returns ``(kind, record)``.
@@ -528,31 +422,17 @@ class KnowledgeGraph:
             try:
                 return "course", self.course(thing)
             except NotFound:
-                from kg.build.sources import suggest
-
-                hints = suggest(thing, [*self._topic_names, *self.course_ids()])
+                hints = _suggest(thing, [*self._topic_names, *self.course_ids()])
                 raise NotFound("topic or course", thing, hints or exc.suggestions) from None
 
     # ------------------------------------------------------------------ topics
 
-    def topics(self, course: str | None = None) -> list[dict[str, Any]]:
+    def topics(self, course: str | None = None) -> list[TopicSummary]:
         """All topics (or those a course covers), with prerequisite and lecture counts."""
-        filt = ""
-        if course is not None:
-            cid = self.resolve_course(course)
-            filt = f"FILTER EXISTS {{ ?l0 schema:isPartOf <{V.course_iri(cid)}> ; kg:covers ?t }}"
-        rows = self.select(
-            f"""SELECT ?t ?label ?broader
-                       (COUNT(DISTINCT ?p) AS ?requires) (COUNT(DISTINCT ?d) AS ?dependents)
-                       (COUNT(DISTINCT ?lec) AS ?lectures) WHERE {{
-                  ?t a kg:Topic ; skos:prefLabel ?label .
-                  {filt}
-                  OPTIONAL {{ ?t skos:broader ?broader }}
-                  OPTIONAL {{ ?t kg:requires ?p }}
-                  OPTIONAL {{ ?d kg:requires ?t }}
-                  OPTIONAL {{ ?lec kg:covers ?t ; a kg:Lecture }}
-                }} GROUP BY ?t ?label ?broader ORDER BY ?t"""
-        )
+        if course is None:
+            rows = self.run("topics")
+        else:
+            rows = self.run("course-topics", course=_node(V.course_iri(self.resolve_course(course))))
         return [
             {
                 "id": V.local_id(r["t"]),
@@ -565,22 +445,17 @@ class KnowledgeGraph:
             for r in rows
         ]
 
-    def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         """Topics whose label, alias or definition match ``text``, best first."""
+        # rapidfuzz is only needed here and in "did you mean"; imported when used to keep
+        # every other command's start-up quick.
         from rapidfuzz import fuzz, utils
 
         q = utils.default_process(text)
         if not q:
             raise UsageError("search text is empty")
-        rows = self.select(
-            """SELECT ?t ?label ?def (GROUP_CONCAT(?alt; separator="\\u001f") AS ?alts) WHERE {
-                 ?t a kg:Topic ; skos:prefLabel ?label .
-                 OPTIONAL { ?t skos:definition ?def }
-                 OPTIONAL { ?t skos:altLabel ?alt }
-               } GROUP BY ?t ?label ?def"""
-        )
-        hits = []
-        for r in rows:
+        hits: list[SearchHit] = []
+        for r in self.run("topic-search-rows"):
             alts = [a for a in (r["alts"] or "").split("\u001f") if a]
             names = [r["label"], V.local_id(r["t"]), *alts]
             name_score = max(fuzz.WRatio(q, utils.default_process(n)) for n in names)
@@ -606,34 +481,25 @@ class KnowledgeGraph:
 
     def requires_edges(self) -> Iterator[tuple[str, str]]:
         """``(topic, prerequisite)`` id pairs of every ``kg:requires`` triple."""
-        for r in self.select("SELECT ?a ?b WHERE { ?a kg:requires ?b }"):
+        for r in self.run("requires-edges"):
             yield V.local_id(r["a"]), V.local_id(r["b"])
 
     def serialize(self, fmt: str) -> bytes:
         """The whole graph as Turtle, N-Triples or JSON-LD bytes."""
-        formats = {
-            "ttl": ox.RdfFormat.TURTLE,
-            "turtle": ox.RdfFormat.TURTLE,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "json-ld": ox.RdfFormat.JSON_LD,
-        }
-        f = formats.get(fmt.lower())
-        if f is None:
-            raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
-        if self.endpoint is not None:
-            from kg import backends as remote
+        return self.backend.dump(dump_format(fmt))
 
-            body, _ = remote.sparql_request(
-                self.endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", f.media_type
-            )
-            return body
-        prefixes = V.OUTPUT_PREFIXES if f != ox.RdfFormat.N_TRIPLES else None
-        out = self.store.dump(format=f, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        assert isinstance(out, bytes)
-        return out
+
+def _reason(r: Row) -> TopicReason:
+    return {"id": V.local_id(r["t"]), "label": r["label"], "reason": r["reason"]}
 
 
 def _tail(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+def _suggest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    # kg.build.sources (and YAML with it) loads only for a "did you mean": a lookup that
+    # succeeds never pays for it.
+    from kg.build.sources import suggest
+
+    return suggest(name, choices, n=n)

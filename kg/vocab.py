@@ -271,6 +271,8 @@ class XSD(Namespace):
     _NS = "http://www.w3.org/2001/XMLSchema#"
     string: str
     integer: str
+    int: str
+    long: str
     boolean: str
     date: str
     gYear: str

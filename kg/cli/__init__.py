@@ -491,18 +491,8 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
     if wire not in table:
         choices = ", ".join(["table", *RESULT_FORMATS] if not graph_form else GRAPH_FORMATS)
         raise click.BadParameter(f"{name!r} does not fit a {form} query (use {choices})", param_hint="--format")
-    kg = state.kg
-    truncated = False
-    if kg.endpoint is not None:
-        from kg import backends as remote
-        from kg.vocab import sparql_prologue
-
-        body, _ = remote.sparql_request(kg.endpoint, sparql_prologue() + text, table[wire].media_type)
-    else:
-        from kg.sparql import execute
-
-        result = execute(kg.store, text, wire, max_rows=max_rows, allow_service=allow_service)
-        body, truncated = result.body, result.truncated
+    result = state.kg.execute(text, wire, max_rows=max_rows, allow_service=allow_service)
+    body, truncated = result.body, result.truncated
     if name == "table":
         from kg.cli.output import width
 

@@ -1,0 +1,211 @@
+"""The records :class:`kg.graph.KnowledgeGraph` returns, typed so mypy checks their use.
+
+They are plain dicts at run time (``TypedDict``), so ``--format json`` writes them as
+they are; the key order below is the order of the JSON output.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+__all__ = [
+    "TopicRef",
+    "TopicReason",
+    "TaughtLecture",
+    "TaughtChapter",
+    "TaughtReading",
+    "WhereTaught",
+    "TopicRecord",
+    "CourseSummary",
+    "CourseLecture",
+    "CourseEvent",
+    "CourseAssignment",
+    "CourseRecord",
+    "LectureReading",
+    "LectureRecord",
+    "TopicSummary",
+    "SearchHit",
+]
+
+
+class TopicRef(TypedDict):
+    """A topic named by id and label."""
+
+    id: str
+    label: str
+
+
+class TopicReason(TypedDict):
+    """A topic at the other end of a ``kg:requires`` edge, with the edge's reason."""
+
+    id: str
+    label: str
+    reason: str | None
+
+
+class TaughtLecture(TypedDict):
+    """A lecture that covers a topic."""
+
+    id: str
+    course: str
+    code: str | None
+    term: str | None
+    position: int
+    date: str | None
+    title: str
+
+
+class TaughtChapter(TypedDict):
+    """A book chapter that covers a topic, with the sections lectures assign."""
+
+    id: str
+    book: str
+    number: int
+    title: str
+    sections: list[str]
+
+
+class TaughtReading(TypedDict):
+    """A reading that covers a topic; ``optional`` unless some lecture requires it."""
+
+    id: str
+    title: str
+    kind: str
+    optional: bool
+
+
+class WhereTaught(TypedDict):
+    """Where one topic is taught."""
+
+    lectures: list[TaughtLecture]
+    chapters: list[TaughtChapter]
+    readings: list[TaughtReading]
+
+
+class TopicRecord(TypedDict):
+    """Everything about one topic (``kg show TOPIC``)."""
+
+    id: str
+    iri: str
+    label: str
+    aliases: list[str]
+    definition: str | None
+    broader: TopicRef | None
+    narrower: list[TopicRef]
+    requires: list[TopicReason]
+    required_by: list[TopicReason]
+    lectures: list[TaughtLecture]
+    chapters: list[TaughtChapter]
+    readings: list[TaughtReading]
+
+
+class CourseSummary(TypedDict):
+    """One course with its lecture and topic counts (``kg courses``)."""
+
+    id: str
+    name: str | None
+    code: str | None
+    term: str | None
+    provider: str | None
+    lectures: int
+    topics: int
+
+
+class CourseLecture(TypedDict):
+    """One lecture in a course's schedule."""
+
+    id: str
+    position: int
+    number: str | None
+    date: str | None
+    title: str
+    speakers: list[str]
+    guest: bool
+    covers: list[str]
+
+
+class CourseEvent(TypedDict):
+    """A calendar event of a course (exam, holiday, ...)."""
+
+    kind: str
+    date: str | None
+    week: int | None
+    title: str
+
+
+class CourseAssignment(TypedDict):
+    """An assignment of a course."""
+
+    id: str
+    kind: str
+    title: str
+    released: str | None
+    due: str | None
+    week: int | None
+
+
+class CourseRecord(TypedDict):
+    """Everything about one course (``kg show COURSE``)."""
+
+    id: str
+    name: str | None
+    code: str | None
+    term: str | None
+    provider: str | None
+    lectures: list[CourseLecture]
+    topics: int
+    iri: str
+    assumes: list[str]
+    events: list[CourseEvent]
+    assignments: list[CourseAssignment]
+
+
+class LectureReading(TypedDict):
+    """A reading one lecture assigns."""
+
+    id: str
+    title: str
+    kind: str | None
+    book: str | None
+    chapter: int | None
+    optional: bool
+    sections: str | None
+    note: str | None
+
+
+class LectureRecord(TypedDict):
+    """Everything about one lecture (``kg show COURSE/lecture/N``)."""
+
+    id: str
+    iri: str
+    course: str
+    position: int
+    number: str | None
+    date: str | None
+    title: str
+    guest: bool
+    speakers: list[str]
+    covers: list[TopicRef]
+    readings: list[LectureReading]
+    materials: list[str]
+
+
+class TopicSummary(TypedDict):
+    """One topic with its counts (``kg topics``)."""
+
+    id: str
+    label: str
+    broader: str | None
+    requires: int
+    dependents: int
+    lectures: int
+
+
+class SearchHit(TypedDict):
+    """A topic matching a search, with its score (0-100)."""
+
+    id: str
+    label: str
+    aliases: list[str]
+    definition: str | None
+    score: float
