@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 
-from kg.algorithms import paths
 from kg import vocab as V
+from kg.algorithms import paths
+from kg.algorithms.curriculum import relative_position
+from kg.backends import Row
 from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
@@ -40,26 +43,22 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
     ``label``; edges carry ``reason``.
     """
     if start is None:
-        scope = "?a kg:requires ?b ."
-        nodes_q = "?t a kg:Topic ."
+        node_rows = kg.run("topic-nodes")
+        edge_rows = kg.run("requires-graph")
     else:
-        # One path per start topic with the IRI written in: given a constant subject,
-        # oxigraph walks the path from it; through VALUES it evaluates the path for every
-        # topic first (40 ms vs 0.1 ms on a 100,000-topic graph).
-        path = "^kg:requires*" if down else "kg:requires*"
-        reach = [f"{{ <{V.topic_iri(t)}> {path} ?{{v}} }}" for t in dict.fromkeys(start)]
-        scope = " UNION ".join(reach).replace("{v}", "a") + " ?a kg:requires ?b ."
-        nodes_q = " UNION ".join(reach).replace("{v}", "t")
+        # One query per start topic, so that each property path starts from a constant
+        # IRI (see prerequisite-closure-nodes.rq for why that matters).
+        which = "dependent" if down else "prerequisite"
+        node_rows, edge_rows = [], []
+        for t in dict.fromkeys(start):
+            node = ox.NamedNode(V.topic_iri(t))
+            node_rows += kg.run(f"{which}-closure-nodes", topic=node)
+            edge_rows += kg.run(f"{which}-closure-edges", topic=node)
     G: nx.DiGraph[str] = nx.DiGraph()
-    for r in kg.select(f"SELECT DISTINCT ?t ?label WHERE {{ {nodes_q} OPTIONAL {{ ?t skos:prefLabel ?label }} }}"):
+    for r in node_rows:
         tid = V.local_id(r["t"])
         G.add_node(tid, label=r["label"] or tid)
-    for r in kg.select(
-        f"""SELECT DISTINCT ?a ?b ?reason WHERE {{
-              {scope}
-              OPTIONAL {{ ?q kg:topic ?a ; kg:prerequisite ?b ; kg:reason ?reason }}
-            }}"""
-    ):
+    for r in edge_rows:
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         for n in (a, b):
             if n not in G:
@@ -68,30 +67,21 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
     return G
 
 
-def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[dict[str, Any]]:
-    values = ""
-    if topics is not None:
-        values = "VALUES ?t { " + " ".join(f"<{V.topic_iri(t)}>" for t in topics) + " }"
-    return kg.select(
-        f"""SELECT ?t ?c ?lec ?pos ?n ?k WHERE {{
-              {values}
-              ?lec kg:covers ?t ; a kg:Lecture ; schema:isPartOf ?c ; kg:position ?pos .
-              {{ SELECT ?c (COUNT(?l2) AS ?n) WHERE {{ ?l2 a kg:Lecture ; schema:isPartOf ?c }} GROUP BY ?c }}
-              {{ SELECT ?lec (COUNT(?t2) AS ?k) WHERE {{ ?lec kg:covers ?t2 }} GROUP BY ?lec }}
-            }}"""
-    )
+def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
+    if topics is None:
+        return kg.run("lecture-covers-all")
+    return kg.run("lecture-covers-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
 
 
 def course_ranks(
-    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[dict[str, Any]] | None = None
+    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[Row] | None = None
 ) -> dict[str, float]:
     """Where the courses put each topic: the mean, over courses that teach it, of the
     relative position (0 = first lecture, 1 = last) of the first lecture covering it.
     ``rows`` reuses lecture rows already fetched for ``topics``."""
     first: dict[tuple[str, str], float] = {}
     for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
-        n = int(r["n"])
-        rel = (int(r["pos"]) - 1) / (n - 1) if n > 1 else 0.0
+        rel = relative_position(int(r["pos"]), int(r["n"]))
         key = (V.local_id(r["t"]), r["c"])
         first[key] = min(first.get(key, 1.0), rel)
     per_topic: dict[str, list[float]] = defaultdict(list)
@@ -101,7 +91,7 @@ def course_ranks(
 
 
 def topic_effort(
-    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[dict[str, Any]] | None = None
+    kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[Row] | None = None
 ) -> dict[str, float]:
     """Lectures' worth each topic takes: in each course, every lecture's time is split
     evenly among the topics it covers; a topic's effort is the median over the courses
@@ -208,11 +198,8 @@ def _label(G: nx.DiGraph[str], t: str) -> str:
 def _definitions(kg: KnowledgeGraph, topics: list[str]) -> dict[str, str]:
     if not topics:
         return {}
-    values = " ".join(f"<{V.topic_iri(t)}>" for t in topics)
-    return {
-        V.local_id(r["t"]): r["d"]
-        for r in kg.select(f"SELECT ?t ?d WHERE {{ VALUES ?t {{ {values} }} ?t skos:definition ?d }}")
-    }
+    nodes = [ox.NamedNode(V.topic_iri(t)) for t in topics]
+    return {V.local_id(r["t"]): r["d"] for r in kg.run("topic-definitions", topics=nodes)}
 
 
 def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Curriculum analytics: kg check, compare, coverage, diff, evidence and suggest.
 
-The pure functions of kg.analytics are tested on small hand-made courses; the commands on
+The pure functions of kg.algorithms.curriculum are tested on small hand-made courses; the commands on
 the shipped graph and on the tiny data directory of conftest, with answers checked
 against positions computed here straight from ``g.course(...)``.
 """
@@ -20,6 +20,7 @@ import networkx as nx
 import pytest
 
 from kg import analytics as A
+from kg.algorithms import curriculum as C
 from kg import vocab as V
 from kg.cli import cli
 from kg.errors import DataError, KGError, NotFound, UsageError
@@ -57,23 +58,23 @@ def chain() -> nx.DiGraph[str]:
 
 class TestKendallTau:
     def test_identical_and_reversed(self) -> None:
-        assert A.kendall_tau_b([1, 2, 3], [10, 20, 30]) == 1.0
-        assert A.kendall_tau_b([1, 2, 3], [3, 2, 1]) == -1.0
+        assert C.kendall_tau_b([1, 2, 3], [10, 20, 30]) == 1.0
+        assert C.kendall_tau_b([1, 2, 3], [3, 2, 1]) == -1.0
 
     def test_ties(self) -> None:
         # scipy.stats.kendalltau's documented example (tau-b)
-        assert A.kendall_tau_b([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]) == pytest.approx(-0.47140452079103173)
+        assert C.kendall_tau_b([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]) == pytest.approx(-0.47140452079103173)
         # a tie in x only: (1,2) tied in x; the other two pairs concordant
-        assert A.kendall_tau_b([1, 1, 2], [1, 2, 3]) == pytest.approx(2 / (3 * 2) ** 0.5)
+        assert C.kendall_tau_b([1, 1, 2], [1, 2, 3]) == pytest.approx(2 / (3 * 2) ** 0.5)
 
     def test_undefined(self) -> None:
-        assert A.kendall_tau_b([], []) is None
-        assert A.kendall_tau_b([1], [1]) is None
-        assert A.kendall_tau_b([1, 1, 1], [1, 2, 3]) is None
+        assert C.kendall_tau_b([], []) is None
+        assert C.kendall_tau_b([1], [1]) is None
+        assert C.kendall_tau_b([1, 1, 1], [1, 2, 3]) is None
 
     def test_length_mismatch(self) -> None:
         with pytest.raises(ValueError, match="differ in length"):
-            A.kendall_tau_b([1, 2], [1])
+            C.kendall_tau_b([1, 2], [1])
 
     def test_symmetric_and_bounded(self) -> None:
         rnd = random.Random(6)
@@ -81,31 +82,31 @@ class TestKendallTau:
             n = rnd.randint(2, 12)
             x = [rnd.randint(0, 4) for _ in range(n)]
             y = [rnd.randint(0, 4) for _ in range(n)]
-            t = A.kendall_tau_b(x, y)
-            assert t == A.kendall_tau_b(y, x)
+            t = C.kendall_tau_b(x, y)
+            assert t == C.kendall_tau_b(y, x)
             assert t is None or -1 - 1e-12 <= t <= 1 + 1e-12
 
 
 class TestPositions:
     def test_empty_and_single(self) -> None:
-        assert A.first_positions([]) == {}
-        assert A.relative_positions([]) == {}
-        assert A.relative_positions([["a", "b"]]) == {"a": 0.0, "b": 0.0}
+        assert C.first_positions([]) == {}
+        assert C.relative_positions([]) == {}
+        assert C.relative_positions([["a", "b"]]) == {"a": 0.0, "b": 0.0}
 
     def test_first_lecture_counts(self) -> None:
         lectures = [["a"], [], ["b", "a"], ["c"]]
-        assert A.first_positions(lectures) == {"a": 1, "b": 3, "c": 4}
-        assert A.relative_positions(lectures) == {"a": 0.0, "b": 2 / 3, "c": 1.0}
-        assert A.lecture_counts(lectures) == {"a": 2, "b": 1, "c": 1}
+        assert C.first_positions(lectures) == {"a": 1, "b": 3, "c": 4}
+        assert C.relative_positions(lectures) == {"a": 0.0, "b": 2 / 3, "c": 1.0}
+        assert C.lecture_counts(lectures) == {"a": 2, "b": 1, "c": 1}
 
 
 class TestCheckOrder:
     def test_empty(self) -> None:
-        assert A.check_order(chain(), []) == []
-        assert A.check_order(nx.DiGraph(), [["x"], ["y"]]) == []
+        assert C.check_order(chain(), []) == []
+        assert C.check_order(nx.DiGraph(), [["x"], ["y"]]) == []
 
     def test_taught_later_and_not_taught(self) -> None:
-        found = A.check_order(chain(), [["backprop"], ["chain-rule"]])
+        found = C.check_order(chain(), [["backprop"], ["chain-rule"]])
         assert [(f.position, f.topic, f.prerequisite, f.kind, f.taught_at) for f in found] == [
             (1, "backprop", "chain-rule", "taught-later", 2),
             (1, "backprop", "graphs", "not-taught", None),
@@ -115,74 +116,74 @@ class TestCheckOrder:
         assert found[0].also_missing == ["calculus"] and found[0].is_issue
 
     def test_background_includes_what_it_requires(self) -> None:
-        assert A.check_order(chain(), [["backprop"]], assumes=["chain-rule", "graphs"]) == []
-        assert A.background(chain(), ["chain-rule"]) == {"chain-rule", "calculus"}
-        assert A.background(chain(), ["unknown-topic"]) == {"unknown-topic"}
+        assert C.check_order(chain(), [["backprop"]], assumes=["chain-rule", "graphs"]) == []
+        assert C.background(chain(), ["chain-rule"]) == {"chain-rule", "calculus"}
+        assert C.background(chain(), ["unknown-topic"]) == {"unknown-topic"}
 
     def test_same_lecture_is_a_note(self) -> None:
-        [f] = A.check_order(chain(), [["calculus"], ["chain-rule", "backprop", "graphs"]])[:1]
+        [f] = C.check_order(chain(), [["calculus"], ["chain-rule", "backprop", "graphs"]])[:1]
         assert (f.kind, f.is_issue) == ("same-lecture", False)
 
     def test_each_topic_checked_once_at_its_first_lecture(self) -> None:
-        found = A.check_order(chain(), [["backprop"], ["backprop"], ["backprop"]], assumes=["calculus"])
+        found = C.check_order(chain(), [["backprop"], ["backprop"], ["backprop"]], assumes=["calculus"])
         assert {f.position for f in found} == {1}
 
     def test_umbrella_topics_are_overviews(self) -> None:
         G: nx.DiGraph[str] = nx.DiGraph([("mlp", "deep-learning"), ("dot-product", "deep-learning")])
         broader = {"mlp": "neural-networks", "neural-networks": "deep-learning"}
-        found = A.check_order(G, [["deep-learning"], ["mlp"]], broader=broader)
+        found = C.check_order(G, [["deep-learning"], ["mlp"]], broader=broader)
         assert [(f.prerequisite, f.kind) for f in found] == [("dot-product", "not-taught"), ("mlp", "overview")]
 
     def test_parts_of_assumed_topics(self) -> None:
         G: nx.DiGraph[str] = nx.DiGraph([("bayes", "vae"), ("mcmc", "ebm")])
         broader = {"bayes": "probability", "mcmc": "probability"}
-        found = A.check_order(G, [["vae"], ["ebm"], ["mcmc"]], assumes=["probability"], broader=broader)
+        found = C.check_order(G, [["vae"], ["ebm"], ["mcmc"]], assumes=["probability"], broader=broader)
         # never taught: part of the background; taught, but too late: an issue
         assert [(f.prerequisite, f.kind) for f in found] == [("bayes", "background-part"), ("mcmc", "taught-later")]
 
 
 class TestCompare:
     def test_empty(self) -> None:
-        r = A.compare_orders([], [])
+        r = C.compare_orders([], [])
         assert r == {"shared": [], "only_a": [], "only_b": [], "jaccard": None, "tau": None, "moved": []}
 
     def test_identical(self) -> None:
         c = [["a"], ["b"], ["c"]]
-        r = A.compare_orders(c, c)
+        r = C.compare_orders(c, c)
         assert r["tau"] == 1.0 and r["moved"] == [] and r["jaccard"] == 1.0
 
     def test_symmetric(self) -> None:
         a, b = [["x"], ["y", "q"], ["z"]], [["z"], ["y"], ["x", "w"]]
-        ab, ba = A.compare_orders(a, b), A.compare_orders(b, a)
+        ab, ba = C.compare_orders(a, b), C.compare_orders(b, a)
         assert ab["tau"] == ba["tau"] == -1.0
         assert (ab["only_a"], ab["only_b"]) == (ba["only_b"], ba["only_a"])
         assert [m["shift"] for m in ab["moved"]] == [-m["shift"] for m in ba["moved"]]
 
     def test_threshold(self) -> None:
         a, b = [["x"], ["y"], ["z"], ["w"]], [["y"], ["x"], ["z"], ["w"]]
-        assert [m["topic"] for m in A.compare_orders(a, b, 0.3)["moved"]] == ["x", "y"]
-        assert A.compare_orders(a, b, 0.5)["moved"] == []
+        assert [m["topic"] for m in C.compare_orders(a, b, 0.3)["moved"]] == ["x", "y"]
+        assert C.compare_orders(a, b, 0.5)["moved"] == []
         with pytest.raises(ValueError):
-            A.compare_orders(a, b, 2)
+            C.compare_orders(a, b, 2)
 
     def test_diff(self) -> None:
-        d = A.course_diff([["x"], ["y"]], [["y"], ["y", "z"]])
+        d = C.course_diff([["x"], ["y"]], [["y"], ["y", "z"]])
         assert (d["added"], d["dropped"], d["kept"]) == (["z"], ["x"], 1)
         assert d["recounted"] == [{"topic": "y", "old": 1, "new": 2}]
 
 
 class TestCoverageAndEvidence:
     def test_matrix(self) -> None:
-        assert A.coverage_matrix({}) == {}
-        m = A.coverage_matrix({"c1": [["a", "a"], ["a"]], "c2": [[], ["b"]]})
+        assert C.coverage_matrix({}) == {}
+        m = C.coverage_matrix({"c1": [["a", "a"], ["a"]], "c2": [[], ["b"]]})
         assert m == {"a": {"c1": 2}, "b": {"c2": 1}}
 
     def test_order_evidence(self) -> None:
         courses = {"c1": [["p"], ["t"]], "c2": [["t"], ["p"]], "c3": [["p", "t"]], "c4": [["p"]], "c5": [["z"]]}
-        ev = A.order_evidence(courses, "t", "p")
+        ev = C.order_evidence(courses, "t", "p")
         assert ev["counts"] == {"before": 1, "together": 1, "after": 1, "prerequisite-only": 1, "topic-only": 0}
         assert [c["course"] for c in ev["courses"]] == ["c1", "c2", "c3", "c4"]
-        assert A.order_evidence(courses, "nope", "nada")["courses"] == []
+        assert C.order_evidence(courses, "nope", "nada")["courses"] == []
 
 
 class TestImpliedEdges:
@@ -193,10 +194,10 @@ class TestImpliedEdges:
     }
 
     def pairs(self, *args: Any, **kw: Any) -> list[tuple[str, str]]:
-        return [(s["prerequisite"], s["topic"]) for s in A.implied_edges(*args, **kw)]
+        return [(s["prerequisite"], s["topic"]) for s in C.implied_edges(*args, **kw)]
 
     def test_empty(self) -> None:
-        assert A.implied_edges({}) == []
+        assert C.implied_edges({}) == []
 
     def test_always_before_and_transitively_reduced(self) -> None:
         # b and c disagree in c3; a->d is implied by a->b->d
@@ -210,7 +211,7 @@ class TestImpliedEdges:
         assert got[0] == ("x", "z") and set(got) == {("x", "z"), ("x", "y"), ("y", "z")}
 
     def test_agreement_and_count(self) -> None:
-        got = A.implied_edges(self.COURSES, min_courses=2, min_agreement=0.6)
+        got = C.implied_edges(self.COURSES, min_courses=2, min_agreement=0.6)
         bc = next(s for s in got if (s["prerequisite"], s["topic"]) == ("b", "c"))
         assert (bc["courses"], bc["covering"], bc["consistency"]) == (2, 3, 0.667)
         assert got[0]["courses"] == 3  # ranked by agreeing courses first
@@ -225,9 +226,9 @@ class TestImpliedEdges:
 
     def test_bad_arguments(self) -> None:
         with pytest.raises(ValueError):
-            A.implied_edges(self.COURSES, min_courses=0)
+            C.implied_edges(self.COURSES, min_courses=0)
         with pytest.raises(ValueError):
-            A.implied_edges(self.COURSES, min_agreement=0)
+            C.implied_edges(self.COURSES, min_agreement=0)
 
 
 class TestPictures:
@@ -315,7 +316,7 @@ class TestCheckCommand:
             data = json.loads(r.stdout)
             assert data["course"] == cid and data["summary"]["issues"] > 0
             kinds = {f["kind"] for f in data["findings"]}
-            assert kinds <= set(A.ISSUE_KINDS) | set(A.NOTE_KINDS)
+            assert kinds <= set(C.ISSUE_KINDS) | set(C.NOTE_KINDS)
 
     def test_umbrella_intro_lecture_is_not_an_issue(self, run: Any) -> None:
         data = json.loads(run("check", FA25, "--format", "json").stdout)
@@ -490,7 +491,7 @@ class TestEvidenceCommand:
         assert (data["topic"], data["prerequisite"], data["edge"], data["stored"]) == (
             "backpropagation", "chain-rule", True, True)
         assert data["reason"].startswith("Backprop is the chain rule")
-        want = A.order_evidence(A.course_lectures(g), "backpropagation", "chain-rule")
+        want = C.order_evidence(A.course_lectures(g), "backpropagation", "chain-rule")
         assert data["counts"] == want["counts"]
         assert [(c["course"], c["ordering"]) for c in data["courses"]] == [
             (c["course"], c["ordering"]) for c in want["courses"]]

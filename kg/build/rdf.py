@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg import vocab as V
+from kg.algorithms.curriculum import first_positions, teaching_order
 from kg.build.sources import Course, Sources
 from kg.vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-__all__ = ["triples", "slugify", "first_positions", "teaching_order"]
+__all__ = ["triples", "slugify"]
 
 _N = NamedNode
 _TYPE = _N(RDF.type)
@@ -259,38 +260,6 @@ _COUNT = {
     "prerequisite-only": KG.prerequisiteOnly,
     "topic-only": KG.topicOnly,
 }
-
-
-def first_positions(lectures: Iterable[Iterable[str]]) -> dict[str, int]:
-    """The position (1-based) of the first lecture covering each topic.
-
-    >>> first_positions([["a"], ["b", "a"], [], ["c"]])
-    {'a': 1, 'b': 2, 'c': 4}
-    """
-    first: dict[str, int] = {}
-    for pos, covers in enumerate(lectures, start=1):
-        for t in covers:
-            first.setdefault(t, pos)
-    return first
-
-
-def teaching_order(prerequisite_at: int | None, topic_at: int | None) -> str | None:
-    """How a course orders a prerequisite and its topic, from the positions of the first
-    lecture on each (``None``: the course does not cover it): one of ``kg.vocab.ORDERINGS``,
-    or ``None`` when the course covers neither.
-
-    >>> teaching_order(2, 5), teaching_order(5, 5), teaching_order(7, 5)
-    ('before', 'together', 'after')
-    >>> teaching_order(3, None), teaching_order(None, 3), teaching_order(None, None)
-    ('prerequisite-only', 'topic-only', None)
-    """
-    if prerequisite_at is None:
-        return None if topic_at is None else "topic-only"
-    if topic_at is None:
-        return "prerequisite-only"
-    if prerequisite_at < topic_at:
-        return "before"
-    return "together" if prerequisite_at == topic_at else "after"
 
 
 def _evidence(src: Sources) -> Iterator[Triple]:

@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from kg.errors import DataError, PageError, UsageError
+from kg.errors import PageError, UsageError
 
 __all__ = [
     "MAX_PAGE_BYTES",
