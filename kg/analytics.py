@@ -10,19 +10,22 @@ the coverage heatmap.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+import pyoxigraph as ox
+
 from kg import vocab as V
-from kg.errors import KGError, NotFound, UsageError
 from kg.algorithms.curriculum import (
     ISSUE_KINDS,
     NOTE_KINDS,
@@ -37,9 +40,11 @@ from kg.algorithms.curriculum import (
     order_evidence,
     relative_positions,
 )
-
-if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
+from kg.build.sources import read_course_file, unknown_reference
+from kg.errors import KGError, NotFound, UsageError
+from kg.graph import KnowledgeGraph
+from kg.plan import prerequisite_graph
+from kg.queries import get
 
 __all__ = [
     "svg_heatmap",
@@ -150,6 +155,7 @@ def png_heatmap(
     KGError
         If matplotlib is not installed (it is an optional dependency).
     """
+    # matplotlib is optional and slow to import: loaded only for PNG output.
     try:
         import matplotlib
 
@@ -157,7 +163,6 @@ def png_heatmap(
         import matplotlib.pyplot as plt
     except ImportError:
         raise KGError("PNG output needs matplotlib: pip install matplotlib (or use --format svg)") from None
-    import io
 
     grid = [[int(values.get(r, {}).get(c, 0)) for c, _ in columns] for r, _ in rows]
     fig_h = max(3.0, 0.18 * len(rows) + 1.5)
@@ -186,16 +191,10 @@ def course_lectures(kg: KnowledgeGraph, courses: Iterable[str] | None = None) ->
     Lectures that cover nothing are kept (as empty lists): they still take a place in
     the course.
     """
-    values = ""
-    if courses is not None:
-        values = "VALUES ?c { " + " ".join(f"<{V.course_iri(c)}>" for c in courses) + " }"
-    rows = kg.select(
-        f"""SELECT ?c ?pos ?t WHERE {{
-              {values}
-              ?lec a kg:Lecture ; schema:isPartOf ?c ; kg:position ?pos .
-              OPTIONAL {{ ?lec kg:covers ?t }}
-            }}"""
-    )
+    if courses is None:
+        rows = kg.run("lecture-topics-all")
+    else:
+        rows = kg.run("lecture-topics-of", courses=[ox.NamedNode(V.course_iri(c)) for c in courses])
     per: dict[str, dict[int, list[str]]] = {}
     for r in rows:
         lectures = per.setdefault(V.local_id(r["c"]), {})
@@ -213,21 +212,15 @@ def course_lectures(kg: KnowledgeGraph, courses: Iterable[str] | None = None) ->
 def _labels(kg: KnowledgeGraph) -> dict[str, str]:
     return {
         V.local_id(r["t"]): str(r["l"])
-        for r in kg.select("SELECT ?t ?l WHERE { ?t a kg:Topic ; skos:prefLabel ?l }")
+        for r in kg.run("all-topic-labels")
     }
 
 
 def _broader(kg: KnowledgeGraph) -> dict[str, str | None]:
     return {
         V.local_id(r["t"]): V.local_id(r["b"])
-        for r in kg.select("SELECT ?t ?b WHERE { ?t a kg:Topic ; skos:broader ?b }")
+        for r in kg.run("topic-broader")
     }
-
-
-def _prerequisite_graph(kg: KnowledgeGraph) -> nx.DiGraph[str]:
-    from kg.plan import prerequisite_graph
-
-    return prerequisite_graph(kg)
 
 
 def _course_info(kg: KnowledgeGraph, cid: str) -> dict[str, Any]:
@@ -265,13 +258,8 @@ def load_course_file(kg: KnowledgeGraph, path: str | Path) -> dict[str, Any]:
         On the first problem, as ``FILE:LINE: message`` (unknown topics get "did you
         mean" suggestions).
     """
-    from kg.build.sources import _course, _document, _unknown
-
-    p = Path(path)
     shown = str(path)
-    doc, _ = _document(p, shown, None)
-    refs: list[Any] = []
-    course = _course(doc, shown, refs)
+    course, refs = read_course_file(Path(path), shown)
     topics = set(kg.topic_ids())
     for name, loc in refs:
         if name not in topics:
@@ -279,16 +267,16 @@ def load_course_file(kg: KnowledgeGraph, path: str | Path) -> dict[str, Any]:
                 # A label or alias ("backprop") names the topic; files use ids.
                 tid = kg.resolve_topic(name)
             except NotFound:
-                raise _unknown("topic", name, topics, loc) from None
+                raise unknown_reference("topic", name, topics, loc) from None
             raise loc.error(f"unknown topic {name!r}; did you mean {tid!r}? (courses name topics by id)")
-    readings = {V.local_id(r["r"]) for r in kg.select("SELECT ?r WHERE { ?r a kg:Reading }")}
+    readings = {V.local_id(r["r"]) for r in kg.run("reading-ids")}
     chapters: set[tuple[str, int]] = set()
-    for r in kg.select("SELECT ?c ?n ?b WHERE { ?c a kg:Chapter ; kg:chapterNumber ?n ; schema:isPartOf ?b }"):
+    for r in kg.run("chapter-numbers"):
         chapters.add((V.local_id(r["b"]), int(r["n"])))
     for lec in course.lectures:
         for ref in lec.readings:
             if ref.reading is not None and ref.reading not in readings:
-                raise _unknown("reading", ref.reading, readings, ref.loc)
+                raise unknown_reference("reading", ref.reading, readings, ref.loc)
             if ref.chapter is not None and ref.chapter not in chapters:
                 book, n = ref.chapter
                 raise ref.loc.error(f"unknown chapter {book}/{n}")
@@ -321,7 +309,7 @@ def check(kg: KnowledgeGraph, course: str) -> dict[str, Any]:
     else:
         rec = kg.course(course)
         c = {"id": rec["id"], "name": rec["name"], "file": None, "assumes": rec["assumes"], "lectures": rec["lectures"]}
-    G = _prerequisite_graph(kg)
+    G = prerequisite_graph(kg)
     lectures = [lec["covers"] for lec in c["lectures"]]
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}
     found = check_order(G, lectures, c["assumes"], _broader(kg))
@@ -455,9 +443,6 @@ def coverage(kg: KnowledgeGraph) -> dict[str, Any]:
 
 def coverage_csv(data: Mapping[str, Any]) -> str:
     """The coverage matrix as CSV: ``topic,label,<course ids...>``."""
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cids = [c["id"] for c in data["courses"]]
@@ -493,19 +478,14 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
     if ta == tb:
         raise UsageError(f"give two different topics (both name {ta!r})")
     swapped = False
-    if not kg.ask(f"ASK {{ <{V.topic_iri(ta)}> kg:requires <{V.topic_iri(tb)}> }}") and kg.ask(
-        f"ASK {{ <{V.topic_iri(tb)}> kg:requires <{V.topic_iri(ta)}> }}"
+    na, nb = ox.NamedNode(V.topic_iri(ta)), ox.NamedNode(V.topic_iri(tb))
+    if not kg.run_ask("requires-edge", topic=na, prerequisite=nb) and kg.run_ask(
+        "requires-edge", topic=nb, prerequisite=na
     ):
         ta, tb, swapped = tb, ta, True
     labels = _labels(kg)
-    q = V.prerequisite_iri(ta, tb)
-    rows = kg.select(
-        f"""SELECT ?reason ?before ?together ?after ?ponly ?tonly WHERE {{
-              <{q}> a kg:Prerequisite ; kg:reason ?reason .
-              OPTIONAL {{ <{q}> kg:taughtBefore ?before ; kg:taughtTogether ?together ;
-                          kg:taughtAfter ?after ; kg:prerequisiteOnly ?ponly ; kg:topicOnly ?tonly }}
-            }} LIMIT 1"""
-    )
+    q = ox.NamedNode(V.prerequisite_iri(ta, tb))
+    rows = kg.run("prerequisite-counts", edge=q)
     edge = bool(rows)
     stored = edge and rows[0]["before"] is not None
     titles: dict[tuple[str, int], str] = {}
@@ -516,13 +496,7 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
             "topic-only": int(rows[0]["tonly"]),
         }
         per = []
-        for r in kg.select(
-            f"""SELECT ?c ?o ?tpos ?ttitle ?ppos ?ptitle WHERE {{
-                  <{q}> kg:evidence ?e . ?e kg:course ?c ; kg:ordering ?o .
-                  OPTIONAL {{ ?e kg:topicLecture ?tl . ?tl kg:position ?tpos ; schema:name ?ttitle }}
-                  OPTIONAL {{ ?e kg:prerequisiteLecture ?pl . ?pl kg:position ?ppos ; schema:name ?ptitle }}
-                }} ORDER BY ?c"""
-        ):
+        for r in kg.run("prerequisite-course-evidence", edge=q):
             cid = V.local_id(r["c"])
             per.append({"course": cid, "ordering": r["o"], "topic_at": r["tpos"], "prerequisite_at": r["ppos"]})
             if r["tpos"] is not None:
@@ -532,9 +506,7 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
     else:
         ev = order_evidence(course_lectures(kg), ta, tb)
         counts, per = ev["counts"], ev["courses"]
-        for r in kg.select(
-            """SELECT ?c ?pos ?title WHERE { ?l a kg:Lecture ; schema:isPartOf ?c ; kg:position ?pos ; schema:name ?title }"""
-        ):
+        for r in kg.run("lecture-titles"):
             titles[(V.local_id(r["c"]), int(r["pos"]))] = r["title"]
     for p in per:
         p["topic_lecture"] = titles.get((p["course"], p["topic_at"])) if p["topic_at"] is not None else None
@@ -558,8 +530,6 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
 def evidence_table(kg: KnowledgeGraph, limit: int | None = None) -> list[dict[str, Any]]:
     """Every prerequisite edge with its evidence counts, by running the shipped query
     ``prerequisite-evidence`` (most contested first)."""
-    from kg.queries import get
-
     rows = kg.select(get("prerequisite-evidence").render())
     out = [
         {
@@ -622,7 +592,7 @@ def suggest(
         raise UsageError(f"--min-agreement must be in (0, 1], got {min_agreement}")
     lectures = course_lectures(kg)
     found = implied_edges(
-        lectures, _prerequisite_graph(kg), _broader(kg), min_courses=min_courses, min_agreement=min_agreement
+        lectures, prerequisite_graph(kg), _broader(kg), min_courses=min_courses, min_agreement=min_agreement
     )
     total = len(found)
     if limit is not None:

@@ -33,6 +33,9 @@ __all__ = [
     "Course",
     "Sources",
     "load_sources",
+    "read_course_file",
+    "unknown_reference",
+    "suggest",
     "EVENT_KINDS",
     "READING_KINDS",
 ]
@@ -517,6 +520,15 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
 # --------------------------------------------------------------------------- load
 
 
+def read_course_file(path: Path, shown: str) -> tuple[Course, list[tuple[str, Loc]]]:
+    """One course file checked on its own (errors name it as ``shown``): the course and
+    the topics it references, each with where, for checking against another topic list
+    than the data directory's."""
+    doc, _ = _document(path, shown, None)
+    refs: list[_Ref] = []
+    return _course(doc, shown, refs), refs
+
+
 def load_sources(data_dir: str | Path) -> Sources:
     """Read and check every source file under ``data_dir``.
 
@@ -588,7 +600,8 @@ def _unique(kind: str, ident: str, loc: Loc, seen: dict[str, Loc]) -> None:
     seen[ident] = loc
 
 
-def _unknown(kind: str, name: str, choices: Iterable[str], loc: Loc) -> DataError:
+def unknown_reference(kind: str, name: str, choices: Iterable[str], loc: Loc) -> DataError:
+    """The error for a reference to an unknown ``kind`` at ``loc``, with close choices."""
     hints = suggest(name, choices)
     msg = f"unknown {kind} {name!r}"
     if hints:
@@ -600,16 +613,16 @@ def _check_references(src: Sources, refs: list[_Ref]) -> None:
     topics = src.topics
     for name, loc in refs:
         if name not in topics:
-            raise _unknown("topic", name, topics, loc)
+            raise unknown_reference("topic", name, topics, loc)
     for t in topics.values():
         if t.broader is not None and t.broader not in topics:
-            raise _unknown("topic", t.broader, topics, t.loc)
+            raise unknown_reference("topic", t.broader, topics, t.loc)
         if t.broader == t.id:
             raise t.loc.error(f"topic {t.id!r} cannot be broader than itself")
         seen: set[str] = set()
         for r in t.requires:
             if r.topic not in topics:
-                raise _unknown("topic", r.topic, topics, r.loc)
+                raise unknown_reference("topic", r.topic, topics, r.loc)
             if r.topic == t.id:
                 raise r.loc.error(f"topic {t.id!r} cannot require itself")
             if r.topic in seen:
@@ -621,11 +634,11 @@ def _check_references(src: Sources, refs: list[_Ref]) -> None:
         for lec in c.lectures:
             for ref in lec.readings:
                 if ref.reading is not None and ref.reading not in src.readings:
-                    raise _unknown("reading", ref.reading, src.readings, ref.loc)
+                    raise unknown_reference("reading", ref.reading, src.readings, ref.loc)
                 if ref.chapter is not None:
                     book, n = ref.chapter
                     if book not in src.books:
-                        raise _unknown("book", book, src.books, ref.loc)
+                        raise unknown_reference("book", book, src.books, ref.loc)
                     if src.chapter(book, n) is None:
                         raise ref.loc.error(f"unknown chapter {book}/{n}: book {book!r} has no chapter {n}")
 
@@ -638,7 +651,7 @@ def _check_item_ref(src: Sources, ref: str, loc: Loc) -> None:
         if not num.isdigit() or src.chapter(book, int(num)) is None:
             raise loc.error(f"unknown chapter {ref!r}")
     elif ref not in src.readings:
-        raise _unknown("reading", ref, src.readings, loc)
+        raise unknown_reference("reading", ref, src.readings, loc)
 
 
 def _check_labels(src: Sources) -> None:
