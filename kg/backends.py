@@ -12,7 +12,6 @@ them: the local store predeclares them, the endpoint gets a PREFIX prologue.
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -250,6 +249,7 @@ def _check_url(url: str) -> None:
 def _send(req: Any, url: str) -> tuple[bytes, str]:
     # urllib.request pulls in http.client, email and ssl: imported only when a request
     # is sent, so commands on the local graph start quicker.
+    import urllib.error
     import urllib.request
 
     try:

@@ -15,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -32,6 +31,7 @@ __all__ = [
     "execute",
     "serialize_solutions",
     "syntax_message",
+    "json_solutions",
 ]
 
 
@@ -223,6 +223,17 @@ def _csv_value(t: Any) -> str:
     return str(t)
 
 
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (as :func:`xml.sax.saxutils.escape`, which
+    is not imported: it loads urllib.request, http.client and ssl on every start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
+
 def _xml_term(t: Any) -> str:
     if isinstance(t, ox.NamedNode):
         return f"<uri>{escape(t.value)}</uri>"
@@ -278,18 +289,15 @@ def _boolean(value: bool, fmt: str) -> bytes:
     return b"true\n" if value else b"false\n"
 
 
-def text_table(body_json: bytes, width: int = 100) -> str:
-    """A SPARQL JSON result as a plain-text table for people (IRIs shortened)."""
-    from kg.cli.output import table
-
+def json_solutions(body_json: bytes) -> bool | tuple[list[str], list[list[str]]]:
+    """A SPARQL JSON result read back for display: the boolean of an ASK, or the
+    variable names and rows of a SELECT with each term as text (IRIs under a contract
+    prefix shortened to ``prefix:name``, unbound as ``""``)."""
     data = json.loads(body_json)
     if "boolean" in data:
-        return "true" if data["boolean"] else "false"
-    names = data["head"]["vars"]
-    rows = [[_short(b.get(n)) for n in names] for b in data["results"]["bindings"]]
-    if not names:
-        return "(no columns)"
-    return table(names, rows, max_width=width) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+        return bool(data["boolean"])
+    names: list[str] = data["head"]["vars"]
+    return names, [[_short(b.get(n)) for n in names] for b in data["results"]["bindings"]]
 
 
 def _short(term: dict[str, str] | None) -> str:

@@ -20,11 +20,15 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, groupby
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.vocab import ORDERINGS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# The build imports this module for first_positions and teaching_order; the functions
+# over a prerequisite graph import networkx themselves, so a build does not pay for it.
 
 __all__ = [
     "Lectures",
@@ -208,10 +212,13 @@ def background(G: nx.DiGraph[str], assumes: Iterable[str]) -> set[str]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("algebra", "calculus"), ("calculus", "chain-rule")])
     >>> sorted(background(G, ["calculus", "statistics"]))
     ['algebra', 'calculus', 'statistics']
     """
+    import networkx as nx
+
     out: set[str] = set()
     for a in assumes:
         out.add(a)
@@ -309,6 +316,7 @@ def check_order(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_edge("chain-rule", "backprop", reason="Backprop is the chain rule.")
     >>> G.add_edge("calculus", "chain-rule", reason="A rule of calculus.")
@@ -324,6 +332,8 @@ def check_order(
     >>> [f.kind for f in check_order(G, [["backprop"]], assumes=["calculus"], broader={"chain-rule": "calculus"})]
     ['background-part']
     """
+    import networkx as nx
+
     broader = broader or {}
     lectures = [list(covers) for covers in lectures]
     assumes = list(assumes)
@@ -524,6 +534,7 @@ def implied_edges(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> cs = {"c1": [["a"], ["b"], ["c"]], "c2": [["a"], ["b"], ["c"]]}
     >>> [(s["prerequisite"], s["topic"]) for s in implied_edges(cs, min_courses=2)]
     [('a', 'b'), ('b', 'c')]
@@ -534,6 +545,8 @@ def implied_edges(
     >>> [(s["prerequisite"], s["topic"]) for s in implied_edges(cs, broader={"x": "a"}, min_courses=2)]
     [('b', 'c')]
     """
+    import networkx as nx
+
     if min_courses < 1:
         raise ValueError(f"min_courses must be at least 1, got {min_courses}")
     if not 0 < min_agreement <= 1:

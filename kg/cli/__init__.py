@@ -480,7 +480,7 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
         kg query prerequisite-closure -p topic=lora
         kg query my-query.rq --format json
     """
-    from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query, text_table
+    from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query
 
     text, _origin = _query_text(query, params)
     form = check_query(text, allow_service=allow_service)
@@ -494,9 +494,9 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
     result = state.kg.execute(text, wire, max_rows=max_rows, allow_service=allow_service)
     body, truncated = result.body, result.truncated
     if name == "table":
-        from kg.cli.output import width
+        from kg.cli.output import query_table, width
 
-        click.echo(text_table(body, width()))
+        click.echo(query_table(body, width()))
     else:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()

@@ -351,3 +351,16 @@ def _order_view(p: dict[str, Any]) -> str:
 
 
 _MARKDOWN["path"] = path_markdown
+
+
+def query_table(body_json: bytes, max_width: int | None = None) -> str:
+    """A SPARQL JSON result as a plain-text table for people (IRIs shortened)."""
+    from kg.sparql import json_solutions  # pyoxigraph loads only for `kg query`
+
+    read = json_solutions(body_json)
+    if isinstance(read, bool):
+        return "true" if read else "false"
+    names, rows = read
+    if not names:
+        return "(no columns)"
+    return table(names, rows, max_width=max_width) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"

@@ -29,12 +29,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 from kg import vocab as V
 from kg.errors import NotFound
 
 __all__ = ["Query", "library", "get", "names", "param_kind"]
+
+# The .rq files sit beside this module (importlib.resources would cost start-up time
+# for no gain: kg is never run from a zip).
+_HERE = Path(__file__).resolve().parent
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -166,7 +170,7 @@ def parse(name: str, source: str) -> Query:
 
 @cache
 def _load() -> tuple[Query, ...]:
-    root = files(__name__).joinpath("shipped")
+    root = _HERE / "shipped"
     out = []
     for entry in root.iterdir():
         if entry.is_file() and entry.name.endswith(".rq"):
@@ -208,13 +212,14 @@ def get(name: str) -> Query:
 @cache
 def internal_text(name: str) -> str:
     """The text of ``internal/NAME.rq``; :class:`KeyError` if kg ships no such query."""
-    entry = files(__name__).joinpath("internal", f"{name}.rq")
+    entry = _HERE / "internal" / f"{name}.rq"
     if not _NAME.fullmatch(name) or not entry.is_file():
         raise KeyError(name)
     return entry.read_text(encoding="utf-8")
 
 
 def _term_text(value: object, query: str, param: str) -> str:
+    # pyoxigraph loads only when a query is rendered: `kg queries` lists without it.
     import pyoxigraph as ox
 
     if isinstance(value, (ox.NamedNode, ox.Literal)):

@@ -257,8 +257,8 @@ def _query_library() -> list[dict[str, Any]]:
 
 def _void(kg: KnowledgeGraph, base: str) -> bytes:
     """A VoID description of the served dataset, with class and property partitions."""
-    counts = {r["p"]: int(r["n"]) for r in kg.select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
-    classes = {r["c"]: int(r["n"]) for r in kg.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
+    counts = {r["p"]: int(r["n"]) for r in kg.run("predicate-counts")}
+    classes = {r["c"]: int(r["n"]) for r in kg.run("class-counts")}
     b = base.rstrip("/")
     statements = [
         "a void:Dataset",
