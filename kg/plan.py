@@ -11,7 +11,6 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -22,6 +21,7 @@ from kg.algorithms.curriculum import relative_position
 from kg.backends import Row
 from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
+from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, StepNeed
 
 __all__ = [
     "prerequisite_graph",
@@ -119,7 +119,7 @@ def _translate(exc: Exception) -> Exception:
 
 def plan(
     kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = ()
-) -> dict[str, Any]:
+) -> Plan:
     """The plan to reach ``to`` for a learner who knows ``from_`` (and ``known``).
 
     Returns a dict following the ``kg path --format json`` contract: ``from``, ``to``,
@@ -157,10 +157,10 @@ def plan(
     effort = topic_effort(kg, rows=rows)
     defs = _definitions(kg, steps)
     step_of = {t: i for i, t in enumerate(steps, start=1)}
-    out_steps = []
+    out_steps: list[PlanStep] = []
     for i, t in enumerate(steps, start=1):
         later = sorted((d for d in G.successors(t) if d in step_of), key=step_of.__getitem__)
-        needed_for = [
+        needed_for: list[StepNeed] = [
             {"id": d, "label": _label(G, d), "step": step_of[d], "reason": G.edges[t, d].get("reason")}
             for d in later
         ]
@@ -172,7 +172,9 @@ def plan(
                 "definition": defs.get(t),
                 "needed_for": needed_for,
                 "effort": round(effort[t], 2) if t in effort else None,
-                **where[t],
+                "lectures": where[t]["lectures"],
+                "chapters": where[t]["chapters"],
+                "readings": where[t]["readings"],
             }
         )
     untaught = [t for t in steps if not where[t]["lectures"]]
@@ -202,7 +204,7 @@ def _definitions(kg: KnowledgeGraph, topics: list[str]) -> dict[str, str]:
     return {V.local_id(r["t"]): r["d"] for r in kg.run("topic-definitions", topics=nodes)}
 
 
-def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[str, Any]:
+def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> Prereqs:
     """What ``topic`` requires, to ``depth`` steps back, in a learning order."""
     tid = kg.resolve_topic(topic)
     G = prerequisite_graph(kg, [tid])
@@ -233,7 +235,7 @@ def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[st
     }
 
 
-def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict[str, Any]:
+def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> NeededFor:
     """What ``topic`` unlocks: every topic that (transitively) requires it."""
     tid = kg.resolve_topic(topic)
     G = prerequisite_graph(kg, [tid], down=True)
@@ -260,7 +262,7 @@ def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> dict
     }
 
 
-def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = None) -> dict[str, Any]:
+def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = None) -> NextTopics:
     """Topics learnable now (all prerequisites known), ranked by what they unlock."""
     known_ids = [kg.resolve_topic(k) for k in known]
     G = prerequisite_graph(kg)
@@ -277,7 +279,7 @@ def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = No
     }
 
 
-def order(kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None) -> dict[str, Any]:
+def order(kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None) -> Order:
     """A full learning order: of every topic, of some topics and what they require, or
     of everything one course covers (with the prerequisites it relies on)."""
     topics = list(topics)

@@ -25,6 +25,19 @@ __all__ = [
     "LectureRecord",
     "TopicSummary",
     "SearchHit",
+    "StepNeed",
+    "PlanStep",
+    "PlanSummary",
+    "Plan",
+    "PrereqNeed",
+    "Prerequisite",
+    "Prereqs",
+    "Dependent",
+    "NeededFor",
+    "NextTopic",
+    "NextTopics",
+    "OrderStep",
+    "Order",
 ]
 
 
@@ -209,3 +222,129 @@ class SearchHit(TypedDict):
     aliases: list[str]
     definition: str | None
     score: float
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class StepNeed(TypedDict):
+    """A later step of a plan that needs this one, with the edge's reason."""
+
+    id: str
+    label: str
+    step: int
+    reason: str | None
+
+
+class PlanStep(TypedDict):
+    """One topic to learn, why and where (``kg path``)."""
+
+    step: int
+    id: str
+    label: str
+    definition: str | None
+    needed_for: list[StepNeed]
+    effort: float | None
+    lectures: list[TaughtLecture]
+    chapters: list[TaughtChapter]
+    readings: list[TaughtReading]
+
+
+class PlanSummary(TypedDict):
+    """Totals of a plan: topics, lectures' worth of effort, untaught topics, courses."""
+
+    topics: int
+    lectures: float
+    untaught: list[str]
+    courses: list[str]
+
+
+# A functional TypedDict: "from" is a Python keyword, so it cannot be a class field.
+Plan = TypedDict(
+    "Plan",
+    {
+        "from": str | None,
+        "to": str,
+        "known": list[str],
+        "note": str | None,
+        "summary": PlanSummary,
+        "steps": list[PlanStep],
+    },
+)
+Plan.__doc__ = """A learning plan (``kg path --format json``)."""
+
+
+class PrereqNeed(TypedDict):
+    """A topic that needs a prerequisite, with the edge's reason."""
+
+    id: str
+    label: str
+    reason: str | None
+
+
+class Prerequisite(TypedDict):
+    """One prerequisite of a topic, ``distance`` edges back."""
+
+    id: str
+    label: str
+    distance: int
+    needed_for: list[PrereqNeed]
+
+
+class Prereqs(TypedDict):
+    """What a topic requires, in a learning order (``kg prereqs``)."""
+
+    topic: str
+    label: str
+    depth: int | None
+    prerequisites: list[Prerequisite]
+
+
+class Dependent(TypedDict):
+    """One topic that (transitively) requires the asked-about topic."""
+
+    id: str
+    label: str
+    distance: int
+    via: list[PrereqNeed]
+
+
+class NeededFor(TypedDict):
+    """What a topic unlocks (``kg needed-for``)."""
+
+    topic: str
+    label: str
+    depth: int | None
+    dependents: list[Dependent]
+
+
+class NextTopic(TypedDict):
+    """A topic learnable now and how many topics it unlocks."""
+
+    id: str
+    label: str
+    unlocks: int
+
+
+class NextTopics(TypedDict):
+    """Topics learnable after ``known`` (``kg next``)."""
+
+    known: list[str]
+    next: list[NextTopic]
+
+
+class OrderStep(TypedDict):
+    """One topic in a full learning order; ``requested`` unless pulled in as a prerequisite."""
+
+    step: int
+    id: str
+    label: str
+    requested: bool
+
+
+class Order(TypedDict):
+    """A full learning order (``kg order``)."""
+
+    course: str | None
+    topics: list[str]
+    order: list[OrderStep]

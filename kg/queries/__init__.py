@@ -193,7 +193,7 @@ def get(name: str) -> Query:
     for q in _load():
         if q.name == name:
             return q
-    from kg.build.sources import suggest
+    from kg.build.sources import suggest  # YAML loads only for a "did you mean"
 
     raise NotFound("query", name, suggest(name, names()))
 

@@ -772,7 +772,7 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
         + (f" from {from_label}" if from_label else " from scratch")
         + (f", about {p['summary']['lectures']} lectures' worth" if steps else "")
     )
-    notes = [p["note"]] if p.get("note") else []
+    notes = [n for n in [p["note"]] if n]
     legend = _legend_for(
         b,
         [
