@@ -5,8 +5,10 @@
 >>> g.resolve_topic("backprop")
 'backpropagation'
 
-Every answer comes from SPARQL over the RDF store, so triples a user adds (``*.ttl`` in
-the data directory) show up here too.
+Every answer comes from SPARQL (kg's own queries in ``kg/queries/internal/*.rq``) run
+on a :class:`kg.backends.Backend`: the built local store, so triples a user adds
+(``*.ttl`` in the data directory) show up here too, or a remote endpoint
+(:meth:`KnowledgeGraph.remote`). Lookups return the typed records of :mod:`kg.records`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab as V
-from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format, to_python
+from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format
 from kg.build.store import Built, build_store, default_data_dir
 from kg.errors import NotFound, UsageError
 from kg.queries import render_internal
@@ -41,7 +43,7 @@ from kg.records import (
 )
 from kg.sparql import Result
 
-__all__ = ["KnowledgeGraph", "to_python"]
+__all__ = ["KnowledgeGraph"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
