@@ -14,7 +14,7 @@ on a :class:`kg.backends.Backend`: the built local store, so triples a user adds
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,9 @@ from kg.sparql import Result
 __all__ = ["KnowledgeGraph"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+Term = ox.NamedNode | ox.Literal
+"""A value bound to a ``$param`` of an internal query (a list binds a VALUES block)."""
 
 
 def _node(iri: str) -> ox.NamedNode:
@@ -120,12 +123,12 @@ class KnowledgeGraph:
         """The answer to an ASK query."""
         return self.backend.ask(sparql)
 
-    def run(self, name: str, /, **bindings: Any) -> list[Row]:
+    def run(self, name: str, /, **bindings: Term | Sequence[Term]) -> list[Row]:
         """Rows of kg's own query ``kg/queries/internal/NAME.rq`` with its ``$params``
         bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
         return self.backend.select(render_internal(name, **bindings))
 
-    def run_ask(self, name: str, /, **bindings: Any) -> bool:
+    def run_ask(self, name: str, /, **bindings: Term | Sequence[Term]) -> bool:
         """The answer of kg's own ASK query ``kg/queries/internal/NAME.rq``."""
         return self.backend.ask(render_internal(name, **bindings))
 

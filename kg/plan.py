@@ -48,12 +48,16 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
     else:
         # One query per start topic, so that each property path starts from a constant
         # IRI (see prerequisite-closure-nodes.rq for why that matters).
-        which = "dependent" if down else "prerequisite"
+        nodes_q, edges_q = (
+            ("dependent-closure-nodes", "dependent-closure-edges")
+            if down
+            else ("prerequisite-closure-nodes", "prerequisite-closure-edges")
+        )
         node_rows, edge_rows = [], []
         for t in dict.fromkeys(start):
             node = ox.NamedNode(V.topic_iri(t))
-            node_rows += kg.run(f"{which}-closure-nodes", topic=node)
-            edge_rows += kg.run(f"{which}-closure-edges", topic=node)
+            node_rows += kg.run(nodes_q, topic=node)
+            edge_rows += kg.run(edges_q, topic=node)
     G: nx.DiGraph[str] = nx.DiGraph()
     for r in node_rows:
         tid = V.local_id(r["t"])
