@@ -15,7 +15,6 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,16 @@ from kg.build.sources import read_course_file, unknown_reference
 from kg.errors import KGError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 from kg.plan import prerequisite_graph
+from kg.records import (
+    CheckFinding,
+    CheckReport,
+    CheckSummary,
+    CourseInfo,
+    CourseOrdering,
+    Coverage,
+    Evidence,
+    EvidenceRow,
+)
 from kg.queries import get
 
 __all__ = [
@@ -223,11 +232,11 @@ def _broader(kg: KnowledgeGraph) -> dict[str, str | None]:
     }
 
 
-def _course_info(kg: KnowledgeGraph, cid: str) -> dict[str, Any]:
+def _course_info(kg: KnowledgeGraph, cid: str) -> CourseInfo:
     info = next((c for c in kg.courses() if c["id"] == cid), None)
     if info is None:
         raise NotFound("course", cid)
-    return {k: info[k] for k in ("id", "name", "code", "term", "lectures")}
+    return {"id": info["id"], "name": info["name"], "code": info["code"], "term": info["term"], "lectures": info["lectures"]}
 
 
 def _resolve_courses(kg: KnowledgeGraph, names: Sequence[str]) -> list[str]:
@@ -294,7 +303,7 @@ def load_course_file(kg: KnowledgeGraph, path: str | Path) -> dict[str, Any]:
     }
 
 
-def check(kg: KnowledgeGraph, course: str) -> dict[str, Any]:
+def check(kg: KnowledgeGraph, course: str) -> CheckReport:
     """``kg check``: the lectures of ``course`` (an id or code in the graph, or the path
     of a course YAML file) that cover topics before their prerequisites.
 
@@ -314,29 +323,39 @@ def check(kg: KnowledgeGraph, course: str) -> dict[str, Any]:
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}
     found = check_order(G, lectures, c["assumes"], _broader(kg))
     labels = _labels(kg)
-    findings = [
+    findings: list[CheckFinding] = [
         {
             "position": f.position,
             "lecture": titles.get(f.position),
             "severity": "issue" if f.is_issue else "note",
-            **{k: v for k, v in asdict(f).items() if k != "position"},
+            "topic": f.topic,
+            "prerequisite": f.prerequisite,
+            "kind": f.kind,
+            "reason": f.reason,
+            "taught_at": f.taught_at,
+            "also_missing": list(f.also_missing),
             "topic_label": labels.get(f.topic, f.topic),
             "prerequisite_label": labels.get(f.prerequisite, f.prerequisite),
         }
         for f in found
     ]
     kinds = Counter(f.kind for f in found)
+    summary: CheckSummary = {
+        "issues": sum(kinds[k] for k in ISSUE_KINDS),
+        "notes": sum(kinds[k] for k in NOTE_KINDS),
+        "taught-later": kinds["taught-later"],
+        "not-taught": kinds["not-taught"],
+        "overview": kinds["overview"],
+        "same-lecture": kinds["same-lecture"],
+        "background-part": kinds["background-part"],
+    }
     return {
         "course": c["id"],
         "name": c["name"],
         "file": c["file"],
         "assumes": c["assumes"],
         "lectures": len(lectures),
-        "summary": {
-            "issues": sum(kinds[k] for k in ISSUE_KINDS),
-            "notes": sum(kinds[k] for k in NOTE_KINDS),
-            **{k: kinds[k] for k in (*ISSUE_KINDS, *NOTE_KINDS)},
-        },
+        "summary": summary,
         "findings": findings,
         "never_taught": sorted({f.prerequisite for f in found if f.kind == "not-taught"}),
     }
@@ -408,7 +427,7 @@ def diff(kg: KnowledgeGraph, old: str, new: str, threshold: float = 0.3) -> dict
 # --------------------------------------------------------------------------- coverage
 
 
-def coverage(kg: KnowledgeGraph) -> dict[str, Any]:
+def coverage(kg: KnowledgeGraph) -> Coverage:
     """``kg coverage``: the topics × courses matrix of lecture counts.
 
     Topics are those at least one lecture covers, ordered by where the courses introduce
@@ -466,7 +485,7 @@ def coverage_picture(data: Mapping[str, Any], fmt: str) -> bytes:
 # --------------------------------------------------------------------------- evidence
 
 
-def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
+def evidence(kg: KnowledgeGraph, a: str, b: str) -> Evidence:
     """``kg evidence A B``: how the courses order topic ``a`` and its prerequisite ``b``.
 
     For a ``kg:requires`` edge (either way round; ``swapped`` says it was ``b`` that
@@ -495,7 +514,7 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
             "after": int(rows[0]["after"]), "prerequisite-only": int(rows[0]["ponly"]),
             "topic-only": int(rows[0]["tonly"]),
         }
-        per = []
+        per: list[dict[str, Any]] = []
         for r in kg.run("prerequisite-course-evidence", edge=q):
             cid = V.local_id(r["c"])
             per.append({"course": cid, "ordering": r["o"], "topic_at": r["tpos"], "prerequisite_at": r["ppos"]})
@@ -508,11 +527,19 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
         counts, per = ev["counts"], ev["courses"]
         for r in kg.run("lecture-titles"):
             titles[(V.local_id(r["c"]), int(r["pos"]))] = r["title"]
-    for p in per:
-        p["topic_lecture"] = titles.get((p["course"], p["topic_at"])) if p["topic_at"] is not None else None
-        p["prerequisite_lecture"] = (
-            titles.get((p["course"], p["prerequisite_at"])) if p["prerequisite_at"] is not None else None
-        )
+    courses: list[CourseOrdering] = [
+        {
+            "course": p["course"],
+            "ordering": p["ordering"],
+            "topic_at": p["topic_at"],
+            "prerequisite_at": p["prerequisite_at"],
+            "topic_lecture": titles.get((p["course"], p["topic_at"])) if p["topic_at"] is not None else None,
+            "prerequisite_lecture": (
+                titles.get((p["course"], p["prerequisite_at"])) if p["prerequisite_at"] is not None else None
+            ),
+        }
+        for p in per
+    ]
     return {
         "topic": ta,
         "topic_label": labels.get(ta, ta),
@@ -523,19 +550,23 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> dict[str, Any]:
         "reason": rows[0]["reason"] if edge else None,
         "stored": stored,
         "counts": counts,
-        "courses": per,
+        "courses": courses,
     }
 
 
-def evidence_table(kg: KnowledgeGraph, limit: int | None = None) -> list[dict[str, Any]]:
+def evidence_table(kg: KnowledgeGraph, limit: int | None = None) -> list[EvidenceRow]:
     """Every prerequisite edge with its evidence counts, by running the shipped query
     ``prerequisite-evidence`` (most contested first)."""
     rows = kg.select(get("prerequisite-evidence").render())
-    out = [
+    out: list[EvidenceRow] = [
         {
             "topic": V.local_id(r["topic"]),
             "prerequisite": V.local_id(r["prerequisite"]),
-            **{k: int(r[k]) for k in ("before", "together", "after", "prerequisite_only", "topic_only")},
+            "before": int(r["before"]),
+            "together": int(r["together"]),
+            "after": int(r["after"]),
+            "prerequisite_only": int(r["prerequisite_only"]),
+            "topic_only": int(r["topic_only"]),
         }
         for r in rows
     ]

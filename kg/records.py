@@ -38,6 +38,15 @@ __all__ = [
     "NextTopics",
     "OrderStep",
     "Order",
+    "CourseInfo",
+    "CheckFinding",
+    "CheckSummary",
+    "CheckReport",
+    "CoverageTopic",
+    "Coverage",
+    "CourseOrdering",
+    "Evidence",
+    "EvidenceRow",
 ]
 
 
@@ -348,3 +357,117 @@ class Order(TypedDict):
     course: str | None
     topics: list[str]
     order: list[OrderStep]
+
+
+# --------------------------------------------------------------------------- analytics
+
+
+class CourseInfo(TypedDict):
+    """A course as the analytics name it: id, name, code, term and lecture count."""
+
+    id: str
+    name: str | None
+    code: str | None
+    term: str | None
+    lectures: int
+
+
+class CheckFinding(TypedDict):
+    """One prerequisite a course uses before teaching it (see
+    :class:`kg.algorithms.curriculum.Finding`), with labels and the lecture's title."""
+
+    position: int
+    lecture: str | None
+    severity: str
+    topic: str
+    prerequisite: str
+    kind: str
+    reason: str | None
+    taught_at: int | None
+    also_missing: list[str]
+    topic_label: str
+    prerequisite_label: str
+
+
+# Functional form: the finding kinds are hyphenated.
+CheckSummary = TypedDict(
+    "CheckSummary",
+    {
+        "issues": int,
+        "notes": int,
+        "taught-later": int,
+        "not-taught": int,
+        "overview": int,
+        "same-lecture": int,
+        "background-part": int,
+    },
+)
+CheckSummary.__doc__ = """Finding counts per kind, and of issues and notes."""
+
+
+class CheckReport(TypedDict):
+    """``kg check``: where a course covers topics before their prerequisites."""
+
+    course: str
+    name: str | None
+    file: str | None
+    assumes: list[str]
+    lectures: int
+    summary: CheckSummary
+    findings: list[CheckFinding]
+    never_taught: list[str]
+
+
+class CoverageTopic(TypedDict):
+    """One row of the coverage matrix: lecture counts per course."""
+
+    id: str
+    label: str
+    courses: int
+    lectures: int
+    counts: dict[str, int]
+
+
+class Coverage(TypedDict):
+    """``kg coverage``: the topics × courses matrix of lecture counts."""
+
+    courses: list[CourseInfo]
+    topics: list[CoverageTopic]
+
+
+class CourseOrdering(TypedDict):
+    """How one course orders a prerequisite edge, with the first lecture on each topic."""
+
+    course: str
+    ordering: str
+    topic_at: int | None
+    prerequisite_at: int | None
+    topic_lecture: str | None
+    prerequisite_lecture: str | None
+
+
+class Evidence(TypedDict):
+    """``kg evidence A B``: how the courses order a topic and its prerequisite."""
+
+    topic: str
+    topic_label: str
+    prerequisite: str
+    prerequisite_label: str
+    edge: bool
+    swapped: bool
+    reason: str | None
+    stored: bool
+    counts: dict[str, int]
+    courses: list[CourseOrdering]
+
+
+class EvidenceRow(TypedDict):
+    """One prerequisite edge with its evidence counts (``kg evidence --all``)."""
+
+    topic: str
+    prerequisite: str
+    before: int
+    together: int
+    after: int
+    prerequisite_only: int
+    topic_only: int
