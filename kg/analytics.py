@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
@@ -47,11 +46,18 @@ from kg.records import (
     CheckFinding,
     CheckReport,
     CheckSummary,
+    ComparePair,
+    Comparison,
+    CourseFile,
     CourseInfo,
+    CourseOrder,
     CourseOrdering,
     Coverage,
+    Diff,
+    DiffTopic,
     Evidence,
     EvidenceRow,
+    Suggestions,
 )
 from kg.queries import get
 
@@ -254,7 +260,7 @@ def _looks_like_file(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name or Path(name).is_file()
 
 
-def load_course_file(kg: KnowledgeGraph, path: str | Path) -> dict[str, Any]:
+def load_course_file(kg: KnowledgeGraph, path: str | Path) -> CourseFile:
     """Read one course YAML file (the layout of ``data/courses/*.yaml``) and check its
     references against the graph's topics, readings and chapters, without adding it.
 
@@ -313,11 +319,20 @@ def check(kg: KnowledgeGraph, course: str) -> CheckReport:
     ``taught_at``, ``also_missing``) and ``never_taught``: prerequisites no lecture covers,
     which the course may mean to list under ``assumes``.
     """
+    c: CourseFile
     if _looks_like_file(course):
         c = load_course_file(kg, course)
     else:
         rec = kg.course(course)
-        c = {"id": rec["id"], "name": rec["name"], "file": None, "assumes": rec["assumes"], "lectures": rec["lectures"]}
+        c = {
+            "id": rec["id"],
+            "name": rec["name"],
+            "code": rec["code"],
+            "term": rec["term"],
+            "file": None,
+            "assumes": rec["assumes"],
+            "lectures": [{"position": lec["position"], "title": lec["title"], "covers": lec["covers"]} for lec in rec["lectures"]],
+        }
     G = prerequisite_graph(kg)
     lectures = [lec["covers"] for lec in c["lectures"]]
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}
@@ -364,7 +379,7 @@ def check(kg: KnowledgeGraph, course: str) -> CheckReport:
 # --------------------------------------------------------------------------- compare, diff
 
 
-def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) -> dict[str, Any]:
+def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) -> Comparison:
     """``kg compare``: every pair of ``courses`` (ids or codes), as :func:`compare_orders`
     with labels, plus the topics all of them cover."""
     if len(courses) < 2:
@@ -374,13 +389,21 @@ def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) 
     ids = _resolve_courses(kg, courses)
     lectures = course_lectures(kg, ids)
     labels = _labels(kg)
-    pairs = []
+    pairs: list[ComparePair] = []
     for a, b in combinations(ids, 2):
         r = compare_orders(lectures.get(a, []), lectures.get(b, []), threshold)
         for m in r["moved"]:
             m["label"] = labels.get(m["topic"], m["topic"])
-        pairs.append({"a": a, "b": b, **{k: v for k, v in r.items()},
-                      "tau": None if r["tau"] is None else round(r["tau"], 3)})
+        pairs.append({
+            "a": a,
+            "b": b,
+            "shared": r["shared"],
+            "only_a": r["only_a"],
+            "only_b": r["only_b"],
+            "jaccard": r["jaccard"],
+            "tau": None if r["tau"] is None else round(r["tau"], 3),
+            "moved": r["moved"],
+        })
     covered = [set(first_positions(lectures.get(c, []))) for c in ids]
     common = sorted(set.intersection(*covered)) if covered else []
     return {
@@ -391,7 +414,7 @@ def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) 
     }
 
 
-def diff(kg: KnowledgeGraph, old: str, new: str, threshold: float = 0.3) -> dict[str, Any]:
+def diff(kg: KnowledgeGraph, old: str, new: str, threshold: float = 0.3) -> Diff:
     """``kg diff``: how course ``new`` changed from ``old`` (:func:`course_diff`, with
     labels and lecture counts)."""
     if not 0 <= threshold <= 1:
@@ -404,7 +427,7 @@ def diff(kg: KnowledgeGraph, old: str, new: str, threshold: float = 0.3) -> dict
     co, cn = lecture_counts(lo), lecture_counts(ln)
     fo, fn = first_positions(lo), first_positions(ln)
 
-    def item(t: str, counts: Counter[str], first: dict[str, int]) -> dict[str, Any]:
+    def item(t: str, counts: Counter[str], first: dict[str, int]) -> DiffTopic:
         return {"id": t, "label": labels.get(t, t), "lectures": counts[t], "first": first[t]}
 
     for m in d["moved"]:
@@ -460,7 +483,7 @@ def coverage(kg: KnowledgeGraph) -> Coverage:
     }
 
 
-def coverage_csv(data: Mapping[str, Any]) -> str:
+def coverage_csv(data: Coverage) -> str:
     """The coverage matrix as CSV: ``topic,label,<course ids...>``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -471,7 +494,7 @@ def coverage_csv(data: Mapping[str, Any]) -> str:
     return buf.getvalue()
 
 
-def coverage_picture(data: Mapping[str, Any], fmt: str) -> bytes:
+def coverage_picture(data: Coverage, fmt: str) -> bytes:
     """The coverage matrix as an ``svg`` or ``png`` heatmap."""
     rows = [(t["id"], t["label"]) for t in data["topics"]]
     cols = [(c["id"], c["id"]) for c in data["courses"]]
@@ -514,7 +537,7 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> Evidence:
             "after": int(rows[0]["after"]), "prerequisite-only": int(rows[0]["ponly"]),
             "topic-only": int(rows[0]["tonly"]),
         }
-        per: list[dict[str, Any]] = []
+        per: list[CourseOrder] = []
         for r in kg.run("prerequisite-course-evidence", edge=q):
             cid = V.local_id(r["c"])
             per.append({"course": cid, "ordering": r["o"], "topic_at": r["tpos"], "prerequisite_at": r["ppos"]})
@@ -614,7 +637,7 @@ def yaml_snippet(topic: str, prerequisite: str, reason: str = "TODO: reason") ->
 
 def suggest(
     kg: KnowledgeGraph, min_courses: int = 3, limit: int | None = 20, min_agreement: float = 1.0
-) -> dict[str, Any]:
+) -> Suggestions:
     """``kg suggest``: :func:`implied_edges` over the graph's courses and prerequisite
     graph, with labels, where each topic is defined and a YAML snippet to paste."""
     if min_courses < 1:

@@ -6,7 +6,7 @@ they are; the key order below is the order of the JSON output.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 __all__ = [
     "TopicRef",
@@ -47,6 +47,20 @@ __all__ = [
     "CourseOrdering",
     "Evidence",
     "EvidenceRow",
+    "MovedTopic",
+    "OrderComparison",
+    "Recount",
+    "CourseChange",
+    "CourseOrder",
+    "OrderEvidence",
+    "ImpliedEdge",
+    "ComparePair",
+    "Comparison",
+    "DiffTopic",
+    "Diff",
+    "Suggestions",
+    "CourseFileLecture",
+    "CourseFile",
 ]
 
 
@@ -471,3 +485,158 @@ class EvidenceRow(TypedDict):
     after: int
     prerequisite_only: int
     topic_only: int
+
+
+# --------------------------------------------------------------------------- curriculum
+
+
+class MovedTopic(TypedDict):
+    """A shared topic two courses place far apart: first positions in ``a`` and ``b``,
+    relative positions and ``shift`` (``b_rel - a_rel``); ``label`` added for display."""
+
+    topic: str
+    a: int
+    b: int
+    a_rel: float
+    b_rel: float
+    shift: float
+    label: NotRequired[str]
+
+
+class OrderComparison(TypedDict):
+    """How two courses differ (:func:`kg.algorithms.curriculum.compare_orders`)."""
+
+    shared: list[str]
+    only_a: list[str]
+    only_b: list[str]
+    jaccard: float | None
+    tau: float | None
+    moved: list[MovedTopic]
+
+
+class Recount(TypedDict):
+    """A topic covered by a different number of lectures in two offerings."""
+
+    topic: str
+    old: int
+    new: int
+    label: NotRequired[str]
+
+
+class CourseChange(TypedDict):
+    """How a course changed between offerings (:func:`kg.algorithms.curriculum.course_diff`)."""
+
+    added: list[str]
+    dropped: list[str]
+    kept: int
+    moved: list[MovedTopic]
+    recounted: list[Recount]
+    tau: float | None
+
+
+class CourseOrder(TypedDict):
+    """How one course orders a topic and a prerequisite, by first positions."""
+
+    course: str
+    ordering: str
+    topic_at: int | None
+    prerequisite_at: int | None
+
+
+class OrderEvidence(TypedDict):
+    """The courses' evidence on one pair of topics (:func:`kg.algorithms.curriculum.order_evidence`)."""
+
+    counts: dict[str, int]
+    courses: list[CourseOrder]
+
+
+class ImpliedEdge(TypedDict):
+    """A prerequisite edge the courses' orders imply (:func:`kg.algorithms.curriculum.implied_edges`);
+    the last four fields are added by ``kg suggest``."""
+
+    topic: str
+    prerequisite: str
+    courses: int
+    covering: int
+    consistency: float
+    gap: float
+    positions: dict[str, list[int]]
+    topic_label: NotRequired[str]
+    prerequisite_label: NotRequired[str]
+    file: NotRequired[str | None]
+    yaml: NotRequired[str]
+
+
+class ComparePair(TypedDict):
+    """Two courses compared (``kg compare``): :class:`OrderComparison` with the ids."""
+
+    a: str
+    b: str
+    shared: list[str]
+    only_a: list[str]
+    only_b: list[str]
+    jaccard: float | None
+    tau: float | None
+    moved: list[MovedTopic]
+
+
+class Comparison(TypedDict):
+    """``kg compare``: every pair of the courses, and the topics all of them cover."""
+
+    courses: list[CourseInfo]
+    threshold: float
+    pairs: list[ComparePair]
+    shared_by_all: list[str]
+
+
+class DiffTopic(TypedDict):
+    """A topic added or dropped between offerings, with its lectures and first position."""
+
+    id: str
+    label: str
+    lectures: int
+    first: int
+
+
+class Diff(TypedDict):
+    """``kg diff``: how a course changed from one offering to the next."""
+
+    old: CourseInfo
+    new: CourseInfo
+    threshold: float
+    added: list[DiffTopic]
+    dropped: list[DiffTopic]
+    kept: int
+    moved: list[MovedTopic]
+    recounted: list[Recount]
+    tau: float | None
+
+
+class Suggestions(TypedDict):
+    """``kg suggest``: prerequisite edges the courses imply but the graph lacks."""
+
+    courses: list[str]
+    min_courses: int
+    min_agreement: float
+    total: int
+    suggestions: list[ImpliedEdge]
+
+
+class CourseFileLecture(TypedDict):
+    """One lecture of a course file: position, title and the topics it covers."""
+
+    position: int
+    title: str
+    covers: list[str]
+
+
+class CourseFile(TypedDict):
+    """A course read for ``kg check``: from a YAML file (``file``) or the graph."""
+
+    id: str
+    name: str | None
+    code: str | None
+    term: str | None
+    file: str | None
+    assumes: list[str]
+    lectures: list[CourseFileLecture]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, groupby
 from typing import TYPE_CHECKING, Any
 
+from kg.records import CourseChange, CourseOrder, ImpliedEdge, MovedTopic, OrderComparison, OrderEvidence
 from kg.vocab import ORDERINGS
 
 if TYPE_CHECKING:
@@ -375,7 +376,7 @@ def check_order(
     return out
 
 
-def compare_orders(a: Lectures, b: Lectures, threshold: float = 0.3) -> dict[str, Any]:
+def compare_orders(a: Lectures, b: Lectures, threshold: float = 0.3) -> OrderComparison:
     """How two courses differ: shared and unique topics, how well they agree on the order
     of the shared ones, and the shared topics they place far apart.
 
@@ -412,13 +413,13 @@ def compare_orders(a: Lectures, b: Lectures, threshold: float = 0.3) -> dict[str
     ra, rb = relative_positions(a), relative_positions(b)
     shared = sorted(set(fa) & set(fb))
     union = set(fa) | set(fb)
-    moved = [
+    moved: list[MovedTopic] = [
         {"topic": t, "a": fa[t], "b": fb[t], "a_rel": round(ra[t], 3), "b_rel": round(rb[t], 3),
          "shift": round(rb[t] - ra[t], 3)}
         for t in shared
         if abs(rb[t] - ra[t]) >= threshold - 1e-9
     ]
-    moved.sort(key=lambda m: (-abs(rb[str(m["topic"])] - ra[str(m["topic"])]), str(m["topic"])))
+    moved.sort(key=lambda m: (-abs(rb[m["topic"]] - ra[m["topic"]]), m["topic"]))
     return {
         "shared": shared,
         "only_a": sorted(set(fa) - set(fb)),
@@ -429,7 +430,7 @@ def compare_orders(a: Lectures, b: Lectures, threshold: float = 0.3) -> dict[str
     }
 
 
-def course_diff(old: Lectures, new: Lectures, threshold: float = 0.3) -> dict[str, Any]:
+def course_diff(old: Lectures, new: Lectures, threshold: float = 0.3) -> CourseChange:
     """How a course changed between two offerings: topics ``added`` and ``dropped``,
     ``moved`` (as in :func:`compare_orders`, ``a`` = old, ``b`` = new), ``recounted``
     (shared topics covered by a different number of lectures), ``tau`` and ``kept``.
@@ -471,7 +472,7 @@ def coverage_matrix(courses: Mapping[str, Lectures]) -> dict[str, dict[str, int]
     return dict(sorted(out.items()))
 
 
-def order_evidence(courses: Mapping[str, Lectures], topic: str, prerequisite: str) -> dict[str, Any]:
+def order_evidence(courses: Mapping[str, Lectures], topic: str, prerequisite: str) -> OrderEvidence:
     """How the courses order ``prerequisite`` and ``topic``: the counts of each
     :data:`kg.vocab.ORDERINGS` and one dict per course that covers either (``course``,
     ``ordering``, ``topic_at``, ``prerequisite_at``: first positions or ``None``).
@@ -488,7 +489,7 @@ def order_evidence(courses: Mapping[str, Lectures], topic: str, prerequisite: st
     [('c1', 'before'), ('c2', 'together'), ('c3', 'topic-only')]
     """
     counts = dict.fromkeys(ORDERINGS, 0)
-    per = []
+    per: list[CourseOrder] = []
     for cid in sorted(courses):
         first = first_positions(courses[cid])
         t_at, p_at = first.get(topic), first.get(prerequisite)
@@ -508,7 +509,7 @@ def implied_edges(
     min_courses: int = 3,
     min_agreement: float = 1.0,
     exclude: Collection[str] = (),
-) -> list[dict[str, Any]]:
+) -> list[ImpliedEdge]:
     """Prerequisite edges the courses' orders imply but ``G`` lacks, strongest first.
 
     A pair ``(x, y)`` is suggested as "``y`` requires ``x``" when at least
@@ -559,7 +560,7 @@ def implied_edges(
     topics = sorted(t for t, n in seen.items() if n >= min_courses and t not in exclude)
     reach = {t: nx.descendants(G, t) if t in G else set() for t in topics}
     umbrellas = {b for b in broader.values() if b is not None}
-    found: list[dict[str, Any]] = []
+    found: list[ImpliedEdge] = []
     for x, y in combinations(topics, 2):
         if y in reach[x] or x in reach[y] or is_narrower(x, y, broader) or is_narrower(y, x, broader):
             continue
@@ -583,7 +584,7 @@ def implied_edges(
                     "positions": {c: [firsts[c][early], firsts[c][late]] for c in both},
                 })
 
-    def rank(s: dict[str, Any]) -> tuple[Any, ...]:
+    def rank(s: ImpliedEdge) -> tuple[Any, ...]:
         return (-s["courses"], -s["consistency"], s["gap"], s["topic"], s["prerequisite"])
 
     found.sort(key=rank)
@@ -596,7 +597,7 @@ def implied_edges(
     def implied(u: str, v: str) -> bool:
         return u in H and v in H and nx.has_path(H, u, v)
 
-    keep: list[dict[str, Any]] = []
+    keep: list[ImpliedEdge] = []
     for _, grp in groupby(found, key=lambda s: (s["courses"], s["consistency"])):
         group = [s for s in grp if not implied(s["prerequisite"], s["topic"])]
         H.add_edges_from((s["prerequisite"], s["topic"]) for s in group)
