@@ -567,17 +567,12 @@ class ImpliedEdge(TypedDict):
     yaml: NotRequired[str]
 
 
-class ComparePair(TypedDict):
-    """Two courses compared (``kg compare``): :class:`OrderComparison` with the ids."""
+class ComparePair(OrderComparison):
+    """Two courses compared (``kg compare``): :class:`OrderComparison` with the ids
+    (first in the JSON output, as the record is built)."""
 
     a: str
     b: str
-    shared: list[str]
-    only_a: list[str]
-    only_b: list[str]
-    jaccard: float | None
-    tau: float | None
-    moved: list[MovedTopic]
 
 
 class Comparison(TypedDict):
