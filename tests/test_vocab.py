@@ -91,3 +91,16 @@ def test_no_namespace_iri_outside_vocab() -> None:
         code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith((">>>", "...")))
         hits += [f"{path.relative_to(ROOT)}: {b}" for b in bases if b in code]
     assert hits == []
+
+
+def test_every_term_a_query_uses_is_in_the_vocabulary() -> None:
+    """kg's queries (shipped and internal) name only terms kg.vocab lists."""
+    spaces = {"kg": V.KG, "schema": V.SCHEMA, "skos": V.SKOS, "dcterms": V.DCTERMS, "prov": V.PROV,
+              "rdf": V.RDF, "rdfs": V.RDFS, "owl": V.OWL, "xsd": V.XSD}
+    unknown = set()
+    for path in ROOT.joinpath("kg", "queries").rglob("*.rq"):
+        body = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+        for prefix, name in re.findall(r"(?<![\w<])(" + "|".join(spaces) + r"):([A-Za-z][A-Za-z0-9]*)", body):
+            if spaces[prefix].base + name not in spaces[prefix]:
+                unknown.add(f"{path.name}: {prefix}:{name}")
+    assert sorted(unknown) == []
