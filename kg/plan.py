@@ -44,7 +44,8 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
     """
     if start is None:
         node_rows = kg.run("topic-nodes")
-        edge_rows = kg.run("requires-graph")
+        edge_rows = kg.run("requires-edges")
+        reason_rows = kg.run("edge-reasons")
     else:
         # One query per start topic, so that each property path starts from a constant
         # IRI (see prerequisite-closure-nodes.rq for why that matters).
@@ -58,6 +59,9 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
             node = ox.NamedNode(V.topic_iri(t))
             node_rows += kg.run(nodes_q, topic=node)
             edge_rows += kg.run(edges_q, topic=node)
+        tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
+        reason_rows = kg.run("edge-reasons-of", topics=tails) if tails else []
+    reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
     G: nx.DiGraph[str] = nx.DiGraph()
     for r in node_rows:
         tid = V.local_id(r["t"])
@@ -67,7 +71,7 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
         for n in (a, b):
             if n not in G:
                 G.add_node(n, label=n)
-        G.add_edge(b, a, reason=r["reason"])
+        G.add_edge(b, a, reason=reasons.get((r["a"], r["b"])))
     return G
 
 
