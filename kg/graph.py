@@ -15,13 +15,16 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.errors import KGError, NotFound, UsageError
 from kg.build.store import Built, build_store, default_data_dir
+
+if TYPE_CHECKING:
+    from kg.sparql import Result
 
 __all__ = ["KnowledgeGraph", "to_python"]
 
@@ -110,6 +113,24 @@ class KnowledgeGraph:
             raise UsageError(f"invalid SPARQL: {exc}") from None
         except OSError as exc:
             raise KGError(f"query failed: {exc}") from None
+
+    def execute(
+        self, sparql: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
+    ) -> Result:
+        """Run a user's query, local or remote alike, serialised as ``fmt`` (a name from
+        :func:`kg.sparql.formats_for`; default JSON results or Turtle). ``max_rows`` caps a
+        local SELECT (a remote endpoint applies its own limits)."""
+        # kg.sparql (result serialisers) loads only for user queries: not on kg path's start-up.
+        from kg.sparql import Result, check_query, execute, result_format
+
+        if self.endpoint is None:
+            return execute(self.store, sparql, fmt, max_rows=max_rows, allow_service=allow_service)
+        from kg import backends as remote
+
+        form = check_query(sparql, allow_service=allow_service)
+        out = result_format(form, fmt)
+        body, _ = remote.sparql_request(self.endpoint, V.sparql_prologue() + sparql, out.media_type)
+        return Result(body, out.media_type, form)
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """Rows of a SELECT query as dicts of plain Python values."""
