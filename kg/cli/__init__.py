@@ -14,7 +14,9 @@ imports the library module it calls inside its body: ``kg show`` does not load n
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -33,6 +35,8 @@ from kg.cli.output import sparql_table
 from kg.errors import KGError
 
 __all__ = ["cli", "main", "State"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Kg(Group):
@@ -227,9 +231,13 @@ def path(state: State, from_: str, to: str, known: list[str], fmt: str) -> None:
     emit("path", plan(state.kg, None if from_ == "-" else from_, to, known), fmt)
 
 
+def _depth_option(way: str) -> Callable[[F], F]:
+    return click.option("--depth", type=click.IntRange(min=1), help=f"Only this many steps {way} (1 = direct).")
+
+
 @cli.command()
 @click.argument("topic")
-@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps back (1 = direct).")
+@_depth_option("back")
 @format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
@@ -248,7 +256,7 @@ def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
 
 @cli.command("needed-for")
 @click.argument("topic")
-@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps ahead (1 = direct).")
+@_depth_option("ahead")
 @format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state

@@ -492,17 +492,22 @@ def _prereqs(p: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _markdown(title: str, items: list[str], empty: str, intro: str = "") -> str:
+    """A markdown page: a title, an intro line, then the items (or ``empty``)."""
+    out = [f"# {title}", ""]
+    if intro and items:
+        out += [intro, ""]
+    return "\n".join([*out, *(items or [empty])]) + "\n"
+
+
 @markdown_view("prereqs")
 def _prereqs_markdown(p: dict[str, Any]) -> str:
-    out = [f"# Prerequisites of {p['label']}", ""]
-    if not p["prerequisites"]:
-        return "\n".join([*out, f"{p['label']} has no prerequisites."]) + "\n"
-    out.append(f"{plural(len(p['prerequisites']), 'topic')}, in learning order.")
-    out.append("")
+    items = []
     for i, t in enumerate(p["prerequisites"], start=1):
-        out.append(f"{i}. **{t['label']}** (`{t['id']}`), distance {t['distance']}")
-        out.extend(f"   - needed for `{x['id']}`" + (f": {x['reason']}" if x.get("reason") else "") for x in t["needed_for"])
-    return "\n".join(out) + "\n"
+        items.append(f"{i}. **{t['label']}** (`{t['id']}`), distance {t['distance']}")
+        items.extend(f"   - needed for `{x['id']}`" + (f": {x['reason']}" if x.get("reason") else "") for x in t["needed_for"])
+    intro = f"{plural(len(p['prerequisites']), 'topic')}, in learning order."
+    return _markdown(f"Prerequisites of {p['label']}", items, f"{p['label']} has no prerequisites.", intro)
 
 
 @text_view("needed-for")
@@ -518,15 +523,12 @@ def _needed_for(p: dict[str, Any]) -> str:
 
 @markdown_view("needed-for")
 def _needed_for_markdown(p: dict[str, Any]) -> str:
-    out = [f"# What {p['label']} is needed for", ""]
-    if not p["dependents"]:
-        return "\n".join([*out, f"No topic requires {p['label']}."]) + "\n"
-    out.append(f"{plural(len(p['dependents']), 'topic')}, nearest first.")
-    out.append("")
-    for t in p["dependents"]:
-        via = ", ".join(f"`{v['id']}`" for v in t["via"])
-        out.append(f"- **{t['label']}** (`{t['id']}`), distance {t['distance']}, via {via}")
-    return "\n".join(out) + "\n"
+    items = [
+        f"- **{t['label']}** (`{t['id']}`), distance {t['distance']}, via " + ", ".join(f"`{v['id']}`" for v in t["via"])
+        for t in p["dependents"]
+    ]
+    intro = f"{plural(len(p['dependents']), 'topic')}, nearest first."
+    return _markdown(f"What {p['label']} is needed for", items, f"No topic requires {p['label']}.", intro)
 
 
 @text_view("next")
@@ -538,11 +540,8 @@ def _next(p: dict[str, Any]) -> str:
 
 @markdown_view("next")
 def _next_markdown(p: dict[str, Any]) -> str:
-    out = ["# What to learn next", ""]
-    if not p["next"]:
-        return "\n".join([*out, "Nothing left to learn."]) + "\n"
-    out.extend(f"- **{t['label']}** (`{t['id']}`): unlocks {t['unlocks']}" for t in p["next"])
-    return "\n".join(out) + "\n"
+    items = [f"- **{t['label']}** (`{t['id']}`): unlocks {t['unlocks']}" for t in p["next"]]
+    return _markdown("What to learn next", items, "Nothing left to learn.")
 
 
 @text_view("order")
@@ -557,12 +556,11 @@ def _order_view(p: dict[str, Any]) -> str:
 @markdown_view("order")
 def _order_markdown(p: dict[str, Any]) -> str:
     mark = bool(p["topics"])
-    out = ["# Learning order", ""]
-    out.extend(
+    items = [
         f"{t['step']}. **{t['label']}** (`{t['id']}`)" + ("" if not mark or t["requested"] else " (prerequisite)")
         for t in p["order"]
-    )
-    return "\n".join(out) + "\n"
+    ]
+    return _markdown("Learning order", items, "Nothing to order.")
 
 
 @text_view("queries")
