@@ -160,7 +160,7 @@ def data_option(fn: F) -> F:
 
     return click.option(
         "--data", type=click.Path(path_type=Path), envvar="KG_DATA", default=None,
-        expose_value=False, callback=remember, is_eager=True,
+        expose_value=False, callback=remember,
         help="Data directory to build the graph from (default: the shipped data; env KG_DATA).",
     )(fn)
 
