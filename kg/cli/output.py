@@ -132,6 +132,10 @@ def wrap_cell(text: str, w: int) -> list[str]:
 
     >>> wrap_cell("berkeley-cs182-fa25: 4; bu-deep-learning: 1", 24)
     ['berkeley-cs182-fa25: 4;', 'bu-deep-learning: 1']
+    >>> wrap_cell("Course overview, introduction to deep neural networks", 24)
+    ['Course overview,', 'introduction to deep', 'neural networks']
+    >>> wrap_cell("Intro, the basic building blocks of deep networks", 30)
+    ['Intro, the basic building', 'blocks of deep networks']
     >>> wrap_cell("kgid:topic/convolutional-neural-networks", 24)
     ['kgid:topic/', 'convolutional-neural-', 'networks']
     """
@@ -144,9 +148,11 @@ def wrap_cell(text: str, w: int) -> list[str]:
         if len(joined) <= w:
             cur = joined
             continue
-        if cur:
+        if len(item) <= w:  # a new line for an item that fits on one
             lines.append(cur)
-        parts = _wrap_words(item, w)
+            cur = item
+            continue
+        parts = _wrap_words(joined, w)  # a long item runs on from the current line
         lines.extend(parts[:-1])
         cur = parts[-1]
     lines.append(cur)
