@@ -239,3 +239,16 @@ def test_known_file_and_known_merge(run, tmp_path) -> None:
     bad.write_bytes(b"calculus\n\xff\n")
     r = run("next", "--known-file", str(bad))
     assert r.exit_code == 1 and "bad.txt:2: not valid UTF-8" in r.stderr
+
+
+def test_threshold_default_is_the_library_default() -> None:
+    # The CLI states the default (so `kg --help` need not import kg.analytics); this
+    # ties it to the library's.
+    import inspect
+
+    from kg import analytics
+    from kg.cli.analytics import compare, diff
+
+    for cmd, fn in ((compare, analytics.compare), (diff, analytics.diff)):
+        option = next(p for p in cmd.params if p.name == "threshold")
+        assert option.default == inspect.signature(fn).parameters["threshold"].default

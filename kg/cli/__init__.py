@@ -9,6 +9,12 @@ one of them runs (:attr:`kg.cli.common.Group.lazy`), so that ``kg path`` and ``k
 pay nothing for pyvis, the importer or the analytics. For the same reason each command
 imports the library module it calls inside its body: ``kg show`` does not load networkx,
 ``kg path`` not the SPARQL result writers.
+
+A new command: a function here (or, if it needs a heavy library, in a module named in
+the group's lazy table) that parses its arguments, calls one library function and
+passes the result to :func:`kg.cli.common.emit` with a kind; its text view (and markdown
+view, if any) is a function registered under that kind in :mod:`kg.cli.output`, and a
+line in ``tests/test_cli_output.py`` checks that it fits 80 columns.
 """
 
 from __future__ import annotations

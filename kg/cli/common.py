@@ -16,6 +16,7 @@ loads it.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -102,8 +103,6 @@ class Group(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         cmd = self.commands.get(name)
         if cmd is None and name in self.lazy:
-            import importlib  # only for a lazy command
-
             module, attr = self.lazy[name]
             cmd = getattr(importlib.import_module(module), attr)
             assert isinstance(cmd, click.Command)
