@@ -59,15 +59,19 @@ def map_errors() -> Iterator[None]:
 
 
 class Command(click.Command):
-    """A kg command: a library error is one line, also when the command runs alone
-    (tests, embedding) rather than under the ``kg`` group."""
+    """A kg command: a library error is one line, from its options' callbacks or its
+    body, also when the command runs alone (tests, embedding) rather than under ``kg``."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with map_errors():
+            return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         with map_errors():
             return super().invoke(ctx)
 
 
-class Group(click.Group):
+class Group(Command, click.Group):
     """The ``kg`` group: clean one-line errors, and command modules loaded when used.
 
     Commands listed in :attr:`lazy` live in modules that are imported only when the
@@ -81,8 +85,7 @@ class Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            with map_errors():
-                return super().main(*args, **kwargs)
+            return super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "kg"
             click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
@@ -223,9 +226,7 @@ def known_topics(known: tuple[str, ...] | list[str], known_file: Path | None = N
     if known_file is not None:
         from kg.build.yamlio import read_text  # reads with kg's one-line file errors
 
-        with map_errors():
-            text = read_text(known_file)
-        for line in text.splitlines():
+        for line in read_text(known_file).splitlines():
             name = line.split("#", 1)[0].strip()
             if name:
                 names.append(name)
