@@ -20,7 +20,6 @@ from typing import Any
 __all__ = [
     "MAX_WIDTH",
     "render",
-    "formats",
     "table",
     "fill",
     "wrap_cell",
@@ -54,12 +53,6 @@ def markdown_view(kind: str) -> Callable[[Callable[[Any], str]], Callable[[Any],
         return fn
 
     return deco
-
-
-def formats(kind: str) -> tuple[str, ...]:
-    """The formats ``render`` has for ``kind``: text, json and, where there is a view,
-    markdown."""
-    return ("text", "json", *(("markdown",) if kind in _MARKDOWN else ()))
 
 
 def to_json(data: Any) -> str:
