@@ -31,7 +31,8 @@ __all__ = [
     "execute",
     "serialize_solutions",
     "syntax_message",
-    "json_solutions",
+    "formats_for",
+    "result_format",
 ]
 
 
@@ -133,6 +134,23 @@ def syntax_message(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- run
 
 
+def formats_for(form: str) -> dict[str, ResultFormat]:
+    """The result formats of a query form: :data:`GRAPH_FORMATS` for CONSTRUCT and
+    DESCRIBE, :data:`RESULT_FORMATS` for SELECT and ASK (the first is the default)."""
+    return GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+
+
+def result_format(form: str, fmt: str | None = None) -> ResultFormat:
+    """The format ``fmt`` (default: JSON results or Turtle) for a query of ``form``;
+    :class:`UsageError` if it does not fit."""
+    table = formats_for(form)
+    name = fmt or next(iter(table))
+    if name not in table:
+        kinds = "CONSTRUCT/DESCRIBE" if table is GRAPH_FORMATS else "SELECT/ASK"
+        raise UsageError(f"format {name!r} does not fit a {form} query ({kinds}: {', '.join(table)})")
+    return table[name]
+
+
 @dataclass
 class Result:
     """A serialised query result."""
@@ -160,11 +178,8 @@ def execute(
     """
     form = check_query(text, allow_service=allow_service)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
-    name = fmt or ("ttl" if graph_form else "json")
-    if name not in table:
-        kinds = "CONSTRUCT/DESCRIBE" if graph_form else "SELECT/ASK"
-        raise UsageError(f"format {name!r} does not fit a {form} query ({kinds}: {', '.join(table)})")
+    table = formats_for(form)
+    name = result_format(form, fmt).name
     try:
         res: Any = store.query(text, prefixes=V.PREFIXES if prologue else None)
         if graph_form:
@@ -287,25 +302,3 @@ def _boolean(value: bool, fmt: str) -> bytes:
             f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
         ).encode()
     return b"true\n" if value else b"false\n"
-
-
-def json_solutions(body_json: bytes) -> bool | tuple[list[str], list[list[str]]]:
-    """A SPARQL JSON result read back for display: the boolean of an ASK, or the
-    variable names and rows of a SELECT with each term as text (IRIs under a contract
-    prefix shortened to ``prefix:name``, unbound as ``""``)."""
-    data = json.loads(body_json)
-    if "boolean" in data:
-        return bool(data["boolean"])
-    names: list[str] = data["head"]["vars"]
-    return names, [[_short(b.get(n)) for n in names] for b in data["results"]["bindings"]]
-
-
-def _short(term: dict[str, str] | None) -> str:
-    if term is None:
-        return ""
-    value = term["value"]
-    if term["type"] == "uri":
-        for prefix, base in V.PREFIXES.items():
-            if value.startswith(base):
-                return f"{prefix}:{value[len(base):]}"
-    return value

@@ -56,6 +56,18 @@ def test_show_and_query_remote(oxigraph):
     assert json.loads(shipped.stdout)["results"]["bindings"]
 
 
+def test_query_views_same_remote_and_local(oxigraph):
+    # KnowledgeGraph.execute: one call for both; the table, ASK and CONSTRUCT views agree.
+    for args in (("shared-topics",), ("ASK { ?t a kg:Topic }",),
+                 ("CONSTRUCT { ?c a kg:Course } WHERE { ?c a kg:Course }", "--format", "nt")):
+        local = kg_process("query", *args)
+        remote = kg_process("query", *args, "--endpoint", oxigraph + "/query")
+        assert remote.returncode == 0, remote.stderr
+        assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines()), args
+    bad = kg_process("query", "ASK { ?t a kg:Topic }", "--format", "ttl", "--endpoint", oxigraph + "/query")
+    assert bad.returncode == 2 and "does not fit a ASK query" in bad.stderr
+
+
 def test_unreachable_endpoint_is_one_line():
     port = free_port()  # nothing listens here
     proc = kg_process("show", "backprop", "--endpoint", f"http://127.0.0.1:{port}/query")

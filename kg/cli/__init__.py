@@ -1,13 +1,24 @@
 """The ``kg`` command: a thin face over the library.
 
-Each command opens the graph, calls one library function and renders the result with
-:mod:`kg.cli.output`. Library errors (:class:`kg.errors.KGError`) become one line on stderr
-and exit status 1.
+Each command parses its arguments, calls one library function and prints the result
+with :mod:`kg.cli.output`. The shared kit (the group, the graph state, shared options,
+the one mapping of kg's errors to a one-line message) is :mod:`kg.cli.common`.
+
+The viz, import and analytics commands live in their own modules, imported only when
+one of them runs (:attr:`kg.cli.common.Group.lazy`), so that ``kg path`` and ``kg show``
+pay nothing for pyvis, the importer or the analytics. For the same reason each command
+imports the library module it calls inside its body: ``kg show`` does not load networkx,
+``kg path`` not the SPARQL result writers.
+
+A new command: a function here (or, if it needs a heavy library, in a module named in
+the group's lazy table) that parses its arguments, calls one library function and
+passes the result to :func:`kg.cli.common.emit` with a kind; its text view (and markdown
+view, if any) is a function registered under that kind in :mod:`kg.cli.output`, and a
+line in ``tests/test_cli_output.py`` checks that it fits 80 columns.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,122 +27,36 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
+from kg.cli.common import (
+    Group,
+    State,
+    data_option,
+    emit,
+    endpoint_option,
+    format_option,
+    known_options,
+    pass_state,
+)
+from kg.cli.output import sparql_table
 from kg.errors import KGError
+
+__all__ = ["cli", "main", "State"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Group(click.Group):
-    """Turns kg's errors, and click's usage errors, into one clean line."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        try:
-            return super().main(*args, **kwargs)
-        except click.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "kg"
-            click.echo(f"Error: {exc.format_message()} (see '{where} --help')", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
-
-    # Commands with heavier modules are imported only when used, so that `kg path`
-    # pays nothing for `kg viz`, `kg import` or the analytics.
-    _lazy: dict[str, tuple[str, str]] = {
+class _Kg(Group):
+    lazy = {
         "viz": ("kg.cli.viz", "viz"),
         "import": ("kg.cli.importer", "import_cmd"),
         **{name: ("kg.cli.analytics", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
     }
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *self._lazy})
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        cmd = self.commands.get(name)
-        if cmd is None and name in self._lazy:
-            import importlib
-
-            module, attr = self._lazy[name]
-            cmd = getattr(importlib.import_module(module), attr)
-            assert isinstance(cmd, click.Command)
-        return cmd
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KGError as exc:
-            raise click.ClickException(str(exc)) from None
-        except BrokenPipeError:  # `kg export | head`
-            sys.stderr.close()
-            sys.exit(0)
-
-
-class State:
-    def __init__(self, data: Path | None, rebuild: bool = False) -> None:
-        self.data = data
-        self.rebuild = rebuild
-        self.endpoint: str | None = None
-        self._kg: Any = None
-
-    @property
-    def kg(self) -> Any:
-        if self._kg is None:
-            from kg.graph import KnowledgeGraph
-
-            if self.endpoint:
-                self._kg = KnowledgeGraph.remote(self.endpoint)
-            else:
-                self._kg = KnowledgeGraph.open(self.data, rebuild=self.rebuild)
-        return self._kg
-
-
-pass_state = click.make_pass_decorator(State)
-
-
-def endpoint_option(fn: F) -> F:
-    """``--endpoint URL``: answer from a remote SPARQL endpoint instead of the local graph."""
-
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        if value:
-            ctx.ensure_object(State).endpoint = value
-
-    return click.option(
-        "--endpoint", metavar="URL", envvar="KG_ENDPOINT", expose_value=False, callback=remember,
-        help="Query this SPARQL endpoint instead of the local graph (env KG_ENDPOINT).",
-    )(fn)
-
-
-def output_option(*formats: str) -> Callable[[F], F]:
-    """``--format`` with ``text`` (for people) first and ``json`` (for programs)."""
-    choices = formats or ("text", "json")
-
-    def deco(fn: F) -> F:
-        return click.option(
-            "--format", "fmt", type=click.Choice(choices, case_sensitive=False),
-            default=choices[0], show_default=True, help="Output format.",
-        )(fn)
-
-    return deco
-
-
-def emit(kind: str, data: Any, fmt: str) -> None:
-    from kg.cli.output import render
-
-    click.echo(render(kind, data, fmt.lower()))
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--data", type=click.Path(path_type=Path), envvar="KG_DATA", default=None,
-    help="Data directory to build the graph from (default: the shipped data; env KG_DATA).",
-)
+@click.group(cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]})
+@data_option
 @click.version_option(__version__, prog_name="kg")
-@click.pass_context
-def cli(ctx: click.Context, data: Path | None) -> None:
+def cli() -> None:
     """kg: a knowledge graph of courses, topics and prerequisites.
 
     What must I know before X, in what order, and where is it taught?
@@ -142,14 +67,11 @@ def cli(ctx: click.Context, data: Path | None) -> None:
         kg search attention
         kg query 'SELECT ?t WHERE { ?t a kg:Topic } LIMIT 5'
     """
-    if data is not None and not data.is_dir():
-        raise click.BadParameter(f"data directory {str(data)!r} does not exist", param_hint="--data")
-    ctx.obj = State(data)
 
 
 @cli.command()
 @click.option("--force", is_flag=True, help="Rebuild even if the cached graph is up to date.")
-@output_option()
+@format_option()
 @pass_state
 def build(state: State, force: bool, fmt: str) -> None:
     """Build (or refresh) the cached graph from the data directory.
@@ -176,7 +98,7 @@ def build(state: State, force: bool, fmt: str) -> None:
 
 @cli.command()
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (faster).")
-@output_option()
+@format_option()
 @pass_state
 def validate(state: State, no_shacl: bool, fmt: str) -> None:
     """Check the data: fields, references, SHACL shapes, acyclicity, redundant edges.
@@ -225,7 +147,7 @@ def export(state: State, fmt: str, output: Path | None) -> None:
 
 @cli.command()
 @click.argument("thing")
-@output_option()
+@format_option()
 @endpoint_option
 @pass_state
 def show(state: State, thing: str, fmt: str) -> None:
@@ -247,7 +169,7 @@ def show(state: State, thing: str, fmt: str) -> None:
 @cli.command()
 @click.argument("text", nargs=-1, required=True)
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most this many results.")
-@output_option()
+@format_option()
 @endpoint_option
 @pass_state
 def search(state: State, text: tuple[str, ...], limit: int, fmt: str) -> None:
@@ -262,7 +184,7 @@ def search(state: State, text: tuple[str, ...], limit: int, fmt: str) -> None:
 
 
 @cli.command()
-@output_option()
+@format_option()
 @endpoint_option
 @pass_state
 def courses(state: State, fmt: str) -> None:
@@ -277,7 +199,7 @@ def courses(state: State, fmt: str) -> None:
 
 @cli.command()
 @click.option("--course", help="Only the topics this course covers.")
-@output_option()
+@format_option()
 @endpoint_option
 @pass_state
 def topics(state: State, course: str | None, fmt: str) -> None:
@@ -291,42 +213,14 @@ def topics(state: State, course: str | None, fmt: str) -> None:
     emit("topics", state.kg.topics(course), fmt)
 
 
-def known_options(fn: F) -> F:
-    """``--known TOPIC`` (repeatable) and ``--known-file F``, merged into ``known``."""
-
-    fn = click.option(
-        "--known-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="File of known topics, one per line ('#' starts a comment).",
-    )(fn)
-    return click.option(
-        "--known", "-k", multiple=True, metavar="TOPIC", help="A topic you already know (repeatable)."
-    )(fn)
-
-
-def _known(known: tuple[str, ...], known_file: Path | None) -> list[str]:
-    return [*known, *(_read_known_file(known_file) if known_file else [])]
-
-
-def _read_known_file(path: Path) -> list[str]:
-    """Topics from a file: one per line; blank lines and '#' comments are ignored."""
-    from kg.build.yamlio import read_text
-
-    names = []
-    for line in read_text(path).splitlines():
-        name = line.split("#", 1)[0].strip()
-        if name:
-            names.append(name)
-    return names
-
-
 @cli.command()
 @click.argument("from_", metavar="FROM")
 @click.argument("to")
 @known_options
-@output_option("text", "json", "markdown")
+@format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
-def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: Path | None, fmt: str) -> None:
+def path(state: State, from_: str, to: str, known: list[str], fmt: str) -> None:
     """The learning plan to reach TO for someone who knows FROM.
 
     Lists the topics still needed, in an order that puts every prerequisite first (and
@@ -340,13 +234,17 @@ def path(state: State, from_: str, to: str, known: tuple[str, ...], known_file: 
     """
     from kg.plan import plan
 
-    emit("path", plan(state.kg, None if from_ == "-" else from_, to, _known(known, known_file)), fmt)
+    emit("path", plan(state.kg, None if from_ == "-" else from_, to, known), fmt)
+
+
+def _depth_option(way: str) -> Callable[[F], F]:
+    return click.option("--depth", type=click.IntRange(min=1), help=f"Only this many steps {way} (1 = direct).")
 
 
 @cli.command()
 @click.argument("topic")
-@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps back (1 = direct).")
-@output_option()
+@_depth_option("back")
+@format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
 def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
@@ -364,8 +262,8 @@ def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
 
 @cli.command("needed-for")
 @click.argument("topic")
-@click.option("--depth", type=click.IntRange(min=1), help="Only this many steps ahead (1 = direct).")
-@output_option()
+@_depth_option("ahead")
+@format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
 def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
@@ -383,10 +281,10 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
 @cli.command("next")
 @known_options
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@output_option()
+@format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
-def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: int, fmt: str) -> None:
+def next_(state: State, known: list[str], limit: int, fmt: str) -> None:
     """Topics you can learn next: all their prerequisites are known. Ranked by how
     many topics each one unlocks.
 
@@ -396,13 +294,13 @@ def next_(state: State, known: tuple[str, ...], known_file: Path | None, limit: 
     """
     from kg.plan import next_topics
 
-    emit("next", next_topics(state.kg, _known(known, known_file), limit), fmt)
+    emit("next", next_topics(state.kg, known, limit), fmt)
 
 
 @cli.command()
 @click.argument("topics", nargs=-1)
 @click.option("--course", help="Order everything this course covers.")
-@output_option()
+@format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
 def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -> None:
@@ -419,55 +317,27 @@ def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -
     emit("order", run(state.kg, topics, course), fmt)
 
 
-def _query_text(query: str, params: tuple[str, ...]) -> tuple[str, str]:
-    """The SPARQL to run and where it came from: a file, a shipped query, or inline."""
-    values: dict[str, str] = {}
-    for p in params:
+def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in values:
         key, sep, value = p.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
-        values[key.strip()] = value.strip()
-    path = Path(query)
-    if "\n" not in query and len(query) < 4096 and path.is_file():
-        from kg.build.yamlio import read_text
-
-        if values:
-            raise click.BadParameter("parameters apply to shipped queries only", param_hint="--param")
-        return read_text(path), str(path)
-    from kg.queries import get, library
-
-    if query in library():
-        try:
-            return get(query).render(**values), f"shipped query {query!r}"
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--param") from None
-    if values:
-        raise click.BadParameter("parameters apply to shipped queries only", param_hint="--param")
-    import re
-
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", query.strip()):
-        from kg.errors import UsageError
-        from kg.build.sources import suggest
-
-        hints = suggest(query, library())
-        hint = f"did you mean {', '.join(repr(h) for h in hints)}? " if hints else ""
-        raise UsageError(f"{query!r} is neither a file nor a shipped query; {hint}(`kg queries` lists them)")
-    return query, "inline"
-
-
-_QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", ctx, param)
+        out[key.strip()] = value.strip()
+    return out
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a shipped query (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(_QUERY_FORMATS, case_sensitive=False), default=None,
-              help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", callback=_params,
+              help="A parameter of a shipped query (repeatable).")
+@format_option("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld", default=None,
+               help="table (default), csv, tsv, json or xml for SELECT/ASK; ttl (default), nt or jsonld for CONSTRUCT/DESCRIBE.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Stop after this many rows.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other endpoints (off: kg sends no requests).")
 @endpoint_option
 @pass_state
-def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, max_rows: int | None, allow_service: bool) -> None:
+def query(state: State, query: str, params: dict[str, str], fmt: str | None, max_rows: int | None, allow_service: bool) -> None:
     """Run a SPARQL query: inline, from a file, or a shipped query by name.
 
     The contract prefixes (kg, kgid, schema, skos, dcterms, prov, rdf, rdfs, owl, xsd)
@@ -480,32 +350,32 @@ def query(state: State, query: str, params: tuple[str, ...], fmt: str | None, ma
         kg query prerequisite-closure -p topic=lora
         kg query my-query.rq --format json
     """
-    from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, check_query
+    from kg.queries import resolve
+    from kg.sparql import formats_for, query_form
 
-    text, _origin = _query_text(query, params)
-    form = check_query(text, allow_service=allow_service)
-    graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    name = (fmt or ("ttl" if graph_form else "table")).lower()
-    wire = "json" if name == "table" else name
-    table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
-    if wire not in table:
-        choices = ", ".join(["table", *RESULT_FORMATS] if not graph_form else GRAPH_FORMATS)
-        raise click.BadParameter(f"{name!r} does not fit a {form} query (use {choices})", param_hint="--format")
-    result = state.kg.execute(text, wire, max_rows=max_rows, allow_service=allow_service)
-    body, truncated = result.body, result.truncated
-    if name == "table":
-        from kg.cli.output import query_table, width
-
-        click.echo(query_table(body, width()))
+    try:
+        text, _origin = resolve(query, params)
+    except ValueError as exc:  # a parameter the query lacks, or a value that is no id
+        raise click.BadParameter(str(exc), param_hint="--param") from None
+    # "table" is this command's view of the JSON results: the formats are the library's.
+    form = query_form(text)
+    choices = formats_for(form)
+    table = fmt in (None, "table") and "json" in choices
+    if not table and fmt is not None and fmt not in choices:
+        names = ", ".join(["table", *choices] if "json" in choices else choices)
+        raise click.BadParameter(f"{fmt!r} does not fit a {form} query (use {names})", param_hint="--format")
+    result = state.kg.execute(text, "json" if table else fmt, max_rows=max_rows, allow_service=allow_service)
+    if table:
+        click.echo(sparql_table(result.body))
     else:
-        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.write(result.body)
         sys.stdout.flush()
-    if truncated:
+    if result.truncated:
         click.echo(f"kg: stopped after {max_rows} rows (--max-rows)", err=True)
 
 
 @cli.command()
-@output_option()
+@format_option()
 def queries(fmt: str) -> None:
     """List the shipped SPARQL queries (run one with `kg query NAME`).
 
@@ -516,22 +386,10 @@ def queries(fmt: str) -> None:
     """
     from kg.queries import library
 
-    shipped = list(library().values())
-    if fmt == "json":
-        from kg.cli.output import to_json
-
-        click.echo(to_json([
-            {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
-            for q in shipped
-        ]))
-        return
-    from kg.cli.output import table
-
-    def title(q: Any) -> str:
-        params = ", ".join(f"{k}={v}" for k, v in q.params.items())
-        return str(q.title) + (f" (params: {params})" if params else "")
-
-    click.echo(table(["name", "title"], [(q.name, title(q)) for q in shipped]))
+    emit("queries", [
+        {"name": q.name, "title": q.title, "description": q.description, "params": q.params}
+        for q in library().values()
+    ], fmt)
 
 
 @cli.command()

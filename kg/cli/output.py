@@ -1,28 +1,55 @@
-"""Render library results for people (text) and programs (json).
+"""Every text view of kg, and the other formats for people (markdown).
 
-Each command's text view is a function registered here by name; ``render(kind, data,
-fmt)`` looks it up, so formats live in one table instead of in every command.
+Each command's view is a function registered here by kind; ``render(kind, data, fmt)``
+looks it up, so formats live in one table instead of in every command. ``json`` is the
+library's data as is. Every text view fits the terminal and never more than
+:data:`MAX_WIDTH` columns: paragraphs wrap at spaces, table cells at list separators,
+then spaces, then after a hyphen or slash (never inside a word unless it is longer than
+its column).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-__all__ = ["render", "FORMATS", "table", "to_json"]
+__all__ = [
+    "MAX_WIDTH",
+    "render",
+    "table",
+    "fill",
+    "wrap_cell",
+    "sparql_table",
+    "to_json",
+    "width",
+]
 
-FORMATS = ("text", "json")
+MAX_WIDTH = 80
+"""No text view is wider than this, whatever the terminal."""
 
 _TEXT: dict[str, Callable[[Any], str]] = {}
 _MARKDOWN: dict[str, Callable[[Any], str]] = {}
 
 
 def text_view(kind: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
+    """Register the text view of ``kind``."""
+
     def deco(fn: Callable[[Any], str]) -> Callable[[Any], str]:
         _TEXT[kind] = fn
+        return fn
+
+    return deco
+
+
+def markdown_view(kind: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
+    """Register the markdown view of ``kind``."""
+
+    def deco(fn: Callable[[Any], str]) -> Callable[[Any], str]:
+        _MARKDOWN[kind] = fn
         return fn
 
     return deco
@@ -41,32 +68,168 @@ def render(kind: str, data: Any, fmt: str) -> str:
 
 
 def width() -> int:
-    return max(60, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    """The width text views wrap to: the terminal's, at most :data:`MAX_WIDTH`."""
+    return max(40, min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH))
+
+
+def fill(text: str, indent: str = "  ", more: str | None = None, max_width: int | None = None) -> str:
+    """A paragraph wrapped at spaces (hyphenated ids stay whole) to the view width."""
+    return textwrap.fill(
+        text, max_width or width(), initial_indent=indent,
+        subsequent_indent=more if more is not None else indent, break_on_hyphens=False,
+    )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# A break may follow whitespace (dropped), a hyphen or a slash (kept on the line).
+_PIECES = re.compile(r"\s+|\S+?(?:[-/](?=\S)|(?=\s)|$)")
+
+
+def _pack(tokens: list[tuple[str, bool]], w: int) -> list[str]:
+    """Greedy lines of at most ``w`` from (token, space before it) pairs."""
+    lines: list[str] = []
+    cur = ""
+    for token, space in tokens:
+        add = (" " if space and cur else "") + token
+        if len(cur) + len(add) <= w:
+            cur += add
+            continue
+        if cur:
+            lines.append(cur)
+        cur = token
+        while len(cur) > w:  # a piece longer than the column
+            lines.append(cur[:w])
+            cur = cur[w:]
+    lines.append(cur)
+    return lines
+
+
+def _wrap_words(text: str, w: int) -> list[str]:
+    """Lines broken at spaces; a word longer than ``w`` after a hyphen or slash."""
+    tokens: list[tuple[str, bool]] = []
+    for word in text.split():
+        if len(word) <= w:
+            tokens.append((word, True))
+        else:
+            pieces = [p for p in _PIECES.findall(word) if not p.isspace()]
+            tokens.extend((p, k == 0) for k, p in enumerate(pieces))
+    return _pack(tokens, w)
+
+
+def wrap_cell(text: str, w: int) -> list[str]:
+    """``text`` as lines of at most ``w`` characters, broken at list separators ("; ",
+    ", ") first, then at spaces, then after a hyphen or slash.
+
+    >>> wrap_cell("berkeley-cs182-fa25: 4; bu-deep-learning: 1", 24)
+    ['berkeley-cs182-fa25: 4;', 'bu-deep-learning: 1']
+    >>> wrap_cell("Course overview, introduction to deep neural networks", 24)
+    ['Course overview,', 'introduction to deep', 'neural networks']
+    >>> wrap_cell("Intro, the basic building blocks of deep networks", 30)
+    ['Intro, the basic building', 'blocks of deep networks']
+    >>> wrap_cell("kgid:topic/convolutional-neural-networks", 24)
+    ['kgid:topic/', 'convolutional-neural-', 'networks']
+    """
+    if len(text) <= w:
+        return [text]
+    lines: list[str] = []
+    cur = ""
+    for item in re.split(r"(?<=[;,]) ", text):
+        joined = f"{cur} {item}" if cur else item
+        if len(joined) <= w:
+            cur = joined
+            continue
+        if len(item) <= w:  # a new line for an item that fits on one
+            lines.append(cur)
+            cur = item
+            continue
+        parts = _wrap_words(joined, w)  # a long item runs on from the current line
+        lines.extend(parts[:-1])
+        cur = parts[-1]
+    lines.append(cur)
+    return lines
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], max_width: int | None = None) -> str:
-    """A plain-text table; the last column wraps to fit the terminal width."""
-    rows = [["" if v is None else str(v) for v in r] for r in rows]
-    widths = [len(h) for h in headers]
-    for r in rows:
-        for i, v in enumerate(r[:-1]):
-            widths[i] = max(widths[i], len(v))
-    total = max_width or width()
-    fixed = sum(widths[:-1]) + 2 * (len(headers) - 1)
-    last = max(20, total - fixed)
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers[:-1], widths)) + ("  " if len(headers) > 1 else "") + headers[-1]]
-    lines.append("  ".join("-" * w for w in widths[:-1]) + ("  " if len(headers) > 1 else "") + "-" * min(last, max(len(headers[-1]), 8)))
-    for r in rows:
-        wrapped = textwrap.wrap(r[-1], last) or [""]
-        prefix = "  ".join(v.ljust(w) for v, w in zip(r[:-1], widths)) + ("  " if len(headers) > 1 else "")
-        lines.append(prefix + wrapped[0])
-        for cont in wrapped[1:]:
-            lines.append(" " * len(prefix) + cont)
-    return "\n".join(lines)
+    """A plain-text table that fits ``max_width`` (default: the view width): when it
+    would not, the widest columns wrap (see :func:`wrap_cell`)."""
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    n = len(headers)
+    natural = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+
+    def longest(i: int, split: Callable[[str], list[str]]) -> int:
+        # A list item ("a: 1; b: 2") stays whole before anything else in the cell.
+        units = [len(u) for r in cells for u in (re.split(r"(?<=;) ", r[i]) if "; " in r[i] else split(r[i]))]
+        return min(max(units, default=0), 30)
+
+    def pieces(text: str) -> list[str]:
+        return [p for p in _PIECES.findall(text) if not p.isspace()]
+
+    # Narrowing keeps each column's header whole, and if it can, every word (up to 24
+    # characters); failing that, every piece of a hyphenated word; failing that, 4.
+    room = (max_width or width()) - 2 * (n - 1)
+    floors = [
+        [min(natural[i], max(len(h), min(longest(i, str.split), 24))) for i, h in enumerate(headers)],
+        [min(natural[i], max(len(h), longest(i, pieces))) for i, h in enumerate(headers)],
+        [min(natural[i], 4) for i in range(n)],
+    ]
+    widths = list(natural)
+    for floor in floors:
+        while sum(widths) > room:
+            can = [i for i, w in enumerate(widths) if w > floor[i]]
+            if not can:
+                break
+            widths[max(can, key=lambda i: widths[i])] -= 1
+
+    def lines(values: Sequence[str]) -> list[str]:
+        wrapped = [wrap_cell(v, w) for v, w in zip(values, widths)]
+        height = max(len(c) for c in wrapped)
+        return [
+            "  ".join((c[k] if k < len(c) else "").ljust(w) for c, w in zip(wrapped, widths)).rstrip()
+            for k in range(height)
+        ]
+
+    out = lines(list(headers))
+    out.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        out.extend(lines(r))
+    return "\n".join(out)
+
+
+def indented(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str) -> str:
+    """A :func:`table` indented by ``indent``, still within the view width."""
+    return textwrap.indent(table(headers, rows, width() - len(indent)), indent)
+
+
+def sparql_table(body_json: bytes, max_width: int | None = None) -> str:
+    """SPARQL JSON results as a plain-text table for people (IRIs shortened to
+    prefixed names)."""
+    from kg.vocab import PREFIXES  # only kg query prints IRIs
+
+    def short(term: dict[str, str] | None) -> str:
+        if term is None:
+            return ""
+        value = term["value"]
+        if term["type"] == "uri":
+            for prefix, base in PREFIXES.items():
+                if value.startswith(base):
+                    return f"{prefix}:{value[len(base):]}"
+        return value
+
+    data = json.loads(body_json)
+    if "boolean" in data:
+        return "true" if data["boolean"] else "false"
+    names = data["head"]["vars"]
+    if not names:
+        return "(no columns)"
+    rows = [[short(b.get(n)) for n in names] for b in data["results"]["bindings"]]
+    return table(names, rows, max_width) + f"\n({plural(len(rows), 'row')})"
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, width(), initial_indent=indent, subsequent_indent=indent)
+    return fill(text, indent)
 
 
 def lecture_line(lec: dict[str, Any]) -> str:
@@ -87,20 +250,20 @@ def reading_line(r: dict[str, Any]) -> str:
 
 @text_view("topic")
 def _topic(t: dict[str, Any]) -> str:
-    out = [f"{t['label']}  ({t['id']})"]
+    out = [fill(f"{t['label']}  ({t['id']})", "", "    ")]
     if t["aliases"]:
         out.append(_wrap("also: " + ", ".join(t["aliases"])))
     if t["definition"]:
         out.append(_wrap(t["definition"]))
     if t["broader"]:
-        out.append(f"  broader: {t['broader']['label']} ({t['broader']['id']})")
+        out.append(fill(f"broader: {t['broader']['label']} ({t['broader']['id']})", "  ", "    "))
     if t["narrower"]:
         out.append(_wrap("narrower: " + ", ".join(n["id"] for n in t["narrower"])))
     for title, key in (("Requires", "requires"), ("Required by", "required_by")):
         if t[key]:
             out.append(f"\n{title}:")
             for r in t[key]:
-                out.append(f"  {r['label']} ({r['id']})")
+                out.append(fill(f"{r['label']} ({r['id']})", "  ", "    "))
                 if r.get("reason"):
                     out.append(_wrap(r["reason"], "      "))
     for title, key, fn in (
@@ -110,7 +273,7 @@ def _topic(t: dict[str, Any]) -> str:
     ):
         if t[key]:
             out.append(f"\n{title}:")
-            out.extend("  " + fn(x) for x in t[key])
+            out.extend(fill(fn(x), "  ", "      ") for x in t[key])
     if not (t["lectures"] or t["chapters"] or t["readings"]):
         out.append("\nNo lecture, chapter or reading covers this topic.")
     return "\n".join(out)
@@ -120,9 +283,9 @@ def _topic(t: dict[str, Any]) -> str:
 def _course(c: dict[str, Any]) -> str:
     head = " ".join(x for x in (c.get("code"), c["name"]) if x) or c["id"]
     meta = ", ".join(x for x in (c.get("provider"), c.get("term")) if x)
-    out = [f"{head}  ({c['id']})"]
+    out = [fill(f"{head}  ({c['id']})", "", "    ")]
     if meta:
-        out.append(f"  {meta}")
+        out.append(fill(meta))
     out.append(f"  {c['lectures'] if isinstance(c['lectures'], int) else len(c['lectures'])} lectures")
     if c.get("assumes"):
         out.append(_wrap("assumes: " + ", ".join(c["assumes"])))
@@ -146,20 +309,20 @@ def _course(c: dict[str, Any]) -> str:
         out.append("\nOther events:")
         for e in c["events"]:
             when = e["date"] or (f"week {e['week']}" if e["week"] is not None else "")
-            out.append(f"  {when:<11} {e['kind']:<14} {e['title']}")
+            out.append(fill(f"{when:<11} {e['kind']:<14} {e['title']}", "  ", " " * 29))
     if c["assignments"]:
         out.append("\nAssignments:")
         for a in c["assignments"]:
             when = " → ".join(x for x in (a["released"], a["due"]) if x) or (
                 f"week {a['week']}" if a["week"] is not None else ""
             )
-            out.append(f"  {a['title']:<24} {when}")
+            out.append(fill(f"{a['title']:<24} {when}", "  ", "    "))
     return "\n".join(out)
 
 
 @text_view("lecture")
 def _lecture(lec: dict[str, Any]) -> str:
-    out = [f"{lec['title']}  ({lec['id']})"]
+    out = [fill(f"{lec['title']}  ({lec['id']})", "", "    ")]
     meta = [f"lecture {lec['position']}"]
     if lec["number"]:
         meta.append(f"numbered {lec['number']} on the page")
@@ -169,18 +332,19 @@ def _lecture(lec: dict[str, Any]) -> str:
         meta.append(", ".join(lec["speakers"]))
     if lec["guest"]:
         meta.append("guest lecture")
-    out.append("  " + " · ".join(meta))
+    out.append(fill(" · ".join(meta)))
     if lec["covers"]:
         out.append("\nCovers:")
-        out.extend(f"  {t['label']} ({t['id']})" for t in lec["covers"])
+        out.extend(fill(f"{t['label']} ({t['id']})", "  ", "    ") for t in lec["covers"])
     if lec["readings"]:
         out.append("\nReadings:")
         for r in lec["readings"]:
             name = f"{r['book']}, ch. {r['chapter']}: {r['title']}" if r["book"] else r["title"]
             extra = [x for x in (f"§{r['sections']}" if r["sections"] else None, r["note"], "optional" if r["optional"] else None) if x]
-            out.append(f"  {name}" + (f" ({'; '.join(extra)})" if extra else ""))
+            out.append(fill(name + (f" ({'; '.join(extra)})" if extra else ""), "  ", "    "))
     if lec["materials"]:
-        out.append("\nMaterials: " + ", ".join(lec["materials"]))
+        out.append("")
+        out.append(fill("Materials: " + ", ".join(lec["materials"]), "", "  "))
     return "\n".join(out)
 
 
@@ -190,7 +354,7 @@ def _search(hits: list[dict[str, Any]]) -> str:
         return "No topics match."
     out = []
     for h in hits:
-        out.append(f"{h['label']}  ({h['id']})")
+        out.append(fill(f"{h['label']}  ({h['id']})", "", "    "))
         if h["definition"]:
             out.append(_wrap(h["definition"], "    "))
     return "\n".join(out)
@@ -215,24 +379,24 @@ def _topics(rows: list[dict[str, Any]]) -> str:
 @text_view("build")
 def _build(b: dict[str, Any]) -> str:
     state = "built" if b["rebuilt"] else "up to date"
-    lines = [f"graph {state}: {b['triples']} triples from {b['data_dir']}"]
-    lines.append(
-        f"  {b['courses']} courses, {b['lectures']} lectures, {b['topics']} topics, "
+    lines = [fill(f"graph {state}: {b['triples']} triples from {b['data_dir']}", "", "    ")]
+    lines.append(fill(
+        f"{b['courses']} courses, {b['lectures']} lectures, {b['topics']} topics, "
         f"{b['prerequisites']} prerequisite edges, {b['readings']} readings, "
         f"{b['books']} books ({b['chapters']} chapters)"
-    )
+    ))
     if b.get("turtle_files"):
-        lines.append("  merged: " + ", ".join(b["turtle_files"]))
-    lines.append(f"  store: {b['store'] or '(in memory: cache directory not writable)'}")
+        lines.append(fill("merged: " + ", ".join(b["turtle_files"])))
+    lines.append(fill(f"store: {b['store'] or '(in memory: cache directory not writable)'}", "  ", "    "))
     return "\n".join(lines)
 
 
 @text_view("validate")
 def _validate(r: dict[str, Any]) -> str:
-    lines = [*r["violations"], *(f"warning: {w}" for w in r["warnings"])]
+    lines = [fill(x, "", "    ") for x in (*r["violations"], *(f"warning: {w}" for w in r["warnings"]))]
     n = len(r["violations"])
     summary = (
-        f"valid: {', '.join(r['checks'])} checks passed"
+        fill(f"valid: {', '.join(r['checks'])} checks passed", "", "    ")
         if n == 0
         else f"{n} violation{'s' if n != 1 else ''}"
     )
@@ -241,9 +405,7 @@ def _validate(r: dict[str, Any]) -> str:
 
 def _step_where(s: dict[str, Any], indent: str, limit: int = 6) -> list[str]:
     def item(kind: str, text: str) -> str:
-        return textwrap.fill(
-            text, width(), initial_indent=f"{indent}{kind:<9}", subsequent_indent=indent + " " * 11
-        )
+        return fill(text, f"{indent}{kind:<9}", indent + " " * 11)
 
     out = []
     lectures = s["lectures"]
@@ -281,15 +443,16 @@ def _path(p: dict[str, Any]) -> str:
     for s in p["steps"]:
         out.append("")
         effort = f"  (~{s['effort']:g} lectures)" if s.get("effort") else ""
-        out.append(textwrap.fill(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}", width(), subsequent_indent="    "))
+        out.append(fill(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}", "", "    "))
         for n in s["needed_for"]:
             why = f": {n['reason']}" if n.get("reason") else ""
-            out.append(textwrap.fill(f"needed for {n['step']}. {n['label']}{why}", width(), initial_indent="    ", subsequent_indent="      "))
+            out.append(fill(f"needed for {n['step']}. {n['label']}{why}", "    ", "      "))
         out.extend(_step_where(s, "    "))
     return "\n".join(out)
 
 
-def path_markdown(p: dict[str, Any]) -> str:
+@markdown_view("path")
+def _path_markdown(p: dict[str, Any]) -> str:
     frm = f" from {p['from']}" if p["from"] else ""
     out = [f"# Plan to reach {p['to']}{frm}", "", f"{_plan_summary(p)}."]
     if p["known"]:
@@ -312,26 +475,59 @@ def path_markdown(p: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _why(n: dict[str, Any]) -> str:
+    return f"needed for {n['id']}" + (f": {n['reason']}" if n.get("reason") else "")
+
+
 @text_view("prereqs")
 def _prereqs(p: dict[str, Any]) -> str:
     if not p["prerequisites"]:
         return f"{p['label']} has no prerequisites."
-    out = [f"{p['label']} requires ({len(p['prerequisites'])} topics, in learning order):"]
+    n = len(p["prerequisites"])
+    out = [fill(f"{p['label']} requires {plural(n, 'topic')}, in learning order:", "", "    ")]
     for i, t in enumerate(p["prerequisites"], start=1):
-        needed = ", ".join(n["id"] for n in t["needed_for"])
-        out.append(f"{i:>3}. {t['label']}  [{t['id']}]  distance {t['distance']}; needed for {needed}")
+        out.append(fill(f"{i:>3}. {t['label']}  [{t['id']}]  distance {t['distance']}", "", "       "))
+        out.extend(fill(_why(x), "       ", "         ") for x in t["needed_for"])
     return "\n".join(out)
+
+
+def _markdown(title: str, items: list[str], empty: str, intro: str = "") -> str:
+    """A markdown page: a title, an intro line, then the items (or ``empty``)."""
+    out = [f"# {title}", ""]
+    if intro and items:
+        out += [intro, ""]
+    return "\n".join([*out, *(items or [empty])]) + "\n"
+
+
+@markdown_view("prereqs")
+def _prereqs_markdown(p: dict[str, Any]) -> str:
+    items = []
+    for i, t in enumerate(p["prerequisites"], start=1):
+        items.append(f"{i}. **{t['label']}** (`{t['id']}`), distance {t['distance']}")
+        items.extend(f"   - needed for `{x['id']}`" + (f": {x['reason']}" if x.get("reason") else "") for x in t["needed_for"])
+    intro = f"{plural(len(p['prerequisites']), 'topic')}, in learning order."
+    return _markdown(f"Prerequisites of {p['label']}", items, f"{p['label']} has no prerequisites.", intro)
 
 
 @text_view("needed-for")
 def _needed_for(p: dict[str, Any]) -> str:
     if not p["dependents"]:
         return f"No topic requires {p['label']}."
-    out = [f"{p['label']} is needed for {len(p['dependents'])} topics:"]
+    out = [fill(f"{p['label']} is needed for {plural(len(p['dependents']), 'topic')}:", "", "    ")]
     for t in p["dependents"]:
         via = ", ".join(v["id"] for v in t["via"])
-        out.append(f"  {t['distance']:>2}  {t['label']}  [{t['id']}]  via {via}")
+        out.append(fill(f"{t['distance']:>2}  {t['label']}  [{t['id']}]  via {via}", "  ", "      "))
     return "\n".join(out)
+
+
+@markdown_view("needed-for")
+def _needed_for_markdown(p: dict[str, Any]) -> str:
+    items = [
+        f"- **{t['label']}** (`{t['id']}`), distance {t['distance']}, via " + ", ".join(f"`{v['id']}`" for v in t["via"])
+        for t in p["dependents"]
+    ]
+    intro = f"{plural(len(p['dependents']), 'topic')}, nearest first."
+    return _markdown(f"What {p['label']} is needed for", items, f"No topic requires {p['label']}.", intro)
 
 
 @text_view("next")
@@ -341,26 +537,247 @@ def _next(p: dict[str, Any]) -> str:
     return table(["unlocks", "id", "label"], [(t["unlocks"], t["id"], t["label"]) for t in p["next"]])
 
 
+@markdown_view("next")
+def _next_markdown(p: dict[str, Any]) -> str:
+    items = [f"- **{t['label']}** (`{t['id']}`): unlocks {t['unlocks']}" for t in p["next"]]
+    return _markdown("What to learn next", items, "Nothing left to learn.")
+
+
 @text_view("order")
 def _order_view(p: dict[str, Any]) -> str:
     mark = bool(p["topics"])
     return "\n".join(
-        f"{t['step']:>4}. {t['label']}  [{t['id']}]" + ("" if not mark or t["requested"] else "  (prerequisite)")
+        fill(f"{t['step']:>4}. {t['label']}  [{t['id']}]" + ("" if not mark or t["requested"] else "  (prerequisite)"), "", "        ")
         for t in p["order"]
     )
 
 
-_MARKDOWN["path"] = path_markdown
+@markdown_view("order")
+def _order_markdown(p: dict[str, Any]) -> str:
+    mark = bool(p["topics"])
+    items = [
+        f"{t['step']}. **{t['label']}** (`{t['id']}`)" + ("" if not mark or t["requested"] else " (prerequisite)")
+        for t in p["order"]
+    ]
+    return _markdown("Learning order", items, "Nothing to order.")
 
 
-def query_table(body_json: bytes, max_width: int | None = None) -> str:
-    """A SPARQL JSON result as a plain-text table for people (IRIs shortened)."""
-    from kg.sparql import json_solutions  # pyoxigraph loads only for `kg query`
+@text_view("queries")
+def _queries(rows: list[dict[str, Any]]) -> str:
+    def title(q: dict[str, Any]) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in q["params"].items())
+        return str(q["title"]) + (f" (params: {params})" if params else "")
 
-    read = json_solutions(body_json)
-    if isinstance(read, bool):
-        return "true" if read else "false"
-    names, rows = read
-    if not names:
-        return "(no columns)"
-    return table(names, rows, max_width=max_width) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return table(["name", "title"], [(q["name"], title(q)) for q in rows])
+
+
+# --------------------------------------------------------------------------- analytics
+
+
+
+@text_view("check")
+def _check_view(r: dict[str, Any]) -> str:
+    name = f"{r['course']} ({r['name']})" if r.get("name") else r["course"]
+    where = f" from {r['file']}" if r["file"] else ""
+    out = [fill(f"kg check: {name}{where}, {plural(r['lectures'], 'lecture')}", "", "    ")]
+    if r["assumes"]:
+        what = "what it requires" if len(r["assumes"]) == 1 else "what they require"
+        out.append(fill("background: " + ", ".join(r["assumes"]) + f" and {what}", "", "    "))
+    issues = [f for f in r["findings"] if f["severity"] == "issue"]
+    notes = [f for f in r["findings"] if f["severity"] == "note"]
+    last = None
+    for f in issues:
+        if f["position"] != last:
+            last = f["position"]
+            out.append("")
+            out.append(fill(f"#{f['position']} {f['lecture']}", "", "    "))
+        status = f"taught later, at #{f['taught_at']}" if f["kind"] == "taught-later" else "not taught"
+        out.append(fill(f"{f['topic']} needs {f['prerequisite']} ({status})", "  ", "    "))
+        if f.get("reason"):
+            out.append(fill(f["reason"], "      "))
+        if f["also_missing"]:
+            shown = f["also_missing"][:6]
+            more = len(f["also_missing"]) - len(shown)
+            out.append(fill("also not covered yet: " + ", ".join(shown) + (f" and {more} more" if more else ""), "      "))
+    if notes and not r.get("show_notes"):
+        out.append("")
+        counts = [
+            f"{r['summary']['overview']} overview (a broad topic before its parts)",
+            f"{r['summary']['same-lecture']} taught in the same lecture as their prerequisite",
+            f"{r['summary']['background-part']} never taught but part of an assumed topic",
+        ]
+        out.append(fill("Notes, not issues (--notes lists them): " + "; ".join(counts), "", "  "))
+    elif notes:
+        out.append("")
+        out.append("Notes (not counted as issues):")
+        groups: dict[tuple[int, str, str], list[dict[str, Any]]] = {}
+        for f in notes:
+            groups.setdefault((f["position"], f["topic"], f["kind"]), []).append(f)
+        for (pos, topic, kind), fs in groups.items():
+            if kind == "overview":
+                parts = ", ".join(
+                    f["prerequisite"] + (f" (#{f['taught_at']})" if f["taught_at"] else " (not taught)") for f in fs
+                )
+                text = f"#{pos} {topic}: an overview before its parts {parts}"
+            elif kind == "background-part":
+                text = f"#{pos} {topic} needs " + ", ".join(f["prerequisite"] for f in fs) + ": never taught, part of an assumed topic"
+            else:
+                text = f"#{pos} {topic}: taught with its prerequisite{'s' if len(fs) > 1 else ''} " + ", ".join(
+                    f["prerequisite"] for f in fs
+                )
+            out.append(fill(text, "  ", "      "))
+    if r["never_taught"]:
+        out.append("")
+        out.append("Never taught; if students bring them, list them under `assumes:`:")
+        out.append(fill(", ".join(r["never_taught"]), "  "))
+    s = r["summary"]
+    out.append("")
+    if s["issues"]:
+        out.append(
+            f"{plural(s['issues'], 'issue')} ({s['taught-later']} taught later, {s['not-taught']} not taught), "
+            f"{plural(s['notes'], 'note')}"
+        )
+    else:
+        out.append(f"no issues: every prerequisite is covered first or assumed ({plural(s['notes'], 'note')})")
+    return "\n".join(out)
+
+
+def _tau(t: float | None) -> str:
+    return "undefined (too few shared topics)" if t is None else f"{t:+.2f}"
+
+
+@text_view("compare")
+def _compare_view(r: dict[str, Any]) -> str:
+    out: list[str] = []
+    for p in r["pairs"]:
+        if out:
+            out.append("")
+        a, b = p["a"], p["b"]
+        out.append(f"{a} (A) vs {b} (B)")
+        jac = f" (Jaccard {p['jaccard']:.2f})" if p["jaccard"] is not None else ""
+        out.append(fill(
+            f"{plural(len(p['shared']), 'shared topic')}{jac}; {len(p['only_a'])} only in {a}, "
+            f"{len(p['only_b'])} only in {b}", "  ", "    "))
+        out.append(fill(f"order agreement on shared topics (Kendall tau-b): {_tau(p['tau'])}", "  ", "    "))
+        for side, ids in ((a, p["only_a"]), (b, p["only_b"])):
+            if ids:
+                out.append(fill(f"only in {side}: " + ", ".join(ids), "  ", "    "))
+        if p["moved"]:
+            out.append(f"  taught at very different points (shift >= {r['threshold']:g} of the course):")
+            rows = [(f"#{m['a']}", f"#{m['b']}", f"{m['shift']:+.2f}", m["topic"]) for m in p["moved"]]
+            out.append(indented(["A", "B", "shift", "topic"], rows, "    "))
+    if len(r["courses"]) > 2:
+        out.append("")
+        out.append(fill(
+            f"shared by all {len(r['courses'])} courses ({len(r['shared_by_all'])}): " + ", ".join(r["shared_by_all"]),
+            "", "    "))
+    return "\n".join(out)
+
+
+@text_view("coverage")
+def _coverage_view(r: dict[str, Any]) -> str:
+    cids = [c["id"] for c in r["courses"]]
+    out = ["Lectures covering each topic, per course (topics in teaching order):"]
+    out.extend(f"  [{i}] {c['id']}  {c['name'] or ''}".rstrip() for i, c in enumerate(r["courses"], start=1))
+    out.append("")
+    rows = [
+        (t["id"], *(str(t["counts"][c]) if t["counts"][c] else "." for c in cids), t["courses"])
+        for t in r["topics"]
+    ]
+    headers = ["topic", *(f"[{i}]" for i in range(1, len(cids) + 1)), "courses"]
+    out.append(table(headers, rows))
+    return "\n".join(out)
+
+
+def _course_line(c: dict[str, Any]) -> str:
+    bits = [x for x in (c.get("term"), plural(c["lectures"], "lecture")) if x]
+    return f"{c['id']} ({', '.join(bits)})"
+
+
+@text_view("diff")
+def _diff_view(r: dict[str, Any]) -> str:
+    out = [fill(f"{_course_line(r['old'])} -> {_course_line(r['new'])}", "", "    ")]
+    out.append(fill(
+        f"kept {r['kept']} topics, added {len(r['added'])}, dropped {len(r['dropped'])}; "
+        f"order agreement on kept topics (Kendall tau-b): {_tau(r['tau'])}", "  ", "    "))
+    for title, key in (("Added", "added"), ("Dropped", "dropped")):
+        if r[key]:
+            out.append("")
+            out.append(f"{title} ({len(r[key])}):")
+            out.append(indented(["first", "lectures", "topic"], [(f"#{t['first']}", t["lectures"], t["id"]) for t in r[key]], "  "))
+    if r["moved"]:
+        out.append("")
+        out.append(f"Moved (shift >= {r['threshold']:g} of the course):")
+        out.append(indented(
+            ["old", "new", "shift", "topic"],
+            [(f"#{m['a']}", f"#{m['b']}", f"{m['shift']:+.2f}", m["topic"]) for m in r["moved"]], "  "))
+    if r["recounted"]:
+        out.append("")
+        out.append("Covered by a different number of lectures:")
+        out.append(indented(["old", "new", "topic"], [(x["old"], x["new"], x["topic"]) for x in r["recounted"]], "  "))
+    return "\n".join(out)
+
+
+@text_view("evidence")
+def _evidence_view(r: dict[str, Any]) -> str:
+    t, p = r["topic"], r["prerequisite"]
+    if r["edge"]:
+        head = f"{t} requires {p}" + ("  (the edge runs this way round)" if r["swapped"] else "")
+    else:
+        head = f"{t} does not require {p} (no kg:requires edge); how the courses order them:"
+    out = [fill(head, "", "    ")]
+    if r.get("reason"):
+        out.append(fill(r["reason"], "  "))
+    c = r["counts"]
+    out.append(fill(
+        f"prerequisite first taught before the topic in {plural(c['before'], 'course')}, in the same lecture "
+        f"in {c['together']}, after in {c['after']}; only the prerequisite in {c['prerequisite-only']}, only the "
+        f"topic in {c['topic-only']}", "  ", "  "))
+    if r["courses"]:
+        out.append("")
+        rows = [
+            (x["course"], x["ordering"],
+             f"#{x['prerequisite_at']}" if x["prerequisite_at"] is not None else "-",
+             f"#{x['topic_at']}" if x["topic_at"] is not None else "-")
+            for x in r["courses"]
+        ]
+        out.append(table(["course", "ordering", "prerequisite", "topic"], rows))
+    return "\n".join(out)
+
+
+@text_view("evidence-table")
+def _evidence_table_view(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "No prerequisite edges."
+    return table(
+        ["before", "same", "after", "p-only", "t-only", "topic <- prerequisite"],
+        [(r["before"], r["together"], r["after"], r["prerequisite_only"], r["topic_only"],
+          f"{r['topic']} <- {r['prerequisite']}") for r in rows],
+    )
+
+
+@text_view("suggest")
+def _suggest_view(r: dict[str, Any]) -> str:
+    s = r["suggestions"]
+    crit = f"taught first by >= {r['min_courses']} courses"
+    if r["min_agreement"] < 1:
+        crit += f" and >= {r['min_agreement']:.0%} of those covering both"
+    else:
+        crit += ", always"
+    if not s:
+        return f"No suggestions ({crit})."
+    shown = f", showing {len(s)}" if len(s) < r["total"] else ""
+    out = [fill(f"{plural(r['total'], 'suggested edge')} ({crit}){shown}. Teaching order is weak evidence "
+                 "when courses are few: review each; to accept one, paste its lines under the topic's "
+                 "`requires:` and write the reason.", "", "")]
+    for i, x in enumerate(s, start=1):
+        out.append("")
+        out.append(fill(
+            f"{i:>2}. {x['topic']} requires {x['prerequisite']}? taught first in {x['courses']} of "
+            f"{plural(x['covering'], 'course')} covering both", "", "      "))
+        where = ", ".join(f"{c} #{pa}<#{ta}" for c, (pa, ta) in x["positions"].items())
+        out.append(fill("first lectures (prerequisite<topic): " + where, "      ", "        "))
+        if x.get("file"):
+            out.append(fill(f"in {x['file']}:", "      ", "        "))
+        out.append(textwrap.indent(x["yaml"], "  "))
+    return "\n".join(out)

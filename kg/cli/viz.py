@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
+from kg.cli.common import Command, State, pass_state
 from kg.errors import KGError
 
 
-def _open_graph(obj: Any) -> Any:
-    # ctx.obj is kg.cli.State when run under the `kg` group; alone (tests, embedding)
-    # the command opens the default graph itself.
-    if obj is not None and hasattr(obj, "kg"):
-        return obj.kg
-    from kg.graph import KnowledgeGraph
-
-    return KnowledgeGraph.open()
-
-
-@click.command()
+@click.command(cls=Command)
 @click.option("--focus", metavar="TOPIC", help="Draw TOPIC's neighbourhood: its prerequisites and dependents.")
 @click.option("--depth", type=int, metavar="N", help="With --focus: how many steps each way (default 2).")
 @click.option("--path", "path_", nargs=2, metavar="FROM TO", help='Draw the learning path from FROM to TO ("-" as FROM: from scratch).')
@@ -33,9 +23,9 @@ def _open_graph(obj: Any) -> Any:
 @click.option("--layers", metavar="LIST", help="Also draw these, comma-separated: courses, lectures, chapters, readings.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write the page to FILE (default: kg-VIEW.html here).")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the web browser (written to a temp file unless -o).")
-@click.pass_obj
+@pass_state
 def viz(
-    obj: Any, focus: str | None, depth: int | None, path_: tuple[str, str] | None, courses: tuple[str, ...],
+    state: State, focus: str | None, depth: int | None, path_: tuple[str, str] | None, courses: tuple[str, ...],
     layers: str | None, output: Path | None, open_: bool,
 ) -> None:
     """Draw the graph as an interactive pyvis page that works offline.
@@ -54,25 +44,22 @@ def viz(
     """
     from kg import viz as V
 
-    try:
-        view = V.make_view(
-            _open_graph(obj), focus=focus, depth=depth, path=path_ or None, courses=courses, layers=layers,
-        )
-        if output is not None:
-            target = output
-        elif open_:
-            import tempfile  # here, not at load time: every kg command imports this module
+    view = V.make_view(
+        state.kg, focus=focus, depth=depth, path=path_ or None, courses=courses, layers=layers,
+    )
+    if output is not None:
+        target = output
+    elif open_:
+        import tempfile  # here, not at load time: `kg --help` imports this module
 
-            fd, name = tempfile.mkstemp(prefix=f"kg-{view.slug}-", suffix=".html")
-            os.close(fd)
-            target = Path(name)
-        else:
-            target = Path(view.default_filename)
-            if target.exists() and not V.is_kg_page(target):
-                raise KGError(f"{str(target)!r} exists and was not written by kg viz; choose another file with -o FILE")
-        view.write(target)
-    except KGError as exc:
-        raise click.ClickException(str(exc)) from None
+        fd, name = tempfile.mkstemp(prefix=f"kg-{view.slug}-", suffix=".html")
+        os.close(fd)
+        target = Path(name)
+    else:
+        target = Path(view.default_filename)
+        if target.exists() and not V.is_kg_page(target):
+            raise KGError(f"{str(target)!r} exists and was not written by kg viz; choose another file with -o FILE")
+    view.write(target)
     n, m = view.counts["nodes"], view.counts["edges"]
     click.echo(f"wrote {target} ({n} node{'s' if n != 1 else ''}, {m} edge{'s' if m != 1 else ''})")
     for note in view.notes:

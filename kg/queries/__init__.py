@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from kg import vocab as V
-from kg.errors import NotFound
+from kg.errors import NotFound, UsageError
 
-__all__ = ["Query", "library", "get", "names", "param_kind"]
+__all__ = ["Query", "library", "get", "names", "param_kind", "resolve", "render_internal"]
 
 # The .rq files sit beside this module (importlib.resources would cost start-up time
 # for no gain: kg is never run from a zip).
@@ -196,6 +197,64 @@ def get(name: str) -> Query:
     from kg.build.sources import suggest  # YAML loads only for a "did you mean"
 
     raise NotFound("query", name, suggest(name, names()))
+
+
+# ---------------------------------------------------------------- a user's query argument
+
+# A query argument with no whitespace, brace or IRI bracket cannot be SPARQL (every
+# query form needs one of them), so it names a file or a shipped query.
+_NOT_SPARQL = re.compile(r"^[^\s{<]+$")
+
+
+def resolve(query: str, params: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The SPARQL text a user's query argument stands for, and where it came from.
+
+    ``query`` is the path of a file, the name of a shipped query (rendered with
+    ``params``), or the SPARQL text itself.
+
+    Returns
+    -------
+    (text, origin)
+        ``origin`` is the file's path, ``"shipped query 'NAME'"`` or ``"inline"``.
+
+    Raises
+    ------
+    UsageError
+        A path that names no file, a name that is no shipped query (with close names), or
+        ``params`` for anything but a shipped query.
+    ValueError
+        A parameter the shipped query does not have, or a value that is not a plain id.
+
+    >>> text, origin = resolve("prerequisite-closure", {"topic": "lora"})
+    >>> origin, "<https://w3id.org/coursekg/id/topic/lora>" in text
+    ("shipped query 'prerequisite-closure'", True)
+    >>> resolve("ASK { ?s ?p ?o }")
+    ('ASK { ?s ?p ?o }', 'inline')
+    """
+    values = dict(params or {})
+    one_word = _NOT_SPARQL.fullmatch(query.strip()) is not None
+    path = Path(query)
+    if one_word and path.is_dir():
+        raise UsageError(f"query file {query!r} is a directory")
+    if one_word and path.is_file():
+        if values:
+            raise UsageError("parameters (--param) apply to shipped queries only")
+        from kg.build.yamlio import read_text  # only when a file is given
+
+        return read_text(path), str(path)
+    if one_word and query in library():
+        return get(query).render(**values), f"shipped query {query!r}"
+    if values:
+        raise UsageError("parameters (--param) apply to shipped queries only")
+    if one_word and _NAME.fullmatch(query):
+        from kg.build.sources import suggest  # only for the error message
+
+        hints = suggest(query, names())
+        hint = f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
+        raise UsageError(f"{query!r} is neither a file nor a shipped query{hint} (`kg queries` lists them)")
+    if one_word:
+        raise UsageError(f"query file {query!r} does not exist")
+    return query, "inline"
 
 
 # ---------------------------------------------------------------- kg's own queries
