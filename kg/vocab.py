@@ -146,6 +146,11 @@ class KG(Namespace):
     # Extensions: calendar events, assignments, what a course assumes.
     Event: str
     Assignment: str
+    # What a topic is (kind: in the data): an umbrella area, a neural architecture or
+    # model family, a training technique.
+    Area: str
+    Architecture: str
+    TrainingTechnique: str
     assumes: str
     guest: str
     material: str

@@ -80,6 +80,9 @@ def _source_node(path: str) -> Iterator[Triple]:
     yield Triple(node, _N(RDFS.label), Literal(path))
 
 
+_KIND_CLASS = {"area": KG.Area, "architecture": KG.Architecture, "technique": KG.TrainingTechnique}
+
+
 def _topics(src: Sources) -> Iterator[Triple]:
     scheme = _N(V.SCHEME)
     yield Triple(scheme, _TYPE, _N(SKOS.ConceptScheme))
@@ -91,6 +94,8 @@ def _topics(src: Sources) -> Iterator[Triple]:
     for t in src.topics.values():
         node = _N(V.topic_iri(t.id))
         yield Triple(node, _TYPE, _N(KG.Topic))
+        if t.kind is not None:
+            yield Triple(node, _TYPE, _N(_KIND_CLASS[t.kind]))
         yield Triple(node, _N(SKOS.prefLabel), _en(t.label))
         for a in t.aliases:
             yield Triple(node, _N(SKOS.altLabel), _en(a))

@@ -43,6 +43,10 @@ __all__ = [
 READING_KINDS = frozenset(
     "paper notes post video tutorial docs talk slides book thesis code dataset".split()
 )
+# What a topic is, for the policy in data/README.md: an umbrella area (its prerequisites
+# are its parts), a neural architecture or model family, or a technique for training one.
+# Topics without a kind are concepts.
+TOPIC_KINDS = frozenset({"area", "architecture", "technique"})
 EVENT_KINDS = frozenset(
     "holiday exam tutorial office-hours deadline buffer study-week poster-session "
     "discussion project other".split()
@@ -82,6 +86,7 @@ class Topic:
     broader: str | None
     requires: list[Requirement]
     loc: Loc
+    kind: str | None = None
 
 
 @dataclass
@@ -366,8 +371,12 @@ def _list_of_maps(value: Any, rel: str, line: int, key: str) -> list[tuple[Any, 
 
 
 def _topic(m: Any, rel: str, line: int) -> Topic:
-    f = _Fields(m, "topic", rel, line, ["id", "label", "aliases", "definition", "broader", "requires"])
+    f = _Fields(m, "topic", rel, line, ["id", "label", "aliases", "definition", "kind", "broader", "requires"])
     tid = f.ident("id", _TOPIC_ID)
+    kind = f.text("kind")
+    if kind is not None and kind not in TOPIC_KINDS:
+        hint = _close(kind, TOPIC_KINDS)
+        raise f.err("kind", f"unknown topic kind {kind!r}" + (f"; did you mean {hint!r}?" if hint else f" (one of {', '.join(sorted(TOPIC_KINDS))})"))
     reqs = []
     for item, iline in f.items("requires"):
         r = _Fields(item, f"requirement of {tid!r}", rel, iline, ["topic", "reason", "source"])
@@ -380,6 +389,7 @@ def _topic(m: Any, rel: str, line: int) -> Topic:
         broader=f.text("broader"),
         requires=reqs,
         loc=f.loc("id"),
+        kind=kind,
     )
 
 
