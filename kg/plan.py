@@ -35,30 +35,45 @@ __all__ = [
 ]
 
 
-def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False) -> nx.DiGraph[str]:
+def prerequisite_graph(
+    kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False, umbrellas: str = "parts"
+) -> nx.DiGraph[str]:
     """The ``kg:requires`` graph as a DiGraph (edge ``prerequisite -> topic``).
 
     With ``start``, only the topics reachable from those (through ``kg:requires*``, or
     the reverse with ``down=True``) and the edges among them are fetched. Nodes carry
     ``label``; edges carry ``reason``.
+
+    ``umbrellas`` says how ``skos:broader`` is read (see
+    :data:`kg.algorithms.paths.UMBRELLA_READINGS`): ``"parts"`` (the default) makes every
+    area require its parts (edges marked ``part=True``, see
+    :func:`kg.algorithms.paths.with_parts`), so an area's prerequisites are its parts and
+    knowing it means knowing them; ``"overview"`` ignores ``skos:broader``.
     """
+    if umbrellas not in paths.UMBRELLA_READINGS:
+        raise UsageError(f"unknown umbrella reading {umbrellas!r} (one of {', '.join(paths.UMBRELLA_READINGS)})")
+    parts = umbrellas == "parts"
+    part_rows: list[Row] = []
     if start is None:
         node_rows = kg.run("topic-nodes")
         edge_rows = kg.run("requires-edges")
         reason_rows = kg.run("edge-reasons")
+        if parts:
+            part_rows = [{"p": r["t"], "u": r["b"]} for r in kg.run("topic-broader")]
     else:
         # One query per start topic, so that each property path starts from a constant
-        # IRI (see prerequisite-closure-nodes.rq for why that matters).
-        nodes_q, edges_q = (
-            ("dependent-closure-nodes", "dependent-closure-edges")
-            if down
-            else ("prerequisite-closure-nodes", "prerequisite-closure-edges")
-        )
+        # IRI (see prerequisite-closure-nodes.rq for why that matters). Reading broader as
+        # "part of", the walk also goes from an area to its parts (or, down, from a part
+        # to its area).
+        way = "dependent" if down else "prerequisite"
+        kind = f"{way}-parts-closure" if parts else f"{way}-closure"
         node_rows, edge_rows = [], []
         for t in dict.fromkeys(start):
             node = ox.NamedNode(V.topic_iri(t))
-            node_rows += kg.run(nodes_q, topic=node)
-            edge_rows += kg.run(edges_q, topic=node)
+            node_rows += kg.run(f"{kind}-nodes", topic=node)
+            edge_rows += kg.run(f"{kind}-edges", topic=node)
+            if parts:
+                part_rows += kg.run(f"{kind}-parts", topic=node)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
         reason_rows = kg.run("edge-reasons-of", topics=tails) if tails else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
@@ -72,7 +87,20 @@ def prerequisite_graph(kg: KnowledgeGraph, start: Iterable[str] | None = None, *
             if n not in G:
                 G.add_node(n, label=n)
         G.add_edge(b, a, reason=reasons.get((r["a"], r["b"])))
-    return G
+    if not parts:
+        return G
+    pairs = list(dict.fromkeys((V.local_id(r["p"]), V.local_id(r["u"])) for r in part_rows))
+    H = paths.with_parts(G, pairs)
+    missing = [n for n in H if "label" not in H.nodes[n]]
+    if missing:
+        rows = kg.run("topic-labels", topics=[ox.NamedNode(V.topic_iri(n)) for n in missing])
+        labels = {V.local_id(r["t"]): r["label"] for r in rows}
+        for n in missing:
+            H.nodes[n]["label"] = labels.get(n, n)
+    for p, u, d in H.edges(data=True):
+        if d.get("part"):
+            d.setdefault("reason", f"{_label(H, p)} is part of {_label(H, u)}: knowing it means knowing its parts.")
+    return H
 
 
 def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
@@ -113,9 +141,15 @@ def topic_effort(
     return {t: statistics.median(v) for t, v in by_topic.items()}
 
 
-def _key(G: nx.DiGraph[str], nodes: Iterable[str], ranks: dict[str, float]) -> Callable[[str], tuple[float, str, str]]:
-    eff = paths.effective_ranks(G, nodes, ranks)
-    return lambda n: (eff.get(n, float("inf")), str(G.nodes[n].get("label", n)).casefold(), n)
+def _key(G: nx.DiGraph[str], nodes: Iterable[str], ranks: dict[str, float]) -> Callable[[str], tuple[float, int, str, str]]:
+    # Foundations first, as a course orders them: a topic no lecture teaches comes as soon
+    # as its prerequisites are done, nothing is placed before what it builds on, and among
+    # equals the topic more of the rest builds on comes first.
+    nodes = set(nodes)
+    eff = paths.foundations_first_ranks(G, nodes, ranks)
+    sub = G.subgraph(nodes)
+    uses = {n: len(nx.descendants(sub, n)) for n in nodes}
+    return lambda n: (eff.get(n, float("inf")), -uses.get(n, 0), str(G.nodes[n].get("label", n)).casefold(), n)
 
 
 def _translate(exc: Exception) -> Exception:
@@ -126,7 +160,7 @@ def _translate(exc: Exception) -> Exception:
 
 
 def plan(
-    kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = ()
+    kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = (), *, umbrellas: str = "parts"
 ) -> Plan:
     """The plan to reach ``to`` for a learner who knows ``from_`` (and ``known``).
 
@@ -141,7 +175,7 @@ def plan(
     if from_id == to_id:
         raise UsageError(f"FROM and TO are the same topic ({to_id!r}): nothing to plan")
     starts = list(dict.fromkeys([to_id, *([from_id] if from_id else []), *known_ids]))
-    G = prerequisite_graph(kg, starts)
+    G = prerequisite_graph(kg, starts, umbrellas=umbrellas)
     for t in starts:
         G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
     base = [from_id] if from_id else []
@@ -212,10 +246,11 @@ def _definitions(kg: KnowledgeGraph, topics: list[str]) -> dict[str, str]:
     return {V.local_id(r["t"]): r["d"] for r in kg.run("topic-definitions", topics=nodes)}
 
 
-def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> Prereqs:
-    """What ``topic`` requires, to ``depth`` steps back, in a learning order."""
+def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None, *, umbrellas: str = "parts") -> Prereqs:
+    """What ``topic`` requires, to ``depth`` steps back, in a learning order (an area
+    requires its parts)."""
     tid = kg.resolve_topic(topic)
-    G = prerequisite_graph(kg, [tid])
+    G = prerequisite_graph(kg, [tid], umbrellas=umbrellas)
     G.add_node(tid, label=G.nodes[tid].get("label", tid) if tid in G else tid)
     dist = paths.prerequisites(G, tid, depth)
     ranks = course_ranks(kg, dist)
@@ -243,10 +278,11 @@ def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> Prereqs
     }
 
 
-def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> NeededFor:
-    """What ``topic`` unlocks: every topic that (transitively) requires it."""
+def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None, *, umbrellas: str = "parts") -> NeededFor:
+    """What ``topic`` unlocks: every topic that (transitively) requires it, and the
+    areas it is part of."""
     tid = kg.resolve_topic(topic)
-    G = prerequisite_graph(kg, [tid], down=True)
+    G = prerequisite_graph(kg, [tid], down=True, umbrellas=umbrellas)
     G.add_node(tid, label=G.nodes[tid].get("label", tid) if tid in G else tid)
     dist = paths.dependents(G, tid, depth)
     rows = sorted(dist.items(), key=lambda x: (x[1], _label(G, x[0]).casefold()))
@@ -270,10 +306,12 @@ def needed_for(kg: KnowledgeGraph, topic: str, depth: int | None = None) -> Need
     }
 
 
-def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = None) -> NextTopics:
+def next_topics(
+    kg: KnowledgeGraph, known: Iterable[str], limit: int | None = None, *, umbrellas: str = "parts"
+) -> NextTopics:
     """Topics learnable now (all prerequisites known), ranked by what they unlock."""
     known_ids = [kg.resolve_topic(k) for k in known]
-    G = prerequisite_graph(kg)
+    G = prerequisite_graph(kg, umbrellas=umbrellas)
     for t in kg.topic_ids():
         if t not in G:
             G.add_node(t, label=t)
@@ -287,7 +325,9 @@ def next_topics(kg: KnowledgeGraph, known: Iterable[str], limit: int | None = No
     }
 
 
-def order(kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None) -> Order:
+def order(
+    kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None, *, umbrellas: str = "parts"
+) -> Order:
     """A full learning order: of every topic, of some topics and what they require, or
     of everything one course covers (with the prerequisites it relies on)."""
     topics = list(topics)
@@ -301,7 +341,7 @@ def order(kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = N
             raise NotFound("topics for course", cid)
     else:
         topic_ids = [kg.resolve_topic(t) for t in topics]
-    G = prerequisite_graph(kg)
+    G = prerequisite_graph(kg, umbrellas=umbrellas)
     for t in labels:
         G.add_node(t, label=labels[t])
     ranks = course_ranks(kg)

@@ -87,7 +87,7 @@ def test_prereqs_needed_for_next_order(run):
     assert {p["distance"] for p in direct["prerequisites"]} == {1}
     unlocks = json.loads(run("needed-for", "chain-rule", "--format", "json").stdout)
     assert "backpropagation" in {d["id"] for d in unlocks["dependents"]}
-    nxt = json.loads(run("next", "--known", "calculus", "--format", "json").stdout)
+    nxt = json.loads(run("next", "--known", "derivatives", "--format", "json").stdout)
     assert nxt["next"] and "chain-rule" in {t["id"] for t in nxt["next"]}
     counts = [t["unlocks"] for t in nxt["next"]]
     assert counts == sorted(counts, reverse=True)

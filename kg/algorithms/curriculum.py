@@ -338,8 +338,16 @@ def check_order(
     broader = broader or {}
     lectures = [list(covers) for covers in lectures]
     assumes = list(assumes)
-    bg = background(G, assumes)
     first = first_positions(lectures)
+    # Knowing an assumed area means knowing its parts (edges marked ``part``), except the
+    # parts the course teaches itself: those it must teach in time.
+    taught_parts = [(p, u) for p, u, d in G.edges(data=True) if d.get("part") and p in first]
+    if taught_parts:
+        H = G.copy()
+        H.remove_edges_from(taught_parts)
+        bg = background(H, assumes)
+    else:
+        bg = background(G, assumes)
 
     def assumed_part(p: str) -> bool:
         return first.get(p) is None and any(is_narrower(p, a, broader) for a in assumes)

@@ -7,6 +7,11 @@ graph from the store and adds where each topic is taught.
 
 Orders are deterministic: among the topics that could come next, a ``key`` decides (the
 default prefers the order real courses use when the caller supplies course ranks).
+
+Umbrella topics (``skos:broader`` targets) enter through :func:`with_parts`: knowing an
+umbrella means knowing its parts, so each part becomes a prerequisite of its umbrella and
+every function here (prerequisites, plans, known closure, next, orders) follows from that
+one rule.
 """
 
 from __future__ import annotations
@@ -24,9 +29,81 @@ __all__ = [
     "learning_order",
     "learnable_next",
     "effective_ranks",
+    "foundations_first_ranks",
+    "with_parts",
+    "UMBRELLA_READINGS",
 ]
 
+#: How ``skos:broader`` is read: ``"parts"`` (the default: an umbrella is made of its
+#: parts, knowing it means knowing them, and its prerequisites are its parts) or
+#: ``"overview"`` (an umbrella is only an overview topic of its own: it neither requires
+#: nor implies its parts).
+UMBRELLA_READINGS = ("parts", "overview")
+
 Node = TypeVar("Node", bound=Hashable)
+
+
+def with_parts(
+    G: nx.DiGraph[Node], part_of: Iterable[tuple[Node, Node]], reading: str = "parts"
+) -> nx.DiGraph[Node]:
+    """``G`` with each umbrella topic requiring its parts.
+
+    Parameters
+    ----------
+    G : DiGraph
+        Edges point from prerequisite to dependent.
+    part_of : iterable of (part, umbrella) pairs
+        The ``skos:broader`` links: ``part`` is a narrower topic of ``umbrella``.
+    reading : {"parts", "overview"}
+        ``"parts"`` adds an edge ``part -> umbrella`` (marked ``part=True``) for every
+        pair, so an umbrella's prerequisites are its parts (and theirs), and knowing an
+        umbrella means knowing its parts. A narrower topic that itself requires its
+        umbrella (directly or not) is a specialization built on it, not a part: it gets
+        no edge, so the result stays acyclic when ``G`` is. ``"overview"`` leaves ``G``
+        as it is.
+
+    Returns
+    -------
+    DiGraph
+        A new graph; ``G`` is not changed. Nodes of ``part_of`` missing from ``G`` are
+        added.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``reading``.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("vectors", "dot-product")])
+    >>> H = with_parts(G, [("vectors", "linear-algebra"), ("dot-product", "linear-algebra")])
+    >>> sorted(prerequisites(H, "linear-algebra"))
+    ['dot-product', 'vectors']
+    >>> sorted(known_closure(H, ["linear-algebra"]))
+    ['dot-product', 'linear-algebra', 'vectors']
+    >>> with_parts(G, [("vectors", "linear-algebra")], reading="overview").number_of_edges()
+    1
+    >>> S = nx.DiGraph([("calculus", "chain-rule")])   # a specialization, not a part
+    >>> list(with_parts(S, [("chain-rule", "calculus")]).edges)
+    [('calculus', 'chain-rule')]
+    """
+    if reading not in UMBRELLA_READINGS:
+        raise ValueError(f"unknown umbrella reading {reading!r} (one of {', '.join(UMBRELLA_READINGS)})")
+    H = G.copy()
+    if reading == "overview":
+        return H
+    pairs = sorted(set(part_of), key=lambda pu: (str(pu[1]), str(pu[0])))
+    # What builds on each umbrella, taken once per umbrella (pairs come grouped by it):
+    # edges into an umbrella never change what lies below it, so no edge added here can
+    # close a cycle.
+    below: dict[Node, set[Node]] = {}
+    for part, umbrella in pairs:
+        if umbrella not in below:
+            below[umbrella] = nx.descendants(H, umbrella) if umbrella in H else set()
+        if part == umbrella or part in below[umbrella] or H.has_edge(part, umbrella):
+            continue
+        H.add_edge(part, umbrella, part=True)
+    return H
 
 
 def _check_nodes(G: nx.DiGraph[Node], nodes: Iterable[Node]) -> None:
@@ -143,6 +220,53 @@ def effective_ranks(
             out[n] = float(rank[n])
         else:
             out[n] = min((out[d] for d in sub.successors(n)), default=float("inf"))
+    return out
+
+
+def foundations_first_ranks(
+    G: nx.DiGraph[Node], nodes: Iterable[Node], rank: Mapping[Node, float]
+) -> dict[Node, float]:
+    """Ranks that order ``nodes`` the way a course does: foundations first.
+
+    A topic's rank is its own rank from ``rank`` (where the courses teach it), but never
+    earlier than the latest-ranked of its prerequisites among ``nodes``; a topic no course
+    ranks comes as soon as its prerequisites are done (``0.0`` when it has none), so a
+    foundation such as cross-entropy sits with the basics rather than just before the one
+    late topic that needs it.
+
+    Parameters
+    ----------
+    G : DiGraph
+        Edges point from prerequisite to dependent; the part among ``nodes`` must be
+        acyclic.
+    nodes : iterable of nodes
+    rank : mapping
+        Where the courses put a topic (0 = first lecture, 1 = last), as from course data.
+
+    Returns
+    -------
+    dict
+        ``{node: rank}`` for every node of ``nodes``; use it as the first part of the
+        ``key`` of :func:`learning_plan` or :func:`learning_order`.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("loss", "cross-entropy"), ("cross-entropy", "reward-model"),
+    ...                 ("llm", "reward-model")])
+    >>> r = foundations_first_ranks(G, G.nodes, {"llm": 0.6, "reward-model": 0.4})
+    >>> r["loss"], r["cross-entropy"], r["llm"], r["reward-model"]
+    (0.0, 0.0, 0.6, 0.6)
+
+    See Also
+    --------
+    effective_ranks : the just-in-time alternative
+    """
+    nodes = set(nodes)
+    sub = G.subgraph(nodes)
+    out: dict[Node, float] = {}
+    for n in nx.topological_sort(sub):
+        after = max((out[p] for p in sub.predecessors(n)), default=0.0)
+        out[n] = max(float(rank[n]), after) if n in rank else after
     return out
 
 
