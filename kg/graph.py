@@ -217,6 +217,7 @@ class KnowledgeGraph:
             "requires": [_reason(r) for r in requires],
             "required_by": [_reason(r) for r in required_by],
             "lectures": where["lectures"],
+            "sessions": where["sessions"],
             "chapters": where["chapters"],
             "readings": where["readings"],
         }
@@ -228,13 +229,15 @@ class KnowledgeGraph:
         return {"id": V.local_id(iri), "label": str(rows[0]["l"]) if rows else V.local_id(iri)}
 
     def where_taught(self, topic_ids: Iterable[str]) -> dict[str, WhereTaught]:
-        """For each topic: the lectures, chapters and readings that cover it.
+        """For each topic: the lectures, teaching sessions (discussion sections, tutorials),
+        chapters and readings that cover it.
 
-        Lectures are ordered by course then position; readings required before optional.
+        Lectures are ordered by course then position (``number`` is the page's own label
+        for the lecture, where it has one); readings required before optional.
         """
         ids = list(dict.fromkeys(topic_ids))
         out: dict[str, WhereTaught] = {
-            t: {"lectures": [], "chapters": [], "readings": []} for t in ids
+            t: {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids
         }
         if not ids:
             return out
@@ -247,7 +250,20 @@ class KnowledgeGraph:
                     "code": r["code"],
                     "term": r["term"],
                     "position": r["pos"],
+                    "number": r["num"],
                     "date": r["date"],
+                    "title": r["title"],
+                }
+            )
+        for r in self.run("where-taught-sessions", topics=nodes):
+            out[V.local_id(r["t"])]["sessions"].append(
+                {
+                    "id": V.local_id(r["e"]),
+                    "course": V.local_id(r["course"]),
+                    "code": r["code"],
+                    "kind": r["kind"],
+                    "date": r["date"],
+                    "week": r["week"],
                     "title": r["title"],
                 }
             )
@@ -372,8 +388,13 @@ class KnowledgeGraph:
         node = _node(iri)
         rows = self.run("lecture-info", lecture=node)
         if not rows:
-            count = len(self.run("course-lecture-count", course=_node(V.course_iri(cid))))
-            raise NotFound("lecture", f"{cid}/lecture/{n}", [] if count == 0 else [f"{cid}/lecture/1 … {cid}/lecture/{count}"])
+            # Lectures are numbered as their page numbers them (BU skips 06, a tutorial).
+            nums = sorted(
+                int(_tail(x["l"]))
+                for x in self.run("course-lecture-count", course=_node(V.course_iri(cid)))
+                if _tail(x["l"]).isdigit()
+            )
+            raise NotFound("lecture", f"{cid}/lecture/{n}", [f"{cid}/lecture/{nums[0]} … {cid}/lecture/{nums[-1]}"] if nums else [])
         r = rows[0]
         speakers = [x["n"] for x in self.run("lecture-speakers", lecture=node)]
         covers = self.run("lecture-covers", lecture=node)
@@ -397,7 +418,7 @@ class KnowledgeGraph:
             "id": V.local_id(iri),
             "iri": iri,
             "course": cid,
-            "position": n,
+            "position": r["pos"],
             "number": r["num"],
             "date": r["date"],
             "title": r["title"],

@@ -215,11 +215,12 @@ def plan(
                 "needed_for": needed_for,
                 "effort": round(effort[t], 2) if t in effort else None,
                 "lectures": where[t]["lectures"],
+                "sessions": where[t]["sessions"],
                 "chapters": where[t]["chapters"],
                 "readings": where[t]["readings"],
             }
         )
-    untaught = [t for t in steps if not where[t]["lectures"]]
+    untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
     return {
         "from": from_id,
         "to": to_id,

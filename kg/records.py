@@ -87,7 +87,21 @@ class TaughtLecture(TypedDict):
     code: str | None
     term: str | None
     position: int
+    number: str | None  # the page's own number for the lecture, where it has one
     date: str | None
+    title: str
+
+
+class TaughtSession(TypedDict):
+    """A session that teaches a topic without being a lecture (a discussion section, a
+    tutorial)."""
+
+    id: str
+    course: str
+    code: str | None
+    kind: str
+    date: str | None
+    week: int | None
     title: str
 
 
@@ -114,6 +128,7 @@ class WhereTaught(TypedDict):
     """Where one topic is taught."""
 
     lectures: list[TaughtLecture]
+    sessions: list[TaughtSession]
     chapters: list[TaughtChapter]
     readings: list[TaughtReading]
 
@@ -131,6 +146,7 @@ class TopicRecord(TypedDict):
     requires: list[TopicReason]
     required_by: list[TopicReason]
     lectures: list[TaughtLecture]
+    sessions: list[TaughtSession]
     chapters: list[TaughtChapter]
     readings: list[TaughtReading]
 
@@ -269,6 +285,7 @@ class PlanStep(TypedDict):
     needed_for: list[StepNeed]
     effort: float | None
     lectures: list[TaughtLecture]
+    sessions: list[TaughtSession]
     chapters: list[TaughtChapter]
     readings: list[TaughtReading]
 

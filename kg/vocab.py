@@ -361,6 +361,8 @@ def course_iri(course_id: str) -> str:
 
 
 def lecture_iri(course_id: str, n: int) -> str:
+    """A lecture's IRI: ``n`` is the number its page gives it (BU's "09" is 9), or its
+    position in teaching order where the page numbers none."""
     return f"{course_iri(course_id)}/lecture/{n}"
 
 

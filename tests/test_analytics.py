@@ -304,8 +304,8 @@ class TestEvidenceTriples:
         rows = g.select(get("prerequisite-evidence").render())
         assert len(rows) == len(list(g.requires_edges()))
         top = rows[0]
-        assert (V.local_id(top["topic"]), V.local_id(top["prerequisite"])) == ("generalization", "model-evaluation")
-        assert top["after"] == 2 and "mit-6.7960-fa25: after" in top["per_course"]
+        assert (V.local_id(top["topic"]), V.local_id(top["prerequisite"])) == ("multilayer-perceptron", "neural-network-training")
+        assert top["after"] == 3 and "mit-6.7960-fa25: after" in top["per_course"]
 
 
 class TestCheckCommand:

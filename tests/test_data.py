@@ -72,11 +72,12 @@ def test_assignments(g):
 
 
 def test_readings_and_chapters(g):
-    bu9 = g.lecture("bu-deep-learning", 8)  # page number 09: Backpropagation
+    bu9 = g.lecture("bu-deep-learning", 9)  # the page numbers it 09: Backpropagation
     assert bu9["number"] == "09" and bu9["title"] == "Backpropagation"
+    assert bu9["position"] == 8 and bu9["iri"].endswith("/course/bu-deep-learning/lecture/9")
     [ch7] = bu9["readings"]
     assert (ch7["book"], ch7["chapter"], ch7["sections"]) == ("Understanding Deep Learning", 7, "7.1-7.4")
-    loss = g.lecture("bu-deep-learning", 3)
+    loss = g.lecture("bu-deep-learning", 3)  # 01-05 keep their positions
     refs = {(r["book"], r["chapter"]) for r in loss["readings"]}
     assert {("Understanding Deep Learning", 5), ("Mathematics for Machine Learning", 6), ("Mathematics for Machine Learning", 8)} <= refs
     fa25 = g.lecture("mit-6.7960-fa25", 7)  # generalization theory: three optional readings

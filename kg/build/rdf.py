@@ -195,7 +195,7 @@ def _course(c: Course, people: dict[str, str]) -> Iterator[Triple]:
         yield Triple(node, _N(KG.assumes), _N(V.topic_iri(t)))
 
     for lec in c.lectures:
-        ln = _N(V.lecture_iri(c.id, lec.position))
+        ln = _N(V.lecture_iri(c.id, lec.key))
         yield Triple(ln, _TYPE, _N(KG.Lecture))
         yield Triple(ln, _N(SCHEMA.name), Literal(lec.title))
         yield Triple(ln, _N(SCHEMA.isPartOf), node)
@@ -217,7 +217,7 @@ def _course(c: Course, people: dict[str, str]) -> Iterator[Triple]:
             item = _N(
                 V.reading_iri(ref.reading) if ref.reading else V.chapter_iri(*ref.chapter)  # type: ignore[misc]
             )
-            ra = _N(V.reading_assignment_iri(c.id, lec.position, k))
+            ra = _N(V.reading_assignment_iri(c.id, lec.key, k))
             yield Triple(ln, _N(KG.reads), item)
             yield Triple(ra, _TYPE, _N(KG.ReadingAssignment))
             yield Triple(ra, _N(KG.lecture), ln)
@@ -269,6 +269,7 @@ _COUNT = {
 
 def _evidence(src: Sources) -> Iterator[Triple]:
     firsts = {cid: first_positions(lec.covers for lec in c.lectures) for cid, c in sorted(src.courses.items())}
+    keys = {cid: {lec.position: lec.key for lec in c.lectures} for cid, c in src.courses.items()}
     for t in src.topics.values():
         for r in t.requires:
             q = _N(V.prerequisite_iri(t.id, r.topic))
@@ -285,8 +286,8 @@ def _evidence(src: Sources) -> Iterator[Triple]:
                 yield Triple(e, _N(KG.course), _N(V.course_iri(cid)))
                 yield Triple(e, _N(KG.ordering), Literal(order))
                 if t_at is not None:
-                    yield Triple(e, _N(KG.topicLecture), _N(V.lecture_iri(cid, t_at)))
+                    yield Triple(e, _N(KG.topicLecture), _N(V.lecture_iri(cid, keys[cid][t_at])))
                 if p_at is not None:
-                    yield Triple(e, _N(KG.prerequisiteLecture), _N(V.lecture_iri(cid, p_at)))
+                    yield Triple(e, _N(KG.prerequisiteLecture), _N(V.lecture_iri(cid, keys[cid][p_at])))
             for order, n in counts.items():
                 yield Triple(q, _N(_COUNT[order]), _int(n))

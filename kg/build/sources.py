@@ -151,6 +151,13 @@ class Lecture:
     readings: list[ReadingRef]
     loc: Loc
 
+    @property
+    def key(self) -> int:
+        """The number in the lecture's IRI: the page's own number where it is a whole
+        number (``"09"`` -> 9), else the position in teaching order."""
+        n = (self.number or "").strip()
+        return int(n) if n.isdigit() else self.position
+
 
 @dataclass
 class Event:
@@ -489,6 +496,14 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
                 loc=lf.loc(),
             )
         )
+    numbers: dict[int, Lecture] = {}
+    for lec in lectures:
+        other = numbers.setdefault(lec.key, lec)
+        if other is not lec:
+            raise lec.loc.error(
+                f"lecture {lec.title!r} of {cid!r} has the number {lec.key}, which also names "
+                f"{other.title!r}: each lecture needs its own number"
+            )
     events = []
     for item, line in f.items("events"):
         ef = _Fields(item, f"event of {cid!r}", rel, line, ["kind", "title", "date", "week", "covers"])

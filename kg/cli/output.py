@@ -235,7 +235,13 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def lecture_line(lec: dict[str, Any]) -> str:
     course = lec["course"]
     date = f" {lec['date']}" if lec.get("date") else ""
-    return f"{course} #{lec['position']}{date}  {lec['title']}"
+    return f"{course} #{lec.get('number') or lec['position']}{date}  {lec['title']}"
+
+
+def session_line(e: dict[str, Any]) -> str:
+    """A teaching session that is not a lecture (discussion section, tutorial)."""
+    when = f" {e['date']}" if e.get("date") else (f" week {e['week']}" if e.get("week") is not None else "")
+    return f"{e['course']} {e['kind']}{when}  {e['title']}"
 
 
 def chapter_line(ch: dict[str, Any]) -> str:
@@ -268,13 +274,14 @@ def _topic(t: dict[str, Any]) -> str:
                     out.append(_wrap(r["reason"], "      "))
     for title, key, fn in (
         ("Lectures", "lectures", lecture_line),
+        ("Sessions", "sessions", session_line),
         ("Chapters", "chapters", chapter_line),
         ("Readings", "readings", reading_line),
     ):
-        if t[key]:
+        if t.get(key):
             out.append(f"\n{title}:")
             out.extend(fill(fn(x), "  ", "      ") for x in t[key])
-    if not (t["lectures"] or t["chapters"] or t["readings"]):
+    if not (t["lectures"] or t.get("sessions") or t["chapters"] or t["readings"]):
         out.append("\nNo lecture, chapter or reading covers this topic.")
     return "\n".join(out)
 
@@ -295,7 +302,7 @@ def _course(c: dict[str, Any]) -> str:
             ["#", "date", "lecture"],
             [
                 (
-                    lec["position"],
+                    lec.get("number") or lec["position"],
                     lec["date"] or "",
                     lec["title"]
                     + (" [guest]" if lec["guest"] else "")
@@ -320,12 +327,17 @@ def _course(c: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 @text_view("lecture")
 def _lecture(lec: dict[str, Any]) -> str:
     out = [fill(f"{lec['title']}  ({lec['id']})", "", "    ")]
-    meta = [f"lecture {lec['position']}"]
-    if lec["number"]:
-        meta.append(f"numbered {lec['number']} on the page")
+    meta = [f"lecture {lec['number']}" if lec["number"] else f"lecture {lec['position']}"]
+    if lec["number"] and str(lec["number"]).lstrip("0") != str(lec["position"]):
+        meta.append(f"{_ordinal(lec['position'])} in teaching order")
     if lec["date"]:
         meta.append(str(lec["date"]))
     if lec["speakers"]:
@@ -414,9 +426,10 @@ def _step_where(s: dict[str, Any], indent: str, limit: int = 6) -> list[str]:
     if len(lectures) > limit:
         more = len(lectures) - limit
         out.append(f"{indent}{'':9}… and {more} more lecture{'s' if more != 1 else ''}")
+    out.extend(item("session", session_line(e)) for e in s.get("sessions", []))
     out.extend(item("chapter", chapter_line(c)) for c in s["chapters"])
     out.extend(item("reading", reading_line(r)) for r in s["readings"])
-    if not (s["lectures"] or s["chapters"] or s["readings"]):
+    if not (s["lectures"] or s.get("sessions") or s["chapters"] or s["readings"]):
         out.append(f"{indent}(no lecture, chapter or reading covers this topic)")
     return out
 
@@ -428,7 +441,7 @@ def _plan_summary(p: dict[str, Any]) -> str:
         n = s["lectures"]
         bits.append(f"about {n:g} lecture{'' if n == 1 else 's'}' worth" if n != 1 else "about 1 lecture's worth")
     if s["untaught"]:
-        bits.append(f"{len(s['untaught'])} not covered by any lecture")
+        bits.append(f"{len(s['untaught'])} not covered by any lecture or session")
     return ", ".join(bits)
 
 
@@ -468,6 +481,8 @@ def _path_markdown(p: dict[str, Any]) -> str:
             out.append(f"- needed for **{n['step']}. {n['label']}**{why}")
         for lec in s["lectures"]:
             out.append(f"- lecture: {lecture_line(lec)}")
+        for e in s.get("sessions", []):
+            out.append(f"- {e['kind']}: {session_line(e)}")
         for c in s["chapters"]:
             out.append(f"- chapter: {chapter_line(c)}")
         for r in s["readings"]:

@@ -326,7 +326,7 @@ def _where_sections(w: Mapping[str, Any]) -> list[list[Any]]:
     """Tooltip sections for where a topic is taught (``KnowledgeGraph.where_taught``)."""
     sections: list[list[Any]] = []
     lectures = [
-        f"{lec.get('code') or lec['course']} #{lec['position']}"
+        f"{lec.get('code') or lec['course']} #{lec.get('number') or lec['position']}"
         + (f" {lec['date']}" if lec.get("date") else "")
         + f": {lec['title']}"
         for lec in w.get("lectures", [])
@@ -864,11 +864,12 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
             x = ((lec["position"] - 1) / (n - 1) if n > 1 else 0.0) * span
             tip: dict[str, Any] = {
                 "title": str(lec["title"]),
-                "kind": f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
+                "kind": f"Lecture {lec.get('number') or lec['position']} ({lec['position']} of {n}) · {c['name'] or cid} ({short[cid]})"
+                if lec.get("number") else f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
                 "text": " · ".join(str(x) for x in (lec.get("date"), ", ".join(lec.get("speakers") or [])) if x),
                 "sections": [["Covers", _clip([str(info.get(t, {}).get("label", t)) for t in lec["covers"]])]] if lec["covers"] else [],
             }
-            b.node(lid, "lecture", f"{short[cid]} #{lec['position']}", tip, color=_colour(colour[cid]), x=round(x, 1), y=i * row)
+            b.node(lid, "lecture", f"{short[cid]} #{lec.get('number') or lec['position']}", tip, color=_colour(colour[cid]), x=round(x, 1), y=i * row)
             if prev is not None:
                 b.edge(prev, lid, "next", color={"color": colour[cid]}, smooth=False)
             prev = lid
