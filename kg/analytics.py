@@ -65,6 +65,7 @@ __all__ = [
     "svg_heatmap",
     "png_heatmap",
     "course_lectures",
+    "course_sessions",
     "load_course_file",
     "check",
     "compare",
@@ -198,6 +199,15 @@ def png_heatmap(
 
 
 # =========================================================================== over a graph
+
+
+def course_sessions(kg: KnowledgeGraph, courses: Iterable[str]) -> dict[str, set[str]]:
+    """The topics each course teaches in sessions that are not lectures (discussion
+    sections, tutorials: events that cover topics)."""
+    out: dict[str, set[str]] = {}
+    for r in kg.run("session-topics-of", courses=[ox.NamedNode(V.course_iri(c)) for c in courses]):
+        out.setdefault(V.local_id(r["c"]), set()).add(V.local_id(r["t"]))
+    return out
 
 
 def course_lectures(kg: KnowledgeGraph, courses: Iterable[str] | None = None) -> dict[str, list[list[str]]]:
@@ -388,23 +398,28 @@ def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) 
         raise UsageError(f"--threshold must be between 0 and 1, got {threshold}")
     ids = _resolve_courses(kg, courses)
     lectures = course_lectures(kg, ids)
+    sessions = course_sessions(kg, ids)
     labels = _labels(kg)
     pairs: list[ComparePair] = []
     for a, b in combinations(ids, 2):
         r = compare_orders(lectures.get(a, []), lectures.get(b, []), threshold)
         for m in r["moved"]:
             m["label"] = labels.get(m["topic"], m["topic"])
+        # A topic one course teaches only in a discussion section or tutorial is still
+        # taught there: shared, not unique to the other course (orders stay lecture-based).
+        ta = set(first_positions(lectures.get(a, []))) | sessions.get(a, set())
+        tb = set(first_positions(lectures.get(b, []))) | sessions.get(b, set())
         pairs.append({
             "a": a,
             "b": b,
-            "shared": r["shared"],
-            "only_a": r["only_a"],
-            "only_b": r["only_b"],
-            "jaccard": r["jaccard"],
+            "shared": sorted(ta & tb),
+            "only_a": sorted(ta - tb),
+            "only_b": sorted(tb - ta),
+            "jaccard": round(len(ta & tb) / len(ta | tb), 3) if ta | tb else None,
             "tau": None if r["tau"] is None else round(r["tau"], 3),
             "moved": r["moved"],
         })
-    covered = [set(first_positions(lectures.get(c, []))) for c in ids]
+    covered = [set(first_positions(lectures.get(c, []))) | sessions.get(c, set()) for c in ids]
     common = sorted(set.intersection(*covered)) if covered else []
     return {
         "courses": [_course_info(kg, c) for c in ids],

@@ -36,6 +36,7 @@ __all__ = [
     "CycleError",
     "PageError",
     "NotFound",
+    "Ambiguous",
     "UsageError",
     "QueryRefused",
     "UpdateRefused",
@@ -111,6 +112,22 @@ class NotFound(KGError):
         super().__init__(msg)
 
     def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.kind, self.name, self.suggestions))
+
+
+class Ambiguous(NotFound):
+    """A name given by the user matches several things equally well; ``suggestions``
+    lists them all (a :class:`NotFound`, so "did you mean" handling applies)."""
+
+    def __init__(self, kind: str, name: str, candidates: Sequence[str]) -> None:
+        super().__init__(kind, name, candidates)
+        shown = ", ".join(repr(c) for c in self.suggestions)
+        self.args = (f"{kind} {name!r} is ambiguous: it could be {shown}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[type[Ambiguous], tuple[str, str, list[str]]]:
         return (type(self), (self.kind, self.name, self.suggestions))
 
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg import vocab as V
 from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format
 from kg.build.store import Built, build_store, default_data_dir
-from kg.errors import NotFound, UsageError
+from kg.errors import Ambiguous, NotFound, UsageError
 from kg.queries import render_internal
 from kg.records import (
     CourseAssignment,
@@ -43,9 +43,29 @@ from kg.records import (
 )
 from kg.sparql import Result
 
-__all__ = ["KnowledgeGraph"]
+__all__ = ["KnowledgeGraph", "name_words"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """The words of a name as people type it: case, hyphens, spaces and punctuation do not
+    matter (``"Low-rank  adaptation"`` -> ``("low", "rank", "adaptation")``).
+
+    >>> name_words("Low-rank adaptation") == name_words("low rank ADAPTATION")
+    True
+    """
+    return tuple(_WORD.findall(text.casefold()))
+
+
+def _squash(words: tuple[str, ...]) -> str:
+    return "".join(words)
+
+
+def _number_variants(s: str) -> list[str]:
+    # "transformer" finds "transformers" and the other way round.
+    return [s, s[:-1] if s.endswith("s") else s + "s"]
 
 Term = ox.NamedNode | ox.Literal
 """A value bound to a ``$param`` of an internal query (a list binds a VALUES block)."""
@@ -168,24 +188,63 @@ class KnowledgeGraph:
         return sorted(set(self._topic_names.values()))
 
     def resolve_topic(self, name: str) -> str:
-        """The id of the topic ``name`` names (an id, label or alias, any case).
+        """The id of the topic ``name`` names: an id, label or alias, matched ignoring
+        case, hyphens and spaces (``"low rank adaptation"`` is ``lora``) and singular or
+        plural; failing that, a name the text starts (``"diffusion"`` is
+        ``diffusion-models``) when exactly one topic has one.
 
         Raises
         ------
+        Ambiguous
+            When several topics match equally well; it lists them.
         NotFound
             With up to three close names as suggestions.
         """
         key = " ".join(name.split()).casefold()
-        # "transformer" finds "transformers" and the other way round.
-        variants = [key, key[:-1] if key.endswith("s") else key + "s"]
-        tid = None
-        for v in variants:
+        for v in _number_variants(key):
             tid = self._lookup(v)
             if tid is not None:
-                break
-        if tid is None:
-            raise NotFound("topic", name, self.suggest_topics(name))
-        return tid
+                return tid
+        words = name_words(name)
+        if not words:
+            raise NotFound("topic", name, [])
+        index = self._word_index
+        for v in _number_variants(_squash(words)):
+            hits = index.get(v, set())
+            if len(hits) == 1:
+                return next(iter(hits))
+            if hits:
+                raise Ambiguous("topic", name, sorted(hits))
+        # A name that begins with the words typed ("diffusion" -> "Diffusion models").
+        starts = {
+            tid
+            for n, ids in self._name_words.items()
+            for tid in ids
+            if len(n) > len(words) and n[: len(words)] == words
+        }
+        if len(starts) == 1:
+            return next(iter(starts))
+        if starts:
+            raise Ambiguous("topic", name, sorted(starts))
+        raise NotFound("topic", name, self.suggest_topics(name))
+
+    @cached_property
+    def _name_words(self) -> dict[tuple[str, ...], set[str]]:
+        """The words of every id, label and alias -> the topics it names."""
+        out: dict[tuple[str, ...], set[str]] = {}
+        for n, tid in self._topic_names.items():
+            out.setdefault(name_words(n), set()).add(tid)
+        for tid in set(self._topic_names.values()):
+            out.setdefault(name_words(tid), set()).add(tid)
+        return out
+
+    @cached_property
+    def _word_index(self) -> dict[str, set[str]]:
+        """Every name with case, hyphens and spaces squeezed out -> the topics it names."""
+        out: dict[str, set[str]] = {}
+        for words, ids in self._name_words.items():
+            out.setdefault(_squash(words), set()).update(ids)
+        return out
 
     def suggest_topics(self, name: str, n: int = 3) -> list[str]:
         """Ids of up to ``n`` topics whose id, label or alias looks like ``name``."""
@@ -444,6 +503,8 @@ class KnowledgeGraph:
             return "course", self.course(thing)
         try:
             return "topic", self.topic(thing)
+        except Ambiguous:
+            raise
         except NotFound as exc:
             try:
                 return "course", self.course(thing)
@@ -485,7 +546,9 @@ class KnowledgeGraph:
             alts = [a for a in (r["alts"] or "").split("\u001f") if a]
             names = [r["label"], V.local_id(r["t"]), *alts]
             name_score = max(fuzz.WRatio(q, utils.default_process(n)) for n in names)
-            exact = any(utils.default_process(n) == q for n in names)
+            exact = any(utils.default_process(n) == q for n in names) or any(
+                _squash(name_words(n)) == _squash(name_words(text)) for n in names
+            )
             words = q.split()
             definition = utils.default_process(r["def"] or "")
             in_def = bool(words) and all(w in definition.split() for w in words)
