@@ -437,8 +437,11 @@ class TestCompareAndDiff:
         r = run("compare", *ids, "--format", "json")
         data = json.loads(r.stdout)
         assert len(data["pairs"]) == len(ids) * (len(ids) - 1) // 2
-        common = set.intersection(*(set(first_lectures(g, c)) for c in ids))
+        # taught in a lecture, or in a discussion section or tutorial
+        sessions = A.course_sessions(g, ids)
+        common = set.intersection(*(set(first_lectures(g, c)) | sessions.get(c, set()) for c in ids))
         assert set(data["shared_by_all"]) == common and "transformers" in common
+        assert "backpropagation" in common  # Berkeley teaches it in discussion 2
         text = run("compare", *ids).stdout
         assert max(len(line) for line in text.splitlines()) <= 80
 
