@@ -346,12 +346,15 @@ def check(kg: KnowledgeGraph, course: str) -> CheckReport:
     G = prerequisite_graph(kg)
     lectures = [lec["covers"] for lec in c["lectures"]]
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}
+    numbers = {lec["position"]: (str(n) if (n := lec.get("number")) else None) for lec in c["lectures"]}
     found = check_order(G, lectures, c["assumes"], _broader(kg))
     labels = _labels(kg)
     findings: list[CheckFinding] = [
         {
             "position": f.position,
             "lecture": titles.get(f.position),
+            "number": numbers.get(f.position),  # the page's own label, where it has one
+            "taught_at_number": numbers.get(f.taught_at) if f.taught_at is not None else None,
             "severity": "issue" if f.is_issue else "note",
             "topic": f.topic,
             "prerequisite": f.prerequisite,

@@ -409,6 +409,8 @@ class CheckFinding(TypedDict):
 
     position: int
     lecture: str | None
+    number: str | None  # the page's own number for the lecture, where it has one
+    taught_at_number: str | None
     severity: str
     topic: str
     prerequisite: str

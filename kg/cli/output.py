@@ -605,8 +605,8 @@ def _check_view(r: dict[str, Any]) -> str:
         if f["position"] != last:
             last = f["position"]
             out.append("")
-            out.append(fill(f"#{f['position']} {f['lecture']}", "", "    "))
-        status = f"taught later, at #{f['taught_at']}" if f["kind"] == "taught-later" else "not taught"
+            out.append(fill(f"#{f.get('number') or f['position']} {f['lecture']}", "", "    "))
+        status = f"taught later, at #{f.get('taught_at_number') or f['taught_at']}" if f["kind"] == "taught-later" else "not taught"
         out.append(fill(f"{f['topic']} needs {f['prerequisite']} ({status})", "  ", "    "))
         if f.get("reason"):
             out.append(fill(f["reason"], "      "))
