@@ -164,9 +164,12 @@ def test_shipped_views_draw_offline(browser, shipped, tmp_path, name):
 
 
 def test_whole_graph_counts_equal_the_store(browser, shipped, tmp_path):
-    """The page draws every topic and every kg:requires triple, as SPARQL counts them."""
+    """The page draws every topic, every kg:requires triple and every part -> area edge
+    (an area requires its parts), as SPARQL counts them."""
     topics = shipped.select("SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a kg:Topic }")[0]["n"]
-    edges = shipped.select("SELECT (COUNT(*) AS ?n) WHERE { ?a kg:requires ?b }")[0]["n"]
+    edges = shipped.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { { ?a kg:requires ?b } UNION { ?b skos:broader ?a } }"
+    )[0]["n"]
     page = open_view(browser, viz.graph_view(shipped), tmp_path)
     try:
         assert page.js("[kgNetwork.body.data.nodes.length, kgNetwork.body.data.edges.length]") == [int(topics), int(edges)]
