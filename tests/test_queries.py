@@ -630,7 +630,7 @@ class TestOtherQueries:
         assert ("chapter", "udl/chapter/7") in got
         lectures = {lid(r["item"]) for r in rows if r["kind"] == "lecture"}
         assert lectures == {
-            f"{cid}/lecture/{lec.position}"
+            f"{cid}/lecture/{lec.key}"
             for cid, c in src.courses.items()
             for lec in c.lectures
             if "backpropagation" in lec.covers
