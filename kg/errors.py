@@ -116,8 +116,7 @@ class NotFound(KGError):
 
 
 class Ambiguous(NotFound):
-    """A name given by the user matches several things equally well; ``suggestions``
-    lists them all (a :class:`NotFound`, so "did you mean" handling applies)."""
+    """A name matches several things equally well; ``suggestions`` lists them all."""
 
     def __init__(self, kind: str, name: str, candidates: Sequence[str]) -> None:
         super().__init__(kind, name, candidates)

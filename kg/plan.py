@@ -35,6 +35,17 @@ __all__ = [
 ]
 
 
+# (down, areas require their parts) -> the closure queries: nodes, edges, part links.
+_CLOSURE_QUERIES: dict[tuple[bool, bool], tuple[str, str, str | None]] = {
+    (False, False): ("prerequisite-closure-nodes", "prerequisite-closure-edges", None),
+    (True, False): ("dependent-closure-nodes", "dependent-closure-edges", None),
+    (False, True): (
+        "prerequisite-parts-closure-nodes", "prerequisite-parts-closure-edges", "prerequisite-parts-closure-parts",
+    ),
+    (True, True): ("dependent-parts-closure-nodes", "dependent-parts-closure-edges", "dependent-parts-closure-parts"),
+}
+
+
 def prerequisite_graph(
     kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False, umbrellas: str = "parts"
 ) -> nx.DiGraph[str]:
@@ -65,15 +76,14 @@ def prerequisite_graph(
         # IRI (see prerequisite-closure-nodes.rq for why that matters). Reading broader as
         # "part of", the walk also goes from an area to its parts (or, down, from a part
         # to its area).
-        way = "dependent" if down else "prerequisite"
-        kind = f"{way}-parts-closure" if parts else f"{way}-closure"
+        nodes_q, edges_q, parts_q = _CLOSURE_QUERIES[(down, parts)]
         node_rows, edge_rows = [], []
         for t in dict.fromkeys(start):
             node = ox.NamedNode(V.topic_iri(t))
-            node_rows += kg.run(f"{kind}-nodes", topic=node)
-            edge_rows += kg.run(f"{kind}-edges", topic=node)
-            if parts:
-                part_rows += kg.run(f"{kind}-parts", topic=node)
+            node_rows += kg.run(nodes_q, topic=node)
+            edge_rows += kg.run(edges_q, topic=node)
+            if parts_q is not None:
+                part_rows += kg.run(parts_q, topic=node)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
         reason_rows = kg.run("edge-reasons-of", topics=tails) if tails else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
