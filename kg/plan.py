@@ -337,10 +337,12 @@ def next_topics(
 
 
 def order(
-    kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None, *, umbrellas: str = "parts"
+    kg: KnowledgeGraph, topics: Iterable[str] = (), course: str | None = None, known: Iterable[str] = (),
+    *, umbrellas: str = "parts",
 ) -> Order:
     """A full learning order: of every topic, of some topics and what they require, or
-    of everything one course covers (with the prerequisites it relies on)."""
+    of everything one course covers (with the prerequisites it relies on). Topics in
+    the :func:`~kg.algorithms.paths.known_closure` of ``known`` are left out."""
     topics = list(topics)
     if course is not None and topics:
         raise UsageError("give either --course or topics, not both")
@@ -360,10 +362,15 @@ def order(
         seq = paths.learning_order(G, topic_ids or None, key=_key(G, G.nodes, ranks))
     except nx.NetworkXUnfeasible as exc:
         raise _translate(exc) from None
+    known_ids = [kg.resolve_topic(k) for k in known]
+    if known_ids:
+        have = paths.known_closure(G, known_ids)
+        seq = [t for t in seq if t not in have]
     chosen = set(topic_ids)
     return {
         "course": course and kg.resolve_course(course),
         "topics": topic_ids,
+        "known": known_ids,
         "order": [
             {"step": i, "id": t, "label": labels.get(t, t), "requested": (t in chosen) if chosen else True}
             for i, t in enumerate(seq, start=1)

@@ -383,10 +383,12 @@ class OrderStep(TypedDict):
 
 
 class Order(TypedDict):
-    """A full learning order (``kg order``)."""
+    """A full learning order (``kg order``); ``known`` topics (and what they require)
+    are left out."""
 
     course: str | None
     topics: list[str]
+    known: list[str]
     order: list[OrderStep]
 
 

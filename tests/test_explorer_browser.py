@@ -25,7 +25,7 @@ def base() -> Iterator[str]:
         yield url
 
 
-def open_page(browser: Any, base: str, path: str = "/") -> tuple[Any, list[str], list[str]]:
+def open_page(browser: Any, base: str, path: str = "/explorer") -> tuple[Any, list[str], list[str]]:
     page = browser.new_page()
     outside: list[str] = []
     errors: list[str] = []

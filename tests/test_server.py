@@ -208,9 +208,10 @@ def test_not_acceptable(server):
 
 
 def test_pages_dumps_void(server):
-    status, ctype, body = get(server + "/")
-    assert status == 200 and "text/html" in ctype and b"http://" not in body.replace(b"http://www.w3.org", b"")
-    assert b"https://cdn" not in body
+    for page in ("/", "/explorer"):
+        status, ctype, body = get(server + page)
+        assert status == 200 and "text/html" in ctype and b"http://" not in body.replace(b"http://www.w3.org", b"")
+        assert b"https://cdn" not in body
     status, _, body = get(server + "/resource/topic/backpropagation")
     assert status == 200 and b"Backpropagation" in body and b'href="/resource/topic/chain-rule"' in body
     assert get(server + "/resource/topic/nope")[0] == 404

@@ -37,6 +37,7 @@ from kg.cli.common import (
     known_options,
     pass_state,
 )
+from kg.cli.learner import profile_option
 from kg.cli.output import sparql_table
 from kg.errors import KGError
 
@@ -49,6 +50,8 @@ class _Kg(Group):
     lazy = {
         "viz": ("kg.cli.viz", "viz"),
         "import": ("kg.cli.importer", "import_cmd"),
+        "known": ("kg.cli.learner", "known"),
+        "publish": ("kg.cli.learner", "publish"),
         **{name: ("kg.cli.analytics", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
     }
 
@@ -217,6 +220,7 @@ def topics(state: State, course: str | None, fmt: str) -> None:
 @click.argument("from_", metavar="FROM")
 @click.argument("to")
 @known_options
+@profile_option
 @format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
@@ -280,6 +284,7 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
 
 @cli.command("next")
 @known_options
+@profile_option
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @format_option("text", "json", "markdown")
 @endpoint_option
@@ -300,10 +305,12 @@ def next_(state: State, known: list[str], limit: int, fmt: str) -> None:
 @cli.command()
 @click.argument("topics", nargs=-1)
 @click.option("--course", help="Order everything this course covers.")
+@known_options
+@profile_option
 @format_option("text", "json", "markdown")
 @endpoint_option
 @pass_state
-def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -> None:
+def order(state: State, topics: tuple[str, ...], course: str | None, known: list[str], fmt: str) -> None:
     """A full learning order: of every topic, of TOPICS and all they require, or of a
     course's topics.
 
@@ -314,7 +321,7 @@ def order(state: State, topics: tuple[str, ...], course: str | None, fmt: str) -
     """
     from kg.plan import order as run
 
-    emit("order", run(state.kg, topics, course), fmt)
+    emit("order", run(state.kg, topics, course, known=known), fmt)
 
 
 def _params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

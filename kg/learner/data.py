@@ -22,7 +22,7 @@ from kg import vocab as V
 from kg.graph import KnowledgeGraph
 from kg.plan import course_ranks, prerequisite_graph, topic_effort
 
-__all__ = ["FORMAT", "app_data", "map_layout"]
+__all__ = ["FORMAT", "app_data", "areas", "map_layout"]
 
 FORMAT = "kg-app-data"
 """The ``format`` field of the document; ``version`` changes when a field does."""
@@ -80,6 +80,74 @@ def map_layout(G: nx.DiGraph[str], area: Mapping[str, str | None]) -> dict[str, 
     return pos
 
 
+def areas(broader: Mapping[str, str | None], most: int = 12) -> dict[str, str]:
+    """``{topic: area}``: each topic's area is its nearest ``broader`` ancestor (or
+    itself) among a set of area topics. The set starts as the top topics and the largest
+    area is split into its bigger parts until there are ``most`` areas and none holds
+    more than a quarter of the topics (or ``2 * most`` areas), so that a map coloured by
+    area shows the graph's regions, not one colour.
+
+    Examples
+    --------
+    >>> b = {"ml": None, "dl": "ml", "cnn": "dl", "conv": "cnn", "pool": "cnn",
+    ...      "rnn": "dl", "lstm": "rnn", "gru": "rnn", "svm": "ml"}
+    >>> sorted(set(areas(b, most=3).values()))
+    ['cnn', 'ml', 'rnn']
+    """
+    children: dict[str, list[str]] = defaultdict(list)
+    for t, b in broader.items():
+        if b is not None and b in broader and b != t:
+            children[b].append(t)
+    size: dict[str, int] = {}
+
+    def subtree(t: str, seen: frozenset[str] = frozenset()) -> int:
+        if t not in size:
+            size[t] = 1 + sum(subtree(c, seen | {t}) for c in children[t] if c not in seen)
+        return size[t]
+
+    chosen = {t for t, b in broader.items() if b is None or b not in broader or b == t}
+
+    def assign() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for t in broader:
+            a, seen = t, {t}
+            while a not in chosen:
+                nxt = broader.get(a)
+                if nxt is None or nxt in seen:
+                    break
+                seen.add(nxt)
+                a = nxt
+            out[t] = a
+        return out
+
+    out = assign()
+    while len(chosen) < 2 * most:
+        members: dict[str, int] = defaultdict(int)
+        for a in out.values():
+            members[a] += 1
+        if len(chosen) >= most and max(members.values(), default=0) <= len(broader) / 4:
+            break
+        split = None
+        for a in sorted(chosen, key=lambda a: (-members[a], a)):
+            parts = [c for c in children[a] if c not in chosen and subtree(c) >= 3]
+            if parts:
+                split = parts
+                break
+        if split is None:
+            break
+        chosen.update(split)
+        out = assign()
+    # Parts too small to read as a region go back to the area around them.
+    members = defaultdict(int)
+    for a in out.values():
+        members[a] += 1
+    small = {a for a in chosen if members[a] < max(3, len(broader) // 40) and broader.get(a) in broader}
+    if small:
+        chosen -= small
+        out = assign()
+    return out
+
+
 def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
     """Everything the learner's app needs, as a JSON-ready dict.
 
@@ -119,14 +187,7 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
     ranks = course_ranks(kg)
     effort = topic_effort(kg)
 
-    def root(t: str) -> str:
-        seen = {t}
-        while (b := info.get(t, {}).get("broader")) and b in index and b not in seen:
-            seen.add(b)
-            t = b
-        return t
-
-    area = {t: root(t) for t in order}
+    area = areas({t: info[t].get("broader") for t in order})
     xy = map_layout(G, area)
 
     topics: list[dict[str, Any]] = []

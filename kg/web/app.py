@@ -6,8 +6,10 @@ Routes (one table, :func:`routes`):
   negotiation over SPARQL JSON/XML/CSV/TSV and Turtle/N-Triples/JSON-LD (``format=``
   overrides ``Accept``). Updates are refused (403), bad syntax is a 400 with the
   parser's message, every query runs in a worker process with a timeout and a row cap.
-- ``/`` — the explorer: a query editor with the shipped queries, results as a table
-  whose kg IRIs link to ``/resource/...`` pages. Everything is served from here: no CDN.
+- ``/`` — the learner's app (:mod:`kg.learner.web`): search, goal, plan, progress.
+- ``/explorer`` — the SPARQL explorer: a query editor with the shipped queries, results
+  as a table whose kg IRIs link to ``/resource/...`` pages. Everything is served from
+  here: no CDN.
 - ``/resource/{path}`` — one resource (topic, course, lecture, ...) and its triples.
 - ``/dump.ttl``, ``/dump.nt``, ``/dump.jsonld`` — the whole graph; ``/void`` — a VoID
   description; ``/queries.json`` — the shipped query library.
@@ -39,6 +41,7 @@ from kg.errors import (
     UsageError,
 )
 from kg.graph import KnowledgeGraph
+from kg.learner import web as learner
 from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, query_form
 from kg.web.workers import QueryPool
 
@@ -91,7 +94,8 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         finally:
             await pool.stop()
 
-    app = Starlette(routes=routes(kg, pool, settings), lifespan=lifespan)
+    # The learner's app (kg/learner) only adds its routes (``/``).
+    app = Starlette(routes=[*learner.routes(kg, explorer="/explorer"), *routes(kg, pool, settings)], lifespan=lifespan)
     return app
 
 
@@ -164,7 +168,7 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
         return _resource_page(kg, iri)
 
     return [
-        Route("/", index),
+        Route("/explorer", index),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/queries.json", queries),
         Route("/assets/{name}", asset),
@@ -322,7 +326,7 @@ def _page(title: str, body: str) -> str:
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-        "</head><body><nav><a href=\"/\">kg explorer</a> · <a href=\"/void\">VoID</a> · "
+        "</head><body><nav><a href=\"/\">kg app</a> · <a href=\"/explorer\">kg explorer</a> · <a href=\"/void\">VoID</a> · "
         "dumps: <a href=\"/dump.ttl\">Turtle</a> <a href=\"/dump.nt\">N-Triples</a> "
         f"<a href=\"/dump.jsonld\">JSON-LD</a> · kg {html.escape(__version__)}</nav><main>{body}</main>"
         "<script src=\"/assets/explorer.js\"></script></body></html>"
