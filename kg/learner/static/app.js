@@ -608,7 +608,8 @@
   function start() {
     var saved = loadSaved();
     if (saved) applyProgress(saved);
-    var q = fromHash(location.hash);
+    var q = location.hash.length > 1 ? fromHash(location.hash) : {};
+    if (!state.topic) state.topic = state.goal;
     if (saved && ("known" in q || "skip" in q)) {
       var mine = JSON.stringify([saved.known || [], saved.skipped || []]);
       var theirs = JSON.stringify([Array.from(state.known).sort(), Array.from(state.skipped).sort()]);
