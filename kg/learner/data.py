@@ -54,11 +54,13 @@ def map_layout(G: nx.DiGraph[str], area: Mapping[str, str | None]) -> dict[str, 
         level[c] = max((level[p] + 1 for p in C.predecessors(c)), default=0)
     for n in G:
         depth[n] = level[mapping[n]]
-    areas = sorted({str(area.get(n) or "") for n in G})
+    by_area: dict[str, list[str]] = defaultdict(list)
+    for n in G:
+        by_area[str(area.get(n) or "")].append(n)
     pos: dict[str, tuple[int, int]] = {}
     top = 0
-    for a in areas:
-        members = [n for n in G if str(area.get(n) or "") == a]
+    for a in sorted(by_area):
+        members = by_area[a]
         cols: dict[int, list[str]] = defaultdict(list)
         for n in sorted(members, key=lambda n: (depth[n], n)):
             cols[depth[n]].append(n)

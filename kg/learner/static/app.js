@@ -252,6 +252,9 @@
     return box;
   }
 
+  var PAGE = 150;
+  var plan = { key: null, shown: PAGE };
+
   function renderPlan() {
     var root = clear($("plan-body")), p = currentPlan();
     var summary = $("plan-summary");
@@ -262,6 +265,7 @@
     }
     var goal = T[p.goal];
     var steps = p.steps, needed = G.neededFor(steps);
+    if (plan.key !== state.goal) { plan.key = state.goal; plan.shown = PAGE; }
     var effort = 0, todo = 0;
     steps.forEach(function (v) { if (!state.skipped.has(T[v].id)) { todo++; effort += T[v].effort || 0; } });
     summary.textContent = steps.length
@@ -270,8 +274,10 @@
         ", about " + (Math.round(effort * 10) / 10) + " lectures' worth" +
         (todo < steps.length ? " (" + (steps.length - todo) + " skipped)" : "")
       : "Nothing to learn: " + goal.label + " is already known.";
+    // Long plans are drawn a page at a time, so a goal deep in a large graph is quick.
+    var shown = Math.min(steps.length, plan.shown);
     var ol = el("ol", { id: "steps", class: "steps" });
-    steps.forEach(function (v, k) {
+    steps.slice(0, shown).forEach(function (v, k) {
       var t = T[v], skipped = state.skipped.has(t.id);
       var why = needed[k].length
         ? el("ul", { class: "why" }, needed[k].map(function (n) {
@@ -298,7 +304,12 @@
       ol.appendChild(li);
     });
     root.appendChild(ol);
-    drawPlanGraph(steps, p.goal);
+    if (shown < steps.length) {
+      var more = Math.min(PAGE, steps.length - shown);
+      root.appendChild(el("button", { type: "button", id: "more-steps", text: "Show the next " + more + " of " + (steps.length - shown) + " more steps",
+        onclick: function () { plan.shown += PAGE; renderPlan(); } }));
+    }
+    drawPlanGraph(steps.slice(0, shown), p.goal);
   }
 
   /* The plan's graph, left to right: step k sits in column k (numbers read left to
