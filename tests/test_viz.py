@@ -18,6 +18,7 @@ import networkx as nx
 import pytest
 
 from kg import viz
+from kg.viz import page as vpage
 from kg.cli import cli
 from kg.errors import KGError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
@@ -394,7 +395,7 @@ class TestPage:
                 assert raw not in page, (view.slug, raw)
             # Only kg's own three script elements open or close (vis-network's code
             # holds the text "<script>" in a string, never "</script").
-            assert len(re.findall(r"<script", page, re.I)) == 3 + viz._vis_js().lower().count("<script")
+            assert len(re.findall(r"<script", page, re.I)) == 3 + vpage.vis_js().lower().count("<script")
             assert len(re.findall(r"</script", page, re.I)) == 3
             # The text itself survives, as data.
             assert any(HOSTILE_LABEL in text for text in strings(page_data(page)))
@@ -521,7 +522,7 @@ class TestPyvis:
         ]:
             setattr(net, switch, value)
             assert view.html() == with_odd_id, switch
-        low = with_odd_id.replace(viz._vis_js(), "").lower()  # kg's part of the page
+        low = with_odd_id.replace(vpage.vis_js(), "").lower()  # kg's part of the page
         for absent in ("bootstrap", "tom-select", "<select", "<option", "onchange", "cdn", "mynetwork", "<img", "__pwned=11", "red</style"):
             assert absent not in low, absent
         assert not REMOTE.search(with_odd_id)
@@ -536,8 +537,8 @@ class TestPyvis:
         page = view.html()
         # ... but kg's template has no such path: no popup, the tooltip stays visible
         # vis-network's, and kg's script never parses HTML.
-        assert "popup" not in page.replace(viz._vis_js(), "")
-        assert "innerHTML" not in viz._static("kg-viz.js") and "insertAdjacentHTML" not in viz._static("kg-viz.js")
+        assert "popup" not in page.replace(vpage.vis_js(), "")
+        assert "innerHTML" not in vpage.static("kg-viz.js") and "insertAdjacentHTML" not in vpage.static("kg-viz.js")
         assert "<a href" not in page and "<img" not in page
         data = page_data(page)
         assert data["nodes"][-1]["title"] == HOSTILE_HREF
@@ -547,10 +548,10 @@ class TestPyvis:
         page = viz.graph_view(g).html()
         csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
         styles = re.findall(r"<style>(.*?)</style>", page, re.S)
-        assert styles == [viz._static("kg-viz.css")]
+        assert styles == [vpage.static("kg-viz.css")]
         digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
         assert f"style-src 'sha256-{digest}';" in csp
-        assert " style=" not in page.replace(viz._vis_js(), "")  # no inline style attributes to allow
+        assert " style=" not in page.replace(vpage.vis_js(), "")  # no inline style attributes to allow
 
     def test_the_template_never_writes_raw(self):
         source = (viz.TEMPLATES / viz.TEMPLATE).read_text(encoding="utf-8")
@@ -589,7 +590,7 @@ class TestPyvis:
         if not theirs.exists():
             pytest.skip(f"this pyvis ships no {theirs}")
         text = theirs.read_text(encoding="utf-8")
-        assert viz._vis_js() == text.replace("//# sourceMappingURL=vis-network.min.js.map", "")
+        assert vpage.vis_js() == text.replace("//# sourceMappingURL=vis-network.min.js.map", "")
 
     def test_importing_the_cli_does_not_import_pyvis(self):
         import subprocess
@@ -727,7 +728,7 @@ class TestCli:
         one_line_error(run("viz", data=mini), "kg viz draws with pyvis, which cannot be imported", "pip install")
 
     def test_without_the_template_is_one_line(self, run, mini, cache, here, monkeypatch):
-        monkeypatch.setattr(viz, "TEMPLATES", here / "missing")
+        monkeypatch.setattr(vpage, "TEMPLATES", here / "missing")
         one_line_error(run("viz", data=mini), "cannot read", "kg.html", "is kg installed completely?")
         assert list(here.iterdir()) == []
 

@@ -168,12 +168,12 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
     info: dict[str, dict[str, Any]] = {}
     for r in rows:
         tid = _id(r["t"])
-        rec = info.setdefault(tid, {"label": None, "definition": None, "broader": None})
-        rec["label"] = rec["label"] or r["label"]
-        rec["definition"] = rec["definition"] or r["def"]
-        rec["broader"] = rec["broader"] or (r["broader"] and _id(r["broader"]))
-    for tid, rec in info.items():
-        labels[tid] = str(rec["label"] or tid)
+        entry = info.setdefault(tid, {"label": None, "definition": None, "broader": None})
+        entry["label"] = entry["label"] or r["label"]
+        entry["definition"] = entry["definition"] or r["def"]
+        entry["broader"] = entry["broader"] or (r["broader"] and _id(r["broader"]))
+    for tid, entry in info.items():
+        labels[tid] = str(entry["label"] or tid)
     G = prerequisite_graph(kg)
     for tid in info:
         G.add_node(tid)
@@ -230,8 +230,8 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
             if r[k]:
                 rec[k] = str(r[k])
         item_ref[r["rd"]] = ["r", len(readings)]
-        for t in cover_list(r["rd"]):
-            topics[t].setdefault("readings", []).append(len(readings))
+        for ti in cover_list(r["rd"]):
+            topics[ti].setdefault("readings", []).append(len(readings))
         readings.append(rec)
 
     books: list[dict[str, Any]] = []
@@ -246,8 +246,8 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
         bi = book_index[r["book"]]
         chapters = books[bi]["chapters"]
         item_ref[r["ch"]] = ["c", bi, len(chapters)]
-        for t in cover_list(r["ch"]):
-            topics[t].setdefault("chapters", []).append([bi, len(chapters)])
+        for ti in cover_list(r["ch"]):
+            topics[ti].setdefault("chapters", []).append([bi, len(chapters)])
         chapters.append({"number": r["n"], "title": r["title"] or f"Chapter {r['n']}"})
 
     reads: dict[str, list[list[Any]]] = defaultdict(list)
@@ -287,8 +287,8 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
             lrec["covers"] = cov
         if reads.get(r["lec"]):
             lrec["reads"] = reads[r["lec"]]
-        for t in cov:
-            topics[t].setdefault("taught", []).append([ci, len(lectures)])
+        for ti in cov:
+            topics[ti].setdefault("taught", []).append([ci, len(lectures)])
         lectures.append(lrec)
 
     return {

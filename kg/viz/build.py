@@ -1,0 +1,315 @@
+"""Building views: kg's nodes and edges with tooltips as data, from the store.
+
+Every query is one of kg's internal queries (``kg/queries/internal/viz-*.rq``), run with
+:meth:`kg.graph.KnowledgeGraph.run` and bound terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg import vocab as V
+from kg.errors import UsageError
+from kg.graph import KnowledgeGraph
+from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, TOPIC, node_colour, node_size
+from kg.viz.view import View
+
+__all__ = [
+    "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "dependent_counts", "clip", "where_sections",
+    "topic_tip", "topic_terms", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
+    "shorten", "options_for", "legend_for", "finish",
+]
+
+LAYERS = ("courses", "lectures", "chapters", "readings")
+"""The extra node kinds the topic views can draw, in drawing order."""
+
+LARGE = 1500
+"""Past this many nodes a page is still drawn, but labels and edges are thinned while
+zooming and dragging, and the CLI suggests ``--focus``."""
+
+
+class Builder:
+    """Collects nodes and edges once each, in insertion order."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def node(self, nid: str, kind: str, label: str, tip: dict[str, Any], **attrs: Any) -> dict[str, Any]:
+        if nid in self.nodes:
+            return self.nodes[nid]
+        shape, colour, _ = KINDS[kind]
+        n: dict[str, Any] = {"id": nid, "kind": kind, "label": label, "shape": shape, "color": node_colour(colour), "tip": tip}
+        if kind != "topic":
+            n["size"] = 12
+        n.update(attrs)
+        self.nodes[nid] = n
+        return n
+
+    def edge(self, a: str, b: str, kind: str, **attrs: Any) -> dict[str, Any]:
+        key = (a, b, kind)
+        if key in self.edges:
+            return self.edges[key]
+        e: dict[str, Any] = {"id": f"e{len(self.edges)}", "from": a, "to": b, "kind": kind}
+        e.update(EDGE_STYLE[kind])
+        e.update(attrs)
+        self.edges[key] = e
+        return e
+
+
+
+def topic_node(t: str) -> str:
+    return "topic:" + t
+
+
+def topic_terms(ids: Iterable[str]) -> list[ox.NamedNode]:
+    """The topics' IRIs as terms, for a ``VALUES ?t { $topics }`` list."""
+    return [ox.NamedNode(V.topic_iri(t)) for t in ids]
+
+
+def topic_info(kg: KnowledgeGraph, ids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """``{topic: {"label", "definition"}}`` for ``ids`` (default: every topic)."""
+    if ids is None:
+        rows = kg.run("viz-topic-info-all")
+    else:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = kg.run("viz-topic-info", topics=topic_terms(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        tid = V.local_id(r["t"])
+        info = out.setdefault(tid, {"label": r["label"] or tid, "definition": r["def"]})
+        if info["definition"] is None and r["def"]:
+            info["definition"] = r["def"]
+    return out
+
+
+def lecture_label(code: str, position: int, number: Any = None, date: Any = None) -> str:
+    """A lecture node's label: course code, the page's own lecture number (else the
+    position) and, where known, the date on a second line."""
+    return f"{code} L{number if number not in (None, '') else position}" + (f"\n{date}" if date else "")
+
+
+def dependent_counts(G: nx.DiGraph[str], nodes: Iterable[str]) -> dict[str, int]:
+    """How many topics (transitively) depend on each of ``nodes``.
+
+    ``G`` must hold every descendant of ``nodes``. One pass over the condensation in
+    reverse topological order with Python ints as bitsets: linear in edges times
+    words, where one BFS per node would be quadratic.
+    """
+    C = nx.condensation(G)
+    members: dict[int, int] = {}
+    index = {n: i for i, n in enumerate(G)}
+    for c, data in C.nodes(data=True):
+        b = 0
+        for m in data["members"]:
+            b |= 1 << index[m]
+        members[c] = b
+    below: dict[int, int] = {}
+    for c in reversed(list(nx.topological_sort(C))):
+        b = 0
+        for s in C.successors(c):
+            b |= below[s] | members[s]
+        below[c] = b
+    mapping = C.graph["mapping"]
+    return {n: (below[mapping[n]] | members[mapping[n]]).bit_count() - 1 for n in nodes if n in mapping}
+
+
+def clip(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_LINES:
+        return lines
+    return [*lines[: MAX_LINES - 1], f"… and {len(lines) - MAX_LINES + 1} more"]
+
+
+def where_sections(w: Mapping[str, Any]) -> list[list[Any]]:
+    """Tooltip sections for where a topic is taught (``KnowledgeGraph.where_taught``)."""
+    sections: list[list[Any]] = []
+    lectures = [
+        f"{lec.get('code') or lec['course']} #{lec['position']}"
+        + (f" {lec['date']}" if lec.get("date") else "")
+        + f": {lec['title']}"
+        for lec in w.get("lectures", [])
+    ]
+    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in w.get("chapters", [])]
+    readings = [
+        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in w.get("readings", [])
+    ]
+    for head, lines in (("Lectures", lectures), ("Chapters", chapters), ("Readings", readings)):
+        if lines:
+            sections.append([head, clip(lines)])
+    if not lectures:
+        sections.append(["Lectures", ["not taught in any lecture in the graph"]])
+    return sections
+
+
+def topic_tip(tid: str, info: Mapping[str, Any], dependents: int, where: Mapping[str, Any], kind: str = "Topic") -> dict[str, Any]:
+    dep = f"{dependents} topic{'s' if dependents != 1 else ''} depend{'s' if dependents == 1 else ''} on it"
+    return {
+        "title": str(info.get("label") or tid),
+        "kind": f"{kind} · {tid} · {dep}",
+        "text": info.get("definition") or "",
+        "sections": where_sections(where),
+    }
+
+
+def requires_tip(G: nx.DiGraph[str], a: str, b: str) -> dict[str, Any]:
+    la, lb = G.nodes[a].get("label", a), G.nodes[b].get("label", b)
+    return {"title": f"{lb} requires {la}", "kind": "Prerequisite", "text": G.edges[a, b].get("reason") or ""}
+
+
+def add_topics(
+    b: Builder, kg: KnowledgeGraph, topics: Sequence[str], counts: Mapping[str, int],
+    colour: str = TOPIC, kind_label: str = "Topic",
+) -> None:
+    info = topic_info(kg, topics)
+    where = kg.where_taught(topics)
+    for t in topics:
+        d = counts.get(t, 0)
+        b.node(
+            topic_node(t), "topic", str(info.get(t, {}).get("label") or t),
+            topic_tip(t, info.get(t, {}), d, where.get(t, {}), kind_label),
+            size=node_size(d), color=node_colour(colour),
+        )
+
+
+def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
+    shown = set(topics)
+    for a, c in sorted(G.subgraph(shown).edges()):
+        b.edge(topic_node(a), topic_node(c), "requires", tip=requires_tip(G, a, c))
+
+
+def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Layer names from ``"courses,lectures"`` (or a list of names), in drawing order.
+
+    Raises
+    ------
+    UsageError
+        For a name that is not one of :data:`LAYERS`, with the closest match.
+    """
+    if text is None:
+        return ()
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    names = [p.strip().lower() for p in parts if p.strip()]
+    for n in names:
+        if n not in LAYERS:
+            from kg.build.sources import suggest
+
+            hint = suggest(n, LAYERS, n=1)
+            near = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise UsageError(f"unknown layer {n!r} (choose from {', '.join(LAYERS)}){near}")
+    return tuple(layer for layer in LAYERS if layer in names)
+
+
+def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str]) -> None:
+    """Resources that cover the shown topics, as further nodes with ``covers`` edges."""
+    if not layers or not topics:
+        return
+    terms = topic_terms(topics)
+    if "lectures" in layers or "courses" in layers:
+        rows = kg.run("viz-lecture-layer", topics=terms)
+        for r in rows:
+            cid = V.local_id(r["c"])
+            short = str(r["code"] or cid)
+            course_node = "course:" + cid
+            if "courses" in layers:
+                b.node(
+                    course_node, "course", short,
+                    {"title": str(r["cname"] or cid), "kind": f"Course · {cid}", "text": " · ".join(str(x) for x in (r["code"], r["term"]) if x), "sections": []},
+                )
+            if "lectures" in layers:
+                lid = "lecture:" + V.local_id(r["lec"])
+                b.node(
+                    lid, "lecture", lecture_label(short, r["pos"], r["num"], r["date"]),
+                    {"title": str(r["title"]), "kind": f"Lecture {r['num'] or r['pos']} of {r['cname'] or cid}", "text": str(r["date"] or ""), "sections": []},
+                )
+                b.edge(lid, topic_node(V.local_id(r["t"])), "covers")
+                if "courses" in layers:
+                    b.edge(course_node, lid, "contains")
+            else:
+                b.edge(course_node, topic_node(V.local_id(r["t"])), "covers")
+    if "chapters" in layers:
+        for r in kg.run("viz-chapter-layer", topics=terms):
+            cid = "chapter:" + V.local_id(r["ch"])
+            b.node(cid, "chapter", f"{r['title']}", {"title": str(r["title"]), "kind": f"Chapter {r['n']} of {r['btitle']}", "text": "", "sections": []})
+            b.edge(cid, topic_node(V.local_id(r["t"])), "covers")
+    if "readings" in layers:
+        for r in kg.run("viz-reading-layer", topics=terms):
+            rid = "reading:" + V.local_id(r["rd"])
+            b.node(rid, "reading", shorten(str(r["title"])), {"title": str(r["title"]), "kind": f"Reading ({r['kind'] or 'reading'})", "text": "", "sections": []})
+            b.edge(rid, topic_node(V.local_id(r["t"])), "covers")
+
+
+def shorten(s: str, n: int = 48) -> str:
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+
+def options_for(direction: str | None, n_nodes: int) -> dict[str, Any]:
+    big = n_nodes > LARGE
+    smooth: Any
+    if big:
+        smooth = False
+    elif direction is None:
+        smooth = {"enabled": True, "type": "continuous", "roundness": 0.3}
+    else:
+        smooth = {
+            "enabled": True, "type": "cubicBezier", "roundness": 0.45,
+            "forceDirection": "vertical" if direction == "UD" else "horizontal",
+        }
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "hierarchical": {"enabled": False}},
+        "nodes": {
+            "font": {"size": 14, "face": "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif", "color": "#222222"},
+            "borderWidth": 1.5,
+            "widthConstraint": {"maximum": 150},
+            "scaling": {"label": {"enabled": big, "drawThreshold": 9}},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
+            "smooth": smooth,
+            "selectionWidth": 2,
+            "hoverWidth": 1.5,
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": False,
+        },
+    }
+
+
+def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    kinds = {d["kind"] for d in b.nodes.values()}
+    out: list[dict[str, Any]] = list(extra)
+    for k, (shape, colour, label) in KINDS.items():
+        if k in kinds and not any(e.get("kind") == k for e in out):
+            out.append({"kind": k, "shape": shape, "color": colour, "label": label})
+    for kind in ("requires", "covers", "contains", "next"):
+        if any(e["kind"] == kind for e in b.edges.values()):
+            style = EDGE_STYLE[kind]
+            out.append({"edge": True, "color": style["color"]["color"], "dashes": bool(style.get("dashes")), "label": EDGE_LEGEND[kind]})
+    return out
+
+
+def finish(b: Builder, *, title: str, slug: str, subtitle: str, direction: str | None, legend: list[dict[str, Any]], notes: Sequence[str] = ()) -> View:
+    nodes = list(b.nodes.values())
+    edges = list(b.edges.values())
+    notes = list(notes)
+    if len(nodes) > LARGE:
+        notes.append(
+            f"{len(nodes)} nodes is more than anyone can read at once; "
+            "kg viz --focus TOPIC --depth 2 draws one neighbourhood"
+        )
+    return View(title=title, slug=slug, nodes=nodes, edges=edges, legend=legend, subtitle=subtitle, notes=notes, options=options_for(direction, len(nodes)))
+

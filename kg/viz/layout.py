@@ -1,0 +1,191 @@
+"""Positions for kg viz views: layered (Sugiyama-style) layouts of the prerequisite DAG.
+
+Pure functions over networkx graphs, plus :func:`layout_view`, which places a view's
+nodes, and :func:`plan_positions`, which places a learning plan so that its step
+numbers read left to right.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from kg.viz.build import Builder
+
+__all__ = ["layers_of", "order_layers", "layered_positions", "layout_view", "plan_positions"]
+
+N = TypeVar("N", bound=Hashable)
+
+
+def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
+    """A layer for every node so that each edge points to a higher layer.
+
+    Longest-path layering from the sources, then every node that has successors is
+    pulled down to just above its nearest one, so a foundation needed only by
+    advanced topics sits next to them rather than at the top. Strongly connected
+    components (a cycle a user's Turtle may add) share one layer.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
+    >>> layers_of(G)
+    {'a': 0, 'b': 1, 'c': 2, 'x': 1}
+    """
+    C = nx.condensation(G)
+    order = list(nx.topological_sort(C))
+    layer: dict[int, int] = {}
+    for c in order:
+        layer[c] = max((layer[p] + 1 for p in C.predecessors(c)), default=0)
+    for c in reversed(order):
+        succ = [layer[s] for s in C.successors(c)]
+        if succ:
+            layer[c] = min(succ) - 1
+    mapping = C.graph["mapping"]
+    return {n: layer[mapping[n]] for n in G}
+
+
+def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] | None = None, sweeps: int = 4) -> dict[int, list[N]]:
+    """Nodes of each layer in an order with few edge crossings (barycenter sweeps).
+
+    Starts from ``key`` order (default: the node itself) and alternately sorts each
+    layer by the mean relative position of its neighbours in the layers above, then
+    below. Ties keep the previous order, so the result is deterministic.
+    """
+    rows: dict[int, list[N]] = defaultdict(list)
+    for n in sorted(G, key=lambda n: (layer[n], key[n] if key is not None else str(n))):
+        rows[layer[n]].append(n)
+    pos: dict[N, float] = {}
+
+    def place(row: list[N]) -> None:
+        k = max(len(row) - 1, 1)
+        for i, n in enumerate(row):
+            pos[n] = i / k
+
+    for row in rows.values():
+        place(row)
+    levels = sorted(rows)
+    for sweep in range(sweeps):
+        down = sweep % 2 == 0
+        for lv in levels if down else reversed(levels):
+            row = rows[lv]
+            def bary(n: N) -> float:
+                nbrs = [p for p in (G.predecessors(n) if down else G.successors(n))]
+                nbrs = [m for m in nbrs if (layer[m] < lv if down else layer[m] > lv)]
+                return sum(pos[m] for m in nbrs) / len(nbrs) if nbrs else pos[n]
+            row.sort(key=bary)
+            place(row)
+    return dict(rows)
+
+
+def layered_positions(
+    G: nx.DiGraph[N], layer: Mapping[N, int], direction: str = "UD", *,
+    key: Mapping[N, Any] | None = None, gap: float = 170, level_gap: float = 150, aspect: float | None = 1.6,
+) -> dict[N, tuple[float, float]]:
+    """``{node: (x, y)}``: layers as rows (``UD``) or columns (``LR``), each centred.
+
+    ``gap`` separates nodes within a layer and ``level_gap`` the layers; with
+    ``aspect``, layers are spread further apart (never closer) so that the drawing is
+    about that much wider than high and fills a screen instead of a thin strip.
+    """
+    rows = order_layers(G, layer, key)
+    if aspect and rows:
+        widest = max(len(r) for r in rows.values()) * gap
+        levels = max(rows) - min(rows) + 1
+        if direction == "UD":
+            level_gap = max(level_gap, min(4 * level_gap, widest / aspect / levels))
+        else:
+            level_gap = max(level_gap, min(4 * level_gap, widest * aspect / levels))
+    out: dict[N, tuple[float, float]] = {}
+    for lv, row in rows.items():
+        for i, n in enumerate(row):
+            across = (i - (len(row) - 1) / 2) * gap
+            along = lv * level_gap
+            out[n] = (across, along) if direction == "UD" else (along, across)
+    return out
+
+
+def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None = None, first: Iterable[str] = ()) -> None:
+    """Positions for a topic view: topics layered by ``requires``; every other node one
+    row above the first topic (or lecture) it points to, courses on top. ``first``
+    nodes go in the first layer (the known topics a learning path starts from)."""
+    G: nx.DiGraph[str] = nx.DiGraph()
+    G.add_nodes_from(b.nodes)
+    G.add_edges_from((e["from"], e["to"]) for e in b.edges.values())
+    topics = [n for n, d in b.nodes.items() if d["kind"] == "topic"]
+    T = G.subgraph(topics)
+    tl = layers_of(T) if topics else {}
+    for n in first:
+        tl[n] = min(tl.values())
+    extra = len(topics) < len(G)
+    layer: dict[str, int] = {t: (2 * v + 1 if extra else v) for t, v in tl.items()}
+    others = [n for n in G if n not in layer and b.nodes[n]["kind"] != "course"]
+    if others:
+        # Reverse topological order of the non-topic part, so chains resolve bottom up.
+        for n in reversed(list(nx.topological_sort(G.subgraph(others)))):
+            below = [layer[s] for s in G.successors(n) if s in layer]
+            layer[n] = min(below) - 1 if below else 0
+    top = min(layer.values(), default=0) - 1
+    for n in G:
+        layer.setdefault(n, top)
+    if key is None:
+        key = {n: (str(d["label"]).casefold(), n) for n, d in b.nodes.items()}
+    biggest = max((float(d.get("size", 12)) for d in b.nodes.values()), default=12.0)
+    if direction == "UD":
+        gap, level_gap = max(170.0, 2 * biggest + 40), 150.0
+    else:
+        gap, level_gap = 2 * biggest + 50, 260.0
+    pos = layered_positions(G, layer, direction, key=key, gap=gap, level_gap=level_gap)
+    for n, (x, y) in pos.items():
+        b.nodes[n]["x"], b.nodes[n]["y"] = round(x, 1), round(y, 1)
+
+
+
+def plan_positions(
+    G: nx.DiGraph[N], steps: list[N], base: Iterable[N] = (), *,
+    gap: float = 110, lane_gap: float = 90, span: int = 2,
+) -> dict[N, tuple[float, float]]:
+    """``{node: (x, y)}`` for a learning plan read left to right: step ``k`` (0-based)
+    sits in column ``k + 1``, so step numbers increase strictly from left to right;
+    ``base`` (known topics the plan builds on) stack in column 0.
+
+    Each step goes in the lane (row) nearest to its first placed prerequisite's lane
+    whose last node is at least ``span`` columns back, so labels have room and chains
+    stay level.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "c"), ("b", "c"), ("c", "d")])
+    >>> pos = plan_positions(G, ["b", "a", "c", "d"])
+    >>> [pos[n][0] for n in ["b", "a", "c", "d"]]
+    [110.0, 220.0, 330.0, 440.0]
+    >>> pos["c"][1] == pos["b"][1]
+    True
+    """
+    lane: dict[N, int] = {}
+    last: list[int] = []  # per lane, the column of its last node
+    out: dict[N, tuple[float, float]] = {}
+    for k, n in enumerate(dict.fromkeys(base)):
+        lane[n] = k
+        last.append(0)
+        out[n] = (0.0, float(k * lane_gap))
+    for k, n in enumerate(steps, start=1):
+        placed = [p for p in G.predecessors(n) if p in lane] if n in G else []
+        want = lane[placed[0]] if placed else 0
+        choice = None
+        for d in range(len(last) + 1):
+            for cand in (want + d, want - d):
+                if choice is None and cand >= 0 and (cand >= len(last) or last[cand] <= k - span):
+                    choice = cand
+            if choice is not None:
+                break
+        assert choice is not None
+        while len(last) <= choice:
+            last.append(-span)
+        last[choice] = k
+        lane[n] = choice
+        out[n] = (float(k * gap), float(choice * lane_gap))
+    return out

@@ -1,0 +1,225 @@
+"""The page: a View's pyvis Network rendered with kg's template, offline and safe.
+
+A View becomes a pyvis Network (:func:`network_for`), and pyvis renders the Network
+(``Network.generate_html``) with kg's template, kg/viz/templates/kg.html, instead of its
+own. What kg defends against in pyvis 0.3.2, and how:
+
+* its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
+  from CDNs, writes the heading and the select-menu node ids as raw HTML, and puts a
+  tooltip into innerHTML as soon as one node title contains "href": the kg template
+  has none of these paths, whatever cdn_resources, select_menu, filter_menu or the
+  titles say, and its rendering is autoescaped with every value html-escaped;
+* it embeds the options JSON unescaped (``options|safe``): the kg template escapes
+  nodes, edges and options itself (``script_json``) inside a JSON script element;
+* ``Network.set_options`` deletes every space of the JSON it is given ("Segoe UI"
+  becomes "SegoeUI"): kg assigns ``network.options`` a dict instead;
+* an undirected Network scans every edge on each add_edge (quadratic): kg's graphs
+  are directed anyway, and the Network's node ids answer ``in`` from a set.
+
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg import __version__
+from kg.errors import KGError
+from kg.viz.style import EDGE_STYLE, darker
+
+if TYPE_CHECKING:
+    from kg.viz.view import View
+
+__all__ = ["GENERATOR", "TEMPLATES", "TEMPLATE", "static", "vis_js", "script_json", "use_kg_template", "network_for", "render_page"]
+
+GENERATOR = "kg viz"
+
+_HERE = Path(__file__).resolve().parent
+_STATIC = _HERE / "static"
+TEMPLATES = _HERE / "templates"
+"""The directory of kg's pyvis template."""
+TEMPLATE = "kg.html"
+"""kg's pyvis template, in :data:`TEMPLATES`."""
+
+
+@lru_cache(maxsize=None)
+def static(name: str) -> str:
+    """A file from kg/viz/static, checked so that it can be inlined in a ``<script>`` or
+    ``<style>`` element (no closing tag, no comment opener inside)."""
+    path = _STATIC / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KGError(f"cannot read {str(path)!r}: {exc.strerror or exc} (is kg installed completely?)") from None
+    low = text.lower()
+    for bad in ("</script", "</style", "<!--"):
+        if bad in low:
+            raise KGError(f"{str(path)!r} contains {bad!r} and cannot be inlined")
+    return text
+
+
+def vis_js() -> str:
+    """vis-network 9.1.2, the copy pyvis 0.3.2 ships (see kg/viz/static/README.md)."""
+    return static("vis-network.min.js")
+
+
+def script_json(data: Any) -> str:
+    """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` survive, so no
+    text can close the element or open a comment."""
+    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, Any]:
+    """The template's ``kg``: inlined code, styles and the policy that allows them."""
+    from markupsafe import Markup
+
+    vis, app_js, css = vis_js(), static("kg-viz.js"), static("kg-viz.css")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_sha256(vis)} {_sha256(app_js)}; "
+        f"style-src {_sha256(css)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return {
+        "vis_js": Markup(vis), "app_js": Markup(app_js), "css": Markup(css),
+        "csp": csp, "generator": GENERATOR, "version": __version__,
+    }
+
+
+def _escape(value: Any) -> Any:
+    """Every ``{{ value }}`` in the template: html.escape'd text unless it is already
+    markup (kg's own code and the template's macros)."""
+    from markupsafe import Markup
+
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value), quote=True))
+
+
+def _json_filter(value: Any) -> Any:
+    from markupsafe import Markup
+
+    return Markup(script_json(value))
+
+
+def _legend_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A legend entry with everything its swatch needs (the template's ``swatch``)."""
+    colour = str(item.get("color", "#999999"))
+    if item.get("edge"):
+        return {"edge": True, "color": colour, "dashes": bool(item.get("dashes")), "label": str(item["label"])}
+    border = item.get("border")
+    return {
+        "edge": False, "color": colour, "shape": str(item.get("shape", "dot")), "label": str(item["label"]),
+        "stroke": str(border or (darker(colour) if colour.startswith("#") else "#555555")),
+        "stroke_width": "3" if border else "1.5",
+    }
+
+
+class _NodeIds(list[Any]):
+    """pyvis keeps node ids in a list and tests membership on every add_node and
+    add_edge; this one answers ``in`` from a set, so building stays linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._seen.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._seen
+
+
+def use_kg_template(net: Any) -> Any:
+    """Point a pyvis ``Network`` at kg's template, for ``generate_html``,
+    ``write_html`` and ``show`` alike; returns ``net``.
+
+    The template's environment autoescapes, escapes every value with
+    :func:`html.escape`, and refuses undefined names.
+    """
+    from jinja2 import StrictUndefined, TemplateNotFound
+
+    net.set_template_dir(str(TEMPLATES) + os.sep, TEMPLATE)
+    env = net.templateEnv  # a fresh Environment of this Network's own
+    env.autoescape = True
+    env.finalize = _escape
+    env.undefined = StrictUndefined
+    env.filters["script_json"] = _json_filter
+    env.filters["fromjson"] = json.loads
+    env.globals["kg"] = _assets()
+    env.globals.setdefault("page", {"subtitle": "", "notes": [], "legend": []})
+    try:
+        net.template = env.get_template(TEMPLATE)  # what generate_html(notebook=True) uses
+    except (TemplateNotFound, OSError):
+        raise KGError(f"cannot read {str(TEMPLATES / TEMPLATE)!r} (is kg installed completely?)") from None
+    return net
+
+
+def network_for(view: View) -> Any:
+    """The pyvis ``Network`` for a view, rendered by kg's template.
+
+    Node colours become vis-network ``groups`` and the common edge style the edge
+    defaults, so each node and edge carries only its own data (this halves a large
+    page). ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name`` go
+    into the page for kg-viz.js. ``network.options`` is ``view.options``, the same dict.
+    """
+    try:
+        from pyvis.network import Network
+    except ImportError as exc:
+        raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
+
+    net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    net.node_ids = _NodeIds()
+    groups: dict[str, dict[str, Any]] = {}
+    by_style: dict[str, str] = {}
+    for n in view.nodes:
+        attrs = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color", "kind")}
+        if "color" in n:
+            key = json.dumps(n["color"], sort_keys=True)
+            if key not in by_style:
+                by_style[key] = f"g{len(by_style)}"
+                groups[by_style[key]] = {"color": n["color"]}
+            attrs["group"] = by_style[key]
+        net.add_node(n["id"], label=n.get("label"), shape=n.get("shape", "dot"), **attrs)
+    default = EDGE_STYLE["requires"]
+    for e in view.edges:
+        attrs = {k: v for k, v in e.items() if k not in ("from", "to", "kind") and default.get(k) != v}
+        net.add_edge(e["from"], e["to"], **attrs)
+    options = view.options
+    options["groups"] = {**groups, **options.get("groups", {})}
+    options["edges"] = {**default, **options.get("edges", {})}
+    net.options = options
+    return use_kg_template(net)
+
+
+def render_page(view: View) -> str:
+    """The page, rendered by pyvis from ``view.network`` with kg's template."""
+    net = view.network
+    env = getattr(net, "templateEnv", None)
+    if getattr(net, "path", None) != TEMPLATE or env is None or env.globals.get("kg") is not _assets():
+        use_kg_template(net)  # someone pointed it elsewhere: kg pages use kg's template
+    net.heading = view.title
+    net.templateEnv.globals["page"] = {
+        "subtitle": view.subtitle,
+        "notes": list(view.notes),
+        "legend": [_legend_item(item) for item in view.legend],
+    }
+    page: str = net.generate_html()
+    return page

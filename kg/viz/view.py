@@ -1,0 +1,93 @@
+"""The View: one drawable page's nodes, edges, legend and notes, and its pyvis Network."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.files import write_atomic
+from kg.viz.page import GENERATOR, network_for, render_page
+
+if TYPE_CHECKING:  # pyvis is imported only to build a page, not with kg.viz
+    from pyvis.network import Network
+
+__all__ = ["View", "is_kg_page"]
+
+
+@dataclass
+class View:
+    """One drawable view: kg's nodes, edges, legend and notes, and the pyvis ``Network``
+    (:attr:`network`) that renders them as a page.
+
+    Nodes and edges are plain dicts in vis-network's format plus ``tip`` (the tooltip as
+    data: ``{"title", "kind", "text", "sections": [[heading, [line, ...]], ...]}``) and
+    ``kind``. Every string in them is data, never markup. ``options`` are
+    vis-network's, and the same dict as ``network.options``; change them before
+    rendering to restyle a page.
+
+    ``network`` is built from the nodes, edges and options when the view is made (pass
+    one to use it instead). The page is rendered from it, by pyvis's
+    ``Network.generate_html`` with kg's template (:data:`TEMPLATE`), so what is added to
+    it (``network.add_node``, ``network.add_edge``) is drawn too, and
+    ``network.write_html(...)`` writes the same page as :meth:`write` (not atomically).
+    """
+
+    title: str
+    slug: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, Any]] = field(default_factory=list)
+    subtitle: str = ""
+    notes: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    network: Network = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.network is None:
+            self.network = network_for(self)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Nodes and edges the page draws (also written into the page's meta tags)."""
+        return {"nodes": len(self.network.nodes), "edges": len(self.network.edges)}
+
+    @property
+    def default_filename(self) -> str:
+        return f"kg-{self.slug}.html"
+
+    def html(self) -> str:
+        """The view as one standalone HTML page that loads nothing from the network."""
+        return render_page(self)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page to ``path`` atomically (a temp file beside it, then rename)."""
+        path = Path(path)
+        write_atomic(path, self.html().encode("utf-8"))
+        return path
+
+    def _repr_html_(self) -> str:
+        # An iframe keeps the page's script, CSS and ids apart from the notebook's, and
+        # the sandbox (scripts, no same-origin) keeps the page away from the notebook.
+        doc = html.escape(self.html(), quote=True)
+        label = html.escape(self.title, quote=True)
+        return (
+            f'<iframe srcdoc="{doc}" sandbox="allow-scripts" title="{label}" '
+            'style="width:100%;height:640px;border:1px solid #ddd"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        n = self.counts
+        return f"<View {self.title!r}: {n['nodes']} nodes, {n['edges']} edges>"
+
+
+def is_kg_page(path: str | Path) -> bool:
+    """Whether ``path`` is a page kg viz wrote (so rewriting it loses nothing)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR} '.encode() in head
+
