@@ -239,6 +239,48 @@ class TestPathView:
         assert v.notes and "nothing to learn" in v.notes[0]
 
 
+class TestViewFixes:
+    """Lecture numbers and dates, Find names, layers by course, numbers left to right."""
+
+    def test_course_lectures_show_the_page_number_and_date(self, g):
+        nodes = by_id(viz.course_view(g, ["c1"]))
+        assert nodes["lecture:c1/lecture/1"]["label"] == "c1 L1\n2025-09-01"
+        assert nodes["lecture:c1/lecture/2"]["label"] == "c1 L2\n2025-09-03"
+
+    def test_shipped_course_uses_the_page_lecture_numbers(self):
+        g = KnowledgeGraph.open()
+        course = g.course("mit-6.7960-fa25")
+        nodes = by_id(viz.course_view(g, ["mit-6.7960-fa25"]))
+        for lec in course["lectures"]:
+            label = nodes["lecture:" + lec["id"]]["label"]
+            assert label.split("\n")[0].endswith(f"L{lec['number'] or lec['position']}")
+            assert (lec["date"] or "") in label
+
+    def test_topic_nodes_carry_their_id_and_aliases_for_find(self, g):
+        for view in (viz.graph_view(g), viz.focus_view(g, "calculus"), viz.path_view(g, None, "backprop"), viz.course_view(g, ["c1"])):
+            assert by_id(view)["topic:backpropagation"]["find"] == ["backpropagation", "backprop"], view.slug
+
+    def test_layers_are_coloured_by_course(self, g, mini):
+        (mini / "courses" / "c2.yaml").write_text(
+            "id: c2\nname: Two\nlectures:\n  - title: Again\n    covers: [calculus]\n"
+        )
+        v = viz.graph_view(KnowledgeGraph.open(mini), ["courses", "lectures"])
+        nodes = by_id(v)
+        c1 = nodes["lecture:c1/lecture/1"]["color"]["background"]
+        assert nodes["lecture:c1/lecture/2"]["color"]["background"] == c1 == nodes["course:c1"]["color"]["background"]
+        assert nodes["lecture:c2/lecture/1"]["color"]["background"] != c1
+        labels = [item["label"] for item in v.legend]
+        assert any(label.startswith("c1: Course One") for label in labels) and any(label.startswith("c2: Two") for label in labels)
+
+    def test_path_numbers_read_strictly_left_to_right(self):
+        g = KnowledgeGraph.open()
+        for to in ("transformers", "diffusion-models", "lora"):
+            v = viz.path_view(g, None, to)
+            steps = sorted((n for n in v.nodes if n["label"].split(".")[0].isdigit()), key=lambda n: int(n["label"].split(".")[0]))
+            xs = [n["x"] for n in steps]
+            assert len(steps) > 5 and all(a < b for a, b in zip(xs, xs[1:])), to
+
+
 class TestCourseView:
     def test_lectures_in_sequence_and_topics_under_their_first_lecture(self, g):
         v = viz.course_view(g, ["c1"])

@@ -193,6 +193,47 @@ def test_tooltip_and_find_box(browser, shipped, tmp_path):
         page.close()
 
 
+def test_find_takes_ids_aliases_and_beginnings(browser, shipped, tmp_path):
+    page = open_view(browser, viz.graph_view(shipped), tmp_path)
+    try:
+        for typed, expected in (("attention", "topic:attention"), ("backprop", "topic:backpropagation"),
+                                ("chain-rule", "topic:chain-rule"), ("CNN", "topic:convolutional-neural-networks"),
+                                ("Backpropag", "topic:backpropagation")):
+            page.page.fill("#kg-find", typed)
+            page.page.press("#kg-find", "Enter")
+            assert page.js("kgNetwork.getSelectedNodes()") == [expected], typed
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
+READABLE = """() => {
+  const s = kgNetwork.getScale();
+  return Object.values(kgNetwork.body.nodes).filter(n => !n.isCluster && n.labelModule.elementOptions.label !== undefined
+    && n.options.font.size * s >= 10).map(n => n.id);
+}"""
+
+
+@pytest.mark.parametrize("name", ["graph", "layers", "course"])
+def test_views_open_with_readable_labels_and_show_all_when_zoomed(browser, shipped, tmp_path, name):
+    view = {
+        "graph": lambda: viz.graph_view(shipped),
+        "layers": lambda: viz.graph_view(shipped, ["courses", "lectures"]),
+        "course": lambda: viz.course_view(shipped, ["mit-6.7960-fa25"]),
+    }[name]()
+    page = open_view(browser, view, tmp_path)
+    try:
+        first = page.js(READABLE)
+        assert len(first) >= 12, first  # not a screen of unlabelled dots
+        if name == "graph":
+            assert "topic:backpropagation" in first or "topic:probability" in first
+        page.js("() => kgNetwork.moveTo({scale: 1.0})")
+        assert len(page.js(READABLE)) == view.counts["nodes"]
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
 # --------------------------------------------------------------------------- hostile data
 
 

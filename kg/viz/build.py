@@ -15,13 +15,13 @@ import pyoxigraph as ox
 from kg import vocab as V
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, TOPIC, node_colour, node_size
+from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOPIC, node_colour, node_size
 from kg.viz.view import View
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "dependent_counts", "clip", "where_sections",
     "topic_tip", "topic_terms", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
-    "shorten", "options_for", "legend_for", "finish",
+    "shorten", "options_for", "legend_for", "add_find_names", "finish",
 ]
 
 LAYERS = ("courses", "lectures", "chapters", "readings")
@@ -38,6 +38,13 @@ class Builder:
     def __init__(self) -> None:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.courses: dict[str, tuple[str, str]] = {}  # course id -> (legend label, colour)
+
+    def course_colour(self, cid: str, label: str) -> str:
+        """The colour of one course's nodes, the same for every node of that course."""
+        if cid not in self.courses:
+            self.courses[cid] = (label, PALETTE[len(self.courses) % len(PALETTE)])
+        return self.courses[cid][1]
 
     def node(self, nid: str, kind: str, label: str, tip: dict[str, Any], **attrs: Any) -> dict[str, Any]:
         if nid in self.nodes:
@@ -216,16 +223,19 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
             cid = V.local_id(r["c"])
             short = str(r["code"] or cid)
             course_node = "course:" + cid
+            fill = node_colour(b.course_colour(cid, f"{short}: {r['cname'] or cid}" + (f" ({r['term']})" if r["term"] else "")))
             if "courses" in layers:
                 b.node(
                     course_node, "course", short,
                     {"title": str(r["cname"] or cid), "kind": f"Course · {cid}", "text": " · ".join(str(x) for x in (r["code"], r["term"]) if x), "sections": []},
+                    color=fill,
                 )
             if "lectures" in layers:
                 lid = "lecture:" + V.local_id(r["lec"])
                 b.node(
                     lid, "lecture", lecture_label(short, r["pos"], r["num"], r["date"]),
                     {"title": str(r["title"]), "kind": f"Lecture {r['num'] or r['pos']} of {r['cname'] or cid}", "text": str(r["date"] or ""), "sections": []},
+                    color=fill,
                 )
                 b.edge(lid, topic_node(V.local_id(r["t"])), "covers")
                 if "courses" in layers:
@@ -269,7 +279,7 @@ def options_for(direction: str | None, n_nodes: int) -> dict[str, Any]:
             "font": {"size": 14, "face": "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif", "color": "#222222"},
             "borderWidth": 1.5,
             "widthConstraint": {"maximum": 150},
-            "scaling": {"label": {"enabled": big, "drawThreshold": 9}},
+            "scaling": {"label": {"enabled": big, "drawThreshold": 8, "maxVisible": 28}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
@@ -292,6 +302,8 @@ def options_for(direction: str | None, n_nodes: int) -> dict[str, Any]:
 def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     kinds = {d["kind"] for d in b.nodes.values()}
     out: list[dict[str, Any]] = list(extra)
+    for label, colour in b.courses.values():
+        out.append({"shape": "square", "color": colour, "label": label})
     for k, (shape, colour, label) in KINDS.items():
         if k in kinds and not any(e.get("kind") == k for e in out):
             out.append({"kind": k, "shape": shape, "color": colour, "label": label})
@@ -300,6 +312,19 @@ def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[st
             style = EDGE_STYLE[kind]
             out.append({"edge": True, "color": style["color"]["color"], "dashes": bool(style.get("dashes")), "label": EDGE_LEGEND[kind]})
     return out
+
+
+def add_find_names(b: Builder, kg: KnowledgeGraph) -> None:
+    """Give every topic node the names Find accepts besides its label: its id and
+    aliases (``find``)."""
+    ids = [n[len("topic:"):] for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
+    if not ids:
+        return
+    names: dict[str, list[str]] = {t: [t] for t in ids}
+    for r in kg.run("viz-topic-aliases", topics=topic_terms(ids)):
+        names[V.local_id(r["t"])].append(str(r["alias"]))
+    for t, found in names.items():
+        b.nodes[topic_node(t)]["find"] = found
 
 
 def finish(b: Builder, *, title: str, slug: str, subtitle: str, direction: str | None, legend: list[dict[str, Any]], notes: Sequence[str] = ()) -> View:

@@ -13,7 +13,7 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.plan import plan, prerequisite_graph
 from kg.viz.build import (
-    Builder, add_layers, add_requires, add_topics, dependent_counts, finish, legend_for, parse_layers,
+    Builder, add_find_names, add_layers, add_requires, add_topics, dependent_counts, finish, legend_for, parse_layers,
     requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
 )
 from kg.viz.layout import layout_view, plan_positions
@@ -45,6 +45,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")
     sub = f"{len(topics)} topics, {n_edges} prerequisite edges" + (f"; with {', '.join(layers)}" if layers else "")
+    add_find_names(b, kg)
     return finish(b, title="kg: the topic graph", slug="graph", subtitle=sub, direction="UD", legend=legend_for(b))
 
 
@@ -84,6 +85,7 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
             {"shape": "dot", "color": DEPENDENT, "label": f"dependent ({len(after)})"},
         ],
     )
+    add_find_names(b, kg)
     return finish(
         b, title=f"kg: around {label}", slug=f"focus-{tid}",
         subtitle=f"{len(before)} prerequisites and {len(after)} dependents within {depth} step{'s' if depth != 1 else ''} of {label}",
@@ -129,7 +131,7 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
     add_requires(b, G, [*base, *steps])
     # Step numbers read strictly left to right: step k in column k, known topics left.
     biggest = max((float(d.get("size", 12)) for d in b.nodes.values()), default=12.0)
-    pos = plan_positions(G, steps, base, gap=max(110.0, 2 * biggest + 60), lane_gap=max(90.0, 2 * biggest + 50))
+    pos = plan_positions(G, steps, base, gap=max(110.0, 2 * biggest + 60), lane_gap=max(90.0, 2 * biggest + 50), span=3)
     for t, (x, y) in pos.items():
         b.nodes[topic_node(t)]["x"], b.nodes[topic_node(t)]["y"] = round(x, 1), round(y, 1)
     to_label = str(G.nodes[p["to"]].get("label", p["to"]))
@@ -149,6 +151,7 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
         ],
     )
     slug = f"path-{p['from'] or 'start'}-{p['to']}"
+    add_find_names(b, kg)
     return finish(b, title=f"kg: learning path to {to_label}", slug=slug, subtitle=sub, direction="LR", legend=legend, notes=notes)
 
 
@@ -287,6 +290,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     title = f"kg: {records[0]['name'] or records[0]['id']} ({short[records[0]['id']]})" if len(records) == 1 else f"kg: {len(records)} courses"
     sub = f"{names}: {sum(len(c['lectures']) for c in records)} lectures, {len(covered)} topics"
     slug = "course-" + "-".join(ids) if len(ids) <= 3 else f"courses-{len(ids)}"
+    add_find_names(b, kg)
     return finish(b, title=title, slug=slug, subtitle=sub, direction=None, legend=legend, notes=notes)
 
 
