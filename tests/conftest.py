@@ -83,6 +83,15 @@ def mini(tmp_path: Path) -> Path:
     return write_mini(tmp_path / "data")
 
 
+@pytest.fixture(autouse=True)
+def profile_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own, empty learner profile (`kg known`), so what one test
+    marks known never changes another's plans."""
+    path = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("KG_CONFIG_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private, initially empty cache directory."""

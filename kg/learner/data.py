@@ -27,6 +27,11 @@ __all__ = ["FORMAT", "app_data", "areas", "map_layout"]
 FORMAT = "kg-app-data"
 """The ``format`` field of the document; ``version`` changes when a field does."""
 
+ORDERING = "just-in-time"
+"""How :func:`kg.plan.plan` breaks ties among the topics that could come next, which
+the app's copy of the algorithm follows: ``"just-in-time"`` (effective course rank, see
+:func:`kg.algorithms.paths.effective_ranks`) or ``"foundations-first"``."""
+
 
 def _id(iri: str) -> str:
     return V.local_id(iri)
@@ -295,6 +300,7 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
         "format": FORMAT,
         "version": 1,
         "kg": __version__,
+        "ordering": ORDERING,
         "topics": topics,
         "courses": courses,
         "books": books,

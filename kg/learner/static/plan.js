@@ -121,18 +121,66 @@
     return top;
   }
 
+  /* Foundations first (paths.foundations_first_ranks): in topological order, a topic's
+   * rank is its own rank but never before its latest-ranked prerequisite in `mask`; a
+   * topic without a rank comes as soon as its prerequisites do (0 with none). */
+  Graph.prototype.foundationsFirst = function (mask, list) {
+    var out = new Float64Array(this.n);
+    var order = this.topo(mask, list, function (a, b) { return a - b; });
+    for (var k = 0; k < order.length; k++) {
+      var v = order[k], after = 0, pre = this.pre[v];
+      for (var j = 0; j < pre.length; j++) if (mask[pre[j]] && out[pre[j]] > after) after = out[pre[j]];
+      out[v] = this.rank[v] !== Infinity ? Math.max(this.rank[v], after) : after;
+    }
+    return out;
+  };
+
+  /* How many topics in `mask` build on each topic of `mask` (its descendants there):
+   * one pass in reverse topological order over bitsets. */
+  Graph.prototype.uses = function (mask, list) {
+    var m = list.length, words = (m + 31) >>> 5, at = new Int32Array(this.n).fill(-1);
+    var order = this.topo(mask, list, function (a, b) { return a - b; });
+    order.forEach(function (v, k) { at[v] = k; });
+    var bits = new Uint32Array(m * words), out = new Int32Array(this.n);
+    for (var k = m - 1; k >= 0; k--) {
+      var v = order[k], post = this.post[v], row = k * words;
+      for (var j = 0; j < post.length; j++) {
+        var s = post[j];
+        if (!mask[s]) continue;
+        var ks = at[s], srow = ks * words;
+        for (var w = 0; w < words; w++) bits[row + w] |= bits[srow + w];
+        bits[row + (ks >>> 5)] |= 1 << (ks & 31);
+      }
+      var c = 0;
+      for (w = 0; w < words; w++) { var x = bits[row + w]; x -= (x >>> 1) & 0x55555555; x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); c += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24; }
+      out[v] = c;
+    }
+    return out;
+  };
+
   /* The plan to reach `goal` (an index) for someone who knows `known` (indices; the
-   * start goes in here too): the indices to learn, in order. */
+   * start goes in here too): the indices to learn, in order.
+   *
+   * The order's key follows kg/plan.py, as the data says (`ordering`):
+   * "foundations-first": (foundations-first rank, most topics building on it first,
+   * tie-break index); "just-in-time": (effective rank, tie-break index). Both ranks are
+   * computed over the goal and everything it requires. */
   Graph.prototype.plan = function (goal, known) {
     var have = this.knownClosure(known);
     if (have[goal]) return [];
     var need = this.reach([goal], this.pre);
-    var eff = this.effectiveRanks(need.seen, need.list);
     var mask = new Uint8Array(this.n), list = [];
     for (var i = 0; i < need.list.length; i++) {
       var v = need.list[i];
       if (!have[v]) { mask[v] = 1; list.push(v); }
     }
+    if (this.data.ordering === "foundations-first") {
+      var ff = this.foundationsFirst(need.seen, need.list), uses = this.uses(need.seen, need.list);
+      return this.topo(mask, list, function (a, b) {
+        return ff[a] < ff[b] ? -1 : ff[a] > ff[b] ? 1 : uses[b] - uses[a] || a - b;
+      });
+    }
+    var eff = this.effectiveRanks(need.seen, need.list);
     return this.topo(mask, list, function (a, b) {
       return eff[a] < eff[b] ? -1 : eff[a] > eff[b] ? 1 : a - b;
     });
