@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from kg.graph import KnowledgeGraph  # noqa: E402
 from kg.learner.data import app_data  # noqa: E402
-from kg.learner.site import publish, script_json  # noqa: E402
+from kg.learner.site import publish  # noqa: E402
+from kg.viz.page import script_json  # noqa: E402
 
 
 def synthetic(root: Path, n: int, seed: int = 7) -> Path:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,27 +25,14 @@ from kg.errors import KGError, UsageError
 from kg.files import write_atomic
 from kg.graph import KnowledgeGraph
 from kg.learner.data import app_data
+from kg.viz.page import script_json
 
-__all__ = ["GENERATOR", "DUMPS", "page", "csp", "publish", "Published", "script_json"]
+__all__ = ["GENERATOR", "DUMPS", "page", "csp", "publish", "Published"]
 
 GENERATOR = "kg publish"
 DUMPS = ("ttl", "nt", "jsonld")
 """The graph's dumps published beside the app, as ``dump.EXT`` (the names ``kg serve``
 uses)."""
-
-
-def script_json(data: Any) -> str:
-    """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` survive, so no
-    text can close the element or open a comment.
-
-    >>> script_json({"a": "</script>"})
-    '{"a":"\\\\u003c/script\\\\u003e"}'
-    """
-    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
 
 
 def _sha256(text: str) -> str:

@@ -11,6 +11,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from kg.graph import KnowledgeGraph
+from kg.learner.data import app_data
+from kg.learner.site import csp, page
 
 __all__ = ["routes"]
 
@@ -21,9 +23,6 @@ def routes(kg: KnowledgeGraph, *, explorer: str = "/explorer") -> list[Route]:
     built: dict[str, bytes] = {}
 
     async def app(request: Request) -> Response:
-        from kg.learner.data import app_data
-        from kg.learner.site import csp, page
-
         if "page" not in built:
             built["page"] = page(app_data(kg), explorer=explorer).encode("utf-8")
         headers = {

@@ -162,8 +162,8 @@ def plan_positions(
     >>> pos = plan_positions(G, ["b", "a", "c", "d"])
     >>> [pos[n][0] for n in ["b", "a", "c", "d"]]
     [110.0, 220.0, 330.0, 440.0]
-    >>> pos["c"][1] == pos["b"][1]
-    True
+    >>> [pos[n][1] for n in ["b", "a", "c", "d"]]  # lanes: a label has two columns' room
+    [0.0, 90.0, 0.0, 90.0]
     """
     lane: dict[N, int] = {}
     last: list[int] = []  # per lane, the column of its last node
@@ -177,7 +177,7 @@ def plan_positions(
         want = lane[placed[0]] if placed else 0
         choice = None
         for d in range(len(last) + 1):
-            for cand in (want + d, want - d):
+            for cand in (want - d, want + d):
                 if choice is None and cand >= 0 and (cand >= len(last) or last[cand] <= k - span):
                     choice = cand
             if choice is not None:

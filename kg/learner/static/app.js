@@ -329,7 +329,7 @@
       var label = (k + 1) + ". " + T[v].label;
       var best = -1;
       for (var d = 0; d < laneEnd.length + 1 && best < 0; d++) {
-        [want + d, want - d].forEach(function (l) { if (best < 0 && l >= 0 && (laneEnd[l] === undefined || laneEnd[l] <= x)) best = l; });
+        [want - d, want + d].forEach(function (l) { if (best < 0 && l >= 0 && (laneEnd[l] === undefined || laneEnd[l] <= x)) best = l; });
       }
       laneOf[k] = best;
       var end = x + 14 + label.length * charW;
