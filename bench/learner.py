@@ -7,8 +7,10 @@ each topic requiring up to three earlier ones, a broader hierarchy, four courses
 * ``publish``: ``kg publish`` into a fresh directory (page + dumps), and the sizes;
 * ``usable``: in headless Chromium, from navigation to the page (file://) until the app
   says it is ready (search box live, plan drawn);
-* ``goal -> plan``: typing a goal into the search box, choosing the first result, until
-  the plan's steps are on the page (the deepest topic, so the longest plan).
+* ``search``: typing a goal with one letter missing until the results are listed;
+* ``goal -> plan``: choosing the first result for the goal, until the plan's steps are
+  on the page (the goal is the deepest topic, so the longest plan; long plans are
+  drawn 150 steps at a time).
 
 Each figure is the median of ``--runs`` runs with min-max. The floor beside
 "usable" is an empty page of the same size (parse + JSON.parse of the same data, no app),
@@ -109,6 +111,11 @@ def browser_times(site: Path, goal_query: str, runs: int) -> dict[str, list[floa
                 page.wait_for_function("() => document.documentElement.dataset.kgState === 'ready'", polling=5, timeout=120_000)
                 out[key].append(time.perf_counter() - t)
                 if key == "usable":
+                    typo = goal_query[:3] + goal_query[4:]  # one letter dropped: a near miss
+                    t = time.perf_counter()
+                    page.fill("[data-testid=search]", typo)
+                    page.wait_for_selector("[data-testid=result]")
+                    out.setdefault("search", []).append(time.perf_counter() - t)
                     page.fill("[data-testid=search]", goal_query)
                     page.wait_for_selector("[data-testid=result]")
                     t = time.perf_counter()
@@ -147,6 +154,7 @@ def report(name: str, g: KnowledgeGraph, runs: int, tmp: Path) -> None:
     b = browser_times(done.directory, label, runs)
     print(f"usable (file://)    {fmt(b['usable'])}")
     print(f"  floor: same data, no app  {fmt(b['floor'])}")
+    print(f"search (a typo)     {fmt(b['search'])}")
     print(f"goal -> plan        {fmt(b['goal -> plan'])}  (goal {deepest}: {b['summary'][0]}; {b['steps'][0]} drawn)")
 
 
