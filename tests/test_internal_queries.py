@@ -15,9 +15,13 @@ from kg.queries import internal_text, render_internal
 ROOT = Path(__file__).resolve().parent.parent
 INTERNAL = ROOT / "kg" / "queries" / "internal"
 NAMES = sorted(p.stem for p in INTERNAL.glob("*.rq"))
-# Modules whose SPARQL has moved to .rq files (viz, importer and the web resource pages
-# are still to follow).
-MOVED = ["graph.py", "backends.py", "plan.py", "analytics.py", "build/validate.py", "sparql.py"]
+# Modules whose SPARQL has moved to .rq files (importer and the web resource pages are
+# still to follow).
+MOVED = [
+    "graph.py", "backends.py", "plan.py", "analytics.py", "build/validate.py", "sparql.py",
+    "viz/build.py", "viz/views.py", "viz/layout.py", "viz/page.py", "viz/view.py", "viz/style.py",
+    "learner/data.py", "learner/site.py", "learner/web.py", "profile.py",
+]
 
 
 def _python() -> str:
