@@ -57,9 +57,10 @@ TEXT_RUNS: list[tuple[str, ...]] = [
     ("evidence", "transformers", "attention"),
     ("evidence", "--limit", "0"),
     ("suggest", "--limit", "0"),
+    ("known", "list"),
     *[("query", name) for name in library()],
 ]
-NOT_TEXT = {"export", "serve", "push", "import", "viz"}  # bytes, a server, or files
+NOT_TEXT = {"export", "serve", "push", "import", "viz", "publish"}  # bytes, a server, or files
 
 
 @pytest.fixture(scope="module")

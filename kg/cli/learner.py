@@ -45,17 +45,14 @@ def _list(p: Any, fmt: str, labels: dict[str, str] | None = None) -> None:
     if fmt == "json":
         click.echo(json.dumps(p.to_json(), indent=2, ensure_ascii=False))
         return
-    from kg.profile import profile_path
-
     if not p.known and not p.skipped:
-        click.echo(f"no known topics yet ({profile_path()}); add some with `kg known add TOPIC`")
+        click.echo("no known topics yet; add some with `kg known add TOPIC`")
         return
-    for head, ids in (("known", p.known), ("skipped", p.skipped)):
-        if ids:
-            click.echo(f"{head} ({len(ids)}):")
-            for t in sorted(ids):
-                label = (labels or {}).get(t)
-                click.echo(f"  {t}" + (f"  {label}" if label and label != t else ""))
+    from kg.cli.output import table
+
+    rows = [(t, (labels or {}).get(t, ""), "known") for t in sorted(p.known)]
+    rows += [(t, (labels or {}).get(t, ""), "skipped") for t in sorted(p.skipped)]
+    click.echo(table(["topic", "label", "status"], rows))
 
 
 def _labels(state: State) -> dict[str, str]:
