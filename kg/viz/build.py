@@ -137,7 +137,7 @@ def where_sections(w: Mapping[str, Any]) -> list[list[Any]]:
     """Tooltip sections for where a topic is taught (``KnowledgeGraph.where_taught``)."""
     sections: list[list[Any]] = []
     lectures = [
-        f"{lec.get('code') or lec['course']} #{lec['position']}"
+        f"{lec.get('code') or lec['course']} #{lec.get('number') or lec['position']}"
         + (f" {lec['date']}" if lec.get("date") else "")
         + f": {lec['title']}"
         for lec in w.get("lectures", [])

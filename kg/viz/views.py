@@ -233,7 +233,8 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
             x = ((lec["position"] - 1) / (n - 1) if n > 1 else 0.0) * span
             tip: dict[str, Any] = {
                 "title": str(lec["title"]),
-                "kind": f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
+                "kind": f"Lecture {lec.get('number') or lec['position']} ({lec['position']} of {n}) · {c['name'] or cid} ({short[cid]})"
+                if lec.get("number") else f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
                 "text": " · ".join(str(x) for x in (lec.get("date"), ", ".join(lec.get("speakers") or [])) if x),
                 "sections": [["Covers", clip([str(info.get(t, {}).get("label", t)) for t in lec["covers"]])]] if lec["covers"] else [],
             }
