@@ -332,3 +332,24 @@ def test_accessibility(browser, site):
         a.check()
     finally:
         a.close()
+
+
+def test_the_page_plans_like_kg_path(app, shipped):
+    """The agreement test of tests/test_learner_plan.py, run by the page's own copy of
+    plan.js in Chromium (so it holds even where node is not installed)."""
+    from .test_learner_plan import cases_for, py_steps
+
+    ids = [t for t in shipped.topic_ids()]
+    cases = cases_for(ids, 30, seed=16)
+    got = app.page.evaluate(
+        """(cases) => {
+             const data = JSON.parse(document.getElementById('kg-data').textContent);
+             const g = new kgPlan.Graph(data), ix = (id) => g.byId.get(id);
+             return cases.map(c => g.plan(ix(c.goal), c.known.concat(c.start ? [c.start] : []).map(ix)).map(i => data.topics[i].id));
+           }""",
+        cases,
+    )
+    assert sum(bool(x) for x in got) >= 15
+    for case, steps in zip(cases, got):
+        assert steps == py_steps(shipped, case), case
+    app.check()
