@@ -27,10 +27,12 @@ __all__ = ["FORMAT", "app_data", "areas", "map_layout"]
 FORMAT = "kg-app-data"
 """The ``format`` field of the document; ``version`` changes when a field does."""
 
-ORDERING = "just-in-time"
-"""How :func:`kg.plan.plan` breaks ties among the topics that could come next, which
-the app's copy of the algorithm follows: ``"just-in-time"`` (effective course rank, see
-:func:`kg.algorithms.paths.effective_ranks`) or ``"foundations-first"``."""
+ORDERING = "foundations-first"
+"""How :func:`kg.plan.plan` orders the topics that could come next, which the app's copy
+of the algorithm follows: ``"foundations-first"`` (what :mod:`kg.plan` does: see
+:func:`kg.algorithms.paths.foundations_first_ranks`, then the topics more of the plan
+builds on first) or ``"just-in-time"`` (:func:`kg.algorithms.paths.effective_ranks`).
+The agreement tests (tests/test_learner_plan.py) fail if this and kg.plan part ways."""
 
 
 def _id(iri: str) -> str:

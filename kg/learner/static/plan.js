@@ -3,10 +3,10 @@
  * This mirrors kg/algorithms/paths.py learning_plan with the key kg/plan.py orders by:
  * the plan is the goal and everything it transitively requires, minus the known closure
  * (the known topics, the start, and everything they require); it is ordered by a
- * lexicographic topological sort whose key is (effective course rank, tie-break index),
- * where the effective rank is a topic's own rank, else the smallest effective rank among
- * the topics in the goal's closure that need it. Topic indices are already sorted by the
- * Python tie-break (label case-folded, then id).
+ * lexicographic topological sort whose key the data names (`ordering`, see Graph.plan).
+ * The prerequisite edges are kg.plan.prerequisite_graph's, so an umbrella topic's parts
+ * are already among its prerequisites (knowing it means knowing them). Topic indices are
+ * sorted by the Python tie-break (label case-folded, then id).
  *
  * tests/test_learner_plan.py runs this file in node against `kg path --format json`.
  * No DOM here: it works in node and in the page alike.
