@@ -21,6 +21,7 @@ status follows from the kind of failure, never from the wording of its message::
     ├── StoreError               500  the store or its cache cannot be used
     ├── EndpointError            502  a remote SPARQL server failed
     ├── Overloaded               503  every query worker stayed busy
+    │   └── WorkerLost           503  a query worker died while answering
     └── QueryTimeout             503  a query ran longer than allowed
 """
 
@@ -47,6 +48,7 @@ __all__ = [
     "EndpointError",
     "Overloaded",
     "QueryTimeout",
+    "WorkerLost",
 ]
 
 
@@ -184,3 +186,7 @@ class QueryTimeout(KGError):
     """A query ran longer than the server allows."""
 
     http_status = 503
+
+
+class WorkerLost(Overloaded):
+    """A query worker died (killed, out of memory) while answering; it is replaced."""

@@ -398,10 +398,12 @@ def queries(fmt: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows a SELECT may return.")
 @click.option("--max-request-bytes", type=click.IntRange(min=256), default=65536, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes.")
+@click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries one client may run at once (more wait in the queue).")
+@click.option("--queue-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may wait for a worker (then 503).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
 @pass_state
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, get_path: str | None) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, per_client: int, queue_timeout: float, get_path: str | None) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
 
     \b
@@ -411,7 +413,11 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
     """
     from kg.web.app import Settings, create_app, run_server, serve_get
 
-    app = create_app(state.kg, Settings(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers))
+    settings = Settings(
+        timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers,
+        per_client=per_client, queue_timeout=queue_timeout,
+    )
+    app = create_app(state.kg, settings)
     if get_path is not None:
         status, ctype, body = serve_get(app, get_path)
         sys.stdout.buffer.write(body)
