@@ -32,7 +32,7 @@ from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
 from kg.web.sandbox import deny_network
 
-__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows"]
+__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "run_query", "resource_rows", "walls", "worker_store"]
 
 T = TypeVar("T")
 
@@ -78,7 +78,8 @@ def _init(source: _Source) -> None:
         _STORE = KnowledgeGraph.open(source.data_dir).store
 
 
-def _store() -> ox.Store:
+def worker_store() -> ox.Store:
+    """(In a worker) the store this worker opened."""
     assert _STORE is not None, "worker initializer did not run"
     return _STORE
 
@@ -95,7 +96,7 @@ def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
     fmt = choice.graph if graph_form else choice.results
     if fmt is None:
         raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
-    return execute(_store(), checked, fmt, max_rows=max_rows)
+    return execute(worker_store(), checked, fmt, max_rows=max_rows)
 
 
 def _term(t: Any) -> Term:
@@ -116,7 +117,7 @@ def resource_rows(iri: str, max_rows: int) -> ResourceRows:
     into: list[tuple[Term, Term]] = []
     for name, rows, a, b in (("resource-out", out, "p", "o"), ("resource-in", into, "s", "p")):
         checked = parse_query(render_internal(name, resource=node))
-        solutions: Any = _store().query(checked.text)
+        solutions: Any = worker_store().query(checked.text)
         for sol in solutions:
             if len(rows) >= max_rows:
                 break
