@@ -108,7 +108,8 @@ class NotFound(KGError):
         self.kind = kind
         self.name = name
         self.suggestions = list(suggestions)
-        msg = f"unknown {kind} {name!r}"
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        msg = f"unknown {kind} {shown!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)

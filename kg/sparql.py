@@ -112,6 +112,11 @@ def _normalise(text: str) -> str:
         raise QueryRefused(f"invalid SPARQL: {exc}") from None
     if expandUnicodeEscapes(once) != once:
         raise QueryRefused("invalid SPARQL: a \\u escape spells another escape")
+    try:
+        once.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = f"U+{ord(once[exc.start]):04X}"
+        raise QueryRefused(f"invalid SPARQL: {bad} (a lone surrogate) is not a character") from None
     return once.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -414,7 +414,8 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
     from kg.web.app import Settings, create_app, run_server, serve_get
 
     settings = Settings(
-        timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers,
+        timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes,
+        workers=1 if get_path is not None else workers,  # one request needs one worker
         per_client=per_client, queue_timeout=queue_timeout,
     )
     app = create_app(state.kg, settings)

@@ -37,6 +37,7 @@ import uvicorn
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -133,7 +134,17 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         finally:
             await pool.stop()
 
-    app = Starlette(routes=routes(kg, pool, settings), lifespan=lifespan)
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return _text_error(exc.status_code, str(exc.detail))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return _text_error(500, "internal error: the server failed to answer this request")
+
+    app = Starlette(
+        routes=routes(kg, pool, settings), lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
     app.state.pool = pool
     app.state.walls = []
     app.add_middleware(_RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes)
