@@ -131,7 +131,9 @@ def _update_refusal(text: str) -> UpdateRefused | None:
     except (ParseBaseException, RecursionError, ValueError):
         return None
     ops = [r.name for r in (update["request"] if "request" in update else [])]
-    word = _UPDATE_WORDS.get(ops[0], "an update") if ops else "an update"
+    if not ops:  # nothing but comments and prefixes: no query at all
+        return None
+    word = _UPDATE_WORDS.get(ops[0], ops[0].upper())
     return UpdateRefused(f"{word} is an update; the graph is read-only")
 
 
