@@ -21,7 +21,8 @@ status follows from the kind of failure, never from the wording of its message::
     ├── StoreError               500  the store or its cache cannot be used
     ├── EndpointError            502  a remote SPARQL server failed
     ├── Overloaded               503  every query worker stayed busy
-    │   └── WorkerLost           503  a query worker died while answering
+    │   ├── WorkerLost           503  a query worker died while answering
+    │   └── CoolingDown          503  a client's last query was stopped: wait
     └── QueryTimeout             503  a query ran longer than allowed
 """
 
@@ -49,6 +50,7 @@ __all__ = [
     "Overloaded",
     "QueryTimeout",
     "WorkerLost",
+    "CoolingDown",
 ]
 
 
@@ -191,3 +193,11 @@ class QueryTimeout(KGError):
 
 class WorkerLost(Overloaded):
     """A query worker died (killed, out of memory) while answering; it is replaced."""
+
+
+class CoolingDown(Overloaded):
+    """A client whose last query was stopped must wait before the next one."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -45,6 +45,7 @@ from starlette.routing import Route
 from kg import __version__
 from kg import vocab as V
 from kg.errors import (
+    CoolingDown,
     KGError,
     NotAcceptable,
     QueryTimeout,
@@ -154,21 +155,21 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
 # --------------------------------------------------------------------------- responses
 
 
-def _headers(status: int, extra: dict[str, str] | None = None) -> dict[str, str]:
-    headers = {**SECURITY_HEADERS, **(extra or {})}
+def _headers(status: int, retry_after: int = 1) -> dict[str, str]:
+    headers = dict(SECURITY_HEADERS)
     if status == 503:
-        headers["Retry-After"] = "1"
+        headers["Retry-After"] = str(retry_after)
     return headers
 
 
 def error_response(exc: KGError) -> Response:
     """A plain-text, one-line error with the status of the error's class."""
-    return _text_error(exc.http_status, str(exc))
+    return _text_error(exc.http_status, str(exc), exc.retry_after if isinstance(exc, CoolingDown) else 1)
 
 
-def _text_error(status: int, message: str) -> Response:
+def _text_error(status: int, message: str, retry_after: int = 1) -> Response:
     line = " ".join(message.split())
-    return PlainTextResponse(line + "\n", status_code=status, headers=_headers(status))
+    return PlainTextResponse(line + "\n", status_code=status, headers=_headers(status, retry_after))
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:

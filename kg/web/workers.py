@@ -19,9 +19,12 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import math
 import multiprocessing as mp
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +33,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from kg.errors import NotAcceptable, Overloaded, QueryTimeout, WorkerLost
+from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
 from kg.web.sandbox import deny_network
@@ -75,6 +78,11 @@ _CAN_RENICE = False
 
 def _init(source: _Source) -> None:
     global _STORE, _CAN_RENICE
+    # pebble stops a worker past its timeout with SIGTERM, holding the task channel's
+    # lock until the worker is gone; its Python handler cannot run while pyoxigraph is
+    # inside a query, so pebble would wait 3 s for SIGKILL with every other worker
+    # locked out of new tasks. The default action ends the worker at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WALLS[:] = deny_network()
     _CAN_RENICE = _try_renice()
     if source.store_path is not None:
@@ -260,13 +268,17 @@ class QueryPool:
         self.admission = Admission(size, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout)
         self._pool: ProcessPool | None = None
         self.walls: list[str] = []
+        self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
+        self._cooling: dict[str, float] = {}  # client -> loop time it may query again
 
     async def start(self) -> None:
         """Start the workers and wait until one answers (so the first query is not slow)."""
         self._pool = ProcessPool(
             max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
         )
+        started = time.perf_counter()
         self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
+        self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
 
     async def stop(self) -> None:
         if self._pool is not None:
@@ -279,16 +291,33 @@ class QueryPool:
 
         Raises :class:`QueryTimeout` past the timeout (the worker is killed and
         replaced), :class:`WorkerLost` when the worker died, :class:`Overloaded` when
-        admission refuses; errors raised by ``fn`` pass through."""
+        admission refuses; errors raised by ``fn`` pass through.
+
+        A killed worker takes a while to be replaced, so the pool is one worker short
+        until then. The client whose query cost it waits that long before its next
+        query is admitted: it cannot send the next runaway query straight into the
+        workers that remain for everyone else."""
         assert self._pool is not None, "QueryPool.start() was not awaited"
+        loop = asyncio.get_running_loop()
+        until = self._cooling.pop(client, None)
+        if until is not None and until > loop.time():
+            left = until - loop.time()
+            if left > self.admission.queue_timeout:
+                self._cooling[client] = until
+                raise CoolingDown(
+                    f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
+                )
+            await asyncio.sleep(left)
         await self.admission.acquire(client)
         try:
             future = self._pool.schedule(fn, args, timeout=self.timeout)
             try:
                 return await asyncio.wrap_future(future)
             except concurrent.futures.TimeoutError:
+                self._cooling[client] = loop.time() + self.respawn_seconds
                 raise QueryTimeout(f"query stopped after {self.timeout:g} s") from None
             except ProcessExpired as exc:
+                self._cooling[client] = loop.time() + self.respawn_seconds
                 raise WorkerLost(f"the query worker died ({exc}); try again") from None
             except asyncio.CancelledError:
                 future.cancel()  # type: ignore[no-untyped-call]  # the client went away: stop its query (kills that worker)
