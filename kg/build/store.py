@@ -153,22 +153,17 @@ class Built:
 def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
     """Load and check every source and parse every Turtle file, all in memory, so that
     any error surfaces before a store is created on disk."""
+    from kg.build.entail import entailed
     from kg.build.rdf import triples
     from kg.build.sources import load_sources
 
     src = load_sources(data_dir)
-    quads: list[ox.Quad] = []
-    for path in [*ontology_files(), *src.turtle]:
-        try:
-            quads.extend(
-                ox.Quad(q.subject, q.predicate, q.object)
-                for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-            )
-        except SyntaxError as exc:
-            raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
-        except (UnicodeDecodeError, ValueError):
-            raise DataError("not valid UTF-8 Turtle", path) from None
+    ontology = [q for path in ontology_files() for q in _turtle(path)]
+    quads = ontology + [q for path in src.turtle for q in _turtle(path)]
     quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(src))
+    # The RDFS types and statements kg's ontology entails (kg:Topic ⊑ skos:Concept, ...).
+    extra = [ox.Quad(t.subject, t.predicate, t.object) for t in entailed(ontology, quads)]
+    quads.extend(extra)
     manifest = {
         "format": _FORMAT,
         "data_dir": str(data_dir.resolve()),
@@ -183,6 +178,18 @@ def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
         "turtle_files": [p.name for p in src.turtle],
     }
     return quads, manifest
+
+
+def _turtle(path: Path) -> list[ox.Quad]:
+    try:
+        return [
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        ]
+    except SyntaxError as exc:
+        raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
+    except (UnicodeDecodeError, ValueError):
+        raise DataError("not valid UTF-8 Turtle", path) from None
 
 
 def _fill(store: ox.Store, quads: list[ox.Quad], manifest: dict[str, Any]) -> dict[str, Any]:
