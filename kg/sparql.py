@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -227,10 +228,69 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
     return parse_query(text, allow_service=allow_service).form
 
 
-def syntax_message(exc: BaseException) -> str:
-    """pyoxigraph's parser message, with the position, on one line."""
-    msg = str(exc.args[0] if exc.args else exc)
-    return " ".join(msg.split())
+_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# One "expected" item of pyoxigraph's parser: a quoted token or a bracketed character
+# class such as ['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' | ...].
+_EXPECTED = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\[(?:\'(?:[^\'\\]|\\.)*\'|[^\]\'])*\]|([^,\["]+))')
+_PNAME_BEFORE = re.compile(r"([A-Za-z][\w.-]*)?:(?:[\w.:-]|\\.)*$")
+
+
+def syntax_message(exc: BaseException, text: str | None = None) -> str:
+    """pyoxigraph's parser message on one line, with the position, the character found
+    there (when ``text`` is given) and the expected tokens, without the lists of Unicode
+    ranges the parser spells out for names.
+
+    >>> q = "SELECT * WHERE { kgid:course/x ?p ?o }"
+    >>> try:
+    ...     ox.Store().query(q, prefixes={"kgid": "http://example.org/"})
+    ... except SyntaxError as exc:
+    ...     print(syntax_message(exc, q))
+    error at 1:29: unexpected "/" after kgid:course (a prefixed name cannot hold "/": \
+use a kind's prefix such as kgcourse:x, escape it as \\/, or write the full <IRI>)
+    """
+    msg = " ".join(str(exc.args[0] if exc.args else exc).split())
+    m = _AT.fullmatch(msg)
+    if not m:
+        return msg
+    line, col, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+    where = f"error at {line}:{col}"
+    if not rest.startswith("expected one of "):
+        return msg
+    tokens: list[str] = []
+    names = digits = False
+    for t in _EXPECTED.finditer(rest[len("expected one of "):]):
+        if t.group(1) is not None:
+            tokens.append(f'"{t.group(1)}"')
+        elif t.group(2) is not None and t.group(2).strip():
+            word = t.group(2).strip()
+            if word == "Prefix not found":
+                continue
+            tokens.append(word)
+        elif t.group(0).strip() == "['0'..='9']":
+            digits = True
+        elif t.group(0).strip().startswith("["):
+            names = True
+    expected = ", ".join(dict.fromkeys(tokens))
+    other = " or ".join(w for w, on in (("a name", names), ("a digit", digits)) if on)
+    expected = f"{expected} or {other}" if expected and other else expected or other
+    lines = (text or "").split("\n")
+    before = lines[line - 1][: col - 1] if text is not None and 0 < line <= len(lines) else None
+    found = lines[line - 1][col - 1 : col] if before is not None else ""
+    if "Prefix not found" in rest and before is not None:
+        pname = _PNAME_BEFORE.search(before)
+        if pname:
+            return f"{where}: unknown prefix {(pname.group(1) or '') + ':'!r} (kg predeclares {', '.join(V.PREFIXES)})"
+    if before is None:
+        return f"{where}: expected {expected}"
+    if not found:
+        return f"{where}: the query ends here; expected {expected}"
+    pname = _PNAME_BEFORE.search(before)
+    if found == "/" and pname:
+        return (
+            f'{where}: unexpected "/" after {pname.group(0)} (a prefixed name cannot hold "/": '
+            "use a kind's prefix such as kgcourse:x, escape it as \\/, or write the full <IRI>)"
+        )
+    return f'{where}: unexpected "{found}"; expected {expected}'
 
 
 # --------------------------------------------------------------------------- run
@@ -314,7 +374,7 @@ def execute(
                 break
             rows.append([sol[n] for n in names])
     except SyntaxError as exc:
-        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc)}") from None
+        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc, text)}") from None
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"query failed: {syntax_message(exc)}") from None
     body = serialize_solutions(names, rows, name)

@@ -341,7 +341,9 @@ def query(state: State, query: str, params: dict[str, str], fmt: str | None, max
     """Run a SPARQL query: inline, from a file, or a shipped query by name.
 
     The contract prefixes (kg, kgid, schema, skos, dcterms, prov, rdf, rdfs, owl, xsd)
-    are predeclared. `kg queries` lists the shipped queries.
+    and one per kind of resource (kgtopic, kgcourse, kgreading, kgbook, kgperson,
+    kgorg, kgsource) are predeclared, so ids kg prints paste back as they are
+    (kgtopic:backpropagation). `kg queries` lists the shipped queries.
 
     \b
     Example:

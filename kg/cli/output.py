@@ -206,16 +206,14 @@ def indented(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str)
 def sparql_table(body_json: bytes, max_width: int | None = None) -> str:
     """SPARQL JSON results as a plain-text table for people (IRIs shortened to
     prefixed names)."""
-    from kg.vocab import PREFIXES  # only kg query prints IRIs
+    from kg.vocab import curie  # only kg query prints IRIs
 
     def short(term: dict[str, str] | None) -> str:
         if term is None:
             return ""
         value = term["value"]
         if term["type"] == "uri":
-            for prefix, base in PREFIXES.items():
-                if value.startswith(base):
-                    return f"{prefix}:{value[len(base):]}"
+            return curie(value)  # a prefixed name that pastes back, else <IRI>
         return value
 
     data = json.loads(body_json)

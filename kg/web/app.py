@@ -381,10 +381,7 @@ def _negotiate(request: Request) -> FormatChoice:
 
 
 def _short(iri: str) -> str:
-    for prefix, base in V.PREFIXES.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
+    return V.curie(iri)
 
 
 def _view(term: Term) -> dict[str, str]:
