@@ -436,18 +436,19 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
 @pass_state
 def push(state: State, url: str) -> None:
     """Upload the whole graph to a SPARQL server (Graph Store Protocol PUT of the
-    default graph), so the query commands can use it with --endpoint.
+    default graph, or of ?graph=IRI), so the query commands can use it with
+    --endpoint. A user:password@ in the URL answers Basic or Digest authentication.
 
     \b
     Example:
         kg push --endpoint http://localhost:7878/store
         kg path backprop transformers --endpoint http://localhost:7878/query
     """
-    from kg.backends import graph_store_put
+    from kg.backends import graph_store_put, public_url
 
     data = state.kg.serialize("nt")
     graph_store_put(url, data)
-    click.echo(f"pushed {len(state.kg)} triples to {url}", err=True)
+    click.echo(f"pushed {len(state.kg)} triples to {public_url(url)}", err=True)
 
 
 def main() -> None:
