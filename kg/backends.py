@@ -41,6 +41,7 @@ _DUMP_FORMATS = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -72,7 +73,7 @@ def dump_format(fmt: str) -> ox.RdfFormat:
     """The RDF format an export name (``ttl``, ``nt``, ``jsonld`` ...) stands for."""
     f = _DUMP_FORMATS.get(fmt.lower())
     if f is None:
-        raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
+        raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld, rdfxml)")
     return f
 
 

@@ -68,6 +68,7 @@ GRAPH_FORMATS: dict[str, ResultFormat] = {
         ResultFormat("ttl", "text/turtle", ("turtle",)),
         ResultFormat("nt", "application/n-triples", ("ntriples", "n-triples")),
         ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
+        ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "rdf+xml")),
     )
 }
 _OX_RESULTS = {
@@ -76,7 +77,12 @@ _OX_RESULTS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-_OX_GRAPH = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+_OX_GRAPH = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 # --------------------------------------------------------------------------- checks
 #
