@@ -127,8 +127,30 @@ def _normalise(text: str) -> str:
     return once.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _position_message(exc: ParseBaseException) -> str:
-    return f"error at {exc.lineno}:{exc.col}: {' '.join(str(exc.msg).split())}"
+def _position_message(exc: ParseBaseException, text: str = "") -> str:
+    return f"error at {exc.lineno}:{exc.col}: {' '.join(str(exc.msg).split())}{_slash_hint(text)}"
+
+
+# A prefixed name followed by "/" (kgid:course/x): the commonest paste error.
+_SLASHED_PNAME = re.compile(r"(?<![\w<\"'?$:/#.-])((?:[A-Za-z][\w.-]*)?:[\w.-]+/[\w./-]*)")
+
+
+def _slash_hint(text: str) -> str:
+    m = _SLASHED_PNAME.search(text)
+    if not m:
+        return ""
+    return (
+        f'; {m.group(1)} is not a prefixed name (a local name cannot hold "/"): use a kind\'s'
+        " prefix such as kgcourse:mit-6.7960-fa25, or write the full <IRI>"
+    )
+
+
+def _unknown_prefix(message: str) -> str:
+    """rdflib's "Unknown namespace prefix : foo" as one line naming the prefixes kg knows."""
+    m = re.fullmatch(r"Unknown namespace prefix : ?(\S*)", message)
+    if not m:
+        return message
+    return f"unknown prefix {m.group(1) + ':'!r} (kg predeclares {', '.join(V.PREFIXES)})"
 
 
 def _update_refusal(text: str) -> UpdateRefused | None:
@@ -189,11 +211,11 @@ def parse_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
         refusal = _update_refusal(norm)
         if refusal is not None:
             raise refusal from None
-        raise QueryRefused(f"invalid SPARQL: {_position_message(exc)}") from None
+        raise QueryRefused(f"invalid SPARQL: {_position_message(exc, norm)}") from None
     except RecursionError:
         raise QueryRefused("invalid SPARQL: the query is nested too deeply") from None
     except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception (unknown prefix)
-        raise QueryRefused(f"invalid SPARQL: {' '.join(str(exc).split())}") from None
+        raise QueryRefused(f"invalid SPARQL: {_unknown_prefix(' '.join(str(exc).split()))}") from None
     form = _FORMS.get(tree.algebra.name)
     if form is None:  # pragma: no cover - parseQuery only yields the four forms
         raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -380,7 +402,7 @@ def execute(
                 break
             rows.append([sol[n] for n in names])
     except SyntaxError as exc:
-        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc, text)}") from None
+        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc, checked.text)}") from None
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"query failed: {syntax_message(exc)}") from None
     body = serialize_solutions(names, rows, name)

@@ -327,8 +327,7 @@ class VOID(Namespace):
 # One prefix per kind of resource kg mints, so that every id kg prints is a prefixed
 # name a SPARQL query or a Turtle file accepts as it is: kgtopic:backpropagation,
 # kgcourse:mit-6.7960-fa25. Ids below a kind (a course's lectures, a book's chapters)
-# keep their "/" escaped, as SPARQL and Turtle local names require:
-# kgcourse:mit-6.7960-fa25\/lecture\/3.
+# hold a "/", which a local name can only hold escaped, so they print as full IRIs.
 KIND_PREFIXES: Final[dict[str, str]] = {
     "kgtopic": ID + "topic/",
     "kgcourse": ID + "course/",
@@ -362,19 +361,16 @@ _BY_LENGTH: Final = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 def _local(rest: str) -> str | None:
-    """``rest`` as a SPARQL/Turtle local name (PN_LOCAL) with the reserved characters
-    escaped, or None when it holds a character no local name can."""
+    """``rest`` if it is a SPARQL/Turtle local name (PN_LOCAL) as it is, else None.
+
+    Reserved characters could be escaped (``\\/``), but rdflib's SPARQL parser and
+    Virtuoso 7 reject such names, so an id with one is printed as a full IRI instead."""
     if not rest:
         return ""
-    out = []
     for i, ch in enumerate(rest):
-        if ch.isalnum() or ch in "_:" or (ch == "-" and i > 0) or (ch == "." and 0 < i < len(rest) - 1):
-            out.append(ch)
-        elif ch in "~.-!$&'()*+,;=/?#@%":
-            out.append("\\" + ch)
-        else:
+        if not (ch.isalnum() or ch in "_:" or (ch == "-" and i > 0) or (ch == "." and 0 < i < len(rest) - 1)):
             return None
-    return "".join(out)
+    return rest
 
 
 def curie(iri: str) -> str:
@@ -382,8 +378,8 @@ def curie(iri: str) -> str:
 
     >>> curie(topic_iri("backpropagation"))
     'kgtopic:backpropagation'
-    >>> print(curie(lecture_iri("mit-6.7960-fa25", 3)))
-    kgcourse:mit-6.7960-fa25\\/lecture\\/3
+    >>> curie(lecture_iri("mit-6.7960-fa25", 3))
+    '<https://w3id.org/coursekg/id/course/mit-6.7960-fa25/lecture/3>'
     >>> curie("http://example.org/x")
     '<http://example.org/x>'
     """

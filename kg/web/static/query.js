@@ -19,17 +19,14 @@
   let rendered = null; // the text of the shipped query as its form last rendered it
 
   // ---------------------------------------------------------------- prefixed names
-  // The same rule as kg.vocab.curie: the longest namespace whose remainder is a valid
-  // local name once "/" and the other reserved characters are escaped.
+  // The same rule as kg.vocab.curie: the longest namespace whose remainder is a local
+  // name as it is (no "/": ids below a kind print as full IRIs).
   function local(rest) {
-    let out = "";
     for (let i = 0; i < rest.length; i++) {
       const ch = rest[i];
-      if (/[\p{L}\p{N}_:]/u.test(ch) || (ch === "-" && i > 0) || (ch === "." && i > 0 && i < rest.length - 1)) out += ch;
-      else if ("~.-!$&'()*+,;=/?#@%".includes(ch)) out += "\\" + ch;
-      else return null;
+      if (!(/[\p{L}\p{N}_:]/u.test(ch) || (ch === "-" && i > 0) || (ch === "." && i > 0 && i < rest.length - 1))) return null;
     }
-    return out;
+    return rest;
   }
   function curie(iri) {
     const names = Object.keys(prefixes).sort((a, b) => prefixes[b].length - prefixes[a].length);
@@ -119,7 +116,8 @@
       const value = input && input.value.trim() ? input.value.trim() : p.default;
       const ok = new RegExp(p.pattern).test(value);
       if (input) input.setCustomValidity(ok ? "" : "not a " + p.kind + " id");
-      const term = ok ? p.prefix + ":" + local(value) : "<" + ID + p.kind + "/" + encodeURIComponent(value) + ">";
+      const short = ok ? local(value) : null;
+      const term = short !== null ? p.prefix + ":" + short : "<" + ID + p.kind + "/" + encodeURIComponent(value) + ">";
       text = text.split("$" + p.name).join(term);
     }
     setQuery(text);
