@@ -403,9 +403,10 @@ def queries(fmt: str) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes.")
 @click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries one client may run at once (more wait in the queue).")
 @click.option("--queue-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may wait for a worker (then 503).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN", help="An origin whose pages may query from a browser (repeatable; default: any).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
 @pass_state
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, per_client: int, queue_timeout: float, get_path: str | None) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
 
     \b
@@ -418,7 +419,7 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
     settings = Settings(
         timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes,
         workers=1 if get_path is not None else workers,  # one request needs one worker
-        per_client=per_client, queue_timeout=queue_timeout,
+        per_client=per_client, queue_timeout=queue_timeout, cors_origins=list(cors_origins) or None,
     )
     app = create_app(state.kg, settings)
     if get_path is not None:

@@ -3,19 +3,25 @@
 Routes (one table, :func:`routes`):
 
 - ``/sparql`` — GET/HEAD ``?query=``, POST form, POST ``application/sparql-query``;
-  content negotiation over SPARQL JSON/XML/CSV/TSV and Turtle/N-Triples/JSON-LD
-  (``format=`` overrides ``Accept``). Every query is parsed and checked by the query
-  policy (:func:`kg.sparql.parse_query`: updates 403, SERVICE/FROM/bad syntax 400) and
-  run in a sandboxed worker process (:mod:`kg.web.workers`) with a timeout, a row cap
-  (``X-KG-Truncated`` says when it cut) and admission control.
-- ``/`` — the explorer (``templates/explorer.html``, ``static/explorer.js``): a query
-  editor with the shipped queries; kg IRIs in results link to ``/resource/...``.
-  Everything is served from here: no CDN.
-- ``/resource/{path}`` — one resource of kg's own namespace and its statements, fetched
-  by kg's internal queries with the IRI bound as a term, in the same workers.
-- ``/dump.ttl``, ``/dump.nt``, ``/dump.jsonld`` — the whole graph; ``/void`` — a VoID
-  description; ``/queries.json`` — the shipped query library; ``/assets/...`` — the
-  files under ``static/``.
+  SPARQL JSON/XML/CSV/TSV and Turtle/N-Triples/JSON-LD/RDF-XML, negotiated by
+  :mod:`kg.web.negotiate` (``format=``/``output=`` override ``Accept``). Every query is
+  parsed and checked by the query policy (:func:`kg.sparql.parse_query`: updates 403,
+  SERVICE/FROM/bad syntax 400) and run in a sandboxed worker process
+  (:mod:`kg.web.workers`) with a timeout, a row cap (``X-KG-Truncated`` says when it
+  cut) and admission control. A browser's GET without a query gets the query page.
+- ``/`` — the query page (``templates/explorer.html``, ``static/explorer.js`` over the
+  bundled editor ``static/editor/``): shipped queries with parameter fields, results
+  with labels, downloads, share links. Everything is served from here: no CDN.
+- ``/resource/{path}`` — one resource of kg's own namespace: HTML with labels and
+  reasons for browsers, or RDF by ``Accept`` or suffix (``.ttl``, ``.jsonld``, ``.nt``,
+  ``.rdf``); see :mod:`kg.web.linked`.
+- ``/store?default`` — the Graph Store Protocol's read side (GET, negotiated).
+- ``/dump.ttl``, ``.nt``, ``.jsonld``, ``.rdfxml`` — the whole graph; ``/void`` — a
+  VoID description; ``/queries.json`` — the shipped queries with their parameters;
+  ``/prefixes.json`` — the predeclared prefixes; ``/assets/...`` — ``static/``.
+
+CORS (Starlette's ``CORSMiddleware``) lets pages on any origin read, or only those of
+``--cors-origin``; preflights are answered.
 
 The HTTP status of an error follows from its class (:attr:`kg.errors.KGError.http_status`);
 a 503 carries ``Retry-After``. Pages are Jinja2 templates with autoescaping on.
@@ -24,7 +30,6 @@ a 503 carries ``Retry-After``. Pages are Jinja2 templates with autoescaping on.
 from __future__ import annotations
 
 import asyncio
-import math
 import re
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -38,6 +43,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -55,8 +61,9 @@ from kg.errors import (
     UsageError,
 )
 from kg.graph import KnowledgeGraph
-from kg.queries import library
-from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, ResultFormat
+from kg.sparql import GRAPH_FORMATS
+from kg.web import linked
+from kg.web.negotiate import resource_format, sparql_format
 from kg.web.workers import FormatChoice, QueryPool, Term
 
 __all__ = ["Settings", "create_app", "routes", "serve_get", "run_server"]
@@ -79,7 +86,6 @@ _TEMPLATES = Environment(
 _STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json"}
 # A resource path names an IRI in kg's namespace: slug segments, IRI-escaped as kg mints them.
 _RESOURCE_PATH = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+)*")
-_QVALUE = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")
 
 
 class Settings:
@@ -97,6 +103,7 @@ class Settings:
         queue_timeout: float = 10.0,
         max_url_bytes: int = 8 * 1024,
         max_header_bytes: int = 16 * 1024,
+        cors_origins: list[str] | None = None,
     ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
@@ -109,6 +116,8 @@ class Settings:
         # of max_request_bytes written with %-escapes.
         self.max_url_bytes = max(max_url_bytes, 3 * max_request_bytes + 1024)
         self.max_header_bytes = max_header_bytes
+        # Origins whose pages may query the endpoint from a browser; None: any.
+        self.cors_origins = cors_origins
 
 
 def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> Starlette:
@@ -148,6 +157,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     app.state.pool = pool
     app.state.walls = []
+    app.add_middleware(CORSMiddleware, **linked.cors_options(settings.cors_origins))
     app.add_middleware(_RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes)
     return app
 
@@ -200,22 +210,24 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
 
     async def sparql(request: Request) -> Response:
         try:
-            text = await _query_text(request, settings.max_request_bytes)
+            text, formats = await _query_text(request, settings.max_request_bytes)
             if text is None:
+                if request.method in ("GET", "HEAD") and _wants_html(request):
+                    return await index(request)  # the query page, for a browser
                 raise UsageError("missing query: pass ?query=... or POST a SPARQL query")
-            result = await pool.run(_client(request), text, _negotiate(request))
+            result = await pool.run(_client(request), text, _negotiate(formats, request.headers.get("accept")))
         except QueryTimeout as exc:
             return _text_error(exc.http_status, f"{exc}; simplify the query or add LIMIT")
         except KGError as exc:
             return error_response(exc)
-        headers = {**SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"}
+        headers = {**SECURITY_HEADERS, "Vary": "Accept"}
         if result.truncated:
             headers["X-KG-Truncated"] = f"rows capped at {settings.max_rows}"
         media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
         return Response(result.body, media_type=media, headers=headers)
 
     async def index(request: Request) -> Response:
-        return _page("explorer.html", title="kg SPARQL explorer", triples=len(kg), prefixes=list(V.PREFIXES))
+        return _page("explorer.html", title="kg SPARQL", triples=len(kg), prefixes=list(V.PREFIXES))
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
@@ -231,11 +243,24 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
         return Response(entry.read_bytes(), media_type=media, headers=SECURITY_HEADERS)
 
     async def queries(request: Request) -> Response:
-        body = [
-            {"name": q.name, "title": q.title, "description": q.description, "query": q.render()}
-            for q in library().values()
-        ]
-        return JSONResponse(body, headers=SECURITY_HEADERS)
+        return JSONResponse(linked.query_templates(), headers=SECURITY_HEADERS)
+
+    async def prefixes(request: Request) -> Response:
+        return JSONResponse(linked.prefixes(), headers=SECURITY_HEADERS)
+
+    async def graph_store(request: Request) -> Response:
+        # The Graph Store Protocol's read side: GET (or HEAD) of the one, default graph.
+        if request.method not in ("GET", "HEAD"):
+            return _text_error(405, "the graph store is read-only: GET ?default")
+        graph = request.query_params.get("graph")
+        if graph is not None and graph != V.ID + "graph":
+            return _text_error(404, f"no graph {graph[:80]!r}: kg serves one graph, ?default")
+        try:
+            ext = sparql_format([], request.headers.get("accept"), graph_form=True)
+        except KGError as exc:
+            return error_response(exc)
+        body = await once("dump." + ext, lambda: kg.serialize(ext))
+        return Response(body, media_type=GRAPH_FORMATS[ext].media_type, headers={**SECURITY_HEADERS, "Vary": "Accept"})
 
     async def dump(request: Request) -> Response:
         ext = request.path_params["ext"]
@@ -253,32 +278,54 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
         return Response(body, media_type="text/turtle; charset=utf-8", headers=SECURITY_HEADERS)
 
     async def resource(request: Request) -> Response:
-        path = request.path_params["path"]
+        path, suffix = linked.split_suffix(request.path_params["path"])
         if len(path) > 512 or not _RESOURCE_PATH.fullmatch(path):
             shown = path if len(path) <= 60 else path[:57] + "..."
             return _error_page(400, "Bad resource path", f"{shown!r} is not the path of a kg resource")
         iri = V.ID + path
         try:
+            fmt = resource_format(request.headers.get("accept"), suffix)
+        except KGError as exc:
+            return error_response(exc)
+        vary = {"Vary": "Accept"} if suffix is None else {}
+        if fmt != "html":
+            try:
+                result = await pool.run(_client(request), linked.resource_graph_query(iri), FormatChoice(None, fmt))
+            except KGError as exc:
+                return error_response(exc)
+            if not result.rows:
+                return _text_error(404, f"no resource {iri}")
+            media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
+            return Response(result.body, media_type=media, headers={**SECURITY_HEADERS, **vary})
+        try:
             rows_out, rows_in = await pool.resource(_client(request), iri)
+            context = await pool.call(_client(request), linked.resource_context, iri) if rows_out or rows_in else None
         except KGError as exc:
             return _error_page(exc.http_status, "Not available", str(exc))
-        if not rows_out and not rows_in:
+        if context is None:
             return _error_page(404, "Not found", f"No resource {iri}.")
         label = next(
             (o[1] for p, o in rows_out if p[1] in (V.SKOS.prefLabel, V.SCHEMA.name) and o[0] == "literal"),
             _short(iri),
         )
-        return _page(
-            "resource.html", title=label, label=label, iri=iri,
-            rows_out=[(_view(p), _view(o)) for p, o in rows_out],
-            rows_in=[(_view(s), _view(p)) for s, p in rows_in],
+        requires = V.KG.requires
+        response = _page(
+            "resource.html", title=label, label=label, iri=iri, curie=_short(iri),
+            rows_out=[(_view(p), _view(o, context.labels, context.reasons.get(o[1]) if p[1] == requires else None)) for p, o in rows_out],
+            rows_in=[(_view(s, context.labels, context.needed_for.get(s[1]) if p[1] == requires else None), _view(p)) for s, p in rows_in],
             truncated=len(rows_out) >= settings.max_rows, max_rows=settings.max_rows,
+            formats=[(name, path.rsplit("/", 1)[-1] + ext) for ext, name in (
+                (".ttl", "Turtle"), (".jsonld", "JSON-LD"), (".nt", "N-Triples"), (".rdf", "RDF/XML"))],
         )
+        response.headers.update(vary)
+        return response
 
     return [
         Route("/", index),
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries.json", queries),
+        Route("/prefixes.json", prefixes),
+        Route("/store", graph_store, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/assets/{name:path}", asset),
         Route("/dump.{ext}", dump),
         Route("/void", void),
@@ -289,14 +336,17 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
 # --------------------------------------------------------------------------- protocol
 
 
-async def _query_text(request: Request, limit: int) -> str | None:
+async def _query_text(request: Request, limit: int) -> tuple[str | None, list[str]]:
+    """The query of a protocol request, and every ``format``/``output`` value sent with
+    it (in the URL, or in a posted form, where SPARQLWrapper puts them)."""
+    formats = [v for key in ("format", "output") for v in request.query_params.getlist(key)]
     if request.method in ("GET", "HEAD"):
         if "update" in request.query_params:
             raise UpdateRefused("updates are refused: the endpoint is read-only")
         q = request.query_params.get("query")
         if q is not None and len(q.encode()) > limit:
             raise RequestTooLarge(f"query longer than {limit} bytes")
-        return q
+        return q, formats
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise RequestTooLarge(f"request body larger than {limit} bytes")
@@ -313,65 +363,35 @@ async def _query_text(request: Request, limit: int) -> str | None:
     if ctype == "application/sparql-update":
         raise UpdateRefused("updates are refused: the endpoint is read-only")
     if ctype == "application/sparql-query":
-        return text
+        return text, formats
     if ctype == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
             raise UpdateRefused("updates are refused: the endpoint is read-only")
         values = form.get("query")
-        return values[0] if values else None
+        formats += [v for key in ("format", "output") for v in form.get(key, [])]
+        return (values[0] if values else None), formats
     shown = ctype[:60] or "(none)"
     raise UnsupportedMediaType(f"unsupported content type {shown!r}: use application/sparql-query or a form")
 
 
-def _accept_ranges(accept: str) -> list[tuple[float, int, str]]:
-    """``(q, -position, media range)`` for each range of an Accept header; a malformed
-    q-value (``q=nan``, ``q=2``) counts as absent (q=1), as if the parameter were not
-    there."""
-    ranges = []
-    for i, part in enumerate(accept.split(",")[:64]):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            key, _, value = b.partition("=")
-            if key.strip().lower() == "q" and _QVALUE.fullmatch(value.strip()):
-                q = float(value)
-        if bits[0] and math.isfinite(q):
-            ranges.append((q, -i, bits[0].lower()))
-    return sorted(ranges, reverse=True)
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page: HTML named, and preferred to the RDF formats."""
+    accept = request.headers.get("accept", "")
+    try:
+        return "html" in accept and resource_format(accept) == "html"
+    except KGError:
+        return False
 
 
-def _pick(request: Request, table: dict[str, ResultFormat], default: str) -> str:
-    explicit = request.query_params.get("format")
-    if explicit:
-        name = explicit.lower()
-        for f in table.values():
-            if name == f.name or name in f.aliases or name == f.media_type:
-                return f.name
-        raise NotAcceptable(f"format {explicit[:40]!r} does not fit this query (one of {', '.join(table)})")
-    ranges = _accept_ranges(request.headers.get("accept", ""))
-    if not ranges:
-        return default
-    for q, _, mtype in ranges:
-        if q <= 0:
-            continue
-        if mtype in ("*/*", "application/*", "text/*"):
-            return default
-        for f in table.values():
-            if mtype == f.media_type or (mtype == "application/json" and f.name in ("json", "jsonld")):
-                return f.name
-    raise NotAcceptable(
-        "none of the accepted media types fits this query: " + ", ".join(f.media_type for f in table.values())
-    )
-
-
-def _negotiate(request: Request) -> FormatChoice:
-    """The format for either query form; the worker picks once it has parsed the query."""
+def _negotiate(formats: list[str], accept: str | None) -> FormatChoice:
+    """The format for either query form (:mod:`kg.web.negotiate`); the worker picks once
+    it has parsed the query."""
     picks: dict[str, str | None] = {}
     refusals: dict[str, str] = {}
-    for kind, table, default in (("results", RESULT_FORMATS, "json"), ("graph", GRAPH_FORMATS, "ttl")):
+    for kind, graph_form in (("results", False), ("graph", True)):
         try:
-            picks[kind] = _pick(request, table, default)
+            picks[kind] = sparql_format(formats, accept, graph_form)
         except NotAcceptable as exc:
             picks[kind], refusals[kind] = None, str(exc)
     return FormatChoice(picks["results"], picks["graph"], refusals.get("results", ""), refusals.get("graph", ""))
@@ -384,15 +404,20 @@ def _short(iri: str) -> str:
     return V.curie(iri)
 
 
-def _view(term: Term) -> dict[str, str]:
-    """What a template shows for a term: text, a link for kg IRIs, a language tag."""
+def _view(term: Term, labels: dict[str, str] | None = None, reason: str | None = None) -> dict[str, str]:
+    """What a template shows for a term: its label (else its prefixed name), a link for
+    kg IRIs, the prefixed name beside a label, a language tag, a reason."""
     kind, value = term[0], term[1]
     if kind == "uri":
         href = "/resource/" + quote(value[len(V.ID):]) if value.startswith(V.ID) else ""
-        return {"text": _short(value), "href": href, "lang": ""}
+        label = (labels or {}).get(value, "")
+        short = _short(value)
+        named = not short.startswith("<")  # a prefixed name, not a full IRI
+        text = label or (short if named else value)
+        return {"text": text, "href": href, "lang": "", "curie": short if label and named else "", "reason": reason or ""}
     if kind == "bnode":
-        return {"text": f"_:{value}", "href": "", "lang": ""}
-    return {"text": value, "href": "", "lang": term[2] if len(term) > 2 else ""}
+        return {"text": f"_:{value}", "href": "", "lang": "", "curie": "", "reason": ""}
+    return {"text": value, "href": "", "lang": term[2] if len(term) > 2 else "", "curie": "", "reason": ""}
 
 
 def _void(kg: KnowledgeGraph, base: str) -> bytes:
