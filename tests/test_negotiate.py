@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.web.negotiate import NotAcceptable, resource_format, sparql_format
+from kg.errors import NotAcceptable
+from kg.web.negotiate import resource_format, sparql_format
 
 # What the clients send, copied from their sources.
 JENA = (

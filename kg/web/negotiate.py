@@ -24,14 +24,10 @@ from collections.abc import Iterable, Sequence
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from kg.errors import UsageError
+from kg.errors import NotAcceptable
 from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS
 
-__all__ = ["NotAcceptable", "sparql_format", "resource_format", "RESOURCE_SUFFIXES"]
-
-
-class NotAcceptable(UsageError):
-    """No representation fits what the client asked for (HTTP 406)."""
+__all__ = ["sparql_format", "resource_format", "allowed_formats", "RESOURCE_SUFFIXES"]
 
 
 # Media types offered for each format, its own first; the first format is the default. Extra types are the ones clients really send (SPARQLWrapper's
