@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -227,7 +228,12 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
         return Response(result.body, media_type=media, headers=headers)
 
     async def index(request: Request) -> Response:
-        return _page("explorer.html", title="kg SPARQL", triples=len(kg), prefixes=list(V.PREFIXES))
+        # The editor writes its styles into one <style> element, allowed by a nonce.
+        nonce = secrets.token_urlsafe(18)
+        page = _page("explorer.html", title="kg SPARQL", triples=len(kg), prefixes=list(V.PREFIXES), style_nonce=nonce)
+        csp = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+        page.headers["Content-Security-Policy"] = csp
+        return page
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]

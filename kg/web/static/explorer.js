@@ -46,6 +46,7 @@
   if (window.KGEditor) {
     editor = window.KGEditor.create($("editor"), {
       doc: textarea.value,
+      nonce: $("editor").dataset.styleNonce,
       terms,
       onRun: () => run(),
       onChange: (text) => { textarea.value = text; },

@@ -35,7 +35,8 @@ function completer(terms) {
  * Mount an editor in `parent`.
  * options.doc: the initial text; options.terms: completions, each
  * {label, type ("namespace", "class", "property", "constant"), detail, info};
- * options.onRun(): called on Ctrl/Cmd-Enter; options.onChange(text).
+ * options.onRun(): called on Ctrl/Cmd-Enter; options.onChange(text);
+ * options.nonce: the style nonce of the page's Content-Security-Policy.
  */
 export function create(parent, options = {}) {
   const terms = options.terms || [];
@@ -54,6 +55,9 @@ export function create(parent, options = {}) {
           if (u.docChanged && options.onChange) options.onChange(u.state.doc.toString());
         }),
         EditorView.contentAttributes.of({ "aria-label": options.label || "SPARQL query" }),
+        // CodeMirror writes its styles into a <style> element: under a Content-Security-
+        // Policy without 'unsafe-inline' it needs the page's style nonce.
+        ...(options.nonce ? [EditorView.cspNonce.of(options.nonce)] : []),
       ],
     }),
   });
