@@ -34,7 +34,8 @@ __all__ = [
 
 # The pattern of a parameter value by kind, for the page's form fields (the same ids
 # kg.queries accepts; a value the server would refuse is flagged before it is sent).
-_PARAM_PATTERNS = {"topic": "^[a-z0-9][a-z0-9-]*$", "course": "^[a-z0-9][a-z0-9.-]*$"}
+# ("-" escaped: an HTML pattern attribute is compiled with the v flag.)
+_PARAM_PATTERNS = {"topic": r"^[a-z0-9][a-z0-9\-]*$", "course": r"^[a-z0-9][a-z0-9.\-]*$"}
 _KIND_PREFIX = {"topic": "kgtopic", "course": "kgcourse"}
 
 
