@@ -9,6 +9,7 @@ import csv
 import http.server
 import io
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -289,3 +290,53 @@ def test_browser_on_another_origin_posts_a_query(browser, base):
         assert page.text_content("#out") == "rows:5"
     finally:
         other.shutdown()
+
+
+# ------------------------------------------------------------------ resource pages
+
+
+@needs_curl
+@pytest.mark.parametrize(
+    ("accept", "suffix", "ctype", "parser"),
+    [
+        ("text/turtle", "", "text/turtle", "turtle"),
+        ("application/ld+json", "", "application/ld+json", "json-ld"),
+        ("application/n-triples", "", "application/n-triples", "nt"),
+        ("application/rdf+xml", "", "application/rdf+xml", "xml"),
+        ("text/html", ".ttl", "text/turtle", "turtle"),
+        ("*/*", ".jsonld", "application/ld+json", "json-ld"),
+        ("*/*", ".nt", "application/n-triples", "nt"),
+        ("*/*", ".rdf", "application/rdf+xml", "xml"),
+    ],
+)
+def test_resource_as_linked_data(base, accept, suffix, ctype, parser):
+    status, headers, body = curl("-H", f"Accept: {accept}", base + "/resource/topic/attention" + suffix)
+    assert status == 200 and headers["content-type"].split(";")[0] == ctype
+    g = rdflib.Graph().parse(data=body, format=parser)
+    me = rdflib.URIRef(TOPIC + "attention")
+    requires = rdflib.URIRef(KG + "requires")
+    assert (me, requires, rdflib.URIRef(TOPIC + "softmax")) in g  # its own statements
+    assert (rdflib.URIRef(TOPIC + "self-attention"), requires, me) in g  # and those about it
+    label = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert (rdflib.URIRef(TOPIC + "softmax"), label, None) in g  # labels of what it links to
+    if not suffix:
+        assert "accept" in headers.get("vary", "").lower()
+
+
+@needs_curl
+def test_resource_html_for_browsers_has_labels_and_reasons(base):
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, body = curl("-H", f"Accept: {browser_accept}", base + "/resource/topic/attention")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    html = body.decode()
+    # The linked topic by its label, with its prefixed name, and the reason inline.
+    assert re.search(
+        r'<a href="/resource/topic/softmax">Softmax</a> <span class="curie">kgtopic:softmax</span>'
+        r'<div class="reason">[^<]{10,}</div>', html,
+    )
+    assert ">https://w3id.org/coursekg/id/topic/softmax<" not in html  # no IRI as link text
+    assert 'href="attention.ttl"' in html
+    status, _, _ = curl("-H", "Accept: text/turtle", base + "/resource/topic/no-such-topic")
+    assert status == 404
+    status, _, _ = curl("-H", "Accept: image/png", base + "/resource/topic/attention")
+    assert status == 406
