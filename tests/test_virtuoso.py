@@ -138,9 +138,10 @@ def test_inferred_types_are_pushed(virtuoso):
 def test_unknown_topic_and_bad_query_are_one_line(virtuoso):
     unknown = kg_process("show", "no-such-topic-anywhere", "--endpoint", virtuoso)
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
-    bad = kg_process("query", "SELECT ?x WHERE { ?x kg:nope }", "--endpoint", virtuoso)
-    assert bad.returncode == 1
-    assert "answered 400" in bad.stderr and "Traceback" not in bad.stderr
+    wrong = virtuoso.replace("/sparql?", "/no-such-service?")
+    bad = kg_process("show", "backprop", "--endpoint", wrong)
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+    assert "answered 404" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_wrong_password_is_one_line(virtuoso):
