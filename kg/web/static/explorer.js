@@ -6,7 +6,7 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   if (!$("run") || !$("query")) return;
-  const ID = "https://w3id.org/coursekg/id/";
+  const ID = document.body.dataset.kgId; // kg's namespace, from the page
   const el = (tag, text, cls) => {
     const e = document.createElement(tag);
     if (text !== undefined) e.textContent = text;
