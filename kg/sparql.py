@@ -268,12 +268,12 @@ def syntax_message(exc: BaseException, text: str | None = None) -> str:
     there (when ``text`` is given) and the expected tokens, without the lists of Unicode
     ranges the parser spells out for names.
 
-    >>> q = "SELECT * WHERE { kgid:course/x ?p ?o }"
+    >>> q = "ASK { kgid:course/x ?p ?o }"
     >>> try:
     ...     ox.Store().query(q, prefixes={"kgid": "http://example.org/"})
     ... except SyntaxError as exc:
     ...     print(syntax_message(exc, q))
-    error at 1:29: unexpected "/" after kgid:course (a prefixed name cannot hold "/": \
+    error at 1:18: unexpected "/" after kgid:course (a prefixed name cannot hold "/": \
 use a kind's prefix such as kgcourse:x, escape it as \\/, or write the full <IRI>)
     """
     msg = " ".join(str(exc.args[0] if exc.args else exc).split())

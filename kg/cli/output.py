@@ -84,8 +84,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-# A break may follow whitespace (dropped), a hyphen or a slash (kept on the line).
-_PIECES = re.compile(r"\s+|\S+?(?:[-/](?=\S)|(?=\s)|$)")
+# A break may follow whitespace (dropped), a hyphen, a slash or the colon of a prefixed
+# name (kept on the line).
+_PIECES = re.compile(r"\s+|\S+?(?:[-/:](?=\S)|(?=\s)|$)")
 
 
 def _pack(tokens: list[tuple[str, bool]], w: int) -> list[str]:
