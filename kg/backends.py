@@ -12,6 +12,7 @@ them: the local store predeclares them, the endpoint gets a PREFIX prologue.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -25,7 +26,7 @@ from kg.errors import EndpointError, KGError, UsageError
 from kg.queries import render_internal
 from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, Result, check_query, execute
 
-__all__ = ["Row", "Backend", "LocalStore", "Endpoint", "to_python", "graph_store_put"]
+__all__ = ["Row", "Backend", "LocalStore", "Endpoint", "to_python", "graph_store_put", "public_url"]
 
 Row = dict[str, Any]
 """One solution of a SELECT: variable name → plain Python value (see :func:`to_python`)."""
@@ -40,6 +41,7 @@ _DUMP_FORMATS = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
     "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -71,7 +73,7 @@ def dump_format(fmt: str) -> ox.RdfFormat:
     """The RDF format an export name (``ttl``, ``nt``, ``jsonld`` ...) stands for."""
     f = _DUMP_FORMATS.get(fmt.lower())
     if f is None:
-        raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld)")
+        raise UsageError(f"unknown export format {fmt!r} (one of ttl, nt, jsonld, rdfxml)")
     return f
 
 
@@ -212,8 +214,16 @@ class Endpoint(Backend):
     def ask(self, sparql: str) -> bool:
         body, _ = self.request(sparql, "application/sparql-results+json")
         try:
-            return bool(json.loads(body)["boolean"])
-        except (ValueError, KeyError, TypeError):
+            data = json.loads(body)
+            if "boolean" in data:
+                return bool(data["boolean"])
+            # Virtuoso 7.2 answers ASK as a SELECT of one variable (__ASK_RETVAL): one row
+            # holding 1 for true, no row for false.
+            rows = data["results"]["bindings"]
+            if len(data["head"]["vars"]) != 1 or len(rows) > 1:
+                raise ValueError("not a boolean")
+            return bool(rows) and next(iter(rows[0].values()))["value"] in ("1", "true")
+        except (ValueError, KeyError, TypeError, StopIteration):
             raise EndpointError(f"endpoint {self.url} did not return a SPARQL boolean") from None
 
     def execute(
@@ -246,18 +256,50 @@ def _check_url(url: str) -> None:
         raise UsageError(f"endpoint {url!r} is not an http(s) URL")
 
 
+def public_url(url: str) -> str:
+    """``url`` without the password, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def _open(req: Any) -> Any:
+    """Open ``req``; a ``user:password@`` in its URL answers a server's Basic or Digest
+    challenge (Virtuoso's /sparql-graph-crud-auth asks for Digest) and is not sent as is."""
+    import urllib.request  # see _send
+
+    parts = urllib.parse.urlsplit(req.full_url)
+    if parts.username is None:
+        return urllib.request.urlopen(req, timeout=_TIMEOUT)  # noqa: S310 - scheme checked
+    req.full_url = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    users = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    users.add_password(
+        None, req.full_url, urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
+    )
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(users), urllib.request.HTTPDigestAuthHandler(users)
+    )
+    return opener.open(req, timeout=_TIMEOUT)
+
+
 def _send(req: Any, url: str) -> tuple[bytes, str]:
     # urllib.request pulls in http.client, email and ssl: imported only when a request
     # is sent, so commands on the local graph start quicker.
     import urllib.error
-    import urllib.request
 
+    url = public_url(url)
     try:
-        with urllib.request.urlopen(req, timeout=_TIMEOUT) as resp:  # noqa: S310 - scheme checked
+        with _open(req) as resp:
             return resp.read(), resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        first = detail[0][:300] if detail else exc.reason
+        text = exc.read().decode("utf-8", "replace")
+        if "html" in (exc.headers.get("Content-Type") or ""):
+            # Virtuoso answers errors with an HTML page: keep its text.
+            text = re.sub(r"<(title|style|script)\b.*?</\1>|<[^>]*>", "\n", text, flags=re.S | re.I)
+        detail = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("HTTP/")]
+        first = " ".join(detail[:2])[:300] if detail else exc.reason
         raise EndpointError(f"endpoint {url} answered {exc.code}: {first}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -265,15 +307,20 @@ def _send(req: Any, url: str) -> tuple[bytes, str]:
 
 
 def sparql_request(url: str, query: str, accept: str) -> tuple[bytes, str]:
-    """POST ``query`` (``application/sparql-query``) as is; return body and content type."""
+    """POST ``query`` as an HTML form (``query=…``) and return body and content type.
+
+    The form is the one way of posting a query that every engine accepts: Virtuoso 7.2
+    (Debian's) never answers a direct ``application/sparql-query`` POST. Parameters in
+    ``url`` (``default-graph-uri=…``) stay in the URL, where the protocol puts them.
+    """
     import urllib.request  # see _send
 
     _check_url(url)
     req = urllib.request.Request(
         url,
-        data=query.encode("utf-8"),
+        data=urllib.parse.urlencode({"query": query}).encode("ascii"),
         method="POST",
-        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
     )
     return _send(req, url)
 

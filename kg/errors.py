@@ -21,6 +21,8 @@ status follows from the kind of failure, never from the wording of its message::
     ├── StoreError               500  the store or its cache cannot be used
     ├── EndpointError            502  a remote SPARQL server failed
     ├── Overloaded               503  every query worker stayed busy
+    │   ├── WorkerLost           503  a query worker died while answering
+    │   └── CoolingDown          503  a client's last query was stopped: wait
     └── QueryTimeout             503  a query ran longer than allowed
 """
 
@@ -47,6 +49,8 @@ __all__ = [
     "EndpointError",
     "Overloaded",
     "QueryTimeout",
+    "WorkerLost",
+    "CoolingDown",
 ]
 
 
@@ -106,7 +110,8 @@ class NotFound(KGError):
         self.kind = kind
         self.name = name
         self.suggestions = list(suggestions)
-        msg = f"unknown {kind} {name!r}"
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        msg = f"unknown {kind} {shown!r}"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)
@@ -184,3 +189,15 @@ class QueryTimeout(KGError):
     """A query ran longer than the server allows."""
 
     http_status = 503
+
+
+class WorkerLost(Overloaded):
+    """A query worker died (killed, out of memory) while answering; it is replaced."""
+
+
+class CoolingDown(Overloaded):
+    """A client whose last query was stopped must wait before the next one."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -574,7 +574,7 @@ class KnowledgeGraph:
             yield V.local_id(r["a"]), V.local_id(r["b"])
 
     def serialize(self, fmt: str) -> bytes:
-        """The whole graph as Turtle, N-Triples or JSON-LD bytes."""
+        """The whole graph as Turtle, N-Triples, JSON-LD or RDF/XML bytes."""
         return self.backend.dump(dump_format(fmt))
 
 

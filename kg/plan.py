@@ -87,11 +87,13 @@ def prerequisite_graph(
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
         reason_rows = kg.run("edge-reasons-of", topics=tails) if tails else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
+    # Rows are sorted here because an engine's row order is its own (Oxigraph's and
+    # Virtuoso's differ), and the graph's insertion order shows in every listing.
     G: nx.DiGraph[str] = nx.DiGraph()
-    for r in node_rows:
+    for r in sorted(node_rows, key=lambda r: (r["t"], r["label"] or "")):
         tid = V.local_id(r["t"])
         G.add_node(tid, label=r["label"] or tid)
-    for r in edge_rows:
+    for r in sorted(edge_rows, key=lambda r: (r["a"], r["b"])):
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         for n in (a, b):
             if n not in G:

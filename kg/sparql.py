@@ -1,7 +1,8 @@
 """Running SPARQL safely and writing the results in the standard formats.
 
-One place decides which query forms are allowed (read-only SELECT/ASK/CONSTRUCT/DESCRIBE,
-no ``SERVICE`` — pyoxigraph would call the remote endpoint — and no ``FROM``), which
+One place decides which queries are allowed (read-only SELECT/ASK/CONSTRUCT/DESCRIBE,
+no ``SERVICE`` — pyoxigraph would call the remote endpoint — and no ``FROM``), on the
+parsed query (:func:`parse_query`), which
 result formats exist (looked up by name or media type in :data:`RESULT_FORMATS` and
 :data:`GRAPH_FORMATS`), and how SELECT results are capped at a row limit. Both
 ``kg query`` and ``kg serve`` go through :func:`execute`.
@@ -13,15 +14,24 @@ import csv
 import io
 import json
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg import vocab as V
 from kg.errors import QueryRefused, UpdateRefused, UsageError
 
 __all__ = [
+    "CheckedQuery",
+    "parse_query",
     "ResultFormat",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
@@ -58,6 +68,7 @@ GRAPH_FORMATS: dict[str, ResultFormat] = {
         ResultFormat("ttl", "text/turtle", ("turtle",)),
         ResultFormat("nt", "application/n-triples", ("ntriples", "n-triples")),
         ResultFormat("jsonld", "application/ld+json", ("json-ld",)),
+        ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "rdf+xml")),
     )
 }
 _OX_RESULTS = {
@@ -66,69 +77,248 @@ _OX_RESULTS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-_OX_GRAPH = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+_OX_GRAPH = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 # --------------------------------------------------------------------------- checks
+#
+# What a query may do is decided on its parsed form: rdflib's SPARQL 1.1 parser and
+# algebra, walked in full (subqueries, OPTIONAL, UNION, MINUS, EXISTS, ...). Text is
+# never scanned for keywords. Two parsers must see the same characters, so the text is
+# first normalised the way the SPARQL grammar says a query is read: ``\\uXXXX`` escapes
+# expanded (once; an escape that spells another escape is refused) and every line break
+# written as LF (pyoxigraph ends a comment at CR, rdflib only at LF). The engine then runs
+# exactly the normalised text that was checked.
 
-# Strings, IRIs and comments are blanked out before looking for keywords, so that
-# "SERVICE" inside a literal or a variable named ?from do not count.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-)
-_KEYWORD = re.compile(r"(?<![?$:\w])([A-Za-z]+)(?![\w:])")
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_UPDATE_WORDS = {
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD",
+    "Move": "MOVE", "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE", "Modify": "DELETE/INSERT",
+}
+_PARSE_LOCK = threading.Lock()  # pyparsing's packrat cache is not thread-safe
 
 
-def _keywords(text: str) -> list[str]:
-    blank = _TOKENS.sub(" ", text)
-    return [m.group(1).upper() for m in _KEYWORD.finditer(blank)]
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the policy: the text the engine runs, and its form."""
+
+    text: str  # normalised: escapes expanded, line breaks as LF
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    service: bool = False  # has a SERVICE clause (only with allow_service)
+
+
+def _normalise(text: str) -> str:
+    try:
+        once = expandUnicodeEscapes(text)
+    except ValueError as exc:
+        raise QueryRefused(f"invalid SPARQL: {exc}") from None
+    if expandUnicodeEscapes(once) != once:
+        raise QueryRefused("invalid SPARQL: a \\u escape spells another escape")
+    try:
+        once.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = f"U+{ord(once[exc.start]):04X}"
+        raise QueryRefused(f"invalid SPARQL: {bad} (a lone surrogate) is not a character") from None
+    return once.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _position_message(exc: ParseBaseException, text: str = "") -> str:
+    return f"error at {exc.lineno}:{exc.col}: {' '.join(str(exc.msg).split())}{_slash_hint(text)}"
+
+
+# A prefixed name followed by "/" (kgid:course/x): the commonest paste error.
+_SLASHED_PNAME = re.compile(r"(?<![\w<\"'?$:/#.-])((?:[A-Za-z][\w.-]*)?:[\w.-]+/[\w./-]*)")
+
+
+def _slash_hint(text: str) -> str:
+    m = _SLASHED_PNAME.search(text)
+    if not m:
+        return ""
+    return (
+        f'; {m.group(1)} is not a prefixed name (a local name cannot hold "/"): use a kind\'s'
+        " prefix such as kgcourse:mit-6.7960-fa25, or write the full <IRI>"
+    )
+
+
+def _unknown_prefix(message: str) -> str:
+    """rdflib's "Unknown namespace prefix : foo" as one line naming the prefixes kg knows."""
+    m = re.fullmatch(r"Unknown namespace prefix : ?(\S*)", message)
+    if not m:
+        return message
+    return f"unknown prefix {m.group(1) + ':'!r} (kg predeclares {', '.join(V.PREFIXES)})"
+
+
+def _update_refusal(text: str) -> UpdateRefused | None:
+    try:
+        with _PARSE_LOCK:
+            update = parseUpdate(text)
+    except (ParseBaseException, RecursionError, ValueError):
+        return None
+    ops = [r.name for r in (update["request"] if "request" in update else [])]
+    if not ops:  # nothing but comments and prefixes: no query at all
+        return None
+    word = _UPDATE_WORDS.get(ops[0], ops[0].upper())
+    return UpdateRefused(f"{word} is an update; the graph is read-only")
+
+
+def _nodes(root: object) -> Iterator[CompValue]:
+    """Every algebra node under ``root``, iteratively (deep queries do not recurse)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set, frozenset, ParseResults)):
+            stack.extend(node)
+
+
+@lru_cache(maxsize=512)
+def parse_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
+    """Parse ``text`` and decide whether kg runs it; the result is cached by text.
+
+    Raises
+    ------
+    UpdateRefused
+        For a SPARQL update (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR`` ...).
+    QueryRefused
+        For invalid syntax, ``SERVICE`` (an outbound request) unless ``allow_service``,
+        and ``FROM`` / ``FROM NAMED`` (kg serves one graph and never loads a URL).
+
+    >>> parse_query("SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> {}").form
+    'SELECT'
+    >>> parse_query("ASK { # hidden?\\rSERVICE <http://x/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefused: SERVICE is not allowed: kg never sends requests to other endpoints (<http://x/>)
+    """
+    norm = _normalise(text)
+    try:
+        with _PARSE_LOCK:
+            tree = translateQuery(parseQuery(norm), initNs=V.PREFIXES)
+    except ParseBaseException as exc:
+        refusal = _update_refusal(norm)
+        if refusal is not None:
+            raise refusal from None
+        raise QueryRefused(f"invalid SPARQL: {_position_message(exc, norm)}") from None
+    except RecursionError:
+        raise QueryRefused("invalid SPARQL: the query is nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception (unknown prefix)
+        raise QueryRefused(f"invalid SPARQL: {_unknown_prefix(' '.join(str(exc).split()))}") from None
+    form = _FORMS.get(tree.algebra.name)
+    if form is None:  # pragma: no cover - parseQuery only yields the four forms
+        raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    service = False
+    for node in _nodes(tree.algebra):
+        if node.name == "ServiceGraphPattern":
+            if not allow_service:
+                raise QueryRefused(
+                    "SERVICE is not allowed: kg never sends requests to other endpoints"
+                    f" ({_term(node.get('term'))})"
+                )
+            service = True
+        elif node.name == "DatasetClause":
+            iri = node.get("default") if node.get("default") is not None else node.get("named")
+            raise QueryRefused(
+                f"FROM is not allowed: kg queries its one graph and never loads a URL or file ({_term(iri)})"
+            )
+    return CheckedQuery(norm, form, service)
+
+
+def _term(term: object) -> str:
+    text = term.n3() if hasattr(term, "n3") else str(term)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def query_form(text: str) -> str:
-    """The query form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``) of ``text``.
+    """The query form (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``) of ``text``,
+    after the same checks as :func:`check_query`.
 
     >>> query_form("PREFIX x: <http://x/> # a comment with SELECT\\nASK { ?s ?p ?o }")
     'ASK'
     """
-    for word in _keywords(text):
-        if word in _FORMS:
-            return word
-        if word in _UPDATES:
-            raise UpdateRefused(f"{word} is an update; the graph is read-only")
-    raise QueryRefused("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return parse_query(text).form
 
 
 def check_query(text: str, *, allow_service: bool = False) -> str:
-    """Refuse what kg never runs; return the query form.
+    """Refuse what kg never runs; return the query form (see :func:`parse_query`)."""
+    return parse_query(text, allow_service=allow_service).form
 
-    Raises
-    ------
-    QueryRefused
-        For updates, ``SERVICE`` (an outbound request) unless allowed, and ``FROM`` /
-        ``FROM NAMED`` (kg serves one graph and never loads a URL).
+
+_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# One "expected" item of pyoxigraph's parser: a quoted token or a bracketed character
+# class such as ['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' | ...].
+_EXPECTED = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\[(?:\'(?:[^\'\\]|\\.)*\'|[^\]\'])*\]|([^,\["]+))')
+_PNAME_BEFORE = re.compile(r"([A-Za-z][\w.-]*)?:(?:[\w.:-]|\\.)*$")
+
+
+def syntax_message(exc: BaseException, text: str | None = None) -> str:
+    """pyoxigraph's parser message on one line, with the position, the character found
+    there (when ``text`` is given) and the expected tokens, without the lists of Unicode
+    ranges the parser spells out for names.
+
+    >>> q = "ASK { kgid:course/x ?p ?o }"
+    >>> try:
+    ...     ox.Store().query(q, prefixes={"kgid": "http://example.org/"})
+    ... except SyntaxError as exc:
+    ...     print(syntax_message(exc, q))
+    error at 1:18: unexpected "/" after kgid:course (a prefixed name cannot hold "/": \
+use a kind's prefix such as kgcourse:x, escape it as \\/, or write the full <IRI>)
     """
-    form = query_form(text)
-    words = _keywords(text)
-    for word in words:
-        if word in _UPDATES and word not in ("WITH",):
-            raise UpdateRefused(f"{word} is an update; the graph is read-only")
-    if "SERVICE" in words and not allow_service:
-        raise QueryRefused("SERVICE is not allowed: kg never sends requests to other endpoints")
-    if "FROM" in words:
-        raise QueryRefused("FROM is not allowed: kg queries its one graph and never loads a URL or file")
-    return form
-
-
-def syntax_message(exc: BaseException) -> str:
-    """pyoxigraph's parser message, with the position, on one line."""
-    msg = str(exc.args[0] if exc.args else exc)
-    return " ".join(msg.split())
+    msg = " ".join(str(exc.args[0] if exc.args else exc).split())
+    m = _AT.fullmatch(msg)
+    if not m:
+        return msg
+    line, col, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+    where = f"error at {line}:{col}"
+    if not rest.startswith("expected one of "):
+        return msg
+    tokens: list[str] = []
+    names = digits = False
+    for t in _EXPECTED.finditer(rest[len("expected one of "):]):
+        if t.group(1) is not None:
+            tokens.append(f'"{t.group(1)}"')
+        elif t.group(2) is not None and t.group(2).strip():
+            word = t.group(2).strip()
+            if word == "Prefix not found":
+                continue
+            tokens.append(word)
+        elif t.group(0).strip() == "['0'..='9']":
+            digits = True
+        elif t.group(0).strip().startswith("["):
+            names = True
+    expected = ", ".join(dict.fromkeys(tokens))
+    other = " or ".join(w for w, on in (("a name", names), ("a digit", digits)) if on)
+    expected = f"{expected} or {other}" if expected and other else expected or other
+    lines = (text or "").split("\n")
+    before = lines[line - 1][: col - 1] if text is not None and 0 < line <= len(lines) else None
+    found = lines[line - 1][col - 1 : col] if before is not None else ""
+    if "Prefix not found" in rest and before is not None:
+        pname = _PNAME_BEFORE.search(before)
+        if pname:
+            return f"{where}: unknown prefix {(pname.group(1) or '') + ':'!r} (kg predeclares {', '.join(V.PREFIXES)})"
+    if before is None:
+        return f"{where}: expected {expected}"
+    if not found:
+        return f"{where}: the query ends here; expected {expected}"
+    pname = _PNAME_BEFORE.search(before)
+    if found == "/" and pname:
+        return (
+            f'{where}: unexpected "/" after {pname.group(0)} (a prefixed name cannot hold "/": '
+            "use a kind's prefix such as kgcourse:x, escape it as \\/, or write the full <IRI>)"
+        )
+    return f'{where}: unexpected "{found}"; expected {expected}'
 
 
 # --------------------------------------------------------------------------- run
@@ -158,13 +348,13 @@ class Result:
     body: bytes
     media_type: str
     form: str
-    rows: int | None = None  # SELECT: rows written
-    truncated: bool = False  # SELECT: more rows existed than the cap
+    rows: int | None = None  # SELECT rows or CONSTRUCT/DESCRIBE triples written
+    truncated: bool = False  # more rows (triples) existed than the cap
 
 
 def execute(
     store: ox.Store,
-    text: str,
+    text: str | CheckedQuery,
     fmt: str | None = None,
     *,
     max_rows: int | None = None,
@@ -174,20 +364,30 @@ def execute(
     """Run ``text`` against ``store`` and serialise the result as ``fmt``.
 
     ``fmt`` is a name from :data:`RESULT_FORMATS` (SELECT, ASK) or :data:`GRAPH_FORMATS`
-    (CONSTRUCT, DESCRIBE); ``None`` picks JSON or Turtle.
+    (CONSTRUCT, DESCRIBE); ``None`` picks JSON or Turtle. ``max_rows`` caps SELECT rows
+    and CONSTRUCT/DESCRIBE triples alike (``Result.truncated`` says when it cut). The
+    query is checked by :func:`parse_query` first, unless it is already a
+    :class:`CheckedQuery`; the engine runs the checked, normalised text.
     """
-    form = check_query(text, allow_service=allow_service)
+    checked = text if isinstance(text, CheckedQuery) else parse_query(text, allow_service=allow_service)
+    form = checked.form
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     table = formats_for(form)
     name = result_format(form, fmt).name
+    truncated = False
     try:
-        res: Any = store.query(text, prefixes=V.PREFIXES if prologue else None)
+        res: Any = store.query(checked.text, prefixes=V.PREFIXES if prologue else None)
         if graph_form:
-            triples = list(res)
+            triples: list[Any] = []
+            for t in res:
+                if max_rows is not None and len(triples) >= max_rows:
+                    truncated = True
+                    break
+                triples.append(t)
             g = ox.Store()
             g.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
             body = g.dump(format=_OX_GRAPH[name], from_graph=ox.DefaultGraph(), prefixes=V.OUTPUT_PREFIXES if name != "nt" else None)
-            return Result(body or b"", table[name].media_type, form, len(triples))
+            return Result(body or b"", table[name].media_type, form, len(triples), truncated)
         if form == "ASK":
             return Result(_boolean(bool(res), name), table[name].media_type, form)
         if max_rows is None:
@@ -196,14 +396,13 @@ def execute(
             return Result(body, table[name].media_type, form)
         names = [v.value for v in res.variables]
         rows: list[list[Any]] = []
-        truncated = False
         for sol in res:
-            if max_rows is not None and len(rows) >= max_rows:
+            if len(rows) >= max_rows:
                 truncated = True
                 break
             rows.append([sol[n] for n in names])
     except SyntaxError as exc:
-        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc)}") from None
+        raise QueryRefused(f"invalid SPARQL: {syntax_message(exc, checked.text)}") from None
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"query failed: {syntax_message(exc)}") from None
     body = serialize_solutions(names, rows, name)

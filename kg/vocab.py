@@ -40,7 +40,9 @@ __all__ = [
     "Namespace",
     "ONTOLOGY",
     "ID",
+    "KIND_PREFIXES",
     "PREFIXES",
+    "curie",
     "OUTPUT_PREFIXES",
     "sparql_prologue",
     "topic_iri",
@@ -322,9 +324,24 @@ class VOID(Namespace):
     classPartition: str
 
 
+# One prefix per kind of resource kg mints, so that every id kg prints is a prefixed
+# name a SPARQL query or a Turtle file accepts as it is: kgtopic:backpropagation,
+# kgcourse:mit-6.7960-fa25. Ids below a kind (a course's lectures, a book's chapters)
+# hold a "/", which a local name can only hold escaped, so they print as full IRIs.
+KIND_PREFIXES: Final[dict[str, str]] = {
+    "kgtopic": ID + "topic/",
+    "kgcourse": ID + "course/",
+    "kgreading": ID + "reading/",
+    "kgbook": ID + "book/",
+    "kgperson": ID + "person/",
+    "kgorg": ID + "organization/",
+    "kgsource": ID + "source/",
+}
+
 PREFIXES: Final[dict[str, str]] = {
     "kg": ONTOLOGY,
     "kgid": ID,
+    **KIND_PREFIXES,
     "schema": SCHEMA.base,
     "skos": SKOS.base,
     "dcterms": DCTERMS.base,
@@ -335,16 +352,51 @@ PREFIXES: Final[dict[str, str]] = {
     "xsd": XSD.base,
 }
 
-# For writing Turtle: kgid: is left out because kg's local names contain "/", which
-# Turtle would have to escape (kgid:topic\/x); full IRIs read better.
+# For writing Turtle and JSON-LD: kgid: is left out so that the writer picks the kind's
+# prefix (kgtopic:x rather than kgid:topic\/x).
 OUTPUT_PREFIXES: Final[dict[str, str]] = {p: iri for p, iri in PREFIXES.items() if p != "kgid"}
 
-SCHEME: Final = ID + "scheme/topics"
+# Longest namespace first, so the most specific prefix wins.
+_BY_LENGTH: Final = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _local(rest: str) -> str | None:
+    """``rest`` if it is a SPARQL/Turtle local name (PN_LOCAL) as it is, else None.
+
+    Reserved characters could be escaped (``\\/``), but rdflib's SPARQL parser and
+    Virtuoso 7 reject such names, so an id with one is printed as a full IRI instead."""
+    if not rest:
+        return ""
+    for i, ch in enumerate(rest):
+        if not (ch.isalnum() or ch in "_:" or (ch == "-" and i > 0) or (ch == "." and 0 < i < len(rest) - 1)):
+            return None
+    return rest
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a prefixed name a query accepts, or as ``<iri>`` when none fits.
+
+    >>> curie(topic_iri("backpropagation"))
+    'kgtopic:backpropagation'
+    >>> curie(lecture_iri("mit-6.7960-fa25", 3))
+    '<https://w3id.org/coursekg/id/course/mit-6.7960-fa25/lecture/3>'
+    >>> curie("http://example.org/x")
+    '<http://example.org/x>'
+    """
+    for prefix, base in _BY_LENGTH:
+        if iri.startswith(base):
+            local = _local(iri[len(base):])
+            if local is not None:
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
 
 
 def sparql_prologue() -> str:
-    """The PREFIX declarations for every contract prefix, for prepending to queries."""
+    """The PREFIX declarations for every prefix kg predeclares, for prepending to queries."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+SCHEME: Final = ID + "scheme/topics"
 
 
 def _seg(value: str | int) -> str:

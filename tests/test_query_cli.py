@@ -14,7 +14,7 @@ from .conftest import kg_process
 def test_inline_select_table(run):
     result = run("query", "SELECT ?c WHERE { ?c a kg:Course } ORDER BY ?c")
     assert result.exit_code == 0, result.output
-    assert "kgid:course/berkeley-cs182-fa25" in result.stdout and "(4 rows)" in result.stdout
+    assert "kgcourse:berkeley-cs182-fa25" in result.stdout and "(4 rows)" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])

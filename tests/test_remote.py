@@ -14,6 +14,7 @@ import pytest
 
 from .conftest import kg_process
 from .test_server import free_port, wait_for
+from .test_virtuoso import COMMANDS
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
@@ -41,6 +42,15 @@ def test_same_answers_remote_and_local(oxigraph):
     remote = kg_process("path", "backprop", "transformers", "--format", "json", "--endpoint", oxigraph + "/query")
     assert remote.returncode == 0, remote.stderr
     assert json.loads(remote.stdout) == local
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_same_output_as_the_embedded_store(oxigraph, args):
+    local = kg_process(*args)
+    remote = kg_process(*args, "--endpoint", oxigraph + "/query")
+    assert local.returncode == 0, local.stderr
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout
 
 
 def test_show_and_query_remote(oxigraph):

@@ -233,3 +233,158 @@ def test_serve_get_in_process(mini, cache):
     proc = kg_process("--data", str(mini), "serve", "--get", "/sparql?query=ASK%7B%3Ft%20a%20kg%3ATopic%7D")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["boolean"] is True
+
+
+# ------------------------------------------------------------------ faults and fairness
+
+
+def _workers(server_pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(server_pid), "-f", "spawn_main"], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+@contextlib.contextmanager
+def server_process(*options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", str(port), *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/void", proc)
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_dead_worker_is_replaced():
+    """kill -9 of a worker (what the out-of-memory killer does): that request gets 503
+    with Retry-After, and every later request is answered."""
+    import signal
+
+    with server_process("--workers", "2", "--timeout", "30") as (base, proc):
+        slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        answer: dict[str, tuple[int, str, bytes]] = {}
+        t = threading.Thread(target=lambda: answer.setdefault("slow", get(base + slow)))
+        t.start()
+        time.sleep(1.5)
+        before = _workers(proc.pid)
+        busy = max(before, key=lambda pid: float(subprocess.run(["ps", "-o", "pcpu=", "-p", str(pid)], capture_output=True, text=True).stdout or 0))
+        os.kill(busy, signal.SIGKILL)
+        t.join(30)
+        status, _, body = answer["slow"]
+        assert status == 503 and b"worker died" in body
+        for _ in range(6):
+            assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200
+        assert len(_workers(proc.pid)) == 2 and busy not in _workers(proc.pid)
+
+
+def test_runaway_queries_do_not_delay_another_client():
+    """Two runaway queries from two clients; a third client's simple query still answers
+    quickly (each client is a different loopback address)."""
+    with server_process("--workers", "3", "--timeout", "8") as (base, proc):
+        port = int(base.rsplit(":", 1)[1])
+        slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+        def from_addr(addr: str, path: str) -> int:
+            import http.client
+
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(addr, 0))
+            conn.request("GET", path)
+            status = conn.getresponse().status
+            conn.close()
+            return status
+
+        runaways = [threading.Thread(target=from_addr, args=(f"127.0.0.{i}", slow)) for i in (2, 3)]
+        for t in runaways:
+            t.start()
+        time.sleep(1.0)
+        took = []
+        for _ in range(10):
+            start = time.perf_counter()
+            assert from_addr("127.0.0.4", q("ASK { ?t a kg:Topic }")) == 200
+            took.append(time.perf_counter() - start)
+        assert max(took) < 2.0, took  # the bench measures p99; this only guards the order
+        for t in runaways:
+            t.join(30)
+
+
+def test_per_client_limit_queues_then_503():
+    """One client's third concurrent query waits its turn; past the queue timeout it is a
+    503 with Retry-After."""
+    with server_process("--workers", "3", "--per-client", "1", "--queue-timeout", "1", "--timeout", "6") as (base, proc):
+        slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        t = threading.Thread(target=get, args=(base + slow,))
+        t.start()
+        time.sleep(0.5)
+        req = urllib.request.Request(base + q("ASK {}"))
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(req, timeout=30)
+        assert info.value.code == 503 and info.value.headers.get("Retry-After")
+        t.join(30)
+
+
+def test_construct_row_cap(server):
+    import urllib.request as ur
+
+    req = ur.Request(server + q("CONSTRUCT WHERE { ?s ?p ?o }"), headers={"Accept": "application/n-triples"})
+    with ur.urlopen(req, timeout=30) as r:
+        body = r.read()
+        assert r.headers.get("X-KG-Truncated") == "rows capped at 50"
+    assert len(body.strip().splitlines()) == 50
+
+
+def test_head_and_resource_headers(server):
+    req = urllib.request.Request(server + q("ASK {}"), method="HEAD")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and r.read() == b""
+    for path, status in (("/resource/topic/x%3E", 400), ("/resource/topic/nope", 404)):
+        try:
+            urllib.request.urlopen(server + path, timeout=30)
+            raise AssertionError("expected an error")
+        except urllib.error.HTTPError as e:
+            assert e.code == status and "default-src 'self'" in e.headers["Content-Security-Policy"]
+            assert "text/html" in e.headers["Content-Type"]
+
+
+def test_serve_get_without_httpx(mini, cache, tmp_path):
+    """`kg serve --get` needs no HTTP client library: httpx made unimportable."""
+    from .conftest import kg_process
+
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "httpx.py").write_text("raise ImportError('httpx is not installed')\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(blocker), str(ROOT)])}
+    proc = kg_process("--data", str(mini), "serve", "--get", "/sparql?query=ASK%7B%3Ft%20a%20kg%3ATopic%7D", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["boolean"] is True
+
+
+def test_admission_is_fair():
+    """Unit: a client over its limit waits while another client's request runs first."""
+    import asyncio
+
+    from kg.errors import Overloaded
+    from kg.web.workers import Admission
+
+    async def go() -> list[str]:
+        adm = Admission(2, per_client=1, max_queue=2, queue_timeout=0.2)
+        order: list[str] = []
+        await adm.acquire("a")
+        waiting_a = asyncio.create_task(adm.acquire("a"))  # over a's limit: waits
+        await asyncio.sleep(0)
+        await adm.acquire("b")  # b is under its limit: runs at once
+        order.append("b")
+        adm.release("a")
+        await waiting_a
+        order.append("a")
+        with pytest.raises(Overloaded):  # a at its limit, queue wait times out
+            await adm.acquire("a")
+        adm.release("a")
+        adm.release("b")
+        assert adm.waiting == 0
+        return order
+
+    assert asyncio.run(go()) == ["b", "a"]

@@ -231,7 +231,7 @@ class _Fields:
             if key not in allowed:
                 hint = _close(key, allowed)
                 raise DataError(
-                    f"unknown field {key!r} in {what}" + (f"; did you mean {hint!r}?" if hint else ""),
+                    f"unknown field {_show(key)} in {what}" + (f"; did you mean {hint!r}?" if hint else ""),
                     path,
                     m.line_of(key),
                 )
@@ -258,6 +258,14 @@ class _Fields:
             raise self.err(key, f"{key!r} must not be empty")
         return s or None
 
+    def label(self, key: str) -> str | None:
+        """A label such as a lecture number: text or a whole number ("3", 3, "3b"),
+        never a fraction (``1.5`` names no lecture)."""
+        v = self.m.get(key)
+        if isinstance(v, float):
+            raise self.err(key, f"{key!r} must be a whole number or text such as '3b', got {_show(v)}")
+        return self.text(key)
+
     def req_text(self, key: str) -> str:
         s = self.text(key, required=True)
         assert s is not None
@@ -267,7 +275,7 @@ class _Fields:
         s = self.req_text(key)
         if not pattern.match(s):
             raise self.err(
-                key, f"invalid {key} {s!r}: use lowercase letters, digits and '-'"
+                key, f"invalid {key} {_show(s)}: use lowercase letters, digits and '-'"
             )
         return s
 
@@ -296,11 +304,11 @@ class _Fields:
         if s is None:
             return None
         if not _DATE.match(s):
-            raise self.err(key, f"invalid date {s!r}: use YYYY-MM-DD")
+            raise self.err(key, f"invalid date {_show(s)}: use YYYY-MM-DD")
         try:
             return _dt.date.fromisoformat(s)
         except ValueError as exc:
-            raise self.err(key, f"impossible date {s!r}: {exc}") from None
+            raise self.err(key, f"impossible date {_show(s)}: {exc}") from None
 
     def texts(self, key: str) -> list[tuple[str, int]]:
         """A list of strings (a lone string is a one-item list), each with its line."""
@@ -327,14 +335,16 @@ class _Fields:
         return [(item, v.line_at(i)) for i, item in enumerate(v)]
 
 
-def _show(v: Any) -> str:
+def _show(v: Any, limit: int = 60) -> str:
+    """A value for an error message: short, on one line (a long value is cut)."""
     if isinstance(v, Map):
         return "a mapping"
     if isinstance(v, Seq):
         return "a list"
     if v is None:
         return "nothing"
-    return repr(v)
+    text = repr(v)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _close(name: str, choices: Iterable[str], n: int = 1) -> str | None:
@@ -430,7 +440,7 @@ def _reading(m: Any, rel: str, line: int, refs: list[_Ref]) -> Reading:
     kind = f.req_text("kind")
     if kind not in READING_KINDS:
         hint = _close(kind, READING_KINDS)
-        raise f.err("kind", f"unknown reading kind {kind!r}" + (f"; did you mean {hint!r}?" if hint else f" (one of {', '.join(sorted(READING_KINDS))})"))
+        raise f.err("kind", f"unknown reading kind {_show(kind)}" + (f"; did you mean {hint!r}?" if hint else f" (one of {', '.join(sorted(READING_KINDS))})"))
     return Reading(
         id=f.ident("id"),
         title=f.req_text("title"),
@@ -464,7 +474,7 @@ def _reading_ref(item: Any, rel: str, line: int, where: str) -> ReadingRef:
     if chapter_s is not None:
         book, sep, num = chapter_s.partition("/")
         if not sep or not num.isdigit():
-            raise r.err("chapter", f"invalid chapter {chapter_s!r}: write BOOK/NUMBER, e.g. udl/7")
+            raise r.err("chapter", f"invalid chapter {_show(chapter_s)}: write BOOK/NUMBER, e.g. udl/7")
         chapter = (book, int(num))
     return ReadingRef(reading, chapter, r.flag("optional"), r.text("sections"), r.text("note"), r.loc("reading" if reading else "chapter"))
 
@@ -487,7 +497,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
                 position=i + 1,
                 title=lf.req_text("title"),
                 date=lf.date("date"),
-                number=lf.text("number"),
+                number=lf.label("number"),
                 speakers=[s for s, _ in lf.texts("speakers") if s],
                 guest=lf.flag("guest"),
                 covers=_refs(lf, "covers", refs),
@@ -509,7 +519,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
         ef = _Fields(item, f"event of {cid!r}", rel, line, ["kind", "title", "date", "week", "covers"])
         kind = ef.req_text("kind")
         if kind not in EVENT_KINDS:
-            raise ef.err("kind", f"unknown event kind {kind!r} (one of {', '.join(sorted(EVENT_KINDS))})")
+            raise ef.err("kind", f"unknown event kind {_show(kind)} (one of {', '.join(sorted(EVENT_KINDS))})")
         events.append(Event(kind, ef.req_text("title"), ef.date("date"), ef.integer("week", 0), _refs(ef, "covers", refs), ef.loc()))
     assignments = []
     seen: dict[str, Loc] = {}
@@ -521,7 +531,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
         seen[aid] = af.loc("id")
         kind = af.req_text("kind")
         if kind not in ASSIGNMENT_KINDS:
-            raise af.err("kind", f"unknown assignment kind {kind!r} (one of {', '.join(sorted(ASSIGNMENT_KINDS))})")
+            raise af.err("kind", f"unknown assignment kind {_show(kind)} (one of {', '.join(sorted(ASSIGNMENT_KINDS))})")
         released, due = af.date("released"), af.date("due")
         if released and due and due < released:
             raise af.err("due", f"due date {due} is before release date {released}")
@@ -628,7 +638,7 @@ def _unique(kind: str, ident: str, loc: Loc, seen: dict[str, Loc]) -> None:
 def unknown_reference(kind: str, name: str, choices: Iterable[str], loc: Loc) -> DataError:
     """The error for a reference to an unknown ``kind`` at ``loc``, with close choices."""
     hints = suggest(name, choices)
-    msg = f"unknown {kind} {name!r}"
+    msg = f"unknown {kind} {_show(name)}"
     if hints:
         msg += "; did you mean " + ", ".join(repr(h) for h in hints) + "?"
     return loc.error(msg)
@@ -674,7 +684,7 @@ def _check_item_ref(src: Sources, ref: str, loc: Loc) -> None:
     book, sep, num = ref.partition("/")
     if sep:
         if not num.isdigit() or src.chapter(book, int(num)) is None:
-            raise loc.error(f"unknown chapter {ref!r}")
+            raise loc.error(f"unknown chapter {_show(ref)}")
     elif ref not in src.readings:
         raise unknown_reference("reading", ref, src.readings, loc)
 

@@ -11,8 +11,10 @@ readers never see a half-written store.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -23,6 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.build.cycles import check_acyclic
 from kg.errors import DataError, StoreError
 
 __all__ = [
@@ -39,7 +42,8 @@ __all__ = [
 ]
 
 # Bump when the shape of the built graph changes without a source change.
-_FORMAT = "kg-store-1"
+_FORMAT = "kg-store-2"  # 2: the manifest lists the store files
+_log = logging.getLogger("kg.build")
 _KG = Path(__file__).resolve().parent.parent  # the kg package
 _IMPORT = re.compile(r"^\s*(?:from\s+kg((?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+kg((?:\.\w+)+))", re.M)
 
@@ -149,22 +153,17 @@ class Built:
 def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
     """Load and check every source and parse every Turtle file, all in memory, so that
     any error surfaces before a store is created on disk."""
+    from kg.build.entail import entailed
     from kg.build.rdf import triples
     from kg.build.sources import load_sources
 
     src = load_sources(data_dir)
-    quads: list[ox.Quad] = []
-    for path in [*ontology_files(), *src.turtle]:
-        try:
-            quads.extend(
-                ox.Quad(q.subject, q.predicate, q.object)
-                for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-            )
-        except SyntaxError as exc:
-            raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
-        except (UnicodeDecodeError, ValueError):
-            raise DataError("not valid UTF-8 Turtle", path) from None
+    ontology = [q for path in ontology_files() for q in _turtle(path)]
+    quads = ontology + [q for path in src.turtle for q in _turtle(path)]
     quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(src))
+    # The RDFS types and statements kg's ontology entails (kg:Topic ⊑ skos:Concept, ...).
+    extra = [ox.Quad(t.subject, t.predicate, t.object) for t in entailed(ontology, quads)]
+    quads.extend(extra)
     manifest = {
         "format": _FORMAT,
         "data_dir": str(data_dir.resolve()),
@@ -179,6 +178,18 @@ def _prepare(data_dir: Path) -> tuple[list[ox.Quad], dict[str, Any]]:
         "turtle_files": [p.name for p in src.turtle],
     }
     return quads, manifest
+
+
+def _turtle(path: Path) -> list[ox.Quad]:
+    try:
+        return [
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        ]
+    except SyntaxError as exc:
+        raise DataError(f"invalid Turtle: {_syntax(exc)}", path, _line(exc)) from None
+    except (UnicodeDecodeError, ValueError):
+        raise DataError("not valid UTF-8 Turtle", path) from None
 
 
 def _fill(store: ox.Store, quads: list[ox.Quad], manifest: dict[str, Any]) -> dict[str, Any]:
@@ -198,48 +209,75 @@ def _line(exc: SyntaxError) -> int | None:
 def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = None) -> Built:
     """Open the cached store for ``data_dir``, building it first when stale.
 
+    The cache heals itself: a cached store that fails to open or to verify (a file
+    truncated or deleted since it was built) is rebuilt, with one warning line on the
+    ``kg.build`` logger. Builders of one cache take turns (a file lock), so two
+    processes building at once cannot spoil each other's work; leftover ``.build-*``
+    directories of a killed build are removed by the next build.
+
     Raises
     ------
     DataError
         When a source file is invalid; nothing is written to the cache then.
+    CycleError
+        When the merged graph (YAML and Turtle) has a ``kg:requires`` cycle.
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"data directory {str(data_dir)!r} does not exist")
+    if not source_files(data_dir):
+        raise DataError(
+            f"data directory {str(data_dir)!r} has no data files "
+            "(expected topics/*.yaml, courses/*.yaml, readings.yaml, books.yaml or *.ttl)"
+        )
     key = fingerprint(data_dir)
     root = (cache or cache_root()) / "graphs"
     final = root / key[:24]
-    if not force and (final / "manifest.json").is_file():
-        try:
-            store = ox.Store.read_only(str(final / "store"))
-            manifest = json.loads((final / "manifest.json").read_text())
-            return Built(store, data_dir, key, final, manifest, rebuilt=False)
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is rebuilt below
-    import tempfile
-
-    quads, prepared = _prepare(data_dir)
+    if not force:
+        found = _open_cached(final, data_dir, key)
+        if found is not None:
+            return found
+    quads, prepared = _prepare(data_dir)  # every data error surfaces before the cache is touched
     try:
         root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        lock = _BuildLock(root.parent / "graphs.lock")
     except OSError:
-        # No writable cache: build in memory, every time.
-        store = ox.Store()
-        manifest = _fill(store, quads, prepared)
-        return Built(store, data_dir, key, None, manifest, rebuilt=True)
+        return _build_in_memory(data_dir, key, quads, prepared)
+    with lock:
+        if not force:  # another process may have built it while we waited
+            found = _open_cached(final, data_dir, key, warn=False)
+            if found is not None:
+                return found
+        _remove_stale_builds(root)
+        return _build_cached(data_dir, key, root, final, quads, prepared)
+
+
+def _build_in_memory(data_dir: Path, key: str, quads: list[ox.Quad], prepared: dict[str, Any]) -> Built:
+    # No writable cache: build in memory, every time.
+    store = ox.Store()
+    manifest = _fill(store, quads, prepared)
+    check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
+    return Built(store, data_dir, key, None, manifest, rebuilt=True)
+
+
+def _build_cached(
+    data_dir: Path, key: str, root: Path, final: Path, quads: list[ox.Quad], prepared: dict[str, Any]
+) -> Built:
+    import tempfile  # only when building
+
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         store = ox.Store(str(tmp / "store"))
         manifest = _fill(store, quads, prepared)
+        check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
         manifest["key"] = key
         store.flush()
         del store
+        manifest["store_files"] = _store_files(tmp / "store")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        if force and final.exists():
+        if final.exists():  # forced, or a damaged entry: we hold the lock, replace it
             shutil.rmtree(final, ignore_errors=True)
-        try:
-            os.rename(tmp, final)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
+        os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -247,8 +285,65 @@ def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = Non
     try:
         store = ox.Store.read_only(str(final / "store"))
     except OSError as exc:
-        raise StoreError(f"cannot open the built store in {final}: {exc}") from None
+        raise StoreError(f"cannot open the built store in {final}: {' '.join(str(exc).split())}") from None
     return Built(store, data_dir, key, final, manifest, rebuilt=True)
+
+
+def _store_files(store_dir: Path) -> dict[str, int]:
+    """The size of each table file of a store, recorded so truncation can be seen."""
+    return {p.name: p.stat().st_size for p in sorted(store_dir.glob("*.sst"))}
+
+
+def _open_cached(final: Path, data_dir: Path, key: str, *, warn: bool = True) -> Built | None:
+    """The cached store in ``final`` if it opens and verifies; ``None`` (after one
+    warning line when an entry was there but damaged) otherwise."""
+    manifest_file = final / "manifest.json"
+    if not manifest_file.is_file():
+        if warn and (final / "store").exists():
+            _log.warning("kg: warning: the cached graph in %s has no manifest; rebuilding it", final)
+        return None
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("manifest is not an object")
+        expected = manifest.get("store_files")
+        if not isinstance(expected, dict):
+            raise ValueError("manifest lists no store files")
+        found = _store_files(final / "store")
+        if found != expected:
+            missing = sorted(set(expected) - set(found)) or sorted(n for n in found if found[n] != expected.get(n))
+            raise ValueError(f"store file {(missing or ['?'])[0]} is missing or changed size")
+        store = ox.Store.read_only(str(final / "store"))
+    except (OSError, ValueError, RuntimeError) as exc:
+        if warn:
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 100 else reason[:97] + "..."
+            _log.warning("kg: warning: the cached graph in %s is damaged (%s); rebuilding it", final, reason)
+        return None
+    return Built(store, data_dir, key, final, manifest, rebuilt=False)
+
+
+class _BuildLock:
+    """An exclusive ``flock`` on a file in the cache: one builder at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+    def __enter__(self) -> _BuildLock:
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+
+
+def _remove_stale_builds(root: Path) -> None:
+    """Remove ``.build-*`` directories: with the lock held, no build is running, so any
+    left are from a build that was killed."""
+    for entry in root.glob(".build-*"):
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def _prune(root: Path, keep: Path, data_dir: str) -> None:
@@ -260,7 +355,7 @@ def _prune(root: Path, keep: Path, data_dir: str) -> None:
             m = json.loads((entry / "manifest.json").read_text())
         except (OSError, ValueError):
             continue
-        if m.get("data_dir") == data_dir:
+        if isinstance(m, dict) and m.get("data_dir") == data_dir:
             shutil.rmtree(entry, ignore_errors=True)
 
 

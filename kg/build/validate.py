@@ -132,7 +132,5 @@ def _shacl(kg: KnowledgeGraph, report: Report) -> None:
 
 
 def _short(iri: str) -> str:
-    for prefix, base in V.PREFIXES.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
+    short = V.curie(iri)
+    return iri if short.startswith("<") else short

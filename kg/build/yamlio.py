@@ -109,5 +109,14 @@ def load_yaml(path: Path) -> Any:
         if exc.context and exc.problem:
             problem = f"{exc.context}, {exc.problem}"
         raise DataError(f"invalid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character): name it and its line.
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise DataError(
+            f"invalid YAML: control character U+{ord(char):04X} at column {col} is not allowed",
+            path, line,
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"invalid YAML: {exc}", path) from None
+        raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", path) from None

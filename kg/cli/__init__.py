@@ -348,7 +348,9 @@ def query(state: State, query: str, params: dict[str, str], fmt: str | None, max
     """Run a SPARQL query: inline, from a file, or a shipped query by name.
 
     The contract prefixes (kg, kgid, schema, skos, dcterms, prov, rdf, rdfs, owl, xsd)
-    are predeclared. `kg queries` lists the shipped queries.
+    and one per kind of resource (kgtopic, kgcourse, kgreading, kgbook, kgperson,
+    kgorg, kgsource) are predeclared, so ids kg prints paste back as they are
+    (kgtopic:backpropagation). `kg queries` lists the shipped queries.
 
     \b
     Example:
@@ -405,10 +407,13 @@ def queries(fmt: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows a SELECT may return.")
 @click.option("--max-request-bytes", type=click.IntRange(min=256), default=65536, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes.")
+@click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries one client may run at once (more wait in the queue).")
+@click.option("--queue-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may wait for a worker (then 503).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN", help="An origin whose pages may query from a browser (repeatable; default: any).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
 @pass_state
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, get_path: str | None) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
 
     \b
@@ -418,7 +423,12 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
     """
     from kg.web.app import Settings, create_app, run_server, serve_get
 
-    app = create_app(state.kg, Settings(timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes, workers=workers))
+    settings = Settings(
+        timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes,
+        workers=1 if get_path is not None else workers,  # one request needs one worker
+        per_client=per_client, queue_timeout=queue_timeout, cors_origins=list(cors_origins) or None,
+    )
+    app = create_app(state.kg, settings)
     if get_path is not None:
         status, ctype, body = serve_get(app, get_path)
         sys.stdout.buffer.write(body)
@@ -434,18 +444,19 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
 @pass_state
 def push(state: State, url: str) -> None:
     """Upload the whole graph to a SPARQL server (Graph Store Protocol PUT of the
-    default graph), so the query commands can use it with --endpoint.
+    default graph, or of ?graph=IRI), so the query commands can use it with
+    --endpoint. A user:password@ in the URL answers Basic or Digest authentication.
 
     \b
     Example:
         kg push --endpoint http://localhost:7878/store
         kg path backprop transformers --endpoint http://localhost:7878/query
     """
-    from kg.backends import graph_store_put
+    from kg.backends import graph_store_put, public_url
 
     data = state.kg.serialize("nt")
     graph_store_put(url, data)
-    click.echo(f"pushed {len(state.kg)} triples to {url}", err=True)
+    click.echo(f"pushed {len(state.kg)} triples to {public_url(url)}", err=True)
 
 
 def main() -> None:

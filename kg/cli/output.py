@@ -84,8 +84,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-# A break may follow whitespace (dropped), a hyphen or a slash (kept on the line).
-_PIECES = re.compile(r"\s+|\S+?(?:[-/](?=\S)|(?=\s)|$)")
+# A break may follow whitespace (dropped), a hyphen, a slash or the colon of a prefixed
+# name (kept on the line).
+_PIECES = re.compile(r"\s+|\S+?(?:[-/:](?=\S)|(?=\s)|$)")
 
 
 def _pack(tokens: list[tuple[str, bool]], w: int) -> list[str]:
@@ -206,16 +207,14 @@ def indented(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str)
 def sparql_table(body_json: bytes, max_width: int | None = None) -> str:
     """SPARQL JSON results as a plain-text table for people (IRIs shortened to
     prefixed names)."""
-    from kg.vocab import PREFIXES  # only kg query prints IRIs
+    from kg.vocab import curie  # only kg query prints IRIs
 
     def short(term: dict[str, str] | None) -> str:
         if term is None:
             return ""
         value = term["value"]
         if term["type"] == "uri":
-            for prefix, base in PREFIXES.items():
-                if value.startswith(base):
-                    return f"{prefix}:{value[len(base):]}"
+            return curie(value)  # a prefixed name that pastes back, else <IRI>
         return value
 
     data = json.loads(body_json)

@@ -234,9 +234,14 @@ def resolve(query: str, params: Mapping[str, str] | None = None) -> tuple[str, s
     values = dict(params or {})
     one_word = _NOT_SPARQL.fullmatch(query.strip()) is not None
     path = Path(query)
-    if one_word and path.is_dir():
-        raise UsageError(f"query file {query!r} is a directory")
-    if one_word and path.is_file():
+    shown = query if len(query) <= 80 else query[:77] + "..."
+    try:
+        is_dir, is_file = one_word and path.is_dir(), one_word and path.is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL: not a file
+        is_dir = is_file = False
+    if is_dir:
+        raise UsageError(f"query file {shown!r} is a directory")
+    if is_file:
         if values:
             raise UsageError("parameters (--param) apply to shipped queries only")
         from kg.build.yamlio import read_text  # only when a file is given
@@ -251,9 +256,9 @@ def resolve(query: str, params: Mapping[str, str] | None = None) -> tuple[str, s
 
         hints = suggest(query, names())
         hint = f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
-        raise UsageError(f"{query!r} is neither a file nor a shipped query{hint} (`kg queries` lists them)")
+        raise UsageError(f"{shown!r} is neither a file nor a shipped query{hint} (`kg queries` lists them)")
     if one_word:
-        raise UsageError(f"query file {query!r} does not exist")
+        raise UsageError(f"query file {shown!r} does not exist")
     return query, "inline"
 
 

@@ -2,29 +2,51 @@
 
 Routes (one table, :func:`routes`):
 
-- ``/sparql`` — GET ``?query=``, POST form, POST ``application/sparql-query``; content
-  negotiation over SPARQL JSON/XML/CSV/TSV and Turtle/N-Triples/JSON-LD (``format=``
-  overrides ``Accept``). Updates are refused (403), bad syntax is a 400 with the
-  parser's message, every query runs in a worker process with a timeout and a row cap.
+- ``/sparql`` — GET/HEAD ``?query=``, POST form, POST ``application/sparql-query``;
+  SPARQL JSON/XML/CSV/TSV and Turtle/N-Triples/JSON-LD/RDF-XML, negotiated by
+  :mod:`kg.web.negotiate` (``format=``/``output=`` override ``Accept``). Every query is
+  parsed and checked by the query policy (:func:`kg.sparql.parse_query`: updates 403,
+  SERVICE/FROM/bad syntax 400) and run in a sandboxed worker process
+  (:mod:`kg.web.workers`) with a timeout, a row cap (``X-KG-Truncated`` says when it
+  cut) and admission control. A browser's GET without a query gets the query page.
 - ``/`` — the learner's app (:mod:`kg.learner.web`): search, goal, plan, progress.
-- ``/explorer`` — the SPARQL explorer: a query editor with the shipped queries, results
-  as a table whose kg IRIs link to ``/resource/...`` pages. Everything is served from
-  here: no CDN.
-- ``/resource/{path}`` — one resource (topic, course, lecture, ...) and its triples.
-- ``/dump.ttl``, ``/dump.nt``, ``/dump.jsonld`` — the whole graph; ``/void`` — a VoID
-  description; ``/queries.json`` — the shipped query library.
+- ``/explorer`` (and ``/sparql`` for a browser's GET without a query) — the query page
+  (``templates/explorer.html``, ``static/explorer.js`` over the
+  bundled editor ``static/editor/``): shipped queries with parameter fields, results
+  with labels, downloads, share links. Everything is served from here: no CDN.
+- ``/resource/{path}`` — one resource of kg's own namespace: HTML with labels and
+  reasons for browsers, or RDF by ``Accept`` or suffix (``.ttl``, ``.jsonld``, ``.nt``,
+  ``.rdf``); see :mod:`kg.web.linked`.
+- ``/store?default`` — the Graph Store Protocol's read side (GET, negotiated).
+- ``/dump.ttl``, ``.nt``, ``.jsonld``, ``.rdfxml`` — the whole graph; ``/void`` — a
+  VoID description; ``/queries.json`` — the shipped queries with their parameters;
+  ``/prefixes.json`` — the predeclared prefixes; ``/assets/...`` — ``static/``.
+
+CORS (Starlette's ``CORSMiddleware``) lets pages on any origin read, or only those of
+``--cors-origin``; preflights are answered.
+
+The HTTP status of an error follows from its class (:attr:`kg.errors.KGError.http_status`);
+a 503 carries ``Retry-After``. Pages are Jinja2 templates with autoescaping on.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Callable
+import asyncio
+import re
+import secrets
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote
 
+import uvicorn
+from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -32,6 +54,7 @@ from starlette.routing import Route
 from kg import __version__
 from kg import vocab as V
 from kg.errors import (
+    CoolingDown,
     KGError,
     NotAcceptable,
     QueryTimeout,
@@ -42,12 +65,14 @@ from kg.errors import (
 )
 from kg.graph import KnowledgeGraph
 from kg.learner import web as learner
-from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, query_form
-from kg.web.workers import QueryPool
+from kg.sparql import GRAPH_FORMATS
+from kg.web import linked
+from kg.web.negotiate import resource_format, sparql_format
+from kg.web.workers import FormatChoice, QueryPool, Term
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "create_app", "routes", "serve_get", "run_server"]
 
-_SECURITY_HEADERS = {
+SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
         "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -55,6 +80,16 @@ _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("kg.web", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_STATIC_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json"}
+# A resource path names an IRI in kg's namespace: slug segments, IRI-escaped as kg mints them.
+_RESOURCE_PATH = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+(?:/(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+)*")
 
 
 class Settings:
@@ -66,12 +101,27 @@ class Settings:
         timeout: float = 10.0,
         max_rows: int = 10_000,
         max_request_bytes: int = 64 * 1024,
-        workers: int = 2,
+        workers: int = 4,
+        per_client: int = 2,
+        max_queue: int = 64,
+        queue_timeout: float = 10.0,
+        max_url_bytes: int = 8 * 1024,
+        max_header_bytes: int = 16 * 1024,
+        cors_origins: list[str] | None = None,
     ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
         self.workers = workers
+        self.per_client = per_client
+        self.max_queue = max_queue
+        self.queue_timeout = queue_timeout
+        # A GET carries the query in its URL, so the URL limit leaves room for a query
+        # of max_request_bytes written with %-escapes.
+        self.max_url_bytes = max(max_url_bytes, 3 * max_request_bytes + 1024)
+        self.max_header_bytes = max_header_bytes
+        # Origins whose pages may query the endpoint from a browser; None: any.
+        self.cors_origins = cors_origins
 
 
 def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> Starlette:
@@ -84,108 +134,229 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         size=settings.workers,
         timeout=settings.timeout,
         max_rows=settings.max_rows,
+        per_client=settings.per_client,
+        max_queue=settings.max_queue,
+        queue_timeout=settings.queue_timeout,
     )
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await pool.start()
+        app.state.walls = pool.walls
         try:
             yield
         finally:
             await pool.stop()
 
-    # The learner's app (kg/learner) only adds its routes (``/``).
-    app = Starlette(routes=[*learner.routes(kg, explorer="/explorer"), *routes(kg, pool, settings)], lifespan=lifespan)
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return _text_error(exc.status_code, str(exc.detail))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return _text_error(500, "internal error: the server failed to answer this request")
+
+    app = Starlette(
+        # The learner's app (kg/learner) only adds its route (``/``).
+        routes=[*learner.routes(kg, explorer="/explorer"), *routes(kg, pool, settings)], lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+    app.state.pool = pool
+    app.state.walls = []
+    app.add_middleware(CORSMiddleware, **linked.cors_options(settings.cors_origins))
+    app.add_middleware(_RequestLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes)
     return app
 
 
-def _error(status: int, message: str) -> Response:
-    return PlainTextResponse(message + "\n", status_code=status, headers=_SECURITY_HEADERS)
+# --------------------------------------------------------------------------- responses
+
+
+def _headers(status: int, retry_after: int = 1) -> dict[str, str]:
+    headers = dict(SECURITY_HEADERS)
+    if status == 503:
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
+def error_response(exc: KGError) -> Response:
+    """A plain-text, one-line error with the status of the error's class."""
+    return _text_error(exc.http_status, str(exc), exc.retry_after if isinstance(exc, CoolingDown) else 1)
+
+
+def _text_error(status: int, message: str, retry_after: int = 1) -> Response:
+    line = " ".join(message.split())
+    return PlainTextResponse(line + "\n", status_code=status, headers=_headers(status, retry_after))
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    body = _TEMPLATES.get_template(template).render(version=__version__, kg_id=V.ID, **context)
+    return HTMLResponse(body, status_code=status, headers=_headers(status))
+
+
+def _error_page(status: int, title: str, message: str) -> Response:
+    return _page("error.html", status, title=title, message=message)
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "local"
 
 
 def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Route]:
-    dumps: dict[str, bytes] = {}
+    """The route table of the app."""
+    cached: dict[str, bytes] = {}
+    static = files("kg.web").joinpath("static")
+
+    async def once(key: str, make: Callable[[], bytes]) -> bytes:
+        if key not in cached:
+            cached[key] = await run_in_threadpool(make)  # whole-graph work: off the event loop
+        return cached[key]
 
     async def sparql(request: Request) -> Response:
         try:
-            text = await _query_text(request, settings.max_request_bytes)
-        except KGError as exc:
-            return _error(exc.http_status, str(exc))
-        if text is None:
-            return _error(400, "missing query: pass ?query=... or POST a SPARQL query")
-        try:
-            form = query_form(text)
-        except KGError as exc:
-            return _error(exc.http_status, str(exc))
-        graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        try:
-            fmt = _negotiate(request, graph_form)
-        except KGError as exc:
-            return _error(exc.http_status, str(exc))
-        try:
-            result = await pool.run(text, fmt)
+            text, formats = await _query_text(request, settings.max_request_bytes)
+            if text is None:
+                if request.method in ("GET", "HEAD") and _wants_html(request):
+                    return await index(request)  # the query page, for a browser
+                raise UsageError("missing query: pass ?query=... or POST a SPARQL query")
+            result = await pool.run(_client(request), text, _negotiate(formats, request.headers.get("accept")))
         except QueryTimeout as exc:
-            return _error(exc.http_status, f"{exc}; simplify the query or add LIMIT")
+            return _text_error(exc.http_status, f"{exc}; simplify the query or add LIMIT")
         except KGError as exc:
-            return _error(exc.http_status, str(exc))
-        headers = {**_SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"}
+            return error_response(exc)
+        headers = {**SECURITY_HEADERS, "Vary": "Accept"}
         if result.truncated:
             headers["X-KG-Truncated"] = f"rows capped at {settings.max_rows}"
         media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
         return Response(result.body, media_type=media, headers=headers)
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(_page("kg SPARQL explorer", _EXPLORER_BODY.format(count=len(kg))), headers=_SECURITY_HEADERS)
+        # The editor writes its styles into one <style> element, allowed by a nonce.
+        nonce = secrets.token_urlsafe(18)
+        page = _page("explorer.html", title="kg SPARQL", triples=len(kg), prefixes=list(V.PREFIXES), style_nonce=nonce)
+        csp = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+        page.headers["Content-Security-Policy"] = csp
+        return page
 
     async def asset(request: Request) -> Response:
         name = request.path_params["name"]
-        if name == "explorer.js":
-            return Response(_EXPLORER_JS, media_type="text/javascript; charset=utf-8", headers=_SECURITY_HEADERS)
-        if name == "style.css":
-            return Response(_STYLE, media_type="text/css; charset=utf-8", headers=_SECURITY_HEADERS)
-        return _error(404, f"no asset {name!r}")
+        parts = name.split("/")
+        if not all(re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", p) for p in parts):
+            return _text_error(404, f"no asset {name[:80]!r}")
+        entry = static.joinpath(*parts)
+        suffix = "." + parts[-1].rsplit(".", 1)[-1] if "." in parts[-1] else ""
+        if suffix not in _STATIC_TYPES or not entry.is_file():
+            return _text_error(404, f"no asset {name[:80]!r}")
+        media = _STATIC_TYPES[suffix]
+        media += "; charset=utf-8" if media.startswith("text/") else ""
+        return Response(entry.read_bytes(), media_type=media, headers=SECURITY_HEADERS)
 
     async def queries(request: Request) -> Response:
-        return JSONResponse(_query_library(), headers=_SECURITY_HEADERS)
+        return JSONResponse(linked.query_templates(), headers=SECURITY_HEADERS)
+
+    async def prefixes(request: Request) -> Response:
+        return JSONResponse(linked.prefixes(), headers=SECURITY_HEADERS)
+
+    async def graph_store(request: Request) -> Response:
+        # The Graph Store Protocol's read side: GET (or HEAD) of the one, default graph.
+        if request.method not in ("GET", "HEAD"):
+            return _text_error(405, "the graph store is read-only: GET ?default")
+        graph = request.query_params.get("graph")
+        if graph is not None and graph != V.ID + "graph":
+            return _text_error(404, f"no graph {graph[:80]!r}: kg serves one graph, ?default")
+        try:
+            ext = sparql_format([], request.headers.get("accept"), graph_form=True)
+        except KGError as exc:
+            return error_response(exc)
+        body = await once("dump." + ext, lambda: kg.serialize(ext))
+        return Response(body, media_type=GRAPH_FORMATS[ext].media_type, headers={**SECURITY_HEADERS, "Vary": "Accept"})
 
     async def dump(request: Request) -> Response:
         ext = request.path_params["ext"]
         if ext not in GRAPH_FORMATS:
-            return _error(404, f"no dump format {ext!r} (one of {', '.join(GRAPH_FORMATS)})")
-        if ext not in dumps:
-            dumps[ext] = kg.serialize(ext)
+            return _text_error(404, f"no dump format {ext[:20]!r} (one of {', '.join(GRAPH_FORMATS)})")
+        body = await once("dump." + ext, lambda: kg.serialize(ext))
         return Response(
-            dumps[ext], media_type=GRAPH_FORMATS[ext].media_type,
-            headers={**_SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="kg.{ext}"'},
+            body, media_type=GRAPH_FORMATS[ext].media_type,
+            headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="kg.{ext}"'},
         )
 
     async def void(request: Request) -> Response:
-        return Response(_void(kg, str(request.base_url)), media_type="text/turtle; charset=utf-8", headers=_SECURITY_HEADERS)
+        base = str(request.base_url)
+        body = await once("void " + base, lambda: _void(kg, base))
+        return Response(body, media_type="text/turtle; charset=utf-8", headers=SECURITY_HEADERS)
 
     async def resource(request: Request) -> Response:
-        path = request.path_params["path"]
+        path, suffix = linked.split_suffix(request.path_params["path"])
+        if len(path) > 512 or not _RESOURCE_PATH.fullmatch(path):
+            shown = path if len(path) <= 60 else path[:57] + "..."
+            return _error_page(400, "Bad resource path", f"{shown!r} is not the path of a kg resource")
         iri = V.ID + path
-        return _resource_page(kg, iri)
+        try:
+            fmt = resource_format(request.headers.get("accept"), suffix)
+        except KGError as exc:
+            return error_response(exc)
+        vary = {"Vary": "Accept"} if suffix is None else {}
+        if fmt != "html":
+            try:
+                result = await pool.run(_client(request), linked.resource_graph_query(iri), FormatChoice(None, fmt))
+            except KGError as exc:
+                return error_response(exc)
+            if not result.rows:
+                return _text_error(404, f"no resource {iri}")
+            media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
+            return Response(result.body, media_type=media, headers={**SECURITY_HEADERS, **vary})
+        try:
+            rows_out, rows_in = await pool.resource(_client(request), iri)
+            context = await pool.call(_client(request), linked.resource_context, iri) if rows_out or rows_in else None
+        except KGError as exc:
+            return _error_page(exc.http_status, "Not available", str(exc))
+        if context is None:
+            return _error_page(404, "Not found", f"No resource {iri}.")
+        label = next(
+            (o[1] for p, o in rows_out if p[1] in (V.SKOS.prefLabel, V.SCHEMA.name) and o[0] == "literal"),
+            _short(iri),
+        )
+        requires = V.KG.requires
+        response = _page(
+            "resource.html", title=label, label=label, iri=iri, curie=_short(iri),
+            rows_out=[(_view(p), _view(o, context.labels, context.reasons.get(o[1]) if p[1] == requires else None)) for p, o in rows_out],
+            rows_in=[(_view(s, context.labels, context.needed_for.get(s[1]) if p[1] == requires else None), _view(p)) for s, p in rows_in],
+            truncated=len(rows_out) >= settings.max_rows, max_rows=settings.max_rows,
+            formats=[(name, path.rsplit("/", 1)[-1] + ext) for ext, name in (
+                (".ttl", "Turtle"), (".jsonld", "JSON-LD"), (".nt", "N-Triples"), (".rdf", "RDF/XML"))],
+        )
+        response.headers.update(vary)
+        return response
 
     return [
         Route("/explorer", index),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/queries.json", queries),
-        Route("/assets/{name}", asset),
+        Route("/prefixes.json", prefixes),
+        Route("/store", graph_store, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/assets/{name:path}", asset),
         Route("/dump.{ext}", dump),
         Route("/void", void),
         Route("/resource/{path:path}", resource),
     ]
 
 
-async def _query_text(request: Request, limit: int) -> str | None:
-    if request.method == "GET":
+# --------------------------------------------------------------------------- protocol
+
+
+async def _query_text(request: Request, limit: int) -> tuple[str | None, list[str]]:
+    """The query of a protocol request, and every ``format``/``output`` value sent with
+    it (in the URL, or in a posted form, where SPARQLWrapper puts them)."""
+    formats = [v for key in ("format", "output") for v in request.query_params.getlist(key)]
+    if request.method in ("GET", "HEAD"):
         if "update" in request.query_params:
             raise UpdateRefused("updates are refused: the endpoint is read-only")
         q = request.query_params.get("query")
         if q is not None and len(q.encode()) > limit:
             raise RequestTooLarge(f"query longer than {limit} bytes")
-        return q
+        return q, formats
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise RequestTooLarge(f"request body larger than {limit} bytes")
@@ -202,61 +373,61 @@ async def _query_text(request: Request, limit: int) -> str | None:
     if ctype == "application/sparql-update":
         raise UpdateRefused("updates are refused: the endpoint is read-only")
     if ctype == "application/sparql-query":
-        return text
+        return text, formats
     if ctype == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
             raise UpdateRefused("updates are refused: the endpoint is read-only")
         values = form.get("query")
-        return values[0] if values else None
-    raise UnsupportedMediaType(f"unsupported content type {ctype or '(none)'!r}: use application/sparql-query or a form")
+        formats += [v for key in ("format", "output") for v in form.get(key, [])]
+        return (values[0] if values else None), formats
+    shown = ctype[:60] or "(none)"
+    raise UnsupportedMediaType(f"unsupported content type {shown!r}: use application/sparql-query or a form")
 
 
-def _negotiate(request: Request, graph_form: bool) -> str:
-    table = GRAPH_FORMATS if graph_form else RESULT_FORMATS
-    explicit = request.query_params.get("format")
-    if explicit:
-        name = explicit.lower()
-        for f in table.values():
-            if name == f.name or name in f.aliases or name == f.media_type:
-                return f.name
-        raise NotAcceptable(f"format {explicit!r} does not fit this query (one of {', '.join(table)})")
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page: HTML named, and preferred to the RDF formats."""
     accept = request.headers.get("accept", "")
-    ranges = []
-    for i, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if bits[0]:
-            ranges.append((q, -i, bits[0].lower()))
-    default = "ttl" if graph_form else "json"
-    if not ranges:
-        return default
-    for q, _, mtype in sorted(ranges, reverse=True):
-        if q <= 0:
-            continue
-        if mtype in ("*/*", "application/*", "text/*"):
-            return default
-        for f in table.values():
-            if mtype == f.media_type or (mtype == "application/json" and f.name in ("json", "jsonld")):
-                return f.name
-    raise NotAcceptable("none of the accepted media types fits this query: " + ", ".join(f.media_type for f in table.values()))
-
-
-def _query_library() -> list[dict[str, Any]]:
     try:
-        from kg.queries import library
-    except ImportError:  # pragma: no cover - the library ships with kg
-        return []
-    return [
-        {"name": q.name, "title": q.title, "description": q.description, "query": q.render()}
-        for q in library().values()
-    ]
+        return "html" in accept and resource_format(accept) == "html"
+    except KGError:
+        return False
+
+
+def _negotiate(formats: list[str], accept: str | None) -> FormatChoice:
+    """The format for either query form (:mod:`kg.web.negotiate`); the worker picks once
+    it has parsed the query."""
+    picks: dict[str, str | None] = {}
+    refusals: dict[str, str] = {}
+    for kind, graph_form in (("results", False), ("graph", True)):
+        try:
+            picks[kind] = sparql_format(formats, accept, graph_form)
+        except NotAcceptable as exc:
+            picks[kind], refusals[kind] = None, str(exc)
+    return FormatChoice(picks["results"], picks["graph"], refusals.get("results", ""), refusals.get("graph", ""))
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _short(iri: str) -> str:
+    return V.curie(iri)
+
+
+def _view(term: Term, labels: dict[str, str] | None = None, reason: str | None = None) -> dict[str, str]:
+    """What a template shows for a term: its label (else its prefixed name), a link for
+    kg IRIs, the prefixed name beside a label, a language tag, a reason."""
+    kind, value = term[0], term[1]
+    if kind == "uri":
+        href = "/resource/" + quote(value[len(V.ID):]) if value.startswith(V.ID) else ""
+        label = (labels or {}).get(value, "")
+        short = _short(value)
+        named = not short.startswith("<")  # a prefixed name, not a full IRI
+        text = label or (short if named else value)
+        return {"text": text, "href": href, "lang": "", "curie": short if label and named else "", "reason": reason or ""}
+    if kind == "bnode":
+        return {"text": f"_:{value}", "href": "", "lang": "", "curie": "", "reason": ""}
+    return {"text": value, "href": "", "lang": term[2] if len(term) > 2 else "", "curie": "", "reason": ""}
 
 
 def _void(kg: KnowledgeGraph, base: str) -> bytes:
@@ -281,158 +452,123 @@ def _void(kg: KnowledgeGraph, base: str) -> bytes:
     return (prologue + f"<{b}/void#kg>\n  " + " ;\n  ".join(statements) + " .\n").encode()
 
 
-def _link(value: str) -> str:
-    if value.startswith(V.ID):
-        return f'<a href="/resource/{quote(value[len(V.ID):])}">{html.escape(_short(value))}</a>'
-    return html.escape(_short(value))
+# --------------------------------------------------------------------------- limits
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-def _short(iri: str) -> str:
-    for prefix, base in V.PREFIXES.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
+class _RequestLimits:
+    """414 for an over-long URL, 431 for over-large headers, before any routing."""
+
+    def __init__(self, app: Any, *, max_url_bytes: int, max_header_bytes: int) -> None:
+        self.app = app
+        self.max_url_bytes = max_url_bytes
+        self.max_header_bytes = max_header_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            url = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+            headers = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", []))
+            if url > self.max_url_bytes:
+                response = _text_error(414, f"URL longer than {self.max_url_bytes} bytes: POST the query instead")
+                await response(scope, receive, send)
+                return
+            if headers > self.max_header_bytes:
+                response = _text_error(431, f"request headers larger than {self.max_header_bytes} bytes")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
-def _resource_page(kg: KnowledgeGraph, iri: str) -> Response:
-    out = kg.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o")
-    rows_out = [(sol["p"], sol["o"]) for sol in out]
-    rows_in = [(sol["s"], sol["p"]) for sol in kg.query(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s LIMIT 500")]
-    if not rows_out and not rows_in:
-        return HTMLResponse(_page("Not found", f"<h1>Not found</h1><p>No resource {html.escape(iri)}.</p>"), status_code=404, headers=_SECURITY_HEADERS)
-
-    def cell(term: Any) -> str:
-        from pyoxigraph import Literal, NamedNode
-
-        if isinstance(term, NamedNode):
-            return _link(term.value)
-        if isinstance(term, Literal):
-            lang = f' <span class="lang">@{html.escape(term.language)}</span>' if term.language else ""
-            return html.escape(term.value) + lang
-        return html.escape(str(term))
-
-    label = next((o.value for p, o in rows_out if p.value in (V.SKOS.prefLabel, V.SCHEMA.name)), _short(iri))
-    body = [f"<h1>{html.escape(label)}</h1>", f"<p class=\"iri\">{html.escape(iri)}</p>", "<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>"]
-    body += [f"<tr><td>{_link(p.value)}</td><td>{cell(o)}</td></tr>" for p, o in rows_out]
-    body.append("</tbody></table>")
-    if rows_in:
-        body.append("<h2>Referenced by</h2><table><thead><tr><th>resource</th><th>property</th></tr></thead><tbody>")
-        body += [f"<tr><td>{cell(s)}</td><td>{_link(p.value)}</td></tr>" for s, p in rows_in]
-        body.append("</tbody></table>")
-    return HTMLResponse(_page(label, "\n".join(body)), headers=_SECURITY_HEADERS)
+# --------------------------------------------------------------------------- running
 
 
-def _page(title: str, body: str) -> str:
+def walls_warning(walls: list[str]) -> str | None:
+    """A warning line when query workers could not be cut off from the network."""
+    if walls:
+        return None
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
-        "</head><body><nav><a href=\"/\">kg app</a> · <a href=\"/explorer\">kg explorer</a> · <a href=\"/void\">VoID</a> · "
-        "dumps: <a href=\"/dump.ttl\">Turtle</a> <a href=\"/dump.nt\">N-Triples</a> "
-        f"<a href=\"/dump.jsonld\">JSON-LD</a> · kg {html.escape(__version__)}</nav><main>{body}</main>"
-        "<script src=\"/assets/explorer.js\"></script></body></html>"
+        "kg: warning: query workers can reach the network (neither a seccomp filter nor a "
+        "network namespace could be set up); SERVICE is still refused by the query check"
     )
 
 
-_EXPLORER_BODY = """
-<h1>kg SPARQL explorer</h1>
-<p>{count} triples. The contract prefixes (kg, kgid, schema, skos, dcterms, prov, rdf, rdfs,
-owl, xsd) are predeclared. Endpoint: <code>/sparql</code>.</p>
-<label for="library">Shipped queries</label>
-<select id="library"><option value="">(write your own)</option></select>
-<p id="description"></p>
-<textarea id="query" rows="12" spellcheck="false">SELECT ?topic ?label WHERE {{
-  ?topic a kg:Topic ; skos:prefLabel ?label .
-}} ORDER BY ?label LIMIT 20</textarea>
-<p><button id="run" type="button">Run</button> <span id="status"></span></p>
-<div id="results"></div>
-"""
-
-_EXPLORER_JS = r"""
-(function () {
-  const ID = "@KG_ID@";
-  const $ = (id) => document.getElementById(id);
-  if (!$("run")) return;
-  const el = (tag, text) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; };
-  let library = [];
-  fetch("/queries.json").then((r) => r.json()).then((qs) => {
-    library = qs;
-    for (const q of qs) { const o = el("option", q.title); o.value = q.name; $("library").appendChild(o); }
-  });
-  $("library").addEventListener("change", () => {
-    const q = library.find((x) => x.name === $("library").value);
-    $("description").textContent = q ? q.description : "";
-    if (q) $("query").value = q.query;
-  });
-  function cell(term) {
-    const td = el("td");
-    if (!term) return td;
-    if (term.type === "uri" && term.value.startsWith(ID)) {
-      const a = el("a", term.value.slice(ID.length));
-      a.href = "/resource/" + term.value.slice(ID.length).split("/").map(encodeURIComponent).join("/");
-      td.appendChild(a);
-    } else {
-      td.textContent = term.value;
-    }
-    return td;
-  }
-  async function run() {
-    const text = $("query").value;
-    const graph = /^\s*(?:(?:PREFIX|BASE)[^\n]*\n\s*|#[^\n]*\n\s*)*(CONSTRUCT|DESCRIBE)\b/i.test(text);
-    $("status").textContent = "running…";
-    $("results").replaceChildren();
-    const t0 = performance.now();
-    const r = await fetch("/sparql", {
-      method: "POST",
-      headers: { "Content-Type": "application/sparql-query", "Accept": graph ? "text/turtle" : "application/sparql-results+json" },
-      body: text,
-    });
-    const ms = Math.round(performance.now() - t0);
-    if (!r.ok) { $("status").textContent = ""; const p = el("pre", await r.text()); p.className = "error"; $("results").appendChild(p); return; }
-    if (graph) { $("results").appendChild(el("pre", await r.text())); $("status").textContent = ms + " ms"; return; }
-    const data = await r.json();
-    if ("boolean" in data) { $("results").appendChild(el("p", String(data.boolean))); $("status").textContent = ms + " ms"; return; }
-    const table = el("table"), head = el("tr");
-    for (const v of data.head.vars) head.appendChild(el("th", v));
-    const thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
-    const tbody = el("tbody");
-    for (const b of data.results.bindings) { const tr = el("tr"); for (const v of data.head.vars) tr.appendChild(cell(b[v])); tbody.appendChild(tr); }
-    table.appendChild(tbody);
-    $("results").appendChild(table);
-    const capped = r.headers.get("X-KG-Truncated");
-    $("status").textContent = data.results.bindings.length + " rows, " + ms + " ms" + (capped ? " (" + capped + ")" : "");
-  }
-  $("run").addEventListener("click", () => { run().catch((e) => { $("status").textContent = String(e); }); });
-})();
-""".replace("@KG_ID@", V.ID)
-
-_STYLE = """
-body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2327; }
-nav { background: #23395d; color: #fff; padding: .5em 1em; }
-nav a { color: #fff; }
-main { padding: 1em 2em; max-width: 1200px; }
-textarea { width: 100%; font: 13px/1.4 ui-monospace, monospace; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid #ccd; padding: .25em .6em; text-align: left; vertical-align: top; }
-th { background: #eef; }
-pre { background: #f6f6f8; padding: 1em; overflow: auto; }
-pre.error { background: #fdecea; color: #8a1c12; }
-.iri { color: #666; font-family: ui-monospace, monospace; }
-.lang { color: #999; }
-"""
-
-
 def serve_get(app: Starlette, path: str) -> tuple[int, str, bytes]:
-    """Run one GET through the app in-process (``kg serve --get PATH``)."""
-    from starlette.testclient import TestClient
+    """Run one GET through the app in-process (``kg serve --get PATH``): the app's
+    lifespan (worker pool) is started and stopped around one ASGI call, with no socket
+    and no HTTP client library."""
+    return asyncio.run(_serve_get(app, path))
 
-    with TestClient(app) as client:
-        r = client.get(path)
-        return r.status_code, r.headers.get("content-type", ""), r.content
+
+async def _serve_get(app: Starlette, path: str) -> tuple[int, str, bytes]:
+    raw_path, _, query = path.partition("?")
+    raw_path = raw_path or "/"
+    scope: dict[str, Any] = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": unquote(raw_path), "raw_path": raw_path.encode(),
+        "query_string": query.encode(), "root_path": "", "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 80), "headers": [(b"host", b"localhost")], "app": app,
+    }
+    sent: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # nothing more: wait until cancelled
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            sent["status"] = message["status"]
+            sent["headers"] = message.get("headers", [])
+        elif message["type"] == "http.response.body":
+            sent["body"] += message.get("body", b"")
+
+    async with app.router.lifespan_context(app):
+        await app(scope, receive, send)
+    ctype = next((v.decode() for k, v in sent["headers"] if k.lower() == b"content-type"), "")
+    return int(sent["status"]), ctype, bytes(sent["body"])
 
 
 def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None]) -> None:
-    import uvicorn
+    """Listen on ``host:port`` until interrupted; :class:`UsageError` when the port is
+    taken or the address cannot be used."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot listen on {host!r}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        reason = "is in use" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
+        raise UsageError(f"port {port} on {host} {reason}; choose another with --port") from None
+    shown_port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on",
+        # Large heads reach the app, which answers 414/431 instead of a reset connection.
+        h11_max_incomplete_event_size=1024 * 1024,
+    )
+    server = uvicorn.Server(config)
 
-    log(f"kg serving on http://{host}:{port}/ (SPARQL endpoint: http://{host}:{port}/sparql)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    original = app.router.lifespan_context
 
+    @asynccontextmanager
+    async def announce(a: Starlette) -> AsyncIterator[None]:
+        async with original(a):
+            warning = walls_warning(a.state.walls)
+            if warning:
+                log(warning)
+            log(f"kg serving on http://{host}:{shown_port}/ (SPARQL endpoint: http://{host}:{shown_port}/sparql)")
+            yield
+
+    app.router.lifespan_context = announce
+    server.run(sockets=[sock])

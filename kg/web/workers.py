@@ -1,25 +1,64 @@
-"""Run queries in worker processes so that a runaway query can be stopped.
+"""Run queries in worker processes, with admission control in front of them.
 
-pyoxigraph has no query timeout, and a thread cannot be killed, so ``kg serve`` keeps a
-small pool of processes, each with its own read-only handle on the cached store. A query
-that outlives the timeout has its worker killed and replaced; the other workers keep
-answering. Workers are started with ``spawn`` (safe in a threaded server).
+pyoxigraph has no query timeout and a thread cannot be killed, so every query ``kg
+serve`` runs (``/sparql``, resource pages) goes to a pebble :class:`~pebble.ProcessPool`:
+a task that outlives its timeout has its worker killed and replaced, and a worker that
+dies for any other reason (the out-of-memory killer, a crash) is replaced too; that one
+request gets a 503 with ``Retry-After``. Each worker cuts itself off from the network
+(:func:`kg.web.sandbox.deny_network`) before it opens the store read-only.
+
+In front of the pool, :class:`Admission` keeps one client from starving the others: a
+client runs at most ``per_client`` queries at once; further requests wait in one bounded
+queue (served first come, first served among clients under their limit) for at most
+``queue_timeout`` seconds. A full queue or a long wait is a 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import concurrent.futures
+import contextlib
+import math
 import multiprocessing as mp
+import os
+import signal
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from kg.errors import KGError, Overloaded, QueryRefused, QueryTimeout, UsageError
-from kg.sparql import Result
+import pyoxigraph as ox
+from pebble import ProcessExpired, ProcessPool
 
-__all__ = ["QueryPool"]
+from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
+from kg.queries import render_internal
+from kg.sparql import Result, execute, parse_query
+from kg.web.sandbox import deny_network
+
+__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "run_query", "resource_rows", "walls", "worker_store"]
+
+T = TypeVar("T")
+
+# A term as plain data (it crosses a process boundary): ("uri", iri), ("bnode", id),
+# ("literal", text, language or "", datatype IRI).
+Term = tuple[str, ...]
+ResourceRows = tuple[list[tuple[Term, Term]], list[tuple[Term, Term]]]
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    """The format content negotiation picked for each kind of result, or why none fits.
+
+    The server negotiates before it knows the query form (the worker parses the query),
+    so it hands over both answers."""
+
+    results: str | None  # SELECT / ASK
+    graph: str | None  # CONSTRUCT / DESCRIBE
+    results_refusal: str = ""
+    graph_refusal: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,123 +67,268 @@ class _Source:
     data_dir: str  # used when there is no cache: the worker builds in memory
 
 
-def _worker(conn: Connection, source: _Source) -> None:  # runs in the child
-    import pyoxigraph as ox
+# ----------------------------------------------------------------- in the worker
 
-    from kg.sparql import execute
+_STORE: ox.Store | None = None
+_WALLS: list[str] = []
+_DEMOTE_AFTER = 0.25  # seconds: a query running longer yields the CPU to quick ones
+_NICE = 15
+_CAN_RENICE = False
 
+
+def _init(source: _Source) -> None:
+    global _STORE, _CAN_RENICE
+    # pebble stops a worker past its timeout with SIGTERM, holding the task channel's
+    # lock until the worker is gone; its Python handler cannot run while pyoxigraph is
+    # inside a query, so pebble would wait 3 s for SIGKILL with every other worker
+    # locked out of new tasks. The default action ends the worker at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WALLS[:] = deny_network()
+    _CAN_RENICE = _try_renice()
     if source.store_path is not None:
-        store = ox.Store.read_only(source.store_path)
+        _STORE = ox.Store.read_only(source.store_path)
     else:
-        from kg.graph import KnowledgeGraph
+        from kg.graph import KnowledgeGraph  # only without a cache: builds in memory
 
-        store = KnowledgeGraph.open(source.data_dir).store
-    conn.send(("ready", None))
-    while True:
-        try:
-            text, fmt, max_rows = conn.recv()
-        except EOFError:
+        _STORE = KnowledgeGraph.open(source.data_dir).store
+
+
+def worker_store() -> ox.Store:
+    """(In a worker) the store this worker opened."""
+    assert _STORE is not None, "worker initializer did not run"
+    return _STORE
+
+
+def walls() -> list[str]:
+    """(In a worker) which network walls hold: ``netns``, ``seccomp``."""
+    return list(_WALLS)
+
+
+def _try_renice() -> bool:
+    """Whether this worker may lower its priority and raise it back (root, or
+    CAP_SYS_NICE); without that, a demoted worker would stay slow for good."""
+    me = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, me, 1)
+        os.setpriority(os.PRIO_PROCESS, me, 0)
+    except OSError:
+        return False
+    return True
+
+
+class _Demotion:
+    """While a task runs past ``_DEMOTE_AFTER`` seconds, its thread runs at nice 15, so
+    the CPU goes first to the quick queries of other workers (runaway queries cannot
+    hold up other clients even when they outnumber the cores)."""
+
+    def __init__(self) -> None:
+        self.tid = threading.get_native_id()
+        self.timer = threading.Timer(_DEMOTE_AFTER, self._demote) if _CAN_RENICE else None
+
+    def _demote(self) -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.tid, _NICE)
+
+    def __enter__(self) -> _Demotion:
+        if self.timer is not None:
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.tid, 0)
+
+
+def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
+    """(In a worker) check ``text`` with the query policy, run it, serialise it."""
+    with _Demotion():
+        checked = parse_query(text)
+        graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+        fmt = choice.graph if graph_form else choice.results
+        if fmt is None:
+            raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
+        return execute(worker_store(), checked, fmt, max_rows=max_rows)
+
+
+def _term(t: Any) -> Term:
+    if isinstance(t, ox.NamedNode):
+        return ("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return ("bnode", t.value)
+    if isinstance(t, ox.Literal):
+        return ("literal", t.value, t.language or "", t.datatype.value)
+    return ("literal", str(t), "", "")
+
+
+def resource_rows(iri: str, max_rows: int) -> ResourceRows:
+    """(In a worker) the statements about ``iri``: (property, value) pairs where it is the
+    subject, (subject, property) pairs where it is the object; each list capped."""
+    node = ox.NamedNode(iri)
+    out: list[tuple[Term, Term]] = []
+    into: list[tuple[Term, Term]] = []
+    with _Demotion():
+        _resource_queries(node, out, into, max_rows)
+    return out, into
+
+
+def _resource_queries(node: ox.NamedNode, out: list[tuple[Term, Term]], into: list[tuple[Term, Term]], max_rows: int) -> None:
+    for name, rows, a, b in (("resource-out", out, "p", "o"), ("resource-in", into, "s", "p")):
+        checked = parse_query(render_internal(name, resource=node))
+        solutions: Any = worker_store().query(checked.text)
+        for sol in solutions:
+            if len(rows) >= max_rows:
+                break
+            rows.append((_term(sol[a]), _term(sol[b])))
+
+
+# ----------------------------------------------------------------- in the server
+
+
+class Admission:
+    """Per-client concurrency limit plus one bounded, fair waiting queue."""
+
+    def __init__(self, slots: int, *, per_client: int, max_queue: int, queue_timeout: float) -> None:
+        self.slots = slots
+        self.per_client = per_client
+        self.max_queue = max_queue
+        self.queue_timeout = queue_timeout
+        self._free = slots
+        self._running: collections.Counter[str] = collections.Counter()
+        self._waiting: collections.deque[tuple[str, asyncio.Future[None]]] = collections.deque()
+
+    def _may_run(self, client: str) -> bool:
+        return self._free > 0 and self._running[client] < self.per_client
+
+    def _grant(self, client: str) -> None:
+        self._free -= 1
+        self._running[client] += 1
+
+    async def acquire(self, client: str) -> None:
+        """Wait for a slot; :class:`Overloaded` when the queue is full or the wait too long."""
+        if self._may_run(client) and not any(c == client for c, _ in self._waiting):
+            self._grant(client)
             return
+        if len(self._waiting) >= self.max_queue:
+            raise Overloaded(f"the server is busy ({len(self._waiting)} queries waiting); try again shortly")
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (client, fut)
+        self._waiting.append(entry)
         try:
-            conn.send(("ok", execute(store, text, fmt, max_rows=max_rows)))
-        except QueryRefused as exc:
-            conn.send(("refused", exc))  # the class carries the HTTP status
-        except KGError as exc:
-            conn.send(("error", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - report, keep the worker alive
-            conn.send(("error", f"query failed: {exc}"))
+            await asyncio.wait_for(asyncio.shield(fut), self.queue_timeout)
+        except BaseException as exc:
+            if fut.done() and not fut.cancelled():
+                self.release(client)  # granted just as we gave up: hand it on
+            else:
+                fut.cancel()
+                self._waiting.remove(entry)
+            if isinstance(exc, TimeoutError):
+                raise Overloaded(
+                    f"the server is busy (waited {self.queue_timeout:g} s for a worker); try again shortly"
+                ) from None
+            raise
 
+    def release(self, client: str) -> None:
+        self._free += 1
+        self._running[client] -= 1
+        if self._running[client] <= 0:
+            del self._running[client]
+        for entry in list(self._waiting):
+            waiter, fut = entry
+            if self._may_run(waiter):
+                self._waiting.remove(entry)
+                self._grant(waiter)
+                fut.set_result(None)
 
-class _Worker:
-    def __init__(self, ctx: Any, source: _Source) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, source), daemon=True)
-        self.proc.start()
-        child.close()
-        self._ready = False
-
-    def wait_ready(self, timeout: float) -> None:
-        if not self._ready:
-            if not self.conn.poll(timeout):
-                raise KGError("query worker did not start")
-            self.conn.recv()
-            self._ready = True
-
-    def call(self, payload: tuple[str, str | None, int | None], timeout: float) -> tuple[str, Any]:
-        self.wait_ready(60)
-        self.conn.send(payload)
-        if not self.conn.poll(timeout):
-            raise QueryTimeout(f"query stopped after {timeout:g} s")
-        msg: tuple[str, Any] = self.conn.recv()
-        return msg
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+    @property
+    def waiting(self) -> int:
+        return len(self._waiting)
 
 
 class QueryPool:
-    """``size`` worker processes answering queries with a per-query ``timeout``."""
+    """``size`` sandboxed worker processes behind :class:`Admission`."""
 
     def __init__(
         self,
         store_path: Path | None,
         data_dir: Path,
         *,
-        size: int = 2,
+        size: int = 4,
         timeout: float = 10.0,
         max_rows: int | None = 10_000,
-        queue_timeout: float = 30.0,
+        per_client: int = 2,
+        max_queue: int = 64,
+        queue_timeout: float = 10.0,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
         self.timeout = timeout
         self.max_rows = max_rows
-        self.queue_timeout = queue_timeout
-        self._ctx = mp.get_context("spawn")
-        self._lock = threading.Lock()
-        self._idle: asyncio.Queue[_Worker] | None = None
-        self._all: list[_Worker] = []
+        self.admission = Admission(size, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout)
+        self._pool: ProcessPool | None = None
+        self.walls: list[str] = []
+        self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
+        self._cooling: dict[str, float] = {}  # client -> loop time it may query again
 
     async def start(self) -> None:
-        self._idle = asyncio.Queue()
-        for _ in range(self.size):
-            w = _Worker(self._ctx, self.source)
-            self._all.append(w)
-            self._idle.put_nowait(w)
-        loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(None, w.wait_ready, 120) for w in self._all))
+        """Start the workers and wait until one answers (so the first query is not slow)."""
+        self._pool = ProcessPool(
+            max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
+        )
+        started = time.perf_counter()
+        self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
+        self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
 
     async def stop(self) -> None:
-        for w in self._all:
-            w.kill()
-        self._all.clear()
+        if self._pool is not None:
+            self._pool.stop()  # type: ignore[no-untyped-call]
+            await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
+            self._pool = None
 
-    async def run(self, text: str, fmt: str | None) -> Result:
-        assert self._idle is not None, "QueryPool.start() was not awaited"
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.queue_timeout)
-        except TimeoutError:
-            raise Overloaded("the server is busy; try again shortly") from None
+    async def call(self, client: str, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in a worker once ``client`` is admitted.
+
+        Raises :class:`QueryTimeout` past the timeout (the worker is killed and
+        replaced), :class:`WorkerLost` when the worker died, :class:`Overloaded` when
+        admission refuses; errors raised by ``fn`` pass through.
+
+        A killed worker takes a while to be replaced, so the pool is one worker short
+        until then. The client whose query cost it waits that long before its next
+        query is admitted: it cannot send the next runaway query straight into the
+        workers that remain for everyone else."""
+        assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
+        until = self._cooling.pop(client, None)
+        if until is not None and until > loop.time():
+            left = until - loop.time()
+            if left > self.admission.queue_timeout:
+                self._cooling[client] = until
+                raise CoolingDown(
+                    f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
+                )
+            await asyncio.sleep(left)
+        await self.admission.acquire(client)
         try:
-            kind, value = await loop.run_in_executor(
-                None, worker.call, (text, fmt, self.max_rows), self.timeout
-            )
-        except QueryTimeout:
-            worker.kill()
-            with self._lock:
-                self._all.remove(worker)
-                worker = _Worker(self._ctx, self.source)
-                self._all.append(worker)
-            raise
+            future = self._pool.schedule(fn, args, timeout=self.timeout)
+            try:
+                return await asyncio.wrap_future(future)
+            except concurrent.futures.TimeoutError:
+                self._cooling[client] = loop.time() + self.respawn_seconds
+                raise QueryTimeout(f"query stopped after {self.timeout:g} s") from None
+            except ProcessExpired as exc:
+                self._cooling[client] = loop.time() + self.respawn_seconds
+                raise WorkerLost(f"the query worker died ({exc}); try again") from None
+            except asyncio.CancelledError:
+                future.cancel()  # type: ignore[no-untyped-call]  # the client went away: stop its query (kills that worker)
+                raise
         finally:
-            self._idle.put_nowait(worker)
-        if kind == "ok":
-            assert isinstance(value, Result)
-            return value
-        if kind == "refused":
-            assert isinstance(value, QueryRefused)
-            raise value
-        raise UsageError(value)
+            self.admission.release(client)
+
+    async def run(self, client: str, text: str, choice: FormatChoice) -> Result:
+        """A ``/sparql`` query, checked and run in a worker."""
+        return await self.call(client, run_query, text, choice, self.max_rows)
+
+    async def resource(self, client: str, iri: str) -> ResourceRows:
+        """The statements about one resource, run in a worker."""
+        return await self.call(client, resource_rows, iri, self.max_rows or 10_000)
