@@ -196,8 +196,8 @@ def parse_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
         For invalid syntax, ``SERVICE`` (an outbound request) unless ``allow_service``,
         and ``FROM`` / ``FROM NAMED`` (kg serves one graph and never loads a URL).
 
-    >>> parse_query("SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> {}").form
-    'SELECT'
+    >>> parse_query("ASK { ?s ?p ?o } # SERVICE <http://x/> {}").form
+    'ASK'
     >>> parse_query("ASK { # hidden?\\rSERVICE <http://x/> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...

@@ -154,7 +154,7 @@ CLI_CASES: dict[str, tuple[tuple[str, ...], int, tuple[str, ...]]] = {
     "query-param-injection": (("query", "prerequisite-closure", "-p", "topic=x> } SERVICE <http://a/> {"), 2, ("topic", "x>")),
     "query-param-unknown": (("query", "prerequisite-closure", "-p", "colour=red"), 2, ("colour",)),
     "query-param-not-pair": (("query", "prerequisite-closure", "-p", "topic"), 2, ("'topic'", "NAME=VALUE")),
-    "query-param-inline": (("query", "ASK {}", "-p", "topic=a"), 2, ("shipped",)),
+    "query-param-inline": (("query", "ASK {}", "-p", "topic=a"), 1, ("shipped",)),
     "serve-port-range": (("serve", "--port", "70000"), 2, ("--port", "70000")),
     "serve-workers-zero": (("serve", "--workers", "0"), 2, ("--workers", "0")),
     "serve-get-bad-resource": (("serve", "--get", "/resource/%00"), 1, ("/resource/%00", "400")),
