@@ -32,6 +32,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,26 +160,38 @@ def slow_request(port: int, source: str, query: str) -> int:
     return int(data.split(b" ", 2)[1]) if data else 0
 
 
-def slow(server: Server, n: int, seconds: float) -> str:
+def _slow_load(port: int, n: int, seconds: float, out: Any) -> None:
+    """(In a child process, so its threads do not slow the probe's measurements.)"""
     lat: list[float] = []
     errs: list[int] = []
-    probe: list[float] = []
-    probe_errs: list[int] = []
-    rss0 = rss_mb(server.proc.pid)
     until = time.time() + seconds
     threads = [
-        threading.Thread(target=loop, args=(until, lambda i=i: slow_request(server.port, f"127.0.1.{10 + i}", SMALL_SELECT), lat, errs))
+        threading.Thread(target=loop, args=(until, lambda i=i: slow_request(port, f"127.0.1.{10 + i}", SMALL_SELECT), lat, errs))
         for i in range(n)
     ]
-    threads.append(threading.Thread(target=loop, args=(until, lambda: server.get("127.0.0.250", SIMPLE), probe, probe_errs, 0.05)))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    out.put((lat, len(errs)))
+
+
+def slow(server: Server, n: int, seconds: float) -> str:
+    import multiprocessing as mp
+
+    probe: list[float] = []
+    probe_errs: list[int] = []
+    rss0 = rss_mb(server.proc.pid)
+    queue: Any = mp.Queue()
+    child = mp.Process(target=_slow_load, args=(server.port, n, seconds, queue))
+    child.start()
+    loop(time.time() + seconds, lambda: server.get("127.0.0.250", SIMPLE), probe, probe_errs, 0.05)
+    lat, errs = queue.get()
+    child.join()
     rss = (rss0, rss_mb(server.proc.pid))
     return (
-        summary(f"{n} slow clients x {seconds:g} s", lat, len(errs), seconds, rss) + "\n  "
-        + summary("probe client meanwhile", probe, len(probe_errs), seconds, rss)
+        summary(f"{n} slow clients x {seconds:g} s", lat, errs, seconds, rss) + "\n  "
+        + summary("probe client meanwhile (own process)", probe, len(probe_errs), seconds, rss)
     )
 
 
