@@ -234,7 +234,8 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
     async def index(request: Request) -> Response:
         # The editor writes its styles into one <style> element, allowed by a nonce.
         nonce = secrets.token_urlsafe(18)
-        page = _page("explorer.html", title="kg SPARQL", triples=len(kg), prefixes=list(V.PREFIXES), style_nonce=nonce)
+        triples = int(await once("triples", lambda: str(len(kg)).encode()))  # once, off the event loop
+        page = _page("explorer.html", title="kg SPARQL", triples=triples, prefixes=list(V.PREFIXES), style_nonce=nonce)
         csp = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
         page.headers["Content-Security-Policy"] = csp
         return page
