@@ -11,6 +11,11 @@ In front of the pool, :class:`Admission` keeps one client from starving the othe
 client runs at most ``per_client`` queries at once; further requests wait in one bounded
 queue (served first come, first served among clients under their limit) for at most
 ``queue_timeout`` seconds. A full queue or a long wait is a 503 with ``Retry-After``.
+
+Two more rules keep runaway queries from holding up everyone else: a query that has run
+for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
+the CPU first, and a client whose query was stopped (or killed its worker) waits for the
+replacement worker to start before its next query is admitted.
 """
 
 from __future__ import annotations
@@ -299,6 +304,9 @@ class QueryPool:
         workers that remain for everyone else."""
         assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
+        if len(self._cooling) > 4096:  # clients that never came back
+            now = loop.time()
+            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
         until = self._cooling.pop(client, None)
         if until is not None and until > loop.time():
             left = until - loop.time()
