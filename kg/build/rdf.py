@@ -1,4 +1,10 @@
-"""Turn checked source records into RDF triples that follow the contract in DESIGN.md.
+"""Turn checked source records into RDF that follows the contract in DESIGN.md.
+
+The graph is written as N-Triples text (:func:`ntriples`), one line per triple, which
+the store loads with its bulk loader: no Python object per triple, so a build stays
+linear and lean at millions of triples. Every IRI made here comes from a validated id
+quoted by :mod:`kg.vocab` (or is checked by pyoxigraph when a source gives a URL), and
+every literal is escaped by :func:`literal`.
 
 Qualified nodes (``kg:Prerequisite``, ``kg:ReadingAssignment``) are always written
 together with their direct triple (``kg:requires``, ``kg:reads``), so simple queries need
@@ -15,25 +21,76 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Triple
+import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.algorithms.curriculum import first_positions, teaching_order
-from kg.build.sources import Course, Sources
+from kg.build.sources import Course, Loc, Sources
 from kg.vocab import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-__all__ = ["triples", "slugify"]
+__all__ = ["ntriples", "triples", "slugify"]
 
-_N = NamedNode
+
+def _N(iri: str) -> str:
+    """An IRI in N-Triples form (the callers pass IRIs built from quoted ids)."""
+    return f"<{iri}>"
+
+
+class _Terms:
+    """The N-Triples forms of one vocabulary's terms, each made once on first use."""
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> str:
+        form = _N(getattr(self._ns, name))
+        setattr(self, name, form)
+        return form
+
+
+_KG, _SCHEMA, _SKOS, _DCTERMS, _PROV, _RDFS = (_Terms(ns) for ns in (KG, SCHEMA, SKOS, DCTERMS, PROV, RDFS))
 _TYPE = _N(RDF.type)
 _XSD_INT = _N(XSD.integer)
 _XSD_DATE = _N(XSD.date)
 _XSD_BOOL = _N(XSD.boolean)
 _XSD_YEAR = _N(XSD.gYear)
 _XSD_URI = _N(XSD.anyURI)
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_ESCAPE = re.compile(r'[\\"\n\r]')
+
+
+def _lit(text: str, datatype: str | None = None) -> str:
+    """An N-Triples literal, escaped; ``datatype`` in N-Triples form (``<...>``)."""
+    body = '"' + _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text) + '"'
+    return body + "^^" + datatype if datatype else body
+
+
+class _Iris(dict[str, str]):
+    """Ids to IRIs in N-Triples form, each IRI made once."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        form = self[key] = _N(self.make(key))
+        return form
+
+
+def _triple(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} .\n"
+
+
+def _url(ref: str, loc: Loc) -> str:
+    """A URL a source gives as an IRI, checked by pyoxigraph."""
+    try:
+        return str(ox.NamedNode(ref))
+    except ValueError:
+        raise loc.error(f"invalid IRI {ref!r}") from None
 
 
 def slugify(text: str) -> str:
@@ -42,27 +99,37 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "x"
 
 
-def _en(text: str) -> Literal:
-    return Literal(text, language="en")
+def _en(text: str) -> str:
+    return _lit(text) + "@en"
 
 
-def _int(n: int) -> Literal:
-    return Literal(str(n), datatype=_XSD_INT)
+def _int(n: int) -> str:
+    return f'"{n}"^^{_XSD_INT}'
 
 
-def triples(src: Sources) -> Iterator[Triple]:
-    """Every triple of the data graph built from ``src`` (the ontology is separate)."""
-    yield from _topics(src)
-    yield from _books(src)
-    yield from _readings(src)
+def triples(src: Sources) -> Iterator[ox.Triple]:
+    """The data graph built from ``src`` as pyoxigraph triples (parsed from
+    :func:`ntriples`; for small graphs and tests)."""
+    text = "".join(ntriples(src))
+    for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES):
+        yield ox.Triple(q.subject, q.predicate, q.object)
+
+
+def ntriples(src: Sources) -> Iterator[str]:
+    """Every triple of the data graph built from ``src`` (the ontology is separate), as
+    N-Triples lines."""
+    topic = _Iris(V.topic_iri)
+    yield from _topics(src, topic)
+    yield from _books(src, topic)
+    yield from _readings(src, topic)
     people: dict[str, str] = {}
     for course in src.courses.values():
-        yield from _course(course, people)
+        yield from _course(course, people, topic)
     yield from _evidence(src)
     for name, slug in sorted(people.items()):
         node = _N(V.person_iri(slug))
-        yield Triple(node, _TYPE, _N(SCHEMA.Person))
-        yield Triple(node, _N(SCHEMA.name), Literal(name))
+        yield _triple(node, _TYPE, _SCHEMA.Person)
+        yield _triple(node, _SCHEMA.name, _lit(name))
 
 
 def _data_relative(src: Sources, shown: str) -> str:
@@ -74,186 +141,187 @@ def _data_relative(src: Sources, shown: str) -> str:
         return p.name
 
 
-def _source_node(path: str) -> Iterator[Triple]:
+def _source_node(path: str) -> Iterator[str]:
     node = _N(V.source_iri(path))
-    yield Triple(node, _TYPE, _N(PROV.Entity))
-    yield Triple(node, _N(RDFS.label), Literal(path))
+    yield _triple(node, _TYPE, _PROV.Entity)
+    yield _triple(node, _RDFS.label, _lit(path))
 
 
 _KIND_CLASS = {"area": KG.Area, "architecture": KG.Architecture, "technique": KG.TrainingTechnique}
 
 
-def _topics(src: Sources) -> Iterator[Triple]:
+def _topics(src: Sources, topic: _Iris) -> Iterator[str]:
     scheme = _N(V.SCHEME)
-    yield Triple(scheme, _TYPE, _N(SKOS.ConceptScheme))
-    yield Triple(scheme, _N(SKOS.prefLabel), _en("kg topics"))
-    yield Triple(scheme, _N(DCTERMS.title), _en("Topics taught in deep learning courses"))
-    files = {t.loc.path: _data_relative(src, t.loc.path) for t in src.topics.values()}
+    yield _triple(scheme, _TYPE, _SKOS.ConceptScheme)
+    yield _triple(scheme, _SKOS.prefLabel, _en("kg topics"))
+    yield _triple(scheme, _DCTERMS.title, _en("Topics taught in deep learning courses"))
+    files = {p: _data_relative(src, p) for p in {t.loc.path for t in src.topics.values()}}
     for f in sorted(set(files.values())):
         yield from _source_node(f)
+    file_iri = {p: _N(V.source_iri(f)) for p, f in files.items()}
     for t in src.topics.values():
-        node = _N(V.topic_iri(t.id))
-        yield Triple(node, _TYPE, _N(KG.Topic))
+        node = topic[t.id]
+        yield _triple(node, _TYPE, _KG.Topic)
         if t.kind is not None:
-            yield Triple(node, _TYPE, _N(_KIND_CLASS[t.kind]))
-        yield Triple(node, _N(SKOS.prefLabel), _en(t.label))
+            yield _triple(node, _TYPE, _N(_KIND_CLASS[t.kind]))
+        yield _triple(node, _SKOS.prefLabel, _en(t.label))
         for a in t.aliases:
-            yield Triple(node, _N(SKOS.altLabel), _en(a))
+            yield _triple(node, _SKOS.altLabel, _en(a))
         if t.definition:
-            yield Triple(node, _N(SKOS.definition), _en(t.definition))
-        yield Triple(node, _N(SKOS.inScheme), scheme)
+            yield _triple(node, _SKOS.definition, _en(t.definition))
+        yield _triple(node, _SKOS.inScheme, scheme)
         if t.broader:
-            yield Triple(node, _N(SKOS.broader), _N(V.topic_iri(t.broader)))
+            yield _triple(node, _SKOS.broader, topic[t.broader])
         else:
-            yield Triple(node, _N(SKOS.topConceptOf), scheme)
-            yield Triple(scheme, _N(SKOS.hasTopConcept), node)
+            yield _triple(node, _SKOS.topConceptOf, scheme)
+            yield _triple(scheme, _SKOS.hasTopConcept, node)
         for r in t.requires:
-            pre = _N(V.topic_iri(r.topic))
+            pre = topic[r.topic]
             q = _N(V.prerequisite_iri(t.id, r.topic))
-            yield Triple(node, _N(KG.requires), pre)
-            yield Triple(q, _TYPE, _N(KG.Prerequisite))
-            yield Triple(q, _N(KG.topic), node)
-            yield Triple(q, _N(KG.prerequisite), pre)
-            yield Triple(q, _N(KG.reason), _en(r.reason))
-            yield Triple(q, _N(PROV.wasDerivedFrom), _N(V.source_iri(files[t.loc.path])))
+            yield _triple(node, _KG.requires, pre)
+            yield _triple(q, _TYPE, _KG.Prerequisite)
+            yield _triple(q, _KG.topic, node)
+            yield _triple(q, _KG.prerequisite, pre)
+            yield _triple(q, _KG.reason, _en(r.reason))
+            yield _triple(q, _PROV.wasDerivedFrom, file_iri[t.loc.path])
             if r.source:
-                yield Triple(q, _N(PROV.wasDerivedFrom), _N(_item_iri(r.source)))
+                yield _triple(q, _PROV.wasDerivedFrom, _item_iri(r.source, r.loc))
 
 
-def _item_iri(ref: str) -> str:
+def _item_iri(ref: str, loc: Loc) -> str:
     if ref.startswith(("http://", "https://")):
-        return ref
+        return _url(ref, loc)
     book, sep, num = ref.partition("/")
-    return V.chapter_iri(book, int(num)) if sep else V.reading_iri(ref)
+    return _N(V.chapter_iri(book, int(num)) if sep else V.reading_iri(ref))
 
 
-def _authors(node: NamedNode, names: list[str]) -> Iterator[Triple]:
+def _authors(node: str, names: list[str]) -> Iterator[str]:
     for name in names:
         person = _N(V.person_iri(slugify(name)))
-        yield Triple(node, _N(SCHEMA.author), person)
-        yield Triple(person, _TYPE, _N(SCHEMA.Person))
-        yield Triple(person, _N(SCHEMA.name), Literal(name))
+        yield _triple(node, _SCHEMA.author, person)
+        yield _triple(person, _TYPE, _SCHEMA.Person)
+        yield _triple(person, _SCHEMA.name, _lit(name))
 
 
-def _books(src: Sources) -> Iterator[Triple]:
+def _books(src: Sources, topic: _Iris) -> Iterator[str]:
     for b in src.books.values():
         node = _N(V.book_iri(b.id))
-        yield Triple(node, _TYPE, _N(KG.Book))
-        yield Triple(node, _N(SCHEMA.name), Literal(b.title))
+        yield _triple(node, _TYPE, _KG.Book)
+        yield _triple(node, _SCHEMA.name, _lit(b.title))
         yield from _authors(node, b.authors)
         if b.year:
-            yield Triple(node, _N(SCHEMA.datePublished), Literal(str(b.year), datatype=_XSD_YEAR))
+            yield _triple(node, _SCHEMA.datePublished, _lit(str(b.year), _XSD_YEAR))
         if b.publisher:
-            yield Triple(node, _N(SCHEMA.publisher), Literal(b.publisher))
+            yield _triple(node, _SCHEMA.publisher, _lit(b.publisher))
         if b.url:
-            yield Triple(node, _N(SCHEMA.url), Literal(b.url, datatype=_XSD_URI))
+            yield _triple(node, _SCHEMA.url, _lit(b.url, _XSD_URI))
         for c in b.chapters:
             ch = _N(V.chapter_iri(b.id, c.number))
-            yield Triple(ch, _TYPE, _N(KG.Chapter))
-            yield Triple(ch, _N(SCHEMA.name), Literal(c.title))
-            yield Triple(ch, _N(SCHEMA.isPartOf), node)
-            yield Triple(ch, _N(KG.chapterNumber), _int(c.number))
+            yield _triple(ch, _TYPE, _KG.Chapter)
+            yield _triple(ch, _SCHEMA.name, _lit(c.title))
+            yield _triple(ch, _SCHEMA.isPartOf, node)
+            yield _triple(ch, _KG.chapterNumber, _int(c.number))
             for t in c.covers:
-                yield Triple(ch, _N(KG.covers), _N(V.topic_iri(t)))
+                yield _triple(ch, _KG.covers, topic[t])
 
 
-def _readings(src: Sources) -> Iterator[Triple]:
+def _readings(src: Sources, topic: _Iris) -> Iterator[str]:
     for r in src.readings.values():
         node = _N(V.reading_iri(r.id))
-        yield Triple(node, _TYPE, _N(KG.Reading))
-        yield Triple(node, _N(SCHEMA.name), Literal(r.title))
-        yield Triple(node, _N(KG.kind), Literal(r.kind))
+        yield _triple(node, _TYPE, _KG.Reading)
+        yield _triple(node, _SCHEMA.name, _lit(r.title))
+        yield _triple(node, _KG.kind, _lit(r.kind))
         yield from _authors(node, r.authors)
         if r.year:
-            yield Triple(node, _N(SCHEMA.datePublished), Literal(str(r.year), datatype=_XSD_YEAR))
+            yield _triple(node, _SCHEMA.datePublished, _lit(str(r.year), _XSD_YEAR))
         if r.url:
-            yield Triple(node, _N(SCHEMA.url), Literal(r.url, datatype=_XSD_URI))
+            yield _triple(node, _SCHEMA.url, _lit(r.url, _XSD_URI))
         for t in r.covers:
-            yield Triple(node, _N(KG.covers), _N(V.topic_iri(t)))
+            yield _triple(node, _KG.covers, topic[t])
 
 
-def _course(c: Course, people: dict[str, str]) -> Iterator[Triple]:
+def _course(c: Course, people: dict[str, str], topic: _Iris) -> Iterator[str]:
     node = _N(V.course_iri(c.id))
-    yield Triple(node, _TYPE, _N(KG.Course))
+    yield _triple(node, _TYPE, _KG.Course)
     if c.name:
-        yield Triple(node, _N(SCHEMA.name), Literal(c.name))
+        yield _triple(node, _SCHEMA.name, _lit(c.name))
     if c.code:
-        yield Triple(node, _N(SCHEMA.courseCode), Literal(c.code))
+        yield _triple(node, _SCHEMA.courseCode, _lit(c.code))
     if c.term:
-        yield Triple(node, _N(KG.term), Literal(c.term))
+        yield _triple(node, _KG.term, _lit(c.term))
     if c.url:
-        yield Triple(node, _N(SCHEMA.url), Literal(c.url, datatype=_XSD_URI))
+        yield _triple(node, _SCHEMA.url, _lit(c.url, _XSD_URI))
     if c.provider:
         org = _N(V.org_iri(slugify(c.provider)))
-        yield Triple(node, _N(SCHEMA.provider), org)
-        yield Triple(org, _TYPE, _N(SCHEMA.Organization))
-        yield Triple(org, _N(SCHEMA.name), Literal(c.provider))
+        yield _triple(node, _SCHEMA.provider, org)
+        yield _triple(org, _TYPE, _SCHEMA.Organization)
+        yield _triple(org, _SCHEMA.name, _lit(c.provider))
     if c.source:
         yield from _source_node(c.source)
-        yield Triple(node, _N(PROV.wasDerivedFrom), _N(V.source_iri(c.source)))
+        yield _triple(node, _PROV.wasDerivedFrom, _N(V.source_iri(c.source)))
     for t in c.assumes:
-        yield Triple(node, _N(KG.assumes), _N(V.topic_iri(t)))
+        yield _triple(node, _KG.assumes, topic[t])
 
     for lec in c.lectures:
         ln = _N(V.lecture_iri(c.id, lec.key))
-        yield Triple(ln, _TYPE, _N(KG.Lecture))
-        yield Triple(ln, _N(SCHEMA.name), Literal(lec.title))
-        yield Triple(ln, _N(SCHEMA.isPartOf), node)
-        yield Triple(ln, _N(KG.position), _int(lec.position))
+        yield _triple(ln, _TYPE, _KG.Lecture)
+        yield _triple(ln, _SCHEMA.name, _lit(lec.title))
+        yield _triple(ln, _SCHEMA.isPartOf, node)
+        yield _triple(ln, _KG.position, _int(lec.position))
         if lec.date:
-            yield Triple(ln, _N(SCHEMA.startDate), Literal(lec.date.isoformat(), datatype=_XSD_DATE))
+            yield _triple(ln, _SCHEMA.startDate, _lit(lec.date.isoformat(), _XSD_DATE))
         if lec.number:
-            yield Triple(ln, _N(SCHEMA.identifier), Literal(lec.number))
+            yield _triple(ln, _SCHEMA.identifier, _lit(lec.number))
         if lec.guest:
-            yield Triple(ln, _N(KG.guest), Literal("true", datatype=_XSD_BOOL))
+            yield _triple(ln, _KG.guest, _lit("true", _XSD_BOOL))
         for name in lec.speakers:
             slug = people.setdefault(name, slugify(name))
-            yield Triple(ln, _N(KG.speaker), _N(V.person_iri(slug)))
+            yield _triple(ln, _KG.speaker, _N(V.person_iri(slug)))
         for t in lec.covers:
-            yield Triple(ln, _N(KG.covers), _N(V.topic_iri(t)))
+            yield _triple(ln, _KG.covers, topic[t])
         for m in lec.materials:
-            yield Triple(ln, _N(KG.material), Literal(m))
+            yield _triple(ln, _KG.material, _lit(m))
         for k, ref in enumerate(lec.readings, start=1):
             item = _N(
                 V.reading_iri(ref.reading) if ref.reading else V.chapter_iri(*ref.chapter)  # type: ignore[misc]
             )
             ra = _N(V.reading_assignment_iri(c.id, lec.key, k))
-            yield Triple(ln, _N(KG.reads), item)
-            yield Triple(ra, _TYPE, _N(KG.ReadingAssignment))
-            yield Triple(ra, _N(KG.lecture), ln)
-            yield Triple(ra, _N(KG.item), item)
-            yield Triple(ra, _N(KG.optional), Literal("true" if ref.optional else "false", datatype=_XSD_BOOL))
+            yield _triple(ln, _KG.reads, item)
+            yield _triple(ra, _TYPE, _KG.ReadingAssignment)
+            yield _triple(ra, _KG.lecture, ln)
+            yield _triple(ra, _KG.item, item)
+            yield _triple(ra, _KG.optional, _lit("true" if ref.optional else "false", _XSD_BOOL))
             if ref.sections:
-                yield Triple(ra, _N(KG.sections), Literal(ref.sections))
+                yield _triple(ra, _KG.sections, _lit(ref.sections))
             if ref.note:
-                yield Triple(ra, _N(KG.note), Literal(ref.note))
+                yield _triple(ra, _KG.note, _lit(ref.note))
 
     for i, ev in enumerate(c.events, start=1):
         en = _N(V.event_iri(c.id, i))
-        yield Triple(en, _TYPE, _N(KG.Event))
-        yield Triple(en, _N(SCHEMA.name), Literal(ev.title))
-        yield Triple(en, _N(SCHEMA.isPartOf), node)
-        yield Triple(en, _N(KG.kind), Literal(ev.kind))
+        yield _triple(en, _TYPE, _KG.Event)
+        yield _triple(en, _SCHEMA.name, _lit(ev.title))
+        yield _triple(en, _SCHEMA.isPartOf, node)
+        yield _triple(en, _KG.kind, _lit(ev.kind))
         if ev.date:
-            yield Triple(en, _N(SCHEMA.startDate), Literal(ev.date.isoformat(), datatype=_XSD_DATE))
+            yield _triple(en, _SCHEMA.startDate, _lit(ev.date.isoformat(), _XSD_DATE))
         if ev.week is not None:
-            yield Triple(en, _N(KG.week), _int(ev.week))
+            yield _triple(en, _KG.week, _int(ev.week))
         for t in ev.covers:
-            yield Triple(en, _N(KG.covers), _N(V.topic_iri(t)))
+            yield _triple(en, _KG.covers, topic[t])
 
     for a in c.assignments:
         an = _N(V.assignment_iri(c.id, a.id))
-        yield Triple(an, _TYPE, _N(KG.Assignment))
-        yield Triple(an, _N(SCHEMA.name), Literal(a.title))
-        yield Triple(an, _N(SCHEMA.isPartOf), node)
-        yield Triple(an, _N(KG.kind), Literal(a.kind))
-        yield Triple(an, _N(SCHEMA.identifier), Literal(a.id))
+        yield _triple(an, _TYPE, _KG.Assignment)
+        yield _triple(an, _SCHEMA.name, _lit(a.title))
+        yield _triple(an, _SCHEMA.isPartOf, node)
+        yield _triple(an, _KG.kind, _lit(a.kind))
+        yield _triple(an, _SCHEMA.identifier, _lit(a.id))
         if a.released:
-            yield Triple(an, _N(KG.released), Literal(a.released.isoformat(), datatype=_XSD_DATE))
+            yield _triple(an, _KG.released, _lit(a.released.isoformat(), _XSD_DATE))
         if a.due:
-            yield Triple(an, _N(KG.due), Literal(a.due.isoformat(), datatype=_XSD_DATE))
+            yield _triple(an, _KG.due, _lit(a.due.isoformat(), _XSD_DATE))
         if a.week is not None:
-            yield Triple(an, _N(KG.week), _int(a.week))
+            yield _triple(an, _KG.week, _int(a.week))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -267,27 +335,34 @@ _COUNT = {
 }
 
 
-def _evidence(src: Sources) -> Iterator[Triple]:
+def _evidence(src: Sources) -> Iterator[str]:
     firsts = {cid: first_positions(lec.covers for lec in c.lectures) for cid, c in sorted(src.courses.items())}
     keys = {cid: {lec.position: lec.key for lec in c.lectures} for cid, c in src.courses.items()}
+    # topic -> the courses that teach it, so each edge looks only at its own courses
+    # (a loop over every course per edge is quadratic in the size of the data).
+    taught_in: dict[str, list[str]] = {}
+    for cid, first in firsts.items():
+        for tid in first:
+            taught_in.setdefault(tid, []).append(cid)
     for t in src.topics.values():
         for r in t.requires:
             q = _N(V.prerequisite_iri(t.id, r.topic))
             counts = dict.fromkeys(V.ORDERINGS, 0)
-            for cid, first in firsts.items():
+            for cid in sorted({*taught_in.get(t.id, ()), *taught_in.get(r.topic, ())}):
+                first = firsts[cid]
                 t_at, p_at = first.get(t.id), first.get(r.topic)
                 order = teaching_order(p_at, t_at)
                 if order is None:
                     continue
                 counts[order] += 1
                 e = _N(V.evidence_iri(t.id, r.topic, cid))
-                yield Triple(q, _N(KG.evidence), e)
-                yield Triple(e, _TYPE, _N(KG.OrderEvidence))
-                yield Triple(e, _N(KG.course), _N(V.course_iri(cid)))
-                yield Triple(e, _N(KG.ordering), Literal(order))
+                yield _triple(q, _KG.evidence, e)
+                yield _triple(e, _TYPE, _KG.OrderEvidence)
+                yield _triple(e, _KG.course, _N(V.course_iri(cid)))
+                yield _triple(e, _KG.ordering, _lit(order))
                 if t_at is not None:
-                    yield Triple(e, _N(KG.topicLecture), _N(V.lecture_iri(cid, keys[cid][t_at])))
+                    yield _triple(e, _KG.topicLecture, _N(V.lecture_iri(cid, keys[cid][t_at])))
                 if p_at is not None:
-                    yield Triple(e, _N(KG.prerequisiteLecture), _N(V.lecture_iri(cid, keys[cid][p_at])))
+                    yield _triple(e, _KG.prerequisiteLecture, _N(V.lecture_iri(cid, keys[cid][p_at])))
             for order, n in counts.items():
-                yield Triple(q, _N(_COUNT[order]), _int(n))
+                yield _triple(q, _N(_COUNT[order]), _int(n))
