@@ -1,221 +1,117 @@
-"""SPARQL speed: kg against raw pyoxigraph and rdflib, and `kg serve` under load.
+"""SPARQL speed: every shipped query at scale, and `kg serve` against `oxigraph serve`.
 
-    python bench/sparql.py [--runs 5] [--triples 1000000] [--load-seconds 60] [--clients 8]
+    python bench/sparql.py [--triples 1000000] [--runs 5] [--load-seconds 10]
+                           [--rounds 3] [--clients 8]
 
-1. Every shipped query on the shipped graph and on a synthetic graph of about
-   ``--triples`` triples with kg's shape (topics with prerequisites, courses, lectures,
-   readings), run three ways in one process, interleaved: kg (``kg.sparql.execute``:
-   checks + JSON results), raw pyoxigraph (``Store.query`` + its own JSON serializer),
-   and rdflib's in-memory ``Graph.query`` + JSON. Medians and ratios.
-2. ``kg serve`` as a real process with ``--clients`` threads sending shipped queries for
-   ``--load-seconds``: queries/s, latency percentiles, errors, server memory (the server
-   process and its query workers) at start and end.
+1. A synthetic data dir of about ``--triples`` triples (``bench/synth.py``) is built
+   by kg. Every shipped query runs with parameters from the generator's ``bench.json``
+   (chosen so that each returns rows; the row count is printed, 0 is flagged), two
+   ways, interleaved: kg as ``kg serve`` runs it (``kg.sparql.execute`` with the
+   server's row cap, JSON) and the floor, pyoxigraph's ``Store.query`` + its own JSON
+   serializer. Median [min-max] ms and the ratio.
+2. ``kg serve`` and ``oxigraph serve-read-only`` (the binary from the ``oxigraph``
+   PyPI package, in the venv) on the same store directory, the same queries and the
+   same ``--clients`` client threads (persistent HTTP/1.1 connections), for
+   ``--rounds`` interleaved rounds of ``--load-seconds`` each: queries/s, latency
+   percentiles, errors. The mix is ``--mix simple`` (five point lookups, as a
+   learner's app sends) or ``--mix shipped`` (the shipped queries).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import http.client
 import json
 import os
 import random
-import signal
+import shutil
+import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from common import PY, WORK, code_versions, kg_env, synthetic
 from kg import vocab as V
-from kg.graph import KnowledgeGraph
 from kg.queries import library
 from kg.sparql import execute
+from kg.web.app import Settings
+from paths import store_of
 
-KG = V.KG
-
-
-def synthetic_store(target: int, seed: int = 5) -> ox.Store:
-    """A kg-shaped graph of about ``target`` triples."""
-    rng = random.Random(seed)
-    N = ox.NamedNode
-    T = N(V.RDF.type)
-    quads: list[ox.Quad] = []
-    add = lambda s, p, o: quads.append(ox.Quad(s, p, o))  # noqa: E731
-    n_topics = max(200, target // 50)
-    topics = [N(V.topic_iri(f"t{i}")) for i in range(n_topics)]
-    scheme = N(V.SCHEME)
-    for i, t in enumerate(topics):
-        add(t, T, N(KG.Topic))
-        add(t, N(V.SKOS.prefLabel), ox.Literal(f"Topic {i}", language="en"))
-        add(t, N(V.SKOS.definition), ox.Literal(f"Definition of topic {i}.", language="en"))
-        add(t, N(V.SKOS.inScheme), scheme)
-        if i:
-            add(t, N(V.SKOS.broader), topics[rng.randrange(max(0, i - 50), i)])
-        for j in {rng.randrange(max(0, i - 40), i) for _ in range(rng.randint(0, 2))} if i else ():
-            pre = topics[j]
-            q = N(V.prerequisite_iri(f"t{i}", f"t{j}"))
-            add(t, N(KG.requires), pre)
-            add(q, T, N(KG.Prerequisite))
-            add(q, N(KG.topic), t)
-            add(q, N(KG.prerequisite), pre)
-            add(q, N(KG.reason), ox.Literal("Because.", language="en"))
-    course_i = 0
-    while len(quads) < target:
-        cid = f"c{course_i}"
-        c = N(V.course_iri(cid))
-        add(c, T, N(KG.Course))
-        add(c, N(V.SCHEMA.name), ox.Literal(f"Course {course_i}"))
-        add(c, N(V.SCHEMA.courseCode), ox.Literal(f"C{course_i}"))
-        base = rng.randrange(0, n_topics - 60)
-        for n in range(1, 27):
-            lec = N(V.lecture_iri(cid, n))
-            add(lec, T, N(KG.Lecture))
-            add(lec, N(V.SCHEMA.name), ox.Literal(f"Lecture {n}"))
-            add(lec, N(V.SCHEMA.isPartOf), c)
-            add(lec, N(KG.position), ox.Literal(str(n), datatype=N(V.XSD.integer)))
-            add(lec, N(KG.speaker), N(V.person_iri(f"p{rng.randrange(1000)}")))
-            for k in range(rng.randint(1, 4)):
-                add(lec, N(KG.covers), topics[base + rng.randrange(60)])
-            if rng.random() < 0.5:
-                r = N(V.reading_iri(f"r{rng.randrange(5000)}"))
-                ra = N(V.reading_assignment_iri(cid, n, 1))
-                add(r, T, N(KG.Reading))
-                add(r, N(V.SCHEMA.name), ox.Literal("A reading"))
-                add(r, N(KG.kind), ox.Literal("paper"))
-                add(lec, N(KG.reads), r)
-                add(ra, T, N(KG.ReadingAssignment))
-                add(ra, N(KG.lecture), lec)
-                add(ra, N(KG.item), r)
-                add(ra, N(KG.optional), ox.Literal("false", datatype=N(V.XSD.boolean)))
-        course_i += 1
-    store = ox.Store()
-    store.bulk_extend(quads)
-    return store
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(PY).parent)) or shutil.which("oxigraph")
 
 
-def rdflib_graph(store: ox.Store):  # type: ignore[no-untyped-def]
-    from rdflib import Graph
-
-    g = Graph()
-    g.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
-    return g
+def params_for(q, p: dict[str, object]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {k: str(p["other_course"] if k.startswith("other") else p["course"] if k.endswith("course") else p["topic"]) for k in q.params}
 
 
-RDFLIB_TIMEOUT = 60
-
-
-@contextlib.contextmanager
-def deadline(seconds: int):  # type: ignore[no-untyped-def]
-    """Interrupt pure-Python work (rdflib) after ``seconds``."""
-
-    def fire(signum, frame):  # type: ignore[no-untyped-def]
-        raise TimeoutError
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def median_ms(fn, runs: int, budget_s: float = 60.0) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    start = time.perf_counter()
+def ms(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
-        times.append((time.perf_counter() - t) * 1000)
-        if time.perf_counter() - start > budget_s:
-            break
-    return statistics.median(times)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
 
 
-def compare(store: ox.Store, label: str, runs: int, with_rdflib: bool) -> None:
-    print(f"\n== {label}: {len(store)} triples ==")
-    prologue = V.sparql_prologue()
-    graph = rdflib_graph(store) if with_rdflib else None
-    print(f"{'query':<24} {'kg ms':>8} {'oxigraph':>9} {'rdflib':>9} {'kg/oxi':>7} {'rdflib/kg':>10}")
-    kg_all, oxi_all, rdf_all = [], [], []
+def compare(store: ox.Store, p: dict[str, object], runs: int) -> list[str]:
+    cap = Settings().max_rows
+    print(f"\nshipped queries on {len(store):,} triples ({runs} interleaved runs; median [min-max] ms)")
+    print(f"{'query':<24} {'rows':>6} {'kg (serve path)':>22} {'floor: oxigraph':>22} {'ratio':>6}")
+    texts = []
+    worst = (0.0, "")
     for name, q in library().items():
-        params = {k: ("t10" if k.endswith("topic") and label != "shipped" else v) for k, v in q.params.items()}
-        if label != "shipped":
-            params = {k: ("c1" if k.endswith("course") and not k.startswith("other") else "c2" if k.endswith("course") else v) for k, v in params.items()}
-        text = q.render(**params)
-        kg_ms = median_ms(lambda: execute(store, text, "json"), runs)
-        oxi_ms = median_ms(
-            lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON), runs  # type: ignore[union-attr]
-        )
-        rdf_ms = float("nan")
-        if graph is not None:
-            try:
-                with deadline(RDFLIB_TIMEOUT):
-                    rdf_ms = median_ms(lambda: graph.query(prologue + text).serialize(format="json"), max(1, runs // 2), budget_s=60)
-            except TimeoutError:
-                print(f"   (rdflib did not finish {name} within {RDFLIB_TIMEOUT} s)")
-            except Exception as exc:  # noqa: BLE001 - rdflib cannot run some valid queries
-                print(f"   (rdflib failed on {name}: {type(exc).__name__}: {str(exc)[:80]})")
-        kg_all.append(kg_ms)
-        oxi_all.append(oxi_ms)
-        rdf_all.append(rdf_ms)
-        print(f"{name:<24} {kg_ms:>8.1f} {oxi_ms:>9.1f} {rdf_ms:>9.1f} {kg_ms / oxi_ms:>7.2f} {rdf_ms / kg_ms:>10.1f}")
-    tot_kg, tot_oxi = sum(kg_all), sum(oxi_all)
-    line = f"{'all queries (sum)':<24} {tot_kg:>8.1f} {tot_oxi:>9.1f}"
-    if graph is not None:
-        ok = [(k, r) for k, r in zip(kg_all, rdf_all) if r == r]  # rdflib-answerable queries
-        tot_kg_ok = sum(k for k, _ in ok)
-        tot_rdf = sum(r for _, r in ok)
-        line += f" {tot_rdf:>9.1f} {tot_kg / tot_oxi:>7.2f} {tot_rdf / tot_kg_ok:>10.1f}  (rdflib ratio over the {len(ok)} queries it answers)"
-    else:
-        line += f" {'-':>9} {tot_kg / tot_oxi:>7.2f}"
-    print(line)
-    ratios = [k / o for k, o in zip(kg_all, oxi_all)]
-    print(f"median per-query kg/oxigraph ratio: {statistics.median(ratios):.2f}")
+        text = q.render(**params_for(q, p))
+        texts.append(V.sparql_prologue() + text)
+        rows = sum(1 for _ in store.query(text, prefixes=V.PREFIXES)) if "SELECT" in text.upper() else 1
+        kg_t: list[float] = []
+        ox_t: list[float] = []
+        for _ in range(runs):
+            kg_t += ms(lambda: execute(store, text, "json", max_rows=cap), 1)
+            ox_t += ms(lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON), 1)  # type: ignore[union-attr]
+        mk, mo = statistics.median(kg_t), statistics.median(ox_t)
+        worst = max(worst, (mk, name))
+        flag = "  <- no rows" if rows == 0 else ""
+        print(f"{name:<24} {rows:>6} {mk:>9.1f} [{min(kg_t):.0f}-{max(kg_t):.0f}] {mo:>9.1f} [{min(ox_t):.0f}-{max(ox_t):.0f}] {mk / mo:>6.2f}{flag}")
+    print(f"slowest shipped query: {worst[1]} {worst[0]:.0f} ms")
+    return texts
 
 
-def rss_kb(pid: int) -> int:
-    """Resident memory of a process and its children (the query workers)."""
-    total = 0
-    pids = [pid]
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(k) for k in kids]
-    except OSError:
-        pass
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+def simple_mix(p: dict[str, object]) -> list[str]:
+    t, c = V.topic_iri(str(p["topic"])), V.course_iri(str(p["course"]))
+    pro = V.sparql_prologue()
+    return [
+        pro + f"SELECT ?label ?def WHERE {{ <{t}> skos:prefLabel ?label . OPTIONAL {{ <{t}> skos:definition ?def }} }}",
+        pro + f"SELECT ?p ?label WHERE {{ <{t}> kg:requires ?p . ?p skos:prefLabel ?label }}",
+        pro + f"SELECT ?lec ?pos WHERE {{ ?lec schema:isPartOf <{c}> ; kg:position ?pos }} ORDER BY ?pos",
+        pro + f"SELECT ?t WHERE {{ ?lec schema:isPartOf <{c}> ; kg:covers ?t }}",
+        pro + f"ASK {{ <{t}> a kg:Topic }}",
+    ]
 
 
-def load_test(seconds: float, clients: int) -> None:
-    import socket
-
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "KG_CACHE_DIR": tempfile.mkdtemp(prefix="kg-bench-")}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+        return int(s.getsockname()[1])
+
+
+def wait_up(port: int, path: str) -> None:
+    for _ in range(600):
         try:
-            urllib.request.urlopen(base + "/void", timeout=1)
-            break
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", path)
+            c.getresponse().read()
+            return
         except OSError:
-            time.sleep(0.2)
-    queries = [q.render() for q in library().values()]
-    mem_start = rss_kb(proc.pid)
+            time.sleep(0.1)
+    raise SystemExit(f"server on port {port} did not come up")
+
+
+def load(port: int, queries: list[str], seconds: float, clients: int) -> tuple[list[float], list[str]]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -223,16 +119,24 @@ def load_test(seconds: float, clients: int) -> None:
 
     def client(i: int) -> None:
         rng = random.Random(i)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.time() < stop:
-            url = base + "/sparql?" + urllib.parse.urlencode({"query": rng.choice(queries)})
+            body = urllib.parse.urlencode({"query": rng.choice(queries)})
             t = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=30) as r:
-                    json.loads(r.read())
-                ok = True
+                conn.request("POST", "/query" if port in OXI_PORTS else "/sparql", body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": "application/sparql-results+json",
+                })
+                r = conn.getresponse()
+                data = r.read()
+                ok, err = r.status == 200, f"HTTP {r.status}: {data[:200]!r}"
+                if ok:
+                    json.loads(data)
             except Exception as exc:  # noqa: BLE001
-                ok = False
-                err = str(exc)
+                ok, err = False, repr(exc)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             dt = (time.perf_counter() - t) * 1000
             with lock:
                 latencies.append(dt)
@@ -240,41 +144,84 @@ def load_test(seconds: float, clients: int) -> None:
                     errors.append(err)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    t0 = time.time()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.time() - t0
-    mem_end = rss_kb(proc.pid)
-    proc.terminate()
-    proc.wait(10)
-    lat = sorted(latencies)
-    pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))]  # noqa: E731
-    print(f"\n== kg serve: {clients} clients for {elapsed:.0f} s, shipped queries at random ==")
-    print(f"requests {len(lat)}, {len(lat) / elapsed:.1f} queries/s, errors {len(errors)}")
-    print(f"latency ms: p50 {pct(50):.1f}  p90 {pct(90):.1f}  p99 {pct(99):.1f}  max {lat[-1]:.1f}")
-    print(f"server memory (RSS, server + workers): start {mem_start / 1024:.0f} MiB, end {mem_end / 1024:.0f} MiB")
-    if errors:
-        print("first error:", errors[0])
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, errors
+
+
+OXI_PORTS: set[int] = set()
+
+
+def serve_vs_oxigraph(env: dict[str, str], store_dir: Path, queries: list[str], seconds: float, rounds: int, clients: int) -> None:
+    if OXIGRAPH is None:
+        print("\n(no oxigraph binary: pip install oxigraph)")
+        return
+    kg_port, oxi_port = free_port(), free_port()
+    OXI_PORTS.add(oxi_port)
+    servers = {
+        "kg serve": subprocess.Popen([PY, "-m", "kg", "serve", "--port", str(kg_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        "oxigraph serve-read-only": subprocess.Popen(
+            [OXIGRAPH, "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{oxi_port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+    }
+    ports = {"kg serve": kg_port, "oxigraph serve-read-only": oxi_port}
+    try:
+        wait_up(kg_port, "/void")
+        wait_up(oxi_port, "/")
+        results: dict[str, list[tuple[float, list[float], list[str]]]] = {k: [] for k in servers}
+        for name in servers:  # warm-up
+            load(ports[name], queries, 1.0, clients)
+        for _ in range(rounds):
+            for name in servers:
+                t = time.perf_counter()
+                lat, err = load(ports[name], queries, seconds, clients)
+                results[name].append((time.perf_counter() - t, lat, err))
+        print(f"\n{clients} clients, {len(queries)} queries at random, {rounds} interleaved rounds of {seconds:.0f} s")
+        print(f"{'server':<26} {'q/s median [min-max]':>24} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        qps_med = {}
+        p99s = {}
+        for name, rs in results.items():
+            qps = [len(lat) / el for el, lat, _ in rs]
+            lat = sorted(x for _, la, _ in rs for x in la)
+            pct = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))]  # noqa: E731
+            errs = [e for _, _, es in rs for e in es]
+            qps_med[name], p99s[name] = statistics.median(qps), pct(99)
+            print(f"{name:<26} {statistics.median(qps):>9.0f} [{min(qps):.0f}-{max(qps):.0f}] {pct(50):>8.1f} {pct(99):>8.1f} {len(errs):>7}")
+            if errs:
+                print("   first error:", errs[0][:200])
+        k, o = "kg serve", "oxigraph serve-read-only"
+        print(f"kg serve / oxigraph: throughput {qps_med[k] / qps_med[o]:.2f}x, p99 {p99s[k] / p99s[o]:.2f}x")
+    finally:
+        for proc in servers.values():
+            proc.terminate()
+            proc.wait(10)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--triples", type=int, default=1_000_000)
-    ap.add_argument("--load-seconds", type=float, default=60)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--load-seconds", type=float, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--no-rdflib-large", action="store_true", help="skip rdflib on the synthetic graph")
+    ap.add_argument("--mix", choices=["simple", "shipped"], default="simple")
+    ap.add_argument("--skip-queries", action="store_true")
     args = ap.parse_args()
-    compare(KnowledgeGraph.open().store, "shipped", args.runs, with_rdflib=True)
-    t = time.perf_counter()
-    big = synthetic_store(args.triples)
-    print(f"\n(synthetic graph built in {time.perf_counter() - t:.1f} s)")
-    compare(big, "synthetic", args.runs, with_rdflib=not args.no_rdflib_large)
+    versions = code_versions(None)
+    data, p = synthetic(triples=args.triples)
+    env = kg_env(versions[0][1], WORK / "cache" / "kg", data)
+    store_dir = store_of(env)
+    store = ox.Store.read_only(str(store_dir))
+    texts = [] if args.skip_queries else compare(store, p, args.runs)
+    del store
     if args.load_seconds > 0:
-        load_test(args.load_seconds, args.clients)
+        queries = simple_mix(p) if args.mix == "simple" else (texts or compare(ox.Store.read_only(str(store_dir)), p, 1))
+        serve_vs_oxigraph(env, store_dir, queries, args.load_seconds, args.rounds, args.clients)
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()
