@@ -58,25 +58,44 @@ def ms(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
-def compare(store: ox.Store, p: dict[str, object], runs: int) -> list[str]:
+def one(store_dir: str, name: str, p: dict[str, object], runs: int) -> None:
+    """Time one shipped query both ways (in a child process, so a budget can stop it)."""
+    store = ox.Store.read_only(store_dir)
+    q = library()[name]
+    text = q.render(**params_for(q, p))
     cap = Settings().max_rows
-    print(f"\nshipped queries on {len(store):,} triples ({runs} interleaved runs; median [min-max] ms)")
+    rows = sum(1 for _ in store.query(text, prefixes=V.PREFIXES))  # type: ignore[union-attr]
+    kg_t: list[float] = []
+    ox_t: list[float] = []
+    for _ in range(runs):
+        kg_t += ms(lambda: execute(store, text, "json", max_rows=cap), 1)
+        ox_t += ms(lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON), 1)  # type: ignore[union-attr]
+    print(json.dumps({"rows": rows, "kg": kg_t, "ox": ox_t}))
+
+
+def compare(store_dir: Path, p: dict[str, object], runs: int, budget: float) -> list[str]:
+    print(f"\nshipped queries on {store_dir} ({runs} interleaved runs; median [min-max] ms; "
+          f"a query still running after {budget:.0f} s is stopped)", flush=True)
     print(f"{'query':<24} {'rows':>6} {'kg (serve path)':>22} {'floor: oxigraph':>22} {'ratio':>6}")
     texts = []
     worst = (0.0, "")
     for name, q in library().items():
-        text = q.render(**params_for(q, p))
-        texts.append(V.sparql_prologue() + text)
-        rows = sum(1 for _ in store.query(text, prefixes=V.PREFIXES)) if "SELECT" in text.upper() else 1
-        kg_t: list[float] = []
-        ox_t: list[float] = []
-        for _ in range(runs):
-            kg_t += ms(lambda: execute(store, text, "json", max_rows=cap), 1)
-            ox_t += ms(lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON), 1)  # type: ignore[union-attr]
+        texts.append(V.sparql_prologue() + q.render(**params_for(q, p)))
+        try:
+            out = subprocess.run(
+                [PY, __file__, "--one", name, "--store", str(store_dir), "--params", json.dumps(p), "--runs", str(runs)],
+                capture_output=True, check=True, timeout=budget, text=True,
+            ).stdout
+        except subprocess.TimeoutExpired:
+            print(f"{name:<24} {'?':>6} {'> ' + str(int(budget * 1000)):>22}")
+            worst = max(worst, (budget * 1000, name))
+            continue
+        r = json.loads(out)
+        kg_t, ox_t, rows = r["kg"], r["ox"], r["rows"]
         mk, mo = statistics.median(kg_t), statistics.median(ox_t)
         worst = max(worst, (mk, name))
         flag = "  <- no rows" if rows == 0 else ""
-        print(f"{name:<24} {rows:>6} {mk:>9.1f} [{min(kg_t):.0f}-{max(kg_t):.0f}] {mo:>9.1f} [{min(ox_t):.0f}-{max(ox_t):.0f}] {mk / mo:>6.2f}{flag}")
+        print(f"{name:<24} {rows:>6} {mk:>9.1f} [{min(kg_t):.0f}-{max(kg_t):.0f}] {mo:>9.1f} [{min(ox_t):.0f}-{max(ox_t):.0f}] {mk / mo:>6.2f}{flag}", flush=True)
     print(f"slowest shipped query: {worst[1]} {worst[0]:.0f} ms")
     return texts
 
@@ -209,16 +228,23 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--mix", choices=["simple", "shipped"], default="simple")
     ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--budget", type=float, default=60, help="seconds one query may take")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--store", help=argparse.SUPPRESS)
+    ap.add_argument("--params", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one:
+        one(args.store, args.one, json.loads(args.params), args.runs)
+        return
     versions = code_versions(None)
     data, p = synthetic(triples=args.triples)
     env = kg_env(versions[0][1], WORK / "cache" / "kg", data)
     store_dir = store_of(env)
-    store = ox.Store.read_only(str(store_dir))
-    texts = [] if args.skip_queries else compare(store, p, args.runs)
-    del store
+    texts = [] if args.skip_queries else compare(store_dir, p, args.runs, args.budget)
     if args.load_seconds > 0:
-        queries = simple_mix(p) if args.mix == "simple" else (texts or compare(ox.Store.read_only(str(store_dir)), p, 1))
+        queries = simple_mix(p) if args.mix == "simple" else [
+            V.sparql_prologue() + q.render(**params_for(q, p)) for q in library().values()
+        ]
         serve_vs_oxigraph(env, store_dir, queries, args.load_seconds, args.rounds, args.clients)
 
 
