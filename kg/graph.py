@@ -173,15 +173,21 @@ class KnowledgeGraph:
             names.setdefault(str(r["name"]).casefold(), V.local_id(r["t"]))
         return names
 
-    def _lookup(self, key: str) -> str | None:
-        # Two small queries instead of loading every name: most lookups are an id or
-        # one label/alias, and this keeps `kg path` fast on large graphs.
+    def _lookup(self, key: str, *, scan: bool = True) -> str | None:
+        # Small queries instead of loading every name: most lookups are an id or one
+        # label/alias, and this keeps `kg path` fast on large graphs. A name typed in
+        # one of the casings labels use is an index lookup; only ``scan`` compares the
+        # casefolded key with every name.
         if "_topic_names" in self.__dict__:
             return self._topic_names.get(key)
         if _SLUG.match(key):
             if self.run_ask("topic-exists", topic=_topic(key)):
                 return key
-        rows = self.run("topic-by-name", name=ox.Literal(key))
+        forms = dict.fromkeys([key, key.capitalize(), key.title(), key.upper()])
+        names = [ox.Literal(f, language="en") for f in forms] + [ox.Literal(f) for f in forms]
+        rows = self.run("topic-by-exact-name", names=names)
+        if not rows and scan:
+            rows = self.run("topic-by-name", name=ox.Literal(key))
         return V.local_id(rows[0]["t"]) if rows else None
 
     def topic_ids(self) -> list[str]:
@@ -201,10 +207,12 @@ class KnowledgeGraph:
             With up to three close names as suggestions.
         """
         key = " ".join(name.split()).casefold()
-        for v in _number_variants(key):
-            tid = self._lookup(v)
-            if tid is not None:
-                return tid
+        variants = _number_variants(key)
+        for scan in (False, True):  # every variant through the indexes before any scan
+            for v in variants:
+                tid = self._lookup(v, scan=scan)
+                if tid is not None:
+                    return tid
         words = name_words(name)
         if not words:
             raise NotFound("topic", name, [])

@@ -25,6 +25,7 @@ from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, St
 
 __all__ = [
     "prerequisite_graph",
+    "add_reasons",
     "course_ranks",
     "topic_effort",
     "plan",
@@ -47,13 +48,15 @@ _CLOSURE_QUERIES: dict[tuple[bool, bool], tuple[str, str, str | None]] = {
 
 
 def prerequisite_graph(
-    kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False, umbrellas: str = "parts"
+    kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False, umbrellas: str = "parts",
+    with_reasons: bool = True,
 ) -> nx.DiGraph[str]:
     """The ``kg:requires`` graph as a DiGraph (edge ``prerequisite -> topic``).
 
     With ``start``, only the topics reachable from those (through ``kg:requires*``, or
     the reverse with ``down=True``) and the edges among them are fetched. Nodes carry
-    ``label``; edges carry ``reason``.
+    ``label``; edges carry ``reason`` (``None`` with ``with_reasons=False``: then
+    :func:`add_reasons` fetches them for the edges a caller shows).
 
     ``umbrellas`` says how ``skos:broader`` is read (see
     :data:`kg.algorithms.paths.UMBRELLA_READINGS`): ``"parts"`` (the default) makes every
@@ -85,7 +88,7 @@ def prerequisite_graph(
             if parts_q is not None:
                 part_rows += kg.run(parts_q, topic=node)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
-        reason_rows = kg.run("edge-reasons-of", topics=tails) if tails else []
+        reason_rows = kg.run("edge-reasons-of", topics=tails) if tails and with_reasons else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
     # Rows are sorted here because an engine's row order is its own (Oxigraph's and
     # Virtuoso's differ), and the graph's insertion order shows in every listing.
@@ -115,10 +118,30 @@ def prerequisite_graph(
     return H
 
 
+def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
+    """Set the ``reason`` of every edge into ``topics`` (the edges a plan shows), from
+    one inner join over those topics' ``kg:Prerequisite`` nodes."""
+    tails = [ox.NamedNode(V.topic_iri(t)) for t in dict.fromkeys(topics) if t in G]
+    for r in kg.run("edge-reasons-of", topics=tails) if tails else []:
+        a, b = V.local_id(r["a"]), V.local_id(r["b"])
+        if G.has_edge(b, a):
+            G.edges[b, a]["reason"] = r["reason"]
+
+
 def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
+    """Lectures covering ``topics`` (every topic with ``None``): ``t``, ``c``, ``lec``,
+    ``pos``, the course's lecture count ``n`` and the lecture's topic count ``k``."""
     if topics is None:
         return kg.run("lecture-covers-all")
-    return kg.run("lecture-covers-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    rows = kg.run("lecture-covers-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    if not rows:
+        return []
+    # The counts for the courses and lectures found only (not for every lecture).
+    courses = [ox.NamedNode(c) for c in dict.fromkeys(r["c"] for r in rows)]
+    lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
+    n = {r["c"]: r["n"] for r in kg.run("course-lecture-counts", courses=courses)}
+    k = {r["lec"]: r["k"] for r in kg.run("lecture-cover-counts", lectures=lectures)}
+    return [{**r, "n": n[r["c"]], "k": k[r["lec"]]} for r in rows]
 
 
 def course_ranks(
@@ -187,12 +210,17 @@ def plan(
     if from_id == to_id:
         raise UsageError(f"FROM and TO are the same topic ({to_id!r}): nothing to plan")
     starts = list(dict.fromkeys([to_id, *([from_id] if from_id else []), *known_ids]))
-    G = prerequisite_graph(kg, starts, umbrellas=umbrellas)
+    G = prerequisite_graph(kg, starts, umbrellas=umbrellas, with_reasons=False)
     for t in starts:
         G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
     base = [from_id] if from_id else []
     need = (nx.ancestors(G, to_id) | {to_id})
-    rows = _lecture_cover_rows(kg, need)  # one fetch for both the order and the effort
+    # The plan's topics (what TO needs minus what is known) are known before they are
+    # ordered, and a step's order depends only on the ranks of steps (whatever a step is
+    # needed for is a step too): lectures and reasons are fetched for the steps only.
+    known_now: list[str] = [*base, *known_ids]
+    have: set[str] = paths.known_closure(G, known_now)
+    rows = _lecture_cover_rows(kg, need - have)  # one fetch for both the order and the effort
     ranks = course_ranks(kg, rows=rows)
     try:
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
@@ -207,6 +235,7 @@ def plan(
     if not steps:
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
+    add_reasons(kg, G, steps)
     where = kg.where_taught(steps)
     effort = topic_effort(kg, rows=rows)
     defs = _definitions(kg, steps)
