@@ -43,7 +43,7 @@ def main() -> None:
         nt = tmp / "graph.nt"
         env = kg_env(versions[0][1], tmp / "export-cache", data)
         with nt.open("wb") as f:
-            subprocess.run([PY, "-m", "kg", "export", "--format", "nt"], env=env, stdout=f, check=True)
+            subprocess.run([PY, "-m", "kg", "export", "--format", "nt"], env=env, cwd=WORK, stdout=f, check=True)
         shutil.rmtree(tmp / "export-cache", ignore_errors=True)
         triples = sum(1 for _ in nt.open("rb"))
 

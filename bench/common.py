@@ -43,8 +43,11 @@ class Case:
 
 def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one process run; raises when it fails."""
+    WORK.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    proc = subprocess.Popen(list(argv), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A neutral working directory: ``python -m kg`` puts the cwd first on sys.path, which
+    # would shadow the checkout PYTHONPATH names.
+    proc = subprocess.Popen(list(argv), env=env, cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -31,7 +31,7 @@ OPEN = "import sys, click, networkx, pyoxigraph; pyoxigraph.Store.read_only(sys.
 
 def store_of(env: dict[str, str]) -> Path:
     """Build (if needed) and return the store directory kg uses for ``env``."""
-    subprocess.run([PY, "-m", "kg", "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PY, "-m", "kg", "build"], env=env, cwd=WORK, check=True, stdout=subprocess.DEVNULL)
     graphs = Path(env["KG_CACHE_DIR"]) / "graphs"
     data = str(Path(env.get("KG_DATA", "")).resolve()) if env.get("KG_DATA") else None
     for entry in graphs.iterdir():

@@ -180,7 +180,7 @@ def serve_vs_oxigraph(env: dict[str, str], store_dir: Path, queries: list[str], 
     kg_port, oxi_port = free_port(), free_port()
     OXI_PORTS.add(oxi_port)
     servers = {
-        "kg serve": subprocess.Popen([PY, "-m", "kg", "serve", "--port", str(kg_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        "kg serve": subprocess.Popen([PY, "-m", "kg", "serve", "--port", str(kg_port)], env=env, cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         "oxigraph serve-read-only": subprocess.Popen(
             [OXIGRAPH, "serve-read-only", "--location", str(store_dir), "--bind", f"127.0.0.1:{oxi_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
