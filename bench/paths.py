@@ -47,6 +47,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--baseline", help="another kg checkout to run side by side")
     ap.add_argument("--baseline-runs", type=int, default=1, help="runs of the baseline's slow cases")
+    ap.add_argument("--large-runs", type=int, default=1, help="runs of the largest plan")
     ap.add_argument("--skip-synthetic", action="store_true")
     args = ap.parse_args()
     versions = code_versions(args.baseline)
@@ -71,7 +72,10 @@ def main() -> None:
                 cases.append(Case(f"{name} {' '.join(argv[:1])} ({label})", argv=[PY, "-m", "kg", *argv], env=env))
             slow = "step" in label and args.baseline
             fresh = [Case(c.name, argv=c.argv, env=c.env, floor=c.floor) for c in cases]
-            if slow:
+            if label.startswith(f"{p['large_size']}-"):
+                # tens of thousands of steps: --large-runs rounds, no warm-up round
+                interleave(fresh, args.large_runs, warmup=0)
+            elif slow:
                 # The baseline's big plans take minutes: run them fewer times.
                 base = [c for c in fresh if "@baseline" in c.name]
                 rest = [c for c in fresh if "@baseline" not in c.name]
