@@ -215,12 +215,10 @@ def plan(
         G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
     base = [from_id] if from_id else []
     need = (nx.ancestors(G, to_id) | {to_id})
-    # The plan's topics (what TO needs minus what is known) are known before they are
-    # ordered, and a step's order depends only on the ranks of steps (whatever a step is
-    # needed for is a step too): lectures and reasons are fetched for the steps only.
-    known_now: list[str] = [*base, *known_ids]
-    have: set[str] = paths.known_closure(G, known_now)
-    rows = _lecture_cover_rows(kg, need - have)  # one fetch for both the order and the effort
+    # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
+    # in the courses still bounds its dependents), so lectures are fetched for those;
+    # reasons are fetched for the plan's steps only (add_reasons below).
+    rows = _lecture_cover_rows(kg, need)  # one fetch for both the order and the effort
     ranks = course_ranks(kg, rows=rows)
     try:
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
