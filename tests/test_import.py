@@ -360,7 +360,7 @@ class TestLinker:
 
 class TestReadings:
     def library(self, vocab):
-        return imp._Library(vocab)
+        return imp.Library(vocab)
 
     @pytest.mark.parametrize(
         "line, want",
@@ -551,7 +551,7 @@ class TestYaml:
          "50% off", "- dash", "Transformers: a survey, part 2", "2025-09-09", "1.5", "null", "a: b #c"],
     )
     def test_titles_survive_quoting(self, title):
-        text = f"title: {imp._q(title)}\n"
+        text = f"title: {imp.quote(title)}\n"
         assert yaml.safe_load(text)["title"] == " ".join(title.split())
 
     def test_missing_name_is_a_todo(self, vocab):

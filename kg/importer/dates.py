@@ -1,0 +1,108 @@
+"""Dates as syllabus pages write them, and the year they fall in."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_WEEKDAYS = {
+    d: i
+    for i, names in enumerate(
+        [
+            ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "weds", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"),
+            ("sun", "sunday"),
+        ]
+    )
+    for d in names
+}
+_WEEKDAY_RE = r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+_MONTH_RE = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_AT_START = re.compile(
+    rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?,?\s+)?(?:
+          (?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})                         # 2025-09-09
+        | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
+        | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
+        | (?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep
+        )(?![\w/])""",
+    re.I | re.X,
+)
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """A date as a page writes it; ``year`` only when the page gives one."""
+
+    month: int
+    day: int
+    year: int | None = None
+    weekday: int | None = None  # Monday = 0
+    text: str = ""
+
+    def on(self, year: int) -> _dt.date | None:
+        try:
+            return _dt.date(self.year or year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+def parse_date(text: str) -> tuple[PageDate, str] | None:
+    """The date at the start of ``text`` and the text after it, or ``None``.
+
+    >>> parse_date("Tue 9/9 | How to train")[0]
+    PageDate(month=9, day=9, year=None, weekday=1, text='Tue 9/9')
+    >>> parse_date("Sep 4 Optimization")[1]
+    ' Optimization'
+    >>> parse_date("2025-10-02")[0].year
+    2025
+    """
+    m = _DATE_AT_START.match(text)
+    if m is None:
+        return None
+    g = m.groupdict()
+    year: int | None = None
+    if g["iy"]:
+        month, day, year = int(g["im"]), int(g["id"]), int(g["iy"])
+    elif g["sm"]:
+        month, day = int(g["sm"]), int(g["sd"])
+        if g["sy"]:
+            year = int(g["sy"]) + (2000 if len(g["sy"]) == 2 else 0)
+    elif g["mon"]:
+        month, day = _MONTHS[g["mon"].lower().rstrip(".")], int(g["md"])
+        year = int(g["my"]) if g["my"] else None
+    else:
+        month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
+        year = int(g["dy"]) if g["dy"] else None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    wd = _WEEKDAYS.get(g["wd"].lower()) if g["wd"] else None
+    return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
+
+
+TERM = re.compile(r"\b(Fall|Spring|Summer|Winter|Autumn)\s+(?:Term\s+|Semester\s+|Quarter\s+)?(\d{4})\b", re.I)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d|21\d\d)\b")
+
+
+def term_year(term: str | None) -> int | None:
+    if not term:
+        return None
+    m = _YEAR.search(term)
+    return int(m.group(1)) if m else None

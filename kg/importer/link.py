@@ -1,0 +1,371 @@
+"""Linking lecture text to topics: whole words and phrases after normalisation."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+
+from kg.importer.rows import clean
+from kg.importer.vocab import TopicName
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[&/+]")
+_STOP = frozenset(
+    "a an the of and or to in on for with by from at as is are be we our how what this that its "
+    "their into via vs using use it do does can you your i will which about also than more most "
+    "then there these those why when where who".split()
+)
+_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and"}
+# Title words that say what kind of lecture it is, not what it is about.
+_GENERIC = frozenset(
+    "introduction intro overview basics basic part lecture lectures guest course logistics "
+    "administrivia review topics topic advanced special session class insights perspective "
+    "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
+    "fundamentals foundations applications application case studies study tbd tba no "
+    "model models method methods theory practice key idea ideas one two three four five "
+    "several various new modern simple".split()
+)
+
+
+def _stem(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith("sses"):
+        return w[:-2]
+    if len(w) > 4 and w.endswith(("ches", "shes", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _norm(word: str) -> str:
+    w = word.casefold()
+    w = re.sub(r"['’]s$", "", w).replace("'", "").replace("’", "")
+    w = _SYNONYMS.get(w, w)
+    return _stem(w)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    stem: str
+    surface: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(_norm(m.group(0)), m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class _Name:
+    topic: str
+    surface: str
+    kind: str  # label, alias, id
+    acronym: bool
+    ntok: int
+
+
+@dataclass(frozen=True)
+class _Match:
+    i: int
+    j: int
+    topic: str
+    conf: float
+    text: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A topic proposed for a lecture, how sure the linker is, and the words that matched."""
+
+    topic: str
+    confidence: float
+    text: str
+    how: str = "name"  # name, fuzzy, sub-span, chapter, course
+
+
+def _acronym_like(name: str) -> bool:
+    """'RL', 'GAN', 'muP', 'LoRA': one word, short or with several capitals."""
+    if len(_tokens(name)) != 1:
+        return False
+    return len(name) <= 3 or sum(c.isupper() for c in name) >= 2
+
+
+def _acronym_ok(alias: str, surface: str) -> bool:
+    if surface in (alias, alias + "s", alias + "es"):
+        return True
+    return sum(c.isupper() for c in surface) >= 2 and _stem(surface.casefold()) == _stem(alias.casefold())
+
+
+# Where a name was found, and how much that says. Titles name what a lecture is about;
+# short items of a detail list ("SGD, Backprop and autodiff") nearly as much; a word in a
+# sentence of prose ("we consider gradient as a general technique") much less.
+_PLACE_PENALTY = {"title": 0.0, "list": 0.06, "prose": 0.15}
+_SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
+
+
+class Linker:
+    """Links free text to topics by their labels, aliases and ids.
+
+    Exact matches are on normalised word n-grams: case-folded, hyphens and slashes as
+    spaces, "nets" as "networks", a light plural stem on every word. Acronym-like names
+    ("RL", "GAN", "muP", "LoRA") match only when written as acronyms, so "gan" or "rl"
+    in running text do not count. A span inside a longer match counts less ("neural
+    networks" inside "deep neural networks"); "A and B C" also names "A C" ("density and
+    energy models"). Spans that match no name exactly are tried with rapidfuzz against
+    names of as many words, word by word, for typos ("parameteriation") and variants.
+
+    Confidence (0-1) starts from how the name matched (label 0.98, multi-word alias or
+    acronym 0.95, one-word alias 0.90, fuzzy: scaled by the similarity) and drops with
+    where: nothing in the title, a little in a short item of a detail list, more in a
+    sentence of prose (more again for one-word names). A topic named more than once, or
+    also covered by a reading the lecture assigns, gains a little.
+    """
+
+    def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0) -> None:
+        self.topics = {t.id: t for t in topics}
+        self._index: dict[tuple[str, ...], list[_Name]] = {}
+        self._fuzzy: dict[int, dict[str, _Name]] = {}
+        self._fuzzy_cutoff = fuzzy_cutoff
+        for t in self.topics.values():
+            # The id last: where it reads like an alias ("gru" for "GRU") the alias wins,
+            # with its case rule.
+            names = [(t.label, "label"), *[(a, "alias") for a in t.aliases], (t.id.replace("-", " "), "id")]
+            for surface, kind in names:
+                toks = tuple(x.stem for x in _tokens(surface))
+                if not toks:
+                    continue
+                nm = _Name(t.id, surface, kind, kind != "id" and _acronym_like(surface), len(toks))
+                bucket = self._index.setdefault(toks, [])
+                if not any(b.topic == t.id for b in bucket):
+                    bucket.append(nm)
+                if not nm.acronym and len(" ".join(toks)) >= 8:
+                    self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
+        self._maxlen = max((len(k) for k in self._index), default=1)
+
+    # ------------------------------------------------------------ matching
+
+    def _base(self, nm: _Name, place: str) -> float:
+        if nm.kind in ("label", "id"):
+            c = 0.98
+        elif nm.acronym or nm.ntok > 1:
+            c = 0.95
+        else:
+            c = 0.90
+        c -= _PLACE_PENALTY[place]
+        if place == "prose" and nm.ntok == 1 and not nm.acronym:
+            c -= 0.1
+        return c
+
+    def _places(self, text: str, toks: list[_Tok], in_title: bool) -> list[str]:
+        """'title', 'list' or 'prose' for every token. Detail text is split at commas,
+        semicolons, full stops and brackets; when most pieces are short (at most six
+        words, four of them content words) it is a list of terms and its short pieces
+        are list items; otherwise it is prose ("In this lecture we introduce graph neural
+        networks, define matrix representations, ...") and every word is prose."""
+        if in_title:
+            return ["title"] * len(toks)
+        places = ["prose"] * len(toks)
+        bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text) + 1]
+        segments: list[tuple[list[int], bool]] = []
+        k = 0
+        for a, b in zip(bounds, bounds[1:]):
+            idx = []
+            while k < len(toks) and toks[k].start < b:
+                if toks[k].start >= a:
+                    idx.append(k)
+                k += 1
+            content = [i for i in idx if toks[i].stem not in _STOP and toks[i].stem.isalnum()]
+            if content:
+                segments.append((idx, len(content) <= 4 and len(text[a:b].split()) <= 6))
+        if 2 * sum(short for _, short in segments) >= len(segments):
+            for idx, short in segments:
+                if short:
+                    for i in idx:
+                        places[i] = "list"
+        return places
+
+    def _matches(self, text: str, in_title: bool) -> tuple[list[_Tok], list[_Match]]:
+        toks = _tokens(text)
+        places = self._places(text, toks, in_title)
+        n = len(toks)
+        found: list[_Match] = []
+        exact_spans: set[tuple[int, int]] = set()
+        for i in range(n):
+            for L in range(min(self._maxlen, n - i), 0, -1):
+                key = tuple(t.stem for t in toks[i : i + L])
+                for nm in self._index.get(key, ()):
+                    if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
+                        continue
+                    exact_spans.add((i, i + L))
+                    surface = text[toks[i].start : toks[i + L - 1].end]
+                    found.append(_Match(i, i + L, nm.topic, self._base(nm, places[i]), surface, "name"))
+        found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
+        kept = _resolve(found)
+        return toks, self._coordinated(text, toks, places, kept)
+
+    def _fuzzy_matches(
+        self, text: str, toks: list[_Tok], places: list[str], exact: set[tuple[int, int]]
+    ) -> list[_Match]:
+        from rapidfuzz import fuzz, process
+
+        out: list[_Match] = []
+        n = len(toks)
+        for i in range(n):
+            if toks[i].stem in _STOP or not toks[i].stem.isalnum():
+                continue
+            for L in range(1, min(5, n - i) + 1):
+                j = i + L
+                if (i, j) in exact or toks[j - 1].stem in _STOP or not toks[j - 1].stem.isalnum():
+                    continue
+                words = [t.stem for t in toks[i:j]]
+                s = " ".join(words)
+                choices = self._fuzzy.get(L)
+                if len(s) < 8 or not choices:
+                    continue
+                # One word needs to be closer ("convolutional" is not "convolution").
+                cutoff = self._fuzzy_cutoff if L > 1 else max(self._fuzzy_cutoff, 93.0)
+                hit = process.extractOne(s, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit is None or hit[1] >= 100:
+                    continue
+                # Word by word too: "generalization ood" is not "generalization bound".
+                if any(fuzz.ratio(a, b) < 75 for a, b in zip(words, hit[0].split())):
+                    continue
+                nm = choices[hit[0]]
+                conf = self._base(nm, places[i]) * (float(hit[1]) / 100.0) * 0.94
+                out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy"))
+        return out
+
+    def _coordinated(self, text: str, toks: list[_Tok], places: list[str], kept: list[_Match]) -> list[_Match]:
+        """'Density and energy models' also names 'density models'; 'Vision & Multimodal
+        Transformers' names 'vision transformers' (and 'vision' alone counts less)."""
+        out = list(kept)
+        have = {m.topic for m in kept}
+        for k, t in enumerate(toks):
+            if t.stem != "and" or k == 0 or toks[k - 1].stem in _STOP:
+                continue
+            a = toks[k - 1]
+            for m in (2, 3):
+                tail = toks[k + m : k + m + 2]
+                for L in range(len(tail), 0, -1):
+                    key = (a.stem, *(x.stem for x in tail[:L]))
+                    for nm in self._index.get(key, ()):
+                        if nm.acronym or nm.topic in have:
+                            continue
+                        have.add(nm.topic)
+                        surface = f"{a.surface} … {text[tail[0].start : tail[L - 1].end]}"
+                        conf = self._base(nm, places[k - 1]) * 0.95
+                        out.append(_Match(k - 1, k + m + L, nm.topic, conf, surface, "coordination"))
+                        out = [
+                            replace(x, conf=x.conf * 0.75, how="sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
+                            for x in out
+                        ]
+        return out
+
+    # ------------------------------------------------------------ public
+
+    def link(self, title: str, detail: str = "", *, support: Collection[str] = ()) -> list[Link]:
+        """Topics named in ``title`` and ``detail``, most confident first.
+
+        ``support`` holds topics the lecture's readings cover (from the graph's chapter
+        and reading ``covers``): a topic named in the text and covered by a reading is
+        more likely right. A topic named more than once gains a little per mention.
+        """
+        best: dict[str, tuple[float, str, str]] = {}
+        count: Counter[str] = Counter()
+        for text, in_title in ((title, True), (detail, False)):
+            if not text:
+                continue
+            for m in self._matches(text, in_title)[1]:
+                if m.how != "sub-span":
+                    count[m.topic] += 1
+                if m.topic not in best or m.conf > best[m.topic][0]:
+                    best[m.topic] = (m.conf, m.text, m.how)
+        links = []
+        for tid, (conf, text, how) in best.items():
+            conf += 0.02 * min(max(count[tid] - 1, 0), 3)
+            if tid in support:
+                conf += 0.08
+            links.append(Link(tid, round(min(conf, 0.99), 2), text, how))
+        links.sort(key=lambda lk: (-lk.confidence, lk.topic))
+        return links
+
+    def unmatched(self, title: str, detail: str = "") -> list[str]:
+        """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
+        candidates for new topics."""
+        out: list[str] = []
+        for text, in_title in ((title, True), (detail, False)):
+            if not text:
+                continue
+            toks, kept = self._matches(text, in_title)
+            places = self._places(text, toks, in_title)
+            covered = {k for m in kept for k in range(m.i, m.j)}
+            splitter = _SEGMENT if not in_title else re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
+            pieces = re.split(r"\band\b|&", text) if in_title else [text]
+            segments: list[tuple[int, int]] = []
+            pos = 0
+            for piece in pieces:
+                start = text.find(piece, pos)
+                pos = start + len(piece)
+                bounds = [start] + [start + m.end() for m in splitter.finditer(piece)] + [pos]
+                segments.extend(zip(bounds, bounds[1:]))
+            for a, b in segments:
+                seg = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b and t.stem.isalnum()]
+                if not in_title and (not seg or places[seg[0]] != "list"):
+                    continue  # only the terms of a detail list, not words of its prose
+                # Runs of words no topic covers; a run that runs into a linked term
+                # keeps it as its head ("Quokka sampling").
+                runs: list[list[int]] = []
+                open_run = False  # may the last run take more words?
+                for k in seg:
+                    joins = bool(runs) and open_run and runs[-1][-1] == k - 1
+                    if k in covered:
+                        if joins and runs[-1][-1] not in covered:
+                            runs[-1].append(k)
+                        else:
+                            open_run = False
+                        continue
+                    if joins and runs[-1][-1] not in covered:
+                        runs[-1].append(k)
+                    else:
+                        runs.append([k])
+                        open_run = True
+                # A run ends at the first linked word it takes in.
+                runs = [r[: next((i + 1 for i, k in enumerate(r) if k in covered), len(r))] for r in runs]
+                for words in runs:
+                    while words and toks[words[0]].stem in _STOP | _GENERIC:
+                        words.pop(0)
+                    while words and words[-1] not in covered and toks[words[-1]].stem in _STOP | _GENERIC:
+                        words.pop()
+                    free = [k for k in words if k not in covered]
+                    if not free or len(words) > (5 if in_title else 3):
+                        continue
+                    if not in_title and len(words) < 2:
+                        continue
+                    if all(toks[k].stem in _GENERIC or toks[k].stem in _STOP or toks[k].stem.isdigit() for k in free):
+                        continue
+                    term = clean(text[toks[words[0]].start : toks[words[-1]].end])
+                    if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
+                        out.append(term)
+        return out
+
+
+def _resolve(found: list[_Match]) -> list[_Match]:
+    """Non-crossing matches, longest first; a span inside another topic's counts less."""
+    found.sort(key=lambda m: (-(m.j - m.i), -m.conf, m.topic))
+    kept: list[_Match] = []
+    for m in found:
+        inside = [k for k in kept if k.i <= m.i and m.j <= k.j]
+        crossing = [k for k in kept if k.i < m.j and m.i < k.j and not (k.i <= m.i and m.j <= k.j)]
+        if crossing:
+            continue
+        if any(k.topic == m.topic for k in inside):
+            continue
+        if any((k.i, k.j) != (m.i, m.j) for k in inside):
+            m = replace(m, conf=m.conf * 0.75, how="sub-span")
+        kept.append(m)
+    return kept

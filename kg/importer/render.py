@@ -1,0 +1,131 @@
+"""The draft as a YAML course file, with the curator's comments."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from kg.importer.draft import Draft
+from kg.importer.rows import clean
+
+_PLAIN = re.compile(r"^[A-Za-z(][^:#\[\]{}\",'&*!|>%@`]*$")
+_YAML_WORDS = frozenset("yes no true false on off null y n ~".split())
+
+
+def quote(s: str) -> str:
+    """A YAML scalar for ``s``: plain when safe, else double-quoted."""
+    s = clean(s)
+    if _PLAIN.match(s) and s.lower() not in _YAML_WORDS and not s.endswith((" ", "-", "?")) and ": " not in s and " #" not in s:
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _comment(s: str) -> str:
+    return clean(s).replace("\n", " ")
+
+
+def _flow(items: Iterable[str]) -> str:
+    return "[" + ", ".join(quote(i) for i in items) + "]"
+
+
+def render_yaml(draft: Draft) -> str:
+    """The draft as a course file (``data/README.md`` format) with comments for review."""
+    th = draft.threshold
+    out: list[str] = [
+        f"# DRAFT written by `kg import` from {_comment(draft.source)} ({draft.layout}).",
+        "# Check every line before adding it to data/courses/: titles and dates are as the page",
+        f"# gives them; `covers` holds topics linked with confidence >= {th:.2f} (each shown after",
+        "# the list), weaker links follow as comments; terms that match no topic are listed at",
+        "# the end as candidate new topics.",
+    ]
+    for n in draft.notes:
+        out.append(f"# note: {_comment(n)}")
+    out.append(f"id: {draft.course_id}")
+    if draft.name:
+        out.append(f"name: {quote(draft.name)}")
+    else:
+        out.append(f"name: {quote(draft.course_id)}  # TODO: the course's own title (not found on the page; use --name)")
+    if draft.code:
+        out.append(f"code: {quote(draft.code)}")
+    if draft.term:
+        out.append(f"term: {quote(draft.term)}")
+    out.append(f"source: {quote(draft.source)}")
+    out.append("")
+    out.append("lectures:")
+    for i, lec in enumerate(draft.lectures, start=1):
+        out.append(f"  - title: {quote(lec.title)}  # lecture {i}, line {lec.line}")
+        if lec.date:
+            out.append(f"    date: {lec.date.isoformat()}")
+        elif lec.page_date:
+            out.append(f"    # date: {_comment(lec.page_date)} (no year known)")
+        if lec.number:
+            out.append(f"    number: {json.dumps(lec.number)}")
+        if lec.speakers:
+            out.append(f"    speakers: {_flow(lec.speakers)}")
+        if lec.guest:
+            out.append("    guest: true")
+        covers = [lk for lk in lec.links if lk.confidence >= th]
+        weak = [lk for lk in lec.links if lk.confidence < th]
+        if covers:
+            conf = ", ".join(f"{lk.topic} {lk.confidence:.2f}" for lk in covers)
+            out.append(f"    covers: {_flow(lk.topic for lk in covers)}  # {conf}")
+        else:
+            out.append(f"    # covers: no topic linked with confidence >= {th:.2f}")
+        if weak:
+            out.append("    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_comment(lk.text)!r})" for lk in weak))
+        if lec.candidates:
+            out.append("    # no topic for: " + "; ".join(_comment(c) for c in lec.candidates))
+        if lec.materials:
+            out.append(f"    materials: {_flow(lec.materials)}")
+        if lec.readings:
+            out.append("    readings:")
+            for r in lec.readings:
+                if r.reading:
+                    out.append(f"      - reading: {r.reading}")
+                else:
+                    out.append(f"      - chapter: {r.chapter}")
+                if r.sections:
+                    out.append(f"        sections: {json.dumps(r.sections)}")
+                if r.optional:
+                    out.append("        optional: true")
+                if r.note:
+                    out.append(f"        note: {quote(r.note)}")
+        for u in lec.unmatched_readings:
+            out.append(f"    # reading not in the graph: {_comment(u)}")
+    if draft.events:
+        out.append("")
+        out.append("events:")
+        for e in draft.events:
+            out.append(f"  - kind: {e.kind}")
+            out.append(f"    title: {quote(e.title)}")
+            if e.date:
+                out.append(f"    date: {e.date.isoformat()}")
+            elif e.page_date:
+                out.append(f"    # date: {_comment(e.page_date)} (no year known)")
+            if e.week is not None:
+                out.append(f"    week: {e.week}")
+            covers = [lk for lk in e.links if lk.confidence >= th]
+            if covers:
+                conf = ", ".join(f"{lk.topic} {lk.confidence:.2f}" for lk in covers)
+                out.append(f"    covers: {_flow(lk.topic for lk in covers)}  # {conf}")
+    if draft.assignments:
+        out.append("")
+        out.append("assignments:")
+        for a in draft.assignments:
+            out.append(f"  - id: {a.id}")
+            out.append(f"    title: {quote(a.title)}")
+            out.append(f"    kind: {a.kind}")
+            if a.released:
+                out.append(f"    released: {a.released.isoformat()}")
+            if a.due:
+                out.append(f"    due: {a.due.isoformat()}")
+            if a.week is not None:
+                out.append(f"    week: {a.week}")
+    if draft.candidates:
+        out.append("")
+        out.append("# Candidate new topics: terms in lecture titles and detail lists that match no")
+        out.append("# topic in the vocabulary (lecture numbers in brackets).")
+        for term, where in draft.candidates.items():
+            out.append(f"#   {_comment(term)} [{', '.join(str(w) for w in where)}]")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,226 @@
+"""Schedule rows and what their cells hold (titles, speakers, materials, assignments)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.importer.dates import PageDate
+
+@dataclass
+class ReadingLine:
+    """One reading as the page lists it (a line of a reading list)."""
+
+    text: str
+    optional: bool = False
+
+
+@dataclass
+class Row:
+    """One row of a schedule, before it is sorted into lecture, event or assignment."""
+
+    line: int
+    week: int | None = None
+    date: PageDate | None = None
+    number: str | None = None
+    title: str = ""
+    detail: str = ""
+    speakers: list[str] = field(default_factory=list)
+    guest: bool = False
+    materials: list[str] = field(default_factory=list)
+    readings: list[ReadingLine] = field(default_factory=list)
+    reading_text: list[str] = field(default_factory=list)  # free text that may name readings
+    assignments: list[str] = field(default_factory=list)  # "pset 1 out", "HW3"
+    discussion: str | None = None
+
+
+@dataclass
+class Page:
+    """A parsed page: its layout, schedule rows and what its heading says."""
+
+    source: str
+    layout: str  # html-table, markdown-table, pipe-rows, dated-lines, numbered-list
+    rows: list[Row]
+    name: str | None = None
+    code: str | None = None
+    term: str | None = None
+
+
+def clean(s: str) -> str:
+    return " ".join(s.replace("\u00a0", " ").split())
+
+
+_DASHES = re.compile(r"\s+-{2,3}\s+")
+_GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
+_DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
+_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3})\s*[-–—:.)]\s*", re.I)
+
+
+def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
+    """Title and detail from a title cell: '+ details' or further lines are detail.
+
+    With ``breaks`` the cell's line breaks are the page's own (``<br>`` in a table), so
+    the first line is the title; in a text capture a title broken over two short lines
+    is one title.
+    """
+    parts = re.split(_DETAILS_MARK, text.replace("\r", ""), maxsplit=1)
+    detail = parts[1] if len(parts) > 1 else ""
+    lines = [ln for ln in parts[0].split("\n") if ln.strip()]
+    if not breaks and len(lines) <= 2 and sum(len(x) for x in lines) < 160:
+        title = clean(" ".join(lines))
+    else:
+        title = clean(lines[0])
+        detail = " ".join(lines[1:]) + " " + detail
+    if _GUEST_MARK.search(title):
+        row.guest = True
+        title = clean(_GUEST_MARK.sub(" ", title))
+    if re.search(r"\bguest\b", title, re.I):
+        row.guest = True
+    m = _NUMBER_PREFIX.match(title)
+    if m and row.number is None:
+        row.number = m.group(1)
+        title = title[m.end():]
+    title = _DASHES.sub(" – ", title).strip(" |-–—:;,")
+    row.title = title
+    row.detail = clean(f"{row.detail} {detail}")
+
+
+# ---------------------------------------------------------------- cell contents
+
+ASSIGN = re.compile(
+    r"""(?ix)
+    \b(?P<name>
+        (?P<base>p-?sets?|problem\s+sets?|homeworks?|hw|assignments?|labs?|quiz(?:zes)?|mini-?projects?)
+            \s*\#?\s*(?P<num>\d+)
+          (?P<sub>\s+[-–:]\s+[A-Z][A-Za-z]*(?:\s+(?!written\b|code\b|out\b|due\b)[A-Z][A-Za-z]*)?)?
+      | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|write-?ups?))?)
+            (?P<paren>\s*\([^)]{1,40}\))?(?=\s+(?:out|released?|due|handout|assigned|deadline)\b)
+    )
+    (?:\s+(?P<act>out|released?|due|handout|assigned|deadline))?
+    (?![\w])""",
+)
+_DISCUSSION = re.compile(
+    r"(?i)\b(?:(?:dis(?:cussion)?|section|recitation)\s*\d+\s*:|no\s+discussion\b|no\s+section\b)"
+)
+_LINK_WORDS = frozenset(
+    "written code solutions solution pdf tex zip colab notebook starter data link links "
+    "latex template handout release".split()
+)
+_MATERIAL_WORDS = {
+    "slides": "slides", "notes": "notes", "video": "recording", "recording": "recording",
+    "recordings": "recording", "colab": "code", "demo": "demo", "handout": "handout",
+}
+_NAME_PART = re.compile(
+    r"^(?:Dr\.?\s+|Prof\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|del|der|di|le|la|bin|al))"
+    r"{1,3}$"
+)
+_NOT_NAME_WORDS = frozenset(
+    "slides notes lecture lectures reading readings code written discussion section tutorial "
+    "homework project projects guest class week none tbd tba video recording due out colab "
+    "optional required the of and for".split()
+)
+
+
+def looks_like_names(text: str) -> list[str] | None:
+    parts = [p.strip() for p in re.split(r"\s*(?:&|,|;|/|\band\b)\s*", text) if p.strip()]
+    if not parts or len(parts) > 6:
+        return None
+    for p in parts:
+        if not _NAME_PART.match(p):
+            return None
+        if any(w.lower().strip(".") in _NOT_NAME_WORDS for w in p.split()):
+            return None
+    return parts
+
+
+def take_assignments(row: Row, text: str) -> str:
+    found = list(ASSIGN.finditer(text))
+    for m in found:
+        row.assignments.append(clean(m.group(0)))
+    if not found:
+        return text
+    rest = ASSIGN.sub(" ", text)
+    if all(w.lower().strip(".,:;()") in _LINK_WORDS for w in rest.split()):
+        return ""
+    return rest
+
+
+def _take_discussion(row: Row, text: str) -> str:
+    m = _DISCUSSION.search(text)
+    if m is None:
+        return text
+    disc = clean(text[m.start():])
+    if not re.match(r"(?i)no\s+(?:discussion|section)", disc):
+        row.discussion = disc
+    return text[: m.start()]
+
+
+def take_materials(row: Row, text: str) -> str:
+    """Material markers: '[slides] [lecture recording]' anywhere, or leading words."""
+    brackets = re.findall(r"\[([^\]\[]{1,40})\]", text)
+    if brackets and not re.sub(r"\[[^\]\[]{1,40}\]", "", text).strip():
+        for b in brackets:
+            _add_material(row, b)
+        return ""
+    words = text.split()
+    i = 0
+    while i < len(words) and words[i].lower().strip(".,;:") in _MATERIAL_WORDS and not words[i].endswith(":"):
+        _add_material(row, words[i])
+        i += 1
+    return " ".join(words[i:])
+
+
+def _add_material(row: Row, text: str) -> None:
+    slug = slugify(text)
+    slug = re.sub(r"^lecture-", "", slug)
+    slug = _MATERIAL_WORDS.get(slug, slug)
+    if slug and slug not in row.materials:
+        row.materials.append(slug)
+
+
+def absorb(row: Row, text: str) -> None:
+    """Sort the text of a cell that is not the title by what it looks like."""
+    text = text.strip()
+    if not text:
+        return
+    text = _take_discussion(row, text)
+    text = take_assignments(row, text)
+    text = clean(text)
+    if not text:
+        return
+    if all(w.lower().strip(".,:;()") in _LINK_WORDS for w in text.split()):
+        return
+    names = looks_like_names(text)
+    if names is not None:
+        row.speakers.extend(n for n in names if n not in row.speakers)
+        return
+    text = take_materials(row, text)
+    if text.strip():
+        row.reading_text.append(clean(text))
+
+
+def split_title_markers(row: Row, text: str) -> str:
+    """In a plain-text row the title runs on into the discussion and homework columns:
+    assignment markers at the end of the title, and a discussion marker, are split off.
+
+    A title that is nothing but "X due" stays a title too: it is a deadline on the
+    calendar as well as the due date of an assignment.
+    """
+    ms = list(ASSIGN.finditer(text))
+    if ms and ms[-1].end() >= len(text.rstrip()) - 1:
+        # Only a run of markers that ends the title belongs to other columns.
+        run = [ms[-1]]
+        for a in reversed(ms[:-1]):
+            if text[a.end() : run[0].start()].strip():
+                break
+            run.insert(0, a)
+        for x in run:
+            row.assignments.append(clean(x.group(0)))
+        head = text[: run[0].start()]
+        if head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
+            text = head
+    return _take_discussion(row, text)
+
+
+def slugify(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-")

@@ -1,0 +1,169 @@
+"""Plain-text schedule layouts: pipe records, dated lines, numbered lecture lists."""
+
+from __future__ import annotations
+
+import re
+
+from kg.importer.dates import PageDate, parse_date
+from kg.importer.rows import ReadingLine, Row, absorb, clean, set_title, split_title_markers, take_materials
+
+WEEK_ROW = re.compile(r"^\s*(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
+_LEAD_WEEK = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
+
+
+def _lead_date(cells: list[str]) -> tuple[int | None, PageDate, list[str]] | None:
+    """Week and date at the start of a pipe row, and the cells after them."""
+    first = cells[0].strip()
+    week: int | None = None
+    rest = cells[1:]
+    if re.fullmatch(r"\d{1,2}", first) and rest:
+        week = int(first)
+        first, rest = rest[0].strip(), rest[1:]
+    got = parse_date(first)
+    if got is None:
+        return None
+    date, after = got
+    if after.strip():
+        rest = [after, *rest]
+    return week, date, rest
+
+
+def parse_pipe_rows(lines: list[str]) -> list[Row] | None:
+    """MIT-style captures: 'Tue 9/9 | Title+ detailsText |' records over several lines."""
+    starts: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        if "|" not in line:
+            continue
+        cells = line.split("|")
+        if WEEK_ROW.match(cells[0]) and not "".join(cells[1:]).strip():
+            starts.append((i, "week"))
+        elif _lead_date(cells) is not None:
+            starts.append((i, "row"))
+    if sum(1 for _, k in starts if k == "row") < 2:
+        return None
+    rows: list[Row] = []
+    week: int | None = None
+    for n, (i, kind) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        if kind == "week":
+            m = WEEK_ROW.match(lines[i].split("|")[0])
+            assert m is not None
+            week = int(m.group(1))
+            continue
+        cells = "\n".join(lines[i:end]).split("|")
+        lead = _lead_date(cells)
+        assert lead is not None
+        wk, date, rest = lead
+        if wk is not None:
+            week = wk
+        row = Row(line=i + 1, week=week, date=date)
+        while rest and not rest[0].strip():
+            rest.pop(0)
+        if rest:
+            set_title(row, rest[0])
+            row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+            for c in rest[1:]:
+                absorb(row, c)
+        rows.append(row)
+    return rows
+
+
+def parse_dated_lines(lines: list[str]) -> list[Row] | None:
+    """Plain captures of a table: 'W Date Title Discussion Homework' on one line each."""
+    starts: list[tuple[int, int | None, PageDate, str]] = []
+    for i, line in enumerate(lines):
+        week: int | None = None
+        # "1 Sep 2 Basic Principles" is week 1, Sep 2 (not 1 Sep): a leading week
+        # number is tried first, then a date at the start of the line.
+        m = _LEAD_WEEK.match(line)
+        got = parse_date(line[m.end():]) if m is not None else None
+        if got is not None and m is not None:
+            week = int(m.group(1))
+        else:
+            got = parse_date(line)
+        if got is None:
+            continue
+        date, after = got
+        if after and not after[0].isspace() and after[0] not in ":|-–,":
+            continue
+        starts.append((i, week, date, after))
+    if len(starts) < 3:
+        return None
+    rows: list[Row] = []
+    current: int | None = None
+    for n, (i, week, date, after) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        if week is not None:
+            current = week
+        row = Row(line=i + 1, week=current, date=date)
+        title = after.strip(" :|-–,")
+        set_title(row, title)
+        row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+        for extra in lines[i + 1 : end]:
+            if len(extra) > 200:  # prose after the schedule, not a cell
+                break
+            absorb(row, extra)
+        rows.append(row)
+    return rows
+
+
+_NUMBERED = re.compile(
+    r"^\s*(?:[-*•]\s+)?(?:(?:lecture|lec|class|session)\s*)?(\d{1,3})\s*(?:[-–—:.)]|\s-)\s*([^\W\d_].*)$", re.I
+)
+_READINGS_HEAD = re.compile(
+    r"^\s*(?P<kind>extra|optional|additional|further|required|suggested)?\s*(?:readings?|references)\s*:?\s*(?P<rest>.*)$",
+    re.I,
+)
+_TLDR = re.compile(r"^\s*(?:tl;?\s*dr|summary|abstract|description)\s*:\s*(.*)$", re.I)
+BULLET = re.compile(r"^\s*[-*•·]\s*(.*)$")
+
+
+def parse_numbered(lines: list[str]) -> list[Row] | None:
+    """BU-style lists: '01 - Title', then 'tl;dr:', '[slides]' and 'Readings:' lines."""
+    starts = [(i, m) for i, line in enumerate(lines) if (m := _NUMBERED.match(line)) and len(line) < 200]
+    if len(starts) < 3:
+        return None
+    nums = [int(m.group(1)) for _, m in starts]
+    rising = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
+    if rising < 0.7 * (len(nums) - 1):
+        return None
+    rows: list[Row] = []
+    for n, (i, m) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        row = Row(line=i + 1, number=m.group(1))
+        title = m.group(2)
+        got = parse_date(title)
+        if got is not None:
+            row.date, title = got[0], got[1].lstrip(" -–:|,")
+        set_title(row, title)
+        row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+        in_readings: bool | None = None  # None: not in a list; else: the list is optional
+        for extra in lines[i + 1 : end]:
+            if not extra.strip():
+                continue
+            if (t := _TLDR.match(extra)) is not None:
+                row.detail = clean(f"{row.detail} {t.group(1)}")
+                in_readings = None
+            elif (r := _READINGS_HEAD.match(extra)) is not None and len(extra) < 60:
+                kind = (r.group("kind") or "").lower()
+                in_readings = kind in ("extra", "optional", "additional", "further", "suggested")
+                if r.group("rest").strip():
+                    _add_reading(row, r.group("rest"), in_readings)
+            elif (b := BULLET.match(extra)) is not None:
+                if b.group(1).strip() and in_readings is not None:
+                    _add_reading(row, b.group(1), in_readings)
+            elif re.fullmatch(r"\s*(\[[^\]\[]{1,40}\]\s*)+", extra):
+                take_materials(row, extra)
+            elif in_readings is None and len(extra) < 1000:
+                row.detail = clean(f"{row.detail} {extra}")
+        rows.append(row)
+    return rows
+
+
+def _add_reading(row: Row, text: str, optional: bool) -> None:
+    text = clean(text)
+    m = re.match(r"(?i)^optional\b[:\s-]*", text)
+    if m:
+        optional, text = True, text[m.end():]
+    if text:
+        row.readings.append(ReadingLine(text, optional))
