@@ -106,3 +106,67 @@ def term_year(term: str | None) -> int | None:
         return None
     m = _YEAR.search(term)
     return int(m.group(1)) if m else None
+
+
+# A date inside a short line: after a leading week/number mark ("Week 3 Oct 4",
+# "1. Sep 8", "**Week 1** <br> Oct 4"), an org timestamp bracket ("<2021-11-10 Wed>")
+# or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
+_LEAD = re.compile(
+    r"""^[\s<(\[*_]*(?:
+          (?:week|wk|lecture|lec|class|session|day)\s*\d{1,2}\b[\s:.,)|*_-]*
+        | \d{1,2}[.)]\s+(?=[A-Za-z])
+        )?[\s<(\[*_]*""",
+    re.I | re.X,
+)
+_DOTTED = re.compile(r"^(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d|\.\d)")
+_RANGE_END = re.compile(rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>\d{{1,2}})\b(?![/.:]\d)", re.I)
+
+
+def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
+    """A date near the start of a short text: (date, text before, text after, range end).
+
+    >>> d, before, after, end = find_date("Week 1 (08.22): Introduction")
+    >>> (d.month, d.day, after)
+    (8, 22, '): Introduction')
+    >>> find_date("Apr 4- 30")[3].day
+    30
+    >>> find_date("<2021-11-10 Wed 09:00-10:00>")[0].year
+    2021
+    >>> find_date("Tuesday, Aug 29")[0].weekday
+    1
+    """
+    m = _LEAD.match(text)
+    start = m.end() if m else 0
+    rest = text[start:]
+    rest2 = re.sub(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri)\.?,\s+", "", rest, flags=re.I)
+    weekday = None
+    if rest2 != rest:
+        wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()[:3]
+        weekday = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}.get(wd)
+    got = parse_date(rest2)
+    if got is None:
+        dm = _DOTTED.match(rest2)
+        if dm is None:
+            return None
+        month, day = int(dm.group("m")), int(dm.group("d"))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        date = PageDate(month, day, None, None, dm.group(0))
+        after = rest2[dm.end():]
+    else:
+        date, after = got
+        if weekday is not None and date.weekday is None:
+            date = PageDate(date.month, date.day, date.year, weekday, date.text)
+    # A weekday after an ISO date ("2021-11-10 Wed").
+    wd_after = re.match(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", after, re.I)
+    if wd_after and date.weekday is None:
+        date = PageDate(date.month, date.day, date.year, _WEEKDAYS.get(wd_after.group(1).lower()), date.text)
+    end: PageDate | None = None
+    r = _RANGE_END.match(after)
+    if r is not None:
+        month = _MONTHS[r.group("mon").lower().rstrip(".")] if r.group("mon") else date.month
+        day = int(r.group("d"))
+        if 1 <= day <= 31 and (month, day) > (date.month, date.day):
+            end = PageDate(month, day, date.year)
+            after = after[r.end():]
+    return date, text[:start], after, end

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
+from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM
+from kg.importer.document import Document, Group, markdown_to_html, parse_document, scribble_to_html
 from kg.importer.read import PageError
+from kg.importer.records import record_rows
 from kg.importer.rows import Page, Row, clean
-from kg.importer.tables import parse_html, parse_markdown_table
+from kg.importer.tables import table_rows
 from kg.importer.text import parse_dated_lines, parse_numbered, parse_pipe_rows
 
 _CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b")
@@ -46,14 +51,119 @@ def _heading(lines: list[str], heading: str | None) -> tuple[str | None, str | N
 
 # Structural tags only: a Markdown page with an inline <a> or <br> is still Markdown.
 _HTML_TAG = re.compile(r"<\s*(?:!doctype|html|head|body|table|tr|td|th|div|p|ul|ol|li|h[1-6])\b", re.I)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)\b", re.I | re.S)
+_ALPHA = re.compile(r"[^\W\d_]{2}")
+
+
+@dataclass
+class Candidate:
+    layout: str
+    rows: list[Row]
+    score: float
+
+
+def score_rows(rows: list[Row]) -> float:
+    """How much rows look like a schedule: sessions with a plausible title, weighted by
+    how many carry a date, a number or a week, and by how far the titles read as
+    topics (short phrases, not sentences, link labels or empty cells)."""
+    good = [r for r in rows if r.title and _ALPHA.search(r.title) and len(r.title) <= 160]
+    if len(good) < 2:
+        return 0.0
+    marked = sum(1 for r in good if r.date is not None or r.number or r.week is not None) / len(good)
+    dated = sum(1 for r in good if r.date is not None) / len(good)
+    words = [len(r.title.split()) for r in good]
+    wordy = sum(1 for w in words if 1 <= w <= 14) / len(good)
+    distinct = len({r.title.casefold() for r in good}) / len(good)
+    return len(good) * (0.25 + 0.45 * marked + 0.3 * dated) * wordy * (0.5 + 0.5 * distinct) - 0.1 * (len(rows) - len(good))
+
+
+def _text_candidates(text: str, prefix: str = "") -> list[Candidate]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    readers: list[tuple[str, Callable[[list[str]], list[Row] | None]]] = [
+        ("pipe-rows", parse_pipe_rows),
+        ("dated-lines", parse_dated_lines),
+        ("numbered-list", parse_numbered),
+    ]
+    for name, reader in readers:
+        rows = reader(lines)
+        if rows:
+            out.append(Candidate(prefix + name, rows, score_rows(rows)))
+    return out
+
+
+def _group_rows(group: Group) -> list[Row]:
+    rows: list[Row] = []
+    week: int | None = None
+    for rec in group.records:
+        got = record_rows(rec, week)
+        if got:
+            week = got[0].week
+        rows.extend(got)
+    # In a dated run, an undated record with nothing but a title is a heading
+    # ("Module 2: Robotic Perception"), not a session.
+    dated = sum(1 for r in rows if r.date is not None)
+    if dated >= 0.6 * len(rows):
+        rows = [r for r in rows if r.date is not None or r.detail or r.assignments or r.kind]
+    return rows
+
+
+def _source_format(text: str, source: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix in (".yml", ".yaml"):
+        return "yaml"
+    if suffix == ".scrbl" or text.lstrip().startswith("#lang scribble"):
+        return "scribble"
+    if suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(text[:5000]):
+        return "html"
+    if suffix in (".md", ".markdown", ".mdx", ".rmd", ".qmd"):
+        return "markdown"
+    if len(_HTML_TAG.findall(text[:200_000])) >= 2 and "<table" in text[:200_000].lower():
+        return "html"
+    return "markdown"
+
+
+def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Document | None]:
+    """Every structure of the page that could be its schedule, read into rows and scored."""
+    fmt = _source_format(text, source)
+    out: list[Candidate] = []
+    doc: Document | None = None
+    if fmt == "yaml":
+        g = data_file_group(text)
+        if g is not None:
+            rows = _group_rows(g)
+            out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
+    if fmt != "yaml" or not out:
+        # Plain-text readers first: on a tie, the simpler reading wins.
+        out.extend(_text_candidates(text))
+        if fmt == "scribble":
+            html = scribble_to_html(text)
+        elif fmt == "html":
+            html = text
+        else:
+            html = markdown_to_html(text)
+        doc = parse_document(html, text)
+        for table in doc.tables:
+            cells = [[(c.text, c.header, c.rowspan, c.colspan, c.line) for c in r] for r in table.rows]
+            trows = table_rows(cells)
+            layout = "html-table" if fmt == "html" else "markdown-table"
+            if trows:
+                out.append(Candidate(layout, trows, score_rows(trows) + 0.25))
+        for g in doc.groups:
+            rows = _group_rows(g)
+            if rows:
+                out.append(Candidate(g.kind, rows, score_rows(rows)))
+        if fmt == "html":
+            out.extend(_text_candidates(doc.text))
+    return out, doc
 
 
 def parse_page(text: str, source: str = "<page>") -> Page:
     """Find the schedule in a page's text and read its rows.
 
-    Tries, in order: an HTML ``<table>`` with Date/Topic-like headers (other HTML is read
-    as text), a Markdown table, pipe-separated dated records (MIT), dated lines (the
-    Berkeley capture), and a numbered lecture list (BU).
+    The page is parsed by its format (HTML5, Markdown, a YAML data file, Scribble);
+    every table, list, run of like blocks, heading run and the plain-text layouts are
+    read into rows, scored by :func:`score_rows`, and the best is kept.
 
     Raises
     ------
@@ -62,35 +172,22 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     """
     if not text.strip():
         raise PageError("page is empty", source)
-    heading: str | None = None
-    rows: list[Row] | None = None
-    layout = ""
-    texts = [text]
-    if len(_HTML_TAG.findall(text[:200_000])) >= 2:
-        rows, rendered, heading = parse_html(text)
-        layout = "html-table"
-        texts.insert(0, rendered)  # the page as text first, then the raw source
-    readers: list[tuple[str, Callable[[list[str]], list[Row] | None]]] = [
-        ("markdown-table", parse_markdown_table),
-        ("pipe-rows", parse_pipe_rows),
-        ("dated-lines", parse_dated_lines),
-        ("numbered-list", parse_numbered),
-    ]
-    lines: list[str] = []
-    for candidate in texts:
-        lines = candidate.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        for layout_name, reader in readers:
-            if rows:
-                break
-            rows, layout = reader(lines), layout_name
-        if rows:
-            break
-    if not rows or not any(r.title for r in rows):
+    found, doc = candidates(text, source)
+    best: Candidate | None = None
+    for c in found:
+        if c.score > 0 and any(r.title for r in c.rows) and (best is None or c.score > best.score + 1e-9):
+            best = c
+    if best is None:
         raise PageError(
             "no schedule found: expected dated rows ('Tue 9/9 | Title'), a numbered lecture list "
             "('01 - Title'), or a table with Date and Topic columns",
             source,
         )
-    first = min(r.line for r in rows)
-    name, code, term = _heading(lines[: max(1, first - 1)] if layout != "html-table" else lines, heading)
-    return Page(source=source, layout=layout, rows=rows, name=name, code=code, term=term)
+    rows = best.rows
+    lines = (doc.text if doc is not None else text).split("\n")
+    first = min((r.line for r in rows if r.line), default=1)
+    heading = (doc.h1 or doc.title) if doc is not None else None
+    raw_lines = text.split("\n")
+    head_lines = raw_lines[: max(1, first - 1)] if best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table") else lines[:15]
+    name, code, term = _heading(head_lines, heading)
+    return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term)

@@ -151,19 +151,30 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("exam", re.compile(r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     ("holiday", re.compile(
-        r"(?i)\b(?:holiday|no\s+class(?:es)?|no\s+lecture|recess|vacation|day\s+off|cancell?ed|"
-        r"(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading)\s+break)\b")),
+        r"(?i)\b(?:holidays?|no\s+class(?:es)?|no\s+lectures?|no\s+session|recess|vacation|day\s+off|"
+        r"cancell?ed|(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading|big|semester|term)\s+break|"
+        r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
+        r"(?:martin\s+luther\s+king|mlk|presidents'?|veterans'?|indigenous\s+peoples'?|columbus)\s+day|"
+        r"juneteenth|reading\s+days?|new\s+year|christmas|easter)\b")),
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
     ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
-    ("tutorial", re.compile(r"(?i)\b(?:tutorial|recitation|review\s+session|lab\s+session|workshop)\b")),
+    ("tutorial", re.compile(
+        r"(?i)\b(?:tutorials?|recitations?|review\s+session|lab\s+sessions?|workshop|seminars?|practicals?|"
+        r"practicum|TA\s+session)\b|^(?:REC|lab|labs|lab\s*\d+)\b")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
-    ("project", re.compile(r"(?i)\bproject\s+(?:presentations?|demos?|showcase|work\s+session)\b")),
+    ("project", re.compile(
+        r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
+        r"(?:presentations?|demos?|showcase|work\s+sessions?|hours|check-?ins?|days?|proposals?|"
+        r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
+        r"check-?ins?)\b")),
 ]
 
 
 def _row_kind(row: Row) -> str:
     """'lecture', an event kind, or 'assignment' (a row that only announces one)."""
     title = row.title
+    if row.kind is not None:
+        return row.kind
     if not title:
         return "assignment" if row.assignments else "none"
     if _OH.search(title):
@@ -315,7 +326,7 @@ def build_draft(
             for c in lec.candidates:
                 candidates.setdefault(c, []).append(len(lectures) + 1)
             lectures.append(lec)
-        elif kind not in ("assignment", "none"):
+        elif kind not in ("assignment", "none", "release"):
             title = row.title
             links = linker.link(title) if kind in ("tutorial", "discussion") else []
             links = [lk for lk in links if lk.confidence >= _WEAK_FLOOR]

@@ -32,6 +32,9 @@ class Row:
     reading_text: list[str] = field(default_factory=list)  # free text that may name readings
     assignments: list[str] = field(default_factory=list)  # "pset 1 out", "HW3"
     discussion: str | None = None
+    end_date: PageDate | None = None  # the last day of a range ("Apr 4- 30")
+    kind: str | None = None  # an event kind the structure states ("Due:", "Seminar:")
+    section: str | None = None  # the heading or theme the row sits under
 
 
 @dataclass
@@ -53,7 +56,7 @@ def clean(s: str) -> str:
 _DASHES = re.compile(r"\s+-{2,3}\s+")
 _GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
 _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
-_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3})\s*[-–—:.)]\s*", re.I)
+_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2})?)\s*[-–—:.)]\s*", re.I)
 
 
 def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
@@ -66,7 +69,9 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     parts = re.split(_DETAILS_MARK, text.replace("\r", ""), maxsplit=1)
     detail = parts[1] if len(parts) > 1 else ""
     lines = [ln for ln in parts[0].split("\n") if ln.strip()]
-    if not breaks and len(lines) <= 2 and sum(len(x) for x in lines) < 160:
+    if not lines:
+        title = ""  # a cell holding only "+ details": no title
+    elif not breaks and len(lines) <= 2 and sum(len(x) for x in lines) < 160:
         title = clean(" ".join(lines))
     else:
         title = clean(lines[0])
@@ -76,6 +81,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = clean(_GUEST_MARK.sub(" ", title))
     if re.search(r"\bguest\b", title, re.I):
         row.guest = True
+    title = re.sub(r"(?i)^\s*lecture\s*:\s*(?=\S)", "", title)
     m = _NUMBER_PREFIX.match(title)
     if m and row.number is None:
         row.number = m.group(1)
@@ -224,3 +230,41 @@ def split_title_markers(row: Row, text: str) -> str:
 
 def slugify(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-")
+
+
+_BADGE_WORDS = (
+    r"slides?|pdf|video|videos|code|notes|notebook|colab|github|recording|youtube|html|ipynb|"
+    r"handout|link|solutions?|new|updated|optional|lecture\s+(?:notes|slides|video|recording)|"
+    r"annotated\s+slides|demo|paper|blog|website|part\s*\d+|tex|zip|ppt|pptx|keynote|"
+    r"\d{1,2}|web|audio|podcast|transcript|live|pre-?recorded"
+)
+_BADGES = re.compile(
+    rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})(?:\s*[,;/|&]\s*(?:{_BADGE_WORDS}))*\s*[\]\)]"
+)
+_TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?:{_BADGE_WORDS})\b)+\s*$")
+_ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
+
+
+def strip_badges(text: str) -> str:
+    """A title without link labels and badges: "[PDF] [video]", "(slides, video)",
+    "[[GitHub]]", emoji link icons, a trailing run of "slides video".
+
+    >>> strip_badges("Transformers [PDF] [video] [code]")
+    'Transformers'
+    >>> strip_badges("Kernel Approximations (slides, video)")
+    'Kernel Approximations'
+    >>> strip_badges("Deep learning basics [[GitHub]]")
+    'Deep learning basics'
+    """
+    out = []
+    for ln in text.split("\n"):
+        s = _ICONS.sub(" ", ln)
+        prev = None
+        while prev != s:
+            prev = s
+            s = _BADGES.sub("", s)
+            s = re.sub(r"\[\s*\]|\(\s*\)", "", s)
+        if _TRAILING_BADGES.sub("", s).strip():
+            s = _TRAILING_BADGES.sub("", s)
+        out.append(clean(s))
+    return "\n".join(x for x in out if x)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import html as _html
 import re
-from html.parser import HTMLParser
 
-from kg.importer.dates import parse_date
-from kg.importer.rows import ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, take_assignments, take_materials
+from kg.importer.dates import find_date
+from kg.importer.rows import (
+    ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
+    take_assignments, take_materials,
+)
 from kg.importer.text import BULLET, WEEK_ROW
 
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("week", re.compile(r"^(?:w|wk|week|weeks)\.?$")),
-    ("date", re.compile(r"^(?:date|dates|day|days|when|class date|lecture date)$")),
+    ("date", re.compile(r"^(?:date|dates|day|days|when|class date|lecture date|day and date|date and day|class|week and date|date/time)$")),
     ("number", re.compile(r"^(?:#|no\.?|num|number|lec\.?|lecture\s*(?:#|no\.?|number)|session)$")),
-    ("title", re.compile(r"^(?:topics?|lecture topics?|lectures?|title|subject|contents?|lecture title|theme|class)$")),
+    ("title", re.compile(
+        r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
+        r"lecture title|theme|class|session|sessions|slides|lecture slides|what)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
@@ -54,10 +57,59 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
     return roles
 
 
-def _rows_from_grid(header: list[str], body: list[tuple[int, list[str]]]) -> list[Row] | None:
-    roles = _header_roles(header, body)
-    if roles is None:
+def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
+    """Roles from what the columns hold, for a table whose header names none: the
+    column of dates (most cells start with one), and the title column (the longest
+    mostly-textual cells among the rest)."""
+    width = max((len(c) for _, c in body), default=0)
+    if width < 2 or len(body) < 2:
         return None
+    roles: list[str | None] = [None] * width
+
+    def col(i: int) -> list[str]:
+        return [c[i] for _, c in body if i < len(c) and c[i].strip()]
+
+    for i in range(width):
+        cells = col(i)
+        if cells and sum(1 for c in cells if find_date(c.split("\n")[0]) is not None) >= 0.5 * len(cells):
+            roles[i] = "date"
+            break
+    best, best_len = None, 0.0
+    for i in range(width):
+        if roles[i] is not None:
+            continue
+        cells = col(i)
+        if len(cells) < 0.4 * len(body):
+            continue
+        wordy = [c for c in cells if re.search(r"[^\W\d_]{3}", c)]
+        if len(wordy) < 0.6 * len(cells):
+            continue
+        mean = sum(min(len(c), 80) for c in wordy) / len(wordy)
+        if mean > best_len:
+            best, best_len = i, mean
+    if best is None or "date" not in roles:
+        return None
+    roles[best] = "title"
+    return roles
+
+
+def rows_from_grid(
+    header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None
+) -> list[Row] | None:
+    """Schedule rows of a table: columns by their header's role, else by their content."""
+    roles = _header_roles(header, body)
+    if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
+        by_content = content_roles(body)
+        if by_content is not None and by_content.index("date") != roles.index("title"):
+            roles[by_content.index("date")] = "date"
+    if roles is None:
+        # No header names a title column: the first row may be a row like the others.
+        roles = content_roles([(0, header), *body])
+        if roles is None:
+            return None
+        dcol = roles.index("date")
+        if dcol < len(header) and find_date(header[dcol]) is not None:
+            body = [header_row or (body[0][0] - 1 if body else 0, header), *body]
     rows: list[Row] = []
     week: int | None = None
     for line, cells in body:
@@ -81,15 +133,32 @@ def _rows_from_grid(header: list[str], body: list[tuple[int, list[str]]]) -> lis
             if m:
                 week = int(m.group(0))
         row = Row(line=line, week=week)
+        if len(texts) == 1 and not by_role.get("date", [""])[0].strip() and not any(
+            c.strip() for c in by_role.get("number", []) + by_role.get("week", [])
+        ) and len(cells) > 2:
+            continue  # a section heading across the table ("Representation of text")
         for d in by_role.get("date", []):
-            got = parse_date(d.strip())
-            if got is not None:
-                row.date = got[0]
+            for dl in d.split("\n"):
+                got = find_date(dl.strip())
+                if got is not None:
+                    row.date, row.end_date = got[0], got[3]
+                    wm = re.match(r"(?i)^\W*(?:week|wk)\s*(\d{1,2})", got[1])
+                    if wm:
+                        row.week = week = int(wm.group(1))
+                    break
+            if row.date is not None:
                 break
         for num in by_role.get("number", []):
             if re.search(r"\d", num):
                 row.number = clean(num)
-        title = next((t for t in by_role.get("title", []) if t.strip()), "")
+        title = strip_badges(next((t for t in by_role.get("title", []) if t.strip()), ""))
+        multi = split_numbered(title)
+        if len(multi) > 1:
+            for part in multi:
+                r = Row(line=line, week=week, date=row.date)
+                set_title(r, part, breaks=True)
+                rows.append(r)
+            continue
         set_title(row, title, breaks=True)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
         for d in by_role.get("details", []):
@@ -127,155 +196,25 @@ def _rows_from_grid(header: list[str], body: list[tuple[int, list[str]]]) -> lis
     return rows
 
 
-def _cells(line: str) -> list[str]:
-    s = line.strip()
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
-        s = s[:-1]
-    return [c.replace("\\|", "|") for c in re.split(r"(?<!\\)\|", s)]
+_NUMBERED_LINE = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*\d{1,3}(?:\.\d{1,2})?\s*[-–—:.)]\s*\S")
 
 
-_MD_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+def split_numbered(cell: str) -> list[str]:
+    """The lectures of a cell holding several, each on its own line and numbered
+    ("Lecture 1. A" / "Lecture 2: B"); else the cell as one."""
+    parts = [p for p in cell.split("\n") if p.strip()]
+    if len(parts) >= 2 and sum(1 for p in parts if _NUMBERED_LINE.match(p)) >= 2:
+        out: list[str] = []
+        for p in parts:
+            if _NUMBERED_LINE.match(p) or not out:
+                out.append(p)
+            else:
+                out[-1] += "\n" + p
+        return out
+    return [cell]
 
 
-def _md_inline(s: str) -> str:
-    s = re.sub(r"<br\s*/?>", "\n", s, flags=re.I)
-    s = re.sub(r"</?[A-Za-z][^<>]*>", "", s)  # inline HTML
-    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)
-    s = re.sub(r"(\*\*|__|~~|`)", "", s)
-    s = re.sub(r"(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)", "", s)
-    return _html.unescape(s)
-
-
-def parse_markdown_table(lines: list[str]) -> list[Row] | None:
-    for s, line in enumerate(lines):
-        if not _MD_SEP.match(line) or s == 0:
-            continue
-        header = [_md_inline(c).strip() for c in _cells(lines[s - 1])]
-        body: list[tuple[int, list[str]]] = []
-        for j in range(s + 1, len(lines)):
-            if "|" not in lines[j]:
-                if lines[j].strip():
-                    break
-                continue
-            body.append((j + 1, [_md_inline(c).strip() for c in _cells(lines[j])]))
-        if not body:
-            continue
-        # A real Markdown table has a row per line; a capture that only looks like one
-        # (cells broken over lines) is left to the pipe-row reader.
-        fit = sum(1 for _, c in body if abs(len(c) - len(header)) <= 1)
-        if fit < 0.8 * len(body):
-            continue
-        rows = _rows_from_grid(header, body)
-        if rows:
-            return rows
-    return None
-
-
-class _HTMLReader(HTMLParser):
-    """Tables as grids of cell text, and the page as text with one block per line."""
-
-    _BLOCK = frozenset(
-        "p div br li tr h1 h2 h3 h4 h5 h6 table section article ul ol dl dt dd pre hr "
-        "header footer blockquote tbody thead tfoot caption".split()
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tables: list[list[list[tuple[str, bool, int, int, int]]]] = []
-        self._stack: list[list[list[tuple[str, bool, int, int, int]]]] = []
-        self._cell: list[str] | None = None
-        self._cell_meta: tuple[bool, int, int, int] = (False, 1, 1, 0)
-        self._skip = 0
-        self.title: str | None = None
-        self._in_title = False
-        self._h1: str | None = None
-        self._in_h1 = False
-        self.line = 1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip += 1
-            return
-        if tag == "title":
-            self._in_title = True
-        if tag == "h1" and self._h1 is None:
-            self._in_h1 = True
-            self._h1 = ""
-        if tag == "table":
-            self._stack.append([])
-        elif tag == "tr" and self._stack:
-            self._stack[-1].append([])
-        elif tag in ("td", "th") and self._stack:
-            if not self._stack[-1]:
-                self._stack[-1].append([])
-            a = dict(attrs)
-            self._cell = []
-            self._cell_meta = (tag == "th", _int(a.get("rowspan")), _int(a.get("colspan")), self.getpos()[0])
-        if tag in self._BLOCK:
-            self._newline()
-        if tag == "li":
-            self._put("- ")
-        if tag in ("td", "th"):
-            self._put(" | ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip = max(0, self._skip - 1)
-            return
-        if tag == "title":
-            self._in_title = False
-        if tag == "h1":
-            self._in_h1 = False
-        if tag in ("td", "th") and self._cell is not None and self._stack:
-            th, rs, cs, line = self._cell_meta
-            text = "".join(self._cell)
-            text = "\n".join(clean(x) for x in text.split("\n") if x.strip())
-            self._stack[-1][-1].append((text, th, rs, cs, line))
-            self._cell = None
-        elif tag == "table" and self._stack:
-            self.tables.append(self._stack.pop())
-        if tag in self._BLOCK:
-            self._newline()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr"):
-            self._newline()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._in_title:
-            self.title = clean((self.title or "") + " " + data)
-        if self._in_h1:
-            self._h1 = clean((self._h1 or "") + " " + data)
-        self._put(data.replace("\n", " "))
-
-    def _put(self, s: str) -> None:
-        self.text.append(s)
-        if self._cell is not None:
-            self._cell.append(s if s != " | " else " ")
-
-    def _newline(self) -> None:
-        self.text.append("\n")
-        if self._cell is not None:
-            self._cell.append("\n")
-
-    @property
-    def heading(self) -> str | None:
-        return self._h1 or self.title
-
-
-def _int(v: str | None) -> int:
-    try:
-        return max(1, min(int(v or 1), 100))
-    except ValueError:
-        return 1
-
-
-def _grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, list[str], bool]]:
+def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, list[str], bool]]:
     """Expand rowspan/colspan: every row gets a value in every column it spans."""
     out: list[tuple[int, list[str], bool]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
@@ -308,25 +247,15 @@ def _grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int,
     return out
 
 
-def parse_html(text: str) -> tuple[list[Row] | None, str, str | None]:
-    reader = _HTMLReader()
-    try:
-        reader.feed(text)
-        reader.close()
-    except Exception:  # noqa: BLE001 - html.parser is lenient; anything else is a bad page
-        return None, "", None
-    best: list[Row] | None = None
-    for table in reader.tables:
-        grid = _grid(table)
-        if len(grid) < 2:
-            continue
-        # The header: the first all-<th> row, else the first row.
-        h = next((i for i, (_, _, is_h) in enumerate(grid[:3]) if is_h), 0)
-        header = [c.split("\n")[0] for c in grid[h][1]]
-        body = [(ln, cells) for ln, cells, _ in grid[h + 1 :]]
-        rows = _rows_from_grid(header, body)
-        if rows and (best is None or len(rows) > len(best)):
-            best = rows
-    page_text = "".join(reader.text)
-    page_text = "\n".join(clean(x) for x in page_text.split("\n"))
-    return best, page_text, reader.heading
+def table_rows(table: list[list[tuple[str, bool, int, int, int]]]) -> list[Row] | None:
+    """Schedule rows of one table (cells as (text, is_th, rowspan, colspan, line))."""
+    g = grid(table)
+    if len(g) < 2:
+        return None
+    # The header: the first all-<th> row among the first three, else the first row.
+    h = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), 0)
+    header = [c.split("\n")[0] for c in g[h][1]]
+    body = [(ln, cells) for ln, cells, _ in g[h + 1 :]]
+    return rows_from_grid(header, body, (g[h][0], g[h][1]))
+
+

@@ -1,0 +1,100 @@
+"""Jekyll/Hugo data files (``_data/lectures.yml``): a YAML sequence of sessions.
+
+Each mapping is one record: its date from ``date``/``day``/``when``, its title from
+``title``/``name``/``topic``/``lecture`` (HTML in values is parsed, not kept), detail from
+``topics``/``description``/``summary``/``readings`` when they are text, speakers from
+``lecturer``/``speaker``/``instructor``. Commented-out keys are not read (YAML comments).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from selectolax.lexbor import LexborHTMLParser
+
+from kg.importer.document import Group, Line, Record
+from kg.importer.rows import clean
+
+_DATE_KEYS = ("date", "day", "when", "dates", "lecture_date")
+_TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
+_DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "readings", "content", "outline")
+_SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
+
+
+def _html_lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        out: list[str] = []
+        for v in value:
+            out.extend(_html_lines(v))
+        return out
+    if isinstance(value, dict):
+        return []
+    text = str(value)
+    if "<" in text and ">" in text:
+        tree = LexborHTMLParser(f"<div>{text}</div>")
+        node = tree.css_first("div")
+        text = node.text(separator=" ") if node is not None else text
+    return [clean(x) for x in text.split("\n") if clean(x)]
+
+
+def _sessions(doc: Any) -> list[dict[str, Any]] | None:
+    """The sequence of mappings in a data file: the document itself or its one list."""
+    if isinstance(doc, list) and sum(isinstance(x, dict) for x in doc) >= 2:
+        return [x for x in doc if isinstance(x, dict)]
+    if isinstance(doc, dict):
+        lists = [v for v in doc.values() if isinstance(v, list) and sum(isinstance(x, dict) for x in v) >= 2]
+        if len(lists) == 1:
+            return [x for x in lists[0] if isinstance(x, dict)]
+    return None
+
+
+def data_file_group(text: str) -> Group | None:
+    """The sessions of a YAML data file as records, or ``None`` when the text is not a
+    YAML sequence of mappings with dates or titles."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    items = _sessions(doc)
+    if not items:
+        return None
+    keys = {k.lower() for x in items for k in x if isinstance(k, str)}
+    if not (keys & set(_TITLE_KEYS)):
+        return None
+    # Line numbers: each item's first key, found in order in the source.
+    src_lines = text.split("\n")
+    cursor = 0
+    g = Group("data-file")
+    for item in items:
+        low = {str(k).lower(): v for k, v in item.items()}
+        first_key = next(iter(item), None)
+        line = 0
+        if first_key is not None:
+            for k in range(cursor, len(src_lines)):
+                if src_lines[k].lstrip("- ").startswith(f"{first_key}:"):
+                    line, cursor = k + 1, k + 1
+                    break
+        lines: list[Line] = []
+        for key in _DATE_KEYS:
+            if low.get(key) is not None:
+                lines.append(Line(clean(str(low[key])), line=line))
+                break
+        for key in _TITLE_KEYS:
+            got = _html_lines(low.get(key))
+            if got:
+                lines.append(Line(" ".join(got), titled=True, line=line))
+                break
+        else:
+            continue
+        for key in _SPEAKER_KEYS:
+            got = _html_lines(low.get(key))
+            if got:
+                lines.append(Line("Speaker: " + ", ".join(got), line=line))
+        for key in _DETAIL_KEYS:
+            for d in _html_lines(low.get(key)):
+                lines.append(Line(d, line=line, depth=1))
+        g.records.append(Record(lines, line))
+    return g if len(g.records) >= 2 else None

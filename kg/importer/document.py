@@ -1,0 +1,424 @@
+"""A page as a document: HTML5 and Markdown parsed by real parsers into blocks.
+
+Markdown (CommonMark with tables, raw HTML allowed) is rendered by markdown-it-py and
+every page is then parsed by an HTML5 parser (selectolax, Lexbor engine), so a Markdown
+table, an HTML table with omitted ``</td>``, and a raw HTML calendar inside Markdown
+become the same tree. Racket Scribble ``@itemlist``/``@item`` sources are translated to
+lists first. The tree gives the structures a schedule can be written as:
+
+- :class:`Table`: cells with their spans, header flags and text lines;
+- :class:`Group`: a run of like records — the items of a list (or of sibling lists
+  under one heading), sibling blocks of one kind (``div.lecture``, paragraphs of a
+  definition list), heading sections, the cells of a calendar grid.
+
+Each record is a list of :class:`Line` (text, whether it reads as a title — a heading,
+button or bold run — and the source line). Nothing here decides what a schedule is:
+:mod:`kg.importer.detect` scores every candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from kg.importer.rows import clean
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "nav", "footer", "_comment"})
+_BLOCK = frozenset(
+    "p div br li tr td th h1 h2 h3 h4 h5 h6 table section article ul ol dl dt dd pre hr "
+    "header blockquote tbody thead tfoot caption details summary figure main aside "
+    "button".split()
+)
+_TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "strong", "b", "dt"})
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+@dataclass
+class Line:
+    """A line of text in a record: ``titled`` when it is all heading, button or bold."""
+
+    text: str
+    titled: bool = False
+    line: int = 0
+    label: str | None = None  # "Topic", "Due", ... when the line starts with a tag label
+    depth: int = 0  # list nesting below the record
+
+
+@dataclass
+class Record:
+    lines: list[Line]
+    line: int = 0
+    number: str | None = None  # the item's number in an ordered list
+    section: str | None = None  # the heading the record sits under
+
+
+@dataclass
+class Group:
+    """Like records in page order; ``kind`` names the structure (the draft's layout)."""
+
+    kind: str
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    text: str
+    header: bool
+    rowspan: int
+    colspan: int
+    line: int
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    line: int = 0
+
+
+@dataclass
+class Document:
+    """The parsed page: its tables and record groups, title and heading text."""
+
+    tables: list[Table]
+    groups: list[Group]
+    title: str | None
+    h1: str | None
+    text: str  # the page as text, one block a line
+
+
+# ---------------------------------------------------------------- sources to HTML
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+    def line_attrs(state: object) -> None:
+        for tok in getattr(state, "tokens", []):
+            if tok.map is not None and tok.nesting == 1:
+                tok.attrSet("data-line", str(tok.map[0] + 1))
+
+    md.core.ruler.push("kg_lines", line_attrs)
+    return md
+
+
+_MD: MarkdownIt | None = None
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown (front matter dropped) as HTML; block elements carry ``data-line``."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    m = _FRONT_MATTER.match(text)
+    if m:
+        text = "\n" * m.group(0).count("\n") + text[m.end():]
+    # Kramdown attribute lists ("**HW1 OUT**{: .label}") are markup, not text.
+    text = re.sub(r"\{:[^{}\n]*\}", "", text)
+    # An image whose URL has spaces is not Markdown, but every renderer users see
+    # shows it: make it an <img>.
+    text = re.sub(
+        r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*)\)",
+        lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text,
+    )
+    return str(_MD.render(text))
+
+
+_SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
+
+
+def scribble_to_html(text: str) -> str:
+    """Racket Scribble lists as HTML: ``@itemlist[...]`` a list, ``@item{...}`` an item,
+    ``@(hyperlink "url" "label")`` a link; ``@;`` comments dropped."""
+    out = []
+    for ln in text.split("\n"):
+        ln = re.sub(r"@;.*$", "", ln)
+        out.append(ln)
+    s = "\n".join(out)
+    s = _SCRIBBLE_LINK.sub(lambda m: f'<a href="{_esc(m.group(1))}">{_esc(m.group(2))}</a>', s)
+    s = re.sub(r"@itemlist\[(?:#:style\s+'ordered)", "<ol>", s)
+    s = re.sub(r"@itemlist\[(?:#:style\s+'\w+)?", "<ul>", s)
+    s = re.sub(r"@item\{", "<li>", s)
+    s = re.sub(r"@bold\{([^{}]*)\}", r"<strong>\1</strong>", s)
+    s = re.sub(r"@(?:title|section|subsection)\[[^\]]*\]\{([^{}]*)\}", r"<h2>\1</h2>", s)
+    s = s.replace("}]", "</li></ol>").replace("}", "</li>")
+    s = re.sub(r"^#lang.*$", "", s, flags=re.M)
+    return s
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# ---------------------------------------------------------------- the tree
+
+
+class _Locator:
+    """Source line of a text snippet: searched forward from the last one found."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.pos = 0
+        self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def line_of(self, snippet: str) -> int:
+        words = snippet.split()
+        if not words:
+            return 0
+        probe = words[0][:30]
+        p = self.source.find(probe, self.pos)
+        if p < 0:
+            p = self.source.find(probe)
+            if p < 0:
+                return 0
+        else:
+            self.pos = p
+        import bisect
+
+        return bisect.bisect_right(self._starts, p)
+
+
+def _data_line(node: LexborNode | None) -> int:
+    while node is not None:
+        attrs = node.attributes
+        v = attrs.get("data-line") if attrs else None
+        if v and v.isdigit():
+            return int(v)
+        node = node.parent
+    return 0
+
+
+def node_lines(node: LexborNode, depth: int = 0) -> list[Line]:
+    """The text lines of a node: a new line at every block element and ``<br>``; a line
+    all inside a heading, button or bold run is ``titled``."""
+    lines: list[Line] = []
+    buf: list[tuple[str, bool]] = []
+    line_no = [_data_line(node)]
+
+    def flush() -> None:
+        text = clean("".join(t for t, _ in buf))
+        if text:
+            spoken = [(t, b) for t, b in buf if t.strip()]
+            titled = bool(spoken) and all(b for _, b in spoken)
+            lines.append(Line(text, titled, line_no[0], depth=depth))
+        buf.clear()
+
+    def walk(n: LexborNode, titled: bool, d: int) -> None:
+        nonlocal depth
+        for child in n.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                buf.append((child.text_content or "", titled))
+                continue
+            if tag in _SKIP or tag is None:
+                continue
+            if tag == "img":
+                label = _badge_label(child)
+                if label:
+                    buf.append((f" {label}: ", titled))
+                continue
+            if tag in ("ul", "ol") and d >= 0:
+                flush()
+                saved = depth
+                depth = d + 1
+                walk(child, titled, d + 1)
+                flush()
+                depth = saved
+                continue
+            block = tag in _BLOCK
+            if block:
+                flush()
+                line_no[0] = _data_line(child) or line_no[0]
+            walk(child, titled or tag in _TITLE_TAGS, d)
+            if block:
+                flush()
+
+    walk(node, node.tag in _TITLE_TAGS, depth)
+    flush()
+    return lines
+
+
+_BADGE = re.compile(r"/badge/(?:-|(?P<label>[^-/?]+)-)(?P<message>[^-/?]+)-[^/?]+?(?:\.svg|\.png)?(?:\?|$)")
+
+
+def _badge_label(img: LexborNode) -> str | None:
+    """What a badge image says ("Lab Session" in ``.../badge/-Lab Session-orange.svg``)."""
+    src = (img.attributes or {}).get("src") or ""
+    m = _BADGE.search(src.replace("%20", " ").replace("_", " "))
+    if m is None:
+        return None
+    return clean(m.group("message").replace("--", "-"))
+
+
+def _cls(node: LexborNode) -> str:
+    attrs = node.attributes
+    return " ".join(sorted((attrs.get("class") or "").split())) if attrs else ""
+
+
+def _children(node: LexborNode) -> Iterator[LexborNode]:
+    for c in node.iter(include_text=False):
+        if c.tag not in _SKIP:
+            yield c
+
+
+def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
+    out: list[Table] = []
+    for t in root.css("table"):
+        rows: list[list[Cell]] = []
+        for tr in t.css("tr"):
+            # Only this table's rows, not those of a table nested in a cell.
+            if (_closest_table(tr) or t).mem_id != t.mem_id:
+                continue
+            cells: list[Cell] = []
+            for c in _children(tr):
+                if c.tag not in ("td", "th"):
+                    continue
+                lines = node_lines(c)
+                text = "\n".join(ln.text for ln in lines)
+                a = c.attributes or {}
+                line = _data_line(c) or (locate.line_of(text) if text else 0)
+                cells.append(Cell(text, c.tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
+            rows.append(cells)
+        if rows:
+            out.append(Table(rows, next((c.line for r in rows for c in r if c.line), 0)))
+    return out
+
+
+def _closest_table(node: LexborNode) -> LexborNode | None:
+    p = node.parent
+    while p is not None and p.tag != "table":
+        p = p.parent
+    return p
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int((v or "1").strip(" ,")), 100))
+    except ValueError:
+        return 1
+
+
+def _heading_text(node: LexborNode) -> str:
+    return clean(node.text(separator=" "))
+
+
+def _record(node: LexborNode, locate: _Locator, section: str | None, number: str | None = None) -> Record | None:
+    lines = node_lines(node)
+    if not lines:
+        return None
+    line = lines[0].line or locate.line_of(lines[0].text)
+    for ln in lines:
+        if not ln.line:
+            ln.line = line
+    return Record(lines, line, number, section)
+
+
+def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
+    groups: list[Group] = []
+    # Lists: the items of each list; and runs of sibling lists (lists under headings).
+    seen_parents: set[int] = set()
+    for lst in root.css("ul, ol"):
+        ordered = lst.tag == "ol"
+        items = [c for c in _children(lst) if c.tag == "li"]
+        g = Group("html-list")
+        for k, li in enumerate(items, start=1):
+            rec = _record(li, locate, _section_of(li), str(k) if ordered else None)
+            if rec:
+                g.records.append(rec)
+        if len(g.records) >= 2:
+            groups.append(g)
+        parent = lst.parent
+        if parent is not None and parent.mem_id not in seen_parents:
+            seen_parents.add(parent.mem_id)
+            run = _list_run(parent, locate)
+            if run is not None:
+                groups.append(run)
+    # Sibling blocks of one kind, and heading sections.
+    for parent in root.traverse():
+        if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
+            continue
+        kids = list(_children(parent))
+        if len(kids) < 3:
+            continue
+        by_sig: dict[tuple[str, str], list[LexborNode]] = {}
+        for c in kids:
+            if c.tag in ("div", "section", "article", "p", "details", "li", "dd", "dt") or c.tag in _HEADINGS:
+                by_sig.setdefault((c.tag, _cls(c)), []).append(c)
+        for (tag, _c), nodes in by_sig.items():
+            if len(nodes) >= 3 and tag not in _HEADINGS:
+                g = Group("html-blocks")
+                for n in nodes:
+                    rec = _record(n, locate, _section_of(n))
+                    if rec:
+                        g.records.append(rec)
+                groups.append(g)
+        for h in _HEADINGS:
+            heads = [i for i, c in enumerate(kids) if c.tag == h]
+            if len(heads) < 3:
+                continue
+            g = Group("heading-sections")
+            for k, i in enumerate(heads):
+                end = heads[k + 1] if k + 1 < len(heads) else len(kids)
+                # The section ends at the next heading of this level or a higher one.
+                for j in range(i + 1, end):
+                    if kids[j].tag in _HEADINGS and str(kids[j].tag) <= h:
+                        end = j
+                        break
+                lines: list[Line] = []
+                for part in kids[i:end]:
+                    lines.extend(node_lines(part))
+                if lines:
+                    line = lines[0].line or locate.line_of(lines[0].text)
+                    g.records.append(Record(lines, line, None, None))
+            groups.append(g)
+    return groups
+
+
+def _list_run(parent: LexborNode, locate: _Locator) -> Group | None:
+    """All items of the lists that are children of one element, in order: a schedule
+    written as lists under theme headings. Returns ``None`` for fewer than two lists."""
+    kids = list(_children(parent))
+    lists = [c for c in kids if c.tag in ("ul", "ol")]
+    if len(lists) < 2:
+        return None
+    g = Group("list-run")
+    section: str | None = None
+    for c in kids:
+        if c.tag in _HEADINGS:
+            section = _heading_text(c)
+        elif c.tag in ("ul", "ol"):
+            for k, li in enumerate((x for x in _children(c) if x.tag == "li"), start=1):
+                rec = _record(li, locate, section, str(k) if c.tag == "ol" else None)
+                if rec:
+                    g.records.append(rec)
+    return g if len(g.records) >= 2 else None
+
+
+def _section_of(node: LexborNode) -> str | None:
+    return None
+
+
+def parse_document(html: str, source_text: str) -> Document:
+    """Parse HTML (or Markdown rendered to HTML) into tables and record groups."""
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    locate = _Locator(source_text)
+    title_node = tree.css_first("title")
+    h1 = tree.css_first("h1")
+    tables = _tables(root, locate) if root is not None else []
+    locate.pos = 0
+    groups = _groups(root, locate) if root is not None else []
+    text = "\n".join(ln.text for ln in node_lines(root)) if root is not None else ""
+    return Document(
+        tables=tables,
+        groups=groups,
+        title=clean(title_node.text()) if title_node is not None else None,
+        h1=_heading_text(h1) if h1 is not None else None,
+        text=text,
+    )

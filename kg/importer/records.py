@@ -1,0 +1,196 @@
+"""Schedule rows from records: a list item, a block, a heading section, a calendar cell.
+
+A record is a few lines of text (:class:`~kg.importer.document.Line`). Its date is the
+first date near the start of one of its first lines; its title is the first line that
+reads as a title (a heading, button or bold run, or a line labelled "Topic:"/"Lecture:"),
+else the first line that is neither a date, a list of links nor a labelled aside
+("Readings:", "Slides:"); the other lines are detail, read for linking only. Lines
+labelled with an event ("Seminar:", "Due:", "Released:", "Homework:") become rows of
+their own, of that kind, on the record's date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.importer.dates import PageDate, find_date
+from kg.importer.document import Line, Record
+from kg.importer.rows import Row, absorb, clean, set_title, strip_badges
+
+_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
+_TITLE_LABELS = frozenset(
+    "topic topics lecture lectures title class session talk guest lecture guest talk "
+    "lecture topic subject theme".split(" ")
+) | {"guest lecture", "guest talk", "lecture topic"}
+_EVENT_LABELS = {
+    "seminar": "tutorial", "seminars": "tutorial", "lab": "tutorial", "labs": "tutorial",
+    "recitation": "tutorial", "tutorial": "tutorial", "practice": "tutorial", "practical": "tutorial",
+    "practicum": "tutorial", "section": "tutorial", "homework": "assignment", "assignment": "assignment",
+    "assignments": "assignment", "due": "deadline", "deadline": "deadline", "deadlines": "deadline",
+    "released": "release", "release": "release", "out": "release", "exam": "exam", "quiz": "exam",
+}
+_ASIDE_LABELS = frozenset(
+    "readings reading pre-class preclass pre class slides video videos notes materials material "
+    "resources references optional extra-credit extra credit further reading suggested reading "
+    "recording recordings code notebook notebooks documents lecture recordings required reading "
+    "optional reading optional readings required readings additional reading links location "
+    "time room speaker speakers instructor lecturer presenter tldr tl;dr summary abstract "
+    "description supplementary materials".split(" ")
+) | {"pre-class", "extra credit", "further reading", "lecture recordings", "optional readings",
+     "required readings", "suggested readings", "additional readings", "supplementary materials",
+     "tl;dr"}
+_LINKS_ONLY = re.compile(
+    r"(?i)^(?:[\[\(]?\s*(?:slides?|pdf|video|videos|code|notes|notebook|colab|github|recording|"
+    r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
+)
+_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})\b[\s_:.)-]*(?:\(extra\)[\s_]*)?")
+_NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3})\s*[-–—:.)]\s*(?=\S)")
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    m = _LABEL.match(text)
+    if m is None:
+        return None
+    label = m.group("label").strip().lower()
+    if label in _TITLE_LABELS or label in _EVENT_LABELS or label in _ASIDE_LABELS:
+        return label, m.group("rest").strip()
+    return None
+
+
+def _is_links(text: str) -> bool:
+    return bool(_LINKS_ONLY.match(text.strip())) or not re.search(r"[^\W\d_]{2}", text)
+
+
+def record_rows(rec: Record, week: int | None = None) -> list[Row]:
+    """The rows one record holds: usually one; more when it also names events."""
+    lines = [ln for ln in rec.lines if ln.text.strip()]
+    if not lines:
+        return []
+    date: PageDate | None = None
+    end: PageDate | None = None
+    date_at: int | None = None
+    after_date = ""
+    for i, ln in enumerate(lines[:4]):
+        if len(ln.text) > 120 and i:
+            continue
+        got = find_date(ln.text)
+        if got is None and i + 1 < len(lines) and re.fullmatch(r"\d{1,2}", ln.text.strip()):
+            got = find_date(ln.text + " " + lines[i + 1].text)  # "03" / "September"
+            if got is not None:
+                lines[i + 1] = Line("", line=lines[i + 1].line)
+        if got is None:
+            continue
+        date, before, after, end = got
+        date_at = i
+        after_date = after
+        wm = _WEEK_MARK.match(before)
+        if wm:
+            week = int(wm.group(1))
+        break
+    row = Row(line=rec.line or lines[0].line, week=week, date=date, number=rec.number, section=rec.section)
+    row.end_date = end
+    extra: list[Row] = []
+    title: str | None = None
+    title_at: int | None = None
+    # A titled line (heading, button, bold) or a "Topic:" line first; else the first
+    # plain line; else the text after the date.
+    pending_title_label = False
+    for i, ln in enumerate(lines):
+        text = ln.text
+        if i == date_at:
+            text = after_date.strip(" |:-–,>*")
+            if _is_links(text) or re.fullmatch(r"[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+                continue
+        if not text:
+            continue
+        lab = _label(text)
+        if lab is not None:
+            label, rest = lab
+            if label in _TITLE_LABELS:
+                if rest and not _is_links(rest):
+                    title, title_at = rest, i
+                    if label.startswith("guest"):
+                        row.guest = True
+                    break
+                pending_title_label = True
+                continue
+            continue
+        if pending_title_label or ln.titled:
+            if not _is_links(text):
+                title, title_at = text, i
+                break
+    if title is None:
+        for i, ln in enumerate(lines):
+            text = ln.text if i != date_at else after_date.strip(" |:-–,>*")
+            if not text or _is_links(text) or _label(text) is not None:
+                continue
+            if i == date_at and re.fullmatch(r"[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+                continue
+            title, title_at = text, i
+            break
+    if title is None:
+        return []
+    title = title.lstrip(": ").strip()
+    wm = _WEEK_MARK.match(title)
+    if wm and len(title) > wm.end():
+        row.week = int(wm.group(1))
+        title = title[wm.end():]
+    elif wm:
+        return []  # a bare "Week 3" is a heading, not a session
+    nm = _NUMBERED.match(title)
+    if nm and row.number is None:
+        row.number = nm.group(1)
+    set_title(row, strip_badges(title), breaks=True)
+    # The rest: event lines become rows; asides are dropped; other lines are detail.
+    detail: list[str] = []
+    for i, ln in enumerate(lines):
+        if i == title_at or not ln.text:
+            continue
+        text = ln.text if i != date_at else after_date
+        lab = _label(text)
+        if lab is not None:
+            label, rest = lab
+            if label in _EVENT_LABELS and rest:
+                kind = _EVENT_LABELS[label]
+                ev = Row(line=ln.line or row.line, week=row.week, date=row.date, section=rec.section)
+                ev.kind = kind
+                set_title(ev, strip_badges(rest), breaks=True)
+                if kind in ("deadline", "release", "assignment"):
+                    marker = rest + (" due" if kind == "deadline" else " out" if kind == "release" else "")
+                    row.assignments.append(clean(marker))
+                if ev.title:
+                    extra.append(ev)
+                continue
+            if label in _TITLE_LABELS and rest:
+                detail.append(rest)
+            elif label in ("readings", "reading", "required reading", "optional readings", "required readings"):
+                row.reading_text.append(rest)
+            continue
+        if i == date_at:
+            continue
+        if ln.depth > 0 or i > (title_at or 0):
+            if not _is_links(text):
+                detail.append(text)
+    row.detail = clean(" ".join([row.detail, *(strip_badges(d) for d in detail)]))
+    if len(row.detail) > 2000:
+        row.detail = row.detail[:2000]
+    return [row, *extra]
+
+
+def split_multi(row: Row) -> list[Row]:
+    """A title cell holding several numbered lectures ("Lecture 1. A <br> Lecture 2. B")
+    is one row per lecture."""
+    parts = [p for p in re.split(r"\n", row.title) if p.strip()]
+    if len(parts) < 2 or not all(_NUMBERED.match(p) for p in parts):
+        return [row]
+    out = []
+    for p in parts:
+        r = Row(line=row.line, week=row.week, date=row.date, section=row.section)
+        set_title(r, strip_badges(p), breaks=True)
+        out.append(r)
+    return out
+
+
+def absorb_cells(row: Row, cells: list[str]) -> None:
+    for c in cells:
+        absorb(row, c)
