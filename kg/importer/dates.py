@@ -161,6 +161,11 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     wd_after = re.match(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", after, re.I)
     if wd_after and date.weekday is None:
         date = PageDate(date.month, date.day, date.year, _WEEKDAYS.get(wd_after.group(1).lower()), date.text)
+    # What follows a timestamp: its weekday, a time range, the closing bracket.
+    after = re.sub(
+        r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>",
+        "", after, flags=re.I,
+    ) if text[:start].rstrip().endswith("<") else after
     end: PageDate | None = None
     r = _RANGE_END.match(after)
     if r is not None:

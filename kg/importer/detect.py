@@ -9,7 +9,9 @@ from pathlib import Path
 
 from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM
-from kg.importer.document import Document, Group, markdown_to_html, parse_document, scribble_to_html
+from kg.importer.document import (
+    Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
+)
 from kg.importer.read import PageError
 from kg.importer.records import record_rows
 from kg.importer.rows import Page, Row, clean
@@ -62,19 +64,28 @@ class Candidate:
     score: float
 
 
+def _weight(row: Row) -> float:
+    title = row.title
+    if not title or not _ALPHA.search(title) or len(title) > 160:
+        return 0.0
+    words = len(title.split())
+    prose = words > 14 or (words > 6 and title.rstrip().endswith((".", "!", "?")))
+    mark = 1.0 if row.date is not None else 0.8 if (row.number or row.week is not None) else 0.15
+    return (0.2 if prose else 1.0) * mark
+
+
 def score_rows(rows: list[Row]) -> float:
-    """How much rows look like a schedule: sessions with a plausible title, weighted by
-    how many carry a date, a number or a week, and by how far the titles read as
-    topics (short phrases, not sentences, link labels or empty cells)."""
-    good = [r for r in rows if r.title and _ALPHA.search(r.title) and len(r.title) <= 160]
+    """How much rows look like a schedule: each session with a plausible title counts
+    1 when dated, 0.8 when numbered or in a week, 0.15 otherwise (a fifth of that when
+    its title reads as a sentence); the sum is scaled by how alike the rows are (the
+    share of them marked) and how distinct their titles."""
+    weights = [_weight(r) for r in rows]
+    good = [r for r, w in zip(rows, weights) if w > 0]
     if len(good) < 2:
         return 0.0
     marked = sum(1 for r in good if r.date is not None or r.number or r.week is not None) / len(good)
-    dated = sum(1 for r in good if r.date is not None) / len(good)
-    words = [len(r.title.split()) for r in good]
-    wordy = sum(1 for w in words if 1 <= w <= 14) / len(good)
     distinct = len({r.title.casefold() for r in good}) / len(good)
-    return len(good) * (0.25 + 0.45 * marked + 0.3 * dated) * wordy * (0.5 + 0.5 * distinct) - 0.1 * (len(rows) - len(good))
+    return sum(weights) * (0.5 + 0.5 * marked) * (0.5 + 0.5 * distinct)
 
 
 def _text_candidates(text: str, prefix: str = "") -> list[Candidate]:
@@ -102,9 +113,15 @@ def _group_rows(group: Group) -> list[Row]:
         rows.extend(got)
     # In a dated run, an undated record with nothing but a title is a heading
     # ("Module 2: Robotic Perception"), not a session.
-    dated = sum(1 for r in rows if r.date is not None)
-    if dated >= 0.6 * len(rows):
+    dated = [k for k, r in enumerate(rows) if r.date is not None]
+    if len(dated) >= 0.6 * len(rows):
         rows = [r for r in rows if r.date is not None or r.detail or r.assignments or r.kind]
+    if len(dated) >= 0.75 * len(rows) and dated:
+        # Undated records before the first dated one and after the last are the
+        # page's preamble and afterword.
+        first = next(k for k, r in enumerate(rows) if r.date is not None)
+        last = max(k for k, r in enumerate(rows) if r.date is not None)
+        rows = rows[first : last + 1]
     return rows
 
 
@@ -149,6 +166,10 @@ def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Docu
             layout = "html-table" if fmt == "html" else "markdown-table"
             if trows:
                 out.append(Candidate(layout, trows, score_rows(trows) + 0.25))
+            cal = calendar_group(table)
+            if cal is not None:
+                crows = _group_rows(cal)
+                out.append(Candidate("calendar", crows, score_rows(crows)))
         for g in doc.groups:
             rows = _group_rows(g)
             if rows:

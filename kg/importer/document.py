@@ -35,6 +35,10 @@ _BLOCK = frozenset(
 )
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "strong", "b", "dt"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ASIDE_HEADING = re.compile(
+    r"(?i)^\s*(?:(?:required|optional|suggested|further|additional|extra)\s+)?"
+    r"(?:readings?|references?|materials?|resources?|bibliography|papers?|literature|links)\s*:?\s*$"
+)
 
 
 @dataclass
@@ -336,9 +340,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
         parent = lst.parent
         if parent is not None and parent.mem_id not in seen_parents:
             seen_parents.add(parent.mem_id)
-            run = _list_run(parent, locate)
-            if run is not None:
-                groups.append(run)
+            groups.extend(_list_runs(parent, locate))
     # Sibling blocks of one kind, and heading sections.
     for parent in root.traverse():
         if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
@@ -372,6 +374,8 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                         break
                 lines: list[Line] = []
                 for part in kids[i:end]:
+                    if part.tag in _HEADINGS and part is not kids[i] and _ASIDE_HEADING.match(_heading_text(part)):
+                        break  # "### Reading": what follows is a reading list
                     lines.extend(node_lines(part))
                 if lines:
                     line = lines[0].line or locate.line_of(lines[0].text)
@@ -380,24 +384,57 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     return groups
 
 
-def _list_run(parent: LexborNode, locate: _Locator) -> Group | None:
-    """All items of the lists that are children of one element, in order: a schedule
-    written as lists under theme headings. Returns ``None`` for fewer than two lists."""
-    kids = list(_children(parent))
-    lists = [c for c in kids if c.tag in ("ul", "ol")]
-    if len(lists) < 2:
+def calendar_group(table: Table) -> Group | None:
+    """The cells of a calendar grid (one cell a day, a date in each) as records."""
+    from kg.importer.dates import find_date  # noqa: PLC0415 - dates imports nothing of ours
+
+    g = Group("calendar")
+    per_row = []
+    for row in table.rows:
+        n = 0
+        for cell in row:
+            lines = [ln for ln in cell.lines if ln.text]
+            head = " ".join(ln.text for ln in lines[:2])
+            if lines and (find_date(lines[0].text) or find_date(head)):
+                g.records.append(Record(lines, cell.line))
+                n += 1
+        per_row.append(n)
+    if len(g.records) < 3 or sum(1 for n in per_row if n >= 2) < 2:
         return None
-    g = Group("list-run")
-    section: str | None = None
+    return g
+
+
+def _list_runs(parent: LexborNode, locate: _Locator) -> list[Group]:
+    """The items of the lists that are children of one element, in order, one run per
+    part of the page under a top heading: a schedule written as lists under theme
+    headings. Only parts with two lists or more."""
+    kids = list(_children(parent))
+    if sum(1 for c in kids if c.tag in ("ul", "ol")) < 2:
+        return []
+    levels = [str(c.tag) for c in kids if c.tag in _HEADINGS]
+    top = min(levels) if levels else None
+    parts: list[list[LexborNode]] = [[]]
     for c in kids:
-        if c.tag in _HEADINGS:
-            section = _heading_text(c)
-        elif c.tag in ("ul", "ol"):
-            for k, li in enumerate((x for x in _children(c) if x.tag == "li"), start=1):
-                rec = _record(li, locate, section, str(k) if c.tag == "ol" else None)
-                if rec:
-                    g.records.append(rec)
-    return g if len(g.records) >= 2 else None
+        if top is not None and c.tag == top:
+            parts.append([])
+        parts[-1].append(c)
+    out = []
+    for part in parts:
+        if sum(1 for c in part if c.tag in ("ul", "ol")) < 2:
+            continue
+        g = Group("list-run")
+        section: str | None = None
+        for c in part:
+            if c.tag in _HEADINGS:
+                section = _heading_text(c)
+            elif c.tag in ("ul", "ol"):
+                for k, li in enumerate((x for x in _children(c) if x.tag == "li"), start=1):
+                    rec = _record(li, locate, section, str(k) if c.tag == "ol" else None)
+                    if rec:
+                        g.records.append(rec)
+        if len(g.records) >= 2:
+            out.append(g)
+    return out
 
 
 def _section_of(node: LexborNode) -> str | None:

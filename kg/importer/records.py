@@ -15,7 +15,7 @@ import re
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.document import Line, Record
-from kg.importer.rows import Row, absorb, clean, set_title, strip_badges
+from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
 _TITLE_LABELS = frozenset(
@@ -44,7 +44,25 @@ _LINKS_ONLY = re.compile(
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
 _WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})\b[\s_:.)-]*(?:\(extra\)[\s_]*)?")
-_NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3})\s*[-–—:.)]\s*(?=\S)")
+_NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
+_LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
+_SECTION_WORDS = re.compile(
+    r"(?i)^\s*(?:lectures?|schedule|syllabus|timetable|calendar|readings?|references?|resources?|materials?|"
+    r"assignments?|homeworks?|grading|logistics|contacts?|prerequisites?|textbooks?|instructors?|staff|"
+    r"tas|lecturers?|office hours|links|announcements?|preamble|about|faq|policies|course information)\s*:?\s*$"
+)
+_TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
+
+
+def _trailing_names(title: str) -> tuple[str, list[str]]:
+    """'Introduction [Phil Blunsom]': the title and the speakers in brackets after it."""
+    m = _TRAILING_NAMES.search(title)
+    if m is None:
+        return title, []
+    names = looks_like_names(m.group(1))
+    if not names:
+        return title, []
+    return title[: m.start()], names
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -137,9 +155,15 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         title = title[wm.end():]
     elif wm:
         return []  # a bare "Week 3" is a heading, not a session
-    nm = _NUMBERED.match(title)
+    nm = _NUMBERED.match(title) or _LEAD_NUMBER.match(title)
     if nm and row.number is None:
         row.number = nm.group(1)
+    if _LEAD_NUMBER.match(title):
+        title = title[_LEAD_NUMBER.match(title).end():]  # type: ignore[union-attr]
+    title, speakers = _trailing_names(title)
+    row.speakers.extend(speakers)
+    if _SECTION_WORDS.match(title):
+        return []  # "Lectures", "Readings": a part of the page, not a session
     set_title(row, strip_badges(title), breaks=True)
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []
@@ -167,6 +191,9 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
                 row.reading_text.append(rest)
             continue
         if i == date_at:
+            rest_of_date = after_date.strip(" |:-–,>*")
+            if rest_of_date and not _is_links(rest_of_date) and title_at != date_at:
+                detail.append(rest_of_date)
             continue
         if ln.depth > 0 or i > (title_at or 0):
             if not _is_links(text):

@@ -56,7 +56,7 @@ def clean(s: str) -> str:
 _DASHES = re.compile(r"\s+-{2,3}\s+")
 _GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
 _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
-_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2})?)\s*[-–—:.)]\s*", re.I)
+_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
 
 
 def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
@@ -83,8 +83,9 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         row.guest = True
     title = re.sub(r"(?i)^\s*lecture\s*:\s*(?=\S)", "", title)
     m = _NUMBER_PREFIX.match(title)
-    if m and row.number is None:
-        row.number = m.group(1)
+    if m and title[m.end():].strip():
+        if row.number is None:
+            row.number = m.group(1)
         title = title[m.end():]
     title = _DASHES.sub(" – ", title).strip(" |-–—:;,")
     row.title = title
@@ -241,7 +242,7 @@ _BADGE_WORDS = (
 _BADGES = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})(?:\s*[,;/|&]\s*(?:{_BADGE_WORDS}))*\s*[\]\)]"
 )
-_TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?:{_BADGE_WORDS})\b)+\s*$")
+_TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
 
 
