@@ -1,12 +1,12 @@
-"""``kg import``: a draft course file from a syllabus page.
+"""``kg import``: draft course files from syllabus pages.
 
 Kept apart from :mod:`kg.cli`, which loads this module only when ``kg import`` runs
-(its group's lazy command table).
+(its group's lazy command table). The work is :func:`kg.importer.pages.import_pages`;
+this module parses the arguments and prints.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,10 +17,10 @@ import click
 
 from kg.errors import KGError, UsageError
 
-__all__ = ["import_cmd", "LONG_PAGE_ROWS"]
+__all__ = ["import_cmd", "LONG_PAGE_ROWS", "want_progress"]
 
 LONG_PAGE_ROWS = 30
-"""Pages with at least this many schedule rows get a progress bar (on a terminal only)."""
+"""Runs of at least this many pages get a progress bar (on a terminal only)."""
 
 
 def _open_graph(obj: Any) -> Any:
@@ -33,14 +33,14 @@ def _open_graph(obj: Any) -> Any:
     return KnowledgeGraph.open()
 
 
-def want_progress(stream: IO[str], rows: int) -> bool:
-    """A bar only for long pages, and only when a person is watching ``stream``."""
+def want_progress(stream: IO[str], items: int, at_least: int = LONG_PAGE_ROWS) -> bool:
+    """A bar only for long runs, and only when a person is watching ``stream``."""
     isatty = getattr(stream, "isatty", None)
-    return rows >= LONG_PAGE_ROWS and callable(isatty) and bool(isatty())
+    return items >= at_least and callable(isatty) and bool(isatty())
 
 
 @contextmanager
-def _progress(label: str, total: int, show: bool) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(total: int, show: bool) -> Iterator[Callable[[int, int, str], None] | None]:
     if not show:
         yield None
         return
@@ -51,95 +51,113 @@ def _progress(label: str, total: int, show: bool) -> Iterator[Callable[[int, int
         TextColumn("importing {task.description}"), BarColumn(), MofNCompleteColumn(),
         console=Console(stderr=True), transient=True,
     ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        task = bar.add_task("", total=total)
+        yield lambda done, _total, page: bar.update(task, completed=done, description=Path(page).name[:30])
 
 
-def _write(path: Path, text: str, force: bool) -> None:
-    """Write ``text`` to ``path``: all or nothing, and never over a file unless ``force``."""
-    data = text.encode("utf-8")
-    parent = path.resolve().parent
-    if not parent.is_dir():
-        raise KGError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
+def _data_dir(graph: Any) -> Path | None:
     try:
-        if not force:
-            with open(path, "xb") as f:  # fails if the file appeared meanwhile
-                f.write(data)
-            return
-        import tempfile  # here, not at load time: every kg command imports this module
+        return Path(graph.data_dir)
+    except KGError:
+        return None  # a remote endpoint: no data files to check drafts against
 
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except FileExistsError:
-        raise UsageError(f"{str(path)!r} exists; add --force to overwrite it") from None
-    except OSError as exc:
-        raise KGError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+
+def summary_table(results: list[Any]) -> str:
+    """One line a page: lectures, events, assignments, topic links, where it went."""
+    head = f"{'page':30} {'lect':>4} {'evts':>4} {'asgn':>4} {'links':>5}  result"
+    lines = [head, "-" * len(head)]
+    for r in results:
+        name = Path(r.page).name
+        name = name if len(name) <= 30 else name[:29] + "…"
+        if r.error:
+            msg = r.error.split(": ", 1)[-1] if r.error.startswith(r.page) else r.error
+            lines.append(f"{name:30} {'-':>4} {'-':>4} {'-':>4} {'-':>5}  error: {msg}"[:80])
+            continue
+        d = r.draft
+        links = sum(len(lec.covers(d.threshold)) for lec in d.lectures)
+        where = str(r.output) if r.output else "stdout"
+        lines.append(
+            f"{name:30} {len(d.lectures):4d} {len(d.events):4d} {len(d.assignments):4d} {links:5d}  {where}"[:80]
+        )
+    ok = sum(1 for r in results if not r.error)
+    lines.append(f"{ok} of {len(results)} pages drafted")
+    return "\n".join(lines)
 
 
 @click.command("import")
-@click.argument("page", metavar="PAGE")
-@click.option("--course-id", required=True, metavar="ID", help="Id of the new course, e.g. cmu-10-707-s26.")
+@click.argument("pages", metavar="PAGE... | DIR", nargs=-1, required=True)
+@click.option("--course-id", metavar="ID", help="Id of the new course, e.g. cmu-10-707-s26 (one page; "
+              "with several, each id comes from its file name).")
 @click.option("--term", metavar="TERM", help='The term, e.g. "Fall 2025" (default: from the page). Gives the dates their year.')
 @click.option("--year", type=click.IntRange(1900, 2200), help="The year of the page's dates (default: from --term or the page).")
 @click.option("--name", metavar="TEXT", help="The course's own title (default: from the page).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
               help="Topics linked with at least this confidence go into `covers`.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the draft to FILE instead of stdout.")
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+              help="Write the draft to FILE instead of stdout (one page).")
+@click.option("-d", "--out-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write one draft per page to DIR/ID.yaml (several pages).")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"], case_sensitive=False), default="yaml",
               show_default=True, help="yaml: the draft course file; json: the draft as data, with every link.")
 @click.pass_obj
 def import_cmd(
-    obj: Any, page: str, course_id: str, term: str | None, year: int | None, name: str | None,
-    threshold: float, output: Path | None, force: bool, fmt: str,
+    obj: Any, pages: tuple[str, ...], course_id: str | None, term: str | None, year: int | None,
+    name: str | None, threshold: float, output: Path | None, out_dir: Path | None, force: bool, fmt: str,
 ) -> None:
-    """Draft a course file from a syllabus PAGE (HTML, a text capture, or Markdown).
+    """Draft course files from syllabus PAGEs (HTML, Markdown, text captures, Jekyll/Hugo
+    data files), or from every page in DIR.
 
     Reads the schedule (lectures in order, with dates, speakers, readings and textbook
     chapters; holidays, exams, deadlines and other calendar rows as events; problem sets
     and homework as assignments) and proposes each lecture's topics by linking its title
     and details to the vocabulary. Confidences, weaker links and terms that match no
-    topic are written as YAML comments for the curator. PAGE "-" reads stdin.
+    topic are written as YAML comments for the curator. Every draft is loaded with kg's
+    own loader before it is written. PAGE "-" reads stdin.
 
     \b
     Example:
         kg import syllabus.html --course-id cs182-fa25 -o data/courses/cs182-fa25.yaml
         kg import schedule.txt --course-id mit-6.7960-fa25 --term "Fall 2025"
-        kg import syllabus.md --course-id dgm-101 --year 2025 --format json
+        kg import pages/ --out-dir drafts/ --term "Fall 2025"
     """
+    from kg.importer.pages import expand_pages, import_pages
+    from kg.importer.vocab import Vocabulary
+
     try:
-        from kg import importer as imp
-
-        if output is not None and output.exists() and not force:
-            raise UsageError(f"{str(output)!r} exists; add --force to overwrite it")
-        source = "<stdin>" if page == "-" else page
-        parsed = imp.parse_page(imp.read_page(page), source)
-        vocab = imp.Vocabulary.from_graph(_open_graph(obj))
-        show = want_progress(sys.stderr, len(parsed.rows))
-        with _progress(Path(source).name, len(parsed.rows), show) as progress:
-            draft = imp.build_draft(
-                parsed, vocab, course_id=course_id, term=term, year=year, name=name,
-                threshold=threshold, progress=progress,
+        paths = expand_pages(pages)
+        many = len(paths) > 1 or any(p != "-" and Path(p).is_dir() for p in pages)
+        if not many and course_id is None:
+            raise click.UsageError("Missing option '--course-id' (the id of the new course).")
+        if many and course_id is not None:
+            raise UsageError("--course-id names one course: with several pages each id comes from its file name")
+        if many and out_dir is None:
+            raise UsageError("several pages need --out-dir DIR (one draft per page)")
+        if out_dir is not None and not out_dir.is_dir():
+            raise UsageError(f"--out-dir {str(out_dir)!r} is not a directory")
+        graph = _open_graph(obj)
+        vocab = Vocabulary.from_graph(graph)
+        show = many and want_progress(sys.stderr, len(paths))
+        with _progress(len(paths), show) as progress:
+            results = import_pages(
+                paths, vocab, course_ids=None if many else [course_id or ""], out_dir=out_dir,
+                output=output, force=force, term=term, year=year, name=name, threshold=threshold,
+                fmt=fmt, data_dir=_data_dir(graph), progress=progress,
             )
-        if fmt.lower() == "json":
-            import json
-
-            text = json.dumps(draft.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        else:
-            text = imp.render_yaml(draft)
-        if output is not None:
-            _write(output, text, force)
     except KGError as exc:
         raise click.ClickException(str(exc)) from None
+    if many:
+        click.echo(summary_table(results), err=True)
+        if any(r.error for r in results):
+            sys.exit(1)
+        return
+    r = results[0]
+    if r.error:
+        raise click.ClickException(r.error)
+    draft = r.draft
+    assert draft is not None and r.text is not None
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(r.text, nl=False)
     for note in draft.notes:
         click.echo(f"note: {note}", err=True)
     if draft.name is None:

@@ -13,7 +13,9 @@ data file. The package is split by job:
 - :mod:`~kg.importer.readings`: readings and textbook chapters resolved in the graph;
 - :mod:`~kg.importer.draft`: rows sorted into lectures, events and assignments
   (:func:`build_draft`);
-- :mod:`~kg.importer.render`: the draft as YAML (:func:`render_yaml`).
+- :mod:`~kg.importer.render`: the draft as YAML (:func:`render_yaml`);
+- :mod:`~kg.importer.pages`: many pages at once, each draft checked with kg's own
+  loader before it is written (:func:`import_pages`, what ``kg import`` calls).
 
 A draft records what the page states (titles, dates, speakers, readings) and proposes
 topics for a curator to check. Detail text ("+ details", "tl;dr:") is read for linking
@@ -41,6 +43,7 @@ from kg.importer.draft import (
     import_page,
 )
 from kg.importer.link import Link, Linker
+from kg.importer.pages import PageResult, check_draft, course_id_for, expand_pages, import_pages
 from kg.importer.read import MAX_PAGE_BYTES, PageError, read_page
 from kg.importer.readings import DraftReading, Library
 from kg.importer.render import quote, render_yaml
@@ -71,6 +74,11 @@ __all__ = [
     "parse_date",
     "build_draft",
     "import_page",
+    "import_pages",
+    "PageResult",
+    "check_draft",
+    "course_id_for",
+    "expand_pages",
     "quote",
     "render_yaml",
 ]

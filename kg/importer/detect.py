@@ -12,7 +12,7 @@ from kg.importer.dates import TERM
 from kg.importer.document import (
     Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
 )
-from kg.importer.read import PageError
+from kg.importer.read import PageError, drop_controls
 from kg.importer.records import record_rows
 from kg.importer.rows import Page, Row, clean
 from kg.importer.tables import table_rows
@@ -191,6 +191,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     PageError
         When the page is empty or no schedule is found.
     """
+    text = drop_controls(text)
     if not text.strip():
         raise PageError("page is empty", source)
     found, doc = candidates(text, source)

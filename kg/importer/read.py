@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kg.errors import DataError
@@ -12,6 +13,19 @@ MAX_PAGE_BYTES = 5_000_000
 
 class PageError(DataError):
     """A syllabus page cannot be imported (empty, binary, too large, no schedule)."""
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def drop_controls(text: str) -> str:
+    """``text`` without control characters (tab and line ends kept): a page may hold
+    them, a course file may not.
+
+    >>> drop_controls("Back\x08prop\x1b[31m and\tmore")
+    'Backprop[31m and\tmore'
+    """
+    return _CONTROLS.sub("", text)
 
 
 def read_page(path: str | Path, *, limit: int = MAX_PAGE_BYTES) -> str:
@@ -44,7 +58,7 @@ def read_page(path: str | Path, *, limit: int = MAX_PAGE_BYTES) -> str:
     if b"\x00" in raw:
         raise PageError("page is binary (it contains NUL bytes), not HTML, text or Markdown", name)
     try:
-        return raw.decode("utf-8-sig")
+        return drop_controls(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         bad = raw[exc.start : exc.start + 1].hex()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from kg.importer.draft import Draft
+from kg.importer.read import drop_controls
 from kg.importer.rows import clean
 
 _PLAIN = re.compile(r"^[A-Za-z(][^:#\[\]{}\",'&*!|>%@`]*$")
@@ -15,14 +16,14 @@ _YAML_WORDS = frozenset("yes no true false on off null y n ~".split())
 
 def quote(s: str) -> str:
     """A YAML scalar for ``s``: plain when safe, else double-quoted."""
-    s = clean(s)
+    s = clean(drop_controls(s))
     if _PLAIN.match(s) and s.lower() not in _YAML_WORDS and not s.endswith((" ", "-", "?")) and ": " not in s and " #" not in s:
         return s
     return json.dumps(s, ensure_ascii=False)
 
 
 def _comment(s: str) -> str:
-    return clean(s).replace("\n", " ")
+    return clean(drop_controls(s)).replace("\n", " ")
 
 
 def _flow(items: Iterable[str]) -> str:

@@ -1,0 +1,151 @@
+"""Importing many pages at once: one checked draft per page (what ``kg import`` calls).
+
+:func:`import_pages` reads each page, drafts it, renders it, loads the rendered draft
+with kg's own loader (:func:`check_draft`, so a draft that kg would refuse is never
+written) and writes it atomically. A page that fails is reported, not fatal: the
+others are still imported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import DataError, KGError, UsageError
+from kg.files import write_atomic
+from kg.importer.draft import COVER_THRESHOLD, Draft, import_page
+from kg.importer.read import PageError
+from kg.importer.render import render_yaml
+from kg.importer.vocab import Vocabulary
+
+__all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages"]
+
+PAGE_SUFFIXES = frozenset(
+    ".html .htm .xhtml .md .markdown .mdx .txt .text .yml .yaml .scrbl .org .rst .qmd .rmd".split()
+)
+"""The files of a directory that :func:`expand_pages` takes as pages."""
+
+
+@dataclass
+class PageResult:
+    """What importing one page gave: its draft and where it went, or its error."""
+
+    page: str
+    course_id: str
+    output: Path | None = None
+    draft: Draft | None = None
+    text: str | None = None
+    error: str | None = None
+
+
+def course_id_for(page: str | Path) -> str:
+    """A course id from a page's file name: ``CS 182 (Fall).html`` -> ``cs-182-fall``."""
+    stem = Path(str(page)).stem if str(page) != "-" else "page"
+    cid = re.sub(r"[^a-z0-9._-]+", "-", stem.casefold()).strip("-._")
+    if not cid or not cid[0].isalnum():
+        cid = "course-" + cid if cid else "course"
+    return cid
+
+
+def expand_pages(args: Iterable[str]) -> list[str]:
+    """Page arguments with directories expanded to the pages in them (by suffix, sorted,
+    hidden files skipped). ``-`` (stdin) is kept as it is."""
+    out: list[str] = []
+    for a in args:
+        p = Path(a)
+        if a != "-" and p.is_dir():
+            found = sorted(
+                str(f) for f in p.iterdir()
+                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in PAGE_SUFFIXES
+            )
+            if not found:
+                raise UsageError(f"no pages in directory {a!r} (looked for {', '.join(sorted(PAGE_SUFFIXES))})")
+            out.extend(found)
+        else:
+            out.append(a)
+    return out
+
+
+def render(draft: Draft, fmt: str = "yaml") -> str:
+    """The draft as YAML (the course file) or JSON (the draft as data)."""
+    if fmt.lower() == "json":
+        return json.dumps(draft.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return render_yaml(draft)
+
+
+def check_draft(text: str, course_id: str, data_dir: Path, source: str) -> None:
+    """Load a rendered YAML draft with kg's own loader, beside the topics, books and
+    readings of ``data_dir``; a draft kg would refuse raises :class:`PageError`."""
+    from kg.build.sources import load_sources  # here: the build package is heavy to import
+
+    with tempfile.TemporaryDirectory(prefix="kg-import-check-") as tmp:
+        root = Path(tmp)
+        for name in ("topics", "books.yaml", "readings.yaml"):
+            if (data_dir / name).exists():
+                (root / name).symlink_to((data_dir / name).resolve())
+        (root / "courses").mkdir()
+        (root / "courses" / f"{course_id}.yaml").write_text(text, encoding="utf-8")
+        try:
+            load_sources(root)
+        except DataError as exc:
+            msg = str(exc).replace(str(root) + "/", "")
+            raise PageError(f"the draft would not load: {msg}", source) from None
+
+
+def import_pages(
+    pages: Sequence[str],
+    vocab: Vocabulary,
+    *,
+    course_ids: Sequence[str] | None = None,
+    out_dir: Path | None = None,
+    output: Path | None = None,
+    force: bool = False,
+    term: str | None = None,
+    year: int | None = None,
+    name: str | None = None,
+    threshold: float = COVER_THRESHOLD,
+    fmt: str = "yaml",
+    data_dir: Path | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[PageResult]:
+    """Draft every page; check each YAML draft with kg's loader (when ``data_dir`` is
+    given); write it to ``output`` (one page), ``out_dir/ID.yaml`` (many), or keep the
+    text in the result (neither). Existing files are kept unless ``force``.
+
+    Errors of one page (:class:`~kg.errors.KGError`) are recorded in its result; the
+    other pages go on. ``progress(done, total, page)`` is called after each page.
+    """
+    if output is not None and len(pages) != 1:
+        raise UsageError("--output names one file: give --out-dir for several pages")
+    ids = list(course_ids) if course_ids is not None else [course_id_for(p) for p in pages]
+    seen: dict[str, str] = {}
+    for p, cid in zip(pages, ids):
+        if cid in seen:
+            raise UsageError(f"pages {seen[cid]!r} and {p!r} would both be course {cid!r}")
+        seen[cid] = p
+    suffix = ".json" if fmt.lower() == "json" else ".yaml"
+    results: list[PageResult] = []
+    for k, (page, cid) in enumerate(zip(pages, ids)):
+        res = PageResult(page, cid)
+        target = output if output is not None else (out_dir / f"{cid}{suffix}" if out_dir is not None else None)
+        try:
+            if target is not None and target.exists() and not force:
+                raise UsageError(f"{str(target)!r} exists; add --force to overwrite it")
+            draft = import_page(page, vocab, course_id=cid, term=term, year=year, name=name, threshold=threshold)
+            text = render(draft, fmt)
+            if data_dir is not None and fmt.lower() != "json":
+                check_draft(render_yaml(draft), cid, data_dir, "<stdin>" if page == "-" else page)
+            if target is not None:
+                write_atomic(target, text.encode("utf-8"))
+                res.output = target
+            res.draft, res.text = draft, text
+        except KGError as exc:
+            res.error = str(exc)
+        results.append(res)
+        if progress is not None:
+            progress(k + 1, len(pages), page)
+    return results
