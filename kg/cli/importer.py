@@ -70,17 +70,17 @@ def summary_table(results: list[Any]) -> str:
         name = Path(r.page).name
         name = name if len(name) <= 30 else name[:29] + "…"
         if r.error:
-            msg = r.error.split(": ", 1)[-1] if r.error.startswith(r.page) else r.error
-            lines.append(f"{name:30} {'-':>4} {'-':>4} {'-':>4} {'-':>5}  error: {msg}"[:80])
+            lines.append(f"{name:30} {'-':>4} {'-':>4} {'-':>4} {'-':>5}  failed (below)")
             continue
         d = r.draft
         links = sum(len(lec.covers(d.threshold)) for lec in d.lectures)
-        where = str(r.output) if r.output else "stdout"
+        where = r.output.name if r.output else "stdout"
         lines.append(
             f"{name:30} {len(d.lectures):4d} {len(d.events):4d} {len(d.assignments):4d} {links:5d}  {where}"[:80]
         )
     ok = sum(1 for r in results if not r.error)
     lines.append(f"{ok} of {len(results)} pages drafted")
+    lines.extend(f"error: {r.error}" for r in results if r.error)
     return "\n".join(lines)
 
 

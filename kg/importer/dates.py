@@ -127,7 +127,7 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
 
     >>> d, before, after, end = find_date("Week 1 (08.22): Introduction")
     >>> (d.month, d.day, after)
-    (8, 22, '): Introduction')
+    (8, 22, ': Introduction')
     >>> find_date("Apr 4- 30")[3].day
     30
     >>> find_date("<2021-11-10 Wed 09:00-10:00>")[0].year
@@ -166,6 +166,8 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
         r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>",
         "", after, flags=re.I,
     ) if text[:start].rstrip().endswith("<") else after
+    if re.search(r"[(\[]\s*$", text[:start]) and re.match(r"\s*[)\]]", after):
+        after = re.sub(r"^\s*[)\]]", "", after)  # "(08.22)": the bracket around the date
     end: PageDate | None = None
     r = _RANGE_END.match(after)
     if r is not None:

@@ -28,6 +28,15 @@ _GENERIC = frozenset(
 )
 
 
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# Words that never make a candidate topic: file kinds, link labels, admin words.
+_NOISE = frozenset(
+    "pdf video videos slides slide code notes github colab html ipynb zip link links recording "
+    "youtube homework assignment assignments quiz exam midterm final project deadline due lecture "
+    "lectures tbd tba reading readings paper papers handout solutions solution part week seminar "
+    "lab recitation tutorial office hours syllabus break holiday guest".split()
+)
+
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset("and or for of in with on via using through from to by vs versus & / + at as into".split())
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
@@ -329,11 +338,15 @@ class Linker:
         """
         best: dict[str, tuple[float, str, str]] = {}
         count: Counter[str] = Counter()
-        for text, in_title in ((title, True), (detail, False)):
+        texts = [(title, True), (detail, False)]
+        # "Multi-layer perceptron" names "multilayer perceptron": hyphenated words are
+        # read joined as well as apart.
+        texts += [(_HYPHEN.sub("", x), place) for x, place in texts if x and _HYPHEN.search(x)]
+        for n, (text, in_title) in enumerate(texts):
             if not text:
                 continue
             for m in self._matches(text, in_title)[1]:
-                if m.how != "sub-span":
+                if m.how != "sub-span" and n < 2:
                     count[m.topic] += 1
                 if m.topic not in best or m.conf > best[m.topic][0]:
                     best[m.topic] = (m.conf, m.text, m.how)
@@ -400,6 +413,13 @@ class Linker:
                         continue
                     if all(toks[k].stem in _GENERIC or toks[k].stem in _STOP or toks[k].stem.isdigit() for k in free):
                         continue
+                    if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
+                        continue
+                    # "Hidden Markov Models": a head noun the trim took off goes back.
+                    if words[-1] + 1 < len(toks) and toks[words[-1] + 1].stem in ("model", "method", "network", "process", "machine") and (
+                        toks[words[-1] + 1].start - toks[words[-1]].end
+                    ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
+                        words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)

@@ -117,7 +117,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         text = ln.text
         if i == date_at:
             text = after_date.strip(" |:-–,>*")
-            if _is_links(text) or re.fullmatch(r"[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+            if _is_links(text) or re.fullmatch(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
                 continue
         if not text:
             continue
@@ -142,7 +142,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
             text = ln.text if i != date_at else after_date.strip(" |:-–,>*")
             if not text or _is_links(text) or _label(text) is not None:
                 continue
-            if i == date_at and re.fullmatch(r"[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+            if i == date_at and re.fullmatch(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
                 continue
             title, title_at = text, i
             break
