@@ -539,6 +539,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=Path, nargs="?", const=DEFAULT_SEEDS, default=None,
                     help="score the seed pages against the curated courses instead")
     ap.add_argument("--big", action="store_true", help="time a 5 MB page only")
+    ap.add_argument("--no-big", action="store_true", help="score the pages only")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--threshold", type=float, default=COVER_THRESHOLD)
@@ -559,6 +560,8 @@ def main() -> None:
             for g in gscores[:-1]:
                 print(f"\n{g.page}:" + (f" FAILED: {g.failed}" if g.failed else ""))
                 print("\n".join(g.misses) or "  (all agree)")
+    if args.no_big:
+        return
     try:
         b = time_big(args.pages, args.repeat, args.data)
     except KGError as exc:

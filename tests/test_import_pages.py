@@ -85,7 +85,7 @@ class TestDevelopmentPages:
         assert gold_scores[-1].date_accuracy >= 0.95
 
     def test_non_lectures_made_lectures(self, gold_scores):
-        assert gold_scores[-1].made_lectures <= 6
+        assert gold_scores[-1].made_lectures <= 2
 
     def test_topics(self, gold_scores):
         total = gold_scores[-1]

@@ -164,10 +164,14 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
         r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
+        r"(?:\d+(?:\s*(?:and|&|,)\s*\d+)*\s+)?"
         r"(?:presentations?|demos?|showcase|work\s+sessions?|hours|check-?ins?|days?|proposals?|"
         r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
-        r"check-?ins?)\b")),
+        r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?)\b")),
 ]
+
+
+_ASSIGNMENT_TITLE = re.compile(r"(?i)^\s*(?:homework|hw|assignment|problem\s+set|p-?set)\s*#?\s*\d+\b")
 
 
 def _row_kind(row: Row) -> str:
@@ -177,6 +181,10 @@ def _row_kind(row: Row) -> str:
         return row.kind
     if not title:
         return "assignment" if row.assignments else "none"
+    if _ASSIGNMENT_TITLE.match(title):
+        if not row.assignments:
+            row.assignments.append(title)
+        return "assignment"  # "Homework 1: backprop" announces work, it is not a session
     if _OH.search(title):
         return "office-hours"
     for kind, pat in _KIND_RULES:

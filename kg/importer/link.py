@@ -28,6 +28,7 @@ _GENERIC = frozenset(
 )
 
 
+_CACHE_SIZE = 50_000
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # Words that never make a candidate topic: file kinds, link labels, admin words.
 _NOISE = frozenset(
@@ -160,6 +161,9 @@ class Linker:
                 if not nm.acronym and len(" ".join(toks)) >= 8:
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
         self._maxlen = max((len(k) for k in self._index), default=1)
+        # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
+        self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
+        self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
 
     # ------------------------------------------------------------ matching
 
@@ -330,6 +334,15 @@ class Linker:
     # ------------------------------------------------------------ public
 
     def link(self, title: str, detail: str = "", *, support: Collection[str] = ()) -> list[Link]:
+        key = (title, detail, frozenset(support))
+        got = self._link_cache.get(key)
+        if got is None:
+            if len(self._link_cache) > _CACHE_SIZE:
+                self._link_cache.clear()
+            got = self._link_cache[key] = self._link(title, detail, support=support)
+        return list(got)
+
+    def _link(self, title: str, detail: str = "", *, support: Collection[str] = ()) -> list[Link]:
         """Topics named in ``title`` and ``detail``, most confident first.
 
         ``support`` holds topics the lecture's readings cover (from the graph's chapter
@@ -360,6 +373,17 @@ class Linker:
         return links
 
     def unmatched(self, title: str, detail: str = "") -> list[str]:
+        """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
+        candidates for new topics."""
+        key = (title, detail)
+        got = self._unmatched_cache.get(key)
+        if got is None:
+            if len(self._unmatched_cache) > _CACHE_SIZE:
+                self._unmatched_cache.clear()
+            got = self._unmatched_cache[key] = self._unmatched(title, detail)
+        return list(got)
+
+    def _unmatched(self, title: str, detail: str = "") -> list[str]:
         """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
         candidates for new topics."""
         out: list[str] = []
