@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.importer import (  # noqa: E402
-    COVER_THRESHOLD, Draft, PageError, Vocabulary, build_draft, import_page, parse_page, read_page,
+    COVER_THRESHOLD, Draft, Vocabulary, build_draft, import_page, parse_page, read_page,
 )
 from kg.build.sources import Course, load_sources  # noqa: E402
 from kg.errors import KGError  # noqa: E402

@@ -757,7 +757,9 @@ class TestEvaluation:
     def test_topics(self, scores):
         total = scores[-1]
         assert total.topic_precision >= 0.90
-        assert total.topic_recall >= 0.82
+        # 0.82 before names inside longer terms stopped linking ("Diffusion Steps" no
+        # longer covers diffusion models): the seeds' curated covers count such links.
+        assert total.topic_recall >= 0.81
         for s in scores[:-1]:
             assert s.topic_precision >= 0.85, s.page
             assert s.topic_recall >= 0.70, s.page

@@ -55,13 +55,6 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int, int, str], None
         yield lambda done, _total, page: bar.update(task, completed=done, description=Path(page).name[:30])
 
 
-def _data_dir(graph: Any) -> Path | None:
-    try:
-        return Path(graph.data_dir)
-    except KGError:
-        return None  # a remote endpoint: no data files to check drafts against
-
-
 def summary_table(results: list[Any]) -> str:
     """One line a page: lectures, events, assignments, topic links, where it went."""
     head = f"{'page':30} {'lect':>4} {'evts':>4} {'asgn':>4} {'links':>5}  result"
@@ -142,7 +135,7 @@ def import_cmd(
             results = import_pages(
                 paths, vocab, course_ids=None if many else [course_id or ""], out_dir=out_dir,
                 output=output, force=force, term=term, year=year, name=name, threshold=threshold,
-                fmt=fmt, data_dir=_data_dir(graph), progress=progress,
+                fmt=fmt, progress=progress,
             )
     except KGError as exc:
         raise click.ClickException(str(exc)) from None

@@ -44,14 +44,13 @@ from kg.importer.draft import (
 )
 from kg.importer.link import Link, Linker
 from kg.importer.pages import PageResult, check_draft, course_id_for, expand_pages, import_pages
-from kg.importer.read import MAX_PAGE_BYTES, PageError, read_page
+from kg.importer.read import MAX_PAGE_BYTES, read_page
 from kg.importer.readings import DraftReading, Library
 from kg.importer.render import quote, render_yaml
 from kg.importer.rows import Page, ReadingLine, Row
 from kg.importer.vocab import Book, TopicName, Vocabulary
 
 __all__ = [
-    "PageError",
     "MAX_PAGE_BYTES",
     "COVER_THRESHOLD",
     "TopicName",

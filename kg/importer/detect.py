@@ -12,9 +12,10 @@ from kg.importer.dates import TERM
 from kg.importer.document import (
     Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
 )
-from kg.importer.read import PageError, drop_controls
+from kg.importer.read import drop_controls
 from kg.importer.records import record_rows
 from kg.importer.rows import Page, Row, clean
+from kg.errors import PageError
 from kg.importer.tables import table_rows
 from kg.importer.text import parse_dated_lines, parse_numbered, parse_pipe_rows
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.errors import UsageError
+from kg.errors import PageError, UsageError
 from kg.importer.dates import PageDate, term_year
 from kg.importer.detect import parse_page
 from kg.importer.link import Link, Linker
-from kg.importer.read import PageError, read_page
+from kg.importer.read import read_page
 from kg.importer.readings import DraftReading, Library
 from kg.importer.rows import ASSIGN, Page, Row, clean, slugify
 from kg.importer.vocab import Vocabulary
@@ -347,6 +347,13 @@ def build_draft(
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
+    # A lecture's number names it (its IRI): the page's whole numbers where they are
+    # unique, else none at all (lectures are then known by their position).
+    keys = [int(lec.number) if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
+    if len(set(keys)) != len(keys):
+        notes.append("the page's lecture numbers repeat: left out (lectures go by their order)")
+        for lec in lectures:
+            lec.number = None
     return Draft(
         course_id=course_id,
         name=name or page.name,

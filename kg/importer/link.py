@@ -29,6 +29,12 @@ _GENERIC = frozenset(
 
 
 _CACHE_SIZE = 50_000
+# Words after a name that say what kind of thing it is, not what else it is about
+# ("implicit regularization techniques").
+_KIND_WORDS = frozenset(
+    "technique approach algorithm framework trick strategy tool problem task concept "
+    "idea variant extension phenomenon phenomena regime effect result".split()
+)
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # Words that never make a candidate topic: file kinds, link labels, admin words.
 _NOISE = frozenset(
@@ -39,7 +45,8 @@ _NOISE = frozenset(
 )
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
-_JOINERS = frozenset("and or for of in with on via using through from to by vs versus & / + at as into".split())
+_JOINERS = frozenset("and or for of in with on via using through from to by vs versus & / + at as into meet beyond".split())
+_NAME_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s")
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
 
 
@@ -213,8 +220,13 @@ class Linker:
         n = len(toks)
         found: list[_Match] = []
         exact_spans: set[tuple[int, int]] = set()
+        # A name never runs across punctuation ("Bayes, Rule" is not "Bayes rule"): breaks[k]
+        # is true when a comma, colon, bracket or full stop precedes token k.
+        breaks = [False] + [bool(_NAME_BREAK.search(text[a.end : b.start])) for a, b in zip(toks, toks[1:])]
         for i in range(n):
             for L in range(min(self._maxlen, n - i), 0, -1):
+                if any(breaks[i + 1 : i + L]):
+                    continue
                 key = tuple(t.stem for t in toks[i : i + L])
                 for nm in self._index.get(key, ()):
                     if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
@@ -224,7 +236,10 @@ class Linker:
                     found.append(_Match(i, i + L, nm.topic, self._base(nm, places[i]), surface, "name"))
         found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
         kept = _resolve(found)
-        return toks, [self._in_term(text, toks, m) for m in self._coordinated(text, toks, places, kept)]
+        return toks, [
+            self._in_term(text, toks, m) if places[m.i] != "prose" else m
+            for m in self._coordinated(text, toks, places, kept)
+        ]
 
     def _in_term(self, text: str, toks: list[_Tok], m: _Match) -> _Match:
         """A name inside a longer term names something else, or something narrower.
@@ -242,19 +257,17 @@ class Linker:
 
         def content(k: int) -> bool:
             s = toks[k].stem
-            return s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS and len(s) > 1
+            return (
+                s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
+                and s not in _KIND_WORDS and len(s) > 1
+            )
 
         def boundary(a: int, b: int) -> bool:  # between tokens a and b (a < b)
             between = text[toks[a].end : toks[b].start]
             return bool(_TERM_BREAK.search(between)) or toks[b].stem in _JOINERS or toks[a].stem in _JOINERS
 
-        right = False
-        k = m.j
-        while k < len(toks) and not boundary(k - 1, k):
-            if content(k):
-                right = True
-                break
-            k += 1
+        # The word right after the name: "Gradient Boosting", "Support Vector Machines".
+        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(m.j)
         left = False
         k = m.i - 1
         while k >= 0 and not boundary(k, k + 1):

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import DataError, KGError, UsageError
+from kg.errors import DataError, KGError, PageError, UsageError
 from kg.files import write_atomic
 from kg.importer.draft import COVER_THRESHOLD, Draft, import_page
-from kg.importer.read import PageError
 from kg.importer.render import render_yaml
 from kg.importer.vocab import Vocabulary
 
@@ -77,23 +76,22 @@ def render(draft: Draft, fmt: str = "yaml") -> str:
     return render_yaml(draft)
 
 
-def check_draft(text: str, course_id: str, data_dir: Path, source: str) -> None:
-    """Load a rendered YAML draft with kg's own loader, beside the topics, books and
-    readings of ``data_dir``; a draft kg would refuse raises :class:`PageError`."""
-    from kg.build.sources import load_sources  # here: the build package is heavy to import
+def check_draft(text: str, course_id: str, vocab: Vocabulary, source: str) -> None:
+    """Load a rendered YAML draft with kg's own course loader and check the topics it
+    names against ``vocab``; a draft kg would refuse raises :class:`PageError`."""
+    from kg.build.sources import read_course_file, unknown_reference  # the build package is heavy
 
     with tempfile.TemporaryDirectory(prefix="kg-import-check-") as tmp:
-        root = Path(tmp)
-        for name in ("topics", "books.yaml", "readings.yaml"):
-            if (data_dir / name).exists():
-                (root / name).symlink_to((data_dir / name).resolve())
-        (root / "courses").mkdir()
-        (root / "courses" / f"{course_id}.yaml").write_text(text, encoding="utf-8")
+        path = Path(tmp) / f"{course_id}.yaml"
+        path.write_text(text, encoding="utf-8")
         try:
-            load_sources(root)
+            _course, refs = read_course_file(path, path.name)
+            topics = {t.id for t in vocab.topics}
+            for name, loc in refs:
+                if name not in topics:
+                    raise unknown_reference("topic", name, topics, loc)
         except DataError as exc:
-            msg = str(exc).replace(str(root) + "/", "")
-            raise PageError(f"the draft would not load: {msg}", source) from None
+            raise PageError(f"the draft would not load: {exc}", source) from None
 
 
 def import_pages(
@@ -109,11 +107,11 @@ def import_pages(
     name: str | None = None,
     threshold: float = COVER_THRESHOLD,
     fmt: str = "yaml",
-    data_dir: Path | None = None,
+    check: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[PageResult]:
-    """Draft every page; check each YAML draft with kg's loader (when ``data_dir`` is
-    given); write it to ``output`` (one page), ``out_dir/ID.yaml`` (many), or keep the
+    """Draft every page; check each YAML draft with kg's loader (unless ``check`` is
+    false); write it to ``output`` (one page), ``out_dir/ID.yaml`` (many), or keep the
     text in the result (neither). Existing files are kept unless ``force``.
 
     Errors of one page (:class:`~kg.errors.KGError`) are recorded in its result; the
@@ -137,8 +135,8 @@ def import_pages(
                 raise UsageError(f"{str(target)!r} exists; add --force to overwrite it")
             draft = import_page(page, vocab, course_id=cid, term=term, year=year, name=name, threshold=threshold)
             text = render(draft, fmt)
-            if data_dir is not None and fmt.lower() != "json":
-                check_draft(render_yaml(draft), cid, data_dir, "<stdin>" if page == "-" else page)
+            if check:
+                check_draft(render_yaml(draft), cid, vocab, "<stdin>" if page == "-" else page)
             if target is not None:
                 write_atomic(target, text.encode("utf-8"))
                 res.output = target

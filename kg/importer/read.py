@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kg.errors import DataError
+from kg.errors import PageError
 
 MAX_PAGE_BYTES = 5_000_000
 """Pages larger than this are refused: no syllabus is this big, and parsing would be slow."""
-
-
-class PageError(DataError):
-    """A syllabus page cannot be imported (empty, binary, too large, no schedule)."""
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
