@@ -349,7 +349,7 @@ def build_draft(
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
     # A lecture's number names it (its IRI): the page's whole numbers where they are
     # unique, else none at all (lectures are then known by their position).
-    keys = [int(lec.number) if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
+    keys = [int(lec.number or "") if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
     if len(set(keys)) != len(keys):
         notes.append("the page's lecture numbers repeat: left out (lectures go by their order)")
         for lec in lectures:
