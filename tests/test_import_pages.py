@@ -6,7 +6,7 @@ $KG_IMPORT_PAGES); kg keeps no copy. The floors in TestDevelopmentPages sit at o
 under what bench/import_eval.py measures, so a regression fails here.
 
 Fuzzing runs a bounded number of examples by default (well under a minute); set
-KG_FUZZ_EXAMPLES=10000 (or run ``python bench/import_fuzz.py``) for a long run.
+KG_FUZZ_EXAMPLES=10000 for a long run (``KG_FUZZ_EXAMPLES=10000 pytest tests/test_import_pages.py -k fuzz``).
 """
 
 from __future__ import annotations
