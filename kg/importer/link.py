@@ -266,6 +266,12 @@ class Linker:
             between = text[toks[a].end : toks[b].start]
             return bool(_TERM_BREAK.search(between)) or toks[b].stem in _JOINERS or toks[a].stem in _JOINERS
 
+        # Inside a hyphenated word ("Self-Supervised Learning" is not supervised
+        # learning): the name starts or ends mid-word.
+        if (m.i > 0 and text[toks[m.i - 1].end : toks[m.i].start] == "-") or (
+            m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
+        ):
+            return replace(m, conf=round(m.conf * 0.55, 3), how="in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines".
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(m.j)
         left = False
@@ -465,7 +471,7 @@ class Linker:
 
 def _resolve(found: list[_Match]) -> list[_Match]:
     """Non-crossing matches, longest first; a span inside another topic's counts less."""
-    found.sort(key=lambda m: (-(m.j - m.i), -m.conf, m.topic))
+    found.sort(key=lambda m: (-(m.j - m.i), -m.conf, m.i, m.topic))
     kept: list[_Match] = []
     for m in found:
         inside = [k for k in kept if k.i <= m.i and m.j <= k.j]
