@@ -110,7 +110,7 @@ def import_cmd(
 
     \b
     Example:
-        kg import syllabus.html --course-id cs182-fa25 -o data/courses/cs182-fa25.yaml
+        kg import syllabus.html --course-id cs182-fa25 -o cs182-fa25.yaml
         kg import schedule.txt --course-id mit-6.7960-fa25 --term "Fall 2025"
         kg import pages/ --out-dir drafts/ --term "Fall 2025"
     """
