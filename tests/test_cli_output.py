@@ -82,10 +82,7 @@ def test_text_fits_80_columns(wide: CliRunner, args: tuple[str, ...]) -> None:
 
 
 def _help_cases() -> list[object]:
-    names = sorted(set(cli.list_commands(click.Context(cli))) | {""})
-    # kg import's help (kg/cli/importer.py) has an 84-column example line.
-    wide_example = pytest.mark.xfail(reason="kg import's example line is 84 columns", strict=False)
-    return [pytest.param(n, marks=wide_example) if n == "import" else n for n in names]
+    return sorted(set(cli.list_commands(click.Context(cli))) | {""})
 
 
 @pytest.mark.parametrize("name", _help_cases())
