@@ -302,6 +302,7 @@ def _build_cached(
     import tempfile  # only when building
 
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    store: ox.Store | None = None
     try:
         store = ox.Store(str(tmp / "store"))
         with _no_gc():
@@ -316,6 +317,9 @@ def _build_cached(
             shutil.rmtree(final, ignore_errors=True)
         os.rename(tmp, final)
     except BaseException:
+        # Close RocksDB before removing its files: an open store's background threads
+        # can write into the directory while it is being removed.
+        store = None
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(root, final, manifest["data_dir"])
