@@ -470,9 +470,11 @@ class TestCoverageCommand:
         n_transformers = sum("transformers" in lec["covers"] for lec in lectures)
         assert int(by_topic["transformers"][FA25]) == n_transformers > 0
 
-    def test_json_and_text(self, run: Any) -> None:
+    def test_json_and_text(self, run: Any, dl_graph: Any) -> None:
         data = json.loads(run("coverage", "--format", "json").stdout)
-        assert data["topics"][0]["id"] == "deep-learning"  # every course opens with it
+        assert {c["id"] for c in data["courses"]} == set(KnowledgeGraph.open().course_ids())
+        # the four deep learning courses all open with deep learning
+        assert A.coverage(dl_graph)["topics"][0]["id"] == "deep-learning"
         text = run("coverage").stdout
         assert max(len(line) for line in text.splitlines()) <= 80
 
