@@ -291,8 +291,9 @@ class TestSharedTopics:
 
 
 class TestUniqueTopics:
-    def test_facts(self, g: KnowledgeGraph) -> None:
-        rows = {lid(r["topic"]): r for r in run(g, "unique-topics")}
+    def test_facts(self, dl_graph: KnowledgeGraph) -> None:
+        # facts about the four deep learning courses, asked of a graph of just those
+        rows = {lid(r["topic"]): r for r in run(dl_graph, "unique-topics")}
         assert lid(rows["dropout"]["course"]) == "berkeley-cs182-fa25"
         assert lid(rows["geometric-deep-learning"]["course"]) == FA22
         assert lid(rows["chain-of-thought"]["course"]) == FA25
@@ -587,8 +588,9 @@ class TestLongestChain:
 
 
 class TestUntaughtTopics:
-    def test_facts(self, g: KnowledgeGraph) -> None:
-        rows = {lid(r["topic"]): r for r in run(g, "untaught-topics")}
+    def test_facts(self, dl_graph: KnowledgeGraph) -> None:
+        # facts about the four deep learning courses, asked of a graph of just those
+        rows = {lid(r["topic"]): r for r in run(dl_graph, "untaught-topics")}
         assert "transformers" not in rows and "backpropagation" not in rows
         assert "layer-normalization" in rows
         assert rows["probability"]["assumed_by"] == 2  # both MIT offerings assume it
