@@ -440,6 +440,12 @@ class TestCompareAndDiff:
         # taught in a lecture, or in a discussion section or tutorial
         sessions = A.course_sessions(g, ids)
         common = set.intersection(*(set(first_lectures(g, c)) | sessions.get(c, set()) for c in ids))
+        assert set(data["shared_by_all"]) == common
+        # the four deep learning courses all teach transformers and backprop
+        dl = ["mit-6.7960-fa25", "mit-6.s898-fa22", "berkeley-cs182-fa25", "bu-deep-learning"]
+        data = json.loads(run("compare", *dl, "--format", "json").stdout)
+        sessions = A.course_sessions(g, dl)
+        common = set.intersection(*(set(first_lectures(g, c)) | sessions.get(c, set()) for c in dl))
         assert set(data["shared_by_all"]) == common and "transformers" in common
         assert "backpropagation" in common  # Berkeley teaches it in discussion 2
         text = run("compare", *ids).stdout
@@ -464,9 +470,11 @@ class TestCoverageCommand:
         n_transformers = sum("transformers" in lec["covers"] for lec in lectures)
         assert int(by_topic["transformers"][FA25]) == n_transformers > 0
 
-    def test_json_and_text(self, run: Any) -> None:
+    def test_json_and_text(self, run: Any, dl_graph: Any) -> None:
         data = json.loads(run("coverage", "--format", "json").stdout)
-        assert data["topics"][0]["id"] == "deep-learning"  # every course opens with it
+        assert {c["id"] for c in data["courses"]} == set(KnowledgeGraph.open().course_ids())
+        # the four deep learning courses all open with deep learning
+        assert A.coverage(dl_graph)["topics"][0]["id"] == "deep-learning"
         text = run("coverage").stdout
         assert max(len(line) for line in text.splitlines()) <= 80
 

@@ -26,6 +26,9 @@ __all__ = [
     "sparql_table",
     "to_json",
     "width",
+    "rank_places",
+    "PATH_LIMITS",
+    "SHOW_LIMITS",
 ]
 
 MAX_WIDTH = 80
@@ -253,6 +256,73 @@ def reading_line(r: dict[str, Any]) -> str:
     return f"{r['title']} [{r['kind']}]{opt}"
 
 
+# How many places a text view lists for one topic, per kind; the rest is summed up as
+# "… and N more" (--format json keeps them all). A plan lists a few per step, `kg show`
+# a few more.
+PATH_LIMITS = {"lectures": 4, "sessions": 2, "chapters": 3, "readings": 3}
+SHOW_LIMITS = {"lectures": 8, "sessions": 4, "chapters": 6, "readings": 6}
+_KIND_WORD = {"lectures": "lecture", "sessions": "session", "chapters": "chapter", "readings": "reading"}
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
+
+
+def rank_places(places: list[dict[str, Any]], names: Iterable[str]) -> list[dict[str, Any]]:
+    """The lectures (or sessions) that teach one topic, most useful to a learner first.
+
+    1. one place per course first -- the course's lecture whose title names the topic
+       (its label, id or an alias), else its first lecture on it -- so the first few
+       come from different courses; a course's other lectures after;
+    2. within each group, a lecture whose title names the topic first: the topic is what
+       the lecture is about, not one item among many;
+    3. then the most recent: by the lecture's date, else the year of its course's term (a
+       dated lecture before an undated one of the same year; undated, termless last);
+    4. ties in course id and teaching order.
+    """
+    keys = [w for w in (_words(n) for n in names) if w.strip()]
+
+    def named(p: dict[str, Any]) -> bool:
+        title = _words(str(p.get("title") or ""))
+        return any(k in title or k[:-1] + "s " in title for k in keys)
+
+    def recency(p: dict[str, Any]) -> str:
+        if p.get("date"):
+            return str(p["date"])
+        year = _YEAR.search(str(p.get("term") or ""))
+        return f"{year.group(0)}-00-00" if year else ""
+
+    best: dict[str, dict[str, Any]] = {}
+    for p in sorted(places, key=lambda p: (not named(p), p.get("position") or 0)):
+        best.setdefault(p["course"], p)
+
+    # Sorts are stable: the last sort decides first, earlier ones break its ties.
+    ranked = sorted(places, key=lambda p: (p["course"], p.get("position") or 0))
+    ranked.sort(key=recency, reverse=True)
+    ranked.sort(key=lambda p: (best[p["course"]] is not p, not named(p)))
+    return ranked
+
+
+def _more(n: int, kind: str, indent: str) -> str:
+    word = _KIND_WORD[kind] + ("s" if n != 1 else "")
+    return f"{indent}… and {n} more {word} (--format json lists all)"
+
+
+def _places(
+    t: dict[str, Any], limits: dict[str, int], names: Iterable[str]
+) -> dict[str, tuple[list[dict[str, Any]], int]]:
+    """Per kind: the places a text view shows, best first, and how many it leaves out."""
+    names = list(names)
+    out = {}
+    for kind, limit in limits.items():
+        items = list(t.get(kind) or [])
+        if kind in ("lectures", "sessions"):
+            items = rank_places(items, names)
+        out[kind] = (items[:limit], max(0, len(items) - limit))
+    return out
+
+
 @text_view("topic")
 def _topic(t: dict[str, Any]) -> str:
     out = [fill(f"{t['label']}  ({t['id']})", "", "    ")]
@@ -271,6 +341,7 @@ def _topic(t: dict[str, Any]) -> str:
                 out.append(fill(f"{r['label']} ({r['id']})", "  ", "    "))
                 if r.get("reason"):
                     out.append(_wrap(r["reason"], "      "))
+    shown = _places(t, SHOW_LIMITS, [t["label"], t["id"], *t["aliases"]])
     for title, key, fn in (
         ("Lectures", "lectures", lecture_line),
         ("Sessions", "sessions", session_line),
@@ -278,8 +349,11 @@ def _topic(t: dict[str, Any]) -> str:
         ("Readings", "readings", reading_line),
     ):
         if t.get(key):
+            items, more = shown[key]
             out.append(f"\n{title}:")
-            out.extend(fill(fn(x), "  ", "      ") for x in t[key])
+            out.extend(fill(fn(x), "  ", "      ") for x in items)
+            if more:
+                out.append(_more(more, key, "  "))
     if not (t["lectures"] or t.get("sessions") or t["chapters"] or t["readings"]):
         out.append("\nNo lecture, chapter or reading covers this topic.")
     return "\n".join(out)
@@ -414,20 +488,22 @@ def _validate(r: dict[str, Any]) -> str:
     return "\n".join([*lines, summary])
 
 
-def _step_where(s: dict[str, Any], indent: str, limit: int = 6) -> list[str]:
+def _step_where(s: dict[str, Any], indent: str) -> list[str]:
     def item(kind: str, text: str) -> str:
         return fill(text, f"{indent}{kind:<9}", indent + " " * 11)
 
-    out = []
-    lectures = s["lectures"]
-    for lec in lectures[:limit]:
-        out.append(item("lecture", lecture_line(lec)))
-    if len(lectures) > limit:
-        more = len(lectures) - limit
-        out.append(f"{indent}{'':9}… and {more} more lecture{'s' if more != 1 else ''}")
-    out.extend(item("session", session_line(e)) for e in s.get("sessions", []))
-    out.extend(item("chapter", chapter_line(c)) for c in s["chapters"])
-    out.extend(item("reading", reading_line(r)) for r in s["readings"])
+    out: list[str] = []
+    shown = _places(s, PATH_LIMITS, [s["label"], s["id"]])
+    for key, kind, fn in (
+        ("lectures", "lecture", lecture_line),
+        ("sessions", "session", session_line),
+        ("chapters", "chapter", chapter_line),
+        ("readings", "reading", reading_line),
+    ):
+        items, more = shown[key]
+        out.extend(item(kind, fn(x)) for x in items)
+        if more:
+            out.append(_more(more, key, indent + " " * 9))
     if not (s["lectures"] or s.get("sessions") or s["chapters"] or s["readings"]):
         out.append(f"{indent}(no lecture, chapter or reading covers this topic)")
     return out
@@ -693,13 +769,28 @@ def _coverage_view(r: dict[str, Any]) -> str:
     cids = [c["id"] for c in r["courses"]]
     out = ["Lectures covering each topic, per course (topics in teaching order):"]
     out.extend(f"  [{i}] {c['id']}  {c['name'] or ''}".rstrip() for i, c in enumerate(r["courses"], start=1))
-    out.append("")
-    rows = [
-        (t["id"], *(str(t["counts"][c]) if t["counts"][c] else "." for c in cids), t["courses"])
-        for t in r["topics"]
-    ]
-    headers = ["topic", *(f"[{i}]" for i in range(1, len(cids) + 1)), "courses"]
-    out.append(table(headers, rows))
+    # As many course columns as fit the width; more courses continue in further tables,
+    # each listing the topics its courses teach.
+    topic_w = max([len("topic"), *(len(t["id"]) for t in r["topics"])])
+    room = width() - topic_w - 2 - len("courses")
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i in range(1, len(cids) + 1):
+        col = len(f"[{i}]") + 2
+        if blocks[-1] and used + col > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += col
+    for block in blocks:
+        counts = [[t["counts"][cids[i - 1]] for i in block] for t in r["topics"]]
+        rows = [
+            (t["id"], *(str(n) if n else "." for n in ns), t["courses"])
+            for t, ns in zip(r["topics"], counts)
+            if len(blocks) == 1 or any(ns)
+        ]
+        out.append("")
+        out.append(table(["topic", *(f"[{i}]" for i in block), "courses"], rows))
     return "\n".join(out)
 
 
