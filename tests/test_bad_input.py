@@ -182,3 +182,19 @@ def test_export_failure_writes_nothing(run, mini, cache, tmp_path):
 def test_data_error_str_has_location():
     assert str(DataError("bad", "x.yaml", 3)) == "x.yaml:3: bad"
     assert str(DataError("bad")) == "bad"
+
+
+_REPO_SOURCE = "source:\n  repository: d2l-ai/berkeley-stat-157\n  path: syllabus.md\n  commit: {commit}\n"
+
+
+def test_bad_source_commit(run, mini, cache):
+    course = mini / "courses" / "c1.yaml"
+    course.write_text(course.read_text().replace("term: Fall 2025\n", "term: Fall 2025\n" + _REPO_SOURCE.format(commit="HEAD")))
+    _fails(run, mini, cache, "c1.yaml:7", "invalid commit 'HEAD'")
+
+
+def test_source_missing_path(run, mini, cache):
+    course = mini / "courses" / "c1.yaml"
+    source = _REPO_SOURCE.format(commit="cfc1b92").replace("  path: syllabus.md\n", "")
+    course.write_text(course.read_text().replace("term: Fall 2025\n", "term: Fall 2025\n" + source))
+    _fails(run, mini, cache, "c1.yaml:", "source of the course is missing required field 'path'")

@@ -259,6 +259,11 @@ def _course(c: Course, people: dict[str, str], topic: _Iris) -> Iterator[str]:
     if c.source:
         yield from _source_node(c.source)
         yield _triple(node, _PROV.wasDerivedFrom, _N(V.source_iri(c.source)))
+    if c.origin:
+        page = _N(c.origin.url)
+        yield _triple(node, _PROV.wasDerivedFrom, page)
+        yield _triple(page, _TYPE, _PROV.Entity)
+        yield _triple(page, _RDFS.label, _lit(c.origin.label))
     for t in c.assumes:
         yield _triple(node, _KG.assumes, topic[t])
 

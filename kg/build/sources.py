@@ -31,6 +31,7 @@ __all__ = [
     "Event",
     "Assignment",
     "Course",
+    "PageSource",
     "Sources",
     "load_sources",
     "read_course_file",
@@ -180,6 +181,25 @@ class Assignment:
     loc: Loc
 
 
+@dataclass(frozen=True)
+class PageSource:
+    """Where a course file was curated from: one file of a public GitHub repository at
+    one commit (``source: {repository: OWNER/NAME, path: PATH, commit: SHA}``)."""
+
+    repository: str
+    path: str
+    commit: str
+
+    @property
+    def url(self) -> str:
+        """The file's permanent address on GitHub."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{self.path}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.repository}: {self.path} at {self.commit[:12]}"
+
+
 @dataclass
 class Course:
     id: str
@@ -194,6 +214,8 @@ class Course:
     events: list[Event]
     assignments: list[Assignment]
     loc: Loc
+    # ``source:`` as a repository file; ``source`` above is a page file name.
+    origin: PageSource | None = None
 
 
 @dataclass
@@ -485,6 +507,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
         ["id", "name", "code", "term", "provider", "source", "url", "assumes", "lectures", "events", "assignments"],
     )
     cid = f.ident("id")
+    origin = _page_source(f)
     lectures = []
     for i, (item, line) in enumerate(f.items("lectures")):
         lf = _Fields(
@@ -542,14 +565,37 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
         code=f.text("code"),
         term=f.text("term"),
         provider=f.text("provider"),
-        source=f.text("source"),
+        source=None if origin else f.text("source"),
         url=f.text("url"),
         assumes=_refs(f, "assumes", refs),
         lectures=lectures,
         events=events,
         assignments=assignments,
         loc=f.loc("id"),
+        origin=origin,
     )
+
+
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+def _page_source(f: _Fields) -> PageSource | None:
+    """``source:`` as a mapping (repository, path, commit); None when it is a file name."""
+    if not isinstance(f.m.get("source"), Map):
+        return None
+    line = f.m.line_of("source")
+    s = _Fields(f.m["source"], "source of the course", f.path, line, ["repository", "path", "commit"])
+    repo = s.req_text("repository")
+    if not _REPOSITORY.match(repo):
+        raise s.err("repository", f"invalid repository {repo!r}: write OWNER/NAME, e.g. d2l-ai/berkeley-stat-157")
+    path = s.req_text("path")
+    if path.startswith("/") or ".." in path.split("/"):
+        raise s.err("path", f"invalid path {path!r}: a path inside the repository, e.g. docs/syllabus.md")
+    commit = s.req_text("commit")
+    if not _COMMIT.match(commit):
+        raise s.err("commit", f"invalid commit {commit!r}: a lowercase hexadecimal commit id")
+    return PageSource(repo, path, commit)
 
 
 # --------------------------------------------------------------------------- load
