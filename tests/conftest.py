@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -110,6 +112,33 @@ def run():
         return runner.invoke(cli, argv, catch_exceptions=False)
 
     return invoke
+
+
+# The four deep learning courses the shipped graph started with: facts that hold for
+# them together (every one teaches transformers) are checked on a graph of just these.
+DL_COURSES = ("berkeley-cs182-fa25", "bu-deep-learning", "mit-6.7960-fa25", "mit-6.s898-fa22")
+
+
+def shipped_courses() -> dict[str, Any]:
+    """The shipped data's courses by id, read from the course files."""
+    from kg.build.sources import load_sources
+    from kg.build.store import default_data_dir
+
+    return load_sources(default_data_dir()).courses
+
+
+@pytest.fixture(scope="session")
+def dl_graph(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A graph of the shipped data with only the four deep learning courses."""
+    from kg.build.store import default_data_dir
+    from kg.graph import KnowledgeGraph
+
+    root = tmp_path_factory.mktemp("dl") / "data"
+    shutil.copytree(default_data_dir(), root)
+    for f in (root / "courses").glob("*.yaml"):
+        if f.stem not in DL_COURSES:
+            f.unlink()
+    return KnowledgeGraph.open(root)
 
 
 def kg_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -440,6 +440,12 @@ class TestCompareAndDiff:
         # taught in a lecture, or in a discussion section or tutorial
         sessions = A.course_sessions(g, ids)
         common = set.intersection(*(set(first_lectures(g, c)) | sessions.get(c, set()) for c in ids))
+        assert set(data["shared_by_all"]) == common
+        # the four deep learning courses all teach transformers and backprop
+        dl = ["mit-6.7960-fa25", "mit-6.s898-fa22", "berkeley-cs182-fa25", "bu-deep-learning"]
+        data = json.loads(run("compare", *dl, "--format", "json").stdout)
+        sessions = A.course_sessions(g, dl)
+        common = set.intersection(*(set(first_lectures(g, c)) | sessions.get(c, set()) for c in dl))
         assert set(data["shared_by_all"]) == common and "transformers" in common
         assert "backpropagation" in common  # Berkeley teaches it in discussion 2
         text = run("compare", *ids).stdout

@@ -61,7 +61,7 @@ def test_show_and_query_remote(oxigraph):
     local = kg_process("query", "SELECT (COUNT(*) AS ?n) WHERE { ?t a kg:Topic }", "--format", "csv")
     assert count.returncode == 0, count.stderr
     assert count.stdout.split()[-1] == local.stdout.split()[-1]
-    shipped = kg_process("query", "shared-topics", "--format", "json", "--endpoint", oxigraph + "/query")
+    shipped = kg_process("query", "course-coverage", "--format", "json", "--endpoint", oxigraph + "/query")
     assert shipped.returncode == 0, shipped.stderr
     assert json.loads(shipped.stdout)["results"]["bindings"]
 

@@ -693,13 +693,28 @@ def _coverage_view(r: dict[str, Any]) -> str:
     cids = [c["id"] for c in r["courses"]]
     out = ["Lectures covering each topic, per course (topics in teaching order):"]
     out.extend(f"  [{i}] {c['id']}  {c['name'] or ''}".rstrip() for i, c in enumerate(r["courses"], start=1))
-    out.append("")
-    rows = [
-        (t["id"], *(str(t["counts"][c]) if t["counts"][c] else "." for c in cids), t["courses"])
-        for t in r["topics"]
-    ]
-    headers = ["topic", *(f"[{i}]" for i in range(1, len(cids) + 1)), "courses"]
-    out.append(table(headers, rows))
+    # As many course columns as fit the width; more courses continue in further tables,
+    # each listing the topics its courses teach.
+    topic_w = max([len("topic"), *(len(t["id"]) for t in r["topics"])])
+    room = width() - topic_w - 2 - len("courses")
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i in range(1, len(cids) + 1):
+        col = len(f"[{i}]") + 2
+        if blocks[-1] and used + col > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += col
+    for block in blocks:
+        counts = [[t["counts"][cids[i - 1]] for i in block] for t in r["topics"]]
+        rows = [
+            (t["id"], *(str(n) if n else "." for n in ns), t["courses"])
+            for t, ns in zip(r["topics"], counts)
+            if len(blocks) == 1 or any(ns)
+        ]
+        out.append("")
+        out.append(table(["topic", *(f"[{i}]" for i in block), "courses"], rows))
     return "\n".join(out)
 
 
