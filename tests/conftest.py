@@ -128,17 +128,24 @@ def shipped_courses() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def dl_graph(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """A graph of the shipped data with only the four deep learning courses."""
+def dl_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data directory with only the four deep learning courses."""
     from kg.build.store import default_data_dir
-    from kg.graph import KnowledgeGraph
 
     root = tmp_path_factory.mktemp("dl") / "data"
     shutil.copytree(default_data_dir(), root)
     for f in (root / "courses").glob("*.yaml"):
         if f.stem not in DL_COURSES:
             f.unlink()
-    return KnowledgeGraph.open(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def dl_graph(dl_data: Path) -> Any:
+    """A graph of the shipped data with only the four deep learning courses."""
+    from kg.graph import KnowledgeGraph
+
+    return KnowledgeGraph.open(dl_data)
 
 
 def kg_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
