@@ -121,8 +121,8 @@ def test_same_output_as_the_embedded_store(virtuoso, args):
 def test_query_passes_the_engines_own_serialisation(virtuoso):
     # kg query --endpoint prints what the engine sent: the same rows, in Virtuoso's CSV
     # dialect (every field quoted).
-    local = kg_process("query", "shared-topics", "--format", "csv")
-    remote = kg_process("query", "shared-topics", "--format", "csv", "--endpoint", virtuoso)
+    local = kg_process("query", "course-coverage", "--format", "csv")
+    remote = kg_process("query", "course-coverage", "--format", "csv", "--endpoint", virtuoso)
     assert remote.returncode == 0, remote.stderr
     assert list(csv.reader(io.StringIO(remote.stdout))) == list(csv.reader(io.StringIO(local.stdout)))
     assert len(local.stdout.splitlines()) > 5
