@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from .conftest import shipped_courses
 from .test_explorer_browser import open_page, set_query
 from .test_server import running_server
 from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
@@ -141,11 +142,12 @@ def test_share_a_written_query(browser, base):
     query = 'SELECT ?c ?name WHERE { ?c a schema:Course OPTIONAL { ?c schema:name ?name } } ORDER BY ?c # "quoted" & more'
     set_query(page, query)
     page.click("#run")
-    page.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 4", timeout=30_000)
+    rows = f"() => document.querySelectorAll('#results tbody tr').length === {len(shipped_courses())}"
+    page.wait_for_function(rows, timeout=30_000)
     page.click("#share")
     link = page.get_attribute("#share-link", "href")
     assert "#query=" in link
     other, outside2, errors2 = open_page(browser, base, link[len(base):])
-    other.wait_for_function("() => document.querySelectorAll('#results tbody tr').length === 4", timeout=30_000)
+    other.wait_for_function(rows, timeout=30_000)
     assert editor_text(other) == query
     assert outside == outside2 == [] and real_errors(errors) == real_errors(errors2) == []
