@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -316,10 +317,13 @@ def _build_cached(
         if final.exists():  # forced, or a damaged entry: we hold the lock, replace it
             shutil.rmtree(final, ignore_errors=True)
         os.rename(tmp, final)
-    except BaseException:
+    except BaseException as exc:
         # Close RocksDB before removing its files: an open store's background threads
-        # can write into the directory while it is being removed.
+        # can write into the directory while it is being removed. The traceback's frames
+        # (check_acyclic's, _fill's) hold the store too, so their locals are cleared.
         store = None
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(root, final, manifest["data_dir"])
