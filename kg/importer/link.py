@@ -287,9 +287,9 @@ class Linker:
             names = self._index.get(tuple(t.stem for t in toks[m.i : m.j]), [])
             if any(nm.topic == m.topic and nm.acronym for nm in names):
                 return m
-            # A kind of a multi-word topic ("Latent Diffusion Models") stays at the
-            # default threshold; of a one-word topic ("Large-Scale Optimization") under it.
-            return replace(m, conf=min(m.conf, 0.8 if m.j - m.i > 1 else 0.78), how="narrower")
+            # A kind of the topic ("Distributed Linear Regression", "Large-Scale
+            # Optimization") is not the topic: under the default threshold.
+            return replace(m, conf=min(m.conf, 0.78), how="narrower")
         return m
 
     def _fuzzy_matches(
@@ -378,7 +378,7 @@ class Linker:
             if not text:
                 continue
             for m in self._matches(text, in_title)[1]:
-                if m.how != "sub-span" and n < 2:
+                if m.how not in ("sub-span", "narrower", "in-term") and n < 2:
                     count[m.topic] += 1
                 if m.topic not in best or m.conf > best[m.topic][0]:
                     best[m.topic] = (m.conf, m.text, m.how)
