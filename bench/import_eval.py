@@ -19,8 +19,11 @@ the repository) with the shipped graph's vocabulary and scores it against
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
   map to a kg topic: a gold term maps when, normalised as the linker normalises words,
   it is a topic's label, alias or id (also after a trailing "method(s)",
-  "algorithm(s)", "model(s)" or "technique(s)"). Gold terms naming no kg topic are left
-  out of recall; every proposed topic counts for precision.
+  "algorithm(s)", "model(s)" or "technique(s)"); a coordinated term that maps as a whole
+  to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps each
+  part. Gold terms naming no kg topic are left out of recall; every proposed topic counts
+  for precision, and is right when a gold topic or the gold title (mapped the same way)
+  names it.
 - a page that fails (no schedule, an error) scores zero lectures.
 
 What a page does not state is given as a user would give it: the gold term as
