@@ -334,14 +334,16 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in self.run("where-taught-chapters", topics=nodes):
+        chapters = self.run("where-taught-chapters", topics=nodes)
+        sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
+        for r in chapters:
             out[V.local_id(r["t"])]["chapters"].append(
                 {
                     "id": V.local_id(r["ch"]),
                     "book": r["btitle"],
                     "number": r["n"],
                     "title": r["title"],
-                    "sections": self._sections(r["ch"]),
+                    "sections": sections.get(r["ch"], []),
                 }
             )
         for r in self.run("where-taught-readings", topics=nodes):
@@ -355,15 +357,14 @@ class KnowledgeGraph:
             )
         return out
 
-    @cached_property
-    def _chapter_sections(self) -> dict[str, list[str]]:
+    def _chapter_sections(self, chapter_iris: Iterable[str]) -> dict[str, list[str]]:
+        """The sections lectures assign of each of ``chapter_iris``, sorted."""
+        chapters = [ox.NamedNode(c) for c in chapter_iris]
         out: dict[str, list[str]] = {}
-        for r in self.run("chapter-sections"):
-            out.setdefault(r["ch"], []).append(r["s"])
+        if chapters:
+            for r in self.run("chapter-sections", chapters=chapters):
+                out.setdefault(r["ch"], []).append(r["s"])
         return out
-
-    def _sections(self, chapter_iri: str) -> list[str]:
-        return self._chapter_sections.get(chapter_iri, [])
 
     # ------------------------------------------------------------------ courses
 

@@ -182,8 +182,7 @@ def _key(G: nx.DiGraph[str], nodes: Iterable[str], ranks: dict[str, float]) -> C
     # equals the topic more of the rest builds on comes first.
     nodes = set(nodes)
     eff = paths.foundations_first_ranks(G, nodes, ranks)
-    sub = G.subgraph(nodes)
-    uses = {n: len(nx.descendants(sub, n)) for n in nodes}
+    uses = paths.dependent_counts(G, nodes)
     return lambda n: (eff.get(n, float("inf")), -uses.get(n, 0), str(G.nodes[n].get("label", n)).casefold(), n)
 
 

@@ -18,16 +18,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg import vocab as V
 from kg.errors import QueryRefused, UpdateRefused, UsageError
+
+# rdflib's SPARQL parser (and pyparsing) are imported by the functions that check a
+# user's query, not here: kg's own commands (kg path, kg show) import this module for
+# Result and the format tables and must not pay rdflib's start-up time.
+if TYPE_CHECKING:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 __all__ = [
     "CheckedQuery",
@@ -113,6 +116,8 @@ class CheckedQuery:
 
 
 def _normalise(text: str) -> str:
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes  # lazy: start-up time
+
     try:
         once = expandUnicodeEscapes(text)
     except ValueError as exc:
@@ -154,6 +159,9 @@ def _unknown_prefix(message: str) -> str:
 
 
 def _update_refusal(text: str) -> UpdateRefused | None:
+    from pyparsing import ParseBaseException  # lazy: start-up time
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         with _PARSE_LOCK:
             update = parseUpdate(text)
@@ -168,6 +176,9 @@ def _update_refusal(text: str) -> UpdateRefused | None:
 
 def _nodes(root: object) -> Iterator[CompValue]:
     """Every algebra node under ``root``, iteratively (deep queries do not recurse)."""
+    from pyparsing import ParseResults  # lazy: start-up time
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [root]
     seen: set[int] = set()
     while stack:
@@ -203,6 +214,10 @@ def parse_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     ...
     kg.errors.QueryRefused: SERVICE is not allowed: kg never sends requests to other endpoints (<http://x/>)
     """
+    from pyparsing import ParseBaseException  # lazy: start-up time
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     norm = _normalise(text)
     try:
         with _PARSE_LOCK:

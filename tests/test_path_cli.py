@@ -116,3 +116,20 @@ def test_path_as_a_process():
     proc = kg_process("path", "backprop", "transformers")
     assert proc.returncode == 0, proc.stderr
     assert "Plan to reach transformers" in proc.stdout and proc.stderr == ""
+
+
+def test_path_does_not_load_rdflib():
+    # kg path runs kg's own queries: rdflib's SPARQL parser (user-query checking) costs
+    # start-up time it must not pay. -X importtime lists every module loaded.
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kg", "path", "backprop", "transformers"],
+        capture_output=True, text=True, env=dict(os.environ), timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "networkx" in loaded and "click" in loaded
+    assert not {m for m in loaded if m == "rdflib" or m.startswith(("rdflib.", "pyparsing"))}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.algorithms import paths
 
@@ -149,3 +151,40 @@ class TestEffectiveRanks:
     def test_no_rank_anywhere(self):
         r = paths.effective_ranks(chain("a", "b"), ["a", "b"], {})
         assert r == {"a": float("inf"), "b": float("inf")}
+
+
+# ------------------------------------------------------------- dependent_counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=40),
+    edges=st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=150),
+    keep=st.lists(st.integers(0, 39), max_size=40),
+)
+def test_dependent_counts_equal_descendant_counts(n: int, edges: list[tuple[int, int]], keep: list[int]) -> None:
+    # A random DAG (edges only from a smaller to a larger number), counted on all of it
+    # and on a random subset, against one nx.descendants call per node.
+    G: nx.DiGraph[int] = nx.DiGraph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from((min(u, v), max(u, v)) for u, v in edges if u != v and max(u, v) < n)
+    assert paths.dependent_counts(G) == {v: len(nx.descendants(G, v)) for v in G}
+    nodes = {v for v in keep if v < n}
+    sub = G.subgraph(nodes)
+    assert paths.dependent_counts(G, nodes) == {v: len(nx.descendants(sub, v)) for v in nodes}
+
+
+def test_dependent_counts_on_the_shipped_graph() -> None:
+    from kg.graph import KnowledgeGraph
+    from kg.plan import prerequisite_graph
+
+    kg = KnowledgeGraph.open()
+    G = prerequisite_graph(kg, [t["id"] for t in kg.topics()], with_reasons=False)
+    got = paths.dependent_counts(G)
+    assert got == {v: len(nx.descendants(G, v)) for v in G}
+    assert max(got.values()) > 10
+
+
+def test_dependent_counts_name_a_cycle() -> None:
+    with pytest.raises(nx.NetworkXUnfeasible):
+        paths.dependent_counts(nx.DiGraph([("a", "b"), ("b", "a")]))

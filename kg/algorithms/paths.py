@@ -30,6 +30,7 @@ __all__ = [
     "learnable_next",
     "effective_ranks",
     "foundations_first_ranks",
+    "dependent_counts",
     "with_parts",
     "UMBRELLA_READINGS",
 ]
@@ -268,6 +269,66 @@ def foundations_first_ranks(
         after = max((out[p] for p in sub.predecessors(n)), default=0.0)
         out[n] = max(float(rank[n]), after) if n in rank else after
     return out
+
+
+def dependent_counts(G: nx.DiGraph[Node], nodes: Iterable[Node] | None = None) -> dict[Node, int]:
+    """How many topics of ``nodes`` transitively require each topic of ``nodes``.
+
+    The same as ``len(nx.descendants(G.subgraph(nodes), n))`` for every ``n``, computed in
+    one reverse topological pass: each topic's dependents are a Python ``int`` bitset
+    (one bit per topic), the union of its successors' sets and bits, dropped as soon as
+    its last prerequisite has used it. Time is about ``O(E * V / w)`` word operations
+    for ``V`` topics and ``E`` edges instead of ``O(V * E)`` graph steps, so a plan of
+    tens of thousands of topics takes well under a second.
+
+    Parameters
+    ----------
+    G : DiGraph
+        Edges point from prerequisite to dependent; the part among ``nodes`` must be
+        acyclic.
+    nodes : iterable of nodes, optional
+        The topics to count among (default: all of ``G``); edges leaving ``nodes`` are
+        ignored.
+
+    Returns
+    -------
+    dict
+        ``{node: number of its descendants among nodes}``, in topological order.
+
+    Raises
+    ------
+    NetworkXUnfeasible
+        If the part of ``G`` among ``nodes`` has a cycle.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("a", "d"), ("d", "c"), ("e", "f")])
+    >>> dependent_counts(G)
+    {'a': 3, 'e': 1, 'b': 1, 'd': 1, 'f': 0, 'c': 0}
+    >>> dependent_counts(G, ["a", "b", "c"])
+    {'a': 2, 'b': 1, 'c': 0}
+
+    See Also
+    --------
+    dependents, learnable_next
+    """
+    sub = G if nodes is None else G.subgraph(set(nodes))
+    order = list(nx.topological_sort(sub))
+    bit = {n: 1 << i for i, n in enumerate(order)}
+    waiting = {n: sub.in_degree(n) for n in order}  # prerequisites still to read n's set
+    below: dict[Node, int] = {}
+    counts: dict[Node, int] = {}
+    for n in reversed(order):
+        mask = 0
+        for s in sub.successors(n):
+            mask |= below[s] | bit[s]
+            waiting[s] -= 1
+            if not waiting[s]:
+                del below[s]
+        counts[n] = mask.bit_count()
+        if waiting[n]:
+            below[n] = mask
+    return {n: counts[n] for n in order}
 
 
 def _order(
