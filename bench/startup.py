@@ -1,78 +1,99 @@
-"""Wall time of kg commands on the shipped data against honest floors, side by side.
+"""Start-up: wall time of kg commands on the shipped data beside honest floors.
 
-    python bench/startup.py [--runs N] [--baseline DIR]
+    python bench/startup.py [--runs N] [--baseline DIR] [--no-cold]
 
-Each command runs N times as a fresh process, interleaved round-robin so machine noise
-hits every command alike; medians [min-max] and the ratio to each command's floor:
+Every case is a fresh process (``python -m kg ...`` from this checkout, with a built
+cache: "warm"), run ``N`` times interleaved round-robin with its floors so that machine
+noise hits every case alike; each is reported as median [min-max] and as a ratio of its
+median to each floor's median. The floors are processes that only import what the
+command cannot do without:
 
-- ``kg show`` and ``kg export`` never import networkx: their floor is
-  ``python -c "import click, pyoxigraph"`` plus opening the built store read-only.
-- ``kg path`` orders topics: its floor also imports networkx.
-- "cold" runs start with an empty cache directory, so they include the full build.
+- ``import click``: ``kg --help`` (and, as a lower bound, ``kg show``).
+- ``import click, networkx``: ``kg path``; the issue's goal is ``kg path backprop
+  transformers`` within 1.2x of this one.
+- ``import click, pyoxigraph`` + opening the built store read-only: ``kg show`` and
+  ``kg export``, which never import networkx.
+- the same + ``networkx``: everything ``kg path`` must do before its own work.
 
 Bytecode is compiled for kg (and the baseline) before timing, as it is for the floors'
-packages in the venv.
+packages in the venv. "cold" runs start with an empty cache directory, so they include
+the full build. The load average is printed before and after: on a loaded machine only
+the ratios of one run mean much.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import sys
 
-from common import PY, WORK, Case, code_versions, interleave, kg_env
+from common import PY, WORK, Case, code_versions, fmt_s, interleave, kg_env
 
+CLICK = "import click"
+CLICK_NX = "import click, networkx"
 OPEN = "import sys, click, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1])"
 OPEN_NX = "import sys, click, networkx, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1])"
 
 
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--baseline", help="another kg checkout to run side by side")
+    ap.add_argument("--no-cold", action="store_true", help="leave out the cold (build) runs")
     args = ap.parse_args()
     versions = code_versions(args.baseline)
     from paths import store_of
 
-    rows: list[tuple[Case, Case]] = []  # (case, its floor)
+    WORK.mkdir(parents=True, exist_ok=True)
     warm = {name: kg_env(code, WORK / "cache" / f"{name}-shipped") for name, code in versions}
     store = str(store_of(warm["kg"]))
     for env in warm.values():
         store_of(env)
-    floor = Case('floor: import click, pyoxigraph; open store', argv=[PY, "-c", OPEN, store])
-    floor_nx = Case('floor: ... + networkx', argv=[PY, "-c", OPEN_NX, store])
-    cases = [floor, floor_nx]
+    f_click = Case(f'floor: python -c "{CLICK}"', argv=[PY, "-c", CLICK])
+    f_nx = Case(f'floor: python -c "{CLICK_NX}"', argv=[PY, "-c", CLICK_NX])
+    f_open = Case("floor: import click, pyoxigraph; open store", argv=[PY, "-c", OPEN, store])
+    f_open_nx = Case("floor: ... + networkx", argv=[PY, "-c", OPEN_NX, store])
+    floors = [f_click, f_nx, f_open, f_open_nx]
+    # (case, the floors it is compared with)
+    rows: list[tuple[Case, list[Case]]] = []
+    commands = [
+        ("--help", ["--help"], [f_click]),
+        ("show backpropagation", ["show", "backpropagation"], [f_click, f_open]),
+        ("export --format nt", ["export", "--format", "nt"], [f_open]),
+        ("path backprop transformers", ["path", "backprop", "transformers"], [f_nx, f_open_nx]),
+    ]
     cold_dir = WORK / "cold"
     for name, code in versions:
-        for label, argv, f in [
-            ("show backpropagation", ["show", "backpropagation"], floor),
-            ("export --format nt", ["export", "--format", "nt"], floor),
-            ("path backprop transformers", ["path", "backprop", "transformers"], floor_nx),
-        ]:
-            c = Case(f"{name} {label} (warm)", argv=[PY, "-m", "kg", *argv], env=warm[name])
-            cases.append(c)
-            rows.append((c, f))
-        cold_env = kg_env(code, cold_dir / name)
-        c = Case(
-            f"{name} show backpropagation (cold)",
-            argv=[PY, "-m", "kg", "show", "backpropagation"],
-            env=cold_env,
-            before=lambda n=name: shutil.rmtree(cold_dir / n, ignore_errors=True),  # type: ignore[misc]
-        )
-        cases.append(c)
-        rows.append((c, floor))
-    interleave(cases, args.runs)
-    print(f"\nshipped data, {args.runs} interleaved runs; median [min-max]")
-    print(f"{'command':<48} {'median':>8} {'min':>7} {'max':>7} {'floor':>8} {'x floor':>8}")
-    for c in [floor, floor_nx]:
-        s = c.times
-        print(f"{c.name:<48} {statistics.median(s) * 1000:6.0f}ms {min(s) * 1000:5.0f}ms {max(s) * 1000:5.0f}ms")
-    for c, f in rows:
-        s, med_f = c.times, statistics.median(f.times)
-        print(
-            f"{c.name:<48} {statistics.median(s) * 1000:6.0f}ms {min(s) * 1000:5.0f}ms {max(s) * 1000:5.0f}ms "
-            f"{'nx' if f is floor_nx else 'no nx':>8} {statistics.median(s) / med_f:8.2f}"
-        )
+        for label, argv, fl in commands:
+            rows.append((Case(f"{name} {label}", argv=[PY, "-m", "kg", *argv], env=warm[name]), fl))
+        if not args.no_cold:
+            c = Case(
+                f"{name} show backpropagation (cold)",
+                argv=[PY, "-m", "kg", "show", "backpropagation"],
+                env=kg_env(code, cold_dir / name),
+                before=lambda n=name: shutil.rmtree(cold_dir / n, ignore_errors=True),  # type: ignore[misc]
+            )
+            rows.append((c, [f_open]))
+    print(f"python {sys.version.split()[0]}; {os.cpu_count()} cpus; before: {load()}")
+    interleave([*floors, *(c for c, _ in rows)], args.runs)
+    print(f"\nshipped data, warm cache unless marked; {args.runs} interleaved runs; median [min-max]; after: {load()}")
+    print(f"{'case':<48} {'time':>22}  ratio of medians to floors")
+    for f in floors:
+        print(f"{f.name:<48} {fmt_s(f.times):>22}")
+    for c, fl in rows:
+        ratios = "  ".join(f"{statistics.median(c.times) / statistics.median(f.times):5.2f}x {_short(f, floors)}" for f in fl)
+        print(f"{c.name:<48} {fmt_s(c.times):>22}  {ratios}")
+    print("\nfloors: " + "; ".join(f"{_short(f, floors)} = {f.name[7:]}" for f in floors))
+
+
+def _short(f: Case, floors: list[Case]) -> str:
+    return f"F{floors.index(f) + 1}"
 
 
 if __name__ == "__main__":
