@@ -78,3 +78,65 @@ def test_store_is_read_only_when_cached(mini, cache):
         pass
     else:  # pragma: no cover - would mean a user query could change the cache
         raise AssertionError("cached store accepted a write")
+
+
+def _settle(*dirs):
+    """Date every file under ``dirs`` a minute back, as if edited long ago (a stamp is
+    only trusted for files that have not changed within the last seconds)."""
+    import os
+    import time
+
+    past = time.time_ns() - 60_000_000_000
+    for d in dirs:
+        for p in [d, *d.rglob("*")]:
+            os.utime(p, ns=(past, past))
+
+
+def test_cache_key_is_the_fingerprint_and_sees_same_size_edits(mini, cache):
+    from kg.build.store import cache_key
+
+    _settle(mini)
+    key = cache_key(mini)
+    assert key == fingerprint(mini)
+    assert list((cache / "stamps").glob("*.json")), "a settled data dir leaves a stamp"
+    assert cache_key(mini) == key  # from the stamp
+    path = mini / "topics" / "t.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("Rates of change.", "Rates of chanGE."))  # same size
+    _settle(mini)
+    assert cache_key(mini) == fingerprint(mini) != key
+    (mini / "extra.ttl").write_text("")
+    _settle(mini)
+    assert cache_key(mini) == fingerprint(mini)
+
+
+def test_cache_key_sees_build_code_changes(mini, cache, monkeypatch):
+    # The stamp stats kg's own build modules: a changed module, or a module kg/build
+    # has that the stamp does not list, computes the key afresh.
+    from kg.build import store as S
+
+    _settle(mini)
+    key = S.cache_key(mini)
+    stamp_file = next((cache / "stamps").glob("*.json"))
+    stamp = json.loads(stamp_file.read_text())
+    assert "build/store.py" in stamp["code"] and "errors.py" in stamp["code"]
+    real = S._stat
+    monkeypatch.setattr(S, "_hash", lambda files: "computed")
+
+    def edited(path):
+        st = real(path)
+        return [st[0], st[1] + 1, st[2] + 1, st[3]] if st and path.name == "rdf.py" else st
+
+    monkeypatch.setattr(S, "_stat", edited)
+    assert S.cache_key(mini) == "computed"
+    monkeypatch.setattr(S, "_stat", real)
+    stamp_file.write_text(json.dumps(stamp))
+    assert S.cache_key(mini) == key  # the stamp as it was: no file read
+    stamp["code"].remove("build/rdf.py")
+    stamp["stats"] = stamp["stats"][: len(stamp["listed"])] + [
+        real(S.package_dir() / name) for name in stamp["code"]
+    ]
+    stamp_file.write_text(json.dumps(stamp))
+    assert S.cache_key(mini) == "computed"  # kg/build has a module the stamp lacks
+    stamp_file.write_text("{not json")
+    assert S.cache_key(mini) == "computed"

@@ -11,16 +11,10 @@ readers never see a half-written store.
 
 from __future__ import annotations
 
-import fcntl
 import gc
-import hashlib
 import json
-import logging
 import os
-import re
-import shutil
 import time
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,8 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from kg.build.cycles import check_acyclic
 from kg.errors import DataError, StoreError
+
+# Opening a built store is every query command's start-up: what only a build (or a
+# changed source) needs is imported where it is used (hashlib, re, shutil, fcntl,
+# traceback, tempfile, logging, kg.build.cycles, kg.build.sources ...).
 
 if TYPE_CHECKING:
     from kg.build.sources import Sources
@@ -42,6 +39,7 @@ __all__ = [
     "ontology_files",
     "cache_root",
     "fingerprint",
+    "cache_key",
     "source_files",
     "Built",
     "build_store",
@@ -50,9 +48,11 @@ __all__ = [
 
 # Bump when the shape of the built graph changes without a source change.
 _FORMAT = "kg-store-2"  # 2: the manifest lists the store files
-_log = logging.getLogger("kg.build")
 _KG = Path(__file__).resolve().parent.parent  # the kg package
-_IMPORT = re.compile(r"^\s*(?:from\s+kg((?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+kg((?:\.\w+)+))", re.M)
+_IMPORT = r"^\s*(?:from\s+kg((?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+kg((?:\.\w+)+))"
+# A stamp is trusted only for files last changed longer ago than this: a file changed
+# twice within one tick of the file system's clock could keep its size and times.
+_SETTLED_NS = 2_000_000_000
 
 
 def package_dir() -> Path:
@@ -72,6 +72,9 @@ def build_code() -> list[Path]:
     """The modules a build runs: the ``kg.build`` package and every kg module it imports,
     followed transitively. The cache key hashes them, so moving a helper between modules
     still invalidates stale stores without a hand-kept list."""
+    import re
+
+    pattern = re.compile(_IMPORT, re.M)
     todo = sorted((_KG / "build").glob("*.py"))
     seen: set[Path] = set()
     while todo:
@@ -79,7 +82,7 @@ def build_code() -> list[Path]:
         if path in seen:
             continue
         seen.add(path)
-        for m in _IMPORT.finditer(path.read_text(encoding="utf-8")):
+        for m in pattern.finditer(path.read_text(encoding="utf-8")):
             if m.group(3):
                 names = [m.group(3).lstrip(".")]
             else:
@@ -130,12 +133,19 @@ def source_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def fingerprint(data_dir: Path) -> str:
-    """A hash of everything a build reads: sources, ontology and the build code."""
-    h = hashlib.sha256(_FORMAT.encode())
+def _inputs(data_dir: Path, code: list[Path] | None = None) -> list[tuple[str, Path]]:
+    """What a build reads, each with the name it has in the fingerprint: the sources,
+    the ontology, then the build code (``code``, default :func:`build_code`)."""
     files = [(f"data/{p.relative_to(data_dir).as_posix()}", p) for p in source_files(data_dir)]
     files += [(f"ontology/{p.name}", p) for p in ontology_files()]
-    files += [(f"code/{p.relative_to(_KG).as_posix()}", p) for p in build_code()]
+    files += [(f"code/{p.relative_to(_KG).as_posix()}", p) for p in (build_code() if code is None else code)]
+    return files
+
+
+def _hash(files: list[tuple[str, Path]]) -> str:
+    import hashlib
+
+    h = hashlib.sha256(_FORMAT.encode())
     for name, path in files:
         try:
             content = path.read_bytes()
@@ -143,6 +153,82 @@ def fingerprint(data_dir: Path) -> str:
             raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
         h.update(name.encode() + b"\0" + len(content).to_bytes(8, "big") + content)
     return h.hexdigest()
+
+
+def fingerprint(data_dir: Path) -> str:
+    """A hash of everything a build reads: sources, ontology and the build code."""
+    return _hash(_inputs(data_dir))
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def cache_key(data_dir: Path, cache: Path | None = None) -> str:
+    """:func:`fingerprint` of ``data_dir``, without reading a file when none changed.
+
+    Reading and hashing every source and module costs more than opening the store, so
+    each computed fingerprint is kept in a stamp in the cache (``stamps/``) with the
+    size, times and inode of every file it read. When the same files (the same source,
+    ontology and ``kg/build`` listings, the same kg modules) all still stat the same,
+    the stamp's fingerprint is the answer; any difference, or no stamp, computes it
+    afresh. A stamp is only written when every file was last modified more than two
+    seconds before, so that two writes within one tick of the file system's clock
+    cannot hide the second.
+    """
+    data_dir = Path(data_dir)
+    stamp_file, who = _stamp_file(cache or cache_root(), data_dir)
+    listed = _inputs(data_dir, code=[])  # sources and ontology: the listings are cheap
+    try:
+        stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
+        code = [_KG / name for name in stamp["code"]]
+        if (
+            stamp["who"] == who
+            and stamp["listed"] == [name for name, _ in listed]
+            and set((_KG / "build").glob("*.py")) <= set(code)
+        ):
+            files = listed + _inputs(data_dir, code)[len(listed):]
+            if [_stat(p) for _, p in files] == stamp["stats"]:
+                key = stamp["key"]
+                assert isinstance(key, str)
+                return key
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        pass
+    files = _inputs(data_dir)
+    stats = [_stat(p) for _, p in files]  # before reading: a later change shows in them
+    key = _hash(files)
+    now = time.time_ns()
+    if all(st is not None and now - st[1] > _SETTLED_NS for st in stats):
+        stamp = {
+            "who": who,
+            "key": key,
+            "listed": [name for name, _ in listed],
+            "code": [p.relative_to(_KG).as_posix() for _, p in files[len(listed):]],
+            "stats": stats,
+        }
+        tmp = stamp_file.with_name(f".{stamp_file.name}.{os.getpid()}")
+        try:
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(stamp), encoding="utf-8")
+            os.replace(tmp, stamp_file)
+        except OSError:  # a read-only cache: computed again next time
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return key
+
+
+def _stamp_file(cache: Path, data_dir: Path) -> tuple[Path, str]:
+    """The stamp of ``data_dir`` read by this kg package, and whom it is for."""
+    import zlib
+
+    who = f"{data_dir.resolve()}\0{_KG}"
+    return cache / "stamps" / f"{zlib.crc32(who.encode()):08x}.json", who
 
 
 @dataclass
@@ -265,7 +351,7 @@ def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = Non
             f"data directory {str(data_dir)!r} has no data files "
             "(expected topics/*.yaml, courses/*.yaml, readings.yaml, books.yaml or *.ttl)"
         )
-    key = fingerprint(data_dir)
+    key = cache_key(data_dir, cache)
     root = (cache or cache_root()) / "graphs"
     final = root / key[:24]
     if not force:
@@ -290,6 +376,8 @@ def build_store(data_dir: Path, *, force: bool = False, cache: Path | None = Non
 
 def _build_in_memory(data_dir: Path, key: str, src: Sources, prepared: dict[str, Any]) -> Built:
     # No writable cache: build in memory, every time.
+    from kg.build.cycles import check_acyclic
+
     store = ox.Store()
     with _no_gc():
         manifest = _fill(store, src, prepared, None)
@@ -300,7 +388,11 @@ def _build_in_memory(data_dir: Path, key: str, src: Sources, prepared: dict[str,
 def _build_cached(
     data_dir: Path, key: str, root: Path, final: Path, src: Sources, prepared: dict[str, Any]
 ) -> Built:
-    import tempfile  # only when building
+    import shutil
+    import tempfile
+    import traceback
+
+    from kg.build.cycles import check_acyclic
 
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     store: ox.Store | None = None
@@ -345,7 +437,7 @@ def _open_cached(final: Path, data_dir: Path, key: str, *, warn: bool = True) ->
     manifest_file = final / "manifest.json"
     if not manifest_file.is_file():
         if warn and (final / "store").exists():
-            _log.warning("kg: warning: the cached graph in %s has no manifest; rebuilding it", final)
+            _warn("kg: warning: the cached graph in %s has no manifest; rebuilding it", final)
         return None
     try:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
@@ -363,9 +455,16 @@ def _open_cached(final: Path, data_dir: Path, key: str, *, warn: bool = True) ->
         if warn:
             reason = " ".join(str(exc).split())
             reason = reason if len(reason) <= 100 else reason[:97] + "..."
-            _log.warning("kg: warning: the cached graph in %s is damaged (%s); rebuilding it", final, reason)
+            _warn("kg: warning: the cached graph in %s is damaged (%s); rebuilding it", final, reason)
         return None
     return Built(store, data_dir, key, final, manifest, rebuilt=False)
+
+
+def _warn(msg: str, *args: object) -> None:
+    """One warning line on the ``kg.build`` logger."""
+    import logging
+
+    logging.getLogger("kg.build").warning(msg, *args)
 
 
 class _BuildLock:
@@ -376,10 +475,14 @@ class _BuildLock:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
     def __enter__(self) -> _BuildLock:
+        import fcntl
+
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import fcntl
+
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
 
@@ -387,12 +490,16 @@ class _BuildLock:
 def _remove_stale_builds(root: Path) -> None:
     """Remove ``.build-*`` directories: with the lock held, no build is running, so any
     left are from a build that was killed."""
+    import shutil
+
     for entry in root.glob(".build-*"):
         shutil.rmtree(entry, ignore_errors=True)
 
 
 def _prune(root: Path, keep: Path, data_dir: str) -> None:
     """Remove older builds of the same data directory."""
+    import shutil
+
     for entry in root.iterdir():
         if entry == keep or entry.name.startswith("."):
             continue
