@@ -16,7 +16,7 @@ import re
 import urllib.parse
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -24,7 +24,12 @@ from kg import vocab as V
 from kg.build.store import Built
 from kg.errors import EndpointError, KGError, UsageError
 from kg.queries import render_internal
-from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, Result, check_query, execute
+
+if TYPE_CHECKING:
+    from kg.sparql import Result
+
+# kg.sparql (users' queries: the policy check, result formats) is imported by the methods
+# that run a user's query: kg's own lookups (kg path, kg show) never load it.
 
 __all__ = ["Row", "Backend", "LocalStore", "Endpoint", "to_python", "graph_store_put", "public_url"]
 
@@ -175,6 +180,8 @@ class LocalStore(Backend):
     def execute(
         self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
     ) -> Result:
+        from kg.sparql import execute
+
         return execute(self.built.store, text, fmt, max_rows=max_rows, allow_service=allow_service)
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
@@ -229,6 +236,8 @@ class Endpoint(Backend):
     def execute(
         self, text: str, fmt: str | None = None, *, max_rows: int | None = None, allow_service: bool = False
     ) -> Result:
+        from kg.sparql import GRAPH_FORMATS, RESULT_FORMATS, Result, check_query
+
         # The server applies its own row cap; max_rows is not sent.
         form = check_query(text, allow_service=allow_service)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")

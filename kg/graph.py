@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -26,22 +26,24 @@ from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format
 from kg.build.store import Built, build_store, default_data_dir
 from kg.errors import Ambiguous, NotFound, UsageError
 from kg.queries import render_internal
-from kg.records import (
-    CourseAssignment,
-    CourseEvent,
-    CourseLecture,
-    CourseRecord,
-    CourseSummary,
-    LectureReading,
-    LectureRecord,
-    SearchHit,
-    TopicRecord,
-    TopicRef,
-    TopicReason,
-    TopicSummary,
-    WhereTaught,
-)
-from kg.sparql import Result
+
+if TYPE_CHECKING:  # the records are types only; the start-up need not build them
+    from kg.records import (
+        CourseAssignment,
+        CourseEvent,
+        CourseLecture,
+        CourseRecord,
+        CourseSummary,
+        LectureReading,
+        LectureRecord,
+        SearchHit,
+        TopicRecord,
+        TopicRef,
+        TopicReason,
+        TopicSummary,
+        WhereTaught,
+    )
+    from kg.sparql import Result
 
 __all__ = ["KnowledgeGraph", "name_words"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pyoxigraph as ox
@@ -21,7 +22,9 @@ from kg.algorithms.curriculum import relative_position
 from kg.backends import Row
 from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
-from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, StepNeed
+
+if TYPE_CHECKING:  # types only: kg path need not build the records
+    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, StepNeed
 
 __all__ = [
     "prerequisite_graph",

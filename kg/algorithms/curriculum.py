@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from itertools import combinations, groupby
 from typing import TYPE_CHECKING, Any
 
-from kg.records import CourseChange, CourseOrder, ImpliedEdge, MovedTopic, OrderComparison, OrderEvidence
 from kg.vocab import ORDERINGS
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.records import CourseChange, CourseOrder, ImpliedEdge, MovedTopic, OrderComparison, OrderEvidence
 
 # The build imports this module for first_positions and teaching_order; the functions
 # over a prerequisite graph import networkx themselves, so a build does not pay for it.

@@ -36,9 +36,8 @@ from kg.cli.common import (
     format_option,
     known_options,
     pass_state,
+    profile_option,
 )
-from kg.cli.learner import profile_option
-from kg.cli.output import sparql_table
 from kg.errors import KGError
 
 __all__ = ["cli", "main", "State"]
@@ -375,6 +374,8 @@ def query(state: State, query: str, params: dict[str, str], fmt: str | None, max
         raise click.BadParameter(f"{fmt!r} does not fit a {form} query (use {names})", param_hint="--format")
     result = state.kg.execute(text, "json" if table else fmt, max_rows=max_rows, allow_service=allow_service)
     if table:
+        from kg.cli.output import sparql_table
+
         click.echo(sparql_table(result.body))
     else:
         sys.stdout.buffer.write(result.body)

@@ -6,7 +6,8 @@
   remote endpoint (``--endpoint``); :data:`pass_state` and :data:`pass_graph` hand it to a
   command.
 - The shared options: :func:`data_option`, :func:`endpoint_option`,
-  :func:`format_option` (with the formats a command supports) and :func:`known_options`.
+  :func:`format_option` (with the formats a command supports), :func:`known_options`
+  and :func:`profile_option`.
 - :func:`emit`: print a library result through :mod:`kg.cli.output`'s table of views.
 
 This module imports click and nothing heavy: every command module, and so ``kg --help``,
@@ -25,7 +26,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kg.cli.output import render
 from kg.errors import KGError
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ __all__ = [
     "format_option",
     "known_options",
     "known_topics",
+    "profile_option",
     "emit",
 ]
 
@@ -233,6 +234,27 @@ def known_topics(known: tuple[str, ...] | list[str], known_file: Path | None = N
     return names
 
 
+def profile_option(fn: F) -> F:
+    """``--no-profile``; without it, the topics the profile knows (`kg known`) go in
+    front of the command's ``known`` list. Goes under :func:`kg.cli.common.known_options`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.pop("no_profile"):
+            from kg.profile import known_topics  # only when a command runs
+
+            state = click.get_current_context().ensure_object(State)
+            kwargs["known"] = list(dict.fromkeys([*known_topics(state.kg), *kwargs["known"]]))
+        return fn(*args, **kwargs)
+
+    option = click.option(
+        "--no-profile", is_flag=True, help="Leave out the topics your profile says you know (`kg known`).",
+    )
+    return option(wrapper)  # type: ignore[return-value]
+
+
 def emit(kind: str, data: Any, fmt: str) -> None:
     """Print ``data`` in format ``fmt`` with the view registered for ``kind``."""
+    from kg.cli.output import render  # the views load when a command prints, not for --help
+
     click.echo(render(kind, data, fmt))

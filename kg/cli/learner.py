@@ -6,39 +6,16 @@ Loaded only when one of these commands runs. Each command calls one library func
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from kg.cli.common import State, format_option, pass_state
+from kg.cli.common import State, format_option, pass_state, profile_option
 
-__all__ = ["known", "publish", "profile_option"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def profile_option(fn: F) -> F:
-    """``--no-profile``; without it, the topics the profile knows (`kg known`) go in
-    front of the command's ``known`` list. Goes under :func:`kg.cli.common.known_options`."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs.pop("no_profile"):
-            from kg.profile import known_topics  # only when a command runs
-
-            state = click.get_current_context().ensure_object(State)
-            kwargs["known"] = list(dict.fromkeys([*known_topics(state.kg), *kwargs["known"]]))
-        return fn(*args, **kwargs)
-
-    option = click.option(
-        "--no-profile", is_flag=True, help="Leave out the topics your profile says you know (`kg known`).",
-    )
-    return option(wrapper)  # type: ignore[return-value]
+__all__ = ["known", "publish", "profile_option"]  # profile_option: see kg.cli.common
 
 
 def _list(p: Any, fmt: str, labels: dict[str, str] | None = None) -> None:
