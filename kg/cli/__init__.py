@@ -53,6 +53,20 @@ class _Kg(Group):
         "publish": ("kg.cli.learner", "publish"),
         **{name: ("kg.cli.analytics", name) for name in ("check", "compare", "coverage", "diff", "evidence", "suggest")},
     }
+    # The first sentence of each lazy command's help: its line in `kg --help` (a test
+    # checks they match).
+    lazy_help = {
+        "viz": "Draw the graph as an interactive pyvis page that works offline.",
+        "import": "Draft course files from syllabus PAGEs (HTML, Markdown, text captures, Jekyll/Hugo data files), or from every page in DIR.",
+        "known": "Your profile: the topics you know, used by `kg path`, `kg next` and `kg order` (unless --no-profile).",
+        "publish": "Write the learner's app and the dumps into DIRECTORY: a static site that works offline, from file:// or any static host.",
+        "check": "Lint a syllabus: topics a lecture covers before the course has covered their prerequisites.",
+        "compare": "Compare two or more courses: shared and unique topics, how well they agree on the order of the shared ones (Kendall's tau-b: 1 same order, -1 reversed), and the shared topics they teach at very different points of the course.",
+        "coverage": "The topics × courses matrix: how many lectures of each course cover each topic.",
+        "diff": "How a course changed from OLD to NEW: topics added, dropped and moved, and topics covered by more or fewer lectures.",
+        "evidence": "The courses' evidence for a prerequisite edge: in how many courses the prerequisite is first taught before, in the same lecture as, or after the topic, and how many teach only one of the two; with each course's lectures.",
+        "suggest": "Prerequisite edges the courses' orders imply but the vocabulary lacks, for a curator to accept or reject.",
+    }
 
 
 @click.group(cls=_Kg, context_settings={"help_option_names": ["-h", "--help"]})

@@ -76,12 +76,14 @@ class Group(Command, click.Group):
     """The ``kg`` group: clean one-line errors, and command modules loaded when used.
 
     Commands listed in :attr:`lazy` live in modules that are imported only when the
-    command runs (or when ``kg --help`` lists them): their libraries (pyvis, the
-    importer, the analytics) cost ``kg path`` nothing.
+    command runs: their libraries (pyvis, the importer, the analytics) cost ``kg path``
+    nothing. ``kg --help`` lists them from :attr:`lazy_help`, the first paragraph of
+    each one's help (all click's one-line summary reads), without importing them.
     """
 
     command_class = Command
     lazy: dict[str, tuple[str, str]] = {}
+    lazy_help: dict[str, str] = {}
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -104,10 +106,20 @@ class Group(Command, click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        ctx.meta["kg.listing"] = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            del ctx.meta["kg.listing"]
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         cmd = self.commands.get(name)
         if cmd is None and name in self.lazy:
             module, attr = self.lazy[name]
+            summary = self.lazy_help.get(name)
+            if ctx.meta.get("kg.listing") and summary is not None and module not in sys.modules:
+                return click.Command(name, help=summary)  # only listed: its summary will do
             cmd = getattr(importlib.import_module(module), attr)
             assert isinstance(cmd, click.Command)
         return cmd
