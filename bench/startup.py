@@ -18,7 +18,8 @@ command cannot do without:
 Bytecode is compiled for kg (and the baseline) before timing, as it is for the floors'
 packages in the venv. "cold" runs start with an empty cache directory, so they include
 the full build. The load average is printed before and after: on a loaded machine only
-the ratios of one run mean much.
+the ratios of one run mean much, and the CPU time (user + system, all threads) of each
+process is printed beside its wall time, since waiting for a CPU does not count in it.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
+import time
 
-from common import PY, WORK, Case, code_versions, fmt_s, interleave, kg_env
+from common import PY, WORK, Case, code_versions, fmt_s, kg_env
 
 CLICK = "import click"
 CLICK_NX = "import click, networkx"
@@ -39,6 +42,25 @@ OPEN_NX = "import sys, click, networkx, pyoxigraph; pyoxigraph.Store.read_only(s
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def interleave(cases: list[Case], runs: int, cpu: dict[str, list[float]]) -> None:
+    """``common.interleave`` for processes, also keeping each run's CPU seconds."""
+    for i in range(1 + runs):  # one warm-up round
+        for c in cases:
+            if c.before is not None:
+                c.before()
+            assert c.argv is not None
+            t = time.perf_counter()
+            proc = subprocess.Popen(c.argv, env=c.env, cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - t
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"{' '.join(c.argv)} failed: {err.strip()[-2000:]}")
+            if i:
+                c.times.append(elapsed)
+                cpu.setdefault(c.name, []).append(usage.ru_utime + usage.ru_stime)
 
 
 def main() -> None:
@@ -81,14 +103,19 @@ def main() -> None:
             )
             rows.append((c, [f_open]))
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} cpus; before: {load()}")
-    interleave([*floors, *(c for c, _ in rows)], args.runs)
+    cpu: dict[str, list[float]] = {}
+    interleave([*floors, *(c for c, _ in rows)], args.runs, cpu)
     print(f"\nshipped data, warm cache unless marked; {args.runs} interleaved runs; median [min-max]; after: {load()}")
-    print(f"{'case':<48} {'time':>22}  ratio of medians to floors")
+    print(f"{'case':<46} {'wall time':>20} {'CPU time':>20}  wall, CPU: ratio of medians to floors")
     for f in floors:
-        print(f"{f.name:<48} {fmt_s(f.times):>22}")
+        print(f"{f.name:<46} {fmt_s(f.times):>20} {fmt_s(cpu[f.name]):>20}")
     for c, fl in rows:
-        ratios = "  ".join(f"{statistics.median(c.times) / statistics.median(f.times):5.2f}x {_short(f, floors)}" for f in fl)
-        print(f"{c.name:<48} {fmt_s(c.times):>22}  {ratios}")
+        ratios = "  ".join(
+            f"{statistics.median(c.times) / statistics.median(f.times):4.2f}x "
+            f"{statistics.median(cpu[c.name]) / statistics.median(cpu[f.name]):4.2f}x {_short(f, floors)}"
+            for f in fl
+        )
+        print(f"{c.name:<46} {fmt_s(c.times):>20} {fmt_s(cpu[c.name]):>20}  {ratios}")
     print("\nfloors: " + "; ".join(f"{_short(f, floors)} = {f.name[7:]}" for f in floors))
 
 

@@ -87,3 +87,39 @@ def test_help_is_the_same_with_the_commands_loaded():
     loaded_first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert alone.returncode == 0 and loaded_first.returncode == 0, loaded_first.stderr
     assert "Commands:" in alone.stdout and alone.stdout == loaded_first.stdout
+
+
+def test_collector_paused_for_lookups_only(run):
+    # The process entry points pause the cyclic collector; a lookup runs without it,
+    # any other command (kg serve, kg import ...) gets it back.
+    import gc
+
+    from kg.cli import common
+
+    try:
+        common.pause_collector()
+        assert run("queries").exit_code == 0
+        assert not gc.isenabled()
+        assert run("known", "list").exit_code == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_collector_state_of_a_process():
+    code = (
+        "import gc, sys\n"
+        "from kg.cli import main, common\n"
+        "seen = []\n"
+        "orig = common.Group.resolve_command\n"
+        "def spy(self, ctx, args):\n"
+        "    r = orig(self, ctx, args); seen.append(gc.isenabled()); return r\n"
+        "common.Group.resolve_command = spy\n"
+        "import atexit; atexit.register(lambda: print('collector', seen, file=sys.stderr))\n"
+        "sys.argv = ['kg'] + sys.argv[1:]; main()\n"
+    )
+    for args, state in ((["queries"], "[False]"), (["known", "list"], "[True]")):
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        assert f"collector {state}" in proc.stderr

@@ -36,6 +36,7 @@ from kg.cli.common import (
     format_option,
     known_options,
     pass_state,
+    pause_collector,
     profile_option,
 )
 from kg.errors import KGError
@@ -46,6 +47,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Kg(Group):
+    # kg's own lookups: short, and their allocations (query rows, graphs) make no
+    # garbage cycles, so they run without the cyclic collector (see pause_collector).
+    collector_free = frozenset(
+        {"path", "prereqs", "needed-for", "next", "order", "show", "search", "courses", "topics", "queries", "export"}
+    )
     lazy = {
         "viz": ("kg.cli.viz", "viz"),
         "import": ("kg.cli.importer", "import_cmd"),
@@ -475,6 +481,7 @@ def push(state: State, url: str) -> None:
 
 
 def main() -> None:
+    pause_collector()
     rv = cli(prog_name="kg")
     # Non-standalone click returns the exit code of click.exceptions.Exit (--help: 0).
     sys.exit(rv if isinstance(rv, int) else 0)
