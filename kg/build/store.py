@@ -192,11 +192,10 @@ def cache_key(data_dir: Path, cache: Path | None = None) -> str:
             and set((_KG / "build").glob("*.py")) <= set(code)
         ):
             files = listed + _inputs(data_dir, code)[len(listed):]
-            if [_stat(p) for _, p in files] == stamp["stats"]:
-                key = stamp["key"]
-                assert isinstance(key, str)
+            key = stamp["key"]
+            if isinstance(key, str) and [_stat(p) for _, p in files] == stamp["stats"]:
                 return key
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+    except (OSError, ValueError, KeyError, TypeError):
         pass
     files = _inputs(data_dir)
     stats = [_stat(p) for _, p in files]  # before reading: a later change shows in them
