@@ -347,6 +347,7 @@ def build_draft(
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
+    _page_themes(lectures, threshold)
     # A lecture's number names it (its IRI): the page's whole numbers where they are
     # unique, else none at all (lectures are then known by their position).
     keys = [int(lec.number or "") if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
@@ -378,16 +379,49 @@ def _course_subject(
 ) -> list[Link]:
     """A course on deep learning says "deep learning" in many lectures; the course's own
     subject (the topics its name links to) is what an introductory lecture covers, and
-    only context in the others. Introductory: the title says so, or one of the first two
-    lectures links no topic of its own."""
+    only context in the others. An introductory lecture (its title says so) keeps the
+    subject topics it names; one that names no topic of its own ("Introduction",
+    "Course overview", or one of the first two lectures) covers the course's subject.
+    "Introduction to PyTorch" introduces PyTorch, not the course's subject."""
     ids = {lk.topic for lk in subject}
     own = [lk for lk in links if lk.topic not in ids and lk.confidence >= threshold]
-    if _INTRO.search(title) or (early and not own):
+    intro = bool(_INTRO.search(title))
+    if (intro or early) and not own:
         have = {lk.topic for lk in links}
-        extra = [Link(lk.topic, round(lk.confidence * 0.92, 2), lk.text, "course") for lk in subject if lk.topic not in have]
+        extra = [Link(lk.topic, round(lk.confidence * 0.92, 2), lk.text, "course", lk.place) for lk in subject if lk.topic not in have]
         return sorted(links + extra, key=lambda lk: (-lk.confidence, lk.topic))
+    if intro:
+        return links
     out = [replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if lk.topic in ids else lk for lk in links]
     return sorted(out, key=lambda lk: (-lk.confidence, lk.topic))
+
+
+def _page_themes(lectures: list[DraftLecture], threshold: float) -> None:
+    """A topic the page names in many of its lectures is its running theme ("deep
+    learning" in every description of a deep learning course): named in a sentence of a
+    lecture's description it is background, not what that lecture teaches. Named in a
+    title or a list of terms it still counts. Many: at least three lectures and a fifth
+    of them."""
+    counts: dict[str, int] = {}
+    for lec in lectures:
+        for lk in lec.links:
+            if lk.confidence >= threshold:
+                counts[lk.topic] = counts.get(lk.topic, 0) + 1
+    many = max(3, len(lectures) / 5)
+    themes = {t for t, n in counts.items() if n >= many}
+    if not themes:
+        return
+    for lec in lectures:
+        lec.links = sorted(
+            (
+                replace(lk, confidence=round(lk.confidence * 0.85, 2), how="theme")
+                if lk.topic in themes and lk.place == "prose" and lk.how in ("name", "fuzzy")
+                else lk
+                for lk in lec.links
+            ),
+            key=lambda lk: (-lk.confidence, lk.topic),
+        )
+        lec.links = [lk for lk in lec.links if lk.confidence >= _WEAK_FLOOR]
 
 
 def weekday_year(dates: Sequence[PageDate]) -> int | None:

@@ -98,6 +98,7 @@ class _Match:
     conf: float
     text: str
     how: str
+    place: str = "title"
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class Link:
     topic: str
     confidence: float
     text: str
-    how: str = "name"  # name, fuzzy, sub-span, chapter, course
+    how: str = "name"  # name, fuzzy, sub-span, in-term, narrower, coordination, course
+    place: str = "title"  # where the words were: title, list (a short detail item), prose
 
 
 def _acronym_like(name: str) -> bool:
@@ -214,7 +216,7 @@ class Linker:
                         places[i] = "list"
         return places
 
-    def _matches(self, text: str, in_title: bool) -> tuple[list[_Tok], list[_Match]]:
+    def _matches(self, text: str, in_title: bool, *, fuzzy: bool = True) -> tuple[list[_Tok], list[_Match]]:
         toks = _tokens(text)
         places = self._places(text, toks, in_title)
         n = len(toks)
@@ -233,11 +235,12 @@ class Linker:
                         continue
                     exact_spans.add((i, i + L))
                     surface = text[toks[i].start : toks[i + L - 1].end]
-                    found.append(_Match(i, i + L, nm.topic, self._base(nm, places[i]), surface, "name"))
-        found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
+                    found.append(_Match(i, i + L, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
+        if fuzzy:
+            found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
         kept = _resolve(found)
         return toks, [
-            self._in_term(text, toks, m) if places[m.i] != "prose" else m
+            _context(text, toks, self._in_term(text, toks, m) if places[m.i] != "prose" else m, places[m.i])
             for m in self._coordinated(text, toks, places, kept)
         ]
 
@@ -316,12 +319,13 @@ class Linker:
                 hit = process.extractOne(s, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is None or hit[1] >= 100:
                     continue
-                # Word by word too: "generalization ood" is not "generalization bound".
-                if any(fuzz.ratio(a, b) < 75 for a, b in zip(words, hit[0].split())):
+                # Word by word too: "generalization ood" is not "generalization bound";
+                # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
+                if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(words, hit[0].split())):
                     continue
                 nm = choices[hit[0]]
                 conf = self._base(nm, places[i]) * (float(hit[1]) / 100.0) * 0.94
-                out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy"))
+                out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy", places[i]))
         return out
 
     def _coordinated(self, text: str, toks: list[_Tok], places: list[str], kept: list[_Match]) -> list[_Match]:
@@ -343,7 +347,7 @@ class Linker:
                         have.add(nm.topic)
                         surface = f"{a.surface} … {text[tail[0].start : tail[L - 1].end]}"
                         conf = self._base(nm, places[k - 1]) * 0.95
-                        out.append(_Match(k - 1, k + m + L, nm.topic, conf, surface, "coordination"))
+                        out.append(_Match(k - 1, k + m + L, nm.topic, conf, surface, "coordination", places[k - 1]))
                         out = [
                             replace(x, conf=x.conf * 0.75, how="sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
                             for x in out
@@ -353,6 +357,7 @@ class Linker:
     # ------------------------------------------------------------ public
 
     def link(self, title: str, detail: str = "", *, support: Collection[str] = ()) -> list[Link]:
+        """Topics named in ``title`` and ``detail``, most confident first (see the class)."""
         key = (title, detail, frozenset(support))
         got = self._link_cache.get(key)
         if got is None:
@@ -368,26 +373,27 @@ class Linker:
         and reading ``covers``): a topic named in the text and covered by a reading is
         more likely right. A topic named more than once gains a little per mention.
         """
-        best: dict[str, tuple[float, str, str]] = {}
+        best: dict[str, tuple[float, str, str, str]] = {}
         count: Counter[str] = Counter()
-        texts = [(title, True), (detail, False)]
+        texts = [(without_readings(title), True), (without_readings(detail), False)]
         # "Multi-layer perceptron" names "multilayer perceptron": hyphenated words are
-        # read joined as well as apart.
+        # read joined as well as apart; joined, only exactly ("selfsupervised learning"
+        # is no typo of "supervised learning").
         texts += [(_HYPHEN.sub("", x), place) for x, place in texts if x and _HYPHEN.search(x)]
         for n, (text, in_title) in enumerate(texts):
             if not text:
                 continue
-            for m in self._matches(text, in_title)[1]:
+            for m in self._matches(text, in_title, fuzzy=n < 2)[1]:
                 if m.how not in ("sub-span", "narrower", "in-term") and n < 2:
                     count[m.topic] += 1
                 if m.topic not in best or m.conf > best[m.topic][0]:
-                    best[m.topic] = (m.conf, m.text, m.how)
+                    best[m.topic] = (m.conf, m.text, m.how, m.place)
         links = []
-        for tid, (conf, text, how) in best.items():
+        for tid, (conf, text, how, place) in best.items():
             conf += 0.02 * min(max(count[tid] - 1, 0), 3)
             if tid in support:
                 conf += 0.08
-            links.append(Link(tid, round(min(conf, 0.99), 2), text, how))
+            links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
         links.sort(key=lambda lk: (-lk.confidence, lk.topic))
         return links
 
@@ -406,7 +412,7 @@ class Linker:
         """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
         candidates for new topics."""
         out: list[str] = []
-        for text, in_title in ((title, True), (detail, False)):
+        for text, in_title in ((without_readings(title), True), (without_readings(detail), False)):
             if not text:
                 continue
             toks, kept = self._matches(text, in_title)
@@ -467,6 +473,49 @@ class Linker:
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
         return out
+
+
+# Prepositions that put what follows as the setting of the words before them:
+# "Reinforcement learning for NLP", "Interpretability in NLP". "On" only in titles
+# ("Accelerating transformers on GPUs"): in prose it is as often the subject ("we focus
+# on convolutional networks").
+_SETTING = frozenset("for in within".split())
+_ARTICLES = frozenset("the a an".split())
+
+
+def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
+    """A name right after "for", "in", "within" (or "on", in a title) that follows a content
+    word of the same phrase names where or with what the phrase's subject is applied,
+    not what is taught: "Reinforcement learning for NLP" is not an NLP lecture. After a
+    word that only says what kind of session it is ("Lecture on GNNs", "Topics in NLP")
+    the name is the subject and keeps its weight."""
+    if m.how not in ("name", "fuzzy") or m.i == 0:
+        return m
+    k = m.i - 1
+    if toks[k].stem in _ARTICLES and k > 0:
+        k -= 1
+    if k == 0 or not (toks[k].stem in _SETTING or (toks[k].stem == "on" and place == "title")):
+        return m
+    if _TERM_BREAK.search(text[toks[k - 1].end : toks[k + 1].start]):
+        return m
+    w = toks[k - 1].stem
+    if not w.isalpha() or len(w) < 2 or w in _STOP or w in _GENERIC or w in _JOINERS:
+        return m
+    return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
+
+
+_READINGS = re.compile(
+    r"(?i)(?:^|(?<=[\s:;|,.(\[]))(?:required\s+|optional\s+|suggested\s+|further\s+|additional\s+)?"
+    r"readings?\s*:"
+)
+
+
+def without_readings(text: str) -> str:
+    """``text`` up to a "Readings:" label: what follows it names papers and chapters,
+    which are readings of the lecture, never topics it covers ("Human Evaluation
+    Methods : Slides : Readings: Evaluation of Text Generation: A Survey")."""
+    m = _READINGS.search(text)
+    return text[: m.start()].rstrip(" :;|,-–—([") if m else text
 
 
 def _resolve(found: list[_Match]) -> list[_Match]:
