@@ -2,12 +2,14 @@
 
 Each mapping is one record: its date from ``date``/``day``/``when``, its title from
 ``title``/``name``/``topic``/``lecture`` (HTML in values is parsed, not kept), detail from
-``topics``/``description``/``summary``/``readings`` when they are text, speakers from
+``topics``/``description``/``summary`` when they are text, readings from ``readings``
+(resolved against the graph's readings, never linked to topics), speakers from
 ``lecturer``/``speaker``/``instructor``. Commented-out keys are not read (YAML comments).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -18,7 +20,9 @@ from kg.importer.rows import clean
 
 _DATE_KEYS = ("date", "day", "when", "dates", "lecture_date")
 _TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
-_DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "readings", "content", "outline")
+_DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline")
+_READING_KEYS = ("readings", "reading")
+_CITES = re.compile(r"(?i)<a\s[^>]*href|https?://|\bet\s+al\b")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
@@ -96,5 +100,12 @@ def data_file_group(text: str) -> Group | None:
         for key in _DETAIL_KEYS:
             for d in _html_lines(low.get(key)):
                 lines.append(Line(d, line=line, depth=1))
+        for key in _READING_KEYS:
+            # Items that cite (a link, "et al.") are readings; pages also put a plain
+            # outline of the lecture under this key, which is detail.
+            for v in low.get(key) if isinstance(low.get(key), list) else [low.get(key)]:
+                cites = isinstance(v, str) and bool(_CITES.search(v))
+                for d in _html_lines(v):
+                    lines.append(Line(("Readings: " + d) if cites else d, line=line, depth=1))
         g.records.append(Record(lines, line))
     return g if len(g.records) >= 2 else None

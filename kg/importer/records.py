@@ -198,7 +198,8 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         if ln.depth > 0 or i > (title_at or 0):
             if not _is_links(text):
                 detail.append(text)
-    row.detail = clean(" ".join([row.detail, *(strip_badges(d) for d in detail)]))
+    # Each line its own item: a name never runs from one line into the next.
+    row.detail = clean("; ".join(x for x in [row.detail, *(strip_badges(d) for d in detail)] if x.strip()))
     if len(row.detail) > 2000:
         row.detail = row.detail[:2000]
     return [row, *extra]
