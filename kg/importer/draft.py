@@ -405,8 +405,7 @@ def _page_themes(lectures: list[DraftLecture], threshold: float) -> None:
     counts: dict[str, int] = {}
     for lec in lectures:
         for lk in lec.links:
-            if lk.confidence >= threshold:
-                counts[lk.topic] = counts.get(lk.topic, 0) + 1
+            counts[lk.topic] = counts.get(lk.topic, 0) + 1
     many = max(3, len(lectures) / 5)
     themes = {t for t, n in counts.items() if n >= many}
     if not themes:

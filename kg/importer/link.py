@@ -491,12 +491,17 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     the name is the subject and keeps its weight."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
         return m
+    def setting(k: int) -> bool:
+        return toks[k].stem in _SETTING or (toks[k].stem == "on" and place == "title")
+
     k = m.i - 1
     if toks[k].stem in _ARTICLES and k > 0:
         k -= 1
-    if k == 0 or not (toks[k].stem in _SETTING or (toks[k].stem == "on" and place == "title")):
+    if not setting(k) and k > 1 and toks[k].stem.isalpha() and toks[k].stem not in _STOP and setting(k - 1):
+        k -= 1  # one modifier between: "for deep feedforward networks"
+    if k == 0 or not setting(k):
         return m
-    if _TERM_BREAK.search(text[toks[k - 1].end : toks[k + 1].start]):
+    if _TERM_BREAK.search(text[toks[k - 1].end : toks[m.i].start]):
         return m
     w = toks[k - 1].stem
     if not w.isalpha() or len(w) < 2 or w in _STOP or w in _GENERIC or w in _JOINERS:
