@@ -88,6 +88,7 @@ class _Name:
     kind: str  # label, alias, id
     acronym: bool
     ntok: int
+    generic: bool = False  # one word that elsewhere says what kind of session it is
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,10 @@ class Linker:
                 toks = tuple(x.stem for x in _tokens(surface))
                 if not toks:
                     continue
-                nm = _Name(t.id, surface, kind, kind != "id" and _acronym_like(surface), len(toks))
+                nm = _Name(
+                    t.id, surface, kind, kind != "id" and _acronym_like(surface), len(toks),
+                    len(toks) == 1 and toks[0] in _GENERIC,
+                )
                 bucket = self._index.setdefault(toks, [])
                 if not any(b.topic == t.id for b in bucket):
                     bucket.append(nm)
@@ -185,6 +189,10 @@ class Linker:
             c = 0.90
         c -= _PLACE_PENALTY[place]
         if place == "prose" and nm.ntok == 1 and not nm.acronym:
+            c -= 0.1
+        if place != "title" and nm.generic:
+            # "Applications" names a topic in a title; among the terms of a description
+            # it says what else the lecture touches ("theory and applications").
             c -= 0.1
         return c
 
