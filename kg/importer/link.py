@@ -109,7 +109,7 @@ class Link:
     topic: str
     confidence: float
     text: str
-    how: str = "name"  # name, fuzzy, sub-span, in-term, narrower, coordination, course
+    how: str = "name"  # name, fuzzy, sub-span, in-term, narrower, context, related, coordination, course, theme
     place: str = "title"  # where the words were: title, list (a short detail item), prose
 
 
@@ -247,6 +247,8 @@ class Linker:
         if fuzzy:
             found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
         kept = _resolve(found)
+        if not in_title:
+            kept = _related(text, toks, kept)
         return toks, [
             _context(text, toks, self._in_term(text, toks, m) if places[m.i] != "prose" else m, places[m.i])
             for m in self._coordinated(text, toks, places, kept)
@@ -392,7 +394,7 @@ class Linker:
             if not text:
                 continue
             for m in self._matches(text, in_title, fuzzy=n < 2)[1]:
-                if m.how not in ("sub-span", "narrower", "in-term") and n < 2:
+                if m.how not in ("sub-span", "narrower", "in-term", "context", "related") and n < 2:
                     count[m.topic] += 1
                 if m.topic not in best or m.conf > best[m.topic][0]:
                     best[m.topic] = (m.conf, m.text, m.how, m.place)
@@ -515,6 +517,42 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     if not w.isalpha() or len(w) < 2 or w in _STOP or w in _GENERIC or w in _JOINERS:
         return m
     return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
+
+
+# Words after which a description names what a topic is compared with, not what the
+# lecture teaches: "Relationship between transformers and MLPs, GNNs and CNNs".
+_RELATED = re.compile(
+    r"(?i)\b(?:relationships?|relations?|related|connections?|compared|comparisons?|contrast|"
+    r"unlike|similar|similarities|analog(?:y|ies|ous)|versus|vs\.?)\b"
+)
+_CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
+
+
+def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
+    """Names after a word of comparison, up to the end of its clause, are related
+    topics: weak links, never covers (data/README.md: a lecture covers what it teaches,
+    not what its page names as related)."""
+    spans = []
+    for m in _RELATED.finditer(text):
+        end = _CLAUSE_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        # To the first comma, or through a serial "A, B, and C" that follows the word
+        # ("transformers and MLPs, GNNs, and CNNs"); a comma list of other terms
+        # ("RL vs supervised learning, Markov decision processes, ...") goes on unrelated.
+        serial = re.search(r",\s+(?:and|or)\s+[^,;]*", text[m.end() : stop])
+        comma = text.find(",", m.end(), stop)
+        if serial:
+            stop = m.end() + serial.end()
+        elif comma >= 0:
+            stop = comma
+        spans.append((m.end(), stop))
+    if not spans:
+        return kept
+    return [
+        replace(m, conf=round(min(m.conf * 0.8, 0.7), 3), how="related")
+        if any(a <= toks[m.i].start < b for a, b in spans) else m
+        for m in kept
+    ]
 
 
 _READINGS = re.compile(
