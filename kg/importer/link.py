@@ -113,6 +113,11 @@ class Link:
     place: str = "title"  # where the words were: title, list (a short detail item), prose
 
 
+def _initials(label: str) -> str:
+    """'k nearest neighbors' -> 'knn' (hyphens split words)."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", label.casefold()) if w)
+
+
 def _acronym_like(name: str) -> bool:
     """'RL', 'GAN', 'muP', 'LoRA': one word, short or with several capitals."""
     if len(_tokens(name)) != 1:
@@ -173,6 +178,13 @@ class Linker:
                     bucket.append(nm)
                 if not nm.acronym and len(" ".join(toks)) >= 8:
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
+        # An acronym two topics share ("kNN": k-nearest neighbours, nearest-neighbour
+        # search) names the one whose label it abbreviates.
+        for key, bucket in self._index.items():
+            if len(bucket) > 1 and len(key) == 1:
+                spelt = [nm for nm in bucket if _initials(self.topics[nm.topic].label) == key[0]]
+                if spelt:
+                    self._index[key] = spelt
         self._maxlen = max((len(k) for k in self._index), default=1)
         # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
