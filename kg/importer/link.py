@@ -510,23 +510,36 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     word of the same phrase names where or with what the phrase's subject is applied,
     not what is taught: "Reinforcement learning for NLP" is not an NLP lecture. After a
     word that only says what kind of session it is ("Lecture on GNNs", "Topics in NLP")
-    the name is the subject and keeps its weight."""
+    the name is the subject and keeps its weight. A title (or a part of one) that is
+    "ASPECT of NAME" ("The Ethics of Machine Learning", "History of Deep Learning")
+    teaches the aspect; "Basics of NAME", "Introduction of NAME" teach the name."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
         return m
+
     def setting(k: int) -> bool:
         return toks[k].stem in _SETTING or (toks[k].stem == "on" and place == "title")
+
+    def content(w: str) -> bool:
+        return w.isalpha() and len(w) > 1 and w not in _STOP and w not in _GENERIC and w not in _JOINERS
 
     k = m.i - 1
     if toks[k].stem in _ARTICLES and k > 0:
         k -= 1
+    if place == "title" and toks[k].stem == "of" and k > 0 and content(toks[k - 1].stem):
+        # The aspect is the first word of its part of the title.
+        j = k - 2
+        while j >= 0 and toks[j].stem in _STOP and not _TERM_BREAK.search(text[toks[j].end : toks[j + 1].start]):
+            j -= 1
+        if j < 0 or _TERM_BREAK.search(text[toks[j].end : toks[j + 1].start]):
+            return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
+        return m
     if not setting(k) and k > 1 and toks[k].stem.isalpha() and toks[k].stem not in _STOP and setting(k - 1):
         k -= 1  # one modifier between: "for deep feedforward networks"
     if k == 0 or not setting(k):
         return m
     if _TERM_BREAK.search(text[toks[k - 1].end : toks[m.i].start]):
         return m
-    w = toks[k - 1].stem
-    if not w.isalpha() or len(w) < 2 or w in _STOP or w in _GENERIC or w in _JOINERS:
+    if not content(toks[k - 1].stem):
         return m
     return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
 
