@@ -186,9 +186,15 @@ class Linker:
                 if spelt:
                     self._index[key] = spelt
         self._maxlen = max((len(k) for k in self._index), default=1)
+        # Fuzzy candidates by word count and first two letters, built once.
+        self._fuzzy_by_start: dict[tuple[int, str], list[str]] = {}
+        for L, names in self._fuzzy.items():
+            for key in names:
+                self._fuzzy_by_start.setdefault((L, key[:2]), []).append(key)
         # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
+        self._match_cache: dict[tuple[str, bool, bool], tuple[list[_Tok], list[_Match]]] = {}
 
     # ------------------------------------------------------------ matching
 
@@ -237,6 +243,16 @@ class Linker:
         return places
 
     def _matches(self, text: str, in_title: bool, *, fuzzy: bool = True) -> tuple[list[_Tok], list[_Match]]:
+        """The matches in one text (memoised: ``link`` and ``unmatched`` read the same texts)."""
+        key = (text, in_title, fuzzy)
+        got = self._match_cache.get(key)
+        if got is None:
+            if len(self._match_cache) > _CACHE_SIZE:
+                self._match_cache.clear()
+            got = self._match_cache[key] = self._find(text, in_title, fuzzy)
+        return got
+
+    def _find(self, text: str, in_title: bool, fuzzy: bool) -> tuple[list[_Tok], list[_Match]]:
         toks = _tokens(text)
         places = self._places(text, toks, in_title)
         n = len(toks)
@@ -333,19 +349,20 @@ class Linker:
                     continue
                 words = [t.stem for t in toks[i:j]]
                 s = " ".join(words)
-                choices = self._fuzzy.get(L)
+                # A typo keeps a word's first letters: only names that start alike.
+                choices = self._fuzzy_by_start.get((L, s[:2]))
                 if len(s) < 8 or not choices:
                     continue
                 # One word needs to be closer ("convolutional" is not "convolution").
                 cutoff = self._fuzzy_cutoff if L > 1 else max(self._fuzzy_cutoff, 93.0)
-                hit = process.extractOne(s, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
+                hit = process.extractOne(s, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is None or hit[1] >= 100:
                     continue
                 # Word by word too: "generalization ood" is not "generalization bound";
                 # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
                 if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(words, hit[0].split())):
                     continue
-                nm = choices[hit[0]]
+                nm = self._fuzzy[L][hit[0]]
                 conf = self._base(nm, places[i]) * (float(hit[1]) / 100.0) * 0.94
                 out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy", places[i]))
         return out
