@@ -49,7 +49,7 @@ READING_KINDS = frozenset(
 # Topics without a kind are concepts.
 TOPIC_KINDS = frozenset({"area", "architecture", "technique"})
 EVENT_KINDS = frozenset(
-    "holiday exam tutorial office-hours deadline buffer study-week poster-session "
+    "holiday exam tutorial office-hours deadline release buffer study-week poster-session "
     "discussion project other".split()
 )
 ASSIGNMENT_KINDS = frozenset("problem-set homework project quiz lab".split())

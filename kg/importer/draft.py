@@ -150,6 +150,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
+    # Work handed out: "Released: project description", "Starter code released".
+    ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
     ("holiday", re.compile(
         r"(?i)\b(?:holidays?|no\s+class(?:es)?|no\s+lectures?|no\s+session|recess|vacation|day\s+off|"
         r"cancell?ed|(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading|big|semester|term)\s+break|"
@@ -170,6 +172,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?)\b")),
 ]
 
+
+_RELEASE_ACTS = frozenset({"out", "released", "release", "handout", "assigned"})
 
 _ASSIGNMENT_TITLE = re.compile(r"(?i)^\s*(?:homework|hw|assignment|problem\s+set|p-?set)\s*#?\s*\d+\b")
 
@@ -208,6 +212,10 @@ def _assignment(marker: str) -> tuple[str, str, str, str | None] | None:
     if m is None:
         return None
     act = (m.group("act") or "").lower() or None
+    if act is None:
+        # "HW1: Vectorization out": the action after the assignment's own title.
+        tail = re.search(r"(?i)\b(out|released?|due|handout|assigned|deadline)\s*$", marker)
+        act = tail.group(1).lower() if tail else None
     if m.group("base"):
         base = m.group("base")
         num = m.group("num")
@@ -297,8 +305,13 @@ def build_draft(
                 continue
             aid, atitle, akind, act = got
             a = assignments.setdefault(aid, DraftAssignment(aid, atitle, akind))
-            if act in ("out", "released", "release", "handout", "assigned") and a.released is None:
+            if act in _RELEASE_ACTS and a.released is None:
                 a.released = date
+                if kind == "assignment":
+                    # A calendar row of its own that hands work out ("HW1 out") is an
+                    # event of its kind too; a marker in a lecture's row only dates
+                    # the assignment.
+                    events.append(DraftEvent("release", f"{atitle} released", row.line, date, page_date, row.week))
             elif act in ("due", "deadline") and a.due is None:
                 a.due = date
             if a.released is None and a.due is None and a.week is None and act is None:
@@ -334,7 +347,11 @@ def build_draft(
             for c in lec.candidates:
                 candidates.setdefault(c, []).append(len(lectures) + 1)
             lectures.append(lec)
-        elif kind not in ("assignment", "none", "release"):
+        elif kind == "release":
+            # "Released: HW1: Vectorization", "Starter code released".
+            if row.title:
+                events.append(DraftEvent("release", row.title, row.line, date, page_date, row.week))
+        elif kind not in ("assignment", "none"):
             title = row.title
             links = linker.link(title) if kind in ("tutorial", "discussion") else []
             links = [lk for lk in links if lk.confidence >= _WEAK_FLOOR]
@@ -344,6 +361,7 @@ def build_draft(
     for a in assignments.values():
         if a.released and a.due and a.due < a.released:
             notes.append(f"{a.id}: due {a.due} is before released {a.released}; release date left out")
+            events = [e for e in events if not (e.kind == "release" and e.title == f"{a.title} released" and e.date == a.released)]
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)

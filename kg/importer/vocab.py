@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg import vocab as V
+
 
 @dataclass(frozen=True)
 class TopicName:
@@ -37,17 +39,11 @@ class Vocabulary:
 
     @classmethod
     def from_graph(cls, kg: Any) -> Vocabulary:
-        """Read the vocabulary from a :class:`~kg.graph.KnowledgeGraph` (local or remote)."""
-        from kg import vocab as V
-
+        """Read the vocabulary from a :class:`~kg.graph.KnowledgeGraph` (local or remote)
+        with kg's own queries ``importer-topics``, ``importer-books`` and
+        ``importer-readings`` (``kg/queries/internal``)."""
         names: dict[str, dict[str, Any]] = {}
-        for r in kg.select(
-            """SELECT ?t ?label ?alt ?broader WHERE {
-                 ?t a kg:Topic ; skos:prefLabel ?label .
-                 OPTIONAL { ?t skos:altLabel ?alt }
-                 OPTIONAL { ?t skos:broader ?broader }
-               }"""
-        ):
+        for r in kg.run("importer-topics"):
             tid = V.local_id(r["t"])
             entry = names.setdefault(tid, {"label": str(r["label"]), "aliases": [], "broader": None})
             if r["alt"] is not None and str(r["alt"]) not in entry["aliases"]:
@@ -59,13 +55,7 @@ class Vocabulary:
             for tid, e in sorted(names.items())
         ]
         books: dict[str, tuple[str, dict[int, list[str]]]] = {}
-        for r in kg.select(
-            """SELECT ?b ?title ?n ?cov WHERE {
-                 ?b a kg:Book ; schema:name ?title .
-                 OPTIONAL { ?c a kg:Chapter ; schema:isPartOf ?b ; kg:chapterNumber ?n .
-                            OPTIONAL { ?c kg:covers ?cov } }
-               }"""
-        ):
+        for r in kg.run("importer-books"):
             bid = V.local_id(r["b"])
             title, chapters = books.setdefault(bid, (str(r["title"]), {}))
             if r["n"] is not None:
@@ -74,10 +64,7 @@ class Vocabulary:
                     covers.append(V.local_id(r["cov"]))
         readings: dict[str, str] = {}
         reading_covers: dict[str, list[str]] = {}
-        for r in kg.select(
-            """SELECT ?r ?title ?cov WHERE {
-                 ?r a kg:Reading ; schema:name ?title . OPTIONAL { ?r kg:covers ?cov } }"""
-        ):
+        for r in kg.run("importer-readings"):
             rid = V.local_id(r["r"])
             readings[rid] = str(r["title"])
             if r["cov"] is not None:
