@@ -103,7 +103,8 @@ def data_file_group(text: str) -> Group | None:
         for key in _READING_KEYS:
             # Items that cite (a link, "et al.") are readings; pages also put a plain
             # outline of the lecture under this key, which is detail.
-            for v in low.get(key) if isinstance(low.get(key), list) else [low.get(key)]:
+            value = low.get(key)
+            for v in value if isinstance(value, list) else [value]:
                 cites = isinstance(v, str) and bool(_CITES.search(v))
                 for d in _html_lines(v):
                     lines.append(Line(("Readings: " + d) if cites else d, line=line, depth=1))

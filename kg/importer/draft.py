@@ -419,7 +419,7 @@ def _page_themes(lectures: list[DraftLecture], threshold: float) -> None:
     learning" in every description of a deep learning course): named in a sentence of a
     lecture's description it is background, not what that lecture teaches. Named in a
     title or a list of terms it still counts. Many: at least three lectures and a fifth
-    of them."""
+    of them, counting every mention, weak ones too."""
     counts: dict[str, int] = {}
     for lec in lectures:
         for lk in lec.links:

@@ -147,13 +147,20 @@ class Linker:
     in running text do not count. A span inside a longer match counts less ("neural
     networks" inside "deep neural networks"); "A and B C" also names "A C" ("density and
     energy models"). Spans that match no name exactly are tried with rapidfuzz against
-    names of as many words, word by word, for typos ("parameteriation") and variants.
+    names of as many words that start alike, word by word, for typos ("parameteriation")
+    and variants; never on hyphenated words read joined ("selfsupervised").
 
     Confidence (0-1) starts from how the name matched (label 0.98, multi-word alias or
     acronym 0.95, one-word alias 0.90, fuzzy: scaled by the similarity) and drops with
     where: nothing in the title, a little in a short item of a detail list, more in a
-    sentence of prose (more again for one-word names). A topic named more than once, or
-    also covered by a reading the lecture assigns, gains a little.
+    sentence of prose (more again for one-word names; a generic word such as
+    "applications" counts only in a title). It drops under the default threshold for
+    what the text names as the setting of another subject ("Reinforcement learning for
+    NLP", "The Ethics of Machine Learning"), as related ("relationship between
+    transformers and MLPs"), as a kind of itself ("Distributed Linear Regression") or
+    inside a longer name. Text after a "Readings:" label names readings, never topics.
+    A topic named more than once, or also covered by a reading the lecture assigns,
+    gains a little.
     """
 
     def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0) -> None:
@@ -188,9 +195,9 @@ class Linker:
         self._maxlen = max((len(k) for k in self._index), default=1)
         # Fuzzy candidates by word count and first two letters, built once.
         self._fuzzy_by_start: dict[tuple[int, str], list[str]] = {}
-        for L, names in self._fuzzy.items():
-            for key in names:
-                self._fuzzy_by_start.setdefault((L, key[:2]), []).append(key)
+        for width, by_words in self._fuzzy.items():
+            for words in by_words:
+                self._fuzzy_by_start.setdefault((width, words[:2]), []).append(words)
         # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
