@@ -1,0 +1,281 @@
+"""`kg import` topic links: which mentions count, and releases as events of their own.
+
+Each rule of the linker has a case where it decides and a near case where it must not:
+a name inside a longer name, a name in a title against the same name in a sentence of a
+description, a name that is the setting or an aspect's object rather than the subject,
+a name the description only compares with, reading titles, a page's running theme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kg import importer as imp
+from kg.build.sources import EVENT_KINDS, read_course_file
+from kg.cli import State
+from kg.cli.importer import import_cmd
+from kg.errors import DataError
+
+TOPICS = [
+    imp.TopicName("supervised-learning", "Supervised learning"),
+    imp.TopicName("self-supervised-learning", "Self-supervised learning", ("SSL",)),
+    imp.TopicName("contrastive-learning", "Contrastive learning"),
+    imp.TopicName("natural-language-processing", "Natural language processing", ("NLP",)),
+    imp.TopicName("reinforcement-learning", "Reinforcement learning", ("RL",)),
+    imp.TopicName("machine-learning", "Machine learning", ("ML",)),
+    imp.TopicName("deep-learning", "Deep learning", ("DL",)),
+    imp.TopicName("transformers", "Transformers", ("transformer",)),
+    imp.TopicName("multilayer-perceptron", "Multilayer perceptron", ("MLP", "MLPs")),
+    imp.TopicName("convolutional-neural-networks", "Convolutional neural networks", ("CNN", "CNNs")),
+    imp.TopicName("multimodal-representation-learning", "Multimodal representation learning",
+                  ("multimodal representations",)),
+    imp.TopicName("representation-learning", "Representation learning"),
+    imp.TopicName("text-generation", "Text generation"),
+    imp.TopicName("applications", "Applications of deep learning", ("applications",)),
+    imp.TopicName("backpropagation", "Backpropagation", ("backprop",)),
+    imp.TopicName("k-nearest-neighbors", "k-nearest neighbours", ("kNNs",)),
+    imp.TopicName("nearest-neighbor-search", "Nearest neighbour search", ("kNN",)),
+    imp.TopicName("gradient", "Gradient"),
+]
+
+
+@pytest.fixture(scope="module")
+def linker() -> imp.Linker:
+    return imp.Linker(TOPICS)
+
+
+def covers(links: list[imp.Link]) -> set[str]:
+    return {lk.topic for lk in links if lk.confidence >= imp.COVER_THRESHOLD}
+
+
+def by_topic(links: list[imp.Link]) -> dict[str, imp.Link]:
+    return {lk.topic: lk for lk in links}
+
+
+class TestLongestMatch:
+    def test_a_name_inside_a_longer_name_does_not_link(self, linker):
+        links = linker.link("Contrastive learning / self-supervised learning")
+        assert covers(links) == {"contrastive-learning", "self-supervised-learning"}
+        assert "supervised-learning" not in covers(linker.link("Self-Supervised Learning II"))
+        assert "supervised-learning" not in covers(linker.link("x", "Contrastive learning; self-supervised learning"))
+
+    def test_the_shorter_name_alone_still_links(self, linker):
+        assert covers(linker.link("Supervised learning")) == {"supervised-learning"}
+        assert covers(linker.link("Supervised and self-supervised learning")) >= {
+            "supervised-learning", "self-supervised-learning"}
+
+    def test_no_typo_links_across_word_starts(self, linker):
+        # "unimodal" is one edit class away from "multimodal" but starts otherwise;
+        # "selfsupervised" (the hyphen read joined) is no typo of "supervised".
+        assert "multimodal-representation-learning" not in by_topic(linker.link("Unimodal representations"))
+        assert "supervised-learning" not in by_topic(linker.link("Selfsupervised learning"))
+        # A real typo keeps its link.
+        assert covers(linker.link("Multimodal representatoins")) == {"multimodal-representation-learning"}
+
+
+class TestWhereTheNameIs:
+    def test_title_against_a_sentence_of_the_description(self, linker):
+        assert covers(linker.link("Backpropagation")) == {"backpropagation"}
+        prose = "In this lecture we recall why backpropagation matters before moving on to other things."
+        links = by_topic(linker.link("Course logistics", prose))
+        assert links["backpropagation"].place == "prose"
+        assert links["backpropagation"].confidence < imp.COVER_THRESHOLD
+        listed = by_topic(linker.link("Training", "Backpropagation, gradient"))
+        assert listed["backpropagation"].place == "list"
+        assert listed["backpropagation"].confidence >= imp.COVER_THRESHOLD
+
+    def test_the_setting_of_a_subject_is_not_the_subject(self, linker):
+        assert covers(linker.link("Reinforcement learning for NLP")) == {"reinforcement-learning"}
+        assert covers(linker.link("Interpretability in NLP")) == set()
+        links = by_topic(linker.link("Reinforcement learning for NLP"))
+        assert links["natural-language-processing"].how == "context"
+        prose = "Representing the meanings of words is a fundamental task in NLP and in this lecture we meet embeddings."
+        links = by_topic(linker.link("Word level semantics", prose))
+        assert links["natural-language-processing"].how == "context"
+        assert links["natural-language-processing"].confidence < imp.COVER_THRESHOLD
+
+    def test_after_a_word_that_only_says_what_session_it_is_the_name_is_the_subject(self, linker):
+        assert covers(linker.link("Lecture on NLP")) == {"natural-language-processing"}
+        assert covers(linker.link("Topics in deep learning")) == {"deep-learning"}
+        assert covers(linker.link("Introduction to RL")) == {"reinforcement-learning"}
+
+    def test_an_aspect_of_a_topic_teaches_the_aspect(self, linker):
+        assert covers(linker.link("The Ethics of Machine Learning")) == set()
+        assert covers(linker.link("History of Deep Learning")) == set()
+        assert covers(linker.link("Basics of machine learning")) == {"machine-learning"}
+        assert covers(linker.link("Building blocks of modern transformers")) == {"transformers"}
+
+    def test_topics_named_as_related_are_not_covered(self, linker):
+        detail = ("Transformers. Relationship between transformers and MLPs, CNNs, and GNNs "
+                  "-- they are all variations on the same themes!")
+        got = covers(linker.link("Architectures: Transformers", detail))
+        assert got == {"transformers"}
+        # A comparison in a comma list of terms ends at its comma.
+        got = covers(linker.link("RL", "RL vs supervised learning, backpropagation, MLPs"))
+        assert {"backpropagation", "multilayer-perceptron"} <= got
+
+    def test_reading_titles_are_not_topics(self, linker):
+        title = "Human evaluation : Slides : Readings: Evaluation of Text Generation: A Survey"
+        assert "text-generation" not in by_topic(linker.link(title))
+        assert "text-generation" not in by_topic(linker.link("Evaluation", "Required reading: Text generation survey"))
+        assert covers(linker.link("Text generation")) == {"text-generation"}
+
+    def test_a_generic_word_names_its_topic_only_in_a_title(self, linker):
+        assert covers(linker.link("Applications")) == {"applications"}
+        assert "applications" not in covers(linker.link("Backprop", "Backprop: theory and applications"))
+
+    def test_a_shared_acronym_names_the_topic_it_abbreviates(self, linker):
+        assert covers(linker.link("Clustering and kNN")) == {"k-nearest-neighbors"}
+        assert covers(linker.link("Nearest neighbour search")) == {"nearest-neighbor-search"}
+
+
+def _page(descriptions: list[tuple[str, str]]) -> str:
+    out = ["# Course, Fall 2025", ""]
+    for day, (title, text) in enumerate(descriptions, start=1):
+        out += [f"## Sep {day}: {title}", "", text, ""]
+    return "\n".join(out)
+
+
+class TestPageThemes:
+    def test_a_topic_every_description_mentions_is_background(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Deep learning", "An overview of the field and its history."),
+            ("Backpropagation", "We derive the algorithm that trains deep learning models end to end."),
+            ("Transformers", "This lecture shows why attention won in deep learning practice."),
+            ("Contrastive learning", "How deep learning systems learn from pairs of views."),
+            ("Reinforcement learning", "Agents and rewards, as deep learning practitioners see them."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        got = {lec.title: set(lec.covers()) for lec in draft.lectures}
+        assert got["Deep learning"] == {"deep-learning"}
+        for title in ("Backpropagation", "Transformers", "Contrastive learning", "Reinforcement learning"):
+            assert "deep-learning" not in got[title], title
+        themed = [lk for lec in draft.lectures for lk in lec.links if lk.how == "theme"]
+        assert themed and {lk.topic for lk in themed} == {"deep-learning"}
+
+    def test_a_topic_few_descriptions_mention_still_counts(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Optimisation", "This lecture covers how deep learning models are fitted by gradient methods."),
+            ("Transformers", "Attention and its uses."),
+            ("Contrastive learning", "Pairs of views."),
+            ("Reinforcement learning", "Agents and rewards."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        assert "deep-learning" in draft.lectures[0].covers()
+
+
+class TestDataFileReadings:
+    def test_cited_readings_are_not_detail(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        data = """
+- date: 9/6/2022
+  title: Background concepts
+  topics:
+    - Gradient and backpropagation
+  readings:
+    - Bengio et al., <a href="https://arxiv.org/pdf/1206.5538.pdf">Representation Learning</a>
+- date: 9/8/2022
+  title: Transformers
+  readings:
+    Representation learning with attention, text generation.
+"""
+        draft = imp.build_draft(imp.parse_page(data, "lectures.yml"), vocab, course_id="d")
+        first, second = draft.lectures
+        assert "representation-learning" not in {lk.topic for lk in first.links}
+        assert {"gradient", "backpropagation"} <= set(first.covers())
+        # A plain outline under the same key is the lecture's detail.
+        assert {"representation-learning", "text-generation"} <= set(second.covers())
+
+
+# --------------------------------------------------------------------------- releases
+
+RELEASES_MD = """# Probabilistic ML, Fall 2025
+
+- **Sep 3**
+  - Topic: Backpropagation
+  - Released: Starter code for the project
+- **Sep 5**
+  - Topic: Transformers
+  - Released: HW1: Vectorization
+- **Sep 10**
+  - Topic: Reinforcement learning
+"""
+
+TABLE_MD = """# Deep learning, Fall 2025
+
+| Date | Topic |
+|---|---|
+| Sep 3 | Backpropagation |
+| Sep 4 | HW1 out |
+| Sep 5 | Transformers |
+| Sep 12 | HW1 due |
+"""
+
+
+class TestReleases:
+    def test_release_is_an_event_kind_kg_loads(self, tmp_path):
+        assert "release" in EVENT_KINDS
+        course = tmp_path / "c.yaml"
+        course.write_text(
+            "id: c\nname: C\nlectures:\n  - title: Backpropagation\n"
+            "events:\n  - kind: release\n    title: HW1 released\n    date: 2025-09-04\n",
+            encoding="utf-8",
+        )
+        got, _refs = read_course_file(course, "c.yaml")
+        assert [(e.kind, e.title, str(e.date)) for e in got.events] == [("release", "HW1 released", "2025-09-04")]
+        course.write_text(course.read_text(encoding="utf-8").replace("kind: release", "kind: releaze"), encoding="utf-8")
+        with pytest.raises(DataError, match="releaze"):
+            read_course_file(course, "c.yaml")
+
+    def test_released_lines_become_release_events(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        draft = imp.build_draft(imp.parse_page(RELEASES_MD, "p.md"), vocab, course_id="p")
+        assert [lec.title for lec in draft.lectures] == ["Backpropagation", "Transformers", "Reinforcement learning"]
+        assert [(e.kind, e.title, str(e.date)) for e in draft.events] == [
+            ("release", "Starter code for the project", "2025-09-03"),
+            ("release", "HW1: Vectorization", "2025-09-05"),
+        ]
+        assert ("hw1", "2025-09-05") in [(a.id, str(a.released)) for a in draft.assignments]
+        text = imp.render_yaml(draft)
+        imp.check_draft(text, "p", vocab, "p.md")  # kg's loader takes the draft
+        assert yaml.safe_load(text)["events"][1] == {"kind": "release", "title": "HW1: Vectorization", "date": yaml.safe_load("2025-09-05")}
+
+    def test_a_row_that_hands_work_out_is_a_release_not_a_lecture(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        draft = imp.build_draft(imp.parse_page(TABLE_MD, "t.md"), vocab, course_id="t")
+        assert [lec.title for lec in draft.lectures] == ["Backpropagation", "Transformers"]
+        assert [(e.kind, e.title, str(e.date)) for e in draft.events] == [("release", "HW1 released", "2025-09-04")]
+        assert [(a.id, str(a.released), str(a.due)) for a in draft.assignments] == [("hw1", "2025-09-04", "2025-09-12")]
+
+    def test_kg_import_writes_release_events(self, tmp_path):
+        page = tmp_path / "releases.md"
+        page.write_text(RELEASES_MD, encoding="utf-8")
+        group = click.Group(commands=[import_cmd])
+        r = CliRunner().invoke(group, ["import", str(page), "--course-id", "pml-f25"], obj=State(None),
+                               catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        doc = yaml.safe_load(r.stdout)
+        assert [e["kind"] for e in doc["events"]] == ["release", "release"]
+        out = tmp_path / "pml-f25.yaml"
+        out.write_text(r.stdout, encoding="utf-8")
+        course, _ = read_course_file(out, out.name)
+        assert [e.kind for e in course.events] == ["release", "release"]
+
+
+def test_vocabulary_queries_are_kgs_own(tmp_path):
+    """The vocabulary is read with kg/queries/internal/importer-*.rq, no inline SPARQL."""
+    from kg.graph import KnowledgeGraph
+
+    source = (Path(imp.__file__).parent / "vocab.py").read_text(encoding="utf-8")
+    assert "SELECT" not in source and ".select(" not in source
+    vocab = imp.Vocabulary.from_graph(KnowledgeGraph.open())
+    ids = {t.id for t in vocab.topics}
+    assert {"backpropagation", "transformers"} <= ids
+    assert any(t.aliases for t in vocab.topics) and vocab.books and vocab.readings
