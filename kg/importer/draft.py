@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -85,7 +86,10 @@ class Draft:
         """The draft as plain data (the ``--format json`` output)."""
 
         def links(ls: list[Link]) -> list[dict[str, Any]]:
-            return [{"topic": lk.topic, "confidence": lk.confidence, "text": lk.text, "how": lk.how} for lk in ls]
+            return [
+                {"topic": lk.topic, "confidence": lk.confidence, "text": lk.text, "how": lk.how, "place": lk.place}
+                for lk in ls
+            ]
 
         def reading(r: DraftReading) -> dict[str, Any]:
             return {k: v for k, v in vars(r).items() if v not in (None, False)}
@@ -365,7 +369,7 @@ def build_draft(
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
-    _page_themes(lectures, threshold)
+    _page_themes(lectures)
     # A lecture's number names it (its IRI): the page's whole numbers where they are
     # unique, else none at all (lectures are then known by their position).
     keys = [int(lec.number or "") if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
@@ -414,31 +418,27 @@ def _course_subject(
     return sorted(out, key=lambda lk: (-lk.confidence, lk.topic))
 
 
-def _page_themes(lectures: list[DraftLecture], threshold: float) -> None:
+def _page_themes(lectures: list[DraftLecture]) -> None:
     """A topic the page names in many of its lectures is its running theme ("deep
     learning" in every description of a deep learning course): named in a sentence of a
     lecture's description it is background, not what that lecture teaches. Named in a
     title or a list of terms it still counts. Many: at least three lectures and a fifth
     of them, counting every mention, weak ones too."""
-    counts: dict[str, int] = {}
-    for lec in lectures:
-        for lk in lec.links:
-            counts[lk.topic] = counts.get(lk.topic, 0) + 1
+    counts = Counter(lk.topic for lec in lectures for lk in lec.links)
     many = max(3, len(lectures) / 5)
     themes = {t for t, n in counts.items() if n >= many}
     if not themes:
         return
+
+    def background(lk: Link) -> bool:
+        return lk.topic in themes and lk.place == "prose" and lk.how in ("name", "fuzzy")
+
     for lec in lectures:
-        lec.links = sorted(
-            (
-                replace(lk, confidence=round(lk.confidence * 0.85, 2), how="theme")
-                if lk.topic in themes and lk.place == "prose" and lk.how in ("name", "fuzzy")
-                else lk
-                for lk in lec.links
-            ),
-            key=lambda lk: (-lk.confidence, lk.topic),
-        )
-        lec.links = [lk for lk in lec.links if lk.confidence >= _WEAK_FLOOR]
+        if not any(background(lk) for lk in lec.links):
+            continue
+        links = [replace(lk, confidence=round(lk.confidence * 0.85, 2), how="theme") if background(lk) else lk for lk in lec.links]
+        links.sort(key=lambda lk: (-lk.confidence, lk.topic))
+        lec.links = [lk for lk in links if lk.confidence >= _WEAK_FLOOR]
 
 
 def weekday_year(dates: Sequence[PageDate]) -> int | None:
