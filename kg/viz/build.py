@@ -19,7 +19,7 @@ from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOP
 from kg.viz.view import View
 
 __all__ = [
-    "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "dependent_counts", "clip", "where_sections",
+    "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",
     "topic_tip", "topic_terms", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
     "shorten", "options_for", "legend_for", "add_find_names", "finish",
 ]
@@ -78,8 +78,19 @@ def topic_terms(ids: Iterable[str]) -> list[ox.NamedNode]:
     return [ox.NamedNode(V.topic_iri(t)) for t in ids]
 
 
+def _null_first(value: Any) -> tuple[int, Any]:
+    """A sort key ordering like SPARQL's ORDER BY: unbound first, then numbers, then text."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value)
+    return (2, str(value))
+
+
 def topic_info(kg: KnowledgeGraph, ids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    """``{topic: {"label", "definition"}}`` for ``ids`` (default: every topic)."""
+    """``{topic: {"label", "definition"}}`` for ``ids`` (default: every topic, from one
+    query without a VALUES list: joining ten thousand IRIs costs the engine more than
+    reading every topic)."""
     if ids is None:
         rows = kg.run("viz-topic-info-all")
     else:
@@ -87,6 +98,7 @@ def topic_info(kg: KnowledgeGraph, ids: Iterable[str] | None = None) -> dict[str
         if not ids:
             return {}
         rows = kg.run("viz-topic-info", topics=topic_terms(ids))
+    rows.sort(key=lambda r: (r["t"], _null_first(r["label"]), _null_first(r["def"])))
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         tid = V.local_id(r["t"])
@@ -96,35 +108,51 @@ def topic_info(kg: KnowledgeGraph, ids: Iterable[str] | None = None) -> dict[str
     return out
 
 
+def places(kg: KnowledgeGraph, ids: Sequence[str] | None = None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Where each topic of ``ids`` (default: every topic) is taught, as the tooltips
+    show it: ``{topic: {"lectures": [...], "chapters": [...], "readings": [...]}}``.
+
+    Only what a tooltip shows is fetched (no sessions, no chapter sections, unlike
+    :meth:`kg.graph.KnowledgeGraph.where_taught`); lectures come by course and
+    position, chapters by book and number, readings required before optional. For
+    every topic the queries have no VALUES list, and the rows are ordered here.
+    """
+    every = ids is None
+    out: dict[str, dict[str, list[dict[str, Any]]]] = (
+        {} if ids is None else {t: {"lectures": [], "chapters": [], "readings": []} for t in ids}
+    )
+    if ids is not None and not ids:
+        return out
+    terms = [] if ids is None else topic_terms(ids)
+
+    def slot(t: str) -> dict[str, list[dict[str, Any]]]:
+        tid = V.local_id(t)
+        if tid not in out:
+            out[tid] = {"lectures": [], "chapters": [], "readings": []}
+        return out[tid]
+
+    lectures = kg.run("viz-places-lectures-all") if every else kg.run("viz-places-lectures", topics=terms)
+    lectures.sort(key=lambda r: (r["course"], _null_first(r["pos"])))
+    for r in lectures:
+        slot(r["t"])["lectures"].append(
+            {"course": V.local_id(r["course"]), "code": r["code"], "term": r["term"], "position": r["pos"],
+             "number": r["num"], "date": r["date"], "title": r["title"]}
+        )
+    chapters = kg.run("viz-places-chapters-all") if every else kg.run("viz-places-chapters", topics=terms)
+    chapters.sort(key=lambda r: (_null_first(r["btitle"]), _null_first(r["n"])))
+    for r in chapters:
+        slot(r["t"])["chapters"].append({"book": r["btitle"], "number": r["n"], "title": r["title"]})
+    readings = kg.run("viz-places-readings-all") if every else kg.run("viz-places-readings", topics=terms)
+    readings.sort(key=lambda r: (_null_first(r["optional"]), _null_first(r["title"])))
+    for r in readings:
+        slot(r["t"])["readings"].append({"title": r["title"], "kind": r["kind"], "optional": bool(int(r["optional"]))})
+    return out
+
+
 def lecture_label(code: str, position: int, number: Any = None, date: Any = None) -> str:
     """A lecture node's label: course code, the page's own lecture number (else the
     position) and, where known, the date on a second line."""
     return f"{code} L{number if number not in (None, '') else position}" + (f"\n{date}" if date else "")
-
-
-def dependent_counts(G: nx.DiGraph[str], nodes: Iterable[str]) -> dict[str, int]:
-    """How many topics (transitively) depend on each of ``nodes``.
-
-    ``G`` must hold every descendant of ``nodes``. One pass over the condensation in
-    reverse topological order with Python ints as bitsets: linear in edges times
-    words, where one BFS per node would be quadratic.
-    """
-    C = nx.condensation(G)
-    members: dict[int, int] = {}
-    index = {n: i for i, n in enumerate(G)}
-    for c, data in C.nodes(data=True):
-        b = 0
-        for m in data["members"]:
-            b |= 1 << index[m]
-        members[c] = b
-    below: dict[int, int] = {}
-    for c in reversed(list(nx.topological_sort(C))):
-        b = 0
-        for s in C.successors(c):
-            b |= below[s] | members[s]
-        below[c] = b
-    mapping = C.graph["mapping"]
-    return {n: (below[mapping[n]] | members[mapping[n]]).bit_count() - 1 for n in nodes if n in mapping}
 
 
 def clip(lines: list[str]) -> list[str]:
@@ -171,10 +199,12 @@ def requires_tip(G: nx.DiGraph[str], a: str, b: str) -> dict[str, Any]:
 
 def add_topics(
     b: Builder, kg: KnowledgeGraph, topics: Sequence[str], counts: Mapping[str, int],
-    colour: str = TOPIC, kind_label: str = "Topic",
+    colour: str = TOPIC, kind_label: str = "Topic", every: bool = False,
 ) -> None:
-    info = topic_info(kg, topics)
-    where = kg.where_taught(topics)
+    """Topic nodes with tooltips for ``topics`` (``every``: they are all the topics in
+    the store, fetched without a VALUES list)."""
+    info = topic_info(kg, None if every else topics)
+    where = places(kg, None if every else topics)
     for t in topics:
         d = counts.get(t, 0)
         b.node(
@@ -314,15 +344,20 @@ def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[st
     return out
 
 
-def add_find_names(b: Builder, kg: KnowledgeGraph) -> None:
+def add_find_names(b: Builder, kg: KnowledgeGraph, every: bool = False) -> None:
     """Give every topic node the names Find accepts besides its label: its id and
-    aliases (``find``)."""
+    aliases (``find``). ``every``: the view shows every topic in the store (the aliases
+    are fetched without a VALUES list)."""
     ids = [n[len("topic:"):] for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
     if not ids:
         return
     names: dict[str, list[str]] = {t: [t] for t in ids}
-    for r in kg.run("viz-topic-aliases", topics=topic_terms(ids)):
-        names[V.local_id(r["t"])].append(str(r["alias"]))
+    rows = kg.run("viz-topic-aliases-all") if every else kg.run("viz-topic-aliases", topics=topic_terms(ids))
+    rows.sort(key=lambda r: (r["t"], str(r["alias"])))
+    for r in rows:
+        found = names.get(V.local_id(r["t"]))
+        if found is not None:
+            found.append(str(r["alias"]))
     for t, found in names.items():
         b.nodes[topic_node(t)]["find"] = found
 

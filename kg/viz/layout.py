@@ -35,16 +35,21 @@ def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
     >>> layers_of(G)
     {'a': 0, 'b': 1, 'c': 2, 'x': 1}
     """
-    C = nx.condensation(G)
-    order = list(nx.topological_sort(C))
-    layer: dict[int, int] = {}
+    try:  # a DAG (what kg builds): layer the nodes themselves
+        order: list[Any] = list(nx.topological_sort(G))
+        H: nx.DiGraph[Any] = G
+        mapping: dict[N, Any] = {n: n for n in G}
+    except nx.NetworkXUnfeasible:  # a cycle: layer its strongly connected components
+        H = nx.condensation(G)
+        order = list(nx.topological_sort(H))
+        mapping = H.graph["mapping"]
+    layer: dict[Any, int] = {}
     for c in order:
-        layer[c] = max((layer[p] + 1 for p in C.predecessors(c)), default=0)
+        layer[c] = max((layer[p] + 1 for p in H.predecessors(c)), default=0)
     for c in reversed(order):
-        succ = [layer[s] for s in C.successors(c)]
+        succ = [layer[s] for s in H.successors(c)]
         if succ:
             layer[c] = min(succ) - 1
-    mapping = C.graph["mapping"]
     return {n: layer[mapping[n]] for n in G}
 
 

@@ -13,8 +13,8 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.plan import plan, prerequisite_graph
 from kg.viz.build import (
-    Builder, add_find_names, add_layers, add_requires, add_topics, dependent_counts, finish, legend_for, parse_layers,
-    requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
+    Builder, add_find_names, add_layers, add_requires, add_topics, finish, legend_for, parse_layers,
+    places, requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
 )
 from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
@@ -37,15 +37,15 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
 
     G = prerequisite_graph(kg)  # every topic, with or without edges
     topics = sorted(G)
-    counts = dependent_counts(G, topics)
+    counts = paths.dependent_counts(G)
     b = Builder()
-    add_topics(b, kg, topics, counts)
+    add_topics(b, kg, topics, counts, every=True)
     add_requires(b, G, topics)
     add_layers(b, kg, topics, layers)
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")
     sub = f"{len(topics)} topics, {n_edges} prerequisite edges" + (f"; with {', '.join(layers)}" if layers else "")
-    add_find_names(b, kg)
+    add_find_names(b, kg, every=True)
     return finish(b, title="kg: the topic graph", slug="graph", subtitle=sub, direction="UD", legend=legend_for(b))
 
 
@@ -67,7 +67,7 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
     # `down` also holds other prerequisites of the dependents, labelled by id only;
     # `up` is complete for what it holds, so its attributes win.
     G: nx.DiGraph[str] = nx.compose(down, up)
-    counts = dependent_counts(down, shown)
+    counts = paths.dependent_counts(down)  # every dependent, shown or not
     b = Builder()
     add_topics(b, kg, [tid], counts, colour=FOCUS, kind_label="Focus topic")
     add_topics(b, kg, sorted(before), counts, colour=TOPIC, kind_label="Prerequisite")
@@ -110,9 +110,9 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
         base = [p["to"]]
     down = prerequisite_graph(kg, [*steps, *base], down=True)
     down.add_nodes_from([*steps, *base])
-    counts = dependent_counts(down, [*steps, *base])
+    counts = paths.dependent_counts(down)
     info = topic_info(kg, list(dict.fromkeys([*base, *([p["from"]] if p["from"] else [])])))
-    where = kg.where_taught(base)
+    where = places(kg, base)
     b = Builder()
     for t in base:
         d = counts.get(t, 0)
@@ -186,14 +186,16 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     records = [kg.course(c) for c in ids]
     covered = sorted({t for c in records for lec in c["lectures"] for t in lec["covers"]})
 
-    G = prerequisite_graph(kg, covered) if covered else nx.DiGraph()
+    # The whole prerequisite graph, in four queries: the closure of a course's topics
+    # each way is most of it, and one walk per topic cost 7 times more on the shipped
+    # data (and more at scale). Ancestors and dependents are counted in memory.
+    G = prerequisite_graph(kg) if covered else nx.DiGraph()
     for t in covered:
         G.add_node(t)
     T = G.subgraph(covered)
-    down = prerequisite_graph(kg, covered, down=True) if covered else nx.DiGraph()
-    counts = dependent_counts(down, covered) if covered else {}
+    counts = paths.dependent_counts(G) if covered else {}
     info = topic_info(kg, covered)
-    where = kg.where_taught(covered)
+    where = places(kg, covered)
     colour = {c["id"]: PALETTE[i % len(PALETTE)] for i, c in enumerate(records)}
     short = {c["id"]: str(c["code"] or c["id"]) for c in records}
     # Relative position (0 = first lecture, 1 = last) of the first lecture covering each
