@@ -6,6 +6,7 @@ Every query is one of kg's internal queries (``kg/queries/internal/viz-*.rq``), 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.backends import Row
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOPIC, node_colour, node_size
@@ -87,25 +89,58 @@ def _null_first(value: Any) -> tuple[int, Any]:
     return (2, str(value))
 
 
-def topic_info(kg: KnowledgeGraph, ids: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    """``{topic: {"label", "definition"}}`` for ``ids`` (default: every topic, from one
-    query without a VALUES list: joining ten thousand IRIs costs the engine more than
-    reading every topic)."""
+def topic_info(
+    kg: KnowledgeGraph, ids: Iterable[str] | None = None, labels: Mapping[str, str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """``{topic: {"label", "definition"}}`` for ``ids`` (default: every topic).
+
+    For every topic, the definitions come from one query without a VALUES list (joining
+    ten thousand IRIs costs the engine more than reading every definition), and the
+    labels from ``labels`` when given (the prerequisite graph's, already fetched).
+    """
     if ids is None:
-        rows = kg.run("viz-topic-info-all")
-    else:
-        ids = list(ids)
-        if not ids:
-            return {}
-        rows = kg.run("viz-topic-info", topics=topic_terms(ids))
+        if labels is None:
+            labels = {}
+            for r in sorted(kg.run("all-topic-labels"), key=lambda r: (r["t"], str(r["l"]))):
+                labels.setdefault(V.local_id(r["t"]), str(r["l"]))
+        iris = {V.topic_iri(t): t for t in labels}
+        out: dict[str, dict[str, Any]] = {t: {"label": label or t, "definition": None} for t, label in labels.items()}
+        for r in sorted(kg.run("viz-topic-definitions-all"), key=lambda r: (r["t"], str(r["def"]))):
+            tid = iris.get(r["t"])
+            if tid is not None and out[tid]["definition"] is None:
+                out[tid]["definition"] = r["def"]
+        return out
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = kg.run("viz-topic-info", topics=topic_terms(ids))
     rows.sort(key=lambda r: (r["t"], _null_first(r["label"]), _null_first(r["def"])))
-    out: dict[str, dict[str, Any]] = {}
+    out = {}
     for r in rows:
         tid = V.local_id(r["t"])
         info = out.setdefault(tid, {"label": r["label"] or tid, "definition": r["def"]})
         if info["definition"] is None and r["def"]:
             info["definition"] = r["def"]
     return out
+
+
+def _every_lecture_row(kg: KnowledgeGraph) -> list[Row]:
+    """The rows of ``viz-places-lectures`` for every topic, from three queries (covers,
+    lectures, courses) joined here: as one query they cost the engine twice as much."""
+    lectures: dict[str, list[Row]] = defaultdict(list)
+    for r in kg.run("viz-lectures-all"):
+        lectures[r["lec"]].append(r)
+    courses: dict[str, list[Row]] = defaultdict(list)
+    for r in kg.run("viz-courses-all"):
+        courses[r["course"]].append(r)
+    none = [{"code": None, "term": None}]
+    return [
+        {"t": r["t"], "course": lec["course"], "code": c["code"], "term": c["term"], "pos": lec["pos"],
+         "num": lec["num"], "date": lec["date"], "title": lec["title"]}
+        for r in kg.run("viz-places-lectures-all")
+        for lec in lectures.get(r["lec"], ())
+        for c in courses.get(lec["course"], none)
+    ]
 
 
 def places(kg: KnowledgeGraph, ids: Sequence[str] | None = None) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -131,7 +166,7 @@ def places(kg: KnowledgeGraph, ids: Sequence[str] | None = None) -> dict[str, di
             out[tid] = {"lectures": [], "chapters": [], "readings": []}
         return out[tid]
 
-    lectures = kg.run("viz-places-lectures-all") if every else kg.run("viz-places-lectures", topics=terms)
+    lectures = _every_lecture_row(kg) if every else kg.run("viz-places-lectures", topics=terms)
     lectures.sort(key=lambda r: (r["course"], _null_first(r["pos"])))
     for r in lectures:
         slot(r["t"])["lectures"].append(
@@ -199,11 +234,11 @@ def requires_tip(G: nx.DiGraph[str], a: str, b: str) -> dict[str, Any]:
 
 def add_topics(
     b: Builder, kg: KnowledgeGraph, topics: Sequence[str], counts: Mapping[str, int],
-    colour: str = TOPIC, kind_label: str = "Topic", every: bool = False,
+    colour: str = TOPIC, kind_label: str = "Topic", every: bool = False, labels: Mapping[str, str] | None = None,
 ) -> None:
     """Topic nodes with tooltips for ``topics`` (``every``: they are all the topics in
-    the store, fetched without a VALUES list)."""
-    info = topic_info(kg, None if every else topics)
+    the store, fetched without a VALUES list, labelled by ``labels`` if given)."""
+    info = topic_info(kg, None, labels) if every else topic_info(kg, topics)
     where = places(kg, None if every else topics)
     for t in topics:
         d = counts.get(t, 0)
@@ -352,10 +387,11 @@ def add_find_names(b: Builder, kg: KnowledgeGraph, every: bool = False) -> None:
     if not ids:
         return
     names: dict[str, list[str]] = {t: [t] for t in ids}
+    iris = {V.topic_iri(t): names[t] for t in ids}
     rows = kg.run("viz-topic-aliases-all") if every else kg.run("viz-topic-aliases", topics=topic_terms(ids))
     rows.sort(key=lambda r: (r["t"], str(r["alias"])))
     for r in rows:
-        found = names.get(V.local_id(r["t"]))
+        found = iris.get(r["t"])
         if found is not None:
             found.append(str(r["alias"]))
     for t, found in names.items():

@@ -35,21 +35,29 @@ def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
     >>> layers_of(G)
     {'a': 0, 'b': 1, 'c': 2, 'x': 1}
     """
-    try:  # a DAG (what kg builds): layer the nodes themselves
-        order: list[Any] = list(nx.topological_sort(G))
-        H: nx.DiGraph[Any] = G
-        mapping: dict[N, Any] = {n: n for n in G}
-    except nx.NetworkXUnfeasible:  # a cycle: layer its strongly connected components
-        H = nx.condensation(G)
-        order = list(nx.topological_sort(H))
-        mapping = H.graph["mapping"]
+    succ: dict[Any, list[Any]] = {n: list(G.succ[n]) for n in G}
+    waiting = {n: len(G.pred[n]) for n in G}
+    order: list[Any] = [n for n, k in waiting.items() if not k]
+    for n in order:  # Kahn's algorithm: a DAG (what kg builds) is layered node by node
+        for s in succ[n]:
+            waiting[s] -= 1
+            if not waiting[s]:
+                order.append(s)
+    pred: Mapping[Any, Iterable[Any]] = G.pred
+    mapping: dict[N, Any] = {n: n for n in G}
+    if len(order) < len(G):  # a cycle: layer its strongly connected components
+        C = nx.condensation(G)
+        order = list(nx.topological_sort(C))
+        succ = {c: list(C.succ[c]) for c in C}
+        pred = C.pred
+        mapping = C.graph["mapping"]
     layer: dict[Any, int] = {}
     for c in order:
-        layer[c] = max((layer[p] + 1 for p in H.predecessors(c)), default=0)
+        layer[c] = max((layer[p] + 1 for p in pred[c]), default=0)
     for c in reversed(order):
-        succ = [layer[s] for s in H.successors(c)]
-        if succ:
-            layer[c] = min(succ) - 1
+        below = succ[c]
+        if below:
+            layer[c] = min(layer[s] for s in below) - 1
     return {n: layer[mapping[n]] for n in G}
 
 
@@ -72,14 +80,18 @@ def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] 
 
     for row in rows.values():
         place(row)
+    # Each node's neighbours in the layers above and below, once.
+    above = {n: [m for m in G.pred[n] if layer[m] < layer[n]] for n in G}
+    beneath = {n: [m for m in G.succ[n] if layer[m] > layer[n]] for n in G}
     levels = sorted(rows)
     for sweep in range(sweeps):
         down = sweep % 2 == 0
+        nbrs_of = above if down else beneath
         for lv in levels if down else reversed(levels):
             row = rows[lv]
+
             def bary(n: N) -> float:
-                nbrs = [p for p in (G.predecessors(n) if down else G.successors(n))]
-                nbrs = [m for m in nbrs if (layer[m] < lv if down else layer[m] > lv)]
+                nbrs = nbrs_of[n]
                 return sum(pos[m] for m in nbrs) / len(nbrs) if nbrs else pos[n]
             row.sort(key=bary)
             place(row)

@@ -39,7 +39,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     topics = sorted(G)
     counts = paths.dependent_counts(G)
     b = Builder()
-    add_topics(b, kg, topics, counts, every=True)
+    add_topics(b, kg, topics, counts, every=True, labels={t: str(G.nodes[t].get("label") or t) for t in topics})
     add_requires(b, G, topics)
     add_layers(b, kg, topics, layers)
     layout_view(b, "UD")
