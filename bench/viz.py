@@ -1,30 +1,49 @@
-"""How fast `kg viz` pages are drawn, and how big they are.
+"""How fast `kg viz` builds its pages, beside a floor page with the same data.
 
-    python bench/viz.py [--runs N] [--synthetic N]
+    python bench/viz.py [--runs N] [--topics N] [--baseline DIR] [--browser]
 
-For the full shipped graph (each view) and for a synthetic graph of N topics (default
-2,000, random DAG, fixed seed): the page size, the time to build the page in Python
-(`make_view`, which queries the warm store, lays the graph out and builds the pyvis
-Network, then `html`, which is pyvis's `Network.generate_html` with kg's template;
-both shown, and the render alone), and the time from navigation until the graph is
-drawn and stable in headless Chromium (the page sets `data-kg-state="ready"` after
-vis-network's first draw; physics is off, so that is final). Medians over N runs, each
-in a fresh page, with every network request blocked (and counted: must be 0).
-Needs Playwright for Python and Debian's /usr/bin/chromium (or $KG_CHROMIUM).
+Two cases, each timed in Python (what `kg viz` does after its imports):
+
+- ``kg viz`` on the synthetic data dir of ``bench/synth.py`` with N topics (default
+  10,000; generated once under ``$KG_BENCH_DIR``, built once into a cache there):
+  open the store, ``make_view`` (queries, layout, pyvis Network) and ``View.html``.
+- ``kg viz --course C`` for each of the four original courses on the shipped data:
+  open the store, then the four views and pages.
+
+The floor of each is what no page of the same data can avoid, in two parts timed apart
+and added: *store*, opening the same store (``KnowledgeGraph.open``, which checks the
+cache is fresh) and one query that fetches the nodes drawn (every topic with its label;
+for a course, its lectures' topics); *page*, writing the very nodes, edges and options
+kg's page carries (computed beforehand, untimed) as one HTML page with vis-network
+inlined: ``json.dumps`` and string joins, no template engine, no tooltips to build.
+
+Each code version runs in its own worker process (``--baseline DIR`` adds a checkout of
+another kg version, e.g. ``git archive`` of an older commit), with a warm store, and the
+cases run round-robin, so load on the machine hits every column alike. Medians with
+[min-max] over ``--runs``; the ratio is kg's median over the floor's.
+
+``--browser`` also loads kg's pages and the floor pages in headless Chromium (Debian's
+/usr/bin/chromium or $KG_CHROMIUM, through Playwright) and reports the time from
+navigation to vis-network's first full draw, with every network request blocked.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
-import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+ORIGINAL = ["berkeley-cs182-fa25", "bu-deep-learning", "mit-6.7960-fa25", "mit-6.s898-fa22"]
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,49 +51,127 @@ ARGS = [
     "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
 ]
 
-
-def write_synthetic(root: Path, n: int, seed: int = 7) -> Path:
-    """A data directory with ``n`` topics in a random layered DAG (1-3 prerequisites
-    each, from earlier layers) and one course covering a tenth of them."""
-    rng = random.Random(seed)
-    (root / "topics").mkdir(parents=True)
-    (root / "courses").mkdir()
-    layers = max(2, round(n ** 0.4))
-    ids = [f"t{i:05d}" for i in range(n)]
-    layer_of = {t: min(layers - 1, i * layers // n) for i, t in enumerate(ids)}
-    lines = ["topics:"]
-    earlier: list[str] = []
-    current = 0
-    for t in ids:
-        if layer_of[t] != current:
-            earlier = [u for u in ids if layer_of[u] < layer_of[t]]
-            current = layer_of[t]
-        lines += [f"  - id: {t}", f"    label: Topic {t[1:]}", f"    definition: Synthetic topic number {int(t[1:])}."]
-        if earlier:
-            reqs = rng.sample(earlier[-400:], k=min(len(earlier), rng.randint(1, 3)))
-            lines.append("    requires:")
-            for r in sorted(reqs):
-                lines += [f"      - topic: {r}", "        reason: Synthetic."]
-    (root / "topics" / "synthetic.yaml").write_text("\n".join(lines) + "\n")
-    covered = sorted(rng.sample(ids, k=max(1, n // 10)))
-    course = ["id: synth", "name: Synthetic course", "lectures:"]
-    for i in range(0, len(covered), 5):
-        course += [f"  - title: Lecture {i // 5 + 1}", f"    covers: [{', '.join(covered[i:i + 5])}]"]
-    (root / "courses" / "synth.yaml").write_text("\n".join(course) + "\n")
-    return root
+NODES_QUERY = "SELECT ?t ?label WHERE { ?t a kg:Topic . OPTIONAL { ?t skos:prefLabel ?label } }"
+COURSE_QUERY = (
+    "SELECT DISTINCT ?t ?label WHERE {{ ?lec schema:isPartOf <{c}> ; kg:covers ?t . "
+    "OPTIONAL {{ ?t skos:prefLabel ?label }} }}"
+)
 
 
-def measure(pages: list[tuple[str, Path]], runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Per page: seconds from navigation start to drawn (the page's clock), and wall
-    seconds from ``goto`` until Playwright sees the page ready."""
+# ----------------------------------------------------------------------------- worker
+# Runs inside a process whose PYTHONPATH is one kg checkout.
+
+
+def floor_page(data: dict[str, Any], vis: str) -> str:
+    """One page drawing ``data`` (nodes, edges, options) with vis-network, nothing else."""
+    def script_json(x: Any) -> str:
+        s = json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+        return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+    return "".join([
+        '<!doctype html><html><head><meta charset="utf-8"><title>floor</title>',
+        f'<meta name="kg-nodes" content="{len(data["nodes"])}">',
+        "<style>html,body,#g{margin:0;width:100%;height:100%}</style></head><body><div id=\"g\"></div>",
+        "<script>", vis, "</script>",
+        '<script type="application/json" id="d">',
+        script_json(data), "</script><script>",
+        "const d=JSON.parse(document.getElementById('d').textContent);",
+        "const n=new vis.Network(document.getElementById('g'),"
+        "{nodes:new vis.DataSet(d.nodes),edges:new vis.DataSet(d.edges)},d.options);",
+        "window.kgNetwork=n;n.once('afterDrawing',()=>{performance.mark('kg-ready');"
+        "document.documentElement.dataset.kgState='ready'});",
+        "</script></body></html>",
+    ])
+
+
+def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
+    from kg.graph import KnowledgeGraph
+    from kg import viz as kv
+    from kg.viz import make_view
+
+    def kg_synth() -> list[str]:
+        g = KnowledgeGraph.open(synth_dir)
+        return [make_view(g).html()]
+
+    def kg_courses() -> list[str]:
+        g = KnowledgeGraph.open()
+        return [make_view(g, courses=[c]).html() for c in ORIGINAL]
+
+    cases: dict[str, Any] = {"synth": kg_synth, "courses": kg_courses}
+    if floors:
+        vis = (Path(kv.__file__).with_name("static") / "vis-network.min.js").read_text(encoding="utf-8")
+
+        def data_of(view: Any) -> dict[str, Any]:
+            return {"nodes": view.network.nodes, "edges": view.network.edges, "options": view.network.options}
+
+        g = KnowledgeGraph.open(synth_dir)
+        synth_data = data_of(make_view(g))
+        shipped = KnowledgeGraph.open()
+        course_data = [data_of(make_view(shipped, courses=[c])) for c in ORIGINAL]
+        from kg import vocab as V
+
+        def store_synth() -> int:
+            store = KnowledgeGraph.open(synth_dir).backend.built.store
+            return len([tuple(r) for r in store.query(NODES_QUERY, prefixes=V.PREFIXES)])
+
+        def store_courses() -> int:
+            store = KnowledgeGraph.open().backend.built.store
+            return sum(
+                len([tuple(r) for r in store.query(COURSE_QUERY.format(c=V.course_iri(c)), prefixes=V.PREFIXES)])
+                for c in ORIGINAL
+            )
+
+        cases.update({
+            "store-synth": store_synth,
+            "store-courses": store_courses,
+            "page-synth": lambda: [floor_page(synth_data, vis)],
+            "page-courses": lambda: [floor_page(d, vis) for d in course_data],
+        })
+    for line in sys.stdin:
+        req = json.loads(line)
+        t = time.perf_counter()
+        out = cases[req["case"]]()
+        elapsed = time.perf_counter() - t
+        if pages_dir and req.get("keep") and isinstance(out, list):
+            for i, text in enumerate(out):
+                Path(pages_dir, f"{req['keep']}-{i}.html").write_text(text, encoding="utf-8")
+        print(json.dumps({"s": elapsed}), flush=True)
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+class Worker:
+    def __init__(self, name: str, code: Path, cache: Path, synth_dir: Path, floors: bool, pages: Path) -> None:
+        env = common.kg_env(code, cache)
+        argv = [common.PY, __file__, "--worker", str(synth_dir), *(["--floors"] if floors else []), "--pages", str(pages)]
+        self.name = name
+        self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=common.WORK)
+
+    def run(self, case: str, keep: str | None = None) -> float:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps({"case": case, "keep": keep}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.name}: worker died on {case}")
+        return float(json.loads(line)["s"])
+
+    def close(self) -> None:
+        assert self.proc.stdin
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def measure_browser(pages: list[tuple[str, Path]], runs: int) -> dict[str, list[float]]:
+    """Per page: seconds from navigation start to vis-network's first full draw."""
     from playwright.sync_api import sync_playwright
 
     times: dict[str, list[float]] = {name: [] for name, _ in pages}
-    wall: dict[str, list[float]] = {name: [] for name, _ in pages}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(runs):
-            for name, path in pages:  # round-robin: noise hits every page alike
+            for name, path in pages:  # round-robin
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 blocked: list[str] = []
                 errors: list[str] = []
@@ -82,13 +179,9 @@ def measure(pages: list[tuple[str, Path]], runs: int) -> tuple[dict[str, list[fl
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
                            else (blocked.append(r.request.url), r.abort()))
-                t = time.perf_counter()
                 page.goto(path.resolve().as_uri())
-                # A function, not an expression string: Playwright eval()s strings, and
-                # the page's Content-Security-Policy refuses eval.
-                page.wait_for_function("() => document.documentElement.dataset.kgState === 'ready'", timeout=120_000)
-                wall[name].append(time.perf_counter() - t)
-                # The page's own clock: navigation start to vis-network's first full draw.
+                # A function, not a string: Playwright eval()s strings; kg's CSP refuses eval.
+                page.wait_for_function("() => document.documentElement.dataset.kgState === 'ready'", timeout=180_000)
                 times[name].append(page.evaluate("performance.getEntriesByName('kg-ready')[0].startTime") / 1000)
                 n_drawn = page.evaluate("kgNetwork.body.data.nodes.length")
                 meant = page.evaluate("+document.querySelector('meta[name=kg-nodes]').content")
@@ -96,81 +189,78 @@ def measure(pages: list[tuple[str, Path]], runs: int) -> tuple[dict[str, list[fl
                     raise SystemExit(f"{name}: blocked={blocked} errors={errors} drawn={n_drawn} meant={meant}")
                 page.close()
         browser.close()
-    return times, wall
+    return times
+
+
+def fmt(values: list[float]) -> str:
+    return common.fmt_s(values).strip()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--synthetic", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--topics", type=int, default=10000)
+    ap.add_argument("--baseline", help="another kg checkout to time side by side")
+    ap.add_argument("--browser", action="store_true", help="also time drawing in headless Chromium")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--floors", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--pages", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if not Path(CHROMIUM).exists():
-        raise SystemExit(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KG_CHROMIUM)")
-    cache = tempfile.mkdtemp(prefix="kg-bench-viz-")
-    os.environ["KG_CACHE_DIR"] = cache
-    from kg.graph import KnowledgeGraph
-    from kg import viz as kv
-    from kg.viz import make_view
+    if args.worker:
+        worker(args.worker, args.floors, args.pages)
+        return
 
-    out = Path(tempfile.mkdtemp(prefix="kg-bench-viz-pages-"))
-    shipped = KnowledgeGraph.open()
-    t = time.perf_counter()
-    synth_dir = write_synthetic(out / "synthetic-data", args.synthetic)
-    synth = KnowledgeGraph.open(synth_dir)
-    build_s = time.perf_counter() - t
-    cases = [
-        ("shipped: whole graph", shipped, {}),
-        ("shipped: + all layers", shipped, {"layers": "courses,lectures,chapters,readings"}),
-        ("shipped: --focus backprop", shipped, {"focus": "backprop"}),
-        ("shipped: --path backprop transformers", shipped, {"path": ("backprop", "transformers")}),
-        ("shipped: --course x4", shipped, {"courses": [c["id"] for c in shipped.courses()]}),
-        (f"synthetic {args.synthetic}: whole graph", synth, {}),
+    synth_dir, _ = common.synthetic(topics=args.topics)
+    versions = common.code_versions(args.baseline)
+    pages = Path(tempfile.mkdtemp(prefix="kg-bench-viz-pages-"))
+    workers = []
+    for i, (name, code) in enumerate(versions):
+        cache = common.WORK / "cache" / f"viz-{name}"
+        workers.append(Worker(name, code, cache, synth_dir, floors=i == 0, pages=pages))
+    kg0 = workers[0]
+    columns: list[tuple[str, Worker, str]] = []
+    for w in workers:
+        columns += [(f"{w.name} synth", w, "synth"), (f"{w.name} courses", w, "courses")]
+    columns += [(f"floor {c}", kg0, c) for c in ("store-synth", "page-synth", "store-courses", "page-courses")]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in columns}
+    # Warm-up: builds the stores if needed, loads every module, fills the OS cache; the
+    # pages of the first round are kept for the browser.
+    for name, w, case in columns:
+        w.run(case, keep=name.replace(" ", "-") if args.browser else None)
+    for _ in range(args.runs):
+        for name, w, case in columns:
+            times[name].append(w.run(case))
+    for w in workers:
+        w.close()
+
+    load = os.getloadavg()
+    print(f"kg viz, Python side: {args.runs} interleaved runs, median [min-max]; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    rows = [
+        (f"kg viz, synthetic {args.topics} topics", "synth"),
+        ("kg viz --course C x4 (original courses, shipped data)", "courses"),
     ]
-    pages: list[tuple[str, Path]] = []
-    py: dict[str, list[float]] = {}
-    render: dict[str, list[float]] = {}
-    counts: dict[str, dict[str, int]] = {}
-    for name, g, kw in cases:
-        py[name] = []
-        render[name] = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            view = make_view(g, **kw)
-            r = time.perf_counter()
-            text = view.html()
-            done = time.perf_counter()
-            py[name].append(done - t)
-            render[name].append(done - r)
-        path = out / f"{len(pages)}.html"
-        path.write_text(text, encoding="utf-8")
-        pages.append((name, path))
-        counts[name] = view.counts
-    drawn, wall = measure(pages, args.runs)
-    print(f"synthetic data: {args.synthetic} topics built into a store in {build_s:.1f}s (once)")
-    import pyvis
+    for title, case in rows:
+        store, page = times[f"floor store-{case}"], times[f"floor page-{case}"]
+        floor = [a + b for a, b in zip(store, page)]
+        print(f"\n{title}")
+        print(f"  {'floor: open store + one query for the nodes':<52} {fmt(store):>24}")
+        print(f"  {'floor: the same vis-network data as one page':<52} {fmt(page):>24}")
+        print(f"  {'floor: both (per run)':<52} {fmt(floor):>24}")
+        for w in workers:
+            kg_t = times[f"{w.name} {case}"]
+            ratio = statistics.median(kg_t) / statistics.median(floor)
+            print(f"  {w.name + ' (open + make_view + html)':<52} {fmt(kg_t):>24}  {ratio:6.1f}x floor")
 
-    print(f"pyvis {pyvis.__version__} renders every page (Network.generate_html, kg's template)")
-    print(
-        f"{'page':<40} {'nodes':>6} {'edges':>6} {'size':>8} {'python':>8} {'render':>7} {'drawn':>8} {'(min-max)':>12} {'wall':>8}"
-        f"   medians of {args.runs}"
-    )
-    for name, path in pages:
-        b = drawn[name]
-        print(
-            f"{name:<40} {counts[name]['nodes']:>6} {counts[name]['edges']:>6} {path.stat().st_size / 1024:>6.0f}KB "
-            f"{statistics.median(py[name]) * 1000:>6.0f}ms {statistics.median(render[name]) * 1000:>5.0f}ms "
-            f"{statistics.median(b) * 1000:>6.0f}ms "
-            f"{min(b) * 1000:>5.0f}-{max(b) * 1000:<6.0f} {statistics.median(wall[name]) * 1000:>6.0f}ms"
-        )
-    print("python: make_view + html on a warm store; render: html alone (pyvis generate_html);")
-    print("drawn: navigation start to first full draw (the page's performance clock);")
-    print("wall: Playwright goto until it sees the page ready.")
-    vis = Path(kv.__file__).with_name("static") / "vis-network.min.js"
-    print(f"vis-network itself is {vis.stat().st_size / 1024:.0f}KB of every page.")
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    if args.browser:
+        if not Path(CHROMIUM).exists():
+            raise SystemExit(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KG_CHROMIUM)")
+        found = sorted(pages.glob("*.html"))
+        drawn = measure_browser([(p.stem, p) for p in found], max(3, args.runs // 2))
+        print("\nIn headless Chromium: navigation start to vis-network's first full draw")
+        for p in found:
+            print(f"  {p.stem:<40} {p.stat().st_size / 1024:>8.0f} KB {fmt(drawn[p.stem]):>24}")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()
