@@ -353,3 +353,44 @@ def test_the_page_plans_like_kg_path(app, shipped):
     for case, steps in zip(cases, got):
         assert steps == py_steps(shipped, case), case
     app.check()
+
+
+def test_a_topic_taught_in_many_places_lists_the_best_few_then_all(app, shipped, site):
+    """A topic's page lists the lectures `kg show` lists first (kg.places.rank_places,
+    SHOW_LIMITS), then "… and N more lectures", which shows every one; a plan's step
+    lists PATH_LIMITS of them. The app's data keeps every lecture."""
+    from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
+
+    t = shipped.topic("transformers")
+    lectures = shipped.where_taught(["transformers"])["transformers"]["lectures"]
+    k = SHOW_LIMITS["lectures"]
+    assert len(lectures) > k + 1, "the shipped data no longer teaches transformers in many places"
+    ranked = rank_places(lectures, [t["label"], t["id"], *t["aliases"]])
+
+    def expected(lec):
+        return f"{lec['code'] or lec['course']} lecture {lec['number'] or lec['position']}" + (
+            f" ({lec['date']})" if lec["date"] else "") + f": {lec['title']}"
+
+    def rows(scope):
+        return app.page.eval_on_selector_all(f"{scope} [data-places=lectures] li", "ls => ls.map(l => l.textContent)")
+
+    app.goto((site / "index.html").as_uri() + "#view=topic&topic=transformers")
+    assert app.page.text_content("#topic-title") == t["label"]
+    shown = rows("#topic-body")
+    assert shown == [expected(lec) for lec in ranked[:k]] + [f"… and {len(lectures) - k} more lectures"]
+    app.page.click("#topic-body [data-places=lectures] button.more-places")
+    assert rows("#topic-body") == [expected(lec) for lec in ranked]
+    assert app.page.eval_on_selector_all("#topic-body [data-places=lectures] button.more-places", "bs => bs.length") == 0
+    # focus moves to the first lecture that was hidden
+    first_hidden = ranked[k]
+    assert app.page.evaluate("document.activeElement.textContent") == (
+        f"{first_hidden['code'] or first_hidden['course']} lecture {first_hidden['number'] or first_hidden['position']}")
+
+    # a step of a plan: fewer, the same first ones
+    app.goto((site / "index.html").as_uri() + "#goal=transformers")
+    step = "[data-testid=step][data-topic='transformers']"
+    p = PATH_LIMITS["lectures"]
+    assert rows(step) == [expected(lec) for lec in ranked[:p]] + [f"… and {len(lectures) - p} more lectures"]
+    app.page.click(f"{step} [data-places=lectures] button.more-places")
+    assert len(rows(step)) == len(lectures)
+    app.check()

@@ -402,3 +402,39 @@ def test_physics_if_switched_on_settles_and_stops(browser, shipped, tmp_path):
         assert page.js("JSON.stringify(kgNetwork.getPositions())") == first
     finally:
         page.close()
+
+
+def test_a_topic_taught_in_many_places_lists_the_best_few_and_counts_the_rest(browser, shipped, tmp_path):
+    """The tooltip and the info panel list the lectures `kg show` lists (the same rule,
+    kg.places.rank_places, and the same number) and say how many more there are."""
+    from kg.places import SHOW_LIMITS, rank_places
+
+    t = shipped.topic("transformers")
+    lectures = shipped.where_taught(["transformers"])["transformers"]["lectures"]
+    k = SHOW_LIMITS["lectures"]
+    assert len(lectures) > k + 1, "the shipped data no longer teaches transformers in many places"
+    ranked = rank_places(lectures, [t["label"], t["id"], *t["aliases"]])
+
+    def line(lec):
+        return f"{lec['code'] or lec['course']} #{lec['number'] or lec['position']}"
+
+    view = viz.focus_view(shipped, "transformers", depth=1)
+    lines = dict(next(n for n in view.nodes if n["id"] == "topic:transformers")["tip"]["sections"])["Lectures"]
+    assert len(lines) == k + 1
+    assert all(x.startswith((line(lec) + " ", line(lec) + ":")) for x, lec in zip(lines[:k], ranked))
+    assert lines[k:] == [f"… and {len(lectures) - k} more lectures"]
+    page = open_view(browser, view, tmp_path)
+    try:
+        tip = page.hover("topic:transformers")
+        for lec in ranked[:k]:
+            assert line(lec) + " " in tip or line(lec) + ":" in tip
+        assert all(line(lec) + ":" not in tip and line(lec) + " " not in tip for lec in ranked[k:])
+        assert f"… and {len(lectures) - k} more lectures" in tip
+        page.page.fill("#kg-find", "transformers")
+        page.page.press("#kg-find", "Enter")
+        panel = page.js("document.getElementById('kg-info-body').textContent")
+        assert f"… and {len(lectures) - k} more lectures" in panel
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+

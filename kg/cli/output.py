@@ -17,6 +17,8 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
+
 __all__ = [
     "MAX_WIDTH",
     "render",
@@ -256,52 +258,10 @@ def reading_line(r: dict[str, Any]) -> str:
     return f"{r['title']} [{r['kind']}]{opt}"
 
 
-# How many places a text view lists for one topic, per kind; the rest is summed up as
-# "… and N more" (--format json keeps them all). A plan lists a few per step, `kg show`
-# a few more.
-PATH_LIMITS = {"lectures": 4, "sessions": 2, "chapters": 3, "readings": 3}
-SHOW_LIMITS = {"lectures": 8, "sessions": 4, "chapters": 6, "readings": 6}
+# How many places a text view lists for one topic, per kind (kg.places: PATH_LIMITS for a
+# plan's step, SHOW_LIMITS for `kg show`); the rest is summed up as "… and N more"
+# (--format json keeps them all), best first by kg.places.rank_places.
 _KIND_WORD = {"lectures": "lecture", "sessions": "session", "chapters": "chapter", "readings": "reading"}
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _words(text: str) -> str:
-    return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
-
-
-def rank_places(places: list[dict[str, Any]], names: Iterable[str]) -> list[dict[str, Any]]:
-    """The lectures (or sessions) that teach one topic, most useful to a learner first.
-
-    1. one place per course first -- the course's lecture whose title names the topic
-       (its label, id or an alias), else its first lecture on it -- so the first few
-       come from different courses; a course's other lectures after;
-    2. within each group, a lecture whose title names the topic first: the topic is what
-       the lecture is about, not one item among many;
-    3. then the most recent: by the lecture's date, else the year of its course's term (a
-       dated lecture before an undated one of the same year; undated, termless last);
-    4. ties in course id and teaching order.
-    """
-    keys = [w for w in (_words(n) for n in names) if w.strip()]
-
-    def named(p: dict[str, Any]) -> bool:
-        title = _words(str(p.get("title") or ""))
-        return any(k in title or k[:-1] + "s " in title for k in keys)
-
-    def recency(p: dict[str, Any]) -> str:
-        if p.get("date"):
-            return str(p["date"])
-        year = _YEAR.search(str(p.get("term") or ""))
-        return f"{year.group(0)}-00-00" if year else ""
-
-    best: dict[str, dict[str, Any]] = {}
-    for p in sorted(places, key=lambda p: (not named(p), p.get("position") or 0)):
-        best.setdefault(p["course"], p)
-
-    # Sorts are stable: the last sort decides first, earlier ones break its ties.
-    ranked = sorted(places, key=lambda p: (p["course"], p.get("position") or 0))
-    ranked.sort(key=recency, reverse=True)
-    ranked.sort(key=lambda p: (best[p["course"]] is not p, not named(p)))
-    return ranked
 
 
 def _more(n: int, kind: str, indent: str) -> str:

@@ -20,6 +20,7 @@ import networkx as nx
 from kg import __version__
 from kg import vocab as V
 from kg.graph import KnowledgeGraph
+from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
 from kg.plan import course_ranks, prerequisite_graph, topic_effort
 
 __all__ = ["FORMAT", "app_data", "areas", "map_layout"]
@@ -164,8 +165,11 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
     ``label`` and, where there is one, ``aliases``, ``definition``, ``broader`` and
     ``area`` (topic indices), ``requires`` (``[[index, reason], ...]``), ``rank`` (where
     the courses teach it, for ordering), ``effort`` (lectures' worth), ``taught``
-    (``[[course, lecture], ...]`` indices), ``chapters``, ``readings`` and ``xy`` (its
-    place on the map)); ``courses`` (each with ``id``, ``name``, ``code``, ``term``,
+    (``[[course, lecture], ...]`` indices, every lecture that covers it, most useful
+    first by :func:`kg.places.rank_places`), ``chapters``, ``readings`` and ``xy`` (its
+    place on the map)); ``limits``: how many places of each kind the app lists before
+    "… and N more" (``topic``: a topic's page, :data:`kg.places.SHOW_LIMITS`;
+    ``step``: a step of a plan, :data:`kg.places.PATH_LIMITS`); ``courses`` (each with ``id``, ``name``, ``code``, ``term``,
     ``url`` where given and ``lectures``: ``position``, ``number`` (the page's own),
     ``date``, ``title``, ``covers`` and ``reads``); ``books`` (``title``, ``url``,
     ``chapters``); ``readings`` (``title``, ``kind``, ``year``, ``url``).
@@ -297,12 +301,23 @@ def app_data(kg: KnowledgeGraph) -> dict[str, Any]:
         for ti in cov:
             topics[ti].setdefault("taught", []).append([ci, len(lectures)])
         lectures.append(lrec)
+    # Each topic's lectures, most useful first: the order `kg show` lists them in.
+    for rec in topics:
+        if len(rec.get("taught", ())) > 1:
+            places = [
+                {"course": courses[ci]["id"], "term": courses[ci].get("term"), "ref": [ci, li],
+                 **courses[ci]["lectures"][li]}
+                for ci, li in rec["taught"]
+            ]
+            names = [rec["label"], rec["id"], *rec.get("aliases", [])]
+            rec["taught"] = [p["ref"] for p in rank_places(places, names)]
 
     return {
         "format": FORMAT,
         "version": 1,
         "kg": __version__,
         "ordering": ORDERING,
+        "limits": {"topic": dict(SHOW_LIMITS), "step": dict(PATH_LIMITS)},
         "topics": topics,
         "courses": courses,
         "books": books,

@@ -17,13 +17,14 @@ from kg import vocab as V
 from kg.backends import Row
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
+from kg.places import SHOW_LIMITS, rank_places, top
 from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOPIC, node_colour, node_size
 from kg.viz.view import View
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",
     "topic_tip", "topic_terms", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
-    "shorten", "options_for", "legend_for", "add_find_names", "finish",
+    "shorten", "options_for", "legend_for", "add_find_names", "topic_aliases", "finish",
 ]
 
 LAYERS = ("courses", "lectures", "chapters", "readings")
@@ -41,6 +42,15 @@ class Builder:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.courses: dict[str, tuple[str, str]] = {}  # course id -> (legend label, colour)
+        self.aliases: dict[str, list[str]] = {}  # topic id -> aliases, fetched once
+
+    def aliases_of(self, kg: KnowledgeGraph, topics: Iterable[str], every: bool = False) -> dict[str, list[str]]:
+        """The aliases of ``topics`` (see :func:`topic_aliases`), each fetched once."""
+        topics = list(topics)
+        missing = [t for t in topics if t not in self.aliases]
+        if missing:
+            self.aliases.update(topic_aliases(kg, missing, every))
+        return {t: self.aliases[t] for t in topics}
 
     def course_colour(self, cid: str, label: str) -> str:
         """The colour of one course's nodes, the same for every node of that course."""
@@ -196,34 +206,45 @@ def clip(lines: list[str]) -> list[str]:
     return [*lines[: MAX_LINES - 1], f"… and {len(lines) - MAX_LINES + 1} more"]
 
 
-def where_sections(w: Mapping[str, Any]) -> list[list[Any]]:
-    """Tooltip sections for where a topic is taught (``KnowledgeGraph.where_taught``)."""
+def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list[Any]]:
+    """Tooltip sections for where a topic is taught (:func:`places`, or
+    ``KnowledgeGraph.where_taught``): the most useful few of each kind, as ``kg show``
+    lists them (:data:`kg.places.SHOW_LIMITS`, lectures ranked by
+    :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
     sections: list[list[Any]] = []
+    ranked = rank_places(list(w.get("lectures", [])), names)
     lectures = [
         f"{lec.get('code') or lec['course']} #{lec.get('number') or lec['position']}"
         + (f" {lec['date']}" if lec.get("date") else "")
         + f": {lec['title']}"
-        for lec in w.get("lectures", [])
+        for lec in ranked
     ]
     chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in w.get("chapters", [])]
     readings = [
         f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in w.get("readings", [])
     ]
-    for head, lines in (("Lectures", lectures), ("Chapters", chapters), ("Readings", readings)):
+    for head, kind, lines in (("Lectures", "lectures", lectures), ("Chapters", "chapters", chapters), ("Readings", "readings", readings)):
         if lines:
-            sections.append([head, clip(lines)])
+            shown, more = top(lines, SHOW_LIMITS[kind])
+            if more:
+                shown.append(f"… and {more} more {kind if more != 1 else kind[:-1]}")
+            sections.append([head, shown])
     if not lectures:
         sections.append(["Lectures", ["not taught in any lecture in the graph"]])
     return sections
 
 
-def topic_tip(tid: str, info: Mapping[str, Any], dependents: int, where: Mapping[str, Any], kind: str = "Topic") -> dict[str, Any]:
+def topic_tip(
+    tid: str, info: Mapping[str, Any], dependents: int, where: Mapping[str, Any], kind: str = "Topic",
+    aliases: Iterable[str] = (),
+) -> dict[str, Any]:
     dep = f"{dependents} topic{'s' if dependents != 1 else ''} depend{'s' if dependents == 1 else ''} on it"
+    label = str(info.get("label") or tid)
     return {
-        "title": str(info.get("label") or tid),
+        "title": label,
         "kind": f"{kind} · {tid} · {dep}",
         "text": info.get("definition") or "",
-        "sections": where_sections(where),
+        "sections": where_sections(where, [label, tid, *aliases]),
     }
 
 
@@ -240,11 +261,12 @@ def add_topics(
     the store, fetched without a VALUES list, labelled by ``labels`` if given)."""
     info = topic_info(kg, None, labels) if every else topic_info(kg, topics)
     where = places(kg, None if every else topics)
+    aliases = b.aliases_of(kg, topics, every)
     for t in topics:
         d = counts.get(t, 0)
         b.node(
             topic_node(t), "topic", str(info.get(t, {}).get("label") or t),
-            topic_tip(t, info.get(t, {}), d, where.get(t, {}), kind_label),
+            topic_tip(t, info.get(t, {}), d, where.get(t, {}), kind_label, aliases[t]),
             size=node_size(d), color=node_colour(colour),
         )
 
@@ -379,23 +401,30 @@ def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[st
     return out
 
 
-def add_find_names(b: Builder, kg: KnowledgeGraph, every: bool = False) -> None:
-    """Give every topic node the names Find accepts besides its label: its id and
-    aliases (``find``). ``every``: the view shows every topic in the store (the aliases
-    are fetched without a VALUES list)."""
-    ids = [n[len("topic:"):] for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
-    if not ids:
-        return
-    names: dict[str, list[str]] = {t: [t] for t in ids}
-    iris = {V.topic_iri(t): names[t] for t in ids}
-    rows = kg.run("viz-topic-aliases-all") if every else kg.run("viz-topic-aliases", topics=topic_terms(ids))
+def topic_aliases(kg: KnowledgeGraph, ids: Iterable[str], every: bool = False) -> dict[str, list[str]]:
+    """``{topic: [alias, ...]}`` (sorted) for ``ids``; ``every``: ``ids`` are every topic
+    in the store, and the aliases are fetched without a VALUES list."""
+    out: dict[str, list[str]] = {t: [] for t in ids}
+    if not out:
+        return out
+    iris = {V.topic_iri(t): found for t, found in out.items()}
+    rows = kg.run("viz-topic-aliases-all") if every else kg.run("viz-topic-aliases", topics=topic_terms(out))
     rows.sort(key=lambda r: (r["t"], str(r["alias"])))
     for r in rows:
         found = iris.get(r["t"])
         if found is not None:
             found.append(str(r["alias"]))
-    for t, found in names.items():
-        b.nodes[topic_node(t)]["find"] = found
+    return out
+
+
+def add_find_names(b: Builder, kg: KnowledgeGraph, every: bool = False) -> None:
+    """Give every topic node the names Find accepts besides its label: its id and
+    aliases (``find``). ``every``: the view shows every topic in the store (the aliases
+    are fetched without a VALUES list)."""
+    ids = [n[len("topic:"):] for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
+    aliases = b.aliases_of(kg, ids, every)
+    for t in ids:
+        b.nodes[topic_node(t)]["find"] = [t, *aliases[t]]
 
 
 def finish(b: Builder, *, title: str, slug: str, subtitle: str, direction: str | None, legend: list[dict[str, Any]], notes: Sequence[str] = ()) -> View:

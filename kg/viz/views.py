@@ -114,15 +114,16 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
     info = topic_info(kg, list(dict.fromkeys([*base, *([p["from"]] if p["from"] else [])])))
     where = places(kg, base)
     b = Builder()
+    aliases = b.aliases_of(kg, [*base, *steps])
     for t in base:
         d = counts.get(t, 0)
-        b.node(topic_node(t), "topic", str(info.get(t, {}).get("label") or t), topic_tip(t, info.get(t, {}), d, where.get(t, {}), "Already known"),
+        b.node(topic_node(t), "topic", str(info.get(t, {}).get("label") or t), topic_tip(t, info.get(t, {}), d, where.get(t, {}), "Already known", aliases[t]),
                size=node_size(d), color=node_colour(KNOWN))
     total = len(steps)
     for s in p["steps"]:
         t = s["id"]
         d = counts.get(t, 0)
-        tip = topic_tip(t, {"label": s["label"], "definition": s.get("definition")}, d, s, f"Step {s['step']} of {total}")
+        tip = topic_tip(t, {"label": s["label"], "definition": s.get("definition")}, d, s, f"Step {s['step']} of {total}", aliases[t])
         needed = [f"{n['label']} (step {n['step']})" + (f": {n['reason']}" if n.get("reason") else "") for n in s.get("needed_for", [])]
         if needed:
             tip["sections"].insert(0, ["Needed for", clip(needed)])
@@ -223,6 +224,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
                 bad_edges.add((p, t))
 
     b = Builder()
+    aliases = b.aliases_of(kg, covered)
     width = max((len(c["lectures"]) for c in records), default=1)
     span = max(width - 1, 1) * 170.0
     row = 110.0
@@ -252,7 +254,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     for col, ts in columns.items():
         for k, t in enumerate(ts):
             d = counts.get(t, 0)
-            ttip = topic_tip(t, info.get(t, {}), d, where.get(t, {}))
+            ttip = topic_tip(t, info.get(t, {}), d, where.get(t, {}), aliases=aliases[t])
             if t in flagged:
                 ttip["sections"].insert(0, ["Taught before a prerequisite", clip(flagged[t])])
             fill = colour[by[t][0]] if len(set(by[t])) == 1 else SHARED

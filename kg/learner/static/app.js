@@ -226,8 +226,32 @@
       onclick: function () { state.view = "topic"; state.topic = T[i].id; commit(true); } });
   }
 
-  function whereTaught(i) {
+  /* A list of the first `limit` items, then "… and N more WORDs", which shows the rest.
+     The data lists every place, best first (kg.places.rank_places for lectures). */
+  function listWithMore(items, limit, word) {
+    var n = typeof limit === "number" ? Math.min(limit, items.length) : items.length;
+    var ul = el("ul", null, items.slice(0, n));
+    var rest = items.length - n;
+    if (rest > 0) {
+      var li = el("li", { class: "more" });
+      li.appendChild(el("button", { type: "button", class: "tlink more-places",
+        text: "… and " + rest + " more " + word + (rest === 1 ? "" : "s"),
+        onclick: function () {
+          ul.removeChild(li);
+          items.slice(n).forEach(function (x) { ul.appendChild(x); });
+          var first = items[n].querySelector("button, a");
+          if (first) first.focus();
+        } }));
+      ul.appendChild(li);
+    }
+    return ul;
+  }
+
+  /* Where topic i is taught; `kind` is "topic" (its page) or "step" (a step of a plan),
+     which says how many places of each kind show before "… and N more". */
+  function whereTaught(i, kind) {
     var t = T[i], box = el("div", { class: "where" });
+    var limits = (data.limits || {})[kind] || {};
     var lec = (t.taught || []).map(function (cl) {
       var c = data.courses[cl[0]], l = c.lectures[cl[1]];
       return el("li", null, [
@@ -245,8 +269,8 @@
       var meta = [x.kind, x.year].filter(Boolean).join(", ");
       return el("li", null, [link(x.title, x.url), meta ? " (" + meta + ")" : ""]);
     });
-    [["Lectures", lec], ["Chapters", ch], ["Readings", rd]].forEach(function (sec) {
-      if (sec[1].length) box.appendChild(el("div", null, [el("h4", { text: sec[0] }), el("ul", null, sec[1])]));
+    [["Lectures", lec, "lectures", "lecture"], ["Chapters", ch, "chapters", "chapter"], ["Readings", rd, "readings", "reading"]].forEach(function (sec) {
+      if (sec[1].length) box.appendChild(el("div", { "data-places": sec[2] }, [el("h4", { text: sec[0] }), listWithMore(sec[1], limits[sec[2]], sec[3])]));
     });
     if (!lec.length) box.appendChild(el("p", { class: "muted", text: "Not taught in any lecture in the graph." }));
     return box;
@@ -299,7 +323,7 @@
         ]),
         t.definition ? el("p", { class: "def", text: t.definition }) : null,
         why,
-        whereTaught(v),
+        whereTaught(v, "step"),
       ]);
       ol.appendChild(li);
     });
@@ -391,7 +415,7 @@
       el("section", { "aria-label": "Needed for" }, [el("h3", { text: "Needed for (" + G.post[i].length + ")" }), deps]),
     ]));
     root.appendChild(el("h3", { text: "Where it is taught" }));
-    root.appendChild(whereTaught(i));
+    root.appendChild(whereTaught(i, "topic"));
   }
 
   /* Prerequisites in a column on the left, dependents on the right. */

@@ -1,0 +1,91 @@
+"""Where a topic is taught, most useful first: the rule every view that lists places
+follows (``kg path``, ``kg show``, ``kg viz`` tooltips, the learner's app).
+
+With many courses a topic is taught in many places. A view lists the best few of each
+kind (:data:`PATH_LIMITS` for a step of a plan, :data:`SHOW_LIMITS` for a topic on its
+own) and says how many more there are; data for programs (JSON, the app's data) keeps
+them all. :func:`rank_places` orders lectures and sessions; chapters and readings keep
+the order they come in (by book and number; required readings before optional).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+__all__ = ["PATH_LIMITS", "SHOW_LIMITS", "rank_places", "top"]
+
+PATH_LIMITS: dict[str, int] = {"lectures": 4, "sessions": 2, "chapters": 3, "readings": 3}
+"""How many places of each kind a step of a learning plan lists."""
+
+SHOW_LIMITS: dict[str, int] = {"lectures": 8, "sessions": 4, "chapters": 6, "readings": 6}
+"""How many places of each kind a topic's own page (``kg show``, a tooltip) lists."""
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+P = TypeVar("P", bound=Mapping[str, Any])
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
+
+
+def rank_places(places: Sequence[P], names: Iterable[str]) -> list[P]:
+    """The lectures (or sessions) that teach one topic, most useful to a learner first.
+
+    1. one place per course first -- the course's lecture whose title names the topic
+       (its label, id or an alias), else its first lecture on it -- so the first few
+       come from different courses; a course's other lectures after;
+    2. within each group, a lecture whose title names the topic first: the topic is what
+       the lecture is about, not one item among many;
+    3. then the most recent: by the lecture's date, else the year of its course's term (a
+       dated lecture before an undated one of the same year; undated, termless last);
+    4. ties in course id and teaching order.
+
+    Each place is a mapping with ``course`` and, where known, ``position``, ``title``,
+    ``date`` and ``term``.
+
+    Examples
+    --------
+    >>> places = [
+    ...     {"course": "a", "position": 1, "title": "Intro", "term": "Fall 2019"},
+    ...     {"course": "a", "position": 5, "title": "Backprop", "term": "Fall 2019"},
+    ...     {"course": "b", "position": 2, "title": "Networks", "date": "2024-02-01"},
+    ... ]
+    >>> [(p["course"], p["position"]) for p in rank_places(places, ["backprop"])]
+    [('a', 5), ('b', 2), ('a', 1)]
+    """
+    keys = [w for w in (_words(n) for n in names) if w.strip()]
+
+    def named(p: P) -> bool:
+        title = _words(str(p.get("title") or ""))
+        return any(k in title or k[:-1] + "s " in title for k in keys)
+
+    def recency(p: P) -> str:
+        if p.get("date"):
+            return str(p["date"])
+        year = _YEAR.search(str(p.get("term") or ""))
+        return f"{year.group(0)}-00-00" if year else ""
+
+    best: dict[Any, P] = {}
+    for p in sorted(places, key=lambda p: (not named(p), p.get("position") or 0)):
+        best.setdefault(p["course"], p)
+
+    # Sorts are stable: the last sort decides first, earlier ones break its ties.
+    ranked = sorted(places, key=lambda p: (p["course"], p.get("position") or 0))
+    ranked.sort(key=recency, reverse=True)
+    ranked.sort(key=lambda p: (best[p["course"]] is not p, not named(p)))
+    return ranked
+
+
+T = TypeVar("T")
+
+
+def top(items: Sequence[T], limit: int) -> tuple[list[T], int]:
+    """The first ``limit`` of ``items`` and how many are left out.
+
+    >>> top(["a", "b", "c"], 2)
+    (['a', 'b'], 1)
+    """
+    return list(items[:limit]), max(0, len(items) - limit)
