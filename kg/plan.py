@@ -74,7 +74,7 @@ def prerequisite_graph(
     if start is None:
         node_rows = kg.run("topic-nodes")
         edge_rows = kg.run("requires-edges")
-        reason_rows = kg.run("edge-reasons")
+        reason_rows = kg.run("edge-reasons") if with_reasons else []
         if parts:
             part_rows = [{"p": r["t"], "u": r["b"]} for r in kg.run("topic-broader")]
     else:

@@ -134,11 +134,20 @@ def topic_info(
     return out
 
 
-def _every_lecture_row(kg: KnowledgeGraph) -> list[Row]:
-    """The rows of ``viz-places-lectures`` for every topic, from three queries (covers,
-    lectures, courses) joined here: as one query they cost the engine twice as much."""
+def _lecture_rows(kg: KnowledgeGraph, terms: Sequence[ox.NamedNode] | None) -> list[Row]:
+    """The lectures covering the topics ``terms`` (every topic with ``None``), one row
+    per (topic, lecture) with what a tooltip shows, from three queries joined here
+    (covers, lectures, courses): as one query the same rows cost the engine about
+    twice as much."""
+    covers = kg.run("viz-places-lectures-all") if terms is None else kg.run("viz-places-lectures", topics=terms)
+    if not covers:
+        return []
     lectures: dict[str, list[Row]] = defaultdict(list)
-    for r in kg.run("viz-lectures-all"):
+    if terms is None:
+        lecture_rows = kg.run("viz-lectures-all")
+    else:
+        lecture_rows = kg.run("viz-lectures", lectures=[ox.NamedNode(iri) for iri in dict.fromkeys(r["lec"] for r in covers)])
+    for r in lecture_rows:
         lectures[r["lec"]].append(r)
     courses: dict[str, list[Row]] = defaultdict(list)
     for r in kg.run("viz-courses-all"):
@@ -147,7 +156,7 @@ def _every_lecture_row(kg: KnowledgeGraph) -> list[Row]:
     return [
         {"t": r["t"], "course": lec["course"], "code": c["code"], "term": c["term"], "pos": lec["pos"],
          "num": lec["num"], "date": lec["date"], "title": lec["title"]}
-        for r in kg.run("viz-places-lectures-all")
+        for r in covers
         for lec in lectures.get(r["lec"], ())
         for c in courses.get(lec["course"], none)
     ]
@@ -176,7 +185,7 @@ def places(kg: KnowledgeGraph, ids: Sequence[str] | None = None) -> dict[str, di
             out[tid] = {"lectures": [], "chapters": [], "readings": []}
         return out[tid]
 
-    lectures = _every_lecture_row(kg) if every else kg.run("viz-places-lectures", topics=terms)
+    lectures = _lecture_rows(kg, None if every else terms)
     lectures.sort(key=lambda r: (r["course"], _null_first(r["pos"])))
     for r in lectures:
         slot(r["t"])["lectures"].append(
@@ -273,7 +282,11 @@ def add_topics(
 
 def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     shown = set(topics)
-    for a, c in sorted(G.subgraph(shown).edges()):
+    # The edges among the shown topics, from their own adjacency (a subgraph view
+    # filters every step, which costs as much as the rest of this for a whole graph).
+    succ = G.succ
+    pairs = sorted((a, c) for a in shown if a in G for c in succ[a] if c in shown)
+    for a, c in pairs:
         b.edge(topic_node(a), topic_node(c), "requires", tip=requires_tip(G, a, c))
 
 

@@ -133,7 +133,7 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
     G.add_nodes_from(b.nodes)
     G.add_edges_from((e["from"], e["to"]) for e in b.edges.values())
     topics = [n for n, d in b.nodes.items() if d["kind"] == "topic"]
-    T = G.subgraph(topics)
+    T = G if len(topics) == len(G) else G.subgraph(topics)  # (a view filters every step)
     tl = layers_of(T) if topics else {}
     for n in first:
         tl[n] = min(tl.values())

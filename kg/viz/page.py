@@ -147,6 +147,28 @@ class _NodeIds(list[Any]):
         return item in self._seen
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> Any:
+    """One in-memory cache of the compiled template for every Network's environment
+    (pyvis makes one per Network): compiling kg.html costs more than rendering a
+    course's page. Keyed by jinja on the template's name and source checksum."""
+    from jinja2 import BytecodeCache
+
+    class MemoryCache(BytecodeCache):
+        def __init__(self) -> None:
+            self.codes: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Any) -> None:
+            code = self.codes.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    return MemoryCache()
+
+
 def use_kg_template(net: Any) -> Any:
     """Point a pyvis ``Network`` at kg's template, for ``generate_html``,
     ``write_html`` and ``show`` alike; returns ``net``.
@@ -165,6 +187,7 @@ def use_kg_template(net: Any) -> Any:
     env.filters["fromjson"] = json.loads
     env.globals["kg"] = _assets()
     env.globals.setdefault("page", {"subtitle": "", "notes": [], "legend": []})
+    env.bytecode_cache = _compiled()
     try:
         net.template = env.get_template(TEMPLATE)  # what generate_html(notebook=True) uses
     except (TemplateNotFound, OSError):

@@ -11,7 +11,7 @@ import networkx as nx
 from kg.algorithms import paths
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.plan import plan, prerequisite_graph
+from kg.plan import add_reasons, plan, prerequisite_graph
 from kg.viz.build import (
     Builder, add_find_names, add_layers, add_requires, add_topics, finish, legend_for, parse_layers,
     places, requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
@@ -190,7 +190,9 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     # The whole prerequisite graph, in four queries: the closure of a course's topics
     # each way is most of it, and one walk per topic cost 7 times more on the shipped
     # data (and more at scale). Ancestors and dependents are counted in memory.
-    G = prerequisite_graph(kg) if covered else nx.DiGraph()
+    # Reasons only for the edges the page shows: those into the course's topics.
+    G = prerequisite_graph(kg, with_reasons=False) if covered else nx.DiGraph()
+    add_reasons(kg, G, covered)
     for t in covered:
         G.add_node(t)
     T = G.subgraph(covered)
