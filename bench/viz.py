@@ -17,7 +17,9 @@ for a course, its lectures' topics); *page*, writing the very nodes, edges and o
 kg's page carries (computed beforehand, untimed) as one HTML page with vis-network
 inlined: ``json.dumps`` and string joins, no template engine, no tooltips to build.
 
-Each code version runs in its own worker process (``--baseline DIR`` adds a checkout of
+Both the elapsed time and the worker's CPU time are reported: on a machine busy with
+other work the CPU time is the better guide to what an idle machine would show. Each
+code version runs in its own worker process (``--baseline DIR`` adds a checkout of
 another kg version, e.g. ``git archive`` of an older commit), with a warm store, and the
 cases run round-robin, so load on the machine hits every column alike. Medians with
 [min-max] over ``--runs``; the ratio is kg's median over the floor's.
@@ -129,13 +131,13 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
         })
     for line in sys.stdin:
         req = json.loads(line)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = cases[req["case"]]()
-        elapsed = time.perf_counter() - t
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - c
         if pages_dir and req.get("keep") and isinstance(out, list):
             for i, text in enumerate(out):
                 Path(pages_dir, f"{req['keep']}-{i}.html").write_text(text, encoding="utf-8")
-        print(json.dumps({"s": elapsed}), flush=True)
+        print(json.dumps({"s": elapsed, "cpu": cpu}), flush=True)
 
 
 # ----------------------------------------------------------------------------- driver
@@ -148,14 +150,15 @@ class Worker:
         self.name = name
         self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=common.WORK)
 
-    def run(self, case: str, keep: str | None = None) -> float:
+    def run(self, case: str, keep: str | None = None) -> tuple[float, float]:
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(json.dumps({"case": case, "keep": keep}) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
             raise SystemExit(f"{self.name}: worker died on {case}")
-        return float(json.loads(line)["s"])
+        got = json.loads(line)
+        return float(got["s"]), float(got["cpu"])
 
     def close(self) -> None:
         assert self.proc.stdin
@@ -223,34 +226,44 @@ def main() -> None:
         columns += [(f"{w.name} synth", w, "synth"), (f"{w.name} courses", w, "courses")]
     columns += [(f"floor {c}", kg0, c) for c in ("store-synth", "page-synth", "store-courses", "page-courses")]
     times: dict[str, list[float]] = {name: [] for name, _, _ in columns}
+    cpu: dict[str, list[float]] = {name: [] for name, _, _ in columns}
     # Warm-up: builds the stores if needed, loads every module, fills the OS cache; the
     # pages of the first round are kept for the browser.
     for name, w, case in columns:
         w.run(case, keep=name.replace(" ", "-") if args.browser else None)
     for _ in range(args.runs):
         for name, w, case in columns:
-            times[name].append(w.run(case))
+            wall, used = w.run(case)
+            times[name].append(wall)
+            cpu[name].append(used)
     for w in workers:
         w.close()
 
     load = os.getloadavg()
     print(f"kg viz, Python side: {args.runs} interleaved runs, median [min-max]; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print("wall: elapsed time; cpu: the process's CPU time (what wall would be on an idle machine)")
     rows = [
         (f"kg viz, synthetic {args.topics} topics", "synth"),
         ("kg viz --course C x4 (original courses, shipped data)", "courses"),
     ]
     for title, case in rows:
-        store, page = times[f"floor store-{case}"], times[f"floor page-{case}"]
-        floor = [a + b for a, b in zip(store, page)]
-        print(f"\n{title}")
-        print(f"  {'floor: open store + one query for the nodes':<52} {fmt(store):>24}")
-        print(f"  {'floor: the same vis-network data as one page':<52} {fmt(page):>24}")
-        print(f"  {'floor: both (per run)':<52} {fmt(floor):>24}")
+        print(f"\n{title:<52} {'wall':>24}         {'cpu':>24}")
+        for clock in (times, cpu):
+            store, page = clock[f"floor store-{case}"], clock[f"floor page-{case}"]
+            clock[f"floor {case}"] = [a + b for a, b in zip(store, page)]
+        for label, key in (
+            ("floor: open store + one query for the nodes", f"floor store-{case}"),
+            ("floor: the same vis-network data as one page", f"floor page-{case}"),
+            ("floor: both (per run)", f"floor {case}"),
+        ):
+            print(f"  {label:<50} {fmt(times[key]):>24}         {fmt(cpu[key]):>24}")
         for w in workers:
-            kg_t = times[f"{w.name} {case}"]
-            ratio = statistics.median(kg_t) / statistics.median(floor)
-            print(f"  {w.name + ' (open + make_view + html)':<52} {fmt(kg_t):>24}  {ratio:6.1f}x floor")
+            key = f"{w.name} {case}"
+            ratio = statistics.median(times[key]) / statistics.median(times[f"floor {case}"])
+            cratio = statistics.median(cpu[key]) / statistics.median(cpu[f"floor {case}"])
+            print(f"  {w.name + ' (open + make_view + html)':<50} {fmt(times[key]):>24} {ratio:5.1f}x  "
+                  f"{fmt(cpu[key]):>24} {cratio:5.1f}x floor")
 
     if args.browser:
         if not Path(CHROMIUM).exists():
