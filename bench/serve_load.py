@@ -101,20 +101,49 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (children of any of their threads)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += parents.get(p, [])
+    return out
+
+
 def rss_mb(pid: int) -> float:
     """RSS of ``pid`` and all its descendants, in MB."""
     total = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
+    for p in tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
         except OSError:
             continue
     return total / 1024
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its descendants (live ones), in seconds."""
+    total = 0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
 
 
 class Server:
@@ -298,6 +327,7 @@ class Round:
     p50: float  # ms
     p99: float  # ms
     errors: dict[str, int]
+    cpu: float = float("nan")  # the server's CPU ms per answered request (with its workers)
 
 
 def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, seconds: float, keep: bool, warmup: float = 1.0) -> Round:
@@ -314,6 +344,9 @@ def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, sec
         p.start()
         procs.append(p)
         pipes.append(recv)
+    while time.time() < start:
+        time.sleep(0.01)
+    cpu0 = cpu_seconds(server.proc.pid)
     lat = array.array("d")
     errors: dict[str, int] = {}
     for p, recv in zip(procs, pipes):
@@ -322,11 +355,13 @@ def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, sec
         lat.frombytes(raw)
         for k, v in errs.items():
             errors[k] = errors.get(k, 0) + v
+        if p is procs[0]:
+            cpu = cpu_seconds(server.proc.pid) - cpu0  # the clients stop together
     ordered = sorted(lat)
     if not ordered:
         return Round(0.0, float("nan"), float("nan"), errors)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return Round(len(ordered) / seconds, statistics.median(ordered) * 1000, p99 * 1000, errors)
+    return Round(len(ordered) / seconds, statistics.median(ordered) * 1000, p99 * 1000, errors, cpu * 1000 / len(ordered))
 
 
 def mmm(values: list[float], digits: int = 0) -> str:
@@ -394,13 +429,13 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
                 rss[srv.name].append(rss_mb(srv.proc.pid))
             line = "  ".join(f"{n} {rs[-1].qps:.0f} q/s p99 {rs[-1].p99:.1f} ms" for n, rs in results.items())
             print(f"  round {r + 1}: {line}", flush=True)
-        print(f"\n{'server':<22} {'q/s':>20} {'p50 ms':>20} {'p99 ms':>20} {'errors':>8} {'RSS MB':>8}")
+        print(f"\n{'server':<22} {'q/s':>20} {'p50 ms':>20} {'p99 ms':>20} {'CPU ms/q':>20} {'errors':>7} {'RSS MB':>7}")
         for srv in servers:
             rs = results[srv.name]
             errs = sum(sum(x.errors.values()) for x in rs)
             print(
                 f"{srv.name:<22} {mmm([x.qps for x in rs]):>20} {mmm([x.p50 for x in rs], 1):>20} "
-                f"{mmm([x.p99 for x in rs], 1):>20} {errs:>8} {max(rss[srv.name]):>8.0f}"
+                f"{mmm([x.p99 for x in rs], 1):>20} {mmm([x.cpu for x in rs], 2):>20} {errs:>7} {max(rss[srv.name]):>7.0f}"
             )
             kinds = {}
             for x in rs:
@@ -412,7 +447,8 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
             pairs = list(zip(results[srv.name], results[floor.name]))
             print(
                 f"{srv.name + ' / ' + floor.name:<22} {mmm([a.qps / b.qps for a, b in pairs], 2):>20} "
-                f"{mmm([a.p50 / b.p50 for a, b in pairs], 2):>20} {mmm([a.p99 / b.p99 for a, b in pairs], 2):>20}"
+                f"{mmm([a.p50 / b.p50 for a, b in pairs], 2):>20} {mmm([a.p99 / b.p99 for a, b in pairs], 2):>20} "
+                f"{mmm([a.cpu / b.cpu for a, b in pairs], 2):>20}"
             )
         print(f"(ratios per round, then median [min-max]; load average after: {load()})", flush=True)
     finally:

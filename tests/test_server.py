@@ -395,3 +395,32 @@ def test_admission_is_fair():
         return order
 
     assert asyncio.run(go()) == ["b", "a"]
+
+
+def _raw_request(base: str, request: bytes) -> tuple[int, bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := s.recv(65536):
+                data += chunk
+    return int(data.split(b"\r\n", 1)[0].split()[1]), data
+
+
+def test_long_urls_and_heads():
+    """A GET query whose URL is over 64 KiB (but within the URL limit) is answered,
+    whichever HTTP parser uvicorn runs; one past the limit is a 414; a request head over
+    1 MiB is refused with a 400, and the server goes on answering."""
+    with running_server() as base:  # default limits: GET queries up to ~197 KB of URL
+        query = "ASK { ?t a kg:Topic } # " + "é" * 20_000
+        path = q(query)
+        assert 65_536 < len(path) < 190_000
+        status, body = _raw_request(base, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        assert status == 200 and json.loads(body.split(b"\r\n\r\n", 1)[1])["boolean"] is True
+        status, _ = _raw_request(base, b"GET /sparql?query=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status == 414
+        many = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 1000) for i in range(1500))
+        status, _ = _raw_request(base, b"GET /void HTTP/1.1\r\nHost: x\r\n" + many + b"Connection: close\r\n\r\n")
+        assert status == 400
+        assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200
