@@ -14,6 +14,9 @@ Scenarios (default: ``compare``)::
   the order of the servers; each round gives q/s, p50, p99 and errors per server and
   kg's ratios to the floor; the table shows median [min-max] over the rounds.
   ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``.
+  Beside q/s and latency, each server's CPU time per answered query (its process and
+  all its workers, from /proc): on a machine shared with other work, throughput and
+  p99 follow the scheduler as much as the server, while CPU per query does not.
 - ``hops``: where a request's time goes, one client, one request at a time (medians):
   the floor's round trip, kg's HTTP stack alone (``/prefixes.json``: no worker), a
   worker round trip of a no-op, the query policy's parse (uncached: a server pays it
@@ -27,7 +30,11 @@ Scenarios (default: ``compare``)::
 Clients are separate processes (so their own work does not share one interpreter
 lock), each on its own loopback address (127.0.0.x), as separate machines would be,
 with a raw HTTP/1.1 client that keeps its connection open (``--close``: a new
-connection per request). The clients share the machine's cores with the servers: on a
+connection per request). The header says which HTTP parser ``kg serve`` runs
+(httptools when installed, else h11; ``--pythonpath DIR`` adds an import path for the kg
+servers, e.g. a ``pip install --target DIR httptools``). The floor runs without
+``--timeout-s``: with it, oxigraph 0.5.13 answers part of the requests on kept-alive
+connections with a 500 ("Resource temporarily unavailable") under this load. The clients share the machine's cores with the servers: on a
 2-core machine the ratio is the figure to read, not the absolute q/s. The load average
 is printed before and after.
 """
@@ -179,10 +186,29 @@ class Server:
             self.proc.wait()
 
 
+EXTRA_PATH: list[str] = []  # --pythonpath
+
+
+def kg_env(code: Path, cache: Path, data: Path) -> dict[str, str]:
+    env = common.kg_env(code, cache, data)
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *EXTRA_PATH])
+    return env
+
+
+def http_parser(code: Path, cache: Path, data: Path) -> str:
+    """Which HTTP parser ``kg serve`` of this checkout runs here."""
+    probe = "from kg.web.http import http_protocol as h; p = h(); print(p if isinstance(p, str) else 'httptools')"
+    try:
+        out = subprocess.run([PY, "-c", probe], env=kg_env(code, cache, data), cwd=common.WORK, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "?"
+    return out.stdout.strip() or "h11"  # a checkout without kg.web.http runs h11
+
+
 def kg_server(code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg") -> Server:
     argv = [PY, "-m", "kg", "serve", "--port", "{port}", "--timeout", str(timeout)]
     argv += ["--workers", str(workers)] if workers else []
-    return Server(name, argv, "/sparql", common.kg_env(code, cache, data))
+    return Server(name, argv, "/sparql", kg_env(code, cache, data))
 
 
 def oxigraph_server(store: Path, timeout: float) -> Server:
@@ -419,7 +445,9 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
         print(
             f"kg serve vs oxigraph serve-read-only on one store: {s.label} ({s.triples:,} triples)\n"
             f"{args.clients} clients ({conn}), {len(s.queries)} queries ({', '.join(q[0] for q in s.queries)}), "
-            f"{args.seconds:g} s x {args.rounds} rounds, order alternating; load average before: {load()}",
+            f"{args.seconds:g} s x {args.rounds} rounds, order alternating; load average before: {load()}\n"
+            + "HTTP parser: " + ", ".join(f"{n} {http_parser(c, cc, s.data)}" for n, c, cc in s.versions)
+            + f"; {os.cpu_count()} cores",
             flush=True,
         )
         for r in range(args.rounds):
@@ -560,7 +588,7 @@ def hops(s: Setup, args: argparse.Namespace) -> None:
             srv.stop()
         inproc = subprocess.run(
             [PY, str(Path(__file__).resolve()), "_inprocess", str(s.store), json.dumps(s.queries), str(n)],
-            env=common.kg_env(code, cache, s.data), cwd=common.WORK, check=True, capture_output=True, text=True,
+            env=kg_env(code, cache, s.data), cwd=common.WORK, check=True, capture_output=True, text=True,
         )
         for k, v in json.loads(inproc.stdout).items():
             rows.setdefault(k, {})[name] = v
@@ -705,7 +733,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=10)
     ap.add_argument("--workers", type=int, default=None, help="default: kg serve's own")
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
+    ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()
+    EXTRA_PATH[:] = args.pythonpath
     args.scenario = args.scenario or ["compare"]
     if not set(args.scenario) <= {"compare", "hops", "slow", "runaway"}:
         ap.error(f"unknown scenario in {args.scenario}")
