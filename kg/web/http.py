@@ -20,14 +20,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from kg.errors import RequestTooLarge
+
 __all__ = ["MAX_HEAD_BYTES", "http_protocol"]
 
 MAX_HEAD_BYTES = 1024 * 1024
 _PARSE_URL_MAX = 65535  # httptools.parse_url refuses longer URLs
-
-
-class HeadTooLarge(Exception):
-    """(Raised in a parser callback: httptools turns it into a parse error, a 400.)"""
 
 
 def http_protocol() -> Any:
@@ -47,7 +45,8 @@ def http_protocol() -> Any:
         def _count(self, n: int) -> None:
             self._head_bytes += n
             if self._head_bytes > MAX_HEAD_BYTES:
-                raise HeadTooLarge(f"request head over {MAX_HEAD_BYTES} bytes")
+                # Raised in a parser callback: httptools makes it a parse error, a 400.
+                raise RequestTooLarge(f"request head over {MAX_HEAD_BYTES} bytes")
 
         def on_url(self, url: bytes) -> None:
             self._count(len(url))

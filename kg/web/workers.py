@@ -87,10 +87,6 @@ _NICE = 15
 _CONTEXT = mp.get_context("spawn")
 
 
-class _Expired(Exception):
-    """(In the server) a task outlived the timeout; its worker was killed."""
-
-
 def _init(source: _Source) -> None:
     global _STORE
     # The server stops a worker with SIGKILL; a SIGTERM (from a process manager) ends
@@ -403,7 +399,7 @@ class QueryPool:
         fut, w.future = w.future, None
         self._kill(w)
         if fut is not None and not fut.done():
-            fut.set_exception(_Expired())
+            fut.set_exception(QueryTimeout(f"query stopped after {self.timeout:g} s"))
 
     def _lost(self, w: _Worker) -> None:
         """``w``'s socket closed: it died. Its task (if any) fails; it is replaced."""
@@ -528,9 +524,9 @@ class QueryPool:
         try:
             try:
                 return await self._submit(fn, args)
-            except _Expired:
+            except QueryTimeout:  # the worker was killed
                 self._cooling[client] = loop.time() + self.respawn_seconds
-                raise QueryTimeout(f"query stopped after {self.timeout:g} s") from None
+                raise
             except WorkerLost:
                 self._cooling[client] = loop.time() + self.respawn_seconds
                 raise
