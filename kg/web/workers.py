@@ -438,12 +438,15 @@ class QueryPool:
                 await self._spawn()
 
     async def _worker(self) -> _Worker:
+        """An idle worker; one being replaced is waited for, up to the queue timeout."""
         if self._idle:
             return self._idle.popleft()
         fut: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
         self._waiters.append(fut)
         try:
-            return await fut
+            return await asyncio.wait_for(fut, self.admission.queue_timeout)
+        except TimeoutError:
+            raise WorkerLost("no query worker came up in time; try again") from None
         except asyncio.CancelledError:
             if fut.done() and not fut.cancelled():
                 self._release(fut.result())  # handed over just as we gave up
