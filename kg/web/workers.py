@@ -389,7 +389,7 @@ class QueryPool:
         """The running task's timer: demote it, or stop it past the timeout."""
         loop = asyncio.get_running_loop()
         ran = loop.time() - w.began
-        if ran < self.timeout:
+        if not w.demoted and self._can_renice and ran < self.timeout - 0.01:
             w.demoted = True
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, w.pid, _NICE)
