@@ -288,6 +288,32 @@ def test_dead_worker_is_replaced():
         assert len(_workers(proc.pid)) == 2 and busy not in _workers(proc.pid)
 
 
+def _nice(pid: int) -> int:
+    """The nice value of process ``pid``'s main thread (field 19 of /proc/PID/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_long_query_is_demoted_then_stopped():
+    """A query running past 0.25 s drops its worker to nice 15 (where the server may
+    renice back, as root); past the timeout it is stopped with a 503 and the worker
+    that replaces it runs at the normal priority."""
+    if os.geteuid() != 0:
+        pytest.skip("raising a priority back needs root (CAP_SYS_NICE)")
+    with server_process("--workers", "1", "--timeout", "5") as (base, proc):
+        slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        answer: dict[str, tuple[int, str, bytes]] = {}
+        t = threading.Thread(target=lambda: answer.setdefault("slow", get(base + slow)))
+        t.start()
+        time.sleep(1.5)
+        (worker,) = _workers(proc.pid)
+        assert _nice(worker) == 15
+        t.join(30)
+        assert answer["slow"][0] == 503
+        assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200
+        (replacement,) = _workers(proc.pid)
+        assert replacement != worker and _nice(replacement) == 0
+
+
 def test_runaway_queries_do_not_delay_another_client():
     """Two runaway queries from two clients; a third client's simple query still answers
     quickly (each client is a different loopback address)."""

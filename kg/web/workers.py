@@ -1,14 +1,14 @@
 """Run queries in worker processes, with admission control in front of them.
 
 pyoxigraph has no query timeout and a thread cannot be killed, so every query ``kg
-serve`` runs (``/sparql``, resource pages) goes to a worker process of
-:class:`QueryPool`: a task that outlives its timeout has its worker killed and replaced,
-and a worker that dies for any other reason (the out-of-memory killer, a crash) is
-replaced too; that one request gets a 503 with ``Retry-After``. Each worker cuts itself
-off from the network (:func:`kg.web.sandbox.deny_network`) before it opens the store
-read-only, once; it then answers tasks over its own socket pair with the server, which
-the server's event loop reads directly (a task costs one write and one read of a
-pickle, no thread hop).
+serve`` runs (``/sparql``, resource pages) goes to a pebble :class:`~pebble.ProcessPool`:
+a task that outlives its timeout has its worker killed and replaced, and a worker that
+dies for any other reason (the out-of-memory killer, a crash) is replaced too; that one
+request gets a 503 with ``Retry-After``. Each worker cuts itself off from the network
+(:func:`kg.web.sandbox.deny_network`) before it opens the store read-only, once, in the
+pool's initializer: a task finds its worker warm. The server awaits pebble's future on
+its event loop (:func:`asyncio.wrap_future`), and the query policy's decision is
+remembered per query text in each worker (:func:`kg.sparql.parse_query`).
 
 In front of the pool, :class:`Admission` keeps one client from starving the others: a
 client runs at most ``per_client`` queries at once; further requests wait in one bounded
@@ -17,7 +17,8 @@ queue (served first come, first served among clients under their limit) for at m
 
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
-the CPU first, and a client whose query was stopped (or killed its worker) waits for the
+the CPU first (:class:`_Demotion`: a one-shot interval timer per task, no thread per
+task), and a client whose query was stopped (or killed its worker) waits for the
 replacement worker to start before its next query is admitted.
 """
 
@@ -25,22 +26,21 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import math
 import multiprocessing as mp
 import os
-import pickle
 import signal
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
+from pebble import ProcessExpired, ProcessPool
 
 from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
@@ -82,46 +82,26 @@ _STORE: ox.Store | None = None
 _WALLS: list[str] = []
 _DEMOTE_AFTER = 0.25  # seconds: a query running longer yields the CPU to quick ones
 _NICE = 15
-# Workers start fresh interpreters: no state of the server (its event loop, sockets,
-# threads) is copied into them.
-_CONTEXT = mp.get_context("spawn")
+_DEMOTION: _Demotion | None = None
 
 
 def _init(source: _Source) -> None:
-    global _STORE
-    # The server stops a worker with SIGKILL; a SIGTERM (from a process manager) ends
-    # it at once too, whatever query it is in.
+    global _STORE, _DEMOTION
+    # pebble stops a worker past its timeout with SIGTERM, holding the task channel's
+    # lock until the worker is gone; its Python handler cannot run while pyoxigraph is
+    # inside a query, so pebble would wait 3 s for SIGKILL with every other worker
+    # locked out of new tasks. The default action ends the worker at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server to handle
     _WALLS[:] = deny_network()
+    if _try_renice():
+        # Before the store opens: its threads inherit the blocked SIGALRM.
+        _DEMOTION = _Demotion()
     if source.store_path is not None:
         _STORE = ox.Store.read_only(source.store_path)
     else:
         from kg.graph import KnowledgeGraph  # only without a cache: builds in memory
 
         _STORE = KnowledgeGraph.open(source.data_dir).store
-
-
-def _worker_main(sock: socket.socket, source: _Source) -> None:
-    """(In a worker) open the store once, say so, then answer tasks until the server
-    closes the socket: each task a pickled ``(fn, args)``, each answer a pickled
-    ``(True, value)`` or ``(False, exception)``."""
-    conn = Connection(sock.detach())
-    _init(source)
-    conn.send_bytes(pickle.dumps((True, walls())))
-    while True:
-        try:
-            fn, args = pickle.loads(conn.recv_bytes())
-        except (EOFError, OSError):
-            return
-        try:
-            answer = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - every error goes back to the server
-            try:
-                answer = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-                answer = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        conn.send_bytes(answer)
 
 
 def worker_store() -> ox.Store:
@@ -147,14 +127,65 @@ def _try_renice() -> bool:
     return True
 
 
+class _Demotion:
+    """While a task runs past ``_DEMOTE_AFTER`` seconds, the worker's main thread runs at
+    nice 15, so the CPU goes first to the quick queries of other workers (runaway queries
+    cannot hold up other clients even when they outnumber the cores).
+
+    A task arms a one-shot ``ITIMER_REAL`` when it starts and disarms it when it ends
+    (two system calls). Its ``SIGALRM`` is blocked in every thread of the worker but
+    one watcher thread, started once, which waits for it in :func:`signal.sigwait`
+    (no Python handler: pyoxigraph may be inside a query for seconds, and no system
+    call of the engine's is interrupted) and demotes the task if it is still the one
+    running. A task that ends demoted gets its priority back."""
+
+    def __init__(self) -> None:
+        self.tid = threading.get_native_id()  # the thread that runs tasks
+        self.lock = threading.Lock()
+        self.began = 0.0  # monotonic start of the running task; 0.0 when idle
+        self.demoted = False
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # inherited by later threads
+        threading.Thread(target=self._watch, name="kg-demotion", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            signal.sigwait({signal.SIGALRM})
+            with self.lock:
+                if self.began and not self.demoted and time.monotonic() - self.began >= _DEMOTE_AFTER * 0.99:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, self.tid, _NICE)
+                        self.demoted = True
+
+    def __enter__(self) -> _Demotion:
+        with self.lock:
+            self.began = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, _DEMOTE_AFTER)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        with self.lock:
+            self.began = 0.0
+            if self.demoted:
+                self.demoted = False
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, self.tid, 0)
+
+
+def _demotion() -> contextlib.AbstractContextManager[object]:
+    """The running task's demotion timer (none where the worker may not renice)."""
+    return _DEMOTION if _DEMOTION is not None else contextlib.nullcontext()
+
+
 def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
     """(In a worker) check ``text`` with the query policy, run it, serialise it."""
-    checked = parse_query(text)
-    graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
-    fmt = choice.graph if graph_form else choice.results
-    if fmt is None:
-        raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
-    return execute(worker_store(), checked, fmt, max_rows=max_rows)
+    with _demotion():
+        checked = parse_query(text)
+        graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+        fmt = choice.graph if graph_form else choice.results
+        if fmt is None:
+            raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
+        return execute(worker_store(), checked, fmt, max_rows=max_rows)
 
 
 def _term(t: Any) -> Term:
@@ -173,7 +204,8 @@ def resource_rows(iri: str, max_rows: int) -> ResourceRows:
     node = ox.NamedNode(iri)
     out: list[tuple[Term, Term]] = []
     into: list[tuple[Term, Term]] = []
-    _resource_queries(node, out, into, max_rows)
+    with _demotion():
+        _resource_queries(node, out, into, max_rows)
     return out, into
 
 
@@ -250,33 +282,8 @@ class Admission:
         return len(self._waiting)
 
 
-class _Worker:
-    """One worker process as the server sees it: its socket, its framing buffer, the
-    task it runs (a future) and that task's timer."""
-
-    def __init__(self, proc: Any, sock: socket.socket, started: float) -> None:
-        self.proc = proc
-        self.pid: int = proc.pid
-        self.sock = sock
-        self.spawned = started
-        self.buf = bytearray()
-        self.future: asyncio.Future[Any] | None = None
-        self.ready: asyncio.Future[list[str]] | None = None
-        self.timer: asyncio.TimerHandle | None = None
-        self.began = 0.0
-        self.demoted = False
-        self.dead = False
-
-
 class QueryPool:
-    """``size`` sandboxed worker processes behind :class:`Admission`.
-
-    Each worker has its own socket pair with the server: a task is one framed pickle
-    written to it, the answer one framed pickle read back by the event loop itself (no
-    helper thread, no thread hop). The server times each task on its loop: past
-    ``_DEMOTE_AFTER`` the worker drops to nice 15, past ``timeout`` it is killed
-    (SIGKILL) and a replacement is started; a worker whose socket closes died (the
-    out-of-memory killer, a crash) and is replaced too."""
+    """``size`` sandboxed worker processes behind :class:`Admission`."""
 
     def __init__(
         self,
@@ -295,207 +302,25 @@ class QueryPool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.admission = Admission(size, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout)
+        self._pool: ProcessPool | None = None
         self.walls: list[str] = []
         self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
         self._cooling: dict[str, float] = {}  # client -> loop time it may query again
-        self._workers: set[_Worker] = set()
-        self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
-        self._can_renice = False
-        self._running = False
-        self._reaping: set[asyncio.Task[None]] = set()
-
-    # ------------------------------------------------------------- workers
-
-    async def _spawn(self) -> _Worker:
-        """Start one worker; it joins the idle ones once it has opened the store."""
-        loop = asyncio.get_running_loop()
-        mine, theirs = socket.socketpair()
-        proc = _CONTEXT.Process(target=_worker_main, args=(theirs, self.source), daemon=True)
-        started = time.perf_counter()
-        # Starting a process forks and writes its set-up data: off the event loop.
-        await loop.run_in_executor(None, proc.start)
-        theirs.close()
-        mine.setblocking(False)
-        w = _Worker(proc, mine, started)
-        w.ready = loop.create_future()
-        self._workers.add(w)
-        loop.add_reader(mine.fileno(), self._readable, w)
-        return w
-
-    def _readable(self, w: _Worker) -> None:
-        try:
-            chunk = w.sock.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except OSError:
-            chunk = b""
-        if not chunk:
-            self._lost(w)
-            return
-        w.buf += chunk
-        while len(w.buf) >= 4:
-            n = int.from_bytes(w.buf[:4], "big", signed=True)
-            head = 4
-            if n == -1:  # multiprocessing's framing of messages over 2 GiB
-                if len(w.buf) < 12:
-                    return
-                n, head = int.from_bytes(w.buf[4:12], "big"), 12
-            if len(w.buf) < head + n:
-                return
-            message = bytes(w.buf[head:head + n])
-            del w.buf[:head + n]
-            self._answer(w, message)
-
-    def _answer(self, w: _Worker, message: bytes) -> None:
-        try:
-            ok, value = pickle.loads(message)
-        except Exception as exc:  # noqa: BLE001 - an answer the server cannot read
-            ok, value = False, RuntimeError(f"unreadable answer from a query worker: {exc}")
-        if w.ready is not None:  # the first message: the worker is up
-            ready, w.ready = w.ready, None
-            if not ready.done():
-                ready.set_result(value)
-            self._release(w)
-            return
-        fut, w.future = w.future, None
-        self._stop_timer(w)
-        if fut is not None and not fut.done():
-            if ok:
-                fut.set_result(value)
-            else:
-                fut.set_exception(value)
-        self._release(w)
-
-    def _release(self, w: _Worker) -> None:
-        """``w`` is free: to the first task waiting for a worker, else idle."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(w)
-                return
-        self._idle.append(w)
-
-    def _stop_timer(self, w: _Worker) -> None:
-        if w.timer is not None:
-            w.timer.cancel()
-            w.timer = None
-        if w.demoted:
-            w.demoted = False
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, w.pid, 0)
-
-    def _tick(self, w: _Worker) -> None:
-        """The running task's timer: demote it, or stop it past the timeout."""
-        loop = asyncio.get_running_loop()
-        ran = loop.time() - w.began
-        if not w.demoted and self._can_renice and ran < self.timeout - 0.01:
-            w.demoted = True
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, w.pid, _NICE)
-            w.timer = loop.call_at(w.began + self.timeout, self._tick, w)
-            return
-        w.timer = None
-        fut, w.future = w.future, None
-        self._kill(w)
-        if fut is not None and not fut.done():
-            fut.set_exception(QueryTimeout(f"query stopped after {self.timeout:g} s"))
-
-    def _lost(self, w: _Worker) -> None:
-        """``w``'s socket closed: it died. Its task (if any) fails; it is replaced."""
-        fut, w.future = w.future, None
-        ready, w.ready = w.ready, None
-        self._kill(w)
-        code = w.proc.exitcode
-        lost = WorkerLost(f"the query worker died ({'exit code ' + str(code) if code is not None else 'killed'}); try again")
-        if fut is not None and not fut.done():
-            fut.set_exception(lost)
-        if ready is not None and not ready.done():
-            ready.set_exception(lost)
-
-    def _kill(self, w: _Worker) -> None:
-        """Kill ``w`` (once) and start its replacement."""
-        if w.dead:
-            return
-        w.dead = True
-        self._stop_timer(w)
-        loop = asyncio.get_running_loop()
-        loop.remove_reader(w.sock.fileno())
-        w.sock.close()
-        self._workers.discard(w)
-        with contextlib.suppress(ValueError):
-            self._idle.remove(w)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(w.pid, signal.SIGKILL)
-        task = loop.create_task(self._reap(w))
-        self._reaping.add(task)
-        task.add_done_callback(self._reaping.discard)
-
-    async def _reap(self, w: _Worker) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, w.proc.join, 10)
-        if self._running:
-            with contextlib.suppress(Exception):
-                await self._spawn()
-
-    async def _worker(self) -> _Worker:
-        """An idle worker; one being replaced is waited for, up to the queue timeout."""
-        if self._idle:
-            return self._idle.popleft()
-        fut: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiters.append(fut)
-        try:
-            return await asyncio.wait_for(fut, self.admission.queue_timeout)
-        except TimeoutError:
-            raise WorkerLost("no query worker came up in time; try again") from None
-        except asyncio.CancelledError:
-            if fut.done() and not fut.cancelled():
-                self._release(fut.result())  # handed over just as we gave up
-            raise
-
-    async def _submit(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
-        loop = asyncio.get_running_loop()
-        w = await self._worker()
-        data = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
-        fut: asyncio.Future[T] = loop.create_future()
-        w.future = fut
-        w.began = loop.time()
-        first = min(_DEMOTE_AFTER, self.timeout) if self._can_renice else self.timeout
-        w.timer = loop.call_at(w.began + first, self._tick, w)
-        try:
-            await loop.sock_sendall(w.sock, len(data).to_bytes(4, "big", signed=True) + data)
-            return await fut
-        except asyncio.CancelledError:
-            if not fut.done():
-                w.future = None
-                self._kill(w)  # the client went away: stop its query
-            raise
-        except OSError:
-            if not fut.done():
-                self._lost(w)
-            return await fut
-
-    # ------------------------------------------------------------- the pool
 
     async def start(self) -> None:
-        """Start the workers and wait until they answer (so the first query is not slow)."""
-        self._running = True
-        self._can_renice = _try_renice()
+        """Start the workers and wait until one answers (so the first query is not slow)."""
+        self._pool = ProcessPool(
+            max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
+        )
         started = time.perf_counter()
-        spawned = [await self._spawn() for _ in range(self.size)]
-        readies = [w.ready for w in spawned if w.ready is not None]
-        walls_ = await asyncio.wait_for(asyncio.gather(*readies), 120)
-        self.walls = list(walls_[0]) if walls_ else []
-        self.respawn_seconds = min(10.0, max(0.5, (time.perf_counter() - started) / max(1, self.size) * 2))
+        self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
+        self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
 
     async def stop(self) -> None:
-        self._running = False
-        for w in list(self._workers):
-            self._kill(w)
-        for fut in self._waiters:
-            fut.cancel()
-        self._waiters.clear()
-        if self._reaping:
-            await asyncio.wait(list(self._reaping), timeout=15)
+        if self._pool is not None:
+            self._pool.stop()  # type: ignore[no-untyped-call]
+            await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
+            self._pool = None
 
     async def call(self, client: str, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in a worker once ``client`` is admitted.
@@ -508,30 +333,33 @@ class QueryPool:
         until then. The client whose query cost it waits that long before its next
         query is admitted: it cannot send the next runaway query straight into the
         workers that remain for everyone else."""
-        assert self._running, "QueryPool.start() was not awaited"
+        assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
-        if self._cooling:
-            if len(self._cooling) > 4096:  # clients that never came back
-                now = loop.time()
-                self._cooling = {c: t for c, t in self._cooling.items() if t > now}
-            until = self._cooling.pop(client, None)
-            if until is not None and until > loop.time():
-                left = until - loop.time()
-                if left > self.admission.queue_timeout:
-                    self._cooling[client] = until
-                    raise CoolingDown(
-                        f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
-                    )
-                await asyncio.sleep(left)
+        if len(self._cooling) > 4096:  # clients that never came back
+            now = loop.time()
+            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
+        until = self._cooling.pop(client, None)
+        if until is not None and until > loop.time():
+            left = until - loop.time()
+            if left > self.admission.queue_timeout:
+                self._cooling[client] = until
+                raise CoolingDown(
+                    f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
+                )
+            await asyncio.sleep(left)
         await self.admission.acquire(client)
         try:
+            future = self._pool.schedule(fn, args, timeout=self.timeout)
             try:
-                return await self._submit(fn, args)
-            except QueryTimeout:  # the worker was killed
+                return await asyncio.wrap_future(future)
+            except concurrent.futures.TimeoutError:
                 self._cooling[client] = loop.time() + self.respawn_seconds
-                raise
-            except WorkerLost:
+                raise QueryTimeout(f"query stopped after {self.timeout:g} s") from None
+            except ProcessExpired as exc:
                 self._cooling[client] = loop.time() + self.respawn_seconds
+                raise WorkerLost(f"the query worker died ({exc}); try again") from None
+            except asyncio.CancelledError:
+                future.cancel()  # type: ignore[no-untyped-call]  # the client went away: stop its query (kills that worker)
                 raise
         finally:
             self.admission.release(client)
