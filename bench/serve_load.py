@@ -13,7 +13,8 @@ Scenarios (default: ``compare``)::
   SELECTs, a CONSTRUCT; parameters that return rows) back to back. Rounds alternate
   the order of the servers; each round gives q/s, p50, p99 and errors per server and
   kg's ratios to the floor; the table shows median [min-max] over the rounds.
-  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``.
+  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``;
+  ``--version NAME=DIR`` (repeatable) adds more, named ``kg@NAME``.
   Beside q/s and latency, each server's CPU time per answered query (its process and
   all its workers, from /proc): on a machine shared with other work, throughput and
   p99 follow the scheduler as much as the server, while CPU per query does not.
@@ -421,7 +422,14 @@ def setup(args: argparse.Namespace) -> Setup:
         data = Path(args.data).resolve() if args.data else ROOT / "data"
         topic, course = args.topic, args.course
         label = f"data dir {data}"
-    versions = [(name, code, work / f"cache-{name}-{data.name}") for name, code in common.code_versions(args.baseline)]
+    named = common.code_versions(args.baseline)
+    for spec in args.version:
+        name, _, code = spec.partition("=")
+        if not code:
+            raise SystemExit(f"--version {spec!r}: give NAME=DIR")
+        named.append((f"kg@{name}", Path(code).resolve()))
+        common.compile_code(Path(code).resolve())
+    versions = [(name, code, work / f"cache-{name.replace('/', '-')}-{data.name}") for name, code in named]
     store, triples = built_store(versions[0][1], versions[0][2], data)
     for _, code, cache in versions[1:]:
         built_store(code, cache, data)
@@ -733,6 +741,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=10)
     ap.add_argument("--workers", type=int, default=None, help="default: kg serve's own")
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
+    ap.add_argument("--version", action="append", default=[], metavar="NAME=DIR", help="another kg checkout, run side by side as kg@NAME (repeatable)")
     ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()
     EXTRA_PATH[:] = args.pythonpath
