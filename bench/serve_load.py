@@ -203,7 +203,12 @@ def http_parser(code: Path, cache: Path, data: Path) -> str:
         out = subprocess.run([PY, "-c", probe], env=kg_env(code, cache, data), cwd=common.WORK, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return "?"
-    return out.stdout.strip() or "h11"  # a checkout without kg.web.http runs h11
+    if out.stdout.strip():
+        return out.stdout.strip()
+    # A checkout without kg.web.http leaves the choice to uvicorn ("auto": httptools
+    # when it imports, else h11).
+    auto = subprocess.run([PY, "-c", "import httptools"], env=kg_env(code, cache, data), cwd=common.WORK, capture_output=True)
+    return "httptools (uvicorn's default limits)" if auto.returncode == 0 else "h11"
 
 
 def kg_server(code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg") -> Server:
