@@ -16,6 +16,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from json.encoder import encode_basestring as _json_string  # C: a str as a JSON string
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -399,9 +400,9 @@ def execute(
                     truncated = True
                     break
                 triples.append(t)
-            g = ox.Store()
-            g.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-            body = g.dump(format=_OX_GRAPH[name], from_graph=ox.DefaultGraph(), prefixes=V.OUTPUT_PREFIXES if name != "nt" else None)
+            # A graph is a set: duplicates go (as a store would drop them), order stays.
+            triples = list(dict.fromkeys(triples))
+            body = ox.serialize(triples, format=_OX_GRAPH[name], prefixes=V.OUTPUT_PREFIXES if name != "nt" else None)
             return Result(body or b"", table[name].media_type, form, len(triples), truncated)
         if form == "ASK":
             return Result(_boolean(bool(res), name), table[name].media_type, form)
@@ -415,7 +416,7 @@ def execute(
             if len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append([sol[n] for n in names])
+            rows.append(list(sol))  # the values in the order of ``names``
     except SyntaxError as exc:
         raise QueryRefused(f"invalid SPARQL: {syntax_message(exc, checked.text)}") from None
     except (OSError, RuntimeError) as exc:
@@ -440,6 +441,21 @@ def _json_term(t: Any) -> dict[str, str]:
             out["datatype"] = t.datatype.value
         return out
     return {"type": "triple", "value": str(t)}
+
+
+def _json_term_text(t: Any) -> str:
+    """:func:`_json_term` as JSON text."""
+    if isinstance(t, ox.NamedNode):
+        return '{"type":"uri","value":' + _json_string(t.value) + "}"
+    if isinstance(t, ox.Literal):
+        text = '{"type":"literal","value":' + _json_string(t.value)
+        if t.language:
+            return text + ',"xml:lang":' + _json_string(t.language) + "}"
+        datatype = t.datatype.value
+        if datatype != V.XSD.string:
+            return text + ',"datatype":' + _json_string(datatype) + "}"
+        return text + "}"
+    return json.dumps(_json_term(t), ensure_ascii=False)
 
 
 def _csv_value(t: Any) -> str:
@@ -480,8 +496,22 @@ def _xml_term(t: Any) -> str:
 def serialize_solutions(names: list[str], rows: list[list[Any]], fmt: str) -> bytes:
     """SELECT results in a SPARQL 1.1 results format (json, xml, csv, tsv)."""
     if fmt == "json":
-        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+        # Written piecewise: each distinct term is encoded once (results repeat terms).
+        keys = [_json_string(n) + ":" for n in names]
+        seen: dict[Any, str] = {}
+        out = []
+        for row in rows:
+            parts = []
+            for key, t in zip(keys, row):
+                if t is None:
+                    continue
+                text = seen.get(t)
+                if text is None:
+                    text = seen[t] = _json_term_text(t)
+                parts.append(key + text)
+            out.append("{" + ",".join(parts) + "}")
+        head = ",".join(_json_string(n) for n in names)
+        return ('{"head":{"vars":[' + head + ']},"results":{"bindings":[' + ",".join(out) + "]}}").encode()
     if fmt == "xml":
         head = "".join(f"<variable name={quoteattr(n)}/>" for n in names)
         body = "".join(

@@ -288,6 +288,32 @@ def test_dead_worker_is_replaced():
         assert len(_workers(proc.pid)) == 2 and busy not in _workers(proc.pid)
 
 
+def _nice(pid: int) -> int:
+    """The nice value of process ``pid``'s main thread (field 19 of /proc/PID/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_long_query_is_demoted_then_stopped():
+    """A query running past 0.25 s drops its worker to nice 15 (where the server may
+    renice back, as root); past the timeout it is stopped with a 503 and the worker
+    that replaces it runs at the normal priority."""
+    if os.geteuid() != 0:
+        pytest.skip("raising a priority back needs root (CAP_SYS_NICE)")
+    with server_process("--workers", "1", "--timeout", "5") as (base, proc):
+        slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        answer: dict[str, tuple[int, str, bytes]] = {}
+        t = threading.Thread(target=lambda: answer.setdefault("slow", get(base + slow)))
+        t.start()
+        time.sleep(1.5)
+        (worker,) = _workers(proc.pid)
+        assert _nice(worker) == 15
+        t.join(30)
+        assert answer["slow"][0] == 503
+        assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200
+        (replacement,) = _workers(proc.pid)
+        assert replacement != worker and _nice(replacement) == 0
+
+
 def test_runaway_queries_do_not_delay_another_client():
     """Two runaway queries from two clients; a third client's simple query still answers
     quickly (each client is a different loopback address)."""
@@ -395,3 +421,32 @@ def test_admission_is_fair():
         return order
 
     assert asyncio.run(go()) == ["b", "a"]
+
+
+def _raw_request(base: str, request: bytes) -> tuple[int, bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := s.recv(65536):
+                data += chunk
+    return int(data.split(b"\r\n", 1)[0].split()[1]), data
+
+
+def test_long_urls_and_heads():
+    """A GET query whose URL is over 64 KiB (but within the URL limit) is answered,
+    whichever HTTP parser uvicorn runs; one past the limit is a 414; a request head over
+    1 MiB is refused with a 400, and the server goes on answering."""
+    with running_server() as base:  # default limits: GET queries up to ~197 KB of URL
+        query = "ASK { ?t a kg:Topic } # " + "é" * 20_000
+        path = q(query)
+        assert 65_536 < len(path) < 190_000
+        status, body = _raw_request(base, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        assert status == 200 and json.loads(body.split(b"\r\n\r\n", 1)[1])["boolean"] is True
+        status, _ = _raw_request(base, b"GET /sparql?query=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert status == 414
+        many = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 1000) for i in range(1500))
+        status, _ = _raw_request(base, b"GET /void HTTP/1.1\r\nHost: x\r\n" + many + b"Connection: close\r\n\r\n")
+        assert status == 400
+        assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200

@@ -37,9 +37,10 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, parse_qsl, quote, unquote
 
 import uvicorn
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -67,6 +68,7 @@ from kg.graph import KnowledgeGraph
 from kg.learner import web as learner
 from kg.sparql import GRAPH_FORMATS
 from kg.web import linked
+from kg.web.http import MAX_HEAD_BYTES, http_protocol
 from kg.web.negotiate import resource_format, sparql_format
 from kg.web.workers import FormatChoice, QueryPool, Term
 
@@ -350,11 +352,11 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
 async def _query_text(request: Request, limit: int) -> tuple[str | None, list[str]]:
     """The query of a protocol request, and every ``format``/``output`` value sent with
     it (in the URL, or in a posted form, where SPARQLWrapper puts them)."""
-    formats = [v for key in ("format", "output") for v in request.query_params.getlist(key)]
+    q, url_formats, update = _url_params(request.scope.get("query_string", b""))
+    formats = list(url_formats)
     if request.method in ("GET", "HEAD"):
-        if "update" in request.query_params:
+        if update:
             raise UpdateRefused("updates are refused: the endpoint is read-only")
-        q = request.query_params.get("query")
         if q is not None and len(q.encode()) > limit:
             raise RequestTooLarge(f"query longer than {limit} bytes")
         return q, formats
@@ -386,6 +388,26 @@ async def _query_text(request: Request, limit: int) -> tuple[str | None, list[st
     raise UnsupportedMediaType(f"unsupported content type {shown!r}: use application/sparql-query or a form")
 
 
+def _url_params(query_string: bytes) -> tuple[str | None, tuple[str, ...], bool]:
+    """The protocol's parameters in a URL's query string: the ``query``, every
+    ``format``/``output`` value, and whether there is an ``update``. Decoded as
+    Starlette's ``request.query_params`` would; clients repeat the same URLs, so short
+    ones are remembered (%-decoding a query is much of a request's cost)."""
+    if len(query_string) <= 16 * 1024:
+        return _cached_url_params(query_string)
+    return _parse_url_params(query_string)
+
+
+def _parse_url_params(query_string: bytes) -> tuple[str | None, tuple[str, ...], bool]:
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    query = next((v for k, v in reversed(pairs) if k == "query"), None)  # the last, as Starlette
+    formats = tuple(v for key in ("format", "output") for k, v in pairs if k == key)
+    return query, formats, any(k == "update" for k, _ in pairs)
+
+
+_cached_url_params = lru_cache(maxsize=512)(_parse_url_params)
+
+
 def _wants_html(request: Request) -> bool:
     """A browser asking for a page: HTML named, and preferred to the RDF formats."""
     accept = request.headers.get("accept", "")
@@ -397,12 +419,19 @@ def _wants_html(request: Request) -> bool:
 
 def _negotiate(formats: list[str], accept: str | None) -> FormatChoice:
     """The format for either query form (:mod:`kg.web.negotiate`); the worker picks once
-    it has parsed the query."""
+    it has parsed the query. Clients send the same few ``Accept`` headers again and
+    again: the choice is remembered (parsing one costs more than the rest of a request
+    in the server)."""
+    return _choice(tuple(formats), accept)
+
+
+@lru_cache(maxsize=256)
+def _choice(formats: tuple[str, ...], accept: str | None) -> FormatChoice:
     picks: dict[str, str | None] = {}
     refusals: dict[str, str] = {}
     for kind, graph_form in (("results", False), ("graph", True)):
         try:
-            picks[kind] = sparql_format(formats, accept, graph_form)
+            picks[kind] = sparql_format(list(formats), accept, graph_form)
         except NotAcceptable as exc:
             picks[kind], refusals[kind] = None, str(exc)
     return FormatChoice(picks["results"], picks["graph"], refusals.get("results", ""), refusals.get("graph", ""))
@@ -555,8 +584,9 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
     shown_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, log_level="warning", lifespan="on",
-        # Large heads reach the app, which answers 414/431 instead of a reset connection.
-        h11_max_incomplete_event_size=1024 * 1024,
+        # httptools when installed, with kg's limits (kg.web.http); else h11. Large
+        # heads reach the app, which answers 414/431 instead of a reset connection.
+        http=http_protocol(), h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     server = uvicorn.Server(config)
 

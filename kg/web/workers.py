@@ -5,7 +5,10 @@ serve`` runs (``/sparql``, resource pages) goes to a pebble :class:`~pebble.Proc
 a task that outlives its timeout has its worker killed and replaced, and a worker that
 dies for any other reason (the out-of-memory killer, a crash) is replaced too; that one
 request gets a 503 with ``Retry-After``. Each worker cuts itself off from the network
-(:func:`kg.web.sandbox.deny_network`) before it opens the store read-only.
+(:func:`kg.web.sandbox.deny_network`) before it opens the store read-only, once, in the
+pool's initializer: a task finds its worker warm. The server awaits pebble's future on
+its event loop (:func:`asyncio.wrap_future`), and the query policy's decision is
+remembered per query text in each worker (:func:`kg.sparql.parse_query`).
 
 In front of the pool, :class:`Admission` keeps one client from starving the others: a
 client runs at most ``per_client`` queries at once; further requests wait in one bounded
@@ -14,7 +17,8 @@ queue (served first come, first served among clients under their limit) for at m
 
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
-the CPU first, and a client whose query was stopped (or killed its worker) waits for the
+the CPU first (:class:`_Demotion`: a one-shot interval timer per task, no thread per
+task), and a client whose query was stopped (or killed its worker) waits for the
 replacement worker to start before its next query is admitted.
 """
 
@@ -78,18 +82,20 @@ _STORE: ox.Store | None = None
 _WALLS: list[str] = []
 _DEMOTE_AFTER = 0.25  # seconds: a query running longer yields the CPU to quick ones
 _NICE = 15
-_CAN_RENICE = False
+_DEMOTION: _Demotion | None = None
 
 
 def _init(source: _Source) -> None:
-    global _STORE, _CAN_RENICE
+    global _STORE, _DEMOTION
     # pebble stops a worker past its timeout with SIGTERM, holding the task channel's
     # lock until the worker is gone; its Python handler cannot run while pyoxigraph is
     # inside a query, so pebble would wait 3 s for SIGKILL with every other worker
     # locked out of new tasks. The default action ends the worker at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WALLS[:] = deny_network()
-    _CAN_RENICE = _try_renice()
+    if _try_renice():
+        # Before the store opens: its threads inherit the blocked SIGALRM.
+        _DEMOTION = _Demotion()
     if source.store_path is not None:
         _STORE = ox.Store.read_only(source.store_path)
     else:
@@ -110,7 +116,7 @@ def walls() -> list[str]:
 
 
 def _try_renice() -> bool:
-    """Whether this worker may lower its priority and raise it back (root, or
+    """Whether this process may lower a priority and raise it back (root, or
     CAP_SYS_NICE); without that, a demoted worker would stay slow for good."""
     me = threading.get_native_id()
     try:
@@ -122,33 +128,58 @@ def _try_renice() -> bool:
 
 
 class _Demotion:
-    """While a task runs past ``_DEMOTE_AFTER`` seconds, its thread runs at nice 15, so
-    the CPU goes first to the quick queries of other workers (runaway queries cannot
-    hold up other clients even when they outnumber the cores)."""
+    """While a task runs past ``_DEMOTE_AFTER`` seconds, the worker's main thread runs at
+    nice 15, so the CPU goes first to the quick queries of other workers (runaway queries
+    cannot hold up other clients even when they outnumber the cores).
+
+    A task arms a one-shot ``ITIMER_REAL`` when it starts and disarms it when it ends
+    (two system calls). Its ``SIGALRM`` is blocked in every thread of the worker but
+    one watcher thread, started once, which waits for it in :func:`signal.sigwait`
+    (no Python handler: pyoxigraph may be inside a query for seconds, and no system
+    call of the engine's is interrupted) and demotes the task if it is still the one
+    running. A task that ends demoted gets its priority back."""
 
     def __init__(self) -> None:
-        self.tid = threading.get_native_id()
-        self.timer = threading.Timer(_DEMOTE_AFTER, self._demote) if _CAN_RENICE else None
+        self.tid = threading.get_native_id()  # the thread that runs tasks
+        self.lock = threading.Lock()
+        self.began = 0.0  # monotonic start of the running task; 0.0 when idle
+        self.demoted = False
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # inherited by later threads
+        threading.Thread(target=self._watch, name="kg-demotion", daemon=True).start()
 
-    def _demote(self) -> None:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.tid, _NICE)
+    def _watch(self) -> None:
+        while True:
+            signal.sigwait({signal.SIGALRM})
+            with self.lock:
+                if self.began and not self.demoted and time.monotonic() - self.began >= _DEMOTE_AFTER * 0.99:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, self.tid, _NICE)
+                        self.demoted = True
 
     def __enter__(self) -> _Demotion:
-        if self.timer is not None:
-            self.timer.start()
+        with self.lock:
+            self.began = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, _DEMOTE_AFTER)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self.tid, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        with self.lock:
+            self.began = 0.0
+            if self.demoted:
+                self.demoted = False
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, self.tid, 0)
+
+
+def _demotion() -> contextlib.AbstractContextManager[object]:
+    """The running task's demotion timer (none where the worker may not renice)."""
+    return _DEMOTION if _DEMOTION is not None else contextlib.nullcontext()
 
 
 def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
     """(In a worker) check ``text`` with the query policy, run it, serialise it."""
-    with _Demotion():
+    with _demotion():
         checked = parse_query(text)
         graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
         fmt = choice.graph if graph_form else choice.results
@@ -173,7 +204,7 @@ def resource_rows(iri: str, max_rows: int) -> ResourceRows:
     node = ox.NamedNode(iri)
     out: list[tuple[Term, Term]] = []
     into: list[tuple[Term, Term]] = []
-    with _Demotion():
+    with _demotion():
         _resource_queries(node, out, into, max_rows)
     return out, into
 
