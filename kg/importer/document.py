@@ -1,6 +1,6 @@
 """A page as a document: HTML5 and Markdown parsed by real parsers into blocks.
 
-Markdown (CommonMark with tables, raw HTML allowed) is rendered by markdown-it-py and
+Markdown (CommonMark with tables, raw HTML allowed) is rendered by cmark-gfm and
 every page is then parsed by an HTML5 parser (selectolax, Lexbor engine), so a Markdown
 table, an HTML table with omitted ``</td>``, and a raw HTML calendar inside Markdown
 become the same tree. Racket Scribble ``@itemlist``/``@item`` sources are translated to
@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
+import cmarkgfm
+from cmarkgfm.cmark import Options as CmarkOptions
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from kg.importer.rows import clean
@@ -100,38 +101,45 @@ class Document:
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
 
 
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-
-    def line_attrs(state: object) -> None:
-        for tok in getattr(state, "tokens", []):
-            if tok.map is not None and tok.nesting == 1:
-                tok.attrSet("data-line", str(tok.map[0] + 1))
-
-    md.core.ruler.push("kg_lines", line_attrs)
-    return md
-
-
-_MD: MarkdownIt | None = None
+_CMARK_OPTIONS = (
+    CmarkOptions.CMARK_OPT_UNSAFE  # raw HTML is kept: it is parsed, never shown
+    | CmarkOptions.CMARK_OPT_SOURCEPOS
+    | CmarkOptions.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE  # "~~x~~" only, as CommonMark renderers do
+)
+# Block elements carry their source line as ``data-line``; cmark marks every element
+# with ``data-sourcepos="LINE:COL-LINE:COL"``: the line is kept on the block
+# containers (paragraphs, headings, lists and items, quotes, tables and rows), dropped
+# elsewhere (cells, code blocks, rules), so that text inside those takes the line of
+# the block around it.
+_BLOCK_POS = re.compile(
+    r'<(p|h[1-6]|blockquote|ul|ol|li|table|tr)((?: [a-z-]+="[^"<>]*")*) data-sourcepos="(\d+):\d+-\d+:\d+"'
+)
+_OTHER_POS = re.compile(r' data-sourcepos="\d+:\d+-\d+:\d+"')
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+_SPACED_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*)\)")
 
 
 def markdown_to_html(text: str) -> str:
-    """Markdown (front matter dropped) as HTML; block elements carry ``data-line``."""
-    global _MD
-    if _MD is None:
-        _MD = _markdown()
+    """Markdown (front matter dropped) as HTML; block elements carry ``data-line``.
+
+    CommonMark with GitHub's tables and strikethrough, raw HTML kept (cmark-gfm, the
+    C reference parser: a page of megabytes takes a fraction of a second).
+
+    >>> markdown_to_html("| Date | Topic |\\n|---|---|\\n| 9/9 | *Intro* |").split("\\n")[8:11]
+    ['<tr data-line="3">', '<td>9/9</td>', '<td><em>Intro</em></td>']
+    """
     m = _FRONT_MATTER.match(text)
     if m:
         text = "\n" * m.group(0).count("\n") + text[m.end():]
     # Kramdown attribute lists ("**HW1 OUT**{: .label}") are markup, not text.
-    text = re.sub(r"\{:[^{}\n]*\}", "", text)
+    text = _KRAMDOWN_ATTRS.sub("", text)
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
-    text = re.sub(
-        r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*)\)",
-        lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text,
+    text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=_CMARK_OPTIONS, extensions=["table", "strikethrough"]
     )
-    return str(_MD.render(text))
+    return _OTHER_POS.sub("", _BLOCK_POS.sub(r'<\1\2 data-line="\3"', html))
 
 
 _SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
