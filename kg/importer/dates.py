@@ -122,6 +122,16 @@ _DOTTED = re.compile(r"^(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d|\.\d)")
 _RANGE_END = re.compile(rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>\d{{1,2}})\b(?![/.:]\d)", re.I)
 
 
+_WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri)\.?,\s+", re.I)
+_WEEKDAY_AFTER = re.compile(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
+_STAMP_END = re.compile(
+    r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>", re.I
+)
+_DIGIT = re.compile(r"\d")
+_OPEN_BRACKET_END = re.compile(r"[(\[]\s*$")
+_CLOSE_BRACKET = re.compile(r"^\s*[)\]]")
+
+
 def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     """A date near the start of a short text: (date, text before, text after, range end).
 
@@ -135,10 +145,12 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     >>> find_date("Tuesday, Aug 29")[0].weekday
     1
     """
+    if _DIGIT.search(text) is None:
+        return None  # every date form has a digit: most text has none, and is done here
     m = _LEAD.match(text)
     start = m.end() if m else 0
     rest = text[start:]
-    rest2 = re.sub(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri)\.?,\s+", "", rest, flags=re.I)
+    rest2 = _WEEKDAY_COMMA.sub("", rest)
     weekday = None
     if rest2 != rest:
         wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()[:3]
@@ -158,16 +170,13 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
         if weekday is not None and date.weekday is None:
             date = PageDate(date.month, date.day, date.year, weekday, date.text)
     # A weekday after an ISO date ("2021-11-10 Wed").
-    wd_after = re.match(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", after, re.I)
+    wd_after = _WEEKDAY_AFTER.match(after)
     if wd_after and date.weekday is None:
         date = PageDate(date.month, date.day, date.year, _WEEKDAYS.get(wd_after.group(1).lower()), date.text)
     # What follows a timestamp: its weekday, a time range, the closing bracket.
-    after = re.sub(
-        r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>",
-        "", after, flags=re.I,
-    ) if text[:start].rstrip().endswith("<") else after
-    if re.search(r"[(\[]\s*$", text[:start]) and re.match(r"\s*[)\]]", after):
-        after = re.sub(r"^\s*[)\]]", "", after)  # "(08.22)": the bracket around the date
+    after = _STAMP_END.sub("", after) if text[:start].rstrip().endswith("<") else after
+    if _OPEN_BRACKET_END.search(text[:start]) and _CLOSE_BRACKET.match(after):
+        after = _CLOSE_BRACKET.sub("", after, count=1)  # "(08.22)": the bracket around the date
     end: PageDate | None = None
     r = _RANGE_END.match(after)
     if r is not None:

@@ -54,6 +54,11 @@ _SECTION_WORDS = re.compile(
 _TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_TIME_ONLY = re.compile(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}")
+
+
 def _trailing_names(title: str) -> tuple[str, list[str]]:
     """'Introduction [Phil Blunsom]': the title and the speakers in brackets after it."""
     m = _TRAILING_NAMES.search(title)
@@ -76,7 +81,7 @@ def _label(text: str) -> tuple[str, str] | None:
 
 
 def _is_links(text: str) -> bool:
-    return bool(_LINKS_ONLY.match(text.strip())) or not re.search(r"[^\W\d_]{2}", text)
+    return bool(_LINKS_ONLY.match(text.strip())) or not _TWO_LETTERS.search(text)
 
 
 def record_rows(rec: Record, week: int | None = None) -> list[Row]:
@@ -92,7 +97,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         if len(ln.text) > 120 and i:
             continue
         got = find_date(ln.text)
-        if got is None and i + 1 < len(lines) and re.fullmatch(r"\d{1,2}", ln.text.strip()):
+        if got is None and i + 1 < len(lines) and _ONE_OR_TWO_DIGITS.fullmatch(ln.text.strip()):
             got = find_date(ln.text + " " + lines[i + 1].text)  # "03" / "September"
             if got is not None:
                 lines[i + 1] = Line("", line=lines[i + 1].line)
@@ -117,7 +122,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         text = ln.text
         if i == date_at:
             text = after_date.strip(" |:-–,>*")
-            if _is_links(text) or re.fullmatch(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+            if _is_links(text) or _TIME_ONLY.fullmatch(text):
                 continue
         if not text:
             continue
@@ -142,7 +147,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
             text = ln.text if i != date_at else after_date.strip(" |:-–,>*")
             if not text or _is_links(text) or _label(text) is not None:
                 continue
-            if i == date_at and re.fullmatch(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}", text):
+            if i == date_at and _TIME_ONLY.fullmatch(text):
                 continue
             title, title_at = text, i
             break
@@ -208,7 +213,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
 def split_multi(row: Row) -> list[Row]:
     """A title cell holding several numbered lectures ("Lecture 1. A <br> Lecture 2. B")
     is one row per lecture."""
-    parts = [p for p in re.split(r"\n", row.title) if p.strip()]
+    parts = [p for p in row.title.split("\n") if p.strip()]
     if len(parts) < 2 or not all(_NUMBERED.match(p) for p in parts):
         return [row]
     out = []

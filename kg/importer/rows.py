@@ -59,6 +59,15 @@ _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
 _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
 
 
+_GUEST_WORD = re.compile(r"\bguest\b", re.I)
+_LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
+_NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
+_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)")
+_BRACKETED = re.compile(r"\[([^\]\[]{1,40})\]")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
+
+
 def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     """Title and detail from a title cell: '+ details' or further lines are detail.
 
@@ -79,9 +88,9 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     if _GUEST_MARK.search(title):
         row.guest = True
         title = clean(_GUEST_MARK.sub(" ", title))
-    if re.search(r"\bguest\b", title, re.I):
+    if _GUEST_WORD.search(title):
         row.guest = True
-    title = re.sub(r"(?i)^\s*lecture\s*:\s*(?=\S)", "", title)
+    title = _LECTURE_LABEL.sub("", title)
     m = _NUMBER_PREFIX.match(title)
     if m and title[m.end():].strip():
         if row.number is None:
@@ -129,7 +138,7 @@ _NOT_NAME_WORDS = frozenset(
 
 
 def looks_like_names(text: str) -> list[str] | None:
-    parts = [p.strip() for p in re.split(r"\s*(?:&|,|;|/|\band\b)\s*", text) if p.strip()]
+    parts = [p.strip() for p in _NAME_SEP.split(text) if p.strip()]
     if not parts or len(parts) > 6:
         return None
     for p in parts:
@@ -157,15 +166,15 @@ def _take_discussion(row: Row, text: str) -> str:
     if m is None:
         return text
     disc = clean(text[m.start():])
-    if not re.match(r"(?i)no\s+(?:discussion|section)", disc):
+    if not _NO_DISCUSSION.match(disc):
         row.discussion = disc
     return text[: m.start()]
 
 
 def take_materials(row: Row, text: str) -> str:
     """Material markers: '[slides] [lecture recording]' anywhere, or leading words."""
-    brackets = re.findall(r"\[([^\]\[]{1,40})\]", text)
-    if brackets and not re.sub(r"\[[^\]\[]{1,40}\]", "", text).strip():
+    brackets = _BRACKETED.findall(text)
+    if brackets and not _BRACKETED.sub("", text).strip():
         for b in brackets:
             _add_material(row, b)
         return ""
@@ -179,7 +188,7 @@ def take_materials(row: Row, text: str) -> str:
 
 def _add_material(row: Row, text: str) -> None:
     slug = slugify(text)
-    slug = re.sub(r"^lecture-", "", slug)
+    slug = slug.removeprefix("lecture-")
     slug = _MATERIAL_WORDS.get(slug, slug)
     if slug and slug not in row.materials:
         row.materials.append(slug)
@@ -230,7 +239,7 @@ def split_title_markers(row: Row, text: str) -> str:
 
 
 def slugify(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", s.casefold()).strip("-")
+    return _NON_SLUG.sub("-", s.casefold()).strip("-")
 
 
 _BADGE_WORDS = (
@@ -264,7 +273,7 @@ def strip_badges(text: str) -> str:
         while prev != s:
             prev = s
             s = _BADGES.sub("", s)
-            s = re.sub(r"\[\s*\]|\(\s*\)", "", s)
+            s = _EMPTY_BRACKETS.sub("", s)
         if _TRAILING_BADGES.sub("", s).strip():
             s = _TRAILING_BADGES.sub("", s)
         out.append(clean(s))

@@ -28,8 +28,21 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_EMPHASIS_MARKS = re.compile(r"[*_`]")
+_SHORT_NUMBER = re.compile(r"\s*(?:\w{0,4}\d+|[-–—]*)\s*")
+_WORDY = re.compile(r"[^\W\d_]{3}")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_DIGIT = re.compile(r"\d")
+_WEEK_BEFORE = re.compile(r"(?i)^\W*(?:week|wk)\s*(\d{1,2})")
+_SPEAKER_SEP = re.compile(r"\s*(?:&|;|,|\band\b)\s*")
+_OPTIONAL = re.compile(r"(?i)\boptional\b")
+_READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*")
+_READINGS_LABEL = re.compile(r"(?i)^\s*readings?\s*:\s*")
+_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)|^-+$")
+
+
 def _role(header: str) -> str | None:
-    h = clean(re.sub(r"[*_`]", "", header)).lower().rstrip(":")
+    h = clean(_EMPHASIS_MARKS.sub("", header)).lower().rstrip(":")
     for role, pat in _ROLE_PATTERNS:
         if pat.match(h):
             return role
@@ -49,7 +62,7 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
         for i in titles:
             if i != keep:
                 numeric = all(
-                    re.fullmatch(r"\s*(?:\w{0,4}\d+|[-–—]*)\s*", c[i]) for _, c in body if i < len(c)
+                    _SHORT_NUMBER.fullmatch(c[i]) for _, c in body if i < len(c)
                 )
                 roles[i] = "number" if numeric else None
     if "title" not in roles:
@@ -81,7 +94,7 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
         cells = col(i)
         if len(cells) < 0.4 * len(body):
             continue
-        wordy = [c for c in cells if re.search(r"[^\W\d_]{3}", c)]
+        wordy = [c for c in cells if _WORDY.search(c)]
         if len(wordy) < 0.6 * len(cells):
             continue
         mean = sum(min(len(c), 80) for c in wordy) / len(wordy)
@@ -129,7 +142,7 @@ def rows_from_grid(
             week = int(wm.group(1))
             continue
         for w in by_role.get("week", []):
-            m = re.search(r"\d{1,2}", w)
+            m = _ONE_OR_TWO_DIGITS.search(w)
             if m:
                 week = int(m.group(0))
         row = Row(line=line, week=week)
@@ -142,14 +155,14 @@ def rows_from_grid(
                 got = find_date(dl.strip())
                 if got is not None:
                     row.date, row.end_date = got[0], got[3]
-                    wm = re.match(r"(?i)^\W*(?:week|wk)\s*(\d{1,2})", got[1])
+                    wm = _WEEK_BEFORE.match(got[1])
                     if wm:
                         row.week = week = int(wm.group(1))
                     break
             if row.date is not None:
                 break
         for num in by_role.get("number", []):
-            if re.search(r"\d", num):
+            if _DIGIT.search(num):
                 row.number = clean(num)
         title = strip_badges(next((t for t in by_role.get("title", []) if t.strip()), ""))
         multi = split_numbered(title)
@@ -168,7 +181,7 @@ def rows_from_grid(
             if names:
                 row.speakers.extend(names)
             elif clean(s):
-                row.speakers.extend(p.strip() for p in re.split(r"\s*(?:&|;|,|\band\b)\s*", clean(s)) if p.strip())
+                row.speakers.extend(p.strip() for p in _SPEAKER_SEP.split(clean(s)) if p.strip())
         for cell in by_role.get("readings", []):
             for ln in cell.split("\n"):
                 ln = take_materials(row, clean(ln))
@@ -176,9 +189,9 @@ def rows_from_grid(
                     continue
                 b = BULLET.match(ln)
                 text = b.group(1) if b else ln
-                optional = bool(re.search(r"(?i)\boptional\b", text))
-                text = re.sub(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*", "", text)
-                text = re.sub(r"(?i)^\s*readings?\s*:\s*", "", text)
+                optional = bool(_OPTIONAL.search(text))
+                text = _READING_LABEL.sub("", text)
+                text = _READINGS_LABEL.sub("", text)
                 if text:
                     row.readings.append(ReadingLine(text, optional))
         for cell in by_role.get("assignments", []):
@@ -186,7 +199,7 @@ def rows_from_grid(
                 take_assignments(row, ln)
         for cell in by_role.get("discussion", []):
             d = clean(cell)
-            if d and not re.match(r"(?i)no\s+(?:discussion|section)|^-+$", d):
+            if d and not _NO_DISCUSSION.match(d):
                 row.discussion = d
         for cell in others:
             absorb(row, cell)

@@ -11,12 +11,17 @@ WEEK_ROW = re.compile(r"^\s*(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
 _LEAD_WEEK = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
 
 
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_MATERIALS_ONLY = re.compile(r"\s*(\[[^\]\[]{1,40}\]\s*)+")
+_OPTIONAL_LABEL = re.compile(r"(?i)^optional\b[:\s-]*")
+
+
 def _lead_date(cells: list[str]) -> tuple[int | None, PageDate, list[str]] | None:
     """Week and date at the start of a pipe row, and the cells after them."""
     first = cells[0].strip()
     week: int | None = None
     rest = cells[1:]
-    if re.fullmatch(r"\d{1,2}", first) and rest:
+    if _ONE_OR_TWO_DIGITS.fullmatch(first) and rest:
         week = int(first)
         first, rest = rest[0].strip(), rest[1:]
     got = parse_date(first)
@@ -152,7 +157,7 @@ def parse_numbered(lines: list[str]) -> list[Row] | None:
             elif (b := BULLET.match(extra)) is not None:
                 if b.group(1).strip() and in_readings is not None:
                     _add_reading(row, b.group(1), in_readings)
-            elif re.fullmatch(r"\s*(\[[^\]\[]{1,40}\]\s*)+", extra):
+            elif _MATERIALS_ONLY.fullmatch(extra):
                 take_materials(row, extra)
             elif in_readings is None and len(extra) < 1000:
                 row.detail = clean(f"{row.detail} {extra}")
@@ -162,7 +167,7 @@ def parse_numbered(lines: list[str]) -> list[Row] | None:
 
 def _add_reading(row: Row, text: str, optional: bool) -> None:
     text = clean(text)
-    m = re.match(r"(?i)^optional\b[:\s-]*", text)
+    m = _OPTIONAL_LABEL.match(text)
     if m:
         optional, text = True, text[m.end():]
     if text:
