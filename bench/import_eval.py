@@ -2,7 +2,7 @@
 
     python bench/import_eval.py [--pages DIR] [--data DIR] [--threshold T] [-v]
     python bench/import_eval.py --seeds [DIR]      # the seed pages against curated courses
-    python bench/import_eval.py --big [--repeat N] # time and peak memory of a 5 MB page
+    python bench/import_eval.py --big [--big-kind K] [--repeat N] # 5 MB pages: time, floor, memory
 
 Gold mode (the default) imports every page of ``../shared/import-pages/pages`` (beside
 the repository) with the shipped graph's vocabulary and scores it against
@@ -29,9 +29,10 @@ the repository) with the shipped graph's vocabulary and scores it against
 What a page does not state is given as a user would give it: the gold term as
 ``--term`` when ``term_on_page`` is false.
 
-Big mode builds a page of about 5 MB by repeating the table rows of a real page and
-reports the median import time (min-max over ``--repeat`` runs) and the peak memory
-(tracemalloc, one separate run).
+Big mode builds pages of about 5 MB from the development pages (``BIG_KINDS`` says how)
+and reports, for each, the median import time (min-max over ``--repeat`` runs) beside
+the floor (the same page parsed by the parsers alone, interleaved), their ratio, the
+load average, and the peak memory of a fresh process importing it.
 
 Seed mode is the older check: each seed page (default ../shared/seeds) against the
 curated course whose ``source:`` names it.
@@ -40,6 +41,7 @@ curated course whose ``source:`` names it.
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import statistics
 import sys
@@ -510,50 +512,187 @@ def gold_table(scores: list[PageScore]) -> str:
 
 # =========================================================================== a 5 MB page
 
+BIG_KINDS = ("archive", "html-archive", "schedule", "repeat")
+"""The big pages (each just under ``MAX_PAGE_BYTES``):
 
-def big_page(pages: Path = DEFAULT_PAGES, size: int = 4_990_000,
-             source: str = "berkeley-stat157-sp19.md") -> str:
-    """A page of about ``size`` bytes: a real page's Markdown table rows repeated."""
-    text = (pages / "pages" / source).read_text(encoding="utf-8")
-    lines = text.split("\n")
-    rows = [ln for ln in lines if ln.lstrip().startswith("|") and not set(ln) <= set("|-: ")][1:]
-    head = [ln for ln in lines if not (ln.lstrip().startswith("|") and ln in rows)]
-    cut = next(i for i, ln in enumerate(lines) if ln in rows)
-    out = "\n".join(lines[:cut]) + "\n"
-    chunk = "\n".join(rows) + "\n"
-    body: list[str] = []
-    n = len(out.encode())
-    while n + len(chunk.encode()) < size:
-        body.append(chunk)
-        n += len(chunk.encode())
-    del head
-    return out + "".join(body)
+- ``archive``: a course's archive page in Markdown: the Markdown development pages one
+  after another, each under an "Offering N" heading, until the page is full — thousands
+  of real tables, lists, heading runs and paragraphs, all of which kg reads and scores;
+- ``html-archive``: the same from the HTML development pages' bodies, in one HTML page;
+- ``schedule``: one Markdown table of about 65,000 sessions (the layout of
+  berkeley-stat157-sp19.md), every title distinct (two real lecture titles of the gold
+  joined), dates running through the year: every row becomes a lecture, so it measures
+  the row readers and the topic linker at their worst;
+- ``repeat``: the table rows of berkeley-stat157-sp19.md repeated (the page measured
+  before; its 30 titles repeat, so the linker's cache answers almost every row).
+"""
 
 
-def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = None) -> dict[str, Any]:
-    """Median (min-max) seconds to import the 5 MB page, and peak traced memory."""
+def _gold_pages(pages: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    import yaml
+
+    names = []
+    for g in sorted((pages / "gold").glob("*.yaml")):
+        name = str(yaml.safe_load(g.read_text(encoding="utf-8"))["page"])
+        if name.endswith(suffixes):
+            names.append(pages / "pages" / name)
+    return names
+
+
+def _gold_titles(pages: Path) -> list[str]:
+    import yaml
+
+    out: list[str] = []
+    for g in sorted((pages / "gold").glob("*.yaml")):
+        out += [str(x["title"]) for x in yaml.safe_load(g.read_text(encoding="utf-8")).get("lectures") or []]
+    return out
+
+
+def _fill(head: str, parts: list[tuple[str, str]], size: int, tail: str = "") -> str:
+    """``head``, then the ``(heading, body)`` parts over and over (the heading's ``{k}``
+    numbered) while the page stays under ``size`` bytes, then ``tail``."""
+    out = [head]
+    n = len(head.encode()) + len(tail.encode())
+    k = 0
+    while True:
+        part = parts[k % len(parts)][0].format(k=k + 1) + parts[k % len(parts)][1]
+        b = len(part.encode())
+        if n + b >= size:
+            break
+        out.append(part)
+        n += b
+        k += 1
+    return "".join(out) + tail
+
+
+def big_page(pages: Path = DEFAULT_PAGES, kind: str = "archive", size: int = 4_990_000) -> tuple[str, str]:
+    """A page of just under ``size`` bytes, and its file suffix (see :data:`BIG_KINDS`)."""
+    if kind == "archive":
+        parts = []
+        for p in _gold_pages(pages, (".md",)):
+            text = p.read_text(encoding="utf-8")
+            m = re.match(r"---\s*\n.*?\n---\s*\n", text, re.S)  # front matter: the page's own
+            parts.append((f"\n\n## Offering {{k}}: {p.stem}\n\n", text[m.end():] if m else text))
+        return _fill("# Course archive\n\nEvery offering of the course, newest first.\n", parts, size), ".md"
+    if kind == "html-archive":
+        parts = []
+        for p in _gold_pages(pages, (".html", ".htm")):
+            text = p.read_text(encoding="utf-8")
+            m = re.search(r"<body[^>]*>(.*)</body>", text, re.S | re.I)
+            parts.append((f'\n<section class="offering"><h2>Offering {{k}}: {p.stem}</h2>\n',
+                          (m.group(1) if m else text) + "\n</section>\n"))
+        return _fill("<!DOCTYPE html>\n<html><head><title>Course archive</title></head><body>\n"
+                     "<h1>Course archive</h1>\n", parts, size, "</body></html>\n"), ".html"
+    source = (pages / "pages" / "berkeley-stat157-sp19.md").read_text(encoding="utf-8")
+    lines = source.split("\n")
+    cut = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("|"))
+    if kind == "schedule":
+        titles = _gold_titles(pages)
+        t = len(titles)
+        head = "\n".join(lines[: cut + 2]) + "\n"  # prose, the table's header and rule
+        rows: list[str] = []
+        left = size - len(head.encode())
+        for n in range(t * (t - 1)):
+            i, j = n % t, (n // t + n % t + 1) % t  # every pair (i, j) once
+            d = datetime.date(2019, 1, 1) + datetime.timedelta(days=n % 365)
+            row = f"| {d.month}/{d.day} | [{titles[i]}, {titles[j]}](units/u{n}.html) |\n"
+            left -= len(row.encode())
+            if left <= 0:
+                break
+            rows.append(row)
+        return head + "".join(rows), ".md"
+    if kind == "repeat":
+        body = [ln for ln in lines if ln.lstrip().startswith("|") and not set(ln) <= set("|-: ")][1:]
+        head = "\n".join(lines[: cut + 2]) + "\n"  # prose, the table's header and rule
+        return _fill(head, [("", "\n".join(body) + "\n")], size), ".md"
+    raise ValueError(f"unknown big page {kind!r}: one of {', '.join(BIG_KINDS)}")
+
+
+def parse_floor(text: str, suffix: str) -> float:
+    """Seconds to parse the page with the parsers alone (the floor under kg's figure):
+    cmark-gfm to HTML and the HTML5 parser for Markdown, the HTML5 parser for HTML."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+    from selectolax.lexbor import LexborHTMLParser
+
+    t0 = time.perf_counter()
+    if suffix == ".md":
+        html = cmarkgfm.markdown_to_html_with_extensions(
+            text, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS, extensions=["table", "strikethrough"])
+    else:
+        html = text
+    tree = LexborHTMLParser(html)
+    elapsed = time.perf_counter() - t0
+    del tree
+    return elapsed
+
+
+_PEAK_CHILD = """
+import json, resource, sys, tracemalloc
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from kg.importer import Vocabulary, import_page
+from kg.graph import KnowledgeGraph
+from kg.build.store import default_data_dir
+vocab = Vocabulary.from_graph(KnowledgeGraph.open(Path(sys.argv[3]) if sys.argv[3] else default_data_dir()))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if sys.argv[4] == "trace":
+    tracemalloc.start()
+import_page(sys.argv[2], vocab, course_id="big", year=2019)
+peak = tracemalloc.get_traced_memory()[1] if sys.argv[4] == "trace" else 0
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rss_mb": (after - before) / 1024, "traced_mb": peak / 1e6}))
+"""
+
+
+def _peak(path: Path, data: Path | None, mode: str) -> dict[str, float]:
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _PEAK_CHILD, str(ROOT), str(path), str(data or ""), mode],
+                         capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 5, data: Path | None = None,
+             kind: str = "archive") -> dict[str, Any]:
+    """Median (min-max) seconds to import a big page beside the parse floor (interleaved
+    runs), and its peak memory: the growth of the peak resident set of a fresh process
+    while it imports the page, and (another run) the peak of Python's own allocations."""
+    import os
     import tempfile
     from kg.graph import KnowledgeGraph
     from kg.build.store import default_data_dir
 
     vocab = Vocabulary.from_graph(KnowledgeGraph.open(data or default_data_dir()))
-    text = big_page(pages)
+    text, suffix = big_page(pages, kind)
+    load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "big.md"
+        path = Path(d) / f"big{suffix}"
         path.write_text(text, encoding="utf-8")
-        times = []
-        lectures = 0
+        times, floors = [], []
+        draft = None
         for _ in range(repeat):
+            floors.append(parse_floor(text, suffix))
             t0 = time.perf_counter()
             draft = import_page(path, vocab, course_id="big", year=2019)
             times.append(time.perf_counter() - t0)
-            lectures = len(draft.lectures)
-        tracemalloc.start()
-        import_page(path, vocab, course_id="big", year=2019)
-        _cur, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    return {"bytes": len(text.encode()), "lectures": lectures, "median": statistics.median(times),
-            "min": min(times), "max": max(times), "peak_mb": peak / 1e6}
+        assert draft is not None
+        load.append(os.getloadavg()[0])
+        rss = _peak(path, data, "rss")["rss_mb"]
+        traced = _peak(path, data, "trace")["traced_mb"]
+    return {"kind": kind, "bytes": len(text.encode()), "lectures": len(draft.lectures), "layout": draft.layout,
+            "median": statistics.median(times), "min": min(times), "max": max(times),
+            "floor": statistics.median(floors), "floor_min": min(floors), "floor_max": max(floors),
+            "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat}
+
+
+def big_line(b: dict[str, Any]) -> str:
+    return (f"{b['kind']:12} {b['bytes'] / 1e6:4.2f} MB {b['lectures']:6,} lect  "
+            f"kg {b['median']:5.2f} s [{b['min']:.2f}-{b['max']:.2f}]  "
+            f"floor {b['floor']:4.2f} s [{b['floor_min']:.2f}-{b['floor_max']:.2f}]  "
+            f"x{b['median'] / b['floor']:4.1f}  peak +{b['rss_mb']:.0f} MB RSS, "
+            f"{b['traced_mb']:.0f} MB Python  (load {b['load'][0]:.1f}-{b['load'][1]:.1f})")
 
 
 def main() -> None:
@@ -561,9 +700,11 @@ def main() -> None:
     ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="development pages (pages/ and gold/)")
     ap.add_argument("--seeds", type=Path, nargs="?", const=DEFAULT_SEEDS, default=None,
                     help="score the seed pages against the curated courses instead")
-    ap.add_argument("--big", action="store_true", help="time a 5 MB page only")
+    ap.add_argument("--big", action="store_true", help="time the 5 MB pages only")
+    ap.add_argument("--big-kind", action="append", choices=BIG_KINDS,
+                    help="which big page (repeatable; default: archive, html-archive, schedule)")
     ap.add_argument("--no-big", action="store_true", help="score the pages only")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--threshold", type=float, default=COVER_THRESHOLD)
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -585,14 +726,12 @@ def main() -> None:
                 print("\n".join(g.misses) or "  (all agree)")
     if args.no_big:
         return
-    try:
-        b = time_big(args.pages, args.repeat, args.data)
-    except KGError as exc:
-        print(f"\n5 MB page: failed: {exc}")
-        return
-    print(f"\n5 MB page ({b['bytes']:,} bytes, {b['lectures']:,} lectures): "
-          f"{b['median']:.2f} s median ({b['min']:.2f}-{b['max']:.2f}, {args.repeat} runs); "
-          f"peak traced memory {b['peak_mb']:.0f} MB (goal: under 2 s)")
+    print(f"\nbig pages ({args.repeat} runs each, interleaved with the floor: parsing alone; goal: under 2 s)")
+    for kind in args.big_kind or ["archive", "html-archive", "schedule"]:
+        try:
+            print(big_line(time_big(args.pages, args.repeat, args.data, kind)), flush=True)
+        except KGError as exc:
+            print(f"{kind}: failed: {exc}")
 
 
 if __name__ == "__main__":

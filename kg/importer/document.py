@@ -18,6 +18,7 @@ button or bold run — and the source line). Nothing here decides what a schedul
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -174,8 +175,9 @@ def _esc(s: str) -> str:
 class _Locator:
     """Source line of a text snippet: searched forward from the last one found."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, sourced: bool = True) -> None:
         self.source = source
+        self.sourced = sourced  # the HTML's elements carry data-line (Markdown's do)
         self.pos = 0
         self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
 
@@ -191,8 +193,6 @@ class _Locator:
                 return 0
         else:
             self.pos = p
-        import bisect
-
         return bisect.bisect_right(self._starts, p)
 
 
@@ -206,52 +206,70 @@ def _data_line(node: LexborNode | None) -> int:
     return 0
 
 
-def node_lines(node: LexborNode, depth: int = 0) -> list[Line]:
+def _own_line(node: LexborNode) -> int:
+    v = node.attributes.get("data-line")
+    return int(v) if v and v.isdigit() else 0
+
+
+def node_lines(node: LexborNode, depth: int = 0, *, sourced: bool = True) -> list[Line]:
     """The text lines of a node: a new line at every block element and ``<br>``; a line
-    all inside a heading, button or bold run is ``titled``."""
+    all inside a heading, button or bold run is ``titled``.
+
+    A line's number is the ``data-line`` of the block it starts in, else of the
+    nearest element around that block which has one. ``sourced=False`` says that no
+    element of the tree has one (every line is then 0), so none is looked up.
+    """
     lines: list[Line] = []
-    buf: list[tuple[str, bool]] = []
-    line_no = [_data_line(node)]
+    texts: list[str] = []
+    flags: list[bool] = []
+    line_no = _data_line(node) if sourced else 0
+    cur_depth = depth
 
     def flush() -> None:
-        text = clean("".join(t for t, _ in buf))
-        if text:
-            spoken = [(t, b) for t, b in buf if t.strip()]
-            titled = bool(spoken) and all(b for _, b in spoken)
-            lines.append(Line(text, titled, line_no[0], depth=depth))
-        buf.clear()
+        if texts:
+            text = clean("".join(texts))
+            if text:
+                # Titled when every run of text that is not blank is inside a title tag.
+                titled = all(f or not t.strip() for t, f in zip(texts, flags))
+                lines.append(Line(text, titled, line_no, depth=cur_depth))
+            texts.clear()
+            flags.clear()
 
-    def walk(n: LexborNode, titled: bool, d: int) -> None:
-        nonlocal depth
+    def walk(n: LexborNode, titled: bool, d: int, here: int) -> None:
+        # ``here``: the line of ``n`` (its own data-line, else its nearest ancestor's).
+        nonlocal cur_depth, line_no
         for child in n.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                buf.append((child.text_content or "", titled))
+                texts.append(child.text_content or "")
+                flags.append(titled)
                 continue
-            if tag in _SKIP or tag is None:
+            if tag is None or tag in _SKIP:
                 continue
             if tag == "img":
                 label = _badge_label(child)
                 if label:
-                    buf.append((f" {label}: ", titled))
+                    texts.append(f" {label}: ")
+                    flags.append(titled)
                 continue
-            if tag in ("ul", "ol") and d >= 0:
+            own = (_own_line(child) or here) if sourced else 0
+            if d >= 0 and (tag == "ul" or tag == "ol"):
                 flush()
-                saved = depth
-                depth = d + 1
-                walk(child, titled, d + 1)
+                saved = cur_depth
+                cur_depth = d + 1
+                walk(child, titled, d + 1, own)
                 flush()
-                depth = saved
+                cur_depth = saved
                 continue
-            block = tag in _BLOCK
-            if block:
+            if tag in _BLOCK:
                 flush()
-                line_no[0] = _data_line(child) or line_no[0]
-            walk(child, titled or tag in _TITLE_TAGS, d)
-            if block:
+                line_no = own or line_no
+                walk(child, titled or tag in _TITLE_TAGS, d, own)
                 flush()
+            else:
+                walk(child, titled or tag in _TITLE_TAGS, d, own)
 
-    walk(node, node.tag in _TITLE_TAGS, depth)
+    walk(node, node.tag in _TITLE_TAGS, depth, line_no)
     flush()
     return lines
 
@@ -291,10 +309,10 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
             for c in _children(tr):
                 if c.tag not in ("td", "th"):
                     continue
-                lines = node_lines(c)
+                lines = node_lines(c, sourced=locate.sourced)
                 text = "\n".join(ln.text for ln in lines)
                 a = c.attributes or {}
-                line = _data_line(c) or (locate.line_of(text) if text else 0)
+                line = (locate.sourced and _data_line(c)) or (locate.line_of(text) if text else 0)
                 cells.append(Cell(text, c.tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
             rows.append(cells)
         if rows:
@@ -321,7 +339,7 @@ def _heading_text(node: LexborNode) -> str:
 
 
 def _record(node: LexborNode, locate: _Locator, section: str | None, number: str | None = None) -> Record | None:
-    lines = node_lines(node)
+    lines = node_lines(node, sourced=locate.sourced)
     if not lines:
         return None
     line = lines[0].line or locate.line_of(lines[0].text)
@@ -384,7 +402,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                 for part in kids[i:end]:
                     if part.tag in _HEADINGS and part is not kids[i] and _ASIDE_HEADING.match(_heading_text(part)):
                         break  # "### Reading": what follows is a reading list
-                    lines.extend(node_lines(part))
+                    lines.extend(node_lines(part, sourced=locate.sourced))
                 if lines:
                     line = lines[0].line or locate.line_of(lines[0].text)
                     g.records.append(Record(lines, line, None, None))
@@ -453,13 +471,13 @@ def parse_document(html: str, source_text: str) -> Document:
     """Parse HTML (or Markdown rendered to HTML) into tables and record groups."""
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
-    locate = _Locator(source_text)
+    locate = _Locator(source_text, "data-line" in html)
     title_node = tree.css_first("title")
     h1 = tree.css_first("h1")
     tables = _tables(root, locate) if root is not None else []
     locate.pos = 0
     groups = _groups(root, locate) if root is not None else []
-    text = "\n".join(ln.text for ln in node_lines(root)) if root is not None else ""
+    text = "\n".join(ln.text for ln in node_lines(root, sourced=locate.sourced)) if root is not None else ""
     return Document(
         tables=tables,
         groups=groups,

@@ -270,11 +270,12 @@ def strip_badges(text: str) -> str:
     for ln in text.split("\n"):
         s = _ICONS.sub(" ", ln)
         prev = None
-        while prev != s:
+        while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
             s = _BADGES.sub("", s)
             s = _EMPTY_BRACKETS.sub("", s)
-        if _TRAILING_BADGES.sub("", s).strip():
-            s = _TRAILING_BADGES.sub("", s)
+        bare = _TRAILING_BADGES.sub("", s)
+        if bare.strip():
+            s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)
