@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +182,24 @@ def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Docu
     return out, doc
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's automatic garbage collection paused for the block, and restored after.
+
+    Reading a big page makes hundreds of thousands of small objects (nodes, lines,
+    rows) that all stay alive until the page is read; every automatic collection
+    walked them all again, so the time grew with the square of the page. What is made
+    here holds no reference cycles, so nothing waits for a collection meanwhile.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def parse_page(text: str, source: str = "<page>") -> Page:
     """Find the schedule in a page's text and read its rows.
 
@@ -195,7 +215,8 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     text = drop_controls(text)
     if not text.strip():
         raise PageError("page is empty", source)
-    found, doc = candidates(text, source)
+    with collection_paused():
+        found, doc = candidates(text, source)
     best: Candidate | None = None
     for c in found:
         if c.score > 0 and any(r.title for r in c.rows) and (best is None or c.score > best.score + 1e-9):
@@ -207,10 +228,11 @@ def parse_page(text: str, source: str = "<page>") -> Page:
             source,
         )
     rows = best.rows
-    lines = (doc.text if doc is not None else text).split("\n")
     first = min((r.line for r in rows if r.line), default=1)
     heading = (doc.h1 or doc.title) if doc is not None else None
-    raw_lines = text.split("\n")
-    head_lines = raw_lines[: max(1, first - 1)] if best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table") else lines[:15]
+    if best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table"):
+        head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
+    else:
+        head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
     name, code, term = _heading(head_lines, heading)
     return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term)

@@ -22,6 +22,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cmarkgfm
 from cmarkgfm.cmark import Options as CmarkOptions
@@ -88,13 +89,30 @@ class Table:
 
 @dataclass
 class Document:
-    """The parsed page: its tables and record groups, title and heading text."""
+    """The parsed page: its tables and record groups, title and heading text.
+
+    Its text (:attr:`text`, :meth:`first_lines`) is read from the tree when asked for.
+    """
 
     tables: list[Table]
     groups: list[Group]
     title: str | None
     h1: str | None
-    text: str  # the page as text, one block a line
+    root: LexborNode | None = field(default=None, repr=False)
+    sourced: bool = True  # the tree's blocks carry data-line
+
+    @cached_property
+    def text(self) -> str:
+        """The page as text, one block a line."""
+        if self.root is None:
+            return ""
+        return "\n".join(ln.text for ln in node_lines(self.root, sourced=self.sourced))
+
+    def first_lines(self, n: int) -> list[str]:
+        """The first ``n`` lines of :attr:`text` (without reading the rest)."""
+        if "text" in self.__dict__ or self.root is None:
+            return self.text.split("\n")[:n] if self.text else []
+        return [ln.text for ln in node_lines(self.root, sourced=self.sourced, limit=n)]
 
 
 # ---------------------------------------------------------------- sources to HTML
@@ -211,33 +229,63 @@ def _own_line(node: LexborNode) -> int:
     return int(v) if v and v.isdigit() else 0
 
 
-def node_lines(node: LexborNode, depth: int = 0, *, sourced: bool = True) -> list[Line]:
+def node_lines(node: LexborNode, depth: int = 0, *, sourced: bool = True, limit: int | None = None) -> list[Line]:
     """The text lines of a node: a new line at every block element and ``<br>``; a line
     all inside a heading, button or bold run is ``titled``.
 
     A line's number is the ``data-line`` of the block it starts in, else of the
     nearest element around that block which has one. ``sourced=False`` says that no
-    element of the tree has one (every line is then 0), so none is looked up.
+    element of the tree has one (every line is then 0), so none is looked up. With
+    ``limit``, the walk stops at that many lines.
     """
-    lines: list[Line] = []
-    texts: list[str] = []
-    flags: list[bool] = []
-    line_no = _data_line(node) if sourced else 0
-    cur_depth = depth
+    return _lines_at(node, _data_line(node) if sourced else 0, depth, sourced, limit)
 
-    def flush() -> None:
+
+def _lines_at(node: LexborNode, line: int, depth: int = 0, sourced: bool = True, limit: int | None = None) -> list[Line]:
+    """:func:`node_lines` of a node whose line (``_data_line``) is known."""
+    w = _LineWalker(depth, line, sourced, limit)
+    try:
+        w.walk(node, node.tag in _TITLE_TAGS, depth, w.line_no)
+        w.flush()
+    except _Enough:
+        pass
+    return w.lines[:limit] if limit is not None else w.lines
+
+
+class _Enough(Exception):
+    """:func:`node_lines` has the lines it was asked for."""
+
+
+class _LineWalker:
+    """The state of :func:`node_lines` (a class, not closures: no reference cycles)."""
+
+    __slots__ = ("lines", "texts", "flags", "line_no", "depth", "sourced", "limit")
+
+    def __init__(self, depth: int, line_no: int, sourced: bool, limit: int | None = None) -> None:
+        self.lines: list[Line] = []
+        self.texts: list[str] = []
+        self.flags: list[bool] = []
+        self.line_no = line_no
+        self.depth = depth
+        self.sourced = sourced
+        self.limit = limit
+
+    def flush(self) -> None:
+        texts = self.texts
         if texts:
             text = clean("".join(texts))
             if text:
                 # Titled when every run of text that is not blank is inside a title tag.
-                titled = all(f or not t.strip() for t, f in zip(texts, flags))
-                lines.append(Line(text, titled, line_no, depth=cur_depth))
+                titled = all(f or not t.strip() for t, f in zip(texts, self.flags))
+                self.lines.append(Line(text, titled, self.line_no, depth=self.depth))
+                if self.limit is not None and len(self.lines) >= self.limit:
+                    raise _Enough
             texts.clear()
-            flags.clear()
+            self.flags.clear()
 
-    def walk(n: LexborNode, titled: bool, d: int, here: int) -> None:
+    def walk(self, n: LexborNode, titled: bool, d: int, here: int) -> None:
         # ``here``: the line of ``n`` (its own data-line, else its nearest ancestor's).
-        nonlocal cur_depth, line_no
+        texts, flags = self.texts, self.flags
         for child in n.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -252,26 +300,22 @@ def node_lines(node: LexborNode, depth: int = 0, *, sourced: bool = True) -> lis
                     texts.append(f" {label}: ")
                     flags.append(titled)
                 continue
-            own = (_own_line(child) or here) if sourced else 0
+            own = (_own_line(child) or here) if self.sourced else 0
             if d >= 0 and (tag == "ul" or tag == "ol"):
-                flush()
-                saved = cur_depth
-                cur_depth = d + 1
-                walk(child, titled, d + 1, own)
-                flush()
-                cur_depth = saved
+                self.flush()
+                saved = self.depth
+                self.depth = d + 1
+                self.walk(child, titled, d + 1, own)
+                self.flush()
+                self.depth = saved
                 continue
             if tag in _BLOCK:
-                flush()
-                line_no = own or line_no
-                walk(child, titled or tag in _TITLE_TAGS, d, own)
-                flush()
+                self.flush()
+                self.line_no = own or self.line_no
+                self.walk(child, titled or tag in _TITLE_TAGS, d, own)
+                self.flush()
             else:
-                walk(child, titled or tag in _TITLE_TAGS, d, own)
-
-    walk(node, node.tag in _TITLE_TAGS, depth, line_no)
-    flush()
-    return lines
+                self.walk(child, titled or tag in _TITLE_TAGS, d, own)
 
 
 _BADGE = re.compile(r"/badge/(?:-|(?P<label>[^-/?]+)-)(?P<message>[^-/?]+)-[^/?]+?(?:\.svg|\.png)?(?:\?|$)")
@@ -301,19 +345,24 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
     out: list[Table] = []
     for t in root.css("table"):
         rows: list[list[Cell]] = []
+        sourced = locate.sourced
         for tr in t.css("tr"):
             # Only this table's rows, not those of a table nested in a cell.
             if (_closest_table(tr) or t).mem_id != t.mem_id:
                 continue
             cells: list[Cell] = []
-            for c in _children(tr):
-                if c.tag not in ("td", "th"):
+            tr_line = _data_line(tr) if sourced else 0
+            for c in tr.iter(include_text=False):
+                tag = c.tag
+                if tag != "td" and tag != "th":
                     continue
-                lines = node_lines(c, sourced=locate.sourced)
-                text = "\n".join(ln.text for ln in lines)
-                a = c.attributes or {}
-                line = (locate.sourced and _data_line(c)) or (locate.line_of(text) if text else 0)
-                cells.append(Cell(text, c.tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
+                a = c.attributes
+                own = a.get("data-line") if sourced else None
+                at = int(own) if own and own.isdigit() else tr_line
+                lines = _lines_at(c, at, 0, sourced)
+                text = "\n".join([ln.text for ln in lines])
+                line = at or (locate.line_of(text) if text else 0)
+                cells.append(Cell(text, tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
             rows.append(cells)
         if rows:
             out.append(Table(rows, next((c.line for r in rows for c in r if c.line), 0)))
@@ -328,6 +377,8 @@ def _closest_table(node: LexborNode) -> LexborNode | None:
 
 
 def _span(v: str | None) -> int:
+    if v is None:
+        return 1
     try:
         return max(1, min(int((v or "1").strip(" ,")), 100))
     except ValueError:
@@ -420,8 +471,11 @@ def calendar_group(table: Table) -> Group | None:
         n = 0
         for cell in row:
             lines = [ln for ln in cell.lines if ln.text]
-            head = " ".join(ln.text for ln in lines[:2])
-            if lines and (find_date(lines[0].text) or find_date(head)):
+            if not lines:
+                continue
+            # A date on the first line, or across the first two ("03" / "September").
+            first = lines[0].text
+            if find_date(first) or (len(lines) > 1 and find_date(f"{first} {lines[1].text}")):
                 g.records.append(Record(lines, cell.line))
                 n += 1
         per_row.append(n)
@@ -477,11 +531,11 @@ def parse_document(html: str, source_text: str) -> Document:
     tables = _tables(root, locate) if root is not None else []
     locate.pos = 0
     groups = _groups(root, locate) if root is not None else []
-    text = "\n".join(ln.text for ln in node_lines(root, sourced=locate.sourced)) if root is not None else ""
     return Document(
         tables=tables,
         groups=groups,
         title=clean(title_node.text()) if title_node is not None else None,
         h1=_heading_text(h1) if h1 is not None else None,
-        text=text,
+        root=root,
+        sourced=locate.sourced,
     )
