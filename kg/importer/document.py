@@ -198,6 +198,7 @@ class _Locator:
         self.sourced = sourced  # the HTML's elements carry data-line (Markdown's do)
         self.pos = 0
         self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._first: dict[str, int] = {}  # probe -> its first place in the source (-1: none)
 
     def line_of(self, snippet: str) -> int:
         words = snippet.split()
@@ -206,7 +207,9 @@ class _Locator:
         probe = words[0][:30]
         p = self.source.find(probe, self.pos)
         if p < 0:
-            p = self.source.find(probe)
+            p = self._first.get(probe, -2)
+            if p == -2:
+                p = self._first[probe] = self.source.find(probe)
             if p < 0:
                 return 0
         else:
@@ -276,7 +279,13 @@ class _LineWalker:
             text = clean("".join(texts))
             if text:
                 # Titled when every run of text that is not blank is inside a title tag.
-                titled = all(f or not t.strip() for t, f in zip(texts, self.flags))
+                flags = self.flags
+                if True not in flags:
+                    titled = False
+                elif False not in flags:
+                    titled = True
+                else:
+                    titled = all(f or not t.strip() for t, f in zip(texts, flags))
                 self.lines.append(Line(text, titled, self.line_no, depth=self.depth))
                 if self.limit is not None and len(self.lines) >= self.limit:
                     raise _Enough

@@ -51,6 +51,7 @@ _SECTION_WORDS = re.compile(
     r"assignments?|homeworks?|grading|logistics|contacts?|prerequisites?|textbooks?|instructors?|staff|"
     r"tas|lecturers?|office hours|links|announcements?|preamble|about|faq|policies|course information)\s*:?\s*$"
 )
+_DETAIL_MAX = 2000
 _TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
 
 
@@ -203,10 +204,20 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         if ln.depth > 0 or i > (title_at or 0):
             if not _is_links(text):
                 detail.append(text)
-    # Each line its own item: a name never runs from one line into the next.
-    row.detail = clean("; ".join(x for x in [row.detail, *(strip_badges(d) for d in detail)] if x.strip()))
-    if len(row.detail) > 2000:
-        row.detail = row.detail[:2000]
+    # Each line its own item: a name never runs from one line into the next. The
+    # detail is kept to 2,000 characters: lines past those are not read.
+    parts = [x for x in [clean(row.detail)] if x]
+    size = len(parts[0]) if parts else 0  # the length of "; ".join(parts)
+    for d in detail:
+        if size > _DETAIL_MAX:
+            break
+        part = clean(strip_badges(d))
+        if part:
+            size += (2 if parts else 0) + len(part)
+            parts.append(part)
+    row.detail = clean("; ".join(parts))
+    if len(row.detail) > _DETAIL_MAX:
+        row.detail = row.detail[:_DETAIL_MAX]
     return [row, *extra]
 
 
