@@ -6,7 +6,7 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.importer.datafile import data_file_group
@@ -19,7 +19,7 @@ from kg.importer.records import record_rows
 from kg.importer.rows import Page, Row, clean
 from kg.errors import PageError
 from kg.importer.tables import table_rows
-from kg.importer.text import parse_dated_lines, parse_numbered, parse_pipe_rows
+from kg.importer.text import Later, parse_dated_lines, parse_numbered, parse_pipe_rows
 
 _CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b")
 _CODE = re.compile(r"\b[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b")
@@ -62,9 +62,21 @@ _ALPHA = re.compile(r"[^\W\d_]{2}")
 
 @dataclass
 class Candidate:
+    """A structure read into rows and scored. The reading of what the score does not
+    use (a row's speakers, readings, assignments...) is left in ``later`` and done
+    by :meth:`finished` for the structure kept only."""
+
     layout: str
     rows: list[Row]
     score: float
+    later: Later = field(default_factory=list)
+
+    def finished(self) -> list[Row]:
+        """The rows, read in full."""
+        for work in self.later:
+            work()
+        self.later = []
+        return self.rows
 
 
 def _weight(row: Row) -> float:
@@ -94,15 +106,16 @@ def score_rows(rows: list[Row]) -> float:
 def _text_candidates(text: str, prefix: str = "") -> list[Candidate]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = []
-    readers: list[tuple[str, Callable[[list[str]], list[Row] | None]]] = [
+    readers: list[tuple[str, Callable[..., list[Row] | None]]] = [
         ("pipe-rows", parse_pipe_rows),
         ("dated-lines", parse_dated_lines),
         ("numbered-list", parse_numbered),
     ]
     for name, reader in readers:
-        rows = reader(lines)
+        later: Later = []
+        rows = reader(lines, later=later)
         if rows:
-            out.append(Candidate(prefix + name, rows, score_rows(rows)))
+            out.append(Candidate(prefix + name, rows, score_rows(rows), later))
     return out
 
 
@@ -165,10 +178,11 @@ def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Docu
         doc = parse_document(html, text)
         for table in doc.tables:
             cells = [[(c.text, c.header, c.rowspan, c.colspan, c.line) for c in r] for r in table.rows]
-            trows = table_rows(cells)
+            later: Later = []
+            trows = table_rows(cells, later=later)
             layout = "html-table" if fmt == "html" else "markdown-table"
             if trows:
-                out.append(Candidate(layout, trows, score_rows(trows) + 0.25))
+                out.append(Candidate(layout, trows, score_rows(trows) + 0.25, later))
             cal = calendar_group(table)
             if cal is not None:
                 crows = _group_rows(cal)
@@ -227,7 +241,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
             "('01 - Title'), or a table with Date and Topic columns",
             source,
         )
-    rows = best.rows
+    rows = best.finished()
     first = min((r.line for r in rows if r.line), default=1)
     heading = (doc.h1 or doc.title) if doc is not None else None
     if best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table"):

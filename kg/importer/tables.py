@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from kg.importer.dates import find_date
 from kg.importer.rows import (
     ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
 )
-from kg.importer.text import BULLET, WEEK_ROW
+from kg.importer.text import BULLET, WEEK_ROW, Later
 
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("week", re.compile(r"^(?:w|wk|week|weeks)\.?$")),
@@ -107,9 +108,14 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
 
 
 def rows_from_grid(
-    header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None
+    header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None,
+    *, later: Later | None = None,
 ) -> list[Row] | None:
-    """Schedule rows of a table: columns by their header's role, else by their content."""
+    """Schedule rows of a table: columns by their header's role, else by their content.
+
+    With ``later``, what the other cells hold (speakers, readings, assignments...) is
+    read when the work left there is done (see :data:`~kg.importer.text.Later`).
+    """
     roles = _header_roles(header, body)
     if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
         by_content = content_roles(body)
@@ -124,6 +130,7 @@ def rows_from_grid(
         if dcol < len(header) and find_date(header[dcol]) is not None:
             body = [header_row or (body[0][0] - 1 if body else 0, header), *body]
     rows: list[Row] = []
+    unsure: set[int] = set()  # rows kept only if what ``later`` finds gives them a part
     week: int | None = None
     for line, cells in body:
         cells = cells + [""] * (len(roles) - len(cells))
@@ -174,39 +181,60 @@ def rows_from_grid(
             continue
         set_title(row, title, breaks=True)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-        for d in by_role.get("details", []):
-            row.detail = clean(f"{row.detail} {d}")
-        for s in by_role.get("speaker", []):
-            names = looks_like_names(clean(s))
-            if names:
-                row.speakers.extend(names)
-            elif clean(s):
-                row.speakers.extend(p.strip() for p in _SPEAKER_SEP.split(clean(s)) if p.strip())
-        for cell in by_role.get("readings", []):
-            for ln in cell.split("\n"):
-                ln = take_materials(row, clean(ln))
-                if not ln:
-                    continue
-                b = BULLET.match(ln)
-                text = b.group(1) if b else ln
-                optional = bool(_OPTIONAL.search(text))
-                text = _READING_LABEL.sub("", text)
-                text = _READINGS_LABEL.sub("", text)
-                if text:
-                    row.readings.append(ReadingLine(text, optional))
-        for cell in by_role.get("assignments", []):
-            for ln in cell.split("\n"):
-                take_assignments(row, ln)
-        for cell in by_role.get("discussion", []):
-            d = clean(cell)
-            if d and not _NO_DISCUSSION.match(d):
-                row.discussion = d
-        for cell in others:
-            absorb(row, cell)
-        if not row.title and not row.assignments and not row.discussion:
-            continue
+        if later is None:
+            _other_cells(row, by_role, others)
+            if not _kept(row):
+                continue
+        else:
+            later.append(partial(_other_cells, row, by_role, others))
+            if not row.title:
+                unsure.add(id(row))
         rows.append(row)
+    if later is not None and unsure:
+        later.append(partial(_drop_empty, rows, unsure))
     return rows
+
+
+def _kept(row: Row) -> bool:
+    """A row of a table is kept when it has a title, an assignment or a discussion."""
+    return bool(row.title or row.assignments or row.discussion)
+
+
+def _drop_empty(rows: list[Row], unsure: set[int]) -> None:
+    rows[:] = [r for r in rows if id(r) not in unsure or _kept(r)]
+
+
+def _other_cells(row: Row, by_role: dict[str, list[str]], others: list[str]) -> None:
+    """What a row's cells hold besides its title, date, number and week."""
+    for d in by_role.get("details", []):
+        row.detail = clean(f"{row.detail} {d}")
+    for s in by_role.get("speaker", []):
+        names = looks_like_names(clean(s))
+        if names:
+            row.speakers.extend(names)
+        elif clean(s):
+            row.speakers.extend(p.strip() for p in _SPEAKER_SEP.split(clean(s)) if p.strip())
+    for cell in by_role.get("readings", []):
+        for ln in cell.split("\n"):
+            ln = take_materials(row, clean(ln))
+            if not ln:
+                continue
+            b = BULLET.match(ln)
+            text = b.group(1) if b else ln
+            optional = bool(_OPTIONAL.search(text))
+            text = _READING_LABEL.sub("", text)
+            text = _READINGS_LABEL.sub("", text)
+            if text:
+                row.readings.append(ReadingLine(text, optional))
+    for cell in by_role.get("assignments", []):
+        for ln in cell.split("\n"):
+            take_assignments(row, ln)
+    for cell in by_role.get("discussion", []):
+        d = clean(cell)
+        if d and not _NO_DISCUSSION.match(d):
+            row.discussion = d
+    for cell in others:
+        absorb(row, cell)
 
 
 _NUMBERED_LINE = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*\d{1,3}(?:\.\d{1,2})?\s*[-–—:.)]\s*\S")
@@ -260,7 +288,7 @@ def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, 
     return out
 
 
-def table_rows(table: list[list[tuple[str, bool, int, int, int]]]) -> list[Row] | None:
+def table_rows(table: list[list[tuple[str, bool, int, int, int]]], *, later: Later | None = None) -> list[Row] | None:
     """Schedule rows of one table (cells as (text, is_th, rowspan, colspan, line))."""
     g = grid(table)
     if len(g) < 2:
@@ -269,6 +297,6 @@ def table_rows(table: list[list[tuple[str, bool, int, int, int]]]) -> list[Row] 
     h = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), 0)
     header = [c.split("\n")[0] for c in g[h][1]]
     body = [(ln, cells) for ln, cells, _ in g[h + 1 :]]
-    return rows_from_grid(header, body, (g[h][0], g[h][1]))
+    return rows_from_grid(header, body, (g[h][0], g[h][1]), later=later)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 from kg.importer.dates import PageDate, parse_date
 from kg.importer.rows import ReadingLine, Row, absorb, clean, set_title, split_title_markers, take_materials
@@ -33,7 +35,20 @@ def _lead_date(cells: list[str]) -> tuple[int | None, PageDate, list[str]] | Non
     return week, date, rest
 
 
-def parse_pipe_rows(lines: list[str]) -> list[Row] | None:
+Later = list[Callable[[], None]]
+"""Work a reader leaves for later: what its rows hold besides their title, date, number
+and week (speakers, readings, materials, assignments, detail), which a row's score does
+not use. :func:`kg.importer.detect.parse_page` does it for the structure it keeps."""
+
+
+def _now_or_later(later: Later | None, work: Callable[[], None]) -> None:
+    if later is None:
+        work()
+    else:
+        later.append(work)
+
+
+def parse_pipe_rows(lines: list[str], *, later: Later | None = None) -> list[Row] | None:
     """MIT-style captures: 'Tue 9/9 | Title+ detailsText |' records over several lines."""
     starts: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
@@ -67,13 +82,26 @@ def parse_pipe_rows(lines: list[str]) -> list[Row] | None:
         if rest:
             set_title(row, rest[0])
             row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-            for c in rest[1:]:
-                absorb(row, c)
+            if len(rest) > 1:
+                _now_or_later(later, partial(_absorb_all, row, rest[1:]))
         rows.append(row)
     return rows
 
 
-def parse_dated_lines(lines: list[str]) -> list[Row] | None:
+def _absorb_all(row: Row, cells: list[str]) -> None:
+    for c in cells:
+        absorb(row, c)
+
+
+def _absorb_lines(row: Row, lines: list[str], i: int, end: int) -> None:
+    for k in range(i, end):
+        extra = lines[k]
+        if len(extra) > 200:  # prose after the schedule, not a cell
+            break
+        absorb(row, extra)
+
+
+def parse_dated_lines(lines: list[str], *, later: Later | None = None) -> list[Row] | None:
     """Plain captures of a table: 'W Date Title Discussion Homework' on one line each."""
     starts: list[tuple[int, int | None, PageDate, str]] = []
     for i, line in enumerate(lines):
@@ -104,10 +132,8 @@ def parse_dated_lines(lines: list[str]) -> list[Row] | None:
         title = after.strip(" :|-–,")
         set_title(row, title)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-        for extra in lines[i + 1 : end]:
-            if len(extra) > 200:  # prose after the schedule, not a cell
-                break
-            absorb(row, extra)
+        if i + 1 < end:
+            _now_or_later(later, partial(_absorb_lines, row, lines, i + 1, end))
         rows.append(row)
     return rows
 
@@ -123,7 +149,7 @@ _TLDR = re.compile(r"^\s*(?:tl;?\s*dr|summary|abstract|description)\s*:\s*(.*)$"
 BULLET = re.compile(r"^\s*[-*•·]\s*(.*)$")
 
 
-def parse_numbered(lines: list[str]) -> list[Row] | None:
+def parse_numbered(lines: list[str], *, later: Later | None = None) -> list[Row] | None:
     """BU-style lists: '01 - Title', then 'tl;dr:', '[slides]' and 'Readings:' lines."""
     starts = [(i, m) for i, line in enumerate(lines) if (m := _NUMBERED.match(line)) and len(line) < 200]
     if len(starts) < 3:
@@ -142,27 +168,36 @@ def parse_numbered(lines: list[str]) -> list[Row] | None:
             row.date, title = got[0], got[1].lstrip(" -–:|,")
         set_title(row, title)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-        in_readings: bool | None = None  # None: not in a list; else: the list is optional
-        for extra in lines[i + 1 : end]:
-            if not extra.strip():
-                continue
-            if (t := _TLDR.match(extra)) is not None:
-                row.detail = clean(f"{row.detail} {t.group(1)}")
-                in_readings = None
-            elif (r := _READINGS_HEAD.match(extra)) is not None and len(extra) < 60:
-                kind = (r.group("kind") or "").lower()
-                in_readings = kind in ("extra", "optional", "additional", "further", "suggested")
-                if r.group("rest").strip():
-                    _add_reading(row, r.group("rest"), in_readings)
-            elif (b := BULLET.match(extra)) is not None:
-                if b.group(1).strip() and in_readings is not None:
-                    _add_reading(row, b.group(1), in_readings)
-            elif _MATERIALS_ONLY.fullmatch(extra):
-                take_materials(row, extra)
-            elif in_readings is None and len(extra) < 1000:
-                row.detail = clean(f"{row.detail} {extra}")
+        if i + 1 < end:
+            _now_or_later(later, partial(_numbered_extras, row, lines, i + 1, end))
         rows.append(row)
     return rows
+
+
+def _numbered_extras(row: Row, lines: list[str], start: int, end: int) -> None:
+    """The lines under a numbered lecture: summary, readings, materials, detail."""
+    in_readings: bool | None = None  # None: not in a list; else: the list is optional
+    detail = [row.detail]
+    for k in range(start, end):
+        extra = lines[k]
+        if not extra.strip():
+            continue
+        if (t := _TLDR.match(extra)) is not None:
+            detail.append(t.group(1))
+            in_readings = None
+        elif (r := _READINGS_HEAD.match(extra)) is not None and len(extra) < 60:
+            kind = (r.group("kind") or "").lower()
+            in_readings = kind in ("extra", "optional", "additional", "further", "suggested")
+            if r.group("rest").strip():
+                _add_reading(row, r.group("rest"), in_readings)
+        elif (b := BULLET.match(extra)) is not None:
+            if b.group(1).strip() and in_readings is not None:
+                _add_reading(row, b.group(1), in_readings)
+        elif _MATERIALS_ONLY.fullmatch(extra):
+            take_materials(row, extra)
+        elif in_readings is None and len(extra) < 1000:
+            detail.append(extra)
+    row.detail = clean(" ".join(detail))
 
 
 def _add_reading(row: Row, text: str, optional: bool) -> None:
