@@ -75,7 +75,8 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     the first line is the title; in a text capture a title broken over two short lines
     is one title.
     """
-    parts = re.split(_DETAILS_MARK, text.replace("\r", ""), maxsplit=1)
+    text = text.replace("\r", "")
+    parts = _DETAILS_MARK.split(text, maxsplit=1) if "+" in text else [text]
     detail = parts[1] if len(parts) > 1 else ""
     lines = [ln for ln in parts[0].split("\n") if ln.strip()]
     if not lines:
@@ -96,7 +97,9 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         if row.number is None:
             row.number = m.group(1)
         title = title[m.end():]
-    title = _DASHES.sub(" – ", title).strip(" |-–—:;,")
+    if "--" in title:
+        title = _DASHES.sub(" – ", title)
+    title = title.strip(" |-–—:;,")
     row.title = title
     row.detail = clean(f"{row.detail} {detail}")
 
@@ -252,6 +255,23 @@ _BADGES = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})(?:\s*[,;/|&]\s*(?:{_BADGE_WORDS}))*\s*[\]\)]"
 )
 _TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
+# A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
+_BADGE_OPEN = re.compile(rf"(?i)[\[\(]\s*(?:{_BADGE_WORDS})")
+# The last badge of a trailing run: wherever _TRAILING_BADGES matches, this does, at the
+# start of the run's last badge. That start is at most _LAST_BADGE_REACH characters
+# before the end of the text (spaces after it aside), since every badge word is short or
+# ends in a word that is a badge word itself ("lecture notes": "notes"), except "part 3",
+# which ends in a digit: text ending in a digit is searched whole.
+_LAST_BADGE = re.compile(rf"(?i)\b(?!\d)(?:{_BADGE_WORDS})\b\s*$")
+_LAST_BADGE_REACH = 24
+
+
+def _may_end_in_badges(s: str) -> bool:
+    """False when ``s`` surely does not end in a run of badge words."""
+    end = len(s.rstrip())
+    if s[end - 1 : end].isdigit():
+        return _LAST_BADGE.search(s) is not None
+    return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
 
 
@@ -268,14 +288,16 @@ def strip_badges(text: str) -> str:
     """
     out = []
     for ln in text.split("\n"):
-        s = _ICONS.sub(" ", ln)
+        s = ln if ln.isascii() else _ICONS.sub(" ", ln)  # the icons are not ASCII
         prev = None
         while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
-            s = _BADGES.sub("", s)
+            if _BADGE_OPEN.search(s) is not None:
+                s = _BADGES.sub("", s)
             s = _EMPTY_BRACKETS.sub("", s)
-        bare = _TRAILING_BADGES.sub("", s)
-        if bare.strip():
-            s = bare
+        if _may_end_in_badges(s):
+            bare = _TRAILING_BADGES.sub("", s)
+            if bare.strip():
+                s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)
