@@ -46,7 +46,6 @@ import re
 import statistics
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -608,40 +607,46 @@ def big_page(pages: Path = DEFAULT_PAGES, kind: str = "archive", size: int = 4_9
     raise ValueError(f"unknown big page {kind!r}: one of {', '.join(BIG_KINDS)}")
 
 
-def parse_floor(text: str, suffix: str) -> float:
+def parse_floor(text: str, suffix: str) -> tuple[float, float]:
     """Seconds to parse the page with the parsers alone (the floor under kg's figure):
-    cmark-gfm to HTML and the HTML5 parser for Markdown, the HTML5 parser for HTML."""
+    cmark-gfm to HTML and the HTML5 parser for Markdown, the HTML5 parser for HTML.
+    Wall-clock and CPU seconds."""
     import cmarkgfm
     from cmarkgfm.cmark import Options
     from selectolax.lexbor import LexborHTMLParser
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if suffix == ".md":
         html = cmarkgfm.markdown_to_html_with_extensions(
             text, options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS, extensions=["table", "strikethrough"])
     else:
         html = text
     tree = LexborHTMLParser(html)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0, time.process_time() - c0
     del tree
     return elapsed
 
 
 _PEAK_CHILD = """
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from kg.importer import Vocabulary, import_page
 from kg.graph import KnowledgeGraph
 from kg.build.store import default_data_dir
+def status(key):
+    for ln in open("/proc/self/status"):
+        if ln.startswith(key + ":"):
+            return int(ln.split()[1]) / 1024
 vocab = Vocabulary.from_graph(KnowledgeGraph.open(Path(sys.argv[3]) if sys.argv[3] else default_data_dir()))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = status("VmRSS")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # resets the peak resident set (VmHWM) to the current one
 if sys.argv[4] == "trace":
     tracemalloc.start()
 import_page(sys.argv[2], vocab, course_id="big", year=2019)
-peak = tracemalloc.get_traced_memory()[1] if sys.argv[4] == "trace" else 0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"rss_mb": (after - before) / 1024, "traced_mb": peak / 1e6}))
+traced = tracemalloc.get_traced_memory()[1] if sys.argv[4] == "trace" else 0
+print(json.dumps({"rss_mb": status("VmHWM") - before, "traced_mb": traced / 1e6}))
 """
 
 
@@ -670,29 +675,41 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 5, data: Path | None = N
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"big{suffix}"
         path.write_text(text, encoding="utf-8")
-        times, floors = [], []
+        times, cpus, floors, floor_cpus, parses = [], [], [], [], []
         draft = None
         for _ in range(repeat):
-            floors.append(parse_floor(text, suffix))
-            t0 = time.perf_counter()
-            draft = import_page(path, vocab, course_id="big", year=2019)
+            wall, cpu = parse_floor(text, suffix)
+            floors.append(wall)
+            floor_cpus.append(cpu)
+            # import_page, in its two steps: the page read and parsed, the draft built.
+            t0, c0 = time.perf_counter(), time.process_time()
+            page = parse_page(read_page(path), str(path))
+            t1 = time.perf_counter()
+            draft = build_draft(page, vocab, course_id="big", year=2019)
             times.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
+            parses.append(t1 - t0)
         assert draft is not None
         load.append(os.getloadavg()[0])
         rss = _peak(path, data, "rss")["rss_mb"]
         traced = _peak(path, data, "trace")["traced_mb"]
     return {"kind": kind, "bytes": len(text.encode()), "lectures": len(draft.lectures), "layout": draft.layout,
             "median": statistics.median(times), "min": min(times), "max": max(times),
+            "parse": statistics.median(parses), "rows": len(page.rows),
+            "cpu": statistics.median(cpus), "floor_cpu": statistics.median(floor_cpus),
             "floor": statistics.median(floors), "floor_min": min(floors), "floor_max": max(floors),
             "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat}
 
 
 def big_line(b: dict[str, Any]) -> str:
-    return (f"{b['kind']:12} {b['bytes'] / 1e6:4.2f} MB {b['lectures']:6,} lect  "
-            f"kg {b['median']:5.2f} s [{b['min']:.2f}-{b['max']:.2f}]  "
-            f"floor {b['floor']:4.2f} s [{b['floor_min']:.2f}-{b['floor_max']:.2f}]  "
-            f"x{b['median'] / b['floor']:4.1f}  peak +{b['rss_mb']:.0f} MB RSS, "
-            f"{b['traced_mb']:.0f} MB Python  (load {b['load'][0]:.1f}-{b['load'][1]:.1f})")
+    return (f"{b['kind']} ({b['bytes'] / 1e6:.2f} MB; kept: {b['layout']}, {b['rows']:,} rows, "
+            f"{b['lectures']:,} lectures; load {b['load'][0]:.1f}-{b['load'][1]:.1f})\n"
+            f"  kg import {b['median']:6.2f} s [{b['min']:.2f}-{b['max']:.2f}] "
+            f"(parse {b['parse']:.2f} + draft {b['median'] - b['parse']:.2f})  "
+            f"floor {b['floor']:.2f} s [{b['floor_min']:.2f}-{b['floor_max']:.2f}]  "
+            f"ratio {b['median'] / b['floor']:.1f} (parse {b['parse'] / b['floor']:.1f})\n"
+            f"  CPU: kg import {b['cpu']:.2f} s, floor {b['floor_cpu']:.2f} s (wall-clock figures need a quiet machine)\n"
+            f"  peak memory +{b['rss_mb']:.0f} MB resident, {b['traced_mb']:.0f} MB Python allocations")
 
 
 def main() -> None:

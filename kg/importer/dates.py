@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 _MONTHS = {
@@ -132,6 +133,7 @@ _OPEN_BRACKET_END = re.compile(r"[(\[]\s*$")
 _CLOSE_BRACKET = re.compile(r"^\s*[)\]]")
 
 
+@lru_cache(maxsize=4096)  # a page reads its date cells more than once (rows, calendars)
 def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     """A date near the start of a short text: (date, text before, text after, range end).
 

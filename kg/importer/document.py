@@ -431,7 +431,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     for parent in root.traverse():
         if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
             continue
-        kids = list(_children(parent))
+        kids = [c for c in parent.iter(include_text=False) if c.tag not in _SKIP]
         if len(kids) < 3:
             continue
         by_sig: dict[tuple[str, str], list[LexborNode]] = {}
