@@ -100,19 +100,20 @@ class Document:
     h1: str | None
     root: LexborNode | None = field(default=None, repr=False)
     sourced: bool = True  # the tree's blocks carry data-line
+    line_tags: frozenset[str] | None = None  # only these tags do (None: any may)
 
     @cached_property
     def text(self) -> str:
         """The page as text, one block a line."""
         if self.root is None:
             return ""
-        return "\n".join(ln.text for ln in node_lines(self.root, sourced=self.sourced))
+        return "\n".join(ln.text for ln in node_lines(self.root, sourced=self.sourced, line_tags=self.line_tags))
 
     def first_lines(self, n: int) -> list[str]:
         """The first ``n`` lines of :attr:`text` (without reading the rest)."""
         if "text" in self.__dict__ or self.root is None:
             return self.text.split("\n")[:n] if self.text else []
-        return [ln.text for ln in node_lines(self.root, sourced=self.sourced, limit=n)]
+        return [ln.text for ln in node_lines(self.root, sourced=self.sourced, line_tags=self.line_tags, limit=n)]
 
 
 # ---------------------------------------------------------------- sources to HTML
@@ -130,6 +131,8 @@ _CMARK_OPTIONS = (
 # containers (paragraphs, headings, lists and items, quotes, tables and rows), dropped
 # elsewhere (cells, code blocks, rules), so that text inside those takes the line of
 # the block around it.
+LINE_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote ul ol li table tr".split())
+"""The elements to which :func:`markdown_to_html` gives a ``data-line``."""
 _BLOCK_POS = re.compile(
     r'<(p|h[1-6]|blockquote|ul|ol|li|table|tr)((?: [a-z-]+="[^"<>]*")*) data-sourcepos="(\d+):\d+-\d+:\d+"'
 )
@@ -193,9 +196,10 @@ def _esc(s: str) -> str:
 class _Locator:
     """Source line of a text snippet: searched forward from the last one found."""
 
-    def __init__(self, source: str, sourced: bool = True) -> None:
+    def __init__(self, source: str, sourced: bool = True, line_tags: frozenset[str] | None = None) -> None:
         self.source = source
         self.sourced = sourced  # the HTML's elements carry data-line (Markdown's do)
+        self.line_tags = line_tags  # only elements of these tags do (None: any may)
         self.pos = 0
         self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self._first: dict[str, int] = {}  # probe -> its first place in the source (-1: none)
@@ -232,21 +236,28 @@ def _own_line(node: LexborNode) -> int:
     return int(v) if v and v.isdigit() else 0
 
 
-def node_lines(node: LexborNode, depth: int = 0, *, sourced: bool = True, limit: int | None = None) -> list[Line]:
+def node_lines(
+    node: LexborNode, depth: int = 0, *, sourced: bool = True, line_tags: frozenset[str] | None = None,
+    limit: int | None = None,
+) -> list[Line]:
     """The text lines of a node: a new line at every block element and ``<br>``; a line
     all inside a heading, button or bold run is ``titled``.
 
     A line's number is the ``data-line`` of the block it starts in, else of the
     nearest element around that block which has one. ``sourced=False`` says that no
-    element of the tree has one (every line is then 0), so none is looked up. With
-    ``limit``, the walk stops at that many lines.
+    element of the tree has one (every line is then 0), so none is looked up;
+    ``line_tags`` that only elements of those tags may. With ``limit``, the walk stops
+    at that many lines.
     """
-    return _lines_at(node, _data_line(node) if sourced else 0, depth, sourced, limit)
+    return _lines_at(node, _data_line(node) if sourced else 0, depth, sourced, limit, line_tags)
 
 
-def _lines_at(node: LexborNode, line: int, depth: int = 0, sourced: bool = True, limit: int | None = None) -> list[Line]:
+def _lines_at(
+    node: LexborNode, line: int, depth: int = 0, sourced: bool = True, limit: int | None = None,
+    line_tags: frozenset[str] | None = None,
+) -> list[Line]:
     """:func:`node_lines` of a node whose line (``_data_line``) is known."""
-    w = _LineWalker(depth, line, sourced, limit)
+    w = _LineWalker(depth, line, sourced, limit, line_tags)
     try:
         w.walk(node, node.tag in _TITLE_TAGS, depth, w.line_no)
         w.flush()
@@ -262,9 +273,12 @@ class _Enough(Exception):
 class _LineWalker:
     """The state of :func:`node_lines` (a class, not closures: no reference cycles)."""
 
-    __slots__ = ("lines", "texts", "flags", "line_no", "depth", "sourced", "limit")
+    __slots__ = ("lines", "texts", "flags", "line_no", "depth", "sourced", "limit", "line_tags")
 
-    def __init__(self, depth: int, line_no: int, sourced: bool, limit: int | None = None) -> None:
+    def __init__(
+        self, depth: int, line_no: int, sourced: bool, limit: int | None = None,
+        line_tags: frozenset[str] | None = None,
+    ) -> None:
         self.lines: list[Line] = []
         self.texts: list[str] = []
         self.flags: list[bool] = []
@@ -272,6 +286,7 @@ class _LineWalker:
         self.depth = depth
         self.sourced = sourced
         self.limit = limit
+        self.line_tags = line_tags
 
     def flush(self) -> None:
         texts = self.texts
@@ -309,20 +324,29 @@ class _LineWalker:
                     texts.append(f" {label}: ")
                     flags.append(titled)
                 continue
-            own = (_own_line(child) or here) if self.sourced else 0
+            if not self.sourced:
+                own = 0
+            elif self.line_tags is None or tag in self.line_tags:
+                own = _own_line(child) or here
+            else:
+                own = here
             if d >= 0 and (tag == "ul" or tag == "ol"):
-                self.flush()
+                if texts:
+                    self.flush()
                 saved = self.depth
                 self.depth = d + 1
                 self.walk(child, titled, d + 1, own)
-                self.flush()
+                if texts:
+                    self.flush()
                 self.depth = saved
                 continue
             if tag in _BLOCK:
-                self.flush()
+                if texts:
+                    self.flush()
                 self.line_no = own or self.line_no
                 self.walk(child, titled or tag in _TITLE_TAGS, d, own)
-                self.flush()
+                if texts:
+                    self.flush()
             else:
                 self.walk(child, titled or tag in _TITLE_TAGS, d, own)
 
@@ -368,7 +392,7 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                 a = c.attributes
                 own = a.get("data-line") if sourced else None
                 at = int(own) if own and own.isdigit() else tr_line
-                lines = _lines_at(c, at, 0, sourced)
+                lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
                 text = "\n".join([ln.text for ln in lines])
                 line = at or (locate.line_of(text) if text else 0)
                 cells.append(Cell(text, tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
@@ -399,7 +423,7 @@ def _heading_text(node: LexborNode) -> str:
 
 
 def _record(node: LexborNode, locate: _Locator, section: str | None, number: str | None = None) -> Record | None:
-    lines = node_lines(node, sourced=locate.sourced)
+    lines = node_lines(node, sourced=locate.sourced, line_tags=locate.line_tags)
     if not lines:
         return None
     line = lines[0].line or locate.line_of(lines[0].text)
@@ -462,7 +486,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                 for part in kids[i:end]:
                     if part.tag in _HEADINGS and part is not kids[i] and _ASIDE_HEADING.match(_heading_text(part)):
                         break  # "### Reading": what follows is a reading list
-                    lines.extend(node_lines(part, sourced=locate.sourced))
+                    lines.extend(node_lines(part, sourced=locate.sourced, line_tags=locate.line_tags))
                 if lines:
                     line = lines[0].line or locate.line_of(lines[0].text)
                     g.records.append(Record(lines, line, None, None))
@@ -534,7 +558,9 @@ def parse_document(html: str, source_text: str) -> Document:
     """Parse HTML (or Markdown rendered to HTML) into tables and record groups."""
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
-    locate = _Locator(source_text, "data-line" in html)
+    # Lines come from markdown_to_html (on the tags it marks) or from the page itself.
+    line_tags = None if "data-line" in source_text else LINE_TAGS
+    locate = _Locator(source_text, "data-line" in html, line_tags)
     title_node = tree.css_first("title")
     h1 = tree.css_first("h1")
     tables = _tables(root, locate) if root is not None else []
@@ -547,4 +573,5 @@ def parse_document(html: str, source_text: str) -> Document:
         h1=_heading_text(h1) if h1 is not None else None,
         root=root,
         sourced=locate.sourced,
+        line_tags=locate.line_tags,
     )

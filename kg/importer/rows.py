@@ -50,7 +50,8 @@ class Page:
 
 
 def clean(s: str) -> str:
-    return " ".join(s.replace("\u00a0", " ").split())
+    """``s`` with its runs of whitespace (no-break spaces too) made one space, and trimmed."""
+    return " ".join(s.split())
 
 
 _DASHES = re.compile(r"\s+-{2,3}\s+")
