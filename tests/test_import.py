@@ -721,6 +721,71 @@ class TestCLI:
         assert again.stderr.strip() == f"Error: {str(out)!r} exists; add --force to overwrite it"
 
 
+class TestShortcuts:
+    """The importer's shortcuts for big pages give what the plain reading gives."""
+
+    def test_trailing_badges_only_where_they_can_be(self):
+        import random
+
+        from kg.importer import rows
+
+        def plain(text: str) -> str:  # strip_badges as first written: every pattern, every line
+            out = []
+            for ln in text.split("\n"):
+                s = rows._ICONS.sub(" ", ln)
+                prev = None
+                while prev != s:
+                    prev = s
+                    s = rows._BADGES.sub("", s)
+                    s = re.sub(r"\[\s*\]|\(\s*\)", "", s)
+                if rows._TRAILING_BADGES.sub("", s).strip():
+                    s = rows._TRAILING_BADGES.sub("", s)
+                out.append(rows.clean(s))
+            return "\n".join(x for x in out if x)
+
+        words = ["slides", "PDF", "Video", "code", "lecture   notes", "annotated slides", "part 12",
+                 "part   7", "pre-recorded", "Transformers", "(", ")", "[", "]", "[[", "]]", "|", ",", " - ",
+                 "3", "17", "html5", "new", "webinar", "\U0001F4C4", "x" * 30, "notes.", "\t", "GitHub", "\n"]
+        rng = random.Random(12)
+        for _ in range(20000):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+            assert imp.rows.strip_badges(text) == plain(text), repr(text)
+
+    def test_record_detail_is_cut_where_the_whole_would_be(self):
+        from kg.importer.document import Line, Record
+        from kg.importer.records import record_rows
+        from kg.importer.rows import clean, strip_badges
+
+        for n, width in [(3, 10), (300, 9), (40, 120), (2, 1500)]:
+            extra = [f"Detail {k} " + "w" * (k % width) + " [slides]" for k in range(n)]
+            lines = [Line("Sep 9: Attention", titled=True, line=1)] + [Line(t, line=2 + k) for k, t in enumerate(extra)]
+            row = record_rows(Record(lines, 1))[0]
+            assert row.detail == clean(" ".join(strip_badges(t) for t in extra))[:2000]
+
+    def test_garbage_collection_is_restored(self):
+        import gc
+
+        page = imp.read_page(MD_PAGE)
+        assert gc.isenabled()
+        imp.parse_page(page, str(MD_PAGE))
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            imp.parse_page(page, str(MD_PAGE))
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+    def test_markdown_lines_are_source_lines(self):
+        from kg.importer.document import markdown_to_html, parse_document
+
+        text = "# Course\n\nIntro *text*.\n\n| Date | Topic |\n|---|---|\n| 9/9 | [Intro](a.html) |\n| 9/11 | `Attention` |\n"
+        doc = parse_document(markdown_to_html(text), text)
+        assert [[c.line for c in r] for r in doc.tables[0].rows] == [[5, 5], [7, 7], [8, 8]]
+        assert doc.text.split("\n") == ["Course", "Intro text.", "Date", "Topic", "9/9", "Intro", "9/11", "Attention"]
+        assert doc.first_lines(2) == ["Course", "Intro text."]
+
+
 # --------------------------------------------------------------------------- figures
 
 
