@@ -518,10 +518,10 @@ BIG_KINDS = ("archive", "html-archive", "schedule", "repeat")
   after another, each under an "Offering N" heading, until the page is full — thousands
   of real tables, lists, heading runs and paragraphs, all of which kg reads and scores;
 - ``html-archive``: the same from the HTML development pages' bodies, in one HTML page;
-- ``schedule``: one Markdown table of about 65,000 sessions (the layout of
-  berkeley-stat157-sp19.md), every title distinct (two real lecture titles of the gold
+- ``schedule``: one Markdown table of about 53,000 sessions (the layout of
+  berkeley-stat157-sp19.md), titles made distinct (two real lecture titles of the gold
   joined), dates running through the year: every row becomes a lecture, so it measures
-  the row readers and the topic linker at their worst;
+  the row readers and the topic linker (the draft step) at their worst;
 - ``repeat``: the table rows of berkeley-stat157-sp19.md repeated (the page measured
   before; its 30 titles repeat, so the linker's cache answers almost every row).
 """
@@ -659,7 +659,7 @@ def _peak(path: Path, data: Path | None, mode: str) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 5, data: Path | None = None,
+def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = None,
              kind: str = "archive") -> dict[str, Any]:
     """Median (min-max) seconds to import a big page beside the parse floor (interleaved
     runs), and its peak memory: the growth of the peak resident set of a fresh process
@@ -721,7 +721,7 @@ def main() -> None:
     ap.add_argument("--big-kind", action="append", choices=BIG_KINDS,
                     help="which big page (repeatable; default: archive, html-archive, schedule)")
     ap.add_argument("--no-big", action="store_true", help="score the pages only")
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--threshold", type=float, default=COVER_THRESHOLD)
     ap.add_argument("-v", "--verbose", action="store_true")

@@ -156,17 +156,37 @@ def _source_format(text: str, source: str) -> str:
     return "markdown"
 
 
-def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Document | None]:
-    """Every structure of the page that could be its schedule, read into rows and scored."""
+class _Kept:
+    """The candidates of a page as they come, keeping only the one that would be chosen:
+    the first with the best score whose rows have a title (a later one must beat it).
+    The others are let go at once, with their rows."""
+
+    def __init__(self) -> None:
+        self.best: Candidate | None = None
+        self.offered = 0
+
+    def append(self, c: Candidate) -> None:
+        self.offered += 1
+        if c.score > 0 and any(r.title for r in c.rows) and (self.best is None or c.score > self.best.score + 1e-9):
+            self.best = c
+
+    def extend(self, cs: list[Candidate]) -> None:
+        for c in cs:
+            self.append(c)
+
+
+def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None, Document | None]:
+    """Every structure of the page that could be its schedule, read into rows and scored;
+    the one with the best score (the first of equals), or None."""
     fmt = _source_format(text, source)
-    out: list[Candidate] = []
+    out = _Kept()
     doc: Document | None = None
     if fmt == "yaml":
         g = data_file_group(text)
         if g is not None:
             rows = _group_rows(g)
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
-    if fmt != "yaml" or not out:
+    if fmt != "yaml" or not out.offered:
         # Plain-text readers first: on a tie, the simpler reading wins.
         out.extend(_text_candidates(text))
         if fmt == "scribble":
@@ -193,7 +213,7 @@ def candidates(text: str, source: str = "<page>") -> tuple[list[Candidate], Docu
                 out.append(Candidate(g.kind, rows, score_rows(rows)))
         if fmt == "html":
             out.extend(_text_candidates(doc.text))
-    return out, doc
+    return out.best, doc
 
 
 @contextmanager
@@ -230,11 +250,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     if not text.strip():
         raise PageError("page is empty", source)
     with collection_paused():
-        found, doc = candidates(text, source)
-    best: Candidate | None = None
-    for c in found:
-        if c.score > 0 and any(r.title for r in c.rows) and (best is None or c.score > best.score + 1e-9):
-            best = c
+        best, doc = best_candidate(text, source)
     if best is None:
         raise PageError(
             "no schedule found: expected dated rows ('Tue 9/9 | Title'), a numbered lecture list "
