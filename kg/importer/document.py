@@ -258,22 +258,15 @@ def _lines_at(
 ) -> list[Line]:
     """:func:`node_lines` of a node whose line (``_data_line``) is known."""
     w = _LineWalker(depth, line, sourced, limit, line_tags)
-    try:
-        w.walk(node, node.tag in _TITLE_TAGS, depth, w.line_no)
-        w.flush()
-    except _Enough:
-        pass
+    w.walk(node, node.tag in _TITLE_TAGS, depth, w.line_no)
+    w.flush()
     return w.lines[:limit] if limit is not None else w.lines
-
-
-class _Enough(Exception):
-    """:func:`node_lines` has the lines it was asked for."""
 
 
 class _LineWalker:
     """The state of :func:`node_lines` (a class, not closures: no reference cycles)."""
 
-    __slots__ = ("lines", "texts", "flags", "line_no", "depth", "sourced", "limit", "line_tags")
+    __slots__ = ("lines", "texts", "flags", "line_no", "depth", "sourced", "limit", "line_tags", "done")
 
     def __init__(
         self, depth: int, line_no: int, sourced: bool, limit: int | None = None,
@@ -287,6 +280,7 @@ class _LineWalker:
         self.sourced = sourced
         self.limit = limit
         self.line_tags = line_tags
+        self.done = False  # ``limit`` lines are made: the walk stops
 
     def flush(self) -> None:
         texts = self.texts
@@ -303,7 +297,7 @@ class _LineWalker:
                     titled = all(f or not t.strip() for t, f in zip(texts, flags))
                 self.lines.append(Line(text, titled, self.line_no, depth=self.depth))
                 if self.limit is not None and len(self.lines) >= self.limit:
-                    raise _Enough
+                    self.done = True
             texts.clear()
             self.flags.clear()
 
@@ -311,6 +305,8 @@ class _LineWalker:
         # ``here``: the line of ``n`` (its own data-line, else its nearest ancestor's).
         texts, flags = self.texts, self.flags
         for child in n.iter(include_text=True):
+            if self.done:
+                return
             tag = child.tag
             if tag == "-text":
                 texts.append(child.text_content or "")
