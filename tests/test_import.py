@@ -760,7 +760,7 @@ class TestShortcuts:
             extra = [f"Detail {k} " + "w" * (k % width) + " [slides]" for k in range(n)]
             lines = [Line("Sep 9: Attention", titled=True, line=1)] + [Line(t, line=2 + k) for k, t in enumerate(extra)]
             row = record_rows(Record(lines, 1))[0]
-            assert row.detail == clean(" ".join(strip_badges(t) for t in extra))[:2000]
+            assert row.detail == clean("; ".join(x for x in (strip_badges(t) for t in extra) if x.strip()))[:2000]
 
     def test_garbage_collection_is_restored(self):
         import gc
