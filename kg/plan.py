@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # types only: kg path need not build the records
 __all__ = [
     "prerequisite_graph",
     "add_reasons",
+    "add_labels",
     "course_ranks",
     "topic_effort",
     "plan",
@@ -39,27 +40,27 @@ __all__ = [
 ]
 
 
-# (down, areas require their parts) -> the closure queries: nodes, edges, part links.
-_CLOSURE_QUERIES: dict[tuple[bool, bool], tuple[str, str, str | None]] = {
-    (False, False): ("prerequisite-closure-nodes", "prerequisite-closure-edges", None),
-    (True, False): ("dependent-closure-nodes", "dependent-closure-edges", None),
-    (False, True): (
-        "prerequisite-parts-closure-nodes", "prerequisite-parts-closure-edges", "prerequisite-parts-closure-parts",
-    ),
-    (True, True): ("dependent-parts-closure-nodes", "dependent-parts-closure-edges", "dependent-parts-closure-parts"),
+# (down, areas require their parts) -> the query walking the closure from one topic.
+_CLOSURE_QUERIES: dict[tuple[bool, bool], str] = {
+    (False, False): "prerequisite-closure-nodes",
+    (True, False): "dependent-closure-nodes",
+    (False, True): "prerequisite-parts-closure-nodes",
+    (True, True): "dependent-parts-closure-nodes",
 }
 
 
 def prerequisite_graph(
     kg: KnowledgeGraph, start: Iterable[str] | None = None, *, down: bool = False, umbrellas: str = "parts",
-    with_reasons: bool = True,
+    with_reasons: bool = True, with_labels: bool = True,
 ) -> nx.DiGraph[str]:
     """The ``kg:requires`` graph as a DiGraph (edge ``prerequisite -> topic``).
 
     With ``start``, only the topics reachable from those (through ``kg:requires*``, or
     the reverse with ``down=True``) and the edges among them are fetched. Nodes carry
     ``label``; edges carry ``reason`` (``None`` with ``with_reasons=False``: then
-    :func:`add_reasons` fetches them for the edges a caller shows).
+    :func:`add_reasons` fetches them for the edges a caller shows). With
+    ``with_labels=False`` (and ``start``) nodes carry no label until :func:`add_labels`
+    fetches them for the topics a caller shows.
 
     ``umbrellas`` says how ``skos:broader`` is read (see
     :data:`kg.algorithms.paths.UMBRELLA_READINGS`): ``"parts"`` (the default) makes every
@@ -71,25 +72,29 @@ def prerequisite_graph(
         raise UsageError(f"unknown umbrella reading {umbrellas!r} (one of {', '.join(paths.UMBRELLA_READINGS)})")
     parts = umbrellas == "parts"
     part_rows: list[Row] = []
+    labels: dict[str, str] = {}
     if start is None:
         node_rows = kg.run("topic-nodes")
         edge_rows = kg.run("requires-edges")
         reason_rows = kg.run("edge-reasons") if with_reasons else []
         if parts:
             part_rows = [{"p": r["t"], "u": r["b"]} for r in kg.run("topic-broader")]
+        with_labels = True
     else:
-        # One query per start topic, so that each property path starts from a constant
-        # IRI (see prerequisite-closure-nodes.rq for why that matters). Reading broader as
-        # "part of", the walk also goes from an area to its parts (or, down, from a part
-        # to its area).
-        nodes_q, edges_q, parts_q = _CLOSURE_QUERIES[(down, parts)]
-        node_rows, edge_rows = [], []
-        for t in dict.fromkeys(start):
-            node = ox.NamedNode(V.topic_iri(t))
-            node_rows += kg.run(nodes_q, topic=node)
-            edge_rows += kg.run(edges_q, topic=node)
-            if parts_q is not None:
-                part_rows += kg.run(parts_q, topic=node)
+        # One walk per start topic, so that each property path starts from a constant
+        # IRI (see prerequisite-closure-nodes.rq for why that matters); then the edges,
+        # part links and labels of the nodes found, each one lookup per node. Reading
+        # broader as "part of", the walk also goes from an area to its parts (or, down,
+        # from a part to its area).
+        walk = _CLOSURE_QUERIES[(down, parts)]
+        found = dict.fromkeys(r["t"] for t in dict.fromkeys(start) for r in kg.run(walk, topic=ox.NamedNode(V.topic_iri(t))))
+        terms = [ox.NamedNode(iri) for iri in found]
+        edge_rows = kg.run("requires-edges-of", topics=terms) if terms else []
+        if parts and terms:
+            part_rows = kg.run("broader-links-into", topics=terms)
+        node_rows = [{"t": iri, "label": None} for iri in found]
+        if with_labels and terms:
+            labels = _labels(kg, terms)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
         reason_rows = kg.run("edge-reasons-of", topics=tails) if tails and with_reasons else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
@@ -98,7 +103,11 @@ def prerequisite_graph(
     G: nx.DiGraph[str] = nx.DiGraph()
     for r in sorted(node_rows, key=lambda r: (r["t"], r["label"] or "")):
         tid = V.local_id(r["t"])
-        G.add_node(tid, label=r["label"] or tid)
+        label = r["label"] or labels.get(tid)
+        if with_labels:
+            G.add_node(tid, label=label or tid)
+        else:
+            G.add_node(tid)
     for r in sorted(edge_rows, key=lambda r: (r["a"], r["b"])):
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         for n in (a, b):
@@ -109,26 +118,46 @@ def prerequisite_graph(
         return G
     pairs = list(dict.fromkeys((V.local_id(r["p"]), V.local_id(r["u"])) for r in part_rows))
     H = paths.with_parts(G, pairs)
-    missing = [n for n in H if "label" not in H.nodes[n]]
-    if missing:
-        rows = kg.run("topic-labels", topics=[ox.NamedNode(V.topic_iri(n)) for n in missing])
-        labels = {V.local_id(r["t"]): r["label"] for r in rows}
-        for n in missing:
-            H.nodes[n]["label"] = labels.get(n, n)
-    for p, u, d in H.edges(data=True):
-        if d.get("part"):
-            d.setdefault("reason", f"{_label(H, p)} is part of {_label(H, u)}: knowing it means knowing its parts.")
+    if not with_labels:
+        return H
+    add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
+    _part_reasons(H, H.edges)
     return H
+
+
+def add_labels(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
+    """Set the ``label`` of each of ``topics`` that has none yet (its id when the graph
+    gives it no ``skos:prefLabel``), from one lookup per topic."""
+    todo = [t for t in dict.fromkeys(topics) if t in G and "label" not in G.nodes[t]]
+    labels = _labels(kg, [ox.NamedNode(V.topic_iri(t)) for t in todo]) if todo else {}
+    for t in todo:
+        G.nodes[t]["label"] = labels.get(t, t)
+
+
+def _labels(kg: KnowledgeGraph, nodes: list[ox.NamedNode]) -> dict[str, str]:
+    # The last of a topic's labels in sorted order, as the graph's node rows read them.
+    rows = sorted(kg.run("topic-labels", topics=nodes), key=lambda r: (r["t"], r["label"]))
+    return {V.local_id(r["t"]): r["label"] for r in rows}
+
+
+def _part_reasons(G: nx.DiGraph[str], edges: Iterable[tuple[str, str]]) -> None:
+    for p, u in edges:
+        d = G.edges[p, u]
+        if d.get("part"):
+            d.setdefault("reason", f"{_label(G, p)} is part of {_label(G, u)}: knowing it means knowing its parts.")
 
 
 def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     """Set the ``reason`` of every edge into ``topics`` (the edges a plan shows), from
-    one inner join over those topics' ``kg:Prerequisite`` nodes."""
-    tails = [ox.NamedNode(V.topic_iri(t)) for t in dict.fromkeys(topics) if t in G]
+    one inner join over those topics' ``kg:Prerequisite`` nodes; an area's edges from its
+    parts say so (labelled as the graph's nodes are)."""
+    heads = [t for t in dict.fromkeys(topics) if t in G]
+    tails = [ox.NamedNode(V.topic_iri(t)) for t in heads]
     for r in kg.run("edge-reasons-of", topics=tails) if tails else []:
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         if G.has_edge(b, a):
             G.edges[b, a]["reason"] = r["reason"]
+    _part_reasons(G, G.in_edges(heads))
 
 
 def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
@@ -212,11 +241,14 @@ def plan(
     if from_id == to_id:
         raise UsageError(f"FROM and TO are the same topic ({to_id!r}): nothing to plan")
     starts = list(dict.fromkeys([to_id, *([from_id] if from_id else []), *known_ids]))
-    G = prerequisite_graph(kg, starts, umbrellas=umbrellas, with_reasons=False)
+    G = prerequisite_graph(kg, starts, umbrellas=umbrellas, with_reasons=False, with_labels=False)
     for t in starts:
-        G.add_node(t, label=G.nodes[t].get("label", t) if t in G else t)
+        G.add_node(t)
     base = [from_id] if from_id else []
     need = (nx.ancestors(G, to_id) | {to_id})
+    # Labels (and below, reasons) for what the plan shows and orders by only: the walk
+    # may reach many more topics (parts that build on their area).
+    add_labels(kg, G, [*starts, *need])
     # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
     # in the courses still bounds its dependents), so lectures are fetched for those;
     # reasons are fetched for the plan's steps only (add_reasons below).

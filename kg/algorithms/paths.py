@@ -94,9 +94,33 @@ def with_parts(
     if reading == "overview":
         return H
     pairs = sorted(set(part_of), key=lambda pu: (str(pu[1]), str(pu[0])))
-    # What builds on each umbrella, taken once per umbrella (pairs come grouped by it):
-    # edges into an umbrella never change what lies below it, so no edge added here can
-    # close a cycle.
+    try:
+        order = list(nx.topological_sort(H))
+    except nx.NetworkXUnfeasible:
+        # A cycle is reported by the function that orders the graph; here, each
+        # umbrella's descendants are taken whole.
+        _add_parts_by_descendants(H, pairs)
+        return H
+    # Whether the umbrella reaches the part is asked of a topological order kept up to
+    # date as part edges go in (Pearce and Kelly's dynamic topological sort): an edge that
+    # agrees with the order needs no search, and one that does not searches only the
+    # nodes between its ends in the order, not everything below the umbrella.
+    pos = {n: i for i, n in enumerate(order)}
+    for part, umbrella in pairs:
+        for n in (part, umbrella):
+            if n not in pos:
+                pos[n] = len(pos)
+        if part == umbrella or H.has_edge(part, umbrella):
+            continue
+        if pos[umbrella] < pos[part] and not _reorder(H, pos, umbrella, part):
+            continue  # a specialization: the umbrella is below it
+        H.add_edge(part, umbrella, part=True)
+    return H
+
+
+def _add_parts_by_descendants(H: nx.DiGraph[Node], pairs: list[tuple[Node, Node]]) -> None:
+    # Pairs come grouped by umbrella; edges into an umbrella never change what lies
+    # below it, so its descendants are taken once.
     below: dict[Node, set[Node]] = {}
     for part, umbrella in pairs:
         if umbrella not in below:
@@ -104,7 +128,39 @@ def with_parts(
         if part == umbrella or part in below[umbrella] or H.has_edge(part, umbrella):
             continue
         H.add_edge(part, umbrella, part=True)
-    return H
+
+
+def _reorder(H: nx.DiGraph[Node], pos: dict[Node, int], head: Node, tail: Node) -> bool:
+    """Make room for an edge ``tail -> head`` where ``pos[head] < pos[tail]``: False when
+    ``head`` reaches ``tail`` (the edge would close a cycle), else move what lies
+    between so that the order stays topological with the edge, and True."""
+    lo, hi = pos[head], pos[tail]
+    forward: list[Node] = []
+    seen = {head}
+    todo = [head]
+    while todo:
+        n = todo.pop()
+        forward.append(n)
+        for s in H.successors(n) if n in H else ():
+            if s == tail:
+                return False
+            if s not in seen and pos[s] < hi:
+                seen.add(s)
+                todo.append(s)
+    backward: list[Node] = []
+    seen = {tail}
+    todo = [tail]
+    while todo:
+        n = todo.pop()
+        backward.append(n)
+        for p in H.predecessors(n) if n in H else ():
+            if p not in seen and pos[p] > lo:
+                seen.add(p)
+                todo.append(p)
+    moved = sorted(backward, key=pos.__getitem__) + sorted(forward, key=pos.__getitem__)
+    for n, i in zip(moved, sorted(pos[n] for n in moved)):
+        pos[n] = i
+    return True
 
 
 def _check_nodes(G: nx.DiGraph[Node], nodes: Iterable[Node]) -> None:
