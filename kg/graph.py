@@ -69,6 +69,9 @@ def _number_variants(s: str) -> list[str]:
     # "transformer" finds "transformers" and the other way round.
     return [s, s[:-1] if s.endswith("s") else s + "s"]
 
+#: How many terms :meth:`KnowledgeGraph.run_each` sends in one VALUES block.
+VALUES_CHUNK = 500
+
 Term = ox.NamedNode | ox.Literal
 """A value bound to a ``$param`` of an internal query (a list binds a VALUES block)."""
 
@@ -149,6 +152,27 @@ class KnowledgeGraph:
         """Rows of kg's own query ``kg/queries/internal/NAME.rq`` with its ``$params``
         bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
         return self.backend.select(render_internal(name, **bindings))
+
+    def run_each(self, name: str, /, **bindings: Term | Sequence[Term]) -> list[Row]:
+        """Rows of kg's own query ``NAME`` whose one list-valued ``$param`` (a VALUES
+        block) is sent :data:`VALUES_CHUNK` terms at a time.
+
+        For queries whose every row belongs to one of those terms (lookups per topic, per
+        lecture): the rows are the same as :meth:`run`'s, chunk by chunk, each chunk in
+        the query's order. Oxigraph changes its join strategy for a long VALUES block
+        (lectures covering 2,000 topics: 5 s of CPU against 0.04 s for 1,000), so a
+        lookup for the 28,000 topics of a large plan stays linear this way.
+        """
+        lists = [k for k, v in bindings.items() if isinstance(v, (list, tuple))]
+        if len(lists) != 1:
+            raise TypeError(f"run_each({name!r}) needs exactly one list-valued parameter, got {sorted(lists)}")
+        key = lists[0]
+        terms = bindings[key]
+        assert isinstance(terms, (list, tuple))
+        rows: list[Row] = []
+        for i in range(0, len(terms), VALUES_CHUNK):
+            rows += self.run(name, **{**bindings, key: terms[i : i + VALUES_CHUNK]})
+        return rows
 
     def run_ask(self, name: str, /, **bindings: Term | Sequence[Term]) -> bool:
         """The answer of kg's own ASK query ``kg/queries/internal/NAME.rq``."""
@@ -311,7 +335,7 @@ class KnowledgeGraph:
         if not ids:
             return out
         nodes = [_topic(t) for t in ids]
-        for r in self.run("where-taught-lectures", topics=nodes):
+        for r in self.run_each("where-taught-lectures", topics=nodes):
             out[V.local_id(r["t"])]["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),
@@ -324,7 +348,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in self.run("where-taught-sessions", topics=nodes):
+        for r in self.run_each("where-taught-sessions", topics=nodes):
             out[V.local_id(r["t"])]["sessions"].append(
                 {
                     "id": V.local_id(r["e"]),
@@ -336,7 +360,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        chapters = self.run("where-taught-chapters", topics=nodes)
+        chapters = self.run_each("where-taught-chapters", topics=nodes)
         sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
         for r in chapters:
             out[V.local_id(r["t"])]["chapters"].append(
@@ -348,7 +372,7 @@ class KnowledgeGraph:
                     "sections": sections.get(r["ch"], []),
                 }
             )
-        for r in self.run("where-taught-readings", topics=nodes):
+        for r in self.run_each("where-taught-readings", topics=nodes):
             out[V.local_id(r["t"])]["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),
@@ -364,7 +388,7 @@ class KnowledgeGraph:
         chapters = [ox.NamedNode(c) for c in chapter_iris]
         out: dict[str, list[str]] = {}
         if chapters:
-            for r in self.run("chapter-sections", chapters=chapters):
+            for r in self.run_each("chapter-sections", chapters=chapters):
                 out.setdefault(r["ch"], []).append(r["s"])
         return out
 

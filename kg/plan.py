@@ -89,14 +89,14 @@ def prerequisite_graph(
         walk = _CLOSURE_QUERIES[(down, parts)]
         found = dict.fromkeys(r["t"] for t in dict.fromkeys(start) for r in kg.run(walk, topic=ox.NamedNode(V.topic_iri(t))))
         terms = [ox.NamedNode(iri) for iri in found]
-        edge_rows = kg.run("requires-edges-of", topics=terms) if terms else []
+        edge_rows = kg.run_each("requires-edges-of", topics=terms) if terms else []
         if parts and terms:
-            part_rows = kg.run("broader-links-into", topics=terms)
+            part_rows = kg.run_each("broader-links-into", topics=terms)
         node_rows = [{"t": iri, "label": None} for iri in found]
         if with_labels and terms:
             labels = _labels(kg, terms)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
-        reason_rows = kg.run("edge-reasons-of", topics=tails) if tails and with_reasons else []
+        reason_rows = kg.run_each("edge-reasons-of", topics=tails) if tails and with_reasons else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
     # Rows are sorted here because an engine's row order is its own (Oxigraph's and
     # Virtuoso's differ), and the graph's insertion order shows in every listing.
@@ -136,7 +136,7 @@ def add_labels(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) ->
 
 def _labels(kg: KnowledgeGraph, nodes: list[ox.NamedNode]) -> dict[str, str]:
     # The last of a topic's labels in sorted order, as the graph's node rows read them.
-    rows = sorted(kg.run("topic-labels", topics=nodes), key=lambda r: (r["t"], r["label"]))
+    rows = sorted(kg.run_each("topic-labels", topics=nodes), key=lambda r: (r["t"], r["label"]))
     return {V.local_id(r["t"]): r["label"] for r in rows}
 
 
@@ -153,7 +153,7 @@ def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -
     parts say so (labelled as the graph's nodes are)."""
     heads = [t for t in dict.fromkeys(topics) if t in G]
     tails = [ox.NamedNode(V.topic_iri(t)) for t in heads]
-    for r in kg.run("edge-reasons-of", topics=tails) if tails else []:
+    for r in kg.run_each("edge-reasons-of", topics=tails) if tails else []:
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         if G.has_edge(b, a):
             G.edges[b, a]["reason"] = r["reason"]
@@ -165,14 +165,14 @@ def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> lis
     ``pos``, the course's lecture count ``n`` and the lecture's topic count ``k``."""
     if topics is None:
         return kg.run("lecture-covers-all")
-    rows = kg.run("lecture-covers-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    rows = kg.run_each("lecture-covers-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
     if not rows:
         return []
     # The counts for the courses and lectures found only (not for every lecture).
     courses = [ox.NamedNode(c) for c in dict.fromkeys(r["c"] for r in rows)]
     lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
-    n = {r["c"]: r["n"] for r in kg.run("course-lecture-counts", courses=courses)}
-    k = {r["lec"]: r["k"] for r in kg.run("lecture-cover-counts", lectures=lectures)}
+    n = {r["c"]: r["n"] for r in kg.run_each("course-lecture-counts", courses=courses)}
+    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
     return [{**r, "n": n[r["c"]], "k": k[r["lec"]]} for r in rows]
 
 
@@ -248,7 +248,7 @@ def plan(
     need = (nx.ancestors(G, to_id) | {to_id})
     # Labels (and below, reasons) for what the plan shows and orders by only: the walk
     # may reach many more topics (parts that build on their area).
-    add_labels(kg, G, [*starts, *need])
+    defs = _labels_and_definitions(kg, G, [*starts, *need])
     # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
     # in the courses still bounds its dependents), so lectures are fetched for those;
     # reasons are fetched for the plan's steps only (add_reasons below).
@@ -270,7 +270,6 @@ def plan(
     add_reasons(kg, G, steps)
     where = kg.where_taught(steps)
     effort = topic_effort(kg, rows=rows)
-    defs = _definitions(kg, steps)
     step_of = {t: i for i, t in enumerate(steps, start=1)}
     out_steps: list[PlanStep] = []
     for i, t in enumerate(steps, start=1):
@@ -313,11 +312,18 @@ def _label(G: nx.DiGraph[str], t: str) -> str:
     return str(G.nodes[t].get("label", t)) if t in G else t
 
 
-def _definitions(kg: KnowledgeGraph, topics: list[str]) -> dict[str, str]:
-    if not topics:
-        return {}
-    nodes = [ox.NamedNode(V.topic_iri(t)) for t in topics]
-    return {V.local_id(r["t"]): r["d"] for r in kg.run("topic-definitions", topics=nodes)}
+def _labels_and_definitions(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str]) -> dict[str, str]:
+    # add_labels and the topics' definitions, from one lookup per topic.
+    todo = list(dict.fromkeys(t for t in topics if t in G))
+    rows = kg.run_each("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo]) if todo else []
+    defs = {V.local_id(r["t"]): r["d"] for r in rows if r["d"] is not None}
+    labels = {
+        V.local_id(r["t"]): r["label"] for r in sorted(rows, key=lambda r: (r["t"], r["label"] or "")) if r["label"]
+    }
+    for t in todo:
+        if "label" not in G.nodes[t]:
+            G.nodes[t]["label"] = labels.get(t, t)
+    return defs
 
 
 def prereqs(kg: KnowledgeGraph, topic: str, depth: int | None = None, *, umbrellas: str = "parts") -> Prereqs:
