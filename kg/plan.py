@@ -391,17 +391,14 @@ def next_topics(
 ) -> NextTopics:
     """Topics learnable now (all prerequisites known), ranked by what they unlock."""
     known_ids = [kg.resolve_topic(k) for k in known]
-    G = prerequisite_graph(kg, umbrellas=umbrellas)
-    for t in kg.topic_ids():
-        if t not in G:
-            G.add_node(t, label=t)
-    labels = {r["id"]: r["label"] for r in kg.topics()}
+    # Every topic is a node (topic-nodes), labelled; reasons are not shown.
+    G = prerequisite_graph(kg, umbrellas=umbrellas, with_reasons=False)
     ranked = paths.learnable_next(G, known_ids)
     if limit is not None:
         ranked = ranked[:limit]
     return {
         "known": known_ids,
-        "next": [{"id": t, "label": labels.get(t, t), "unlocks": n} for t, n in ranked],
+        "next": [{"id": t, "label": _label(G, t), "unlocks": n} for t, n in ranked],
     }
 
 

@@ -229,3 +229,23 @@ def test_with_parts_on_a_cyclic_graph() -> None:
     G = nx.DiGraph([("a", "b"), ("b", "a"), ("c", "d")])
     H = paths.with_parts(G, [("c", "u"), ("d", "c")])
     assert H.has_edge("c", "u") and not H.has_edge("d", "c")
+
+
+# ------------------------------------------------------------- learnable_next
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=30),
+    edges=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=80),
+    known=st.lists(st.integers(0, 29), max_size=8),
+)
+def test_learnable_next_equals_descendant_walks(n: int, edges: list[tuple[int, int]], known: list[int]) -> None:
+    G: nx.DiGraph[int] = nx.DiGraph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from((min(u, v), max(u, v)) for u, v in edges if u != v and max(u, v) < n)
+    known = [k for k in known if k < n]
+    have = paths.known_closure(G, known)
+    ready = [v for v in G if v not in have and all(p in have for p in G.predecessors(v))]
+    want = sorted(((v, len(nx.descendants(G, v))) for v in ready), key=lambda x: (-x[1], str(x[0])))
+    assert paths.learnable_next(G, known) == want

@@ -485,9 +485,27 @@ def learnable_next(G: nx.DiGraph[Node], known: Iterable[Node]) -> list[tuple[Nod
     """Topics not yet known whose prerequisites are all known, ranked by how many
     topics they eventually unlock (most first, then by name).
 
+    Parameters
+    ----------
+    G : DiGraph
+        Edges point from prerequisite to dependent.
+    known : iterable of nodes
+        Topics the learner has; their prerequisites count as known too.
+
     Returns
     -------
     list of (topic, unlocks)
+        ``unlocks`` is ``len(nx.descendants(G, topic))``.
+
+    Notes
+    -----
+    One pass in topological order over the learnable topics and everything below them
+    (a known topic's prerequisites are known, so nothing below a learnable topic is):
+    each topic carries the set of learnable topics above it as an ``int`` bitset of
+    ``R`` bits (``R`` learnable topics), and the sets are summed bit by bit into binary
+    counters. Time is about ``O((V + E) * R / w)`` word operations for the ``V``
+    topics and ``E`` edges below, instead of one descendants walk per learnable topic
+    (``O(R * (V + E))`` graph steps, minutes on 100,000 topics).
 
     Examples
     --------
@@ -499,6 +517,49 @@ def learnable_next(G: nx.DiGraph[Node], known: Iterable[Node]) -> list[tuple[Nod
     ready = [
         n for n in G if n not in have and all(p in have for p in G.predecessors(n))
     ]
-    scored = [(n, len(nx.descendants(G, n))) for n in ready]
+    try:
+        counts = _unlock_counts(G, ready)
+    except nx.NetworkXUnfeasible:  # a cycle below: count each topic's descendants
+        counts = {n: len(nx.descendants(G, n)) for n in ready}
+    scored = [(n, counts[n]) for n in ready]
     scored.sort(key=lambda x: (-x[1], str(x[0])))
     return scored
+
+
+def _unlock_counts(G: nx.DiGraph[Node], ready: list[Node]) -> dict[Node, int]:
+    """``{r: len(nx.descendants(G, r))}`` for sources ``ready`` of the part of ``G``
+    below them (see :func:`learnable_next`); NetworkXUnfeasible on a cycle there."""
+    bit = {n: 1 << i for i, n in enumerate(ready)}
+    waiting: dict[Node, int] = dict.fromkeys(ready, 0)  # prerequisites below not yet passed
+    todo = list(ready)
+    while todo:
+        for s in G.successors(todo.pop()):
+            if s in waiting:
+                waiting[s] += 1
+            else:
+                waiting[s] = 1
+                todo.append(s)
+    above: dict[Node, int] = {}  # the learnable topics above each topic reached
+    planes: list[int] = []  # binary counters, one bit-plane per power of two
+    todo = list(ready)
+    passed = 0
+    while todo:
+        n = todo.pop()
+        passed += 1
+        own = bit.get(n, 0)
+        mask = above.pop(n, 0) | own
+        add, k = mask & ~own, 0
+        while add:
+            if k == len(planes):
+                planes.append(0)
+            carry = planes[k] & add
+            planes[k] ^= add
+            add, k = carry, k + 1
+        for s in G.successors(n):
+            above[s] = above.get(s, 0) | mask
+            waiting[s] -= 1
+            if not waiting[s]:
+                todo.append(s)
+    if passed < len(waiting):
+        raise nx.NetworkXUnfeasible("prerequisite cycle below the learnable topics")
+    return {n: sum(((p >> i) & 1) << k for k, p in enumerate(planes)) for i, n in enumerate(ready)}
