@@ -234,6 +234,16 @@ def course_lectures(kg: KnowledgeGraph, courses: Iterable[str] | None = None) ->
     return out
 
 
+def page_numbers(kg: KnowledgeGraph) -> dict[str, dict[int, str | None]]:
+    """Every course's lectures by position: the page's own number for each lecture
+    (``None`` where the page gives none). Shown with :func:`kg.records.lecture_number`,
+    so every command names a lecture as ``kg path`` and ``kg show`` do."""
+    out: dict[str, dict[int, str | None]] = {}
+    for r in kg.run("lecture-numbers"):
+        out.setdefault(V.local_id(r["c"]), {})[int(r["pos"])] = r["num"]
+    return out
+
+
 def _labels(kg: KnowledgeGraph) -> dict[str, str]:
     return {
         V.local_id(r["t"]): str(r["l"])
@@ -313,7 +323,7 @@ def load_course_file(kg: KnowledgeGraph, path: str | Path) -> CourseFile:
         "file": shown,
         "assumes": list(course.assumes),
         "lectures": [
-            {"position": lec.position, "title": lec.title, "covers": list(dict.fromkeys(lec.covers))}
+            {"position": lec.position, "number": lec.number, "title": lec.title, "covers": list(dict.fromkeys(lec.covers))}
             for lec in course.lectures
         ],
     }
@@ -341,12 +351,15 @@ def check(kg: KnowledgeGraph, course: str) -> CheckReport:
             "term": rec["term"],
             "file": None,
             "assumes": rec["assumes"],
-            "lectures": [{"position": lec["position"], "title": lec["title"], "covers": lec["covers"]} for lec in rec["lectures"]],
+            "lectures": [
+                {"position": lec["position"], "number": lec["number"], "title": lec["title"], "covers": lec["covers"]}
+                for lec in rec["lectures"]
+            ],
         }
     G = prerequisite_graph(kg)
     lectures = [lec["covers"] for lec in c["lectures"]]
     titles = {lec["position"]: lec["title"] for lec in c["lectures"]}
-    numbers = {lec["position"]: (str(n) if (n := lec.get("number")) else None) for lec in c["lectures"]}
+    numbers = {lec["position"]: lec["number"] for lec in c["lectures"]}
     found = check_order(G, lectures, c["assumes"], _broader(kg))
     labels = _labels(kg)
     findings: list[CheckFinding] = [
@@ -403,11 +416,14 @@ def compare(kg: KnowledgeGraph, courses: Sequence[str], threshold: float = 0.3) 
     lectures = course_lectures(kg, ids)
     sessions = course_sessions(kg, ids)
     labels = _labels(kg)
+    numbers = page_numbers(kg)
     pairs: list[ComparePair] = []
     for a, b in combinations(ids, 2):
         r = compare_orders(lectures.get(a, []), lectures.get(b, []), threshold)
         for m in r["moved"]:
             m["label"] = labels.get(m["topic"], m["topic"])
+            m["a_number"] = numbers.get(a, {}).get(m["a"])
+            m["b_number"] = numbers.get(b, {}).get(m["b"])
         # A topic one course teaches only in a discussion section or tutorial is still
         # taught there: shared, not unique to the other course (orders stay lecture-based).
         ta = set(first_positions(lectures.get(a, []))) | sessions.get(a, set())
@@ -444,20 +460,27 @@ def diff(kg: KnowledgeGraph, old: str, new: str, threshold: float = 0.3) -> Diff
     labels = _labels(kg)
     co, cn = lecture_counts(lo), lecture_counts(ln)
     fo, fn = first_positions(lo), first_positions(ln)
+    numbers = page_numbers(kg)
+    no, nn = numbers.get(o, {}), numbers.get(n, {})
 
-    def item(t: str, counts: Counter[str], first: dict[str, int]) -> DiffTopic:
-        return {"id": t, "label": labels.get(t, t), "lectures": counts[t], "first": first[t]}
+    def item(t: str, counts: Counter[str], first: dict[str, int], nums: dict[int, str | None]) -> DiffTopic:
+        return {
+            "id": t, "label": labels.get(t, t), "lectures": counts[t], "first": first[t],
+            "first_number": nums.get(first[t]),
+        }
 
     for m in d["moved"]:
         m["label"] = labels.get(m["topic"], m["topic"])
+        m["a_number"] = no.get(m["a"])
+        m["b_number"] = nn.get(m["b"])
     for r in d["recounted"]:
         r["label"] = labels.get(r["topic"], r["topic"])
     return {
         "old": _course_info(kg, o),
         "new": _course_info(kg, n),
         "threshold": threshold,
-        "added": sorted((item(t, cn, fn) for t in d["added"]), key=lambda x: (x["first"], x["id"])),
-        "dropped": sorted((item(t, co, fo) for t in d["dropped"]), key=lambda x: (x["first"], x["id"])),
+        "added": sorted((item(t, cn, fn, nn) for t in d["added"]), key=lambda x: (x["first"], x["id"])),
+        "dropped": sorted((item(t, co, fo, no) for t in d["dropped"]), key=lambda x: (x["first"], x["id"])),
         "kept": d["kept"],
         "moved": d["moved"],
         "recounted": d["recounted"],
@@ -568,6 +591,11 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> Evidence:
         counts, per = ev["counts"], ev["courses"]
         for r in kg.run("lecture-titles"):
             titles[(V.local_id(r["c"]), int(r["pos"]))] = r["title"]
+    numbers = page_numbers(kg)
+
+    def number(cid: str, pos: int | None) -> str | None:
+        return numbers.get(cid, {}).get(int(pos)) if pos is not None else None
+
     courses: list[CourseOrdering] = [
         {
             "course": p["course"],
@@ -578,6 +606,8 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> Evidence:
             "prerequisite_lecture": (
                 titles.get((p["course"], p["prerequisite_at"])) if p["prerequisite_at"] is not None else None
             ),
+            "topic_number": number(p["course"], p["topic_at"]),
+            "prerequisite_number": number(p["course"], p["prerequisite_at"]),
         }
         for p in per
     ]
@@ -671,7 +701,11 @@ def suggest(
         found = found[:limit]
     labels = _labels(kg)
     files = _topic_files(kg) if found else {}
+    numbers = page_numbers(kg) if found else {}
     for s in found:
+        s["numbers"] = {
+            c: [numbers.get(c, {}).get(p) for p in pos] for c, pos in s["positions"].items()
+        }
         s["topic_label"] = labels.get(s["topic"], s["topic"])
         s["prerequisite_label"] = labels.get(s["prerequisite"], s["prerequisite"])
         s["file"] = files.get(s["topic"])

@@ -526,14 +526,23 @@ class KnowledgeGraph:
     def show(self, thing: str) -> tuple[str, TopicRecord | CourseRecord | LectureRecord]:
         """Look up a topic, course or lecture by what a user types.
 
-        Lectures are ``COURSE/lecture/N`` or ``COURSE/N``. Returns ``(kind, record)``.
+        Lectures are ``COURSE/lecture/N`` or ``COURSE/N`` (``N`` as in the lecture's IRI),
+        or ``COURSE/LABEL`` with the page's own label for it (``oxford-deepnlp-ht17/2a``).
+        Returns ``(kind, record)``.
         """
         if "/" in thing:
             course, _, rest = thing.partition("/")
             n = rest.removeprefix("lecture/")
             if n.isdigit():
                 return "lecture", self.lecture(course, int(n))
-            raise UsageError(f"cannot read {thing!r} as a lecture: write COURSE/lecture/N, e.g. mit-6.7960-fa25/lecture/2")
+            # A page's own label that is not a number ("1a", "5.2") names the lecture too.
+            for lec in self.course(course)["lectures"] if n else []:
+                if (lec["number"] or "").casefold() == n.casefold():
+                    return "lecture", self.lecture(course, int(_tail(lec["id"])))
+            raise UsageError(
+                f"cannot read {thing!r} as a lecture: write COURSE/lecture/N, e.g. mit-6.7960-fa25/lecture/2, "
+                "or the page's own label, e.g. oxford-deepnlp-ht17/2a"
+            )
         if thing in self.course_ids():
             return "course", self.course(thing)
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 __all__ = [
+    "lecture_number",
     "TopicRef",
     "TopicReason",
     "TaughtLecture",
@@ -62,6 +63,20 @@ __all__ = [
     "CourseFileLecture",
     "CourseFile",
 ]
+
+
+def lecture_number(number: str | int | None, position: int) -> str:
+    """How kg names a lecture to people, in every command: the page's own number or label
+    for it (``number``: BU's "09", Oxford's "1a", CMU 11-777's "5.2"), else its position
+    in teaching order.
+
+    Records carry both fields (``number`` is ``None`` where the page gives none), so a
+    program can tell them apart; text views show this.
+
+    >>> lecture_number("1a", 1), lecture_number("09", 8), lecture_number(None, 3)
+    ('1a', '09', '3')
+    """
+    return str(position) if number is None or number == "" else str(number)
 
 
 class TopicRef(TypedDict):
@@ -479,6 +494,8 @@ class CourseOrdering(TypedDict):
     prerequisite_at: int | None
     topic_lecture: str | None
     prerequisite_lecture: str | None
+    topic_number: str | None  # the page's own number for each lecture, where it has one
+    prerequisite_number: str | None
 
 
 class Evidence(TypedDict):
@@ -522,6 +539,8 @@ class MovedTopic(TypedDict):
     b_rel: float
     shift: float
     label: NotRequired[str]
+    a_number: NotRequired[str | None]  # the page's own number for each lecture, where it has one
+    b_number: NotRequired[str | None]
 
 
 class OrderComparison(TypedDict):
@@ -573,7 +592,7 @@ class OrderEvidence(TypedDict):
 
 class ImpliedEdge(TypedDict):
     """A prerequisite edge the courses' orders imply (:func:`kg.algorithms.curriculum.implied_edges`);
-    the last four fields are added by ``kg suggest``."""
+    the fields from ``numbers`` on are added by ``kg suggest``."""
 
     topic: str
     prerequisite: str
@@ -582,6 +601,7 @@ class ImpliedEdge(TypedDict):
     consistency: float
     gap: float
     positions: dict[str, list[int]]
+    numbers: NotRequired[dict[str, list[str | None]]]  # the page's own numbers, as positions
     topic_label: NotRequired[str]
     prerequisite_label: NotRequired[str]
     file: NotRequired[str | None]
@@ -612,6 +632,7 @@ class DiffTopic(TypedDict):
     label: str
     lectures: int
     first: int
+    first_number: str | None  # the page's own number for that lecture, where it has one
 
 
 class Diff(TypedDict):
@@ -639,9 +660,11 @@ class Suggestions(TypedDict):
 
 
 class CourseFileLecture(TypedDict):
-    """One lecture of a course file: position, title and the topics it covers."""
+    """One lecture of a course file: position, the page's own number, title and the
+    topics it covers."""
 
     position: int
+    number: str | None
     title: str
     covers: list[str]
 

@@ -21,7 +21,7 @@ other modules.
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -48,6 +48,7 @@ __all__ = [
     "topic_iri",
     "course_iri",
     "lecture_iri",
+    "lecture_numbers",
     "event_iri",
     "assignment_iri",
     "reading_iri",
@@ -416,6 +417,35 @@ def lecture_iri(course_id: str, n: int) -> str:
     """A lecture's IRI: ``n`` is the number its page gives it (BU's "09" is 9), or its
     position in teaching order where the page numbers none."""
     return f"{course_iri(course_id)}/lecture/{n}"
+
+
+def lecture_numbers(labels: Sequence[str | None]) -> list[int]:
+    """The ``n`` of each lecture's IRI, for one course's lectures in teaching order.
+
+    ``labels`` are the page's own labels for the lectures (``None`` where it gives none).
+    Where every label is a whole number, ``n`` is that number (BU's "09" is 9) and an
+    unlabelled lecture takes its position. Where any label is not a whole number
+    (Oxford's "1a", "1b", "2a", …, "3"; CMU's "5.2"), every lecture of the course takes
+    its position: letters cannot be part of ``n``, and mixing numbers with positions
+    would give Oxford's "2a" (3rd) and "3" (5th) the same IRI. The label itself is kept
+    as the lecture's ``schema:identifier``.
+
+    >>> lecture_numbers(["01", "02", "04", None])
+    [1, 2, 4, 4]
+    >>> lecture_numbers(["1a", "1b", "2", "3"])
+    [1, 2, 3, 4]
+    >>> lecture_numbers([None, None])
+    [1, 2]
+
+    (The first example's two 4s are an error the loader reports.)
+    """
+    def number(label: str | None) -> int | None:
+        s = (label or "").strip()
+        return int(s) if s.isascii() and s.isdigit() else None
+
+    nums = [number(lab) for lab in labels]
+    whole = all(n is not None or lab is None for n, lab in zip(nums, labels))
+    return [n if whole and n is not None else i for i, n in enumerate(nums, start=1)]
 
 
 def event_iri(course_id: str, n: int) -> str:

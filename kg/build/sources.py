@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import vocab as V
 from kg.errors import CycleError, DataError
 from kg.build.yamlio import Map, Seq, load_yaml
 
@@ -57,6 +58,15 @@ ASSIGNMENT_KINDS = frozenset("problem-set homework project quiz lab".split())
 _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A lecture's own label on its page: letters and digits, parts joined by '.' or '-'
+# ("9", "09", "1a", "5.2", "L-3"); at most 12 characters, so it fits a listing.
+_LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
+
+
+def _label_key(label: str) -> str:
+    """Labels that name the same lecture: "09" and "9", "1A" and "1a"."""
+    s = label.strip().casefold()
+    return str(int(s)) if s.isascii() and s.isdigit() else s
 
 
 @dataclass(frozen=True)
@@ -151,13 +161,9 @@ class Lecture:
     materials: list[str]
     readings: list[ReadingRef]
     loc: Loc
-
-    @property
-    def key(self) -> int:
-        """The number in the lecture's IRI: the page's own number where it is a whole
-        number (``"09"`` -> 9), else the position in teaching order."""
-        n = (self.number or "").strip()
-        return int(n) if n.isdigit() else self.position
+    # The number in the lecture's IRI (kg.vocab.lecture_numbers): the page's own number
+    # where the course's labels are whole numbers ("09" -> 9), else the position.
+    key: int = 0
 
 
 @dataclass
@@ -281,12 +287,18 @@ class _Fields:
         return s or None
 
     def label(self, key: str) -> str | None:
-        """A label such as a lecture number: text or a whole number ("3", 3, "3b"),
-        never a fraction (``1.5`` names no lecture)."""
+        """A label such as a lecture number, as its page writes it: a whole number or
+        short text of letters and digits ("3", 3, "09", "1a", "5.2"). A YAML float is
+        refused (``5.10`` would read as 5.1): quote such labels."""
         v = self.m.get(key)
         if isinstance(v, float):
-            raise self.err(key, f"{key!r} must be a whole number or text such as '3b', got {_show(v)}")
-        return self.text(key)
+            raise self.err(key, f"{key!r} must be a whole number or quoted text such as \"5.2\", got {_show(v)}")
+        s = self.text(key)
+        if s is not None and not _LABEL.match(s):
+            raise self.err(
+                key, f"invalid {key} {_show(s)}: write the page's label only, e.g. 9, \"09\", \"1a\" or \"5.2\""
+            )
+        return s
 
     def req_text(self, key: str) -> str:
         s = self.text(key, required=True)
@@ -529,13 +541,24 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
                 loc=lf.loc(),
             )
         )
-    numbers: dict[int, Lecture] = {}
+    labels: dict[str, Lecture] = {}
     for lec in lectures:
-        other = numbers.setdefault(lec.key, lec)
+        if lec.number is None:
+            continue
+        other = labels.setdefault(_label_key(lec.number), lec)
         if other is not lec:
             raise lec.loc.error(
-                f"lecture {lec.title!r} of {cid!r} has the number {lec.key}, which also names "
-                f"{other.title!r}: each lecture needs its own number"
+                f"lecture {lec.title!r} of {cid!r} has the number {_show(lec.number)}, which also "
+                f"labels {other.title!r} (line {other.loc.line}): each lecture needs its own number"
+            )
+    numbers: dict[int, Lecture] = {}
+    for lec, key in zip(lectures, V.lecture_numbers([lec.number for lec in lectures])):
+        lec.key = key
+        other = numbers.setdefault(key, lec)
+        if other is not lec:
+            raise lec.loc.error(
+                f"lecture {lec.title!r} of {cid!r} is lecture {key} by its position, which the page's "
+                f"number gives {other.title!r}: number every lecture, or none"
             )
     events = []
     for item, line in f.items("events"):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
+from kg.records import lecture_number
 
 __all__ = [
     "MAX_WIDTH",
@@ -239,7 +240,7 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def lecture_line(lec: dict[str, Any]) -> str:
     course = lec["course"]
     date = f" {lec['date']}" if lec.get("date") else ""
-    return f"{course} #{lec.get('number') or lec['position']}{date}  {lec['title']}"
+    return f"{course} #{lecture_number(lec.get('number'), lec['position'])}{date}  {lec['title']}"
 
 
 def session_line(e: dict[str, Any]) -> str:
@@ -335,7 +336,7 @@ def _course(c: dict[str, Any]) -> str:
             ["#", "date", "lecture"],
             [
                 (
-                    lec.get("number") or lec["position"],
+                    lecture_number(lec.get("number"), lec["position"]),
                     lec["date"] or "",
                     lec["title"]
                     + (" [guest]" if lec["guest"] else "")
@@ -368,7 +369,7 @@ def _ordinal(n: int) -> str:
 @text_view("lecture")
 def _lecture(lec: dict[str, Any]) -> str:
     out = [fill(f"{lec['title']}  ({lec['id']})", "", "    ")]
-    meta = [f"lecture {lec['number']}" if lec["number"] else f"lecture {lec['position']}"]
+    meta = [f"lecture {lecture_number(lec['number'], lec['position'])}"]
     if lec["number"] and str(lec["number"]).lstrip("0") != str(lec["position"]):
         meta.append(f"{_ordinal(lec['position'])} in teaching order")
     if lec["date"]:
@@ -640,8 +641,11 @@ def _check_view(r: dict[str, Any]) -> str:
         if f["position"] != last:
             last = f["position"]
             out.append("")
-            out.append(fill(f"#{f.get('number') or f['position']} {f['lecture']}", "", "    "))
-        status = f"taught later, at #{f.get('taught_at_number') or f['taught_at']}" if f["kind"] == "taught-later" else "not taught"
+            out.append(fill(f"#{lecture_number(f.get('number'), f['position'])} {f['lecture']}", "", "    "))
+        status = (
+            f"taught later, at #{lecture_number(f.get('taught_at_number'), f['taught_at'])}"
+            if f["kind"] == "taught-later" else "not taught"
+        )
         out.append(fill(f"{f['topic']} needs {f['prerequisite']} ({status})", "  ", "    "))
         if f.get("reason"):
             out.append(fill(f["reason"], "      "))
@@ -660,13 +664,15 @@ def _check_view(r: dict[str, Any]) -> str:
     elif notes:
         out.append("")
         out.append("Notes (not counted as issues):")
-        groups: dict[tuple[int, str, str], list[dict[str, Any]]] = {}
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for f in notes:
-            groups.setdefault((f["position"], f["topic"], f["kind"]), []).append(f)
+            groups.setdefault((lecture_number(f.get("number"), f["position"]), f["topic"], f["kind"]), []).append(f)
         for (pos, topic, kind), fs in groups.items():
             if kind == "overview":
                 parts = ", ".join(
-                    f["prerequisite"] + (f" (#{f['taught_at']})" if f["taught_at"] else " (not taught)") for f in fs
+                    f["prerequisite"]
+                    + (f" (#{lecture_number(f.get('taught_at_number'), f['taught_at'])})" if f["taught_at"] else " (not taught)")
+                    for f in fs
                 )
                 text = f"#{pos} {topic}: an overview before its parts {parts}"
             elif kind == "background-part":
@@ -714,7 +720,11 @@ def _compare_view(r: dict[str, Any]) -> str:
                 out.append(fill(f"only in {side}: " + ", ".join(ids), "  ", "    "))
         if p["moved"]:
             out.append(f"  taught at very different points (shift >= {r['threshold']:g} of the course):")
-            rows = [(f"#{m['a']}", f"#{m['b']}", f"{m['shift']:+.2f}", m["topic"]) for m in p["moved"]]
+            rows = [
+                (f"#{lecture_number(m.get('a_number'), m['a'])}", f"#{lecture_number(m.get('b_number'), m['b'])}",
+                 f"{m['shift']:+.2f}", m["topic"])
+                for m in p["moved"]
+            ]
             out.append(indented(["A", "B", "shift", "topic"], rows, "    "))
     if len(r["courses"]) > 2:
         out.append("")
@@ -769,13 +779,16 @@ def _diff_view(r: dict[str, Any]) -> str:
         if r[key]:
             out.append("")
             out.append(f"{title} ({len(r[key])}):")
-            out.append(indented(["first", "lectures", "topic"], [(f"#{t['first']}", t["lectures"], t["id"]) for t in r[key]], "  "))
+            out.append(indented(
+                ["first", "lectures", "topic"],
+                [(f"#{lecture_number(t.get('first_number'), t['first'])}", t["lectures"], t["id"]) for t in r[key]], "  "))
     if r["moved"]:
         out.append("")
         out.append(f"Moved (shift >= {r['threshold']:g} of the course):")
         out.append(indented(
             ["old", "new", "shift", "topic"],
-            [(f"#{m['a']}", f"#{m['b']}", f"{m['shift']:+.2f}", m["topic"]) for m in r["moved"]], "  "))
+            [(f"#{lecture_number(m.get('a_number'), m['a'])}", f"#{lecture_number(m.get('b_number'), m['b'])}",
+              f"{m['shift']:+.2f}", m["topic"]) for m in r["moved"]], "  "))
     if r["recounted"]:
         out.append("")
         out.append("Covered by a different number of lectures:")
@@ -802,8 +815,9 @@ def _evidence_view(r: dict[str, Any]) -> str:
         out.append("")
         rows = [
             (x["course"], x["ordering"],
-             f"#{x['prerequisite_at']}" if x["prerequisite_at"] is not None else "-",
-             f"#{x['topic_at']}" if x["topic_at"] is not None else "-")
+             f"#{lecture_number(x.get('prerequisite_number'), x['prerequisite_at'])}"
+             if x["prerequisite_at"] is not None else "-",
+             f"#{lecture_number(x.get('topic_number'), x['topic_at'])}" if x["topic_at"] is not None else "-")
             for x in r["courses"]
         ]
         out.append(table(["course", "ordering", "prerequisite", "topic"], rows))
@@ -840,7 +854,12 @@ def _suggest_view(r: dict[str, Any]) -> str:
         out.append(fill(
             f"{i:>2}. {x['topic']} requires {x['prerequisite']}? taught first in {x['courses']} of "
             f"{plural(x['covering'], 'course')} covering both", "", "      "))
-        where = ", ".join(f"{c} #{pa}<#{ta}" for c, (pa, ta) in x["positions"].items())
+        nums = x.get("numbers", {})
+        where = ", ".join(
+            f"{c} #{lecture_number(na, pa)}<#{lecture_number(nt, ta)}"
+            for c, (pa, ta) in x["positions"].items()
+            for na, nt in [nums.get(c, [None, None])]
+        )
         out.append(fill("first lectures (prerequisite<topic): " + where, "      ", "        "))
         if x.get("file"):
             out.append(fill(f"in {x['file']}:", "      ", "        "))
