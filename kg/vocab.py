@@ -49,6 +49,7 @@ __all__ = [
     "course_iri",
     "lecture_iri",
     "lecture_numbers",
+    "lecture_label_key",
     "event_iri",
     "assignment_iri",
     "reading_iri",
@@ -446,6 +447,17 @@ def lecture_numbers(labels: Sequence[str | None]) -> list[int]:
     nums = [number(lab) for lab in labels]
     whole = all(n is not None or lab is None for n, lab in zip(nums, labels))
     return [n if whole and n is not None else i for i, n in enumerate(nums, start=1)]
+
+
+def lecture_label_key(label: str) -> str:
+    """What two of a course's lecture labels must not share: "09" and "9" name one
+    lecture, and so do "1A" and "1a".
+
+    >>> lecture_label_key("09"), lecture_label_key(" 1A ")
+    ('9', '1a')
+    """
+    s = label.strip().casefold()
+    return str(int(s)) if s.isascii() and s.isdigit() else s
 
 
 def event_iri(course_id: str, n: int) -> str:

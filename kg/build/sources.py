@@ -63,12 +63,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
 
 
-def _label_key(label: str) -> str:
-    """Labels that name the same lecture: "09" and "9", "1A" and "1a"."""
-    s = label.strip().casefold()
-    return str(int(s)) if s.isascii() and s.isdigit() else s
-
-
 @dataclass(frozen=True)
 class Loc:
     """Where a record came from: a path (relative to the data directory) and a line."""
@@ -545,7 +539,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
     for lec in lectures:
         if lec.number is None:
             continue
-        other = labels.setdefault(_label_key(lec.number), lec)
+        other = labels.setdefault(V.lecture_label_key(lec.number), lec)
         if other is not lec:
             raise lec.loc.error(
                 f"lecture {lec.title!r} of {cid!r} has the number {_show(lec.number)}, which also "

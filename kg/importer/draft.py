@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kg import vocab as V
 from kg.errors import PageError, UsageError
 from kg.importer.dates import PageDate, term_year
 from kg.importer.detect import parse_page
@@ -370,10 +371,11 @@ def build_draft(
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
     _page_themes(lectures)
-    # A lecture's number names it (its IRI): the page's whole numbers where they are
-    # unique, else none at all (lectures are then known by their position).
-    keys = [int(lec.number or "") if (lec.number or "").strip().isdigit() else i + 1 for i, lec in enumerate(lectures)]
-    if len(set(keys)) != len(keys):
+    # A lecture's number names it (its IRI, by kg.vocab.lecture_numbers): the page's
+    # labels where they are unique, else none at all (lectures go by their position).
+    keys = V.lecture_numbers([lec.number for lec in lectures])
+    labels = [V.lecture_label_key(lec.number) for lec in lectures if lec.number]
+    if len(set(keys)) != len(keys) or len(set(labels)) != len(labels):
         notes.append("the page's lecture numbers repeat: left out (lectures go by their order)")
         for lec in lectures:
             lec.number = None
