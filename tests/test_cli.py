@@ -81,7 +81,7 @@ def test_courses_and_topics(run, mini, cache):
     assert bad.exit_code == 1 and "unknown course 'c2'" in bad.stderr
 
 
-@pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")])
 def test_export_formats_parse(run, mini, cache, tmp_path, fmt, parser):
     out = tmp_path / f"g.{fmt}"
     result = run("export", "--format", fmt, "-o", str(out), data=mini)

@@ -145,12 +145,14 @@ def validate(state: State, no_shacl: bool, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"], case_sensitive=False), default="ttl", show_default=True, help="RDF serialisation.")
+# The names kg.backends.dump_format serialises (as the server's /dump.* does); listed
+# here so that `kg --help` does not load pyoxigraph.
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "rdfxml"], case_sensitive=False), default="ttl", show_default=True, help="RDF serialisation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
 @endpoint_option
 @pass_state
 def export(state: State, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (ontology + data) as Turtle, N-Triples or JSON-LD.
+    """Export the whole graph (ontology + data) as Turtle, N-Triples, JSON-LD or RDF/XML.
 
     \b
     Example:
