@@ -10,61 +10,17 @@ algorithm meets it first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.algorithms.dag import find_cycle
 from kg.errors import CycleError
 from kg.queries import render_internal
 
 __all__ = ["find_cycle", "check_acyclic"]
-
-
-def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
-    """One cycle of the directed graph given by ``edges``, or ``None``.
-
-    Nodes are visited in sorted order, so the cycle reported is deterministic. The
-    search is iterative (no recursion limit).
-
-    >>> find_cycle([("a", "b"), ("b", "c")]) is None
-    True
-    >>> find_cycle([("a", "b"), ("b", "c"), ("c", "a")])
-    ['a', 'b', 'c']
-    >>> find_cycle([("x", "x")])
-    ['x']
-    """
-    succ: dict[str, list[str]] = {}
-    for a, b in edges:
-        succ.setdefault(a, []).append(b)
-        succ.setdefault(b, [])
-    for targets in succ.values():
-        targets.sort()
-    white, grey, black = 0, 1, 2
-    colour = dict.fromkeys(succ, white)
-    for start in sorted(succ):
-        if colour[start] != white:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path = [start]
-        colour[start] = grey
-        while stack:
-            node, i = stack[-1]
-            if i < len(succ[node]):
-                stack[-1] = (node, i + 1)
-                nxt = succ[node][i]
-                if colour[nxt] == grey:
-                    return path[path.index(nxt):]
-                if colour[nxt] == white:
-                    colour[nxt] = grey
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-            else:
-                colour[node] = black
-                stack.pop()
-                path.pop()
-    return None
 
 
 def _name(iri: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import vocab as V
+from kg.algorithms.dag import find_cycle
 from kg.errors import CycleError, DataError
 from kg.build.yamlio import Map, Seq, load_yaml
 
@@ -765,29 +766,11 @@ def _check_labels(src: Sources) -> None:
 
 
 def _check_acyclic(src: Sources) -> None:
-    # Iterative DFS (no networkx import on the build path); report the first cycle.
-    WHITE, GREY, BLACK = 0, 1, 2
-    colour = dict.fromkeys(src.topics, WHITE)
-    for start in sorted(src.topics):
-        if colour[start] != WHITE:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = [start]
-        colour[start] = GREY
-        while stack:
-            node, i = stack[-1]
-            reqs = src.topics[node].requires
-            if i < len(reqs):
-                stack[-1] = (node, i + 1)
-                nxt = reqs[i].topic
-                if colour[nxt] == GREY:
-                    cycle = path[path.index(nxt):]
-                    raise CycleError(cycle, reqs[i].loc.path, reqs[i].loc.line)
-                if colour[nxt] == WHITE:
-                    colour[nxt] = GREY
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-            else:
-                colour[node] = BLACK
-                stack.pop()
-                path.pop()
+    # The same search as the build's check over the merged graph (kg.build.cycles), so
+    # both name a cycle alike; here the error points at the edge that closes it.
+    cycle = find_cycle((t.id, r.topic) for t in src.topics.values() for r in t.requires)
+    if cycle is None:
+        return
+    last, first = cycle[-1], cycle[0]
+    loc = next(r.loc for r in src.topics[last].requires if r.topic == first)
+    raise CycleError(cycle, loc.path, loc.line)
