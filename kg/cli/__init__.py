@@ -178,13 +178,14 @@ def show(state: State, thing: str, fmt: str) -> None:
     """Show one topic, course or lecture in full.
 
     THING is a topic id, label or alias (any case), a course id or code, or a lecture
-    as COURSE/lecture/N.
+    as COURSE/lecture/N or as COURSE/LABEL with its page's own label (2a, 5.2).
 
     \b
     Example:
         kg show backprop
         kg show mit-6.7960-fa25
         kg show mit-6.7960-fa25/lecture/2
+        kg show oxford-deepnlp-ht17/2a
     """
     kind, data = state.kg.show(thing)
     emit(kind, data, fmt)
