@@ -159,3 +159,23 @@ def test_suggest_and_evidence_name_lectures_as_path_does(run, g):
     ev = json.loads(run("evidence", "transformers", "attention", "--format", "json").output)
     [cmu] = [x for x in ev["courses"] if x["course"] == "cmu-11777-fa22"]
     assert cmu["topic_number"] == shown["cmu-11777-fa22"][cmu["topic_at"]] == "5.2"
+
+
+def test_shapes_check_labels_merged_from_turtle(run, mini, cache):
+    lec = "<https://w3id.org/coursekg/id/course/c1/lecture/{}>"
+    (mini / "extra.ttl").write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        f'{lec.format(1)} schema:identifier "x1" .\n'
+        f'{lec.format(2)} schema:identifier "X1" .\n'
+    )
+    r = run("validate", data=mini)
+    assert r.exit_code == 1
+    out = " ".join(r.stdout.split())
+    assert "share the label" in out and "c1/lecture/1" in out and "c1/lecture/2" in out
+    (mini / "extra.ttl").write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        f'{lec.format(1)} schema:identifier "Lecture 1" .\n'
+    )
+    r = run("validate", data=mini)
+    assert r.exit_code == 1
+    assert "the page's own label" in " ".join(r.stdout.split())
