@@ -236,7 +236,7 @@ def course_lectures(kg: KnowledgeGraph, courses: Iterable[str] | None = None) ->
 
 def page_numbers(kg: KnowledgeGraph) -> dict[str, dict[int, str | None]]:
     """Every course's lectures by position: the page's own number for each lecture
-    (``None`` where the page gives none). Shown with :func:`kg.records.lecture_number`,
+    (``None`` where the page gives none). Shown with :func:`kg.vocab.lecture_number`,
     so every command names a lecture as ``kg path`` and ``kg show`` do."""
     out: dict[str, dict[int, str | None]] = {}
     for r in kg.run("lecture-numbers"):

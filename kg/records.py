@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 __all__ = [
-    "lecture_number",
     "TopicRef",
     "TopicReason",
     "TaughtLecture",
@@ -63,20 +62,6 @@ __all__ = [
     "CourseFileLecture",
     "CourseFile",
 ]
-
-
-def lecture_number(number: str | int | None, position: int) -> str:
-    """How kg names a lecture to people, in every command: the page's own number or label
-    for it (``number``: BU's "09", Oxford's "1a", CMU 11-777's "5.2"), else its position
-    in teaching order.
-
-    Records carry both fields (``number`` is ``None`` where the page gives none), so a
-    program can tell them apart; text views show this.
-
-    >>> lecture_number("1a", 1), lecture_number("09", 8), lecture_number(None, 3)
-    ('1a', '09', '3')
-    """
-    return str(position) if number is None or number == "" else str(number)
 
 
 class TopicRef(TypedDict):

@@ -50,6 +50,7 @@ __all__ = [
     "lecture_iri",
     "lecture_numbers",
     "lecture_label_key",
+    "lecture_number",
     "event_iri",
     "assignment_iri",
     "reading_iri",
@@ -447,6 +448,22 @@ def lecture_numbers(labels: Sequence[str | None]) -> list[int]:
     nums = [number(lab) for lab in labels]
     whole = all(n is not None or lab is None for n, lab in zip(nums, labels))
     return [n if whole and n is not None else i for i, n in enumerate(nums, start=1)]
+
+
+def lecture_number(number: str | int | None, position: int) -> str:
+    """How kg names a lecture to people, in every command: the page's own number or label
+    for it (``number``: BU's "09", Oxford's "1a", CMU 11-777's "5.2"), else its position
+    in teaching order.
+
+    kg's records carry both fields (``number`` is ``None`` where the page gives none),
+    so a program can tell them apart; text views show this. It lives here, beside
+    :func:`lecture_numbers`, because every view needs it and this module is loaded by
+    every command anyway.
+
+    >>> lecture_number("1a", 1), lecture_number("09", 8), lecture_number(None, 3)
+    ('1a', '09', '3')
+    """
+    return str(position) if number is None or number == "" else str(number)
 
 
 def lecture_label_key(label: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from kg import vocab as V
 from kg.build.sources import load_sources
 from kg.graph import KnowledgeGraph
-from kg.records import lecture_number
+from kg.vocab import lecture_number
 
 from .test_bad_input import _fails
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
-from kg.records import lecture_number
+from kg.vocab import lecture_number
 
 __all__ = [
     "MAX_WIDTH",
