@@ -223,7 +223,7 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     sections: list[list[Any]] = []
     ranked = rank_places(list(w.get("lectures", [])), names)
     lectures = [
-        f"{lec.get('code') or lec['course']} #{lec.get('number') or lec['position']}"
+        f"{lec.get('code') or lec['course']} #{V.lecture_number(lec.get('number'), lec['position'])}"
         + (f" {lec['date']}" if lec.get("date") else "")
         + f": {lec['title']}"
         for lec in ranked

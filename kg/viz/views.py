@@ -12,6 +12,7 @@ from kg.algorithms import paths
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.plan import add_reasons, plan, prerequisite_graph
+from kg.vocab import lecture_number
 from kg.viz.build import (
     Builder, add_find_names, add_layers, add_requires, add_topics, finish, legend_for, parse_layers,
     places, requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
@@ -239,7 +240,7 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
             x = ((lec["position"] - 1) / (n - 1) if n > 1 else 0.0) * span
             tip: dict[str, Any] = {
                 "title": str(lec["title"]),
-                "kind": f"Lecture {lec.get('number') or lec['position']} ({lec['position']} of {n}) · {c['name'] or cid} ({short[cid]})"
+                "kind": f"Lecture {lecture_number(lec.get('number'), lec['position'])} ({lec['position']} of {n}) · {c['name'] or cid} ({short[cid]})"
                 if lec.get("number") else f"Lecture {lec['position']} of {n} · {c['name'] or cid} ({short[cid]})",
                 "text": " · ".join(str(x) for x in (lec.get("date"), ", ".join(lec.get("speakers") or [])) if x),
                 "sections": [["Covers", clip([str(info.get(t, {}).get("label", t)) for t in lec["covers"]])]] if lec["covers"] else [],
