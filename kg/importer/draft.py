@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +179,10 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?)\b")),
 ]
 
+# Whether any rule matches at all: every rule's pattern in one alternation (each
+# case-insensitive, as the rules are: a superset of their matches is all it needs).
+_ANY_KIND = re.compile("|".join(f"(?i:{pat.pattern.removeprefix('(?i)')})" for _, pat in _KIND_RULES))
+
 
 _RELEASE_ACTS = frozenset({"out", "released", "release", "handout", "assigned"})
 
@@ -194,8 +200,17 @@ def _row_kind(row: Row) -> str:
         if not row.assignments:
             row.assignments.append(title)
         return "assignment"  # "Homework 1: backprop" announces work, it is not a session
+    return _title_kind(title)
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_kind(title: str) -> str:
+    """The kind a title names: 'office-hours', an event kind or 'lecture' (memoised:
+    schedules repeat their titles)."""
     if _OH.search(title):
         return "office-hours"
+    if not _ANY_KIND.search(title):
+        return "lecture"  # the common case, in one search
     for kind, pat in _KIND_RULES:
         if pat.search(title):
             return kind
@@ -257,6 +272,31 @@ def build_draft(
     with no year, dates are left out and a note says so. ``progress(done, total)`` is
     called after each row.
     """
+    # The draft step makes a few small objects per row, none in reference cycles, while
+    # the page's rows and the linker's caches are alive: the cycle collector's passes
+    # over them would cost more than the step itself. It is paused for the step.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_draft(
+            page, vocab, course_id=course_id, term=term, year=year, name=name, threshold=threshold, progress=progress
+        )
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_draft(
+    page: Page,
+    vocab: Vocabulary,
+    *,
+    course_id: str,
+    term: str | None,
+    year: int | None,
+    name: str | None,
+    threshold: float,
+    progress: Callable[[int, int], None] | None,
+) -> Draft:
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", course_id):
         raise UsageError(f"invalid course id {course_id!r}: use lowercase letters, digits, '.', '-' and '_'")
     notes: list[str] = []

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from kg.importer.rows import clean
 from kg.importer.vocab import TopicName
@@ -62,15 +65,19 @@ def _stem(w: str) -> str:
     return w
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+@lru_cache(maxsize=1 << 16)
 def _norm(word: str) -> str:
+    """A word's normal form (memoised: pages repeat their words)."""
     w = word.casefold()
-    w = re.sub(r"['’]s$", "", w).replace("'", "").replace("’", "")
+    w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
     return _stem(w)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     stem: str
     surface: str
     start: int
@@ -78,7 +85,21 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(_norm(m.group(0)), m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0)
+        out.append(_Tok(_norm(w), w, m.start(), m.end()))
+    return out
+
+
+class _Node:
+    """A node of the names' word trie: the names that end here, the words that go on."""
+
+    __slots__ = ("names", "next")
+
+    def __init__(self) -> None:
+        self.names: list[_Name] = []
+        self.next: dict[str, _Node] = {}
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,9 @@ def _acronym_ok(alias: str, surface: str) -> bool:
 # sentence of prose ("we consider gradient as a general technique") much less.
 _PLACE_PENALTY = {"title": 0.0, "list": 0.06, "prose": 0.15}
 _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
+_TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
+_AND = re.compile(r"\band\b|&")
+_STOP_GENERIC = _STOP | _GENERIC
 
 
 class Linker:
@@ -193,6 +217,14 @@ class Linker:
                 if spelt:
                     self._index[key] = spelt
         self._maxlen = max((len(k) for k in self._index), default=1)
+        # The same names as a trie of normalised words, compiled once: a text is matched
+        # in one pass, each start walking only as far as some name goes on.
+        self._trie = _Node()
+        for key, bucket in self._index.items():
+            node = self._trie
+            for w in key:
+                node = node.next.setdefault(w, _Node())
+            node.names = bucket
         # Fuzzy candidates by word count and first two letters, built once.
         self._fuzzy_by_start: dict[tuple[int, str], list[str]] = {}
         for width, by_words in self._fuzzy.items():
@@ -202,6 +234,9 @@ class Linker:
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
         self._match_cache: dict[tuple[str, bool, bool], tuple[list[_Tok], list[_Match]]] = {}
+        # The fuzzy name (and its score) of a run of normalised words, or None: a page's
+        # texts share their phrases.
+        self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
 
     # ------------------------------------------------------------ matching
 
@@ -266,19 +301,29 @@ class Linker:
         found: list[_Match] = []
         exact_spans: set[tuple[int, int]] = set()
         # A name never runs across punctuation ("Bayes, Rule" is not "Bayes rule"): breaks[k]
-        # is true when a comma, colon, bracket or full stop precedes token k.
-        breaks = [False] + [bool(_NAME_BREAK.search(text[a.end : b.start])) for a, b in zip(toks, toks[1:])]
+        # is true when a comma, colon, bracket or full stop precedes token k. (No token
+        # holds punctuation, so a mark between two tokens is one after the first.)
+        breaks = [False] * n
+        starts = [t.start for t in toks]
+        for b in _NAME_BREAK.finditer(text):
+            k = bisect_right(starts, b.start())
+            if 0 < k < n:
+                breaks[k] = True
         for i in range(n):
-            for L in range(min(self._maxlen, n - i), 0, -1):
-                if any(breaks[i + 1 : i + L]):
-                    continue
-                key = tuple(t.stem for t in toks[i : i + L])
-                for nm in self._index.get(key, ()):
+            node = self._trie
+            for j in range(i, min(i + self._maxlen, n)):
+                if j > i and breaks[j]:
+                    break
+                nxt = node.next.get(toks[j].stem)
+                if nxt is None:
+                    break
+                node = nxt
+                for nm in node.names:
                     if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
                         continue
-                    exact_spans.add((i, i + L))
-                    surface = text[toks[i].start : toks[i + L - 1].end]
-                    found.append(_Match(i, i + L, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
+                    exact_spans.add((i, j + 1))
+                    surface = text[toks[i].start : toks[j].end]
+                    found.append(_Match(i, j + 1, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
         if fuzzy:
             found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
         kept = _resolve(found)
@@ -347,32 +392,49 @@ class Linker:
 
         out: list[_Match] = []
         n = len(toks)
+        stems = [t.stem for t in toks]
+        word = [w not in _STOP and w.isalnum() for w in stems]
+        cache = self._fuzzy_cache
         for i in range(n):
-            if toks[i].stem in _STOP or not toks[i].stem.isalnum():
+            if not word[i]:
                 continue
             for L in range(1, min(5, n - i) + 1):
                 j = i + L
-                if (i, j) in exact or toks[j - 1].stem in _STOP or not toks[j - 1].stem.isalnum():
+                if (i, j) in exact or not word[j - 1]:
                     continue
-                words = [t.stem for t in toks[i:j]]
-                s = " ".join(words)
-                # A typo keeps a word's first letters: only names that start alike.
-                choices = self._fuzzy_by_start.get((L, s[:2]))
-                if len(s) < 8 or not choices:
+                s = " ".join(stems[i:j])
+                if len(s) < 8:
                     continue
-                # One word needs to be closer ("convolutional" is not "convolution").
-                cutoff = self._fuzzy_cutoff if L > 1 else max(self._fuzzy_cutoff, 93.0)
-                hit = process.extractOne(s, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit is None or hit[1] >= 100:
+                if s in cache:
+                    got = cache[s]
+                else:
+                    if len(cache) > _CACHE_SIZE:
+                        cache.clear()
+                    got = cache[s] = self._fuzzy_name(s, L, process, fuzz)
+                if got is None:
                     continue
-                # Word by word too: "generalization ood" is not "generalization bound";
-                # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
-                if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(words, hit[0].split())):
-                    continue
-                nm = self._fuzzy[L][hit[0]]
-                conf = self._base(nm, places[i]) * (float(hit[1]) / 100.0) * 0.94
+                nm = self._fuzzy[L][got[0]]
+                conf = self._base(nm, places[i]) * (got[1] / 100.0) * 0.94
                 out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy", places[i]))
         return out
+
+    def _fuzzy_name(self, s: str, width: int, process: Any, fuzz: Any) -> tuple[str, float] | None:
+        """The name of ``width`` words that ``s`` (as many normalised words) misspells, and
+        the similarity, or None."""
+        # A typo keeps a word's first letters: only names that start alike.
+        choices = self._fuzzy_by_start.get((width, s[:2]))
+        if not choices:
+            return None
+        # One word needs to be closer ("convolutional" is not "convolution").
+        cutoff = self._fuzzy_cutoff if width > 1 else max(self._fuzzy_cutoff, 93.0)
+        hit = process.extractOne(s, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit is None or hit[1] >= 100:
+            return None
+        # Word by word too: "generalization ood" is not "generalization bound";
+        # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
+        if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(s.split(" "), hit[0].split())):
+            return None
+        return str(hit[0]), float(hit[1])
 
     def _coordinated(self, text: str, toks: list[_Tok], places: list[str], kept: list[_Match]) -> list[_Match]:
         """'Density and energy models' also names 'density models'; 'Vision & Multimodal
@@ -464,8 +526,8 @@ class Linker:
             toks, kept = self._matches(text, in_title)
             places = self._places(text, toks, in_title)
             covered = {k for m in kept for k in range(m.i, m.j)}
-            splitter = _SEGMENT if not in_title else re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
-            pieces = re.split(r"\band\b|&", text) if in_title else [text]
+            splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
+            pieces = _AND.split(text) if in_title else [text]
             segments: list[tuple[int, int]] = []
             pos = 0
             for piece in pieces:
@@ -497,9 +559,9 @@ class Linker:
                 # A run ends at the first linked word it takes in.
                 runs = [r[: next((i + 1 for i, k in enumerate(r) if k in covered), len(r))] for r in runs]
                 for words in runs:
-                    while words and toks[words[0]].stem in _STOP | _GENERIC:
+                    while words and toks[words[0]].stem in _STOP_GENERIC:
                         words.pop(0)
-                    while words and words[-1] not in covered and toks[words[-1]].stem in _STOP | _GENERIC:
+                    while words and words[-1] not in covered and toks[words[-1]].stem in _STOP_GENERIC:
                         words.pop()
                     free = [k for k in words if k not in covered]
                     if not free or len(words) > (5 if in_title else 3):
