@@ -179,10 +179,6 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?)\b")),
 ]
 
-# Whether any rule matches at all: every rule's pattern in one alternation (each
-# case-insensitive, as the rules are: a superset of their matches is all it needs).
-_ANY_KIND = re.compile("|".join(f"(?i:{pat.pattern.removeprefix('(?i)')})" for _, pat in _KIND_RULES))
-
 
 _RELEASE_ACTS = frozenset({"out", "released", "release", "handout", "assigned"})
 
@@ -209,8 +205,6 @@ def _title_kind(title: str) -> str:
     schedules repeat their titles)."""
     if _OH.search(title):
         return "office-hours"
-    if not _ANY_KIND.search(title):
-        return "lecture"  # the common case, in one search
     for kind, pat in _KIND_RULES:
         if pat.search(title):
             return kind

@@ -230,6 +230,10 @@ class Linker:
         for width, by_words in self._fuzzy.items():
             for words in by_words:
                 self._fuzzy_by_start.setdefault((width, words[:2]), []).append(words)
+        # The longest name (in words) that starts with these two characters.
+        self._fuzzy_widest: dict[str, int] = {}
+        for width, start in self._fuzzy_by_start:
+            self._fuzzy_widest[start] = max(width, self._fuzzy_widest.get(start, 0))
         # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
@@ -398,7 +402,10 @@ class Linker:
         for i in range(n):
             if not word[i]:
                 continue
-            for L in range(1, min(5, n - i) + 1):
+            # No name starts as the words from i do: nothing to try (a one-letter first
+            # word is followed by a space in any run of two words or more).
+            widest = self._fuzzy_widest.get((stems[i] + " ")[:2], 0)
+            for L in range(1, min(5, widest, n - i) + 1):
                 j = i + L
                 if (i, j) in exact or not word[j - 1]:
                     continue
