@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import collector
 from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM
 from kg.importer.document import (
@@ -216,22 +215,8 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
     return out.best, doc
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's automatic garbage collection paused for the block, and restored after.
-
-    Reading a big page makes hundreds of thousands of small objects (nodes, lines,
-    rows) that all stay alive until the page is read; every automatic collection
-    walked them all again, so the time grew with the square of the page. What is made
-    here holds no reference cycles, so nothing waits for a collection meanwhile.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+collection_paused = collector.paused
+"""Automatic garbage collection paused while a page is read (see :mod:`kg.collector`)."""
 
 
 def parse_page(text: str, source: str = "<page>") -> Page:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import vocab as V
+from kg import collector
 from kg.errors import PageError, UsageError
 from kg.importer.dates import PageDate, term_year
 from kg.importer.detect import parse_page
@@ -266,20 +266,13 @@ def build_draft(
     with no year, dates are left out and a note says so. ``progress(done, total)`` is
     called after each row.
     """
-    # The draft step makes many small objects (a few per row, freed by reference
-    # counting, none meant to form cycles) while the page's rows and the linker's caches
-    # are alive: the cycle collector's passes over all of them would cost more than the
-    # step itself (on a 5 MB schedule, most of it). It is paused for the step and turned
-    # back on after, as it was; a cycle made meanwhile is collected then.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # The draft step makes many small objects (a few per row, none meant to form
+    # cycles) while the page's rows and the linker's caches are alive: on a 5 MB
+    # schedule the collector's passes over them cost most of the step.
+    with collector.paused():
         return _build_draft(
             page, vocab, course_id=course_id, term=term, year=year, name=name, threshold=threshold, progress=progress
         )
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build_draft(

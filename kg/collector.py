@@ -1,0 +1,41 @@
+"""Pausing Python's cyclic garbage collector around allocation-heavy steps.
+
+A build, a page read or a draft makes hundreds of thousands of small containers that
+stay alive until the step ends and form no reference cycles. Each automatic collection
+walks all of them again, so the collector's passes grow with the square of the input
+and can cost more than the step itself (17 s of 21 s for a build at a million triples).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["paused"]
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Pause automatic garbage collection for the block and restore it after.
+
+    The previous state is restored, so nested or already-paused callers are left as
+    they were; a cycle made meanwhile is collected at the next collection after.
+
+    Examples
+    --------
+    >>> import gc
+    >>> gc.enable()
+    >>> with paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
