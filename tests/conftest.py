@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -158,3 +159,39 @@ def kg_process(*args: str, env: dict[str, str] | None = None, cwd: Path | None =
 
 def dedent(s: str) -> str:
     return textwrap.dedent(s).lstrip("\n")
+
+
+# --------------------------------------------------------------------------- shared by several test files
+
+CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
+]
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium) to run the browser tests",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Debian Chromium, driven through Playwright, for one test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def import_eval() -> Any:
+    """``bench/import_eval.py`` loaded as a module (it is a script, not part of kg)."""
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("import_eval", root / "bench" / "import_eval.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["import_eval"] = mod
+    spec.loader.exec_module(mod)
+    return mod

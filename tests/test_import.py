@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import importlib.util
 import io
 import json
 import re
@@ -31,6 +30,8 @@ from kg.graph import KnowledgeGraph
 from kg.cli.importer import LONG_PAGE_ROWS, import_cmd, want_progress
 from kg.build.sources import load_sources
 from kg.build.store import default_data_dir
+
+from .conftest import import_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -789,18 +790,9 @@ class TestShortcuts:
 # --------------------------------------------------------------------------- figures
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("import_eval", ROOT / "bench" / "import_eval.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["import_eval"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def scores():
-    return _bench().evaluate(SEEDS)
+    return import_eval().evaluate(SEEDS)
 
 
 class TestEvaluation:
@@ -834,5 +826,5 @@ class TestEvaluation:
         assert scores[-1].event_accuracy >= 0.95
 
     def test_table_prints(self, scores):
-        text = _bench().table(scores)
+        text = import_eval().table(scores)
         assert "all pages" in text and "topic P" in text

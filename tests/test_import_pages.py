@@ -11,9 +11,7 @@ KG_FUZZ_EXAMPLES=10000 for a long run (``KG_FUZZ_EXAMPLES=10000 pytest tests/tes
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -30,6 +28,8 @@ from kg.cli.importer import import_cmd
 from kg.errors import PageError
 from kg.graph import KnowledgeGraph
 from kg.importer.detect import parse_page
+
+from .conftest import import_eval
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(os.environ.get("KG_IMPORT_PAGES") or ROOT.parent / "shared" / "import-pages")
@@ -48,21 +48,12 @@ def vocab(graph: KnowledgeGraph) -> imp.Vocabulary:
     return imp.Vocabulary.from_graph(graph)
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location("import_eval", ROOT / "bench" / "import_eval.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["import_eval"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 # --------------------------------------------------------------------------- the 20 pages
 
 
 @pytest.fixture(scope="module")
 def gold_scores():
-    return _bench().evaluate_gold(PAGES)
+    return import_eval().evaluate_gold(PAGES)
 
 
 @needs_pages
@@ -94,7 +85,7 @@ class TestDevelopmentPages:
         assert total.topic_recall >= 0.93
 
     def test_table_prints(self, gold_scores):
-        text = _bench().gold_table(gold_scores)
+        text = import_eval().gold_table(gold_scores)
         assert "all pages" in text and "pages failed: 0 of 20" in text
 
 

@@ -11,7 +11,6 @@ Needs Playwright for Python (a test dependency) and /usr/bin/chromium (Debian pa
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -22,30 +21,12 @@ from kg import viz
 from kg.graph import KnowledgeGraph
 
 from .test_viz import HOSTILE_COURSE, HOSTILE_DEF, HOSTILE_HREF, HOSTILE_LABEL, write_hostile
+from .conftest import needs_chromium
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
-]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install -y chromium) to run the browser tests",
-)
+pytestmark = needs_chromium
 
 LOCAL = ("file:", "data:", "about:", "blob:")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
