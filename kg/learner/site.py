@@ -16,16 +16,17 @@ import html
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from kg import __version__
-from kg.errors import KGError, UsageError
+from kg.errors import UsageError
 from kg.files import write_atomic
 from kg.graph import KnowledgeGraph
 from kg.learner.data import app_data
-from kg.viz.page import script_json
+from kg.viz.page import inlinable, script_json
+
+_STATIC = Path(__file__).parent / "static"
 
 __all__ = ["GENERATOR", "DUMPS", "page", "csp", "publish", "Published"]
 
@@ -41,15 +42,7 @@ def _sha256(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def _static(name: str) -> str:
-    try:
-        text = files("kg.learner").joinpath("static", name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KGError(f"cannot read kg/learner/static/{name}: {exc.strerror or exc} (is kg installed completely?)") from None
-    low = text.lower()
-    for bad in ("</script", "</style", "<!--"):
-        if bad in low:
-            raise KGError(f"kg/learner/static/{name} contains {bad!r} and cannot be inlined")
-    return text
+    return inlinable(_STATIC / name)
 
 
 def csp() -> str:

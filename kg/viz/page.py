@@ -49,11 +49,9 @@ TEMPLATE = "kg.html"
 """kg's pyvis template, in :data:`TEMPLATES`."""
 
 
-@lru_cache(maxsize=None)
-def static(name: str) -> str:
-    """A file from kg/viz/static, checked so that it can be inlined in a ``<script>`` or
+def inlinable(path: Path) -> str:
+    """The text of ``path``, checked so that it can be inlined in a ``<script>`` or
     ``<style>`` element (no closing tag, no comment opener inside)."""
-    path = _STATIC / name
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -63,6 +61,12 @@ def static(name: str) -> str:
         if bad in low:
             raise KGError(f"{str(path)!r} contains {bad!r} and cannot be inlined")
     return text
+
+
+@lru_cache(maxsize=None)
+def static(name: str) -> str:
+    """A file from kg/viz/static, checked by :func:`inlinable`."""
+    return inlinable(_STATIC / name)
 
 
 def vis_js() -> str:
