@@ -15,7 +15,7 @@ import pytest
 from .conftest import shipped_courses
 from .test_explorer_browser import open_page, set_query
 from .test_server import running_server
-from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
+from .conftest import CHROMIUM
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .test_server import running_server
-from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
+from .conftest import CHROMIUM
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),

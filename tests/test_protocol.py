@@ -37,7 +37,7 @@ from SPARQLWrapper import (
 )
 
 from .test_server import free_port, running_server
-from .test_viz_browser import CHROMIUM, browser  # noqa: F401  (the shared browser fixture)
+from .conftest import CHROMIUM
 
 KG = "https://w3id.org/coursekg/ontology#"
 TOPIC = "https://w3id.org/coursekg/id/topic/"
