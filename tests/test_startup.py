@@ -123,3 +123,24 @@ def test_collector_state_of_a_process():
         proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
         assert f"collector {state}" in proc.stderr
+
+
+def test_lookup_objects_frozen_before_exit():
+    # The interpreter's last collection at exit would walk every object a lookup made
+    # (it runs even with the collector paused): a lookup freezes them first, so that
+    # pass finds next to nothing; any other command leaves the collector as it was.
+    code = (
+        "import atexit, gc, sys\n"
+        "from kg.cli import main\n"
+        "atexit.register(lambda: print('tracked', len(gc.get_objects()), gc.isenabled(), file=sys.stderr))\n"
+        "sys.argv = ['kg'] + sys.argv[1:]; main()\n"
+    )
+    seen = {}
+    for args in (["queries"], ["known", "list"]):
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        line = next(x for x in proc.stderr.splitlines() if x.startswith("tracked "))
+        _, count, enabled = line.split()
+        seen[args[0]] = (int(count), enabled)
+    assert seen["queries"][1] == "False" and seen["queries"][0] < 1000
+    assert seen["known"][1] == "True"

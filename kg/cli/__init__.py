@@ -34,6 +34,7 @@ from kg.cli.common import (
     emit,
     endpoint_option,
     format_option,
+    freeze_for_exit,
     known_options,
     pass_state,
     pause_collector,
@@ -485,7 +486,10 @@ def push(state: State, url: str) -> None:
 
 def main() -> None:
     pause_collector()
-    rv = cli(prog_name="kg")
+    try:
+        rv = cli(prog_name="kg")
+    finally:
+        freeze_for_exit()
     # Non-standalone click returns the exit code of click.exceptions.Exit (--help: 0).
     sys.exit(rv if isinstance(rv, int) else 0)
 
