@@ -8,7 +8,7 @@ asked-about topics back through ``kg:requires*``.
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -190,7 +190,7 @@ def course_ranks(
     per_topic: dict[str, list[float]] = defaultdict(list)
     for (t, _c), v in first.items():
         per_topic[t].append(v)
-    return {t: statistics.fmean(v) for t, v in per_topic.items()}
+    return {t: math.fsum(v) / len(v) for t, v in per_topic.items()}  # statistics.fmean
 
 
 def topic_effort(
@@ -205,7 +205,14 @@ def topic_effort(
     by_topic: dict[str, list[float]] = defaultdict(list)
     for (t, _c), v in per.items():
         by_topic[t].append(v)
-    return {t: statistics.median(v) for t, v in by_topic.items()}
+    return {t: _median(v) for t, v in by_topic.items()}
+
+
+def _median(values: list[float]) -> float:
+    # statistics.median, without importing statistics (and fractions, decimal) for it.
+    s = sorted(values)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
 def _key(G: nx.DiGraph[str], nodes: Iterable[str], ranks: dict[str, float]) -> Callable[[str], tuple[float, int, str, str]]:
