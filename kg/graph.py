@@ -321,12 +321,14 @@ class KnowledgeGraph:
         rows = self.run("label", node=_node(iri))
         return {"id": V.local_id(iri), "label": str(rows[0]["l"]) if rows else V.local_id(iri)}
 
-    def where_taught(self, topic_ids: Iterable[str]) -> dict[str, WhereTaught]:
+    def where_taught(self, topic_ids: Iterable[str], *, lectures: Iterable[Row] | None = None) -> dict[str, WhereTaught]:
         """For each topic: the lectures, teaching sessions (discussion sections, tutorials),
         chapters and readings that cover it.
 
         Lectures are ordered by course then position (``number`` is the page's own label
         for the lecture, where it has one); readings required before optional.
+        ``lectures``: the where-taught-lectures rows of these topics, if a caller has
+        fetched them already (:func:`kg.plan.plan` does, with what it orders by).
         """
         ids = list(dict.fromkeys(topic_ids))
         out: dict[str, WhereTaught] = {
@@ -335,7 +337,7 @@ class KnowledgeGraph:
         if not ids:
             return out
         nodes = [_topic(t) for t in ids]
-        for r in self.run_each("where-taught-lectures", topics=nodes):
+        for r in self.run_each("where-taught-lectures", topics=nodes) if lectures is None else lectures:
             out[V.local_id(r["t"])]["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),

@@ -176,6 +176,31 @@ def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> lis
     return [{**r, "n": n[r["c"]], "k": k[r["lec"]]} for r in rows]
 
 
+def _lecture_place_rows(kg: KnowledgeGraph, topics: Iterable[str]) -> tuple[list[Row], list[Row]] | None:
+    """Lectures covering ``topics``, fetched once for both the plan's order and its
+    listing: :func:`_lecture_cover_rows`'s rows (``t``, ``c``, ``lec``, ``pos``, ``n``,
+    ``k``) and where-taught-lectures's rows (``course``, ``code``, ``term``, ``num``,
+    ``date``, ``title``; one per code and term a course has), both sorted as that query
+    sorts (course, then position). For a short plan the lookups, not the rows, are the
+    cost. ``None`` if a lecture's position is not an integer: then they are fetched apart.
+    """
+    rows = kg.run_each("lecture-places-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    if not rows:
+        return [], []
+    if not all(type(r["pos"]) is int for r in rows):
+        return None
+    courses = [ox.NamedNode(c) for c in dict.fromkeys(r["course"] for r in rows)]
+    lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
+    facts: dict[str, list[Row]] = defaultdict(list)
+    for f in kg.run_each("course-facts", courses=courses):
+        facts[f["c"]].append(f)
+    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
+    rows.sort(key=lambda r: (r["course"], r["pos"]))
+    covers = [{**r, "c": r["course"], "n": facts[r["course"]][0]["n"], "k": k[r["lec"]]} for r in rows]
+    places = [{**r, "code": f["code"], "term": f["term"]} for r in rows for f in facts[r["course"]]]
+    return covers, places
+
+
 def course_ranks(
     kg: KnowledgeGraph, topics: Iterable[str] | None = None, *, rows: list[Row] | None = None
 ) -> dict[str, float]:
@@ -259,7 +284,9 @@ def plan(
     # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
     # in the courses still bounds its dependents), so lectures are fetched for those;
     # reasons are fetched for the plan's steps only (add_reasons below).
-    rows = _lecture_cover_rows(kg, need)  # one fetch for both the order and the effort
+    # One fetch for the order, the effort and (below) the steps' lectures.
+    fetched = _lecture_place_rows(kg, need)
+    rows = fetched[0] if fetched is not None else _lecture_cover_rows(kg, need)
     ranks = course_ranks(kg, rows=rows)
     try:
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
@@ -275,7 +302,11 @@ def plan(
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
     add_reasons(kg, G, steps)
-    where = kg.where_taught(steps)
+    if fetched is not None and set(steps) <= need:
+        taught = set(steps)
+        where = kg.where_taught(steps, lectures=[r for r in fetched[1] if V.local_id(r["t"]) in taught])
+    else:
+        where = kg.where_taught(steps)
     effort = topic_effort(kg, rows=rows)
     step_of = {t: i for i, t in enumerate(steps, start=1)}
     out_steps: list[PlanStep] = []
