@@ -107,8 +107,19 @@ def default_data_dir() -> Path:
     return Path(env) if env else _shipped("data")
 
 
+def _ending(directory: Path, suffix: str) -> list[Path]:
+    # sorted(directory.glob("*" + suffix)) without compiling a pattern: opening a store
+    # lists the sources on every run, and the globs' regular expressions were most of it.
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(suffix))
+    except OSError:
+        return []
+    return [directory / name for name in names]
+
+
 def ontology_files() -> list[Path]:
-    return sorted(_shipped("ontology").glob("*.ttl"))
+    return _ending(_shipped("ontology"), ".ttl")
 
 
 def cache_root() -> Path:
@@ -123,12 +134,12 @@ def cache_root() -> Path:
 def source_files(data_dir: Path) -> list[Path]:
     """Every file the graph is built from, in a stable order (for fingerprints)."""
     files: list[Path] = []
-    files += sorted((data_dir / "topics").glob("*.yaml"))
+    files += _ending(data_dir / "topics", ".yaml")
     for name in ("books.yaml", "readings.yaml"):
         if (data_dir / name).is_file():
             files.append(data_dir / name)
-    files += sorted((data_dir / "courses").glob("*.yaml"))
-    files += sorted(data_dir.glob("*.ttl"))
+    files += _ending(data_dir / "courses", ".yaml")
+    files += _ending(data_dir, ".ttl")
     return files
 
 
@@ -188,11 +199,11 @@ def cache_key(data_dir: Path, cache: Path | None = None) -> str:
         if (
             stamp["who"] == who
             and stamp["listed"] == [name for name, _ in listed]
-            and set((_KG / "build").glob("*.py")) <= set(code)
+            and set(_ending(_KG / "build", ".py")) <= set(code)
         ):
-            files = listed + _inputs(data_dir, code)[len(listed):]
+            paths = [p for _, p in listed] + code
             key = stamp["key"]
-            if isinstance(key, str) and [_stat(p) for _, p in files] == stamp["stats"]:
+            if isinstance(key, str) and [_stat(p) for p in paths] == stamp["stats"]:
                 return key
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -412,7 +423,7 @@ def _build_cached(
 
 def _store_files(store_dir: Path) -> dict[str, int]:
     """The size of each table file of a store, recorded so truncation can be seen."""
-    return {p.name: p.stat().st_size for p in sorted(store_dir.glob("*.sst"))}
+    return {p.name: p.stat().st_size for p in _ending(store_dir, ".sst")}
 
 
 def _open_cached(final: Path, data_dir: Path, key: str, *, warn: bool = True) -> Built | None:
