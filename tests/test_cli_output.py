@@ -4,8 +4,10 @@ README shows exist, errors are one line wherever a command runs."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import shlex
+import textwrap
 from pathlib import Path
 
 import click
@@ -13,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.cli.output import MAX_WIDTH, table, wrap_cell
+from kg.cli.output import MAX_WIDTH, fill, table, wrap_cell
 from kg.queries import library, resolve
 from kg.errors import UsageError
 
@@ -251,3 +253,18 @@ def test_threshold_default_is_the_library_default() -> None:
     for cmd, fn in ((compare, analytics.compare), (diff, analytics.diff)):
         option = next(p for p in cmd.params if p.name == "threshold")
         assert option.default == inspect.signature(fn).parameters["threshold"].default
+
+
+def test_fill_is_textwrap_fill():
+    # fill skips textwrap for a line that fits; it must give what textwrap gives.
+    rng = random.Random(13)
+    alphabet = "ab -/\t\n\x0b\x0c\r\xa0é\u2003"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        indent = rng.choice(["", "  ", "    "])
+        more = rng.choice([None, "", "   "])
+        w = rng.randint(4, 16)
+        expected = textwrap.fill(
+            text, w, initial_indent=indent, subsequent_indent=indent if more is None else more, break_on_hyphens=False
+        )
+        assert fill(text, indent, more, w) == expected, (text, indent, more, w)

@@ -80,10 +80,19 @@ def width() -> int:
 
 def fill(text: str, indent: str = "  ", more: str | None = None, max_width: int | None = None) -> str:
     """A paragraph wrapped at spaces (hyphenated ids stay whole) to the view width."""
+    w = max_width or width()
+    if len(indent) + len(text) <= w and _one_line(text):
+        return indent + text  # what textwrap gives a line that fits, without its work
     return textwrap.fill(
-        text, max_width or width(), initial_indent=indent,
-        subsequent_indent=more if more is not None else indent, break_on_hyphens=False,
+        text, w, initial_indent=indent, subsequent_indent=more if more is not None else indent,
+        break_on_hyphens=False,
     )
+
+
+def _one_line(text: str) -> bool:
+    # textwrap leaves such a text as it is when it fits: nothing to drop at its ends and
+    # no tab or line break to turn into a space.
+    return bool(text) and not text[0].isspace() and not text[-1].isspace() and not any(c in text for c in "\t\n\v\f\r")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
