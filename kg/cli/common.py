@@ -101,9 +101,9 @@ def freeze_for_exit() -> None:
     The interpreter's exit runs one full collection even with the collector paused; after
     a lookup it walks every object the imports and the command made (for networkx's
     alone, about a fifth of the CPU time of a bare ``import click, networkx`` process)
-    and finds no cycles, since lookups make none (see :func:`pause_collector`). ``gc.freeze`` moves them out
-    of its sight; everything else about the exit (``atexit``, flushing, freeing by
-    reference count) happens as usual. The process entry points call this on their way
+    and finds no cycles, since lookups make none (see :func:`pause_collector`).
+    ``gc.freeze`` moves them out of its sight; everything else about the exit
+    (``atexit``, flushing, freeing by reference count) happens as usual. The process entry points call this on their way
     out; with the collector running (a command not in :attr:`Group.collector_free`, or
     an embedding) it does nothing.
     """
