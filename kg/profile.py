@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,29 +97,9 @@ def config_dir() -> Path:
     env = os.environ.get("KG_CONFIG_DIR")
     if env:
         return Path(env)
-    found = _linux_config_dir()
-    if found is not None:
-        return found
-    import platformdirs  # only where the answer is not plain XDG (see _linux_config_dir)
+    import platformdirs  # only when the profile is touched
 
     return Path(platformdirs.user_config_dir("kg", appauthor=False))
-
-
-def _linux_config_dir() -> Path | None:
-    # What platformdirs answers on Linux (not Android) for a non-root-site lookup: the
-    # absolute $XDG_CONFIG_HOME, else the absolute $HOME's ~/.config, then "kg". Every
-    # `kg path` reads the profile, and importing platformdirs (with tempfile, shutil,
-    # random ...) for two environment variables costs its start-up a few milliseconds.
-    # Any other case (another system, Android, a relative or missing HOME, a relative
-    # XDG_CONFIG_HOME, which platformdirs versions read differently) is platformdirs's.
-    # tests/test_profile.py checks the two agree.
-    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_ROOT" in os.environ:
-        return None
-    xdg = os.environ.get("XDG_CONFIG_HOME", "")
-    if xdg:
-        return Path(os.path.join(xdg, "kg")) if os.path.isabs(xdg) else None
-    home = os.environ.get("HOME", "")
-    return Path(os.path.join(os.path.expanduser("~/.config"), "kg")) if os.path.isabs(home) else None
 
 
 def profile_path() -> Path:
