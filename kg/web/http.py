@@ -26,6 +26,7 @@ __all__ = ["MAX_HEAD_BYTES", "http_protocol"]
 
 MAX_HEAD_BYTES = 1024 * 1024
 _PARSE_URL_MAX = 65535  # httptools.parse_url refuses longer URLs
+_JOIN_MAX = 64 * 1024  # a body up to this size is copied behind its head: one write
 
 
 def http_protocol() -> Any:
@@ -60,6 +61,7 @@ def http_protocol() -> Any:
             url: bytes = self.url
             if len(url) <= _PARSE_URL_MAX:
                 super().on_headers_complete()
+                _one_write(self.cycle)
                 return
             # Let uvicorn build the request with a short URL, then put the real one in
             # its scope (the app runs in a task that has not started yet).
@@ -78,5 +80,66 @@ def http_protocol() -> Any:
             scope["path"] = self.root_path + path
             scope["raw_path"] = self.root_path.encode("ascii") + raw_path
             scope["query_string"] = query.partition(b"#")[0]
+            _one_write(self.cycle)
 
     return KgHttpToolsProtocol
+
+
+class _HeadWithBody:
+    """A response's transport that holds its head back and sends it with the first
+    chunk of the body: one write and one TCP segment for a small response, where
+    uvicorn makes two (the client reads once instead of twice). Anything else passes
+    through to the connection's transport."""
+
+    __slots__ = ("_transport", "_cycle", "_head", "_started")
+
+    def __init__(self, transport: Any, cycle: Any) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._head: bytes | None = None
+        self._started = False
+
+    def write(self, data: bytes) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            if len(data) <= _JOIN_MAX:
+                self._transport.write(head + data)
+            else:  # no copy of a large body
+                self._transport.writelines((head, data))
+        elif not self._started and self._cycle.response_started:
+            # The first write after the response started is its status line and headers
+            # (a "100 Continue" is written before the response starts).
+            self._started = True
+            self._head = data
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        """Send a head still held (a response without a body: HEAD, 204, 304)."""
+        if self._head is not None:
+            head, self._head = self._head, None
+            self._transport.write(head)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def _one_write(cycle: Any) -> None:
+    """Give uvicorn's request-response ``cycle`` a :class:`_HeadWithBody` transport;
+    whatever the head is still held when the response completes is sent then."""
+    if cycle is None:
+        return
+    transport = _HeadWithBody(cycle.transport, cycle)
+    completed = cycle.on_response
+
+    def on_response() -> None:
+        transport.flush()
+        completed()
+
+    cycle.transport = transport
+    cycle.on_response = on_response

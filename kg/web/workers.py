@@ -28,9 +28,12 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import functools
+import gc
 import math
 import multiprocessing as mp
 import os
+import pickle
 import signal
 import threading
 import time
@@ -42,12 +45,12 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
+from kg.errors import CoolingDown, KGError, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
 from kg.web.sandbox import deny_network
 
-__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "run_query", "resource_rows", "walls", "worker_store"]
+__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
 
 T = TypeVar("T")
 
@@ -102,6 +105,12 @@ def _init(source: _Source) -> None:
         from kg.graph import KnowledgeGraph  # only without a cache: builds in memory
 
         _STORE = KnowledgeGraph.open(source.data_dir).store
+    # The query policy's parser (rdflib, pyparsing) loads on its first use: load it
+    # now, then move everything alive to the collector's permanent generation. Those
+    # objects live as long as the worker, and a full collection would otherwise walk
+    # them all again every few thousand queries.
+    parse_query("ASK {}")
+    gc.freeze()
 
 
 def worker_store() -> ox.Store:
@@ -186,6 +195,31 @@ def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
         if fmt is None:
             raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
         return execute(worker_store(), checked, fmt, max_rows=max_rows)
+
+
+def run_calls(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[tuple[bool, Any, float]]:
+    """(In a worker) run each call in turn: per call, (whether it returned, its value
+    or the exception it raised, the seconds it took). One call's error does not stop
+    the others."""
+    out: list[tuple[bool, Any, float]] = []
+    for fn, args in calls:
+        began = time.perf_counter()
+        try:
+            out.append((True, fn(*args), time.perf_counter() - began))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, as pebble would
+            out.append((False, _picklable(exc), time.perf_counter() - began))
+    return out
+
+
+def _picklable(exc: Exception) -> Exception:
+    """``exc``, or a RuntimeError with its message when it cannot cross the pipe."""
+    if isinstance(exc, KGError):
+        return exc
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - anything unpicklable
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def _term(t: Any) -> Term:
@@ -282,8 +316,40 @@ class Admission:
         return len(self._waiting)
 
 
+@dataclass(eq=False)
+class _Pending:
+    """One admitted call waiting for, or running in, a worker task."""
+
+    client: str
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    key: tuple[Any, ...]  # the call's identity, for its remembered cost
+    done: asyncio.Future[Any]
+    alone: bool = False  # never batched (its cost is unknown, or it failed in a batch)
+    expiry: asyncio.TimerHandle | None = None  # the queue timeout while it waits
+    task: concurrent.futures.Future[Any] | None = None  # the pebble task it runs in
+    solo: bool = False  # that task holds this call only
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop, fn: Callable[[Any], None], future: Any) -> None:
+    """(In pebble's thread, as a future's done callback) ``fn(future)`` on ``loop``."""
+    with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+        loop.call_soon_threadsafe(fn, future)
+
+
 class QueryPool:
-    """``size`` sandboxed worker processes behind :class:`Admission`."""
+    """``size`` sandboxed worker processes behind :class:`Admission`.
+
+    Calls known to be quick are handed to a worker several at a time: while every
+    worker is busy, admitted calls wait in a ready queue, and a worker that comes free
+    takes up to ``batch`` of them as one task (:func:`run_calls`), which spreads the
+    per-task cost of the pool (a pickled message each way, an acknowledgement, a thread
+    handover on each side) over the batch. A call is *quick* when its last run took
+    less than ``quick`` seconds (on a read-only store the same query text costs about
+    the same each time); any other call, including every one not seen before, runs
+    alone in its task with the full ``timeout``. A batch is stopped past
+    ``batch_timeout``; its calls then run again, each alone with its own timeout, so a
+    call that has become slow cannot fail the others in its batch."""
 
     def __init__(
         self,
@@ -296,16 +362,30 @@ class QueryPool:
         per_client: int = 2,
         max_queue: int = 64,
         queue_timeout: float = 10.0,
+        batch: int = 8,
+        quick: float = 0.01,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
         self.timeout = timeout
         self.max_rows = max_rows
-        self.admission = Admission(size, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout)
+        self.batch = max(1, batch)
+        self.quick = quick
+        self.batch_timeout = min(timeout, 2.0)
+        self.queue_timeout = queue_timeout
+        # Admitted calls: every worker busy with a full batch, and as many again ready.
+        self.admission = Admission(
+            size * self.batch * 2, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout
+        )
         self._pool: ProcessPool | None = None
         self.walls: list[str] = []
         self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
         self._cooling: dict[str, float] = {}  # client -> loop time it may query again
+        self._ready: collections.deque[_Pending] = collections.deque()
+        self._busy = 0  # tasks in the workers
+        self._pumping = False  # a dispatch is scheduled for the end of this loop turn
+        self._cost: collections.OrderedDict[tuple[Any, ...], float] = collections.OrderedDict()  # key -> seconds
+        self.batches: collections.Counter[int] = collections.Counter()  # tasks by number of calls
 
     async def start(self) -> None:
         """Start the workers and wait until one answers (so the first query is not slow)."""
@@ -327,7 +407,8 @@ class QueryPool:
 
         Raises :class:`QueryTimeout` past the timeout (the worker is killed and
         replaced), :class:`WorkerLost` when the worker died, :class:`Overloaded` when
-        admission refuses; errors raised by ``fn`` pass through.
+        admission refuses or no worker came free within the queue timeout; errors
+        raised by ``fn`` pass through.
 
         A killed worker takes a while to be replaced, so the pool is one worker short
         until then. The client whose query cost it waits that long before its next
@@ -348,21 +429,127 @@ class QueryPool:
                 )
             await asyncio.sleep(left)
         await self.admission.acquire(client)
+        key = (fn.__module__, fn.__qualname__, *args)
+        item = _Pending(client, fn, args, key, loop.create_future(), alone=self._cost.get(key, math.inf) >= self.quick)
         try:
-            future = self._pool.schedule(fn, args, timeout=self.timeout)
-            try:
-                return await asyncio.wrap_future(future)
-            except concurrent.futures.TimeoutError:
-                self._cooling[client] = loop.time() + self.respawn_seconds
-                raise QueryTimeout(f"query stopped after {self.timeout:g} s") from None
-            except ProcessExpired as exc:
-                self._cooling[client] = loop.time() + self.respawn_seconds
-                raise WorkerLost(f"the query worker died ({exc}); try again") from None
-            except asyncio.CancelledError:
-                future.cancel()  # type: ignore[no-untyped-call]  # the client went away: stop its query (kills that worker)
-                raise
+            self._enqueue(item, loop)
+            return await item.done  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            # The client went away: forget its call; a task of its own is stopped
+            # (that kills the worker), a batch runs on for the others in it.
+            self._forget(item)
+            if item.task is not None and item.solo:
+                item.task.cancel()
+            raise
         finally:
             self.admission.release(client)
+
+    def _enqueue(self, item: _Pending, loop: asyncio.AbstractEventLoop, first: bool = False) -> None:
+        item.expiry = loop.call_later(self.queue_timeout, self._expire, item)
+        if first:
+            self._ready.appendleft(item)
+        else:
+            self._ready.append(item)
+        if not self._pumping:
+            # Dispatch at the end of this loop turn: requests that arrived together
+            # (one read of several sockets) go out together.
+            self._pumping = True
+            loop.call_soon(self._pump)
+
+    def _forget(self, item: _Pending) -> None:
+        if item.expiry is not None:
+            item.expiry.cancel()
+            item.expiry = None
+        with contextlib.suppress(ValueError):
+            self._ready.remove(item)
+
+    def _expire(self, item: _Pending) -> None:
+        """(Timer) the call waited ``queue_timeout`` for a worker."""
+        item.expiry = None
+        with contextlib.suppress(ValueError):
+            self._ready.remove(item)
+            if not item.done.done():
+                item.done.set_exception(
+                    Overloaded(f"the server is busy (waited {self.queue_timeout:g} s for a worker); try again shortly")
+                )
+
+    def _pump(self) -> None:
+        """Hand ready calls to idle workers: a call that is not quick alone, quick calls
+        up to ``batch`` per task (in the order they were admitted)."""
+        self._pumping = False
+        assert self._pool is not None
+        loop = asyncio.get_running_loop()
+        while self._busy < self.size and self._ready:
+            head = self._ready.popleft()
+            calls = [head]
+            if not head.alone:
+                skipped: list[_Pending] = []
+                while self._ready and len(calls) < self.batch:
+                    nxt = self._ready.popleft()
+                    (skipped if nxt.alone else calls).append(nxt)
+                self._ready.extendleft(reversed(skipped))
+            for item in calls:
+                if item.expiry is not None:
+                    item.expiry.cancel()
+                    item.expiry = None
+            solo = len(calls) == 1 and head.alone
+            timeout = self.timeout if solo else self.batch_timeout
+            future = self._pool.schedule(run_calls, ([(c.fn, c.args) for c in calls],), timeout=timeout)
+            for item in calls:
+                item.task, item.solo = future, solo
+            self._busy += 1
+            self.batches[len(calls)] += 1
+            future.add_done_callback(functools.partial(_on_loop, loop, functools.partial(self._finished, calls)))
+
+    def _finished(self, calls: list[_Pending], future: concurrent.futures.Future[Any]) -> None:
+        """(On the loop) a task ended: answer its calls, or put them back to run alone."""
+        self._busy -= 1
+        loop = asyncio.get_running_loop()
+        solo = len(calls) == 1 and calls[0].alone
+        try:
+            outcomes = future.result()
+        except BaseException as exc:  # noqa: BLE001 - every failure of the task is handled below
+            if solo:
+                self._fail(calls[0], exc, loop)
+            else:
+                # Something in the batch became slow or killed the worker: each call
+                # runs again alone, with its own timeout, ahead of the queue.
+                for item in reversed(calls):
+                    self._cost.pop(item.key, None)
+                    item.alone, item.task = True, None
+                    if not item.done.done():
+                        self._enqueue(item, loop, first=True)
+        else:
+            for item, (ok, value, seconds) in zip(calls, outcomes):
+                self._remember(item.key, seconds)
+                if item.done.done():
+                    continue  # its client went away
+                if ok:
+                    item.done.set_result(value)
+                else:
+                    item.done.set_exception(value)
+        self._pump()
+
+    def _fail(self, item: _Pending, exc: BaseException, loop: asyncio.AbstractEventLoop) -> None:
+        self._cost.pop(item.key, None)
+        if item.done.done():
+            return
+        if isinstance(exc, concurrent.futures.TimeoutError):
+            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            item.done.set_exception(QueryTimeout(f"query stopped after {self.timeout:g} s"))
+        elif isinstance(exc, ProcessExpired):
+            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            item.done.set_exception(WorkerLost(f"the query worker died ({exc}); try again"))
+        elif isinstance(exc, concurrent.futures.CancelledError):
+            item.done.cancel()
+        else:
+            item.done.set_exception(exc)
+
+    def _remember(self, key: tuple[Any, ...], seconds: float) -> None:
+        self._cost[key] = seconds
+        self._cost.move_to_end(key)
+        if len(self._cost) > 4096:
+            self._cost.popitem(last=False)
 
     async def run(self, client: str, text: str, choice: FormatChoice) -> Result:
         """A ``/sparql`` query, checked and run in a worker."""
