@@ -363,6 +363,7 @@ class QueryPool:
         max_queue: int = 64,
         queue_timeout: float = 10.0,
         batch: int = 8,
+        lanes: int | None = None,
         quick: float = 0.01,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
@@ -370,6 +371,7 @@ class QueryPool:
         self.timeout = timeout
         self.max_rows = max_rows
         self.batch = max(1, batch)
+        self.lanes = max(1, min(size, lanes if lanes is not None else os.cpu_count() or 1))
         self.quick = quick
         self.batch_timeout = min(timeout, 2.0)
         self.queue_timeout = queue_timeout
@@ -383,6 +385,7 @@ class QueryPool:
         self._cooling: dict[str, float] = {}  # client -> loop time it may query again
         self._ready: collections.deque[_Pending] = collections.deque()
         self._busy = 0  # tasks in the workers
+        self._quick_busy = 0  # of which batches of quick calls
         self._pumping = False  # a dispatch is scheduled for the end of this loop turn
         self._cost: collections.OrderedDict[tuple[Any, ...], float] = collections.OrderedDict()  # key -> seconds
         self.batches: collections.Counter[int] = collections.Counter()  # tasks by number of calls
@@ -474,38 +477,50 @@ class QueryPool:
                 )
 
     def _pump(self) -> None:
-        """Hand ready calls to idle workers: a call that is not quick alone, quick calls
-        up to ``batch`` per task (in the order they were admitted)."""
+        """Hand ready calls to idle workers, in the order they were admitted: a call
+        that is not quick alone, quick calls up to ``batch`` per task, in at most
+        ``lanes`` tasks at once (the rest wait and go out together in the next)."""
         self._pumping = False
         assert self._pool is not None
         loop = asyncio.get_running_loop()
         while self._busy < self.size and self._ready:
-            head = self._ready.popleft()
-            calls = [head]
-            if not head.alone:
-                skipped: list[_Pending] = []
-                while self._ready and len(calls) < self.batch:
-                    nxt = self._ready.popleft()
-                    (skipped if nxt.alone else calls).append(nxt)
-                self._ready.extendleft(reversed(skipped))
+            lane_free = self._quick_busy < self.lanes
+            calls: list[_Pending] = []
+            kept: list[_Pending] = []
+            while self._ready:
+                item = self._ready.popleft()
+                if item.alone and not calls:
+                    calls.append(item)
+                    break
+                if not item.alone and lane_free:
+                    calls.append(item)
+                    if len(calls) == self.batch:
+                        break
+                else:
+                    kept.append(item)
+            self._ready.extendleft(reversed(kept))
+            if not calls:
+                break
             for item in calls:
                 if item.expiry is not None:
                     item.expiry.cancel()
                     item.expiry = None
-            solo = len(calls) == 1 and head.alone
+            solo = calls[0].alone
             timeout = self.timeout if solo else self.batch_timeout
             future = self._pool.schedule(run_calls, ([(c.fn, c.args) for c in calls],), timeout=timeout)
             for item in calls:
                 item.task, item.solo = future, solo
             self._busy += 1
+            self._quick_busy += not solo
             self.batches[len(calls)] += 1
             future.add_done_callback(functools.partial(_on_loop, loop, functools.partial(self._finished, calls)))
 
     def _finished(self, calls: list[_Pending], future: concurrent.futures.Future[Any]) -> None:
         """(On the loop) a task ended: answer its calls, or put them back to run alone."""
+        solo = calls[0].alone
         self._busy -= 1
+        self._quick_busy -= not solo
         loop = asyncio.get_running_loop()
-        solo = len(calls) == 1 and calls[0].alone
         try:
             outcomes = future.result()
         except BaseException as exc:  # noqa: BLE001 - every failure of the task is handled below
