@@ -1,0 +1,98 @@
+"""The query pool of `kg serve`: quick calls go to a worker several per task, and a
+call that has become slow cannot fail the others in its task.
+
+The pool runs real sandboxed worker processes (pebble); the calls are functions of
+this module, imported by the workers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.errors import QueryRefused, QueryTimeout
+
+
+def echo(tag: str) -> str:
+    """(In a worker) ``tag`` back."""
+    return tag
+
+
+def refuse(tag: str) -> str:
+    """(In a worker) a kg error, as a refused query raises."""
+    raise QueryRefused(f"refused {tag}")
+
+
+def slow_if(flag: str, tag: str) -> str:
+    """(In a worker) ``tag`` back, after a long sleep while the file ``flag`` exists."""
+    if Path(flag).exists():
+        time.sleep(60)
+    return tag
+
+
+def _pool(data: Path, **options: Any) -> Any:
+    from kg.graph import KnowledgeGraph
+    from kg.web.workers import QueryPool
+
+    kg = KnowledgeGraph.open(data)
+    return QueryPool(kg.cache_path / "store" if kg.cache_path else None, kg.data_dir, **options)
+
+
+def test_quick_calls_share_a_task_and_keep_their_own_answers(mini: Path, cache: Path) -> None:
+    """Calls seen to be quick go out together; each gets its own value or error."""
+
+    async def go() -> tuple[list[Any], dict[int, int]]:
+        pool = _pool(mini, size=1, timeout=20)
+        await pool.start()
+        try:
+            tags = [f"t{i}" for i in range(6)]
+            for tag in tags:  # first runs: alone, and now known to be quick
+                assert await pool.call("c", echo, tag) == tag
+            assert await pool.call("c", echo, "x") == "x"
+            with pytest.raises(QueryRefused):
+                await pool.call("c", refuse, "r")
+            with pytest.raises(QueryRefused):
+                await pool.call("c", refuse, "r")
+            before = dict(pool.batches)
+            calls = [pool.call(f"client{i}", echo, tag) for i, tag in enumerate(tags)]
+            calls.insert(3, pool.call("other", refuse, "r"))
+            out = await asyncio.gather(*calls, return_exceptions=True)
+            return out, {n: k - before.get(n, 0) for n, k in pool.batches.items() if k - before.get(n, 0)}
+        finally:
+            await pool.stop()
+
+    out, batches = asyncio.run(go())
+    assert out[:3] == ["t0", "t1", "t2"] and out[4:] == ["t3", "t4", "t5"]
+    assert isinstance(out[3], QueryRefused) and "refused r" in str(out[3])
+    assert max(batches) > 1, batches  # at least one task carried several calls
+
+
+def test_a_call_turned_slow_does_not_fail_its_batch(mini: Path, cache: Path, tmp_path: Path) -> None:
+    """Two calls known to be quick share a task; one of them now sleeps. The task is
+    stopped at the batch timeout and both run again alone: the slow one is stopped at
+    its own timeout (a 503 QueryTimeout), the innocent one answers."""
+    flag = tmp_path / "slow"
+
+    async def go() -> tuple[Any, Any, dict[int, int]]:
+        pool = _pool(mini, size=1, timeout=3, queue_timeout=60)
+        await pool.start()
+        try:
+            assert await pool.call("a", slow_if, str(flag), "a") == "a"
+            assert await pool.call("b", echo, "b") == "b"
+            flag.touch()
+            started = time.monotonic()
+            slow, innocent = await asyncio.gather(
+                pool.call("a", slow_if, str(flag), "a"), pool.call("b", echo, "b"), return_exceptions=True
+            )
+            assert time.monotonic() - started < 45
+            return slow, innocent, dict(pool.batches)
+        finally:
+            await pool.stop()
+
+    slow, innocent, batches = asyncio.run(go())
+    assert batches.get(2) == 1, batches  # the two went out in one task
+    assert innocent == "b"
+    assert isinstance(slow, QueryTimeout)
