@@ -16,13 +16,15 @@ Scenarios (default: ``compare``)::
   ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``;
   ``--version NAME=DIR`` (repeatable) adds more, named ``kg@NAME``.
   Beside q/s and latency, each server's CPU time per answered query (its process and
-  all its workers, from /proc): on a machine shared with other work, throughput and
-  p99 follow the scheduler as much as the server, while CPU per query does not.
+  all its workers, from /proc; ``front``: its own process alone, for kg the HTTP
+  front without the query workers): on a machine shared with other work, throughput
+  and p99 follow the scheduler as much as the server, while CPU per query does not.
 - ``hops``: where a request's time goes, one client, one request at a time (medians):
   the floor's round trip, kg's HTTP stack alone (``/prefixes.json``: no worker), a
-  worker round trip of a no-op, the query policy's parse (uncached: a server pays it
-  once per query text per worker), the query and its serialisation in-process, and
-  kg's full ``/sparql`` round trip.
+  worker round trip of a no-op (alone, and per call when 8 clients' calls share one
+  task), the query policy's parse (uncached: a server pays it once per query text per
+  worker), the query and its serialisation in-process, and kg's full ``/sparql`` round
+  trip.
 - ``slow``: N slow clients trickle their POST bodies and read slowly while a probe
   client sends simple queries (kg only).
 - ``runaway``: two clients send runaway queries (each stopped at ``--timeout``) while
@@ -142,10 +144,11 @@ def rss_mb(pid: int) -> float:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of ``pid`` and its descendants (live ones), in seconds."""
+def cpu_seconds(pid: int, *, alone: bool = False) -> float:
+    """User + system CPU time of ``pid`` and its descendants (live ones), in seconds;
+    ``alone``: of ``pid`` only (all its threads)."""
     total = 0
-    for p in tree(pid):
+    for p in [pid] if alone else tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -360,6 +363,7 @@ class Round:
     p99: float  # ms
     errors: dict[str, int]
     cpu: float = float("nan")  # the server's CPU ms per answered request (with its workers)
+    front: float = float("nan")  # of which its own process (kg: the HTTP front, without the workers)
 
 
 def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, seconds: float, keep: bool, warmup: float = 1.0) -> Round:
@@ -379,6 +383,7 @@ def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, sec
     while time.time() < start:
         time.sleep(0.01)
     cpu0 = cpu_seconds(server.proc.pid)
+    front0 = cpu_seconds(server.proc.pid, alone=True)
     lat = array.array("d")
     errors: dict[str, int] = {}
     for p, recv in zip(procs, pipes):
@@ -389,11 +394,13 @@ def drive(server: Server, queries: list[tuple[str, str, str]], clients: int, sec
             errors[k] = errors.get(k, 0) + v
         if p is procs[0]:
             cpu = cpu_seconds(server.proc.pid) - cpu0  # the clients stop together
+            front = cpu_seconds(server.proc.pid, alone=True) - front0
     ordered = sorted(lat)
     if not ordered:
         return Round(0.0, float("nan"), float("nan"), errors)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return Round(len(ordered) / seconds, statistics.median(ordered) * 1000, p99 * 1000, errors, cpu * 1000 / len(ordered))
+    n = len(ordered)
+    return Round(n / seconds, statistics.median(ordered) * 1000, p99 * 1000, errors, cpu * 1000 / n, front * 1000 / n)
 
 
 def mmm(values: list[float], digits: int = 0) -> str:
@@ -470,13 +477,14 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
                 rss[srv.name].append(rss_mb(srv.proc.pid))
             line = "  ".join(f"{n} {rs[-1].qps:.0f} q/s p99 {rs[-1].p99:.1f} ms" for n, rs in results.items())
             print(f"  round {r + 1}: {line}", flush=True)
-        print(f"\n{'server':<22} {'q/s':>20} {'p50 ms':>20} {'p99 ms':>20} {'CPU ms/q':>20} {'errors':>7} {'RSS MB':>7}")
+        print(f"\n{'server':<22} {'q/s':>20} {'p50 ms':>20} {'p99 ms':>20} {'CPU ms/q':>20} {'front':>18} {'errors':>7} {'RSS MB':>7}")
         for srv in servers:
             rs = results[srv.name]
             errs = sum(sum(x.errors.values()) for x in rs)
             print(
                 f"{srv.name:<22} {mmm([x.qps for x in rs]):>20} {mmm([x.p50 for x in rs], 1):>20} "
-                f"{mmm([x.p99 for x in rs], 1):>20} {mmm([x.cpu for x in rs], 2):>20} {errs:>7} {max(rss[srv.name]):>7.0f}"
+                f"{mmm([x.p99 for x in rs], 1):>20} {mmm([x.cpu for x in rs], 2):>20} {mmm([x.front for x in rs], 2):>18} "
+                f"{errs:>7} {max(rss[srv.name]):>7.0f}"
             )
             kinds = {}
             for x in rs:
@@ -563,7 +571,26 @@ def _inprocess_hops(store: str, queries_json: str, n: int) -> None:
         finally:
             await pool.stop()
 
+    async def batch_hop(k: int = 8) -> float:
+        # k clients at once, each with a call the pool has seen to be quick: they go
+        # out together in one task (kg.web.workers.QueryPool), per call.
+        pool = workers.QueryPool(Path(store), Path("."), size=1)
+        await pool.start()
+        try:
+            for i in range(k):
+                await pool.call(f"c{i}", workers.walls)
+            ts = []
+            for _ in range(max(1, n // k)):
+                t = time.perf_counter()
+                await asyncio.gather(*(pool.call(f"c{i}", workers.walls) for i in range(k)))
+                ts.append((time.perf_counter() - t) / k)
+            return statistics.median(ts) * 1000
+        finally:
+            await pool.stop()
+
     out["worker round trip (no-op)"] = asyncio.run(pool_hop())
+    if hasattr(workers, "run_calls"):
+        out["worker round trip, 8 no-ops batched, per call"] = asyncio.run(batch_hop())
     print(json.dumps(out))
 
 

@@ -114,6 +114,7 @@ class CheckedQuery:
     text: str  # normalised: escapes expanded, line breaks as LF
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     service: bool = False  # has a SERVICE clause (only with allow_service)
+    limit: int | None = None  # a SELECT's own LIMIT, when it has one
 
 
 def _normalise(text: str) -> str:
@@ -249,7 +250,9 @@ def parse_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
             raise QueryRefused(
                 f"FROM is not allowed: kg queries its one graph and never loads a URL or file ({_term(iri)})"
             )
-    return CheckedQuery(norm, form, service)
+    top = tree.algebra.get("p")
+    limit = top.get("length") if form == "SELECT" and getattr(top, "name", None) == "Slice" else None
+    return CheckedQuery(norm, form, service, limit if isinstance(limit, int) else None)
 
 
 def _term(term: object) -> str:
@@ -406,8 +409,9 @@ def execute(
             return Result(body or b"", table[name].media_type, form, len(triples), truncated)
         if form == "ASK":
             return Result(_boolean(bool(res), name), table[name].media_type, form)
-        if max_rows is None:
-            # No cap: pyoxigraph's own serializer, straight from the result iterator.
+        if max_rows is None or (checked.limit is not None and checked.limit <= max_rows):
+            # No cap, or none the query's own LIMIT lets it reach: pyoxigraph's own
+            # serializer, straight from the result iterator.
             body = res.serialize(format=_OX_RESULTS[name])
             return Result(body, table[name].media_type, form)
         names = [v.value for v in res.variables]

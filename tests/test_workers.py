@@ -96,3 +96,24 @@ def test_a_call_turned_slow_does_not_fail_its_batch(mini: Path, cache: Path, tmp
     assert batches.get(2) == 1, batches  # the two went out in one task
     assert innocent == "b"
     assert isinstance(slow, QueryTimeout)
+
+
+def test_select_within_its_own_limit_is_written_by_the_engine(mini: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SELECT whose LIMIT is within the row cap cannot be cut, so pyoxigraph's own
+    serializer writes it (the same bytes as kg's capped writer for JSON, CSV and TSV);
+    past the cap, or without a LIMIT, kg's capped writer reads the rows."""
+    import kg.sparql as sparql
+    from kg.graph import KnowledgeGraph
+
+    store = KnowledgeGraph.open(mini).store
+    q = "SELECT ?t ?l WHERE { ?t a kg:Topic ; skos:prefLabel ?l } ORDER BY ?t LIMIT 3"
+    capped = {f: sparql.execute(store, q, f, max_rows=2) for f in ("json", "csv", "tsv")}
+    assert all(r.truncated and r.rows == 2 for r in capped.values())
+    used: list[str] = []
+    writer = sparql.serialize_solutions
+    monkeypatch.setattr(sparql, "serialize_solutions", lambda *a: used.append(a[2]) or writer(*a))
+    for f in ("json", "csv", "tsv"):
+        within = sparql.execute(store, q, f, max_rows=3)
+        assert not within.truncated and within.body == sparql.execute(store, q.replace("LIMIT 3", ""), f, max_rows=3).body
+    assert used == ["json", "csv", "tsv"]  # only the queries without a LIMIT
+    assert sparql.execute(store, q, "json", max_rows=2).truncated and used[-1] == "json"

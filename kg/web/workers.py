@@ -6,14 +6,16 @@ a task that outlives its timeout has its worker killed and replaced, and a worke
 dies for any other reason (the out-of-memory killer, a crash) is replaced too; that one
 request gets a 503 with ``Retry-After``. Each worker cuts itself off from the network
 (:func:`kg.web.sandbox.deny_network`) before it opens the store read-only, once, in the
-pool's initializer: a task finds its worker warm. The server awaits pebble's future on
-its event loop (:func:`asyncio.wrap_future`), and the query policy's decision is
+pool's initializer: a task finds its worker warm. pebble's future hands its outcome to
+the server's event loop (``call_soon_threadsafe``), and the query policy's decision is
 remembered per query text in each worker (:func:`kg.sparql.parse_query`).
 
 In front of the pool, :class:`Admission` keeps one client from starving the others: a
 client runs at most ``per_client`` queries at once; further requests wait in one bounded
 queue (served first come, first served among clients under their limit) for at most
 ``queue_timeout`` seconds. A full queue or a long wait is a 503 with ``Retry-After``.
+Queries seen to be quick go to a worker several per task (:class:`QueryPool`): most of
+what a simple query costs besides the engine is the pool's per-task path.
 
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
@@ -323,7 +325,7 @@ class _Pending:
     client: str
     fn: Callable[..., Any]
     args: tuple[Any, ...]
-    key: tuple[Any, ...]  # the call's identity, for its remembered cost
+    key: int  # the call's identity (a hash of the function and arguments), for its remembered cost
     done: asyncio.Future[Any]
     alone: bool = False  # never batched (its cost is unknown, or it failed in a batch)
     expiry: asyncio.TimerHandle | None = None  # the queue timeout while it waits
@@ -340,16 +342,19 @@ def _on_loop(loop: asyncio.AbstractEventLoop, fn: Callable[[Any], None], future:
 class QueryPool:
     """``size`` sandboxed worker processes behind :class:`Admission`.
 
-    Calls known to be quick are handed to a worker several at a time: while every
-    worker is busy, admitted calls wait in a ready queue, and a worker that comes free
-    takes up to ``batch`` of them as one task (:func:`run_calls`), which spreads the
-    per-task cost of the pool (a pickled message each way, an acknowledgement, a thread
-    handover on each side) over the batch. A call is *quick* when its last run took
-    less than ``quick`` seconds (on a read-only store the same query text costs about
-    the same each time); any other call, including every one not seen before, runs
-    alone in its task with the full ``timeout``. A batch is stopped past
-    ``batch_timeout``; its calls then run again, each alone with its own timeout, so a
-    call that has become slow cannot fail the others in its batch."""
+    Calls known to be quick are handed to a worker several at a time: admitted calls
+    wait in a ready queue, and at the end of each turn of the event loop up to
+    ``batch`` of them go out as one task (:func:`run_calls`), in at most ``lanes``
+    tasks at once (default: one per core); calls that arrive meanwhile go out together
+    in the next. This spreads the per-task cost of the pool (a pickled message each
+    way, an acknowledgement, a thread handover on each side, a wake-up of every idle
+    worker) over the batch. A call is *quick* when its last run took less than
+    ``quick`` seconds (on a read-only store the same query text costs about the same
+    each time); any other call, including every one not seen before, runs alone in its
+    task with the full ``timeout``, in a worker the lanes leave free. A batch is
+    stopped past ``batch_timeout``; its calls then run again, each alone with its own
+    timeout, so a call that has become slow cannot fail the others in its batch. A
+    call waits at most ``queue_timeout`` for a worker (then :class:`Overloaded`)."""
 
     def __init__(
         self,
@@ -387,7 +392,9 @@ class QueryPool:
         self._busy = 0  # tasks in the workers
         self._quick_busy = 0  # of which batches of quick calls
         self._pumping = False  # a dispatch is scheduled for the end of this loop turn
-        self._cost: collections.OrderedDict[tuple[Any, ...], float] = collections.OrderedDict()  # key -> seconds
+        # key -> seconds; hashes, not query texts, so the table stays small (a collision
+        # can only put a slow call in a batch, which is then stopped and run again alone).
+        self._cost: collections.OrderedDict[int, float] = collections.OrderedDict()
         self.batches: collections.Counter[int] = collections.Counter()  # tasks by number of calls
 
     async def start(self) -> None:
@@ -432,7 +439,7 @@ class QueryPool:
                 )
             await asyncio.sleep(left)
         await self.admission.acquire(client)
-        key = (fn.__module__, fn.__qualname__, *args)
+        key = hash((fn.__module__, fn.__qualname__, *args))
         item = _Pending(client, fn, args, key, loop.create_future(), alone=self._cost.get(key, math.inf) >= self.quick)
         try:
             self._enqueue(item, loop)
@@ -560,7 +567,7 @@ class QueryPool:
         else:
             item.done.set_exception(exc)
 
-    def _remember(self, key: tuple[Any, ...], seconds: float) -> None:
+    def _remember(self, key: int, seconds: float) -> None:
         self._cost[key] = seconds
         self._cost.move_to_end(key)
         if len(self._cost) > 4096:
