@@ -613,7 +613,9 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
         raise UsageError(f"port {port} on {host} {reason}; choose another with --port") from None
     shown_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="on",
+        # Access lines are below the warning level anyway; off, uvicorn does not build
+        # them (the client address and the whole URL) for every response.
+        app, log_level="warning", lifespan="on", access_log=False,
         # httptools when installed, with kg's limits (kg.web.http); else h11. Large
         # heads reach the app, which answers 414/431 instead of a reset connection.
         http=http_protocol(), h11_max_incomplete_event_size=MAX_HEAD_BYTES,
