@@ -356,6 +356,11 @@ def test_per_client_limit_queues_then_503():
         with pytest.raises(urllib.error.HTTPError) as info:
             urllib.request.urlopen(req, timeout=30)
         assert info.value.code == 503 and info.value.headers.get("Retry-After")
+        # Claiming to be another client in X-Forwarded-For changes nothing.
+        forged = urllib.request.Request(base + q("ASK {}"), headers={"X-Forwarded-For": "10.9.8.7"})
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(forged, timeout=30)
+        assert info.value.code == 503
         t.join(30)
 
 

@@ -616,6 +616,10 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
         # Access lines are below the warning level anyway; off, uvicorn does not build
         # them (the client address and the whole URL) for every response.
         app, log_level="warning", lifespan="on", access_log=False,
+        # A client is its socket's address: X-Forwarded-For is not read (uvicorn trusts it
+        # from 127.0.0.1 by default), so a local client cannot pose as others to get
+        # round the per-client limit.
+        proxy_headers=False,
         # httptools when installed, with kg's limits (kg.web.http); else h11. Large
         # heads reach the app, which answers 414/431 instead of a reset connection.
         http=http_protocol(), h11_max_incomplete_event_size=MAX_HEAD_BYTES,
