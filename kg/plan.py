@@ -30,6 +30,7 @@ __all__ = [
     "prerequisite_graph",
     "add_reasons",
     "add_labels",
+    "add_part_reasons",
     "course_ranks",
     "topic_effort",
     "plan",
@@ -145,6 +146,13 @@ def _part_reasons(G: nx.DiGraph[str], edges: Iterable[tuple[str, str]]) -> None:
         d = G.edges[p, u]
         if d.get("part"):
             d.setdefault("reason", f"{_label(G, p)} is part of {_label(G, u)}: knowing it means knowing its parts.")
+
+
+def add_part_reasons(G: nx.DiGraph[str], edges: Iterable[tuple[str, str]]) -> None:
+    """Give each area-from-part edge of ``edges`` (marked ``part``, see
+    :func:`kg.algorithms.paths.with_parts`) that has no ``reason`` yet the one every view
+    shows for it."""
+    _part_reasons(G, edges)
 
 
 def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -> None:

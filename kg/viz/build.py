@@ -43,6 +43,7 @@ class Builder:
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.courses: dict[str, tuple[str, str]] = {}  # course id -> (legend label, colour)
         self.aliases: dict[str, list[str]] = {}  # topic id -> aliases, fetched once
+        self.fills: dict[str, dict[str, Any]] = {}  # colour -> node_colour(colour), made once
 
     def aliases_of(self, kg: KnowledgeGraph, topics: Iterable[str], every: bool = False) -> dict[str, list[str]]:
         """The aliases of ``topics`` (see :func:`topic_aliases`), each fetched once."""
@@ -62,12 +63,20 @@ class Builder:
         if nid in self.nodes:
             return self.nodes[nid]
         shape, colour, _ = KINDS[kind]
-        n: dict[str, Any] = {"id": nid, "kind": kind, "label": label, "shape": shape, "color": node_colour(colour), "tip": tip}
+        fill = attrs["color"] if "color" in attrs else self.fill(colour)
+        n: dict[str, Any] = {"id": nid, "kind": kind, "label": label, "shape": shape, "color": fill, "tip": tip}
         if kind != "topic":
             n["size"] = 12
         n.update(attrs)
         self.nodes[nid] = n
         return n
+
+    def fill(self, colour: str) -> dict[str, Any]:
+        """:func:`kg.viz.style.node_colour` of ``colour``, one dict for every node of
+        that colour (so the page groups them without comparing dicts)."""
+        if colour not in self.fills:
+            self.fills[colour] = node_colour(colour)
+        return self.fills[colour]
 
     def edge(self, a: str, b: str, kind: str, **attrs: Any) -> dict[str, Any]:
         key = (a, b, kind)
@@ -221,7 +230,9 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     lists them (:data:`kg.places.SHOW_LIMITS`, lectures ranked by
     :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
     sections: list[list[Any]] = []
-    ranked = rank_places(list(w.get("lectures", [])), names)
+    ranked = list(w.get("lectures", []))
+    if len(ranked) > 1:  # (one lecture or none is already in order)
+        ranked = rank_places(ranked, names)
     lectures = [
         f"{lec.get('code') or lec['course']} #{V.lecture_number(lec.get('number'), lec['position'])}"
         + (f" {lec['date']}" if lec.get("date") else "")
@@ -276,7 +287,7 @@ def add_topics(
         b.node(
             topic_node(t), "topic", str(info.get(t, {}).get("label") or t),
             topic_tip(t, info.get(t, {}), d, where.get(t, {}), kind_label, aliases[t]),
-            size=node_size(d), color=node_colour(colour),
+            size=node_size(d), color=b.fill(colour),
         )
 
 

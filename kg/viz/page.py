@@ -151,6 +151,10 @@ class _NodeIds(list[Any]):
         return item in self._seen
 
 
+_NOT_NODE_OPTIONS = frozenset(("id", "label", "shape", "color", "kind"))
+_PYVIS_NODE_COLOUR = "#97c2fc"  # pyvis's add_node default
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> Any:
     """One in-memory cache of the compiled template for every Network's environment
@@ -216,19 +220,48 @@ def network_for(view: View) -> Any:
     net.node_ids = _NodeIds()
     groups: dict[str, dict[str, Any]] = {}
     by_style: dict[str, str] = {}
+    by_object: dict[int, str] = {}  # id of a colour object -> its group (nodes share them)
+    # The dicts pyvis's add_node and add_edge would make (the same keys in the same
+    # order), made here: pyvis's own calls cost as much as the rest of a large page.
+    nodes, node_map, node_ids = net.nodes, net.node_map, net.node_ids
     for n in view.nodes:
-        attrs = {k: v for k, v in n.items() if k not in ("id", "label", "shape", "color", "kind")}
+        nid = n["id"]
+        if nid in node_ids:
+            continue
+        if not isinstance(nid, (str, int)):
+            raise AssertionError(f"a node id must be a string or an integer, got {nid!r}")
+        attrs = {k: v for k, v in n.items() if k not in _NOT_NODE_OPTIONS}
         if "color" in n:
-            key = json.dumps(n["color"], sort_keys=True)
-            if key not in by_style:
-                by_style[key] = f"g{len(by_style)}"
-                groups[by_style[key]] = {"color": n["color"]}
-            attrs["group"] = by_style[key]
-        net.add_node(n["id"], label=n.get("label"), shape=n.get("shape", "dot"), **attrs)
+            colour = n["color"]
+            group = by_object.get(id(colour))
+            if group is None:
+                key = json.dumps(colour, sort_keys=True)
+                if key not in by_style:
+                    by_style[key] = f"g{len(by_style)}"
+                    groups[by_style[key]] = {"color": colour}
+                group = by_object[id(colour)] = by_style[key]
+            attrs["group"] = group
+            options = attrs
+        else:
+            options = {"color": _PYVIS_NODE_COLOUR, **attrs}
+        options["id"] = nid
+        options["label"] = n.get("label") or nid
+        options["shape"] = n.get("shape", "dot")
+        if net.font_color:
+            options["font"] = {"color": net.font_color}
+        nodes.append(options)
+        node_ids.append(nid)
+        node_map[nid] = options
     default = EDGE_STYLE["requires"]
+    edges = net.edges
     for e in view.edges:
+        frm, to = e["from"], e["to"]
+        if frm not in node_ids or to not in node_ids:
+            raise AssertionError(f"non existent node {(frm if frm not in node_ids else to)!r}")
         attrs = {k: v for k, v in e.items() if k not in ("from", "to", "kind") and default.get(k) != v}
-        net.add_edge(e["from"], e["to"], **attrs)
+        attrs["from"], attrs["to"] = frm, to
+        attrs.setdefault("arrows", "to")
+        edges.append(attrs)
     options = view.options
     options["groups"] = {**groups, **options.get("groups", {})}
     options["edges"] = {**default, **options.get("edges", {})}

@@ -20,6 +20,7 @@ from kg.viz.build import (
 from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
 from kg.viz.view import View
+from kg.viz.whole import topic_graph
 
 __all__ = ["graph_view", "focus_view", "path_view", "course_view", "make_view"]
 
@@ -36,7 +37,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     """
     layers = parse_layers(list(layers))
 
-    G = prerequisite_graph(kg)  # every topic, with or without edges
+    G = topic_graph(kg)  # every topic, with or without edges
     topics = sorted(G)
     counts = paths.dependent_counts(G)
     b = Builder()
