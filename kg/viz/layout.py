@@ -8,7 +8,7 @@ numbers read left to right.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 __all__ = ["layers_of", "order_layers", "layered_positions", "layout_view", "plan_positions"]
 
 N = TypeVar("N", bound=Hashable)
+
+
+Adjacency = Mapping[N, Sequence[N]]
+"""``{node: [neighbour, ...]}``: successors or predecessors, in insertion order."""
+
+
+def _adjacency(G: nx.DiGraph[N]) -> tuple[list[N], dict[N, list[N]], dict[N, list[N]]]:
+    return list(G), {n: list(nbrs) for n, nbrs in G.succ.items()}, {n: list(nbrs) for n, nbrs in G.pred.items()}
 
 
 def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
@@ -35,30 +43,39 @@ def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
     >>> layers_of(G)
     {'a': 0, 'b': 1, 'c': 2, 'x': 1}
     """
-    succ: dict[Any, list[Any]] = {n: list(G.succ[n]) for n in G}
-    waiting = {n: len(G.pred[n]) for n in G}
+    return _layers(*_adjacency(G))
+
+
+def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[N, int]:
+    """:func:`layers_of` the graph of ``nodes`` with these adjacencies (both given
+    for every node)."""
+    waiting = {n: len(pred[n]) for n in nodes}
     order: list[Any] = [n for n, k in waiting.items() if not k]
     for n in order:  # Kahn's algorithm: a DAG (what kg builds) is layered node by node
         for s in succ[n]:
             waiting[s] -= 1
             if not waiting[s]:
                 order.append(s)
-    pred: Mapping[Any, Iterable[Any]] = G.pred
-    mapping: dict[N, Any] = {n: n for n in G}
-    if len(order) < len(G):  # a cycle: layer its strongly connected components
+    below: Mapping[Any, Sequence[Any]] = succ
+    above: Mapping[Any, Iterable[Any]] = pred
+    mapping: dict[N, Any] = {n: n for n in nodes}
+    if len(order) < len(nodes):  # a cycle: layer its strongly connected components
+        G: nx.DiGraph[N] = nx.DiGraph()
+        G.add_nodes_from(nodes)
+        G.add_edges_from((n, s) for n in nodes for s in succ[n])
         C = nx.condensation(G)
         order = list(nx.topological_sort(C))
-        succ = {c: list(C.succ[c]) for c in C}
-        pred = C.pred
+        below = {c: list(C.succ[c]) for c in C}
+        above = C.pred
         mapping = C.graph["mapping"]
     layer: dict[Any, int] = {}
     for c in order:
-        layer[c] = max((layer[p] + 1 for p in pred[c]), default=0)
+        layer[c] = max((layer[p] + 1 for p in above[c]), default=0)
     for c in reversed(order):
-        below = succ[c]
-        if below:
-            layer[c] = min(layer[s] for s in below) - 1
-    return {n: layer[mapping[n]] for n in G}
+        nxt = below[c]
+        if nxt:
+            layer[c] = min(layer[s] for s in nxt) - 1
+    return {n: layer[mapping[n]] for n in nodes}
 
 
 def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] | None = None, sweeps: int = 4) -> dict[int, list[N]]:
@@ -68,8 +85,16 @@ def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] 
     layer by the mean relative position of its neighbours in the layers above, then
     below. Ties keep the previous order, so the result is deterministic.
     """
+    return _order(*_adjacency(G), layer, key, sweeps)
+
+
+def _order(
+    nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N], layer: Mapping[N, int],
+    key: Mapping[N, Any] | None = None, sweeps: int = 4,
+) -> dict[int, list[N]]:
+    """:func:`order_layers` of the graph of ``nodes`` with these adjacencies."""
     rows: dict[int, list[N]] = defaultdict(list)
-    for n in sorted(G, key=lambda n: (layer[n], key[n] if key is not None else str(n))):
+    for n in sorted(nodes, key=lambda n: (layer[n], key[n] if key is not None else str(n))):
         rows[layer[n]].append(n)
     pos: dict[N, float] = {}
 
@@ -81,8 +106,8 @@ def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] 
     for row in rows.values():
         place(row)
     # Each node's neighbours in the layers above and below, once.
-    above = {n: [m for m in G.pred[n] if layer[m] < layer[n]] for n in G}
-    beneath = {n: [m for m in G.succ[n] if layer[m] > layer[n]] for n in G}
+    above = {n: [m for m in pred[n] if layer[m] < layer[n]] for n in nodes}
+    beneath = {n: [m for m in succ[n] if layer[m] > layer[n]] for n in nodes}
     levels = sorted(rows)
     for sweep in range(sweeps):
         down = sweep % 2 == 0
@@ -108,7 +133,12 @@ def layered_positions(
     ``aspect``, layers are spread further apart (never closer) so that the drawing is
     about that much wider than high and fills a screen instead of a thin strip.
     """
-    rows = order_layers(G, layer, key)
+    return _positions(order_layers(G, layer, key), direction, gap, level_gap, aspect)
+
+
+def _positions(
+    rows: dict[int, list[N]], direction: str, gap: float, level_gap: float, aspect: float | None,
+) -> dict[N, tuple[float, float]]:
     if aspect and rows:
         widest = max(len(r) for r in rows.values()) * gap
         levels = max(rows) - min(rows) + 1
@@ -129,24 +159,47 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
     """Positions for a topic view: topics layered by ``requires``; every other node one
     row above the first topic (or lecture) it points to, courses on top. ``first``
     nodes go in the first layer (the known topics a learning path starts from)."""
-    G: nx.DiGraph[str] = nx.DiGraph()
-    G.add_nodes_from(b.nodes)
-    G.add_edges_from((e["from"], e["to"]) for e in b.edges.values())
-    topics = [n for n, d in b.nodes.items() if d["kind"] == "topic"]
-    T = G if len(topics) == len(G) else G.subgraph(topics)  # (a view filters every step)
-    tl = layers_of(T) if topics else {}
+    # The view's graph as adjacency lists, as a networkx DiGraph of its nodes and edges
+    # would hold them (one entry per pair of nodes, in the order first added); making
+    # the DiGraph costs more than the layout of a large view.
+    nodes = list(b.nodes)
+    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    pred: dict[str, list[str]] = {n: [] for n in nodes}
+    seen: set[tuple[str, str]] = set()
+    for e in b.edges.values():
+        u, v = e["from"], e["to"]
+        if (u, v) not in seen:
+            seen.add((u, v))
+            succ[u].append(v)
+            pred[v].append(u)
+    kinds = {n: d["kind"] for n, d in b.nodes.items()}
+    topics = [n for n in nodes if kinds[n] == "topic"]
+    extra = len(topics) < len(nodes)
+    if not topics:
+        tl: dict[str, int] = {}
+    elif extra:
+        inside = set(topics)
+        tl = _layers(
+            topics, {n: [s for s in succ[n] if s in inside] for n in topics},
+            {n: [p for p in pred[n] if p in inside] for n in topics},
+        )
+    else:
+        tl = _layers(nodes, succ, pred)
     for n in first:
         tl[n] = min(tl.values())
-    extra = len(topics) < len(G)
     layer: dict[str, int] = {t: (2 * v + 1 if extra else v) for t, v in tl.items()}
-    others = [n for n in G if n not in layer and b.nodes[n]["kind"] != "course"]
+    others = [n for n in nodes if n not in layer and kinds[n] != "course"]
     if others:
         # Reverse topological order of the non-topic part, so chains resolve bottom up.
-        for n in reversed(list(nx.topological_sort(G.subgraph(others)))):
-            below = [layer[s] for s in G.successors(n) if s in layer]
+        O: nx.DiGraph[str] = nx.DiGraph()
+        O.add_nodes_from(others)
+        rest = set(others)
+        O.add_edges_from((n, s) for n in others for s in succ[n] if s in rest)
+        for n in reversed(list(nx.topological_sort(O))):
+            below = [layer[s] for s in succ[n] if s in layer]
             layer[n] = min(below) - 1 if below else 0
     top = min(layer.values(), default=0) - 1
-    for n in G:
+    for n in nodes:
         layer.setdefault(n, top)
     if key is None:
         key = {n: (str(d["label"]).casefold(), n) for n, d in b.nodes.items()}
@@ -155,7 +208,8 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
         gap, level_gap = max(170.0, 2 * biggest + 40), 150.0
     else:
         gap, level_gap = 2 * biggest + 50, 260.0
-    pos = layered_positions(G, layer, direction, key=key, gap=gap, level_gap=level_gap)
+    rows = _order(nodes, succ, pred, layer, key)
+    pos = _positions(rows, direction, gap, level_gap, 1.6)
     for n, (x, y) in pos.items():
         b.nodes[n]["x"], b.nodes[n]["y"] = round(x, 1), round(y, 1)
 

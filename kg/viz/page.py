@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import __version__
+from kg import __version__, collector
 from kg.errors import KGError
 from kg.viz.style import EDGE_STYLE, darker
 
@@ -281,5 +281,6 @@ def render_page(view: View) -> str:
         "notes": list(view.notes),
         "legend": [_legend_item(item) for item in view.legend],
     }
-    page: str = net.generate_html()
+    with collector.paused():  # (the page's data is one large tree of containers)
+        page: str = net.generate_html()
     return page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 
+from kg import collector
 from kg.algorithms import paths
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
@@ -20,11 +22,28 @@ from kg.viz.build import (
 from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
 from kg.viz.view import View
-from kg.viz.whole import topic_graph
+from kg.viz.whole import Ids, topic_data, topic_graph
 
 __all__ = ["graph_view", "focus_view", "path_view", "course_view", "make_view"]
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def _collector_paused(f: Callable[P, R]) -> Callable[P, R]:
+    """``f`` run with the cyclic garbage collector paused (see :mod:`kg.collector`): a
+    view makes hundreds of thousands of small containers that form no cycles, and the
+    collector's passes over them cost a third of a large view."""
+
+    @functools.wraps(f)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collector.paused():
+            return f(*args, **kwargs)
+
+    return run
+
+
+@_collector_paused
 def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     """The whole topic graph, with ``layers`` (see :data:`LAYERS`) drawn as well.
 
@@ -37,11 +56,14 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     """
     layers = parse_layers(list(layers))
 
-    G = topic_graph(kg)  # every topic, with or without edges
+    ids = Ids()
+    G = topic_graph(kg, ids)  # every topic, with or without edges
     topics = sorted(G)
     counts = paths.dependent_counts(G)
+    info, where, aliases = topic_data(kg, {t: str(G.nodes[t].get("label") or t) for t in topics}, ids)
     b = Builder()
-    add_topics(b, kg, topics, counts, every=True, labels={t: str(G.nodes[t].get("label") or t) for t in topics})
+    b.aliases.update(aliases)
+    add_topics(b, kg, topics, counts, every=True, info=info, where=where)
     add_requires(b, G, topics)
     add_layers(b, kg, topics, layers)
     layout_view(b, "UD")
@@ -51,6 +73,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     return finish(b, title="kg: the topic graph", slug="graph", subtitle=sub, direction="UD", legend=legend_for(b))
 
 
+@_collector_paused
 def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[str] = ()) -> View:
     """A topic's neighbourhood: what it requires and what requires it, ``depth`` steps
     each way, with the ``requires`` edges among them."""
@@ -95,6 +118,7 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
     )
 
 
+@_collector_paused
 def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = ()) -> View:
     """The learning plan of :func:`kg.plan.plan` drawn left to right: step ``k`` in
     column ``k`` (numbers read strictly left to right, see
@@ -176,6 +200,7 @@ def _course_order_problems(course: Mapping[str, Any], G: nx.DiGraph[str]) -> lis
     return sorted(out, key=lambda x: (x[2], x[0], x[3], x[1]))
 
 
+@_collector_paused
 def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     """One or more courses: each course's lectures in teaching order, left to right,
     with the topics they cover below, placed where the courses first teach them, and

@@ -10,14 +10,22 @@ for the ``skos:broader`` links, each shaped so that Oxigraph joins by hashing (s
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
 import networkx as nx
 
 from kg import vocab as V
 from kg.algorithms import paths
 from kg.graph import KnowledgeGraph
 from kg.plan import add_labels, add_part_reasons
+from kg.viz.build import null_first
 
-__all__ = ["Ids", "topic_graph"]
+__all__ = ["Ids", "topic_graph", "TopicData", "topic_data"]
+
+TopicData = tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[dict[str, Any]]]], dict[str, list[str]]]
+"""``(info, where, aliases)`` of :func:`topic_data`."""
 
 
 class Ids(dict[str, str]):
@@ -37,13 +45,12 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
     """
     ids = Ids() if ids is None else ids
     labels: dict[str, str | None] = {}
-    for r in sorted(kg.run("viz-graph-topics"), key=lambda r: (r["t"], r["label"] or "")):
-        labels[r["t"]] = r["label"]  # the last label in sorted order, as prerequisite_graph
+    for t, label in sorted(kg.run_rows("viz-graph-topics"), key=lambda r: (r[0], r[1] or "")):
+        labels[t] = label  # the last label in sorted order, as prerequisite_graph
     reasons: dict[tuple[str, str], str | None] = {}
-    for r in sorted(kg.run("viz-graph-requires"), key=lambda r: (r["a"], r["b"], r["reason"] or "")):
-        key = (r["a"], r["b"])
-        if r["reason"] is not None or key not in reasons:
-            reasons[key] = r["reason"]
+    for a, b, reason in sorted(kg.run_rows("viz-graph-requires"), key=lambda r: (r[0], r[1], r[2] or "")):
+        if reason is not None or (a, b) not in reasons:
+            reasons[a, b] = reason
     G: nx.DiGraph[str] = nx.DiGraph()
     G.add_nodes_from((ids[t], {"label": label or ids[t]}) for t, label in labels.items())
     for a, b in reasons:  # sorted by (a, b) above
@@ -52,8 +59,76 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
             if n not in G:
                 G.add_node(n, label=n)
     G.add_edges_from((ids[b], ids[a], {"reason": reason}) for (a, b), reason in reasons.items())
-    pairs = list(dict.fromkeys((ids[r["t"]], ids[r["b"]]) for r in kg.run("viz-graph-broader") if r["t"] in labels))
+    pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
     H = paths.with_parts(G, pairs)
     add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
     add_part_reasons(H, H.edges)
     return H
+
+
+def _topic_iris(topics: Mapping[str, Any]) -> dict[str, str]:
+    """``{IRI: id}`` for topic ids (:func:`kg.vocab.topic_iri`, whose quoting leaves a
+    slug as it is)."""
+    prefix = V.topic_iri("")
+    return {(prefix + t if t.isascii() and t.replace("-", "").isalnum() else V.topic_iri(t)): t for t in topics}
+
+
+def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = None) -> TopicData:
+    """What the tooltips of every topic show, for a page of the whole graph:
+    ``(info, where, aliases)`` as :func:`kg.viz.build.topic_info` (with ``labels``),
+    :func:`kg.viz.build.places` and :func:`kg.viz.build.topic_aliases` give them for
+    every topic (``labels``: every topic of the graph), from the same queries, with
+    rows as tuples and each IRI turned into an id once.
+    """
+    ids = Ids() if ids is None else ids
+    iris = _topic_iris(labels)
+    info: dict[str, dict[str, Any]] = {t: {"label": label or t, "definition": None} for t, label in labels.items()}
+    for t, d in sorted(kg.run_rows("viz-topic-definitions-all"), key=lambda r: (r[0], str(r[1]))):
+        tid = iris.get(t)
+        if tid is not None and info[tid]["definition"] is None:
+            info[tid]["definition"] = d
+    aliases: dict[str, list[str]] = {t: [] for t in labels}
+    for t, alias in sorted(kg.run_rows("viz-topic-aliases-all"), key=lambda r: (r[0], str(r[1]))):
+        tid = iris.get(t)
+        if tid is not None:
+            aliases[tid].append(str(alias))
+
+    where: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def slot(t: str) -> dict[str, list[dict[str, Any]]]:
+        tid = ids[t]
+        w = where.get(tid)
+        if w is None:
+            w = where[tid] = {"lectures": [], "chapters": [], "readings": []}
+        return w
+
+    # Lectures: covers, lectures and courses joined here, as kg.viz.build.places does.
+    covers = kg.run_rows("viz-places-lectures-all")
+    if covers:
+        lectures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in kg.run_rows("viz-lectures-all"):
+            lectures[row[0]].append(row)
+        courses: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in kg.run_rows("viz-courses-all"):
+            courses[row[0]].append(row)
+        none = [(None, None, None)]
+        rows = [
+            (t, course, code, term, pos, num, date, title)
+            for t, lec in covers
+            for _, course, pos, num, date, title in lectures.get(lec, ())
+            for _, code, term in courses.get(course, none)
+        ]
+        rows.sort(key=lambda r: (r[1], null_first(r[4])))
+        for t, course, code, term, pos, num, date, title in rows:
+            slot(t)["lectures"].append(
+                {"course": ids[course], "code": code, "term": term, "position": pos, "number": num, "date": date, "title": title}
+            )
+    chapters = kg.run_rows("viz-places-chapters-all")
+    chapters.sort(key=lambda r: (null_first(r[1]), null_first(r[2])))
+    for t, btitle, n, title in chapters:
+        slot(t)["chapters"].append({"book": btitle, "number": n, "title": title})
+    readings = kg.run_rows("viz-places-readings-all")
+    readings.sort(key=lambda r: (null_first(r[3]), null_first(r[1])))
+    for t, title, kind, optional in readings:
+        slot(t)["readings"].append({"title": title, "kind": kind, "optional": bool(int(optional))})
+    return info, where, aliases
