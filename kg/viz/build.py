@@ -229,6 +229,8 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     ``KnowledgeGraph.where_taught``): the most useful few of each kind, as ``kg show``
     lists them (:data:`kg.places.SHOW_LIMITS`, lectures ranked by
     :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
+    if not (w.get("lectures") or w.get("chapters") or w.get("readings")):
+        return [["Lectures", ["not taught in any lecture in the graph"]]]
     sections: list[list[Any]] = []
     ranked = list(w.get("lectures", []))
     if len(ranked) > 1:  # (one lecture or none is already in order)
@@ -287,13 +289,24 @@ def add_topics(
     if where is None:
         where = places(kg, None if every else topics)
     aliases = b.aliases_of(kg, topics, every)
+    fill = b.fill(colour)
+    sizes: dict[int, float] = {}  # node_size of each count, once
+    shape = KINDS["topic"][0]
+    nodes = b.nodes
     for t in topics:
+        nid = topic_node(t)
+        if nid in nodes:
+            continue
         d = counts.get(t, 0)
-        b.node(
-            topic_node(t), "topic", str(info.get(t, {}).get("label") or t),
-            topic_tip(t, info.get(t, {}), d, where.get(t, {}), kind_label, aliases[t]),
-            size=node_size(d), color=b.fill(colour),
-        )
+        size = sizes.get(d)
+        if size is None:
+            size = sizes[d] = node_size(d)
+        about = info.get(t, {})
+        # What b.node(nid, "topic", label, tip, size=size, color=fill) makes.
+        nodes[nid] = {
+            "id": nid, "kind": "topic", "label": str(about.get("label") or t), "shape": shape, "color": fill,
+            "tip": topic_tip(t, about, d, where.get(t, {}), kind_label, aliases[t]), "size": size,
+        }
 
 
 def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
@@ -341,13 +354,25 @@ def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if layer in names)
 
 
-def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str]) -> None:
-    """Resources that cover the shown topics, as further nodes with ``covers`` edges."""
+def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str], every: bool = False) -> None:
+    """Resources that cover the shown topics, as further nodes with ``covers`` edges.
+    ``every``: ``topics`` are every topic in the store, and the queries have no VALUES
+    list (their rows are kept for ``topics``)."""
     if not layers or not topics:
         return
     terms = topic_terms(topics)
+    shown = {t.value for t in terms}
+
+    def layer(name: str) -> list[Row]:
+        if not every:
+            return kg.run(name, topics=terms)
+        return [r for r in kg.run(name + "-all") if r["t"] in shown]
+
     if "lectures" in layers or "courses" in layers:
-        rows = kg.run("viz-lecture-layer", topics=terms)
+        if every:  # ORDER BY ?c ?pos ?t, here (see viz-lecture-layer-all.rq)
+            rows = sorted(layer("viz-lecture-layer"), key=lambda r: (r["c"], null_first(r["pos"]), r["t"]))
+        else:
+            rows = layer("viz-lecture-layer")
         for r in rows:
             cid = V.local_id(r["c"])
             short = str(r["code"] or cid)
@@ -372,12 +397,12 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
             else:
                 b.edge(course_node, topic_node(V.local_id(r["t"])), "covers")
     if "chapters" in layers:
-        for r in kg.run("viz-chapter-layer", topics=terms):
+        for r in layer("viz-chapter-layer"):
             cid = "chapter:" + V.local_id(r["ch"])
             b.node(cid, "chapter", f"{r['title']}", {"title": str(r["title"]), "kind": f"Chapter {r['n']} of {r['btitle']}", "text": "", "sections": []})
             b.edge(cid, topic_node(V.local_id(r["t"])), "covers")
     if "readings" in layers:
-        for r in kg.run("viz-reading-layer", topics=terms):
+        for r in layer("viz-reading-layer"):
             rid = "reading:" + V.local_id(r["rd"])
             b.node(rid, "reading", shorten(str(r["title"])), {"title": str(r["title"]), "kind": f"Reading ({r['kind'] or 'reading'})", "text": "", "sections": []})
             b.edge(rid, topic_node(V.local_id(r["t"])), "covers")

@@ -109,16 +109,16 @@ def _order(
     above = {n: [m for m in pred[n] if layer[m] < layer[n]] for n in nodes}
     beneath = {n: [m for m in succ[n] if layer[m] > layer[n]] for n in nodes}
     levels = sorted(rows)
+    at = pos.__getitem__
     for sweep in range(sweeps):
         down = sweep % 2 == 0
         nbrs_of = above if down else beneath
         for lv in levels if down else reversed(levels):
             row = rows[lv]
-
-            def bary(n: N) -> float:
-                nbrs = nbrs_of[n]
-                return sum(pos[m] for m in nbrs) / len(nbrs) if nbrs else pos[n]
-            row.sort(key=bary)
+            if len(row) > 1:
+                # Each node's barycenter: the mean position of its neighbours there.
+                bary = {n: sum(map(at, nbrs)) / len(nbrs) if (nbrs := nbrs_of[n]) else pos[n] for n in row}
+                row.sort(key=bary.__getitem__)
             place(row)
     return dict(rows)
 

@@ -65,7 +65,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     b.aliases.update(aliases)
     add_topics(b, kg, topics, counts, every=True, info=info, where=where)
     add_requires(b, G, topics)
-    add_layers(b, kg, topics, layers)
+    add_layers(b, kg, topics, layers, every=True)
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")
     sub = f"{len(topics)} topics, {n_edges} prerequisite edges" + (f"; with {', '.join(layers)}" if layers else "")
