@@ -1,6 +1,6 @@
 """How fast `kg viz` builds its pages, beside a floor page with the same data.
 
-    python bench/viz.py [--runs N] [--topics N] [--baseline DIR] [--browser]
+    python bench/viz.py [--runs N] [--topics N] [--baseline DIR] [--layers] [--browser]
 
 Two cases, each timed in Python (what `kg viz` does after its imports):
 
@@ -9,11 +9,13 @@ Two cases, each timed in Python (what `kg viz` does after its imports):
   open the store, ``make_view`` (queries, layout, pyvis Network) and ``View.html``.
 - ``kg viz --course C`` for each of the four original courses on the shipped data:
   open the store, then the four views and pages.
+- with ``--layers``, also ``kg viz --layers courses,lectures,chapters,readings`` on the
+  synthetic data dir (the whole graph with every layer).
 
 The floor of each is what no page of the same data can avoid, in two parts timed apart
 and added: *store*, opening the same store (``KnowledgeGraph.open``, which checks the
 cache is fresh) and one query that fetches the nodes drawn (every topic with its label;
-for a course, its lectures' topics); *page*, writing the very nodes, edges and options
+for a course, its lectures' topics; with layers, also what covers a topic, with its name); *page*, writing the very nodes, edges and options
 kg's page carries (computed beforehand, untimed) as one HTML page with vis-network
 inlined: ``json.dumps`` and string joins, no template engine, no tooltips to build.
 
@@ -54,6 +56,10 @@ ARGS = [
 ]
 
 NODES_QUERY = "SELECT ?t ?label WHERE { ?t a kg:Topic . OPTIONAL { ?t skos:prefLabel ?label } }"
+LAYERS_QUERY = (  # the topics and what covers them, each with its name
+    "SELECT ?n ?label WHERE { { ?n a kg:Topic OPTIONAL { ?n skos:prefLabel ?label } } "
+    "UNION { ?n kg:covers ?t ; schema:name ?label } }"
+)
 COURSE_QUERY = (
     "SELECT DISTINCT ?t ?label WHERE {{ ?lec schema:isPartOf <{c}> ; kg:covers ?t . "
     "OPTIONAL {{ ?t skos:prefLabel ?label }} }}"
@@ -86,6 +92,9 @@ def floor_page(data: dict[str, Any], vis: str) -> str:
     ])
 
 
+LAYERS = "courses,lectures,chapters,readings"
+
+
 def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
     from kg.graph import KnowledgeGraph
     from kg import viz as kv
@@ -99,7 +108,11 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
         g = KnowledgeGraph.open()
         return [make_view(g, courses=[c]).html() for c in ORIGINAL]
 
-    cases: dict[str, Any] = {"synth": kg_synth, "courses": kg_courses}
+    def kg_layers() -> list[str]:
+        g = KnowledgeGraph.open(synth_dir)
+        return [make_view(g, layers=LAYERS).html()]
+
+    cases: dict[str, Any] = {"synth": kg_synth, "courses": kg_courses, "layers": kg_layers}
     if floors:
         vis = (Path(kv.__file__).with_name("static") / "vis-network.min.js").read_text(encoding="utf-8")
 
@@ -108,6 +121,7 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
 
         g = KnowledgeGraph.open(synth_dir)
         synth_data = data_of(make_view(g))
+        layers_data: dict[str, Any] = {}  # made when first asked for (--layers)
         shipped = KnowledgeGraph.open()
         course_data = [data_of(make_view(shipped, courses=[c])) for c in ORIGINAL]
         from kg import vocab as V
@@ -115,6 +129,10 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
         def store_synth() -> int:
             store = KnowledgeGraph.open(synth_dir).backend.built.store
             return len([tuple(r) for r in store.query(NODES_QUERY, prefixes=V.PREFIXES)])
+
+        def store_layers() -> int:
+            store = KnowledgeGraph.open(synth_dir).backend.built.store
+            return len([tuple(r) for r in store.query(LAYERS_QUERY, prefixes=V.PREFIXES)])
 
         def store_courses() -> int:
             store = KnowledgeGraph.open().backend.built.store
@@ -128,7 +146,15 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
             "store-courses": store_courses,
             "page-synth": lambda: [floor_page(synth_data, vis)],
             "page-courses": lambda: [floor_page(d, vis) for d in course_data],
+            "store-layers": store_layers,
         })
+
+        def page_layers() -> list[str]:
+            if not layers_data:  # (in the untimed warm-up round)
+                layers_data.update(data_of(make_view(KnowledgeGraph.open(synth_dir), layers=LAYERS)))
+            return [floor_page(layers_data, vis)]
+
+        cases["page-layers"] = page_layers
     for line in sys.stdin:
         req = json.loads(line)
         t, c = time.perf_counter(), time.process_time()
@@ -204,6 +230,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--topics", type=int, default=10000)
     ap.add_argument("--baseline", help="another kg checkout to time side by side")
+    ap.add_argument("--layers", action="store_true", help="also time the synthetic graph with every layer")
     ap.add_argument("--browser", action="store_true", help="also time drawing in headless Chromium")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--floors", action="store_true", help=argparse.SUPPRESS)
@@ -221,10 +248,11 @@ def main() -> None:
         cache = common.WORK / "cache" / f"viz-{name}"
         workers.append(Worker(name, code, cache, synth_dir, floors=i == 0, pages=pages))
     kg0 = workers[0]
+    cases = ["synth", "courses", *(["layers"] if args.layers else [])]
     columns: list[tuple[str, Worker, str]] = []
     for w in workers:
-        columns += [(f"{w.name} synth", w, "synth"), (f"{w.name} courses", w, "courses")]
-    columns += [(f"floor {c}", kg0, c) for c in ("store-synth", "page-synth", "store-courses", "page-courses")]
+        columns += [(f"{w.name} {case}", w, case) for case in cases]
+    columns += [(f"floor {part}-{case}", kg0, f"{part}-{case}") for case in cases for part in ("store", "page")]
     times: dict[str, list[float]] = {name: [] for name, _, _ in columns}
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in columns}
     # Warm-up: builds the stores if needed, loads every module, fills the OS cache; the
@@ -246,6 +274,7 @@ def main() -> None:
     rows = [
         (f"kg viz, synthetic {args.topics} topics", "synth"),
         ("kg viz --course C x4 (original courses, shipped data)", "courses"),
+        *([(f"kg viz --layers {LAYERS}, synthetic", "layers")] if args.layers else []),
     ]
     for title, case in rows:
         print(f"\n{title:<52} {'wall':>24}         {'cpu':>24}")
