@@ -350,6 +350,66 @@ class TestCourseView:
             viz.course_view(g, ["c3"])
 
 
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeGraph:
+    return KnowledgeGraph.open()
+
+
+class TestWholeGraph:
+    """The whole graph's data comes from kg.viz.whole's few queries: the same as the
+    per-topic lookups every other view uses."""
+
+    def test_topic_graph_is_the_prerequisite_graph(self, shipped):
+        from kg.plan import prerequisite_graph
+        from kg.viz.whole import topic_graph
+
+        want, got = prerequisite_graph(shipped), topic_graph(shipped)
+        assert got.number_of_edges() > 100
+        assert any(d.get("part") for _, _, d in got.edges(data=True))
+        assert list(got.nodes(data=True)) == list(want.nodes(data=True))
+        assert list(got.edges(data=True)) == list(want.edges(data=True))
+
+    def test_topic_data_is_what_the_lookups_give(self, shipped):
+        from kg.viz import build
+        from kg.viz.whole import topic_data, topic_graph
+
+        G = topic_graph(shipped)
+        topics = sorted(G)
+        labels = {t: str(G.nodes[t]["label"]) for t in topics}
+        info, where, aliases = topic_data(shipped, labels)
+        assert info == build.topic_info(shipped, None, labels)
+        assert where == build.places(shipped, None)
+        assert aliases == build.topic_aliases(shipped, topics)
+        assert sum(len(w["lectures"]) for w in where.values()) > 100
+        assert any(aliases.values()) and any(i["definition"] for i in info.values())
+
+    def test_layers_of_every_topic_are_those_of_the_lookup(self, shipped, monkeypatch):
+        """Without a VALUES list (every topic), the layers hold the same nodes and
+        edges in the same order as with one."""
+        from kg.viz import build
+
+        layers = build.LAYERS
+        whole = viz.graph_view(shipped, layers)
+        real = build.add_layers
+        monkeypatch.setattr("kg.viz.views.add_layers", lambda b, kg, topics, names, every=False: real(b, kg, topics, names))
+        looked_up = viz.graph_view(shipped, layers)
+        assert [n["id"] for n in whole.nodes] == [n["id"] for n in looked_up.nodes]
+        assert whole.nodes == looked_up.nodes and whole.edges == looked_up.edges
+        assert {n["kind"] for n in whole.nodes} == {"topic", "course", "lecture", "chapter", "reading"}
+
+    def test_rows_as_tuples(self, g):
+        from kg.backends import Backend
+
+        rows = g.run("viz-graph-requires")
+        assert rows and g.run_rows("viz-graph-requires") == [tuple(r.values()) for r in rows]
+
+        class Remote:  # a backend whose select gives dicts only, as an endpoint's does
+            def select(self, sparql: str) -> list[dict]:
+                return [{"a": 1, "b": None}]
+
+        assert Backend.select_rows(Remote(), "SELECT ...") == [(1, None)]  # type: ignore[arg-type]
+
+
 class TestMakeView:
     @pytest.mark.parametrize(
         "kw, message",

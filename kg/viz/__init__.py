@@ -36,7 +36,8 @@ pyvis is imported when a view is built, not with this module.
 PosixPath('backprop.html')
 
 The package, by job: :mod:`kg.viz.views` (the views), :mod:`kg.viz.build` (nodes,
-edges and tooltips from the store), :mod:`kg.viz.layout` (positions),
+edges and tooltips from the store), :mod:`kg.viz.whole` (the whole graph's
+prerequisite graph and tooltip data in a few queries), :mod:`kg.viz.layout` (positions),
 :mod:`kg.viz.style` (colours and shapes), :mod:`kg.viz.view` (the View) and
 :mod:`kg.viz.page` (rendering with pyvis and kg's template).
 """

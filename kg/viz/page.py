@@ -208,7 +208,9 @@ def network_for(view: View) -> Any:
 
     Node colours become vis-network ``groups`` and the common edge style the edge
     defaults, so each node and edge carries only its own data (this halves a large
-    page). ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name`` go
+    page). The Network's node and edge dicts are the ones its ``add_node`` and
+    ``add_edge`` would make, made here in one pass (pyvis's calls cost as much as the
+    rest of a large page); what is added to the Network later goes through pyvis. ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name`` go
     into the page for kg-viz.js. ``network.options`` is ``view.options``, the same dict.
     """
     try:
