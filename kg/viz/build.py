@@ -363,16 +363,16 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
     terms = topic_terms(topics)
     shown = {t.value for t in terms}
 
-    def layer(name: str) -> list[Row]:
+    def layer(name: str, every_name: str) -> list[Row]:
         if not every:
             return kg.run(name, topics=terms)
-        return [r for r in kg.run(name + "-all") if r["t"] in shown]
+        return [r for r in kg.run(every_name) if r["t"] in shown]
 
     if "lectures" in layers or "courses" in layers:
         if every:  # ORDER BY ?c ?pos ?t, here (see viz-lecture-layer-all.rq)
-            rows = sorted(layer("viz-lecture-layer"), key=lambda r: (r["c"], null_first(r["pos"]), r["t"]))
+            rows = sorted(layer("viz-lecture-layer", "viz-lecture-layer-all"), key=lambda r: (r["c"], null_first(r["pos"]), r["t"]))
         else:
-            rows = layer("viz-lecture-layer")
+            rows = layer("viz-lecture-layer", "viz-lecture-layer-all")
         for r in rows:
             cid = V.local_id(r["c"])
             short = str(r["code"] or cid)
@@ -397,12 +397,12 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
             else:
                 b.edge(course_node, topic_node(V.local_id(r["t"])), "covers")
     if "chapters" in layers:
-        for r in layer("viz-chapter-layer"):
+        for r in layer("viz-chapter-layer", "viz-chapter-layer-all"):
             cid = "chapter:" + V.local_id(r["ch"])
             b.node(cid, "chapter", f"{r['title']}", {"title": str(r["title"]), "kind": f"Chapter {r['n']} of {r['btitle']}", "text": "", "sections": []})
             b.edge(cid, topic_node(V.local_id(r["t"])), "covers")
     if "readings" in layers:
-        for r in layer("viz-reading-layer"):
+        for r in layer("viz-reading-layer", "viz-reading-layer-all"):
             rid = "reading:" + V.local_id(r["rd"])
             b.node(rid, "reading", shorten(str(r["title"])), {"title": str(r["title"]), "kind": f"Reading ({r['kind'] or 'reading'})", "text": "", "sections": []})
             b.edge(rid, topic_node(V.local_id(r["t"])), "covers")
