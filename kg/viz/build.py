@@ -315,20 +315,18 @@ def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     shown = set(topics)
     # The edges among the shown topics, from their own adjacency (a subgraph view
     # filters every step, which costs as much as the rest of this for a whole graph).
-    succ, nodes = G.succ, G.nodes
-    pairs = sorted((a, c) for a in shown if a in G for c in succ[a] if c in shown)
+    succ = G.succ
+    reasons = {(a, c): d.get("reason") for a in shown if a in G for c, d in succ[a].items() if c in shown}
+    label = {n: d.get("label", n) for n, d in G.nodes(data=True)}
     style = EDGE_STYLE["requires"]
     edges = b.edges
-    for a, c in pairs:
+    for a, c in sorted(reasons):
         na, nc = topic_node(a), topic_node(c)
         key = (na, nc, "requires")
         if key in edges:
             continue
         # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
-        tip = {
-            "title": f"{nodes[c].get('label', c)} requires {nodes[a].get('label', a)}",
-            "kind": "Prerequisite", "text": succ[a][c].get("reason") or "",
-        }
+        tip = {"title": f"{label[c]} requires {label[a]}", "kind": "Prerequisite", "text": reasons[a, c] or ""}
         edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
 
 

@@ -62,7 +62,7 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
     pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
     H = paths.with_parts(G, pairs)
     add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
-    add_part_reasons(H, H.edges)
+    add_part_reasons(H, [(p, u) for p, nbrs in H.succ.items() for u, d in nbrs.items() if d.get("part")])
     return H
 
 
