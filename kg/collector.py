@@ -20,7 +20,11 @@ def paused() -> Iterator[None]:
     """Pause automatic garbage collection for the block and restore it after.
 
     The previous state is restored, so nested or already-paused callers are left as
-    they were; a cycle made meanwhile is collected at the next collection after.
+    they were. What the block made and kept goes straight to the oldest generation
+    (``gc.freeze`` then ``gc.unfreeze``): the next young collection would otherwise
+    walk every one of those objects once more, a pass as long as the step's own
+    allocations (a third of a second for a 5 MB page). A cycle made meanwhile is
+    collected at the next full collection.
 
     Examples
     --------
@@ -38,4 +42,6 @@ def paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

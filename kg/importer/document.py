@@ -203,6 +203,17 @@ class _Locator:
         self.pos = 0
         self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self._first: dict[str, int] = {}  # probe -> its first place in the source (-1: none)
+        # A node's lines by its mem_id: lists, their runs, blocks and heading sections
+        # read the same nodes (a list item, a section's parts) more than once.
+        self._lines: dict[int, list[Line]] = {}
+
+    def lines(self, node: LexborNode) -> list[Line]:
+        """:func:`node_lines` of ``node`` (fresh copies: callers may set their ``line``)."""
+        key = node.mem_id
+        got = self._lines.get(key)
+        if got is None:
+            got = self._lines[key] = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)
+        return [Line(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in got]
 
     def line_of(self, snippet: str) -> int:
         words = snippet.split()
@@ -419,7 +430,7 @@ def _heading_text(node: LexborNode) -> str:
 
 
 def _record(node: LexborNode, locate: _Locator, section: str | None, number: str | None = None) -> Record | None:
-    lines = node_lines(node, sourced=locate.sourced, line_tags=locate.line_tags)
+    lines = locate.lines(node)
     if not lines:
         return None
     line = lines[0].line or locate.line_of(lines[0].text)
@@ -482,7 +493,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                 for part in kids[i:end]:
                     if part.tag in _HEADINGS and part is not kids[i] and _ASIDE_HEADING.match(_heading_text(part)):
                         break  # "### Reading": what follows is a reading list
-                    lines.extend(node_lines(part, sourced=locate.sourced, line_tags=locate.line_tags))
+                    lines.extend(locate.lines(part))
                 if lines:
                     line = lines[0].line or locate.line_of(lines[0].text)
                     g.records.append(Record(lines, line, None, None))

@@ -12,6 +12,7 @@ their own, of that kind, on the record's date.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.document import Line, Record
@@ -71,6 +72,7 @@ def _trailing_names(title: str) -> tuple[str, list[str]]:
     return title[: m.start()], names
 
 
+@lru_cache(maxsize=1 << 14)  # pages repeat their lines (a record's lines are read twice)
 def _label(text: str) -> tuple[str, str] | None:
     m = _LABEL.match(text)
     if m is None:
@@ -81,6 +83,7 @@ def _label(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_links(text: str) -> bool:
     return bool(_LINKS_ONLY.match(text.strip())) or not _TWO_LETTERS.search(text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.importer.dates import PageDate
 
@@ -276,6 +277,7 @@ def _may_end_in_badges(s: str) -> bool:
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
 
 
+@lru_cache(maxsize=1 << 14)  # pages repeat their titles
 def strip_badges(text: str) -> str:
     """A title without link labels and badges: "[PDF] [video]", "(slides, video)",
     "[[GitHub]]", emoji link icons, a trailing run of "slides video".

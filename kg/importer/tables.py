@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 from kg.importer.dates import find_date
 from kg.importer.rows import (
@@ -171,16 +171,23 @@ def rows_from_grid(
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
                 row.number = clean(num)
-        title = strip_badges(next((t for t in by_role.get("title", []) if t.strip()), ""))
-        multi = split_numbered(title)
-        if len(multi) > 1:
-            for part in multi:
+        cell = _title_cell(next((t for t in by_role.get("title", []) if t.strip()), ""))
+        if isinstance(cell, list):
+            for part in cell:
                 r = Row(line=line, week=week, date=row.date)
                 set_title(r, part, breaks=True)
                 rows.append(r)
             continue
-        set_title(row, title, breaks=True)
-        row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+        title, detail, guest, number, markers, discussion = cell
+        row.title, row.detail = title, detail
+        if guest:
+            row.guest = True
+        if number is not None and row.number is None:
+            row.number = number
+        if markers:
+            row.assignments.extend(markers)
+        if discussion is not None:
+            row.discussion = discussion
         if later is None:
             _other_cells(row, by_role, others)
             if not _kept(row):
@@ -193,6 +200,25 @@ def rows_from_grid(
     if later is not None and unsure:
         later.append(partial(_drop_empty, rows, unsure))
     return rows
+
+
+_TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None]
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_cell(text: str) -> list[str] | _TitleCell:
+    """What a title cell gives a fresh row (memoised: schedules repeat their titles):
+    the cell's parts when it holds several numbered lectures (:func:`split_numbered`),
+    else (title, detail, guest, number, assignment markers, discussion) as
+    :func:`set_title` and :func:`split_title_markers` read them."""
+    title = strip_badges(text)
+    multi = split_numbered(title)
+    if len(multi) > 1:
+        return multi
+    row = Row(line=0)
+    set_title(row, title, breaks=True)
+    row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+    return row.title, row.detail, row.guest, row.number, tuple(row.assignments), row.discussion
 
 
 def _kept(row: Row) -> bool:
