@@ -161,7 +161,13 @@ def markdown_to_html(text: str) -> str:
     html = cmarkgfm.markdown_to_html_with_extensions(
         text, options=_CMARK_OPTIONS, extensions=["table", "strikethrough"]
     )
-    return _OTHER_POS.sub("", _BLOCK_POS.sub(r'<\1\2 data-line="\3"', html))
+    return _OTHER_POS.sub("", _BLOCK_POS.sub(_data_line_attr, html))
+
+
+def _data_line_attr(m: re.Match[str]) -> str:
+    # (A function, not a template: on Python 3.11 a template with groups is expanded
+    # by a slower function of the re module, called for every match.)
+    return f'<{m[1]}{m[2]} data-line="{m[3]}"'
 
 
 _SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
@@ -381,11 +387,34 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
             yield c
 
 
+# What makes a cell's lines more than its text in one line: blocks and breaks, lists,
+# skipped parts, badge images and title runs (see _LineWalker).
+# (A nested table holds the rows and cells: "table" is enough of those.)
+_CELL_STRUCTURE = ", ".join(sorted(
+    (_BLOCK | _SKIP | _TITLE_TAGS | {"img", "ul", "ol"}) - {"_comment", "tr", "td", "th", "tbody", "thead", "tfoot", "caption"}
+))
+
+
+def _structured_cells(table: LexborNode) -> set[int]:
+    """The cells (by ``mem_id``) of ``table`` that hold any of :data:`_CELL_STRUCTURE`,
+    and the cells around those in nested tables."""
+    out: set[int] = set()
+    top = table.mem_id
+    for node in table.css(_CELL_STRUCTURE):
+        p = node.parent
+        while p is not None and p.mem_id != top:
+            if p.tag == "td" or p.tag == "th":
+                out.add(p.mem_id)
+            p = p.parent
+    return out
+
+
 def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
     out: list[Table] = []
     for t in root.css("table"):
         rows: list[list[Cell]] = []
         sourced = locate.sourced
+        structured = _structured_cells(t)
         for tr in t.css("tr"):
             # Only this table's rows, not those of a table nested in a cell.
             if (_closest_table(tr) or t).mem_id != t.mem_id:
@@ -399,8 +428,12 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                 a = c.attributes
                 own = a.get("data-line") if sourced else None
                 at = int(own) if own and own.isdigit() else tr_line
-                lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
-                text = "\n".join([ln.text for ln in lines])
+                if c.mem_id in structured:
+                    lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
+                    text = "\n".join([ln.text for ln in lines])
+                else:  # text and inline elements only: its text, in one line
+                    text = clean(c.text(deep=True, separator=""))
+                    lines = [Line(text, False, at)] if text else []
                 line = at or (locate.line_of(text) if text else 0)
                 cells.append(Cell(text, tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
             rows.append(cells)

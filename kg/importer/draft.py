@@ -199,10 +199,24 @@ def _row_kind(row: Row) -> str:
     return _title_kind(title)
 
 
+# What every match of a rule above holds, in an ASCII title made lowercase: a title
+# with none of these is a lecture, without trying the rules one by one.
+_KIND_WORDS = re.compile(
+    r"office|oh|poster|term|exam|quiz|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
+    r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
+    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check"
+)
+_KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
+
+
 @lru_cache(maxsize=1 << 14)
 def _title_kind(title: str) -> str:
     """The kind a title names: 'office-hours', an event kind or 'lecture' (memoised:
     schedules repeat their titles)."""
+    if title.isascii():  # (case-insensitive rules match some non-ASCII letters too)
+        low = title.lower()
+        if not low.startswith(_KIND_STARTS) and _KIND_WORDS.search(low) is None:
+            return "lecture"
     if _OH.search(title):
         return "office-hours"
     for kind, pat in _KIND_RULES:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from kg.importer.rows import clean
@@ -84,12 +83,12 @@ class _Tok(NamedTuple):
     end: int
 
 
+_new_tuple = tuple.__new__  # a _Tok without the generated __new__'s Python frame
+
+
 def _tokens(text: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        w = m.group(0)
-        out.append(_Tok(_norm(w), w, m.start(), m.end()))
-    return out
+    norm = _norm
+    return [_new_tuple(_Tok, (norm(w := m.group()), w, *m.span())) for m in _TOKEN.finditer(text)]
 
 
 class _Node:
@@ -112,15 +111,26 @@ class _Name:
     generic: bool = False  # one word that elsewhere says what kind of session it is
 
 
-@dataclass(frozen=True)
 class _Match:
-    i: int
-    j: int
-    topic: str
-    conf: float
-    text: str
-    how: str
-    place: str = "title"
+    """Tokens ``i`` to ``j`` of a text name ``topic`` (the words ``text``), how sure and how.
+
+    Not meant to change once made (:meth:`but` makes a changed copy); a plain class with
+    slots, as the linker makes one for every name it finds."""
+
+    __slots__ = ("i", "j", "topic", "conf", "text", "how", "place")
+
+    def __init__(self, i: int, j: int, topic: str, conf: float, text: str, how: str, place: str = "title") -> None:
+        self.i = i
+        self.j = j
+        self.topic = topic
+        self.conf = conf
+        self.text = text
+        self.how = how
+        self.place = place
+
+    def but(self, conf: float, how: str) -> _Match:
+        """This match with another confidence and how."""
+        return _Match(self.i, self.j, self.topic, conf, self.text, how, self.place)
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,7 @@ _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
 _TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
+_WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
 class Linker:
@@ -230,10 +241,18 @@ class Linker:
         for width, by_words in self._fuzzy.items():
             for words in by_words:
                 self._fuzzy_by_start.setdefault((width, words[:2]), []).append(words)
-        # The longest name (in words) that starts with these two characters.
-        self._fuzzy_widest: dict[str, int] = {}
-        for width, start in self._fuzzy_by_start:
-            self._fuzzy_widest[start] = max(width, self._fuzzy_widest.get(start, 0))
+        # A typo keeps every word's first two letters (see _fuzzy_name): the names'
+        # words by those, "co|ne|" for "convolutional neural network", as every
+        # run of them that starts a name and every run that is a whole name.
+        self._fuzzy_starts: set[str] = set()
+        self._fuzzy_whole: set[str] = set()
+        for by_words in self._fuzzy.values():
+            for words in by_words:
+                starts = ""
+                for w in words.split(" "):
+                    starts += w[:2] + "|"
+                    self._fuzzy_starts.add(starts)
+                self._fuzzy_whole.add(starts)
         # Schedules repeat titles ("Recitation: HW Review"); each text is linked once.
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
@@ -241,6 +260,7 @@ class Linker:
         # The fuzzy name (and its score) of a run of normalised words, or None: a page's
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
+        self._fuzz: tuple[Any, Any] | None = None
 
     # ------------------------------------------------------------ matching
 
@@ -313,21 +333,28 @@ class Linker:
             k = bisect_right(starts, b.start())
             if 0 < k < n:
                 breaks[k] = True
+        stems = [t.stem for t in toks]
+        root = self._trie.next
         for i in range(n):
-            node = self._trie
-            for j in range(i, min(i + self._maxlen, n)):
-                if j > i and breaks[j]:
-                    break
-                nxt = node.next.get(toks[j].stem)
-                if nxt is None:
-                    break
-                node = nxt
+            node = root.get(stems[i])
+            if node is None:
+                continue
+            end = min(i + self._maxlen, n)
+            j = i
+            while True:
                 for nm in node.names:
                     if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
                         continue
                     exact_spans.add((i, j + 1))
                     surface = text[toks[i].start : toks[j].end]
                     found.append(_Match(i, j + 1, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
+                j += 1
+                if j >= end or breaks[j]:
+                    break
+                nxt = node.next.get(stems[j])
+                if nxt is None:
+                    break
+                node = nxt
         if fuzzy:
             found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
         kept = _resolve(found)
@@ -351,63 +378,65 @@ class Linker:
         """
         if m.how not in ("name", "fuzzy"):
             return m
-
-        def content(k: int) -> bool:
-            s = toks[k].stem
-            return (
-                s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
-                and s not in _KIND_WORDS and len(s) > 1
-            )
-
-        def boundary(a: int, b: int) -> bool:  # between tokens a and b (a < b)
-            between = text[toks[a].end : toks[b].start]
-            return bool(_TERM_BREAK.search(between)) or toks[b].stem in _JOINERS or toks[a].stem in _JOINERS
-
+        content = _term_content
+        boundary = partial(_term_boundary, text, toks)
         # Inside a hyphenated word ("Self-Supervised Learning" is not supervised
         # learning): the name starts or ends mid-word.
         if (m.i > 0 and text[toks[m.i - 1].end : toks[m.i].start] == "-") or (
             m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
         ):
-            return replace(m, conf=round(m.conf * 0.55, 3), how="in-term")
+            return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines".
-        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(m.j)
+        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
         left = False
         k = m.i - 1
         while k >= 0 and not boundary(k, k + 1):
-            if content(k):
+            if content(toks[k].stem):
                 left = True
                 break
             k -= 1
         if right:
-            return replace(m, conf=round(m.conf * 0.55, 3), how="in-term")
+            return m.but(round(m.conf * 0.55, 3), "in-term")
         if left:
             names = self._index.get(tuple(t.stem for t in toks[m.i : m.j]), [])
             if any(nm.topic == m.topic and nm.acronym for nm in names):
                 return m
             # A kind of the topic ("Distributed Linear Regression", "Large-Scale
             # Optimization") is not the topic: under the default threshold.
-            return replace(m, conf=min(m.conf, 0.78), how="narrower")
+            return m.but(min(m.conf, 0.78), "narrower")
         return m
+
+    def _rapidfuzz(self) -> tuple[Any, Any]:
+        """rapidfuzz's ``fuzz`` and ``process`` (imported when first needed: kg's start-up
+        does without them)."""
+        if self._fuzz is None:
+            from rapidfuzz import fuzz, process  # noqa: PLC0415 - start-up time
+
+            self._fuzz = (fuzz, process)
+        return self._fuzz
 
     def _fuzzy_matches(
         self, text: str, toks: list[_Tok], places: list[str], exact: set[tuple[int, int]]
     ) -> list[_Match]:
-        from rapidfuzz import fuzz, process
-
+        fuzz, process = self._rapidfuzz()
         out: list[_Match] = []
         n = len(toks)
         stems = [t.stem for t in toks]
         word = [w not in _STOP and w.isalnum() for w in stems]
         cache = self._fuzzy_cache
+        starts, whole = self._fuzzy_starts, self._fuzzy_whole
         for i in range(n):
             if not word[i]:
                 continue
-            # No name starts as the words from i do: nothing to try (a one-letter first
-            # word is followed by a space in any run of two words or more).
-            widest = self._fuzzy_widest.get((stems[i] + " ")[:2], 0)
-            for L in range(1, min(5, widest, n - i) + 1):
+            # Only runs of words that start as the words of a name do: no other run
+            # can be a typo of one (one string built a word at a time).
+            key = ""
+            for L in range(1, min(5, n - i) + 1):
                 j = i + L
-                if (i, j) in exact or not word[j - 1]:
+                key += stems[j - 1][:2] + "|"
+                if key not in starts:
+                    break
+                if key not in whole or (i, j) in exact or not word[j - 1]:
                     continue
                 s = " ".join(stems[i:j])
                 if len(s) < 8:
@@ -464,7 +493,7 @@ class Linker:
                         conf = self._base(nm, places[k - 1]) * 0.95
                         out.append(_Match(k - 1, k + m + L, nm.topic, conf, surface, "coordination", places[k - 1]))
                         out = [
-                            replace(x, conf=x.conf * 0.75, how="sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
+                            x.but(x.conf * 0.75, "sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
                             for x in out
                         ]
         return out
@@ -489,23 +518,25 @@ class Linker:
         more likely right. A topic named more than once gains a little per mention.
         """
         best: dict[str, tuple[float, str, str, str]] = {}
-        count: Counter[str] = Counter()
+        count: dict[str, int] = {}
         texts = [(without_readings(title), True), (without_readings(detail), False)]
         # "Multi-layer perceptron" names "multilayer perceptron": hyphenated words are
         # read joined as well as apart; joined, only exactly ("selfsupervised learning"
         # is no typo of "supervised learning").
-        texts += [(_HYPHEN.sub("", x), place) for x, place in texts if x and _HYPHEN.search(x)]
+        texts += [(_HYPHEN.sub("", x), place) for x, place in texts if "-" in x and _HYPHEN.search(x)]
         for n, (text, in_title) in enumerate(texts):
             if not text:
                 continue
             for m in self._matches(text, in_title, fuzzy=n < 2)[1]:
-                if m.how not in ("sub-span", "narrower", "in-term", "context", "related") and n < 2:
-                    count[m.topic] += 1
-                if m.topic not in best or m.conf > best[m.topic][0]:
-                    best[m.topic] = (m.conf, m.text, m.how, m.place)
+                topic = m.topic
+                if n < 2 and m.how not in _WEAK_HOWS:
+                    count[topic] = count.get(topic, 0) + 1
+                was = best.get(topic)
+                if was is None or m.conf > was[0]:
+                    best[topic] = (m.conf, m.text, m.how, m.place)
         links = []
         for tid, (conf, text, how, place) in best.items():
-            conf += 0.02 * min(max(count[tid] - 1, 0), 3)
+            conf += 0.02 * min(max(count.get(tid, 0) - 1, 0), 3)
             if tid in support:
                 conf += 0.08
             links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
@@ -542,8 +573,16 @@ class Linker:
                 pos = start + len(piece)
                 bounds = [start] + [start + m.end() for m in splitter.finditer(piece)] + [pos]
                 segments.extend(zip(bounds, bounds[1:]))
+            starts = [t.start for t in toks]
             for a, b in segments:
-                seg = [k for k, t in enumerate(toks) if a <= t.start and t.end <= b and t.stem.isalnum()]
+                # The words inside [a, b] (tokens in order; none is empty).
+                seg = []
+                for k in range(bisect_left(starts, a), len(toks)):
+                    t = toks[k]
+                    if t.start >= b:
+                        break
+                    if t.end <= b and t.stem.isalnum():
+                        seg.append(k)
                 if not in_title and (not seg or places[seg[0]] != "list"):
                     continue  # only the terms of a detail list, not words of its prose
                 # Runs of words no topic covers; a run that runs into a linked term
@@ -590,12 +629,30 @@ class Linker:
         return out
 
 
+def _term_content(s: str) -> bool:
+    """Whether a word (normalised) is a content word of a term (see ``Linker._in_term``)."""
+    return (
+        s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
+        and s not in _KIND_WORDS and len(s) > 1
+    )
+
+
+def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
+    """Whether a term ends between tokens ``a`` and ``b`` (a < b)."""
+    between = text[toks[a].end : toks[b].start]
+    return (
+        (between != " " and bool(_TERM_BREAK.search(between)))  # a space is never a break
+        or toks[b].stem in _JOINERS or toks[a].stem in _JOINERS
+    )
+
+
 # Prepositions that put what follows as the setting of the words before them:
 # "Reinforcement learning for NLP", "Interpretability in NLP". "On" only in titles
 # ("Accelerating transformers on GPUs"): in prose it is as often the subject ("we focus
 # on convolutional networks").
 _SETTING = frozenset("for in within".split())
 _ARTICLES = frozenset("the a an".split())
+_CONTEXT_WORDS = _SETTING | {"of", "on"}
 
 
 def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
@@ -607,6 +664,12 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     "ASPECT of NAME" ("The Ethics of Machine Learning", "History of Deep Learning")
     teaches the aspect; "Basics of NAME", "Introduction of NAME" teach the name."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
+        return m
+    # Only "of" or a setting word among the three words before the name can change it.
+    for t in toks[max(0, m.i - 3) : m.i]:
+        if t.stem in _CONTEXT_WORDS:
+            break
+    else:
         return m
 
     def setting(k: int) -> bool:
@@ -624,7 +687,7 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
         while j >= 0 and toks[j].stem in _STOP and not _TERM_BREAK.search(text[toks[j].end : toks[j + 1].start]):
             j -= 1
         if j < 0 or _TERM_BREAK.search(text[toks[j].end : toks[j + 1].start]):
-            return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
+            return m.but(round(min(m.conf * 0.8, 0.78), 3), "context")
         return m
     if not setting(k) and k > 1 and toks[k].stem.isalpha() and toks[k].stem not in _STOP and setting(k - 1):
         k -= 1  # one modifier between: "for deep feedforward networks"
@@ -634,7 +697,7 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
         return m
     if not content(toks[k - 1].stem):
         return m
-    return replace(m, conf=round(min(m.conf * 0.8, 0.78), 3), how="context")
+    return m.but(round(min(m.conf * 0.8, 0.78), 3), "context")
 
 
 # Words after which a description names what a topic is compared with, not what the
@@ -667,7 +730,7 @@ def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
     if not spans:
         return kept
     return [
-        replace(m, conf=round(min(m.conf * 0.8, 0.7), 3), how="related")
+        m.but(round(min(m.conf * 0.8, 0.7), 3), "related")
         if any(a <= toks[m.i].start < b for a, b in spans) else m
         for m in kept
     ]
@@ -683,7 +746,7 @@ def without_readings(text: str) -> str:
     """``text`` up to a "Readings:" label: what follows it names papers and chapters,
     which are readings of the lecture, never topics it covers ("Human Evaluation
     Methods : Slides : Readings: Evaluation of Text Generation: A Survey")."""
-    m = _READINGS.search(text)
+    m = _READINGS.search(text) if ":" in text else None  # the label ends in a colon
     return text[: m.start()].rstrip(" :;|,-–—([") if m else text
 
 
@@ -692,13 +755,22 @@ def _resolve(found: list[_Match]) -> list[_Match]:
     found.sort(key=lambda m: (-(m.j - m.i), -m.conf, m.i, m.topic))
     kept: list[_Match] = []
     for m in found:
-        inside = [k for k in kept if k.i <= m.i and m.j <= k.j]
-        crossing = [k for k in kept if k.i < m.j and m.i < k.j and not (k.i <= m.i and m.j <= k.j)]
+        # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
+        inside: list[_Match] = []
+        crossing = False
+        for k in kept:
+            if k.i < m.j and m.i < k.j:
+                if k.i <= m.i and m.j <= k.j:
+                    inside.append(k)
+                else:
+                    crossing = True
+                    break
         if crossing:
             continue
-        if any(k.topic == m.topic for k in inside):
-            continue
-        if any((k.i, k.j) != (m.i, m.j) for k in inside):
-            m = replace(m, conf=m.conf * 0.75, how="sub-span")
+        if inside:
+            if any(k.topic == m.topic for k in inside):
+                continue
+            if any((k.i, k.j) != (m.i, m.j) for k in inside):
+                m = m.but(m.conf * 0.75, "sub-span")
         kept.append(m)
     return kept

@@ -70,6 +70,20 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
 
 
+# Quick tests before the rules below: each rule's every match holds one of these words
+# (lowercase; see _may_hold).
+_GUEST_KEY = re.compile("guest")
+_ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
+_DISCUSSION_KEY = re.compile("dis|section|recitation")
+
+
+def _may_hold(key: re.Pattern[str], text: str) -> bool:
+    """False when ``text`` surely holds no match of the rules ``key`` stands for: it is
+    ASCII and holds none of its words (a case-insensitive rule matches some non-ASCII
+    letters too, such as the Kelvin sign for "k")."""
+    return not text.isascii() or key.search(text.lower()) is not None
+
+
 def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     """Title and detail from a title cell: '+ details' or further lines are detail.
 
@@ -88,12 +102,14 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     else:
         title = clean(lines[0])
         detail = " ".join(lines[1:]) + " " + detail
-    if _GUEST_MARK.search(title):
-        row.guest = True
-        title = clean(_GUEST_MARK.sub(" ", title))
-    if _GUEST_WORD.search(title):
-        row.guest = True
-    title = _LECTURE_LABEL.sub("", title)
+    if _may_hold(_GUEST_KEY, title):
+        if _GUEST_MARK.search(title):
+            row.guest = True
+            title = clean(_GUEST_MARK.sub(" ", title))
+        if _GUEST_WORD.search(title):
+            row.guest = True
+    if ":" in title:
+        title = _LECTURE_LABEL.sub("", title)
     m = _NUMBER_PREFIX.match(title)
     if m and title[m.end():].strip():
         if row.number is None:
@@ -155,7 +171,7 @@ def looks_like_names(text: str) -> list[str] | None:
 
 
 def take_assignments(row: Row, text: str) -> str:
-    found = list(ASSIGN.finditer(text))
+    found = list(ASSIGN.finditer(text)) if _may_hold(_ASSIGN_KEY, text) else []
     for m in found:
         row.assignments.append(clean(m.group(0)))
     if not found:
@@ -167,7 +183,7 @@ def take_assignments(row: Row, text: str) -> str:
 
 
 def _take_discussion(row: Row, text: str) -> str:
-    m = _DISCUSSION.search(text)
+    m = _DISCUSSION.search(text) if _may_hold(_DISCUSSION_KEY, text) else None
     if m is None:
         return text
     disc = clean(text[m.start():])
@@ -227,7 +243,7 @@ def split_title_markers(row: Row, text: str) -> str:
     A title that is nothing but "X due" stays a title too: it is a deadline on the
     calendar as well as the due date of an assignment.
     """
-    ms = list(ASSIGN.finditer(text))
+    ms = list(ASSIGN.finditer(text)) if _may_hold(_ASSIGN_KEY, text) else []
     if ms and ms[-1].end() >= len(text.rstrip()) - 1:
         # Only a run of markers that ends the title belongs to other columns.
         run = [ms[-1]]

@@ -171,14 +171,14 @@ def rows_from_grid(
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
                 row.number = clean(num)
-        cell = _title_cell(next((t for t in by_role.get("title", []) if t.strip()), ""))
-        if isinstance(cell, list):
-            for part in cell:
+        read = _title_cell(next((t for t in by_role.get("title", []) if t.strip()), ""))
+        if isinstance(read, list):
+            for part in read:
                 r = Row(line=line, week=week, date=row.date)
                 set_title(r, part, breaks=True)
                 rows.append(r)
             continue
-        title, detail, guest, number, markers, discussion = cell
+        title, detail, guest, number, markers, discussion = read
         row.title, row.detail = title, detail
         if guest:
             row.guest = True
