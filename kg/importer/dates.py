@@ -65,6 +65,7 @@ class PageDate:
             return None
 
 
+@lru_cache(maxsize=1 << 14)  # pages repeat their lines (a page's text is read by several readers)
 def parse_date(text: str) -> tuple[PageDate, str] | None:
     """The date at the start of ``text`` and the text after it, or ``None``.
 

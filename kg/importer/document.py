@@ -209,6 +209,7 @@ class _Locator:
         self.pos = 0
         self._starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self._first: dict[str, int] = {}  # probe -> its first place in the source (-1: none)
+        self._next: dict[str, tuple[int, int]] = {}  # probe -> (from, its place from there or -1)
         # A node's lines by its mem_id: lists, their runs, blocks and heading sections
         # read the same nodes (a list item, a section's parts) more than once.
         self._lines: dict[int, list[Line]] = {}
@@ -226,7 +227,15 @@ class _Locator:
         if not words:
             return 0
         probe = words[0][:30]
-        p = self.source.find(probe, self.pos)
+        # The last forward search for this probe answers this one when it started at or
+        # before self.pos and found nothing, or found a place at or after self.pos:
+        # a probe that is not in the rest of the page is not searched for again.
+        last = self._next.get(probe)
+        if last is not None and last[0] <= self.pos and (last[1] < 0 or last[1] >= self.pos):
+            p = last[1]
+        else:
+            p = self.source.find(probe, self.pos)
+            self._next[probe] = (self.pos, p)
         if p < 0:
             p = self._first.get(probe, -2)
             if p == -2:

@@ -327,6 +327,9 @@ def _build_draft(
     course_links = [lk for lk in linker.link(name or page.name or "") if lk.confidence >= threshold]
 
     lectures: list[DraftLecture] = []
+    # A lecture's links and candidate topics by what they are read from (schedules
+    # repeat their titles).
+    known: dict[tuple[str, str, frozenset[str], bool], tuple[list[Link], list[str]]] = {}
     events: list[DraftEvent] = []
     assignments: dict[str, DraftAssignment] = {}
     candidates: dict[str, list[int]] = {}
@@ -386,12 +389,18 @@ def _build_draft(
                     support |= chapter_covers.get(r.chapter, set())
                 if r.reading:
                     support |= reading_covers.get(r.reading, set())
-            lec.links = _course_subject(
-                linker.link(row.title, row.detail, support=support), course_links, row.title,
-                early=len(lectures) < 2, threshold=threshold,
-            )
-            lec.links = [lk for lk in lec.links if lk.confidence >= _WEAK_FLOOR]
-            lec.candidates = linker.unmatched(row.title, row.detail)
+            early = len(lectures) < 2
+            key = (row.title, row.detail, frozenset(support), early)
+            linked = known.get(key)
+            if linked is None:
+                links = _course_subject(
+                    linker.link(row.title, row.detail, support=support), course_links, row.title,
+                    early=early, threshold=threshold,
+                )
+                linked = known[key] = (
+                    [lk for lk in links if lk.confidence >= _WEAK_FLOOR], linker.unmatched(row.title, row.detail)
+                )
+            lec.links, lec.candidates = list(linked[0]), list(linked[1])
             for c in lec.candidates:
                 candidates.setdefault(c, []).append(len(lectures) + 1)
             lectures.append(lec)
