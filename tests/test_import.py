@@ -763,6 +763,118 @@ class TestShortcuts:
             row = record_rows(Record(lines, 1))[0]
             assert row.detail == clean("; ".join(x for x in (strip_badges(t) for t in extra) if x.strip()))[:2000]
 
+    def test_title_kinds_checked_by_their_words_first(self):
+        import random
+
+        from kg.importer import draft
+
+        def plain(title: str) -> str:  # every rule, in order
+            if draft._OH.search(title):
+                return "office-hours"
+            return next((kind for kind, pat in draft._KIND_RULES if pat.search(title)), "lecture")
+
+        words = ["Office", "hours", "OH", "OHs", "poster", "session", "mid-term", "Midterms", "final", "exam",
+                 "quiz", "due", "Deadline", "released", "Release", "no", "class", "lectures", "spring", "break",
+                 "MLK", "day", "Labour", "Thanksgiving", "new", "year", "RRR", "reading", "week", "catch-up",
+                 "REC", "lab", "Lab3", "TA", "Dis 2", "Section", "4", "project", "presentations", "check-ins",
+                 "presenting", "their", "projects", "Attention", "Transformers", "\u212a", "ſ", ".", ",", ":",
+                 "  ", "\t", "Kernels"]
+        rng = random.Random(5)
+        for _ in range(20000):
+            title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+            assert draft._title_kind.__wrapped__(title) == plain(title), repr(title)
+
+    def test_rules_only_skipped_without_their_words(self):
+        import random
+
+        from kg.importer import rows
+
+        words = ["pset", "P-Set", "problem  sets", "HW", "homework", "Assignment", "labs", "quiz", "mini-project",
+                 "final project", "out", "due", "1", "#2", "dis 3:", "Discussion 4:", "no section", "Recitation 2:",
+                 "guest", "[Guest lecture]", "(guest)", "\u212a", "ſ", "Attention", ":", "-", "  "]
+        rules = [(rows._ASSIGN_KEY, rows.ASSIGN), (rows._DISCUSSION_KEY, rows._DISCUSSION),
+                 (rows._GUEST_KEY, rows._GUEST_MARK), (rows._GUEST_KEY, rows._GUEST_WORD)]
+        rng = random.Random(7)
+        for _ in range(20000):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+            for key, rule in rules:
+                if rule.search(text):
+                    assert rows._may_hold(key, text), (key.pattern, text)
+
+    def test_fuzzy_runs_pruned_only_where_no_name_fits(self, vocab):
+        import random
+
+        from rapidfuzz import fuzz, process
+
+        linker = imp.Linker(vocab.topics)
+        names = [w for by_width in linker._fuzzy.values() for w in by_width]
+        rng = random.Random(3)
+
+        def typo(w: str) -> str:
+            k = rng.randrange(len(w))
+            return w[:k] + rng.choice("aeiourst") + w[k + 1:] if rng.random() < 0.5 else w[:k] + w[k + 1:]
+
+        found = 0
+        for _ in range(3000):
+            words = [typo(w) if rng.random() < 0.4 else w for w in rng.choice(names).split(" ")]
+            s = " ".join(words)
+            if len(s) < 8:
+                continue
+            hit = linker._fuzzy_name(s, len(words), process, fuzz)
+            key = "".join(w[:2] + "|" for w in words)
+            if hit is not None:
+                found += 1
+                assert key in linker._fuzzy_whole, s
+                assert all("".join(w[:2] + "|" for w in words[:k]) in linker._fuzzy_starts for k in range(1, len(words)))
+        assert found > 100
+
+    def test_text_cells_read_as_the_walker_reads_them(self):
+        import random
+
+        from selectolax.lexbor import LexborHTMLParser
+
+        from kg.importer import document
+
+        parts = ["Attention", " is ", "<a href='x'>all</a>", "<em>you</em>", "&amp;", " need ", "<!-- c -->",
+                 "<span>q<code>k</code></span>", "<br>", "<strong>T</strong>", "<img src='a.png' alt='x'>",
+                 "<p>para</p>", "<ul><li>i</li></ul>", "\n", "\u00a0", "<script>x</script>", "<sup>2</sup>"]
+        rng = random.Random(11)
+        cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(400)]
+        html = "<table>" + "".join(f"<tr><td>{c}</td><td>9/9</td></tr>" for c in cells) + "</table>"
+        root = LexborHTMLParser(html).body
+        [table] = document._tables(root, document._Locator(html, sourced=False))
+        tree = LexborHTMLParser(html).body
+        plain = [[document.node_lines(td, sourced=False) for td in tr.css("td")] for tr in tree.css("tr")]
+        assert len(table.rows) == len(plain) == 400
+        for row, want in zip(table.rows, plain):
+            for cell, lines in zip(row, want):
+                assert [(ln.text, ln.titled) for ln in cell.lines] == [(ln.text, ln.titled) for ln in lines]
+                assert cell.text == "\n".join(ln.text for ln in lines)
+
+    def test_locator_answers_as_a_fresh_search_would(self):
+        import bisect
+        import random
+
+        from kg.importer.document import _Locator
+
+        rng = random.Random(2)
+        source = "\n".join(" ".join(rng.choice(["alpha", "beta", "gamma", "delta", "eps"]) for _ in range(4))
+                            for _ in range(300))
+        loc = _Locator(source)
+        pos = 0
+        starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        for n in range(3000):
+            if n % 500 == 0:
+                loc.pos = pos = 0  # as parse_document does between tables and groups
+            probe = rng.choice(["alpha", "beta", "gamma", "delta", "eps", "zeta", "beta gamma"])
+            p = source.find(probe.split()[0], pos)
+            if p < 0:
+                p = source.find(probe.split()[0])
+            else:
+                pos = p
+            want = bisect.bisect_right(starts, p) if p >= 0 else 0
+            assert loc.line_of(probe) == want
+
     def test_garbage_collection_is_restored(self):
         import gc
 
