@@ -746,7 +746,8 @@ class TestShortcuts:
 
         words = ["slides", "PDF", "Video", "code", "lecture   notes", "annotated slides", "part 12",
                  "part   7", "pre-recorded", "Transformers", "(", ")", "[", "]", "[[", "]]", "|", ",", " - ",
-                 "3", "17", "html5", "new", "webinar", "\U0001F4C4", "x" * 30, "notes.", "\t", "GitHub", "\n"]
+                 "3", "17", "html5", "new", "webinar", "\U0001F4C4", "x" * 30, "notes.", "\t", "GitHub", "\n",
+                 "\u017flides", "\u212aeynote", "prerecorded", "recorded", "sparse"]
         rng = random.Random(12)
         for _ in range(20000):
             text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))

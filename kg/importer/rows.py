@@ -284,11 +284,26 @@ _LAST_BADGE = re.compile(rf"(?i)\b(?!\d)(?:{_BADGE_WORDS})\b\s*$")
 _LAST_BADGE_REACH = 24
 
 
+# The last word of every badge but "part 3" ("pre-recorded" ends in "recorded"), lowercase:
+# an ASCII text whose last run of letters is none of these ends in no badge. (None is
+# longer than 11 letters: the run is looked for in the last 16 characters.)
+_BADGE_ENDS = frozenset(
+    "slide slides pdf video videos code notes notebook colab github recording youtube html ipynb "
+    "handout link solution solutions new updated optional demo paper blog website tex zip ppt pptx "
+    "keynote web audio podcast transcript live recorded prerecorded".split()
+)
+_LAST_LETTERS = re.compile(r"[A-Za-z]+$")
+
+
 def _may_end_in_badges(s: str) -> bool:
     """False when ``s`` surely does not end in a run of badge words."""
     end = len(s.rstrip())
     if s[end - 1 : end].isdigit():
         return _LAST_BADGE.search(s) is not None
+    if s.isascii():  # (case-insensitive rules match some non-ASCII letters too)
+        last = _LAST_LETTERS.search(s[max(0, end - 16) : end])
+        if last is None or last.group().lower() not in _BADGE_ENDS:
+            return False
     return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
 
