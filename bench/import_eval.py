@@ -30,9 +30,11 @@ What a page does not state is given as a user would give it: the gold term as
 ``--term`` when ``term_on_page`` is false.
 
 Big mode builds pages of about 5 MB from the development pages (``BIG_KINDS`` says how)
-and reports, for each, the median import time (min-max over ``--repeat`` runs) beside
-the floor (the same page parsed by the parsers alone, interleaved), their ratio, the
-load average, and the peak memory of a fresh process importing it.
+and reports, for each, the median import time (min-max over ``--repeat`` runs), wall-clock
+and CPU, split into the page read and the draft, beside the floor (the same page parsed
+by the parsers alone, interleaved), their ratio, the load average, and the peak memory
+of a fresh process importing it. On a shared machine the CPU seconds are the figure to
+trust.
 
 Seed mode is the older check: each seed page (default ../shared/seeds) against the
 curated course whose ``source:`` names it.
