@@ -890,6 +890,29 @@ class TestShortcuts:
         finally:
             gc.enable()
 
+    def test_collector_pause_leaves_the_frozen_as_they_were(self):
+        import gc
+
+        from kg import collector
+
+        before = gc.get_freeze_count()
+        with collector.paused():
+            made = [[k] for k in range(1000)]
+        assert gc.isenabled()
+        if before:  # someone froze objects: they stay frozen, made joins them
+            assert gc.get_freeze_count() >= before + len(made)
+            return
+        assert gc.get_freeze_count() == 0  # made went to the old generation, nothing is frozen
+        gc.freeze()  # as kg's command line does after its start-up
+        try:
+            frozen = gc.get_freeze_count()
+            with collector.paused():
+                more = [[k] for k in range(1000)]
+            assert gc.get_freeze_count() >= frozen + len(more)  # still frozen, and the block's too
+        finally:
+            gc.unfreeze()
+        assert made and more
+
     def test_markdown_lines_are_source_lines(self):
         from kg.importer.document import markdown_to_html, parse_document
 
