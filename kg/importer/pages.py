@@ -136,7 +136,8 @@ def import_pages(
             draft = import_page(page, vocab, course_id=cid, term=term, year=year, name=name, threshold=threshold)
             text = render(draft, fmt)
             if check:
-                check_draft(render_yaml(draft), cid, vocab, "<stdin>" if page == "-" else page)
+                yaml_text = text if fmt == "yaml" else render_yaml(draft)  # rendered once
+                check_draft(yaml_text, cid, vocab, "<stdin>" if page == "-" else page)
             if target is not None:
                 write_atomic(target, text.encode("utf-8"))
                 res.output = target
