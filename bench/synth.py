@@ -187,20 +187,22 @@ def level_pick(shape: Shape, area: int, level: int, rng: random.Random, k: int) 
     return sorted(set(rng.choice(pool) for _ in range(k))) if len(pool) else []
 
 
-def write_books(out: Path, shape: Shape, rng: random.Random) -> dict[int, list[str]]:
+def write_books(out: Path, shape: Shape, rng: random.Random) -> tuple[dict[int, list[str]], set[int]]:
     """Textbooks of 20 chapters, each book on one area, its chapters in level order.
-    Returns the chapters (``BOOK/NUMBER``) by area."""
+    Returns the chapters (``BOOK/NUMBER``) by area, and the topics they cover."""
     by_area: dict[int, list[str]] = {}
+    in_books: set[int] = set()
     lines = ["books:"]
     for b in range(max(1, shape.n // 2000)):
         area = b % shape.areas
         lines += [f"  - id: book{b}", f"    title: {q(f'Synthetic Book {b}')}", f"    authors: [{q(f'Author {b % 97}')}]", f"    year: {1990 + b % 35}", "    chapters:"]
         for c in range(1, 21):
             covers = level_pick(shape, area, (c - 1) * LEVELS // 20, rng, rng.randint(1, 4))
+            in_books.update(covers)
             lines += [f"      - number: {c}", f"        title: {q(f'Chapter {c} of book {b}')}", f"        covers: [{', '.join(map(topic_id, covers))}]"]
             by_area.setdefault(area, []).append(f"book{b}/{c}")
     (out / "books.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return by_area
+    return by_area, in_books
 
 
 def write_readings(out: Path, shape: Shape, rng: random.Random) -> dict[int, list[str]]:
@@ -310,7 +312,9 @@ def write_courses(
 MEDIUM, LARGE = 600, 29_000
 
 
-def pick_params(shape: Shape, reqs: list[list[int]], courses: list[str], covered: dict[str, set[int]], rng: random.Random) -> dict[str, object]:
+def pick_params(
+    shape: Shape, reqs: list[list[int]], courses: list[str], covered: dict[str, set[int]], in_books: set[int]
+) -> dict[str, object]:
     """Query and plan parameters that return rows: a short plan (3-5 steps), a medium
     one (closest to MEDIUM steps), a large one (closest to LARGE steps, or the largest
     the graph has), a topic that a course, a book and a reading cover, two offerings of
@@ -334,10 +338,12 @@ def pick_params(shape: Shape, reqs: list[list[int]], courses: list[str], covered
     tops = [i for a in range(shape.areas) for i in shape.at(a, LEVELS - 1)[-3:]]
     sizes = {i: ancestors_count(reqs, i) for i in tops}
     large = min(tops, key=lambda i: (abs(sizes[i] - LARGE), -i))
-    # The topic for the topic-parameter queries: one a course covers, with a closure of
-    # about MEDIUM topics (a closure of thousands makes prerequisite-closure quadratic),
-    # and the course that covers it, with its other offering.
-    late = [(i, c) for c in range(min(len(courses), 60)) for i in covered[courses[c]] if shape.level(i) >= LEVELS // 3]
+    # The topic for the topic-parameter queries: one a course and a book cover, with a
+    # closure of about MEDIUM topics (a closure of thousands makes prerequisite-closure
+    # quadratic), and the course that covers it, with its other offering.
+    late = [
+        (i, c) for c in range(min(len(courses), 200)) for i in covered[courses[c]] & in_books if shape.level(i) >= LEVELS // 3
+    ]
     sized = {i: ancestors_count(reqs, i) for i, _ in late}
     topic, c = min(late, key=lambda ic: (abs(sized[ic[0]] - MEDIUM), ic[0])) if late else (max(covered[courses[0]]), 0)
     course, other = courses[c], courses[c ^ 1] if (c ^ 1) < len(courses) else courses[c - 1]
@@ -370,10 +376,10 @@ def generate(out: Path, n: int, seed: int = 7) -> dict[str, object]:
     shape = shape_for(n)
     reqs = requirements(shape, rng)
     write_topics(out, shape, reqs)
-    chapters = write_books(out, shape, rng)
+    chapters, in_books = write_books(out, shape, rng)
     readings = write_readings(out, shape, rng)
     courses, covered = write_courses(out, shape, reqs, readings, chapters, rng)
-    params = pick_params(shape, reqs, courses, covered, rng)
+    params = pick_params(shape, reqs, courses, covered, in_books)
     (out / "bench.json").write_text(json.dumps(params, indent=2) + "\n")
     return params
 
