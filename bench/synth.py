@@ -3,19 +3,27 @@
     python bench/synth.py OUT_DIR --topics 100000
     python bench/synth.py OUT_DIR --triples 1000000      # about that many built triples
 
-Writes ``topics/field-NNN.yaml``, ``books.yaml``, ``readings.yaml`` and
-``courses/*.yaml`` (see ``data/README.md``) plus ``bench.json``, the query parameters
-the benchmarks use, chosen so that each returns rows. The shape:
+Writes ``topics/area-NNN.yaml``, ``books.yaml``, ``readings.yaml`` and
+``courses/*.yaml`` (see ``data/README.md``) plus ``bench.json``, the query and plan
+parameters the benchmarks use, chosen so that each returns rows. The shape:
 
-- Topics come in fields of 1,000 (fewer for small graphs). Field 0 is a shared core.
-  Each topic requires 1-2 of the 40 topics before it in its field (with a reason), and
-  one topic in twenty also requires one of the first 200 topics of the core.
-- Fields form tracks of 50: the first topics of a field require late topics of the
-  field before it, so the last topic of a track has tens of thousands of ancestors
-  (``kg path - TOPIC`` as a worst case) while a topic early in a track has hundreds.
-- Courses teach 26 lectures over a stretch of one field, mostly in prerequisite order
-  (so the build's teaching-order evidence has every kind); lectures have speakers,
-  dates, materials and readings; books have chapters covering topics.
+- Topics come in areas of 1,000 (fewer for small graphs); area 0 is a shared core. An
+  area's first topic is the area itself (``kind: area``, the ``broader`` of the others);
+  the rest sit on 24 levels. A topic requires 1-4 topics (2.2 on average, each with a
+  reason) of lower levels: mostly the level just below in its own area, about a third
+  from one of the 60 areas before it, a few from the core. Chains are therefore at most
+  23 edges long however large the graph (the shipped data: 13), while fan-in is broad:
+  the ancestors of a top topic grow with the areas before it, from a few hundred in the
+  first areas to ~29,000 at 100k topics (``kg path - TOPIC`` as a worst case).
+- Courses come in pairs of offerings (Fall 2024 and Fall 2025) of one area's course: 26
+  lectures climbing about ten levels, 2-4 topics a lecture, now and then a step back or a
+  prerequisite taught alongside, so the build's teaching-order evidence has every kind.
+  Lecture 1 of every course covers the same orientation topic. Lectures have speakers
+  (two per course, sometimes a guest), dates, materials and readings of their area; a
+  midterm covers topics; books on one area have 20 chapters in level order.
+- Sizes: ~57 built triples per topic (a third of them the per-course ordering evidence
+  the build stores on each prerequisite edge): 1M triples is ~17,000 topics, 100,000
+  topics is ~5.7M triples.
 
 The generator is deterministic (``--seed``) and streams text: 3M triples take seconds.
 Generated data does not belong in the repository.
@@ -101,8 +109,8 @@ def shape_for(n: int) -> Shape:
 def requirements(shape: Shape, rng: random.Random) -> list[list[int]]:
     """``reqs[i]``: the topics topic ``i`` requires, all on lower levels (so a chain has at
     most ``LEVELS - 1`` edges, however large the graph). Most come from the level just
-    below in the topic's own area; one pick in eight from an earlier area of its track,
-    one in twenty-five from the shared core (area 0)."""
+    below in the topic's own area, a share CROSS from one of the TRACK areas before, a
+    share CORE from the shared core (area 0)."""
     reqs: list[list[int]] = []
     for i in range(shape.n):
         a, lv = shape.area(i), shape.level(i)
