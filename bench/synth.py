@@ -316,6 +316,9 @@ def write_courses(
     return ids, covered
 
 
+# Bumped whenever the generated data changes, so that data dirs generated before are redone.
+SHAPE = "curriculum-2"
+
 # The plan sizes bench/paths.py asks for: a medium and a large plan (`kg path - TOPIC`).
 MEDIUM, LARGE = 600, 29_000
 
@@ -358,6 +361,7 @@ def pick_params(
     h = heights(reqs)
     return {
         "topics": n,
+        "shape": SHAPE,
         "areas": shape.areas,
         "levels": LEVELS,
         "requires_edges": sum(map(len, reqs)),
@@ -415,7 +419,7 @@ def ensure(out: Path, *, topics: int | None = None, triples: int | None = None) 
     info = out / "bench.json"
     if info.is_file():
         params = json.loads(info.read_text())
-        if params.get("topics") == n:
+        if params.get("topics") == n and params.get("shape") == SHAPE:
             return dict(params)
     return generate(out, n)
 
