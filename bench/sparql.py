@@ -2,15 +2,20 @@
 
     python bench/sparql.py [--triples 1000000] [--runs 5] [--load-seconds 10]
                            [--rounds 3] [--clients 8] [--queries a,b] [--budget 60]
+                           [--baseline DIR]
 
-1. A synthetic data dir of about ``--triples`` triples (``bench/synth.py``) is built
-   by kg. Every shipped query runs with parameters from the generator's ``bench.json``
-   (chosen so that each query with parameters returns rows; the row count is printed,
-   0 is flagged: ``shared-topics`` has no parameters and finds no topic that all of the
-   synthetic courses cover), two
-   ways, interleaved: kg as ``kg serve`` runs it (``kg.sparql.execute`` with the
-   server's row cap, JSON) and the floor, pyoxigraph's ``Store.query`` + its own JSON
-   serializer. Median [min-max] ms and the ratio.
+1. A synthetic data dir of about ``--triples`` triples (``bench/synth.py``, under
+   ``$KG_BENCH_DIR``) is built by kg. Every shipped query runs with parameters from the
+   generator's ``bench.json``, chosen so that each returns rows (the row count is printed;
+   0, and a count over kg serve's row cap, are flagged). Cases, interleaved in one child
+   process per query: kg as ``kg serve`` runs it (``kg.sparql.execute``: the query
+   policy, the engine, kg's serializer with the server's row cap, JSON), and the floor,
+   pyoxigraph's ``Store.query`` + its own JSON serializer (which is also what ``kg query``
+   runs when uncapped). With ``--baseline DIR`` (another kg checkout) its version of each
+   shipped query runs too, on kg's serve path, and the speedup is printed; a baseline
+   over the budget is stopped and shown as "> budget". Median [min-max] ms, the ratio to
+   the floor, and the load average (on a shared machine only side-by-side ratios mean
+   much).
 2. ``kg serve`` and ``oxigraph serve-read-only`` (the binary from the ``oxigraph``
    PyPI package, in the venv) on the same store directory, the same queries and the
    same ``--clients`` client threads (persistent HTTP/1.1 connections), for
@@ -30,6 +35,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -37,9 +43,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from common import PY, WORK, code_versions, kg_env, synthetic
+from common import PY, REPO, WORK, code_versions, kg_env, synthetic
+
+# This checkout's kg, not whichever kg the interpreter would find first (an installed one).
+sys.path.insert(0, str(REPO))
 from kg import vocab as V
-from kg.queries import library
+from kg.queries import Query, library, parse
 from kg.sparql import execute
 from kg.web.app import Settings
 from paths import store_of
@@ -51,58 +60,97 @@ def params_for(q, p: dict[str, object]) -> dict[str, str]:  # type: ignore[no-un
     return {k: str(p["other_course"] if k.startswith("other") else p["course"] if k.endswith("course") else p["topic"]) for k in q.params}
 
 
-def ms(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
+def baseline_library(root: str) -> dict[str, Query]:
+    """The shipped queries of another checkout (its ``kg/queries/shipped/*.rq``)."""
+    shipped = Path(root) / "kg" / "queries" / "shipped"
+    return {f.stem: parse(f.stem, f.read_text(encoding="utf-8")) for f in sorted(shipped.glob("*.rq"))}
 
 
-def one(store_dir: str, name: str, p: dict[str, object], runs: int) -> None:
-    """Time one shipped query both ways (in a child process, so a budget can stop it)."""
+def one(store_dir: str, name: str, p: dict[str, object], runs: int, baseline: str | None) -> None:
+    """Time one shipped query (in a child process, so a budget can stop it), interleaved:
+    kg's serve path, the floor, and the baseline checkout's version of the query."""
     store = ox.Store.read_only(store_dir)
     q = library()[name]
     text = q.render(**params_for(q, p))
     cap = Settings().max_rows
     rows = sum(1 for _ in store.query(text, prefixes=V.PREFIXES))  # type: ignore[union-attr]
-    kg_t: list[float] = []
-    ox_t: list[float] = []
-    for _ in range(runs):
-        kg_t += ms(lambda: execute(store, text, "json", max_rows=cap), 1)
-        ox_t += ms(lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON), 1)  # type: ignore[union-attr]
-    print(json.dumps({"rows": rows, "kg": kg_t, "ox": ox_t}))
+    old = None
+    if baseline:
+        bq = baseline_library(baseline).get(name)
+        old = bq.render(**params_for(bq, p)) if bq else None
+    times: dict[str, list[float]] = {"kg": [], "ox": [], "base": []}
+
+    def timed(key: str, fn) -> None:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        fn()
+        times[key].append((time.perf_counter() - t) * 1000)
+
+    base_rows = sum(1 for _ in store.query(old, prefixes=V.PREFIXES)) if old else None  # type: ignore[union-attr]
+    for i in range(runs + 1):  # the first round warms caches up and is not counted
+        if i == 1:
+            times = {k: [] for k in times}
+        # kg serve's path: the query policy, the engine, kg's capped serializer
+        timed("kg", lambda: execute(store, text, "json", max_rows=cap))
+        # the floor: the engine and its own JSON serializer (what `kg query` uses uncapped)
+        timed("ox", lambda: store.query(text, prefixes=V.PREFIXES).serialize(format=ox.QueryResultsFormat.JSON))  # type: ignore[union-attr]
+        if old:
+            timed("base", lambda: execute(store, old, "json", max_rows=cap))
+    print(json.dumps({"rows": rows, "base_rows": base_rows, **times}))
 
 
-def compare(store_dir: Path, p: dict[str, object], runs: int, budget: float, only: list[str] | None = None) -> list[str]:
-    # One child process counts the rows once and then runs the query 2 * runs times, so its
-    # time limit is the per-run budget times that; a stopped query is shown as "> budget".
-    limit = budget * (2 * runs + 1)
+def span(ts: list[float]) -> str:
+    return f"{statistics.median(ts):.0f} [{min(ts):.0f}-{max(ts):.0f}]"
+
+
+def compare(store_dir: Path, p: dict[str, object], runs: int, budget: float, only: list[str] | None = None,
+            baseline: str | None = None) -> list[str]:
+    # One child process counts the rows once and then runs the query's cases ``runs`` times
+    # round-robin, so its time limit is the per-run budget times that; a stopped query is
+    # run again without its baseline, and a stopped case is shown as "> budget".
+    cap = Settings().max_rows
     print(f"\nshipped queries on {store_dir} ({runs} interleaved runs; median [min-max] ms; "
-          f"a query averaging over {budget:.0f} s a run is stopped)", flush=True)
-    print(f"{'query':<24} {'rows':>6} {'kg (serve path)':>22} {'floor: oxigraph':>22} {'ratio':>6}")
+          f"a case averaging over {budget:.0f} s a run is stopped); load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    print("kg: kg serve's path (query policy + engine + kg's serializer, capped at "
+          f"{cap:,} rows); floor: the engine + its own JSON serializer (`kg query`'s uncapped path)")
+    head = f"{'query':<22} {'rows':>6} {'kg (serve path)':>18} {'floor':>18} {'x fl':>5}"
+    if baseline:
+        head += f" {'rows':>6} {'kg@baseline':>18} {'speedup':>8}"
+    print(head)
     texts = []
     worst = (0.0, "")
     for name, q in library().items():
         if only and name not in only:
             continue
         texts.append(V.sparql_prologue() + q.render(**params_for(q, p)))
-        try:
-            out = subprocess.run(
-                [PY, __file__, "--one", name, "--store", str(store_dir), "--params", json.dumps(p), "--runs", str(runs)],
-                capture_output=True, check=True, timeout=limit, text=True,
-            ).stdout
-        except subprocess.TimeoutExpired:
-            print(f"{name:<24} {'?':>6} {'> ' + str(int(budget * 1000)):>22}")
+        out = None
+        for base in ([baseline, None] if baseline else [None]):
+            cases = 3 if base else 2
+            try:
+                out = subprocess.run(
+                    [PY, __file__, "--one", name, "--store", str(store_dir), "--params", json.dumps(p),
+                     "--runs", str(runs), *(["--baseline", base] if base else [])],
+                    capture_output=True, check=True, timeout=budget * (cases * runs + 2), text=True,
+                ).stdout
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        if out is None:
+            print(f"{name:<22} {'?':>6} {'> ' + str(int(budget * 1000)):>18}", flush=True)
             worst = max(worst, (budget * 1000, name))
             continue
         r = json.loads(out)
         kg_t, ox_t, rows = r["kg"], r["ox"], r["rows"]
         mk, mo = statistics.median(kg_t), statistics.median(ox_t)
         worst = max(worst, (mk, name))
-        flag = "  <- no rows" if rows == 0 else ""
-        print(f"{name:<24} {rows:>6} {mk:>9.1f} [{min(kg_t):.0f}-{max(kg_t):.0f}] {mo:>9.1f} [{min(ox_t):.0f}-{max(ox_t):.0f}] {mk / mo:>6.2f}{flag}", flush=True)
+        line = f"{name:<22} {rows:>6} {span(kg_t):>18} {span(ox_t):>18} {mk / mo:>5.2f}"
+        if baseline:
+            if r["base"]:
+                line += f" {r['base_rows']:>6} {span(r['base']):>18} {statistics.median(r['base']) / mk:>7.1f}x"
+            else:
+                line += f" {'?':>6} {'> ' + str(int(budget * 1000)):>18} {'> ' + str(int(budget * 1000 / mk)) + 'x':>8}"
+        flags = [f for f, on in (("no rows", rows == 0), (f"kg capped at {cap:,}", rows > cap)) if on]
+        print(line + (f"  <- {', '.join(flags)}" if flags else ""), flush=True)
     print(f"slowest shipped query: {worst[1]} {worst[0]:.0f} ms")
     return texts
 
@@ -237,18 +285,21 @@ def main() -> None:
     ap.add_argument("--skip-queries", action="store_true")
     ap.add_argument("--queries", help="comma-separated shipped query names (default: all)")
     ap.add_argument("--budget", type=float, default=60, help="seconds one run of a query may take")
+    ap.add_argument("--baseline", help="another kg checkout: its shipped queries run side by side (speedup)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--store", help=argparse.SUPPRESS)
     ap.add_argument("--params", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        one(args.store, args.one, json.loads(args.params), args.runs)
+        one(args.store, args.one, json.loads(args.params), args.runs, args.baseline)
         return
     versions = code_versions(None)
     data, p = synthetic(triples=args.triples)
     env = kg_env(versions[0][1], WORK / "cache" / "kg", data)
     store_dir = store_of(env)
-    texts = [] if args.skip_queries else compare(store_dir, p, args.runs, args.budget, args.queries.split(",") if args.queries else None)
+    texts = [] if args.skip_queries else compare(
+        store_dir, p, args.runs, args.budget, args.queries.split(",") if args.queries else None, args.baseline
+    )
     if args.load_seconds > 0:
         queries = simple_mix(p) if args.mix == "simple" else [
             V.sparql_prologue() + q.render(**params_for(q, p)) for q in library().values()
