@@ -59,7 +59,6 @@ from kg.records import (
     EvidenceRow,
     Suggestions,
 )
-from kg.queries import get
 
 __all__ = [
     "svg_heatmap",
@@ -626,9 +625,9 @@ def evidence(kg: KnowledgeGraph, a: str, b: str) -> Evidence:
 
 
 def evidence_table(kg: KnowledgeGraph, limit: int | None = None) -> list[EvidenceRow]:
-    """Every prerequisite edge with its evidence counts, by running the shipped query
-    ``prerequisite-evidence`` (most contested first)."""
-    rows = kg.select(get("prerequisite-evidence").render())
+    """Every prerequisite edge with its evidence counts, most contested first (the
+    counts of the shipped query ``prerequisite-evidence``, which stops at 1,000 edges)."""
+    rows = kg.run("prerequisite-evidence-all")
     out: list[EvidenceRow] = [
         {
             "topic": V.local_id(r["topic"]),

@@ -25,6 +25,7 @@ from kg import vocab as V
 from kg.cli import cli
 from kg.errors import DataError, KGError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
+from kg.queries import get
 
 from .conftest import dedent, kg_process
 
@@ -519,6 +520,14 @@ class TestEvidenceCommand:
         r = run("evidence", "backprop", "backpropagation")
         assert r.exit_code == 1 and "two different topics" in r.stderr
         assert "did you mean" in run("evidence", "backprp", "chain-rule").stderr
+
+    def test_table_lists_every_edge(self, run: Any, g: KnowledgeGraph) -> None:
+        # `--limit 0` is every edge (the shipped query stops at 1,000), in its order.
+        rows = json.loads(run("evidence", "--limit", "0", "--format", "json").stdout)
+        assert len(rows) == len(list(g.requires_edges()))
+        shipped = g.select(get("prerequisite-evidence").render())
+        assert [(r["topic"], r["prerequisite"], r["after"]) for r in rows] == [
+            (V.local_id(r["topic"]), V.local_id(r["prerequisite"]), int(r["after"])) for r in shipped]
 
 
 class TestSuggestCommand:
