@@ -232,12 +232,13 @@ def topic_effort(
     """Lectures' worth each topic takes: in each course, every lecture's time is split
     evenly among the topics it covers; a topic's effort is the median over the courses
     that teach it. ``rows`` reuses lecture rows already fetched for ``topics``."""
-    per: dict[tuple[str, str], float] = defaultdict(float)
+    per: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
-        per[(V.local_id(r["t"]), r["c"])] += 1.0 / int(r["k"])
+        per[(V.local_id(r["t"]), r["c"])].append(1.0 / int(r["k"]))
     by_topic: dict[str, list[float]] = defaultdict(list)
-    for (t, _c), v in per.items():
-        by_topic[t].append(v)
+    for (t, _c), shares in per.items():
+        # fsum: the exact sum rounded once, whatever order the engine gave the rows in.
+        by_topic[t].append(math.fsum(shares))
     return {t: _median(v) for t, v in by_topic.items()}
 
 
@@ -317,18 +318,20 @@ def plan(
         where = kg.where_taught(steps)
     effort = topic_effort(kg, rows=rows)
     step_of = {t: i for i, t in enumerate(steps, start=1)}
+    label = {t: _label(G, t) for t in steps}
+    succ = G.succ
     out_steps: list[PlanStep] = []
     for i, t in enumerate(steps, start=1):
-        later = sorted((d for d in G.successors(t) if d in step_of), key=step_of.__getitem__)
+        out = succ[t]
+        later = sorted((d for d in out if d in step_of), key=step_of.__getitem__)
         needed_for: list[StepNeed] = [
-            {"id": d, "label": _label(G, d), "step": step_of[d], "reason": G.edges[t, d].get("reason")}
-            for d in later
+            {"id": d, "label": label[d], "step": step_of[d], "reason": out[d].get("reason")} for d in later
         ]
         out_steps.append(
             {
                 "step": i,
                 "id": t,
-                "label": _label(G, t),
+                "label": label[t],
                 "definition": defs.get(t),
                 "needed_for": needed_for,
                 "effort": round(effort[t], 2) if t in effort else None,
