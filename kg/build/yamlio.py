@@ -8,6 +8,9 @@ instead of surfacing as a constructor error.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +80,144 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> Seq:
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+# Plain scalars resolve by their first character (PyYAML's own table, minus timestamps).
+_FIRST: dict[str | None, tuple[tuple[str, Any], ...]] = {
+    k: tuple(v) for k, v in _Loader.yaml_implicit_resolvers.items()
+}
+_ANY_FIRST = _FIRST.pop(None, ())
+# Scalars other than strings are built by PyYAML's own constructors (ints with
+# underscores, sexagesimals, ``.inf``); strings are the node's text, as there.
+_SCALARS: dict[str, Any] = {
+    tag: _Loader.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
+                "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+}
+_KEY_TAGS = frozenset({_STR, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
+def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str:
+    """PyYAML's resolver (``BaseResolver.resolve``) for a loader without path
+    resolvers, with the first character's resolvers looked up once."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _FIRST.get(value[:1], ()) + _ANY_FIRST:
+                if regexp.match(value):
+                    return str(tag)
+        return _STR
+    if kind is yaml.SequenceNode:
+        return _SEQ
+    return _MAP
+
+
+if not _Loader.yaml_path_resolvers:  # none are registered: _resolve is the same function
+    _Loader.resolve = _resolve
+
+
+class _Unusual(Exception):
+    """A document the fast builder leaves to PyYAML's constructors (see :func:`_build`)."""
+
+
+def _build(loader: Any, root: yaml.Node) -> Any:
+    """The document under ``root`` as :class:`Map`, :class:`Seq` and scalars, in one
+    iterative pass over the composed nodes.
+
+    It gives what the constructors above give through PyYAML's recursive
+    ``construct_object``, for documents of plain mappings, sequences and the core
+    scalars. Anything else (other tags, a mapping or sequence reached twice through an
+    alias, a key that is not a string, number or boolean, a duplicate key) raises
+    :class:`_Unusual` (a scalar constructor may raise its own error), and the caller
+    builds the document the generic way, which gives the same value or the same error
+    as before.
+    """
+    def scalar(node: Any) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        make = _SCALARS.get(tag)
+        if make is None:
+            raise _Unusual
+        return make(loader, node)
+
+    seen: set[int] = set()
+    todo: list[tuple[Any, Any]] = []
+
+    def make(node: Any) -> Any:
+        cls = type(node)
+        if cls is yaml.ScalarNode:
+            return scalar(node)
+        if id(node) in seen:  # an alias to a collection: shared or recursive
+            raise _Unusual
+        seen.add(id(node))
+        obj: Map | Seq
+        if cls is yaml.MappingNode and node.tag == _MAP:
+            obj = Map()
+            obj.key_lines = {}
+        elif cls is yaml.SequenceNode and node.tag == _SEQ:
+            obj = Seq()
+            obj.lines = []
+        else:
+            raise _Unusual
+        obj.line = node.start_mark.line + 1
+        todo.append((node, obj))
+        return obj
+
+    top = make(root)
+    while todo:
+        node, obj = todo.pop()
+        if type(obj) is Seq:
+            lines = obj.lines
+            for child in node.value:
+                obj.append(make(child))
+                lines.append(child.start_mark.line + 1)
+        else:
+            key_lines = obj.key_lines
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode or key_node.tag not in _KEY_TAGS:
+                    raise _Unusual
+                key = str(scalar(key_node))
+                if key in obj:
+                    raise _Unusual
+                obj[key] = make(value_node)
+                key_lines[key] = key_node.start_mark.line + 1
+    return top
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document is built.
+
+    A document of a million nodes makes millions of objects and no garbage cycles; with
+    the collector running, its passes over them took most of a large file's load time.
+    Objects stay tracked, so any cycle is still found by the next collection.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _load(text: str) -> Any:
+    """``yaml.load(text, Loader=_Loader)``, built by :func:`_build` where it can."""
+    loader = _Loader(text)
+    try:
+        with _collector_paused():
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            try:
+                return _build(loader, node)
+            except Exception:  # noqa: BLE001 - _Unusual, or a scalar constructor's error:
+                # the generic way gives the value, or the error in PyYAML's own order.
+                return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
 
 def read_text(path: Path) -> str:
     """A file's text, or a :class:`DataError` naming the line of the first bad byte."""
@@ -99,7 +240,7 @@ def load_yaml(path: Path) -> Any:
     """Parse one YAML file; any syntax problem becomes a one-line :class:`DataError`."""
     text = read_text(path)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        return _load(text)
     except DataError as exc:  # raised by the constructors above, which know only the line
         raise DataError(exc.message, path, exc.line) from None
     except yaml.MarkedYAMLError as exc:
