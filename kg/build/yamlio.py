@@ -8,14 +8,12 @@ instead of surfacing as a constructor error.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kg import collector
 from kg.errors import DataError
 
 __all__ = ["Map", "Seq", "load_yaml", "read_text"]
@@ -185,28 +183,11 @@ def _build(loader: Any, root: yaml.Node) -> Any:
     return top
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a document is built.
-
-    A document of a million nodes makes millions of objects and no garbage cycles; with
-    the collector running, its passes over them took most of a large file's load time.
-    Objects stay tracked, so any cycle is still found by the next collection.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _load(text: str) -> Any:
     """``yaml.load(text, Loader=_Loader)``, built by :func:`_build` where it can."""
     loader = _Loader(text)
     try:
-        with _collector_paused():
+        with collector.paused():  # millions of objects, no cycles: see kg.collector
             node = loader.get_single_node()
             if node is None:
                 return None

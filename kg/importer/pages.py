@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg import collector
 from kg.errors import DataError, KGError, PageError, UsageError
 from kg.files import write_atomic
 from kg.importer.draft import COVER_THRESHOLD, Draft, import_page
@@ -134,10 +135,11 @@ def import_pages(
             if target is not None and target.exists() and not force:
                 raise UsageError(f"{str(target)!r} exists; add --force to overwrite it")
             draft = import_page(page, vocab, course_id=cid, term=term, year=year, name=name, threshold=threshold)
-            text = render(draft, fmt)
-            if check:
-                yaml_text = text if fmt == "yaml" else render_yaml(draft)  # rendered once
-                check_draft(yaml_text, cid, vocab, "<stdin>" if page == "-" else page)
+            with collector.paused():  # a big draft's lines and its check: no cycles
+                text = render(draft, fmt)
+                if check:
+                    yaml_text = text if fmt == "yaml" else render_yaml(draft)  # rendered once
+                    check_draft(yaml_text, cid, vocab, "<stdin>" if page == "-" else page)
             if target is not None:
                 write_atomic(target, text.encode("utf-8"))
                 res.output = target
