@@ -207,8 +207,8 @@ lectures:
   - {title: Third, n: 3}
   - - nested
     - - deeper
-  - &shared plain
-  - *shared
+  - plain
+  - !!str plain
 explicit: !!str 12
 explicit_int: !!int "7"
 tail: {a: [1, {b: c}], d: e}
@@ -226,8 +226,7 @@ def test_crafted_document_lines(tmp_path: Path) -> None:
     assert doc["explicit"] == "12" and doc["explicit_int"] == 7
     assert doc.line_of("lectures") == 23 and doc.line_of("tail") == 36
     lec = doc["lectures"]
-    # an item's line is where its node starts; the alias's is its anchor's (line 32)
-    assert lec.line == 24 and lec.lines == [24, 28, 29, 30, 32, 32]
+    assert lec.line == 24 and lec.lines == [24, 28, 29, 30, 32, 33]
     assert lec[0].line == 24 and lec[0].key_lines == {"title": 24, "covers": 25}
     assert lec[0]["covers"].line == 25 and lec[0]["covers"].lines == [25, 25, 26]
     assert lec[1].line == 28 and lec[1].line_of("title") == 28
@@ -274,6 +273,12 @@ def test_impossible_date_stays_a_string(tmp_path: Path) -> None:
     path.write_text("date: 2025-02-30\n", encoding="utf-8")
     assert load_yaml(path) == {"date": "2025-02-30"}
     same(load_yaml(path), ref_load("date: 2025-02-30\n"))
+
+
+def test_alias_lines(tmp_path: Path) -> None:
+    # an alias's line is where its anchor's node starts, as PyYAML composes it
+    doc = check("a:\n  - &x plain\n  - *x\nb: &m {c: 1}\nd: *m\n", tmp_path)
+    assert doc["a"].lines == [2, 2] and doc.key_lines == {"a": 1, "b": 4, "d": 5}
 
 
 def test_shared_alias_is_one_object(tmp_path: Path) -> None:

@@ -118,86 +118,113 @@ class _Unusual(Exception):
     """A document the fast builder leaves to PyYAML's constructors (see :func:`_build`)."""
 
 
-def _build(loader: Any, root: yaml.Node) -> Any:
-    """The document under ``root`` as :class:`Map`, :class:`Seq` and scalars, in one
-    iterative pass over the composed nodes.
+def _build(loader: Any) -> Any:
+    """The document as :class:`Map`, :class:`Seq` and scalars, built straight from the
+    parser's events in one pass (no node tree, no recursion).
 
-    It gives what the constructors above give through PyYAML's recursive
+    It gives what the constructors above give through PyYAML's composer and recursive
     ``construct_object``, for documents of plain mappings, sequences and the core
-    scalars. Anything else (other tags, a mapping or sequence reached twice through an
-    alias, a key that is not a string, number or boolean, a duplicate key) raises
-    :class:`_Unusual` (a scalar constructor may raise its own error), and the caller
-    builds the document the generic way, which gives the same value or the same error
-    as before.
+    scalars: the same values (scalars other than strings are made by PyYAML's own
+    constructors) and the same lines (an event's start is its node's). Anything else
+    (an anchor or alias, another tag, a key that is not a string, number or boolean, a
+    duplicate key, more than one document) raises :class:`_Unusual`, and so does any
+    parser error; the caller then loads the text the generic way, which gives the same
+    value or the same error as before.
     """
-    def scalar(node: Any) -> Any:
-        tag = node.tag
-        if tag == _STR:
-            return node.value
-        make = _SCALARS.get(tag)
-        if make is None:
+    get = loader.get_event
+    resolve = loader.resolve
+    get()  # the stream's start
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    get()  # the document's start
+    stack: list[Any] = []  # the open mappings and sequences
+    pending: list[tuple[str, int] | None] = []  # per open mapping: its key awaiting a value
+    root: Any = None
+    while True:
+        ev = get()
+        cls = type(ev)
+        if cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            root = stack.pop()
+            pending.pop()
+            if not stack:
+                break
+            continue
+        if ev.anchor is not None:  # an anchor, or an alias (shared or recursive values)
             raise _Unusual
-        return make(loader, node)
-
-    seen: set[int] = set()
-    todo: list[tuple[Any, Any]] = []
-
-    def make(node: Any) -> Any:
-        cls = type(node)
-        if cls is yaml.ScalarNode:
-            return scalar(node)
-        if id(node) in seen:  # an alias to a collection: shared or recursive
-            raise _Unusual
-        seen.add(id(node))
-        obj: Map | Seq
-        if cls is yaml.MappingNode and node.tag == _MAP:
-            obj = Map()
-            obj.key_lines = {}
-        elif cls is yaml.SequenceNode and node.tag == _SEQ:
-            obj = Seq()
-            obj.lines = []
+        line = ev.start_mark.line + 1
+        v: Any
+        if cls is yaml.ScalarEvent:
+            tag = ev.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, ev.value, ev.implicit)
+            if tag == _STR:
+                v = ev.value
+            else:
+                make = _SCALARS.get(tag)
+                if make is None:
+                    raise _Unusual
+                v = make(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
+            if not stack:
+                root = v
+                break
+            top = stack[-1]
+            if type(top) is Seq:
+                top.append(v)
+                top.lines.append(line)
+                continue
+            key = pending[-1]
+            if key is None:  # v is a key
+                if tag not in _KEY_TAGS:
+                    raise _Unusual
+                k = str(v)
+                if k in top:
+                    raise _Unusual
+                pending[-1] = (k, line)
+            else:
+                top[key[0]] = v
+                top.key_lines[key[0]] = key[1]
+                pending[-1] = None
+            continue
+        if cls is yaml.MappingStartEvent and ev.tag in (None, "!", _MAP):
+            v = Map()
+            v.key_lines = {}
+        elif cls is yaml.SequenceStartEvent and ev.tag in (None, "!", _SEQ):
+            v = Seq()
+            v.lines = []
         else:
             raise _Unusual
-        obj.line = node.start_mark.line + 1
-        todo.append((node, obj))
-        return obj
-
-    top = make(root)
-    while todo:
-        node, obj = todo.pop()
-        if type(obj) is Seq:
-            lines = obj.lines
-            for child in node.value:
-                obj.append(make(child))
-                lines.append(child.start_mark.line + 1)
-        else:
-            key_lines = obj.key_lines
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or key_node.tag not in _KEY_TAGS:
+        v.line = line
+        if stack:
+            top = stack[-1]
+            if type(top) is Seq:
+                top.append(v)
+                top.lines.append(line)
+            else:
+                key = pending[-1]
+                if key is None:  # a mapping or sequence as a key
                     raise _Unusual
-                key = str(scalar(key_node))
-                if key in obj:
-                    raise _Unusual
-                obj[key] = make(value_node)
-                key_lines[key] = key_node.start_mark.line + 1
-    return top
+                top[key[0]] = v
+                top.key_lines[key[0]] = key[1]
+                pending[-1] = None
+        stack.append(v)
+        pending.append(None)
+    get()  # the document's end
+    if not loader.check_event(yaml.StreamEndEvent):
+        raise _Unusual
+    return root
 
 
 def _load(text: str) -> Any:
     """``yaml.load(text, Loader=_Loader)``, built by :func:`_build` where it can."""
-    loader = _Loader(text)
-    try:
-        with collector.paused():  # millions of objects, no cycles: see kg.collector
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            try:
-                return _build(loader, node)
-            except Exception:  # noqa: BLE001 - _Unusual, or a scalar constructor's error:
-                # the generic way gives the value, or the error in PyYAML's own order.
-                return loader.construct_document(node)
-    finally:
-        loader.dispose()
+    with collector.paused():  # millions of objects, no cycles: see kg.collector
+        loader = _Loader(text)
+        try:
+            return _build(loader)
+        except Exception:  # noqa: BLE001 - _Unusual, or a parser's or constructor's error:
+            pass  # the generic way gives the value, or the error, in PyYAML's own order
+        finally:
+            loader.dispose()
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
 
 
 def read_text(path: Path) -> str:
