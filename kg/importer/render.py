@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -26,8 +27,12 @@ def _comment(s: str) -> str:
     return clean(drop_controls(s)).replace("\n", " ")
 
 
+# Flow lists hold topic ids, speakers and file names, which repeat from lecture to lecture.
+_quote_item = functools.lru_cache(maxsize=4096)(quote)
+
+
 def _flow(items: Iterable[str]) -> str:
-    return "[" + ", ".join(quote(i) for i in items) + "]"
+    return "[" + ", ".join(map(_quote_item, items)) + "]"
 
 
 def render_yaml(draft: Draft) -> str:
