@@ -114,8 +114,8 @@ if not _Loader.yaml_path_resolvers:  # none are registered: _resolve is the same
     _Loader.resolve = _resolve
 
 
-class _Unusual(Exception):
-    """A document the fast builder leaves to PyYAML's constructors (see :func:`_build`)."""
+# What :func:`_build` returns for a document it leaves to PyYAML's constructors.
+_GENERIC: Any = object()
 
 
 def _build(loader: Any) -> Any:
@@ -127,9 +127,9 @@ def _build(loader: Any) -> Any:
     scalars: the same values (scalars other than strings are made by PyYAML's own
     constructors) and the same lines (an event's start is its node's). Anything else
     (an anchor or alias, another tag, a key that is not a string, number or boolean, a
-    duplicate key, more than one document) raises :class:`_Unusual`, and so does any
-    parser error; the caller then loads the text the generic way, which gives the same
-    value or the same error as before.
+    duplicate key, more than one document) returns :data:`_GENERIC`, and any parser
+    error propagates; the caller then loads the text the generic way, which gives the
+    same value or the same error as before.
     """
     get = loader.get_event
     resolve = loader.resolve
@@ -150,7 +150,7 @@ def _build(loader: Any) -> Any:
                 break
             continue
         if ev.anchor is not None:  # an anchor, or an alias (shared or recursive values)
-            raise _Unusual
+            return _GENERIC
         line = ev.start_mark.line + 1
         v: Any
         if cls is yaml.ScalarEvent:
@@ -162,7 +162,7 @@ def _build(loader: Any) -> Any:
             else:
                 make = _SCALARS.get(tag)
                 if make is None:
-                    raise _Unusual
+                    return _GENERIC
                 v = make(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
             if not stack:
                 root = v
@@ -175,10 +175,10 @@ def _build(loader: Any) -> Any:
             key = pending[-1]
             if key is None:  # v is a key
                 if tag not in _KEY_TAGS:
-                    raise _Unusual
+                    return _GENERIC
                 k = str(v)
                 if k in top:
-                    raise _Unusual
+                    return _GENERIC
                 pending[-1] = (k, line)
             else:
                 top[key[0]] = v
@@ -192,7 +192,7 @@ def _build(loader: Any) -> Any:
             v = Seq()
             v.lines = []
         else:
-            raise _Unusual
+            return _GENERIC
         v.line = line
         if stack:
             top = stack[-1]
@@ -202,7 +202,7 @@ def _build(loader: Any) -> Any:
             else:
                 key = pending[-1]
                 if key is None:  # a mapping or sequence as a key
-                    raise _Unusual
+                    return _GENERIC
                 top[key[0]] = v
                 top.key_lines[key[0]] = key[1]
                 pending[-1] = None
@@ -210,7 +210,7 @@ def _build(loader: Any) -> Any:
         pending.append(None)
     get()  # the document's end
     if not loader.check_event(yaml.StreamEndEvent):
-        raise _Unusual
+        return _GENERIC
     return root
 
 
@@ -219,9 +219,11 @@ def _load(text: str) -> Any:
     with collector.paused():  # millions of objects, no cycles: see kg.collector
         loader = _Loader(text)
         try:
-            return _build(loader)
-        except Exception:  # noqa: BLE001 - _Unusual, or a parser's or constructor's error:
-            pass  # the generic way gives the value, or the error, in PyYAML's own order
+            doc = _build(loader)
+            if doc is not _GENERIC:
+                return doc
+        except Exception:  # noqa: BLE001 - a parser's or a scalar constructor's error:
+            pass  # the generic way gives it, or the errors before it, in PyYAML's own order
         finally:
             loader.dispose()
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
