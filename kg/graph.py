@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.backends import Backend, Endpoint, LocalStore, Row, dump_format
-from kg.build.store import Built, build_store, default_data_dir
+from kg.build.store import Built, build_store, default_data_dir, open_fresh
 from kg.errors import Ambiguous, NotFound, UsageError
 from kg.queries import render_internal
 
@@ -103,6 +103,13 @@ class KnowledgeGraph:
         building and caching it first if any source changed."""
         path = Path(data_dir) if data_dir is not None else default_data_dir()
         return cls(LocalStore(build_store(path, force=rebuild)))
+
+    @classmethod
+    def open_fresh(cls, data_dir: str | Path | None = None) -> KnowledgeGraph | None:
+        """The graph for ``data_dir`` if its cached store is fresh, else ``None``: never
+        builds (see :func:`kg.build.store.open_fresh`)."""
+        built = open_fresh(Path(data_dir) if data_dir is not None else default_data_dir())
+        return cls(LocalStore(built)) if built is not None else None
 
     @classmethod
     def from_built(cls, built: Built) -> KnowledgeGraph:

@@ -140,3 +140,23 @@ def test_cache_key_sees_build_code_changes(mini, cache, monkeypatch):
     assert S.cache_key(mini) == "computed"  # kg/build has a module the stamp lacks
     stamp_file.write_text("{not json")
     assert S.cache_key(mini) == "computed"
+
+
+def test_open_fresh_never_builds(mini, cache):
+    """The store opened ahead of need (`kg path` opens it while networkx imports) is
+    only ever a fresh cached one; otherwise the usual open builds it and reports."""
+    from kg.cli.common import State
+
+    assert KnowledgeGraph.open_fresh(mini) is None  # nothing built yet: no build here
+    assert not (cache / "graphs").exists() or not any((cache / "graphs").iterdir())
+    state = State(data=mini)
+    state.open_ahead()
+    built = state.kg  # not fresh: opened the usual way, which builds
+    fresh = KnowledgeGraph.open_fresh(mini)
+    assert fresh is not None and sorted(fresh.topic_ids()) == sorted(built.topic_ids())
+    (mini / "topics" / "extra.yaml").write_text("topics:\n  - id: extra-topic\n    label: Extra topic\n    definition: A topic added later.\n")
+    assert KnowledgeGraph.open_fresh(mini) is None  # a source changed: stale
+    state = State(data=mini)
+    state.open_ahead()
+    assert "extra-topic" in set(state.kg.topic_ids())
+    assert KnowledgeGraph.open_fresh(mini / "nope") is None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg import collector
-from kg.errors import DataError, StoreError
+from kg.errors import DataError, KGError, StoreError
 
 # Opening a built store is every query command's start-up: what only a build (or a
 # changed source) needs is imported where it is used (hashlib, re, shutil, fcntl,
@@ -42,6 +42,7 @@ __all__ = [
     "source_files",
     "Built",
     "build_store",
+    "open_fresh",
     "open_store",
 ]
 
@@ -504,6 +505,23 @@ def _prune(root: Path, keep: Path, data_dir: str) -> None:
             continue
         if isinstance(m, dict) and m.get("data_dir") == data_dir:
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def open_fresh(data_dir: Path) -> Built | None:
+    """The cached store for ``data_dir`` when it is there and fresh, else ``None``.
+
+    Never builds and never warns: for opening a store ahead of need (``kg path`` opens
+    it while networkx imports), where :func:`build_store` then does whatever else is
+    needed and reports what is wrong.
+    """
+    try:
+        data_dir = Path(data_dir)
+        if not data_dir.is_dir():
+            return None
+        key = cache_key(data_dir)
+        return _open_cached(cache_root() / "graphs" / key[:24], data_dir, key, warn=False)
+    except (KGError, OSError, ValueError):
+        return None
 
 
 def open_store(data_dir: Path | None = None, *, force: bool = False) -> Built:

@@ -259,6 +259,7 @@ def path(state: State, from_: str, to: str, known: list[str], fmt: str) -> None:
         kg path backprop transformers
         kg path - lora --known fine-tuning --format markdown
     """
+    state.open_ahead()  # the store opens while networkx imports
     from kg.plan import plan
 
     emit("path", plan(state.kg, None if from_ == "-" else from_, to, known), fmt)

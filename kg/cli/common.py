@@ -20,6 +20,7 @@ import functools
 import gc
 import importlib
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -186,9 +187,30 @@ class State:
         self.rebuild = rebuild
         self.endpoint = endpoint
         self._kg: KnowledgeGraph | None = None
+        self._ahead: tuple[threading.Thread, list[KnowledgeGraph | None]] | None = None
+
+    def open_ahead(self) -> None:
+        """Start opening the graph's cached store in a thread, for a command that has
+        slow imports to do first: RocksDB's open lets go of the interpreter, so the two
+        overlap. :attr:`kg` takes the graph over; when the store is not fresh (or
+        anything fails) it opens the graph the usual way, building and reporting."""
+        if self._kg is not None or self._ahead is not None or self.endpoint or self.rebuild:
+            return
+        from kg.graph import KnowledgeGraph
+
+        box: list[KnowledgeGraph | None] = []
+        thread = threading.Thread(target=lambda: box.append(KnowledgeGraph.open_fresh(self.data)), daemon=True)
+        thread.start()
+        self._ahead = (thread, box)
 
     @property
     def kg(self) -> KnowledgeGraph:
+        if self._ahead is not None:
+            thread, box = self._ahead
+            self._ahead = None
+            thread.join()
+            if box and box[0] is not None:
+                self._kg = box[0]
         if self._kg is None:
             from kg.graph import KnowledgeGraph  # opening a graph is the command's work, not start-up's
 
@@ -304,10 +326,11 @@ def profile_option(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not kwargs.pop("no_profile"):
-            from kg.profile import known_topics  # only when a command runs
+            from kg.profile import known_topics, load  # only when a command runs
 
-            state = click.get_current_context().ensure_object(State)
-            kwargs["known"] = list(dict.fromkeys([*known_topics(state.kg), *kwargs["known"]]))
+            if load().known:  # the graph is opened only when there is something to check
+                state = click.get_current_context().ensure_object(State)
+                kwargs["known"] = list(dict.fromkeys([*known_topics(state.kg), *kwargs["known"]]))
         return fn(*args, **kwargs)
 
     option = click.option(
