@@ -283,6 +283,7 @@ def prereqs(state: State, topic: str, depth: int | None, fmt: str) -> None:
         kg prereqs transformers
         kg prereqs lora --depth 1 --format json
     """
+    state.open_ahead()
     from kg.plan import prereqs as run
 
     emit("prereqs", run(state.kg, topic, depth), fmt)
@@ -301,6 +302,7 @@ def needed_for(state: State, topic: str, depth: int | None, fmt: str) -> None:
     Example:
         kg needed-for chain-rule --depth 2
     """
+    state.open_ahead()
     from kg.plan import needed_for as run
 
     emit("needed-for", run(state.kg, topic, depth), fmt)
@@ -321,6 +323,7 @@ def next_(state: State, known: list[str], limit: int, fmt: str) -> None:
     Example:
         kg next --known linear-algebra --known calculus --known probability
     """
+    state.open_ahead()
     from kg.plan import next_topics
 
     emit("next", next_topics(state.kg, known, limit), fmt)
@@ -343,6 +346,7 @@ def order(state: State, topics: tuple[str, ...], course: str | None, known: list
         kg order diffusion-models vae
         kg order --course mit-6.7960-fa25 --format json
     """
+    state.open_ahead()
     from kg.plan import order as run
 
     emit("order", run(state.kg, topics, course, known=known), fmt)
