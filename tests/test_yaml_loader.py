@@ -2,7 +2,7 @@
 
 ``load_yaml`` builds most documents in one iterative pass over the composed nodes and
 leaves the rest to PyYAML's constructors. These tests hold it to a reference: the
-recursive constructors it had before (written out below), PyYAML's own safe loader for
+recursive constructors it falls back on (``load_generic``), PyYAML's own safe loader for
 the values, and hand-counted lines on a crafted file, over every data file, the drafts
 of the development and seed pages, and documents that use YAML's rarer features.
 """
@@ -20,7 +20,7 @@ import yaml
 
 from kg import importer as imp
 from kg.build.store import default_data_dir
-from kg.build.yamlio import Map, Seq, load_yaml
+from kg.build.yamlio import Map, Seq, load_generic, load_yaml
 from kg.errors import DataError, KGError
 from kg.graph import KnowledgeGraph
 
@@ -33,45 +33,9 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class RefLoader(_Base):  # type: ignore[misc]
-    """The loader as it was: PyYAML's recursive construct_object, line-keeping Map/Seq."""
-
-
-RefLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in _Base.yaml_implicit_resolvers.items()
-}
-
-
-def _ref_mapping(loader: Any, node: yaml.MappingNode) -> Map:
-    m = Map()
-    m.line = node.start_mark.line + 1
-    m.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) or key is None:
-            raise DataError(f"unsupported key {key!r}", None, key_node.start_mark.line + 1)
-        key = str(key)
-        if key in m:
-            raise DataError(f"duplicate key {key!r}", None, key_node.start_mark.line + 1)
-        m[key] = loader.construct_object(value_node, deep=True)
-        m.key_lines[key] = key_node.start_mark.line + 1
-    return m
-
-
-def _ref_sequence(loader: Any, node: yaml.SequenceNode) -> Seq:
-    s = Seq(loader.construct_object(child, deep=True) for child in node.value)
-    s.line = node.start_mark.line + 1
-    s.lines = [child.start_mark.line + 1 for child in node.value]
-    return s
-
-
-RefLoader.add_constructor("tag:yaml.org,2002:map", _ref_mapping)
-RefLoader.add_constructor("tag:yaml.org,2002:seq", _ref_sequence)
-
-
 def ref_load(text: str) -> Any:
-    return yaml.load(text, Loader=RefLoader)  # noqa: S506 - a safe loader subclass
+    # The generic way (PyYAML's recursive constructors), which the one-pass builder must match.
+    return load_generic(text)
 
 
 # ------------------------------------------------------------------ comparisons

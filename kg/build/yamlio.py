@@ -22,7 +22,7 @@ import yaml
 from kg import collector
 from kg.errors import DataError
 
-__all__ = ["Map", "Seq", "load_yaml", "read_text"]
+__all__ = ["Map", "Seq", "load_generic", "load_yaml", "read_text"]
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -232,7 +232,14 @@ def _load(text: str) -> Any:
             pass  # the generic way gives it, or the errors before it, in PyYAML's own order
         finally:
             loader.dispose()
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        return load_generic(text)
+
+
+def load_generic(text: str) -> Any:
+    """``text`` loaded the generic way, by PyYAML's own recursive constructors with
+    kg's line-keeping :class:`Map` and :class:`Seq`: what :func:`load_yaml` falls back
+    on, and the reference its one-pass builder is held to."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
 
 
 def read_text(path: Path) -> str:
