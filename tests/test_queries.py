@@ -565,14 +565,16 @@ class TestLongestChain:
             assert len(chain) == L + 1
             assert (chain[0], chain[-1]) == (lid(r["start"]), lid(r["end"]))
             assert all(G.has_edge(u, v) for u, v in zip(chain, chain[1:]))
-        assert nx.dag_longest_path(G) in [r["chain"].split(" → ") for r in rows]
+        assert len(rows) == 1
 
     def test_facts(self, g: KnowledgeGraph) -> None:
         rows = run(g, "longest-chain")
         assert rows[0]["length"] == 13
         assert any(lid(r["end"]) == "reasoning-models" for r in rows)
 
-    def test_all_longest_chains_listed(self, g: KnowledgeGraph) -> None:
+    def test_first_longest_chain_listed(self, g: KnowledgeGraph) -> None:
+        # One row: of all foundation-to-leaf paths of the greatest length, the one whose
+        # text sorts first (listing them all can be exponential on a large graph).
         G = requires_graph(g)
         L = nx.dag_longest_path_length(G)
         # Every foundation-to-leaf path of length L, by brute force.
@@ -590,8 +592,9 @@ class TestLongestChain:
         for n in G:
             if G.in_degree(n) == 0:
                 extend((n,))
-        got = {tuple(r["chain"].split(" → ")) for r in run(g, "longest-chain")}
-        assert got == expected
+        assert len(expected) > 1  # the shipped graph has several: the choice is tested
+        got = [r["chain"] for r in run(g, "longest-chain")]
+        assert got == [min(" → ".join(p) for p in expected)]
 
 
 class TestUntaughtTopics:
