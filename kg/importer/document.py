@@ -424,9 +424,11 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
         rows: list[list[Cell]] = []
         sourced = locate.sourced
         structured = _structured_cells(t)
+        nested = len(t.css("table")) > 1  # the selector matches the table itself too
+        cleaned: dict[str, str] = {}  # a cell's text -> its clean text (tables repeat cells)
         for tr in t.css("tr"):
             # Only this table's rows, not those of a table nested in a cell.
-            if (_closest_table(tr) or t).mem_id != t.mem_id:
+            if nested and (_closest_table(tr) or t).mem_id != t.mem_id:
                 continue
             cells: list[Cell] = []
             tr_line = _data_line(tr) if sourced else 0
@@ -441,7 +443,11 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                     lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
                     text = "\n".join([ln.text for ln in lines])
                 else:  # text and inline elements only: its text, in one line
-                    text = clean(c.text(deep=True, separator=""))
+                    raw = c.text(deep=True, separator="")
+                    got = cleaned.get(raw)
+                    if got is None:
+                        got = cleaned[raw] = clean(raw)
+                    text = got
                     lines = [Line(text, False, at)] if text else []
                 line = at or (locate.line_of(text) if text else 0)
                 cells.append(Cell(text, tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))

@@ -132,15 +132,18 @@ def rows_from_grid(
     rows: list[Row] = []
     unsure: set[int] = set()  # rows kept only if what ``later`` finds gives them a part
     week: int | None = None
+    # The columns of each role, and of none, found once for the table.
+    width = len(roles)
+    role_cols: dict[str, list[int]] = {}
+    for i, role in enumerate(roles):
+        if role is not None:
+            role_cols.setdefault(role, []).append(i)
+    other_cols = [i for i, role in enumerate(roles) if role is None]
     for line, cells in body:
-        cells = cells + [""] * (len(roles) - len(cells))
-        by_role: dict[str, list[str]] = {}
-        others: list[str] = []
-        for role, cell in zip(roles, cells):
-            if role is None:
-                others.append(cell)
-            else:
-                by_role.setdefault(role, []).append(cell)
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        by_role = {role: [cells[i] for i in cols] for role, cols in role_cols.items()}
+        others = [cells[i] for i in other_cols]
         texts = [c for c in cells if c.strip()]
         if not texts:
             continue
@@ -286,6 +289,11 @@ def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, 
     out: list[tuple[int, list[str], bool]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
     for tr in table:
+        if not pending and all(c[2] == 1 and c[3] == 1 for c in tr):
+            # No span open and none starting: the row's texts as they are.
+            if tr:
+                out.append((tr[0][4], [c[0] for c in tr], all(c[1] for c in tr)))
+            continue
         row: list[str] = []
         col = 0
         line = tr[0][4] if tr else 0
