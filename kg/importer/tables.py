@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache, partial
 
-from kg.importer.dates import find_date
+from kg.importer.dates import PageDate, find_date
 from kg.importer.rows import (
     ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
@@ -139,6 +139,7 @@ def rows_from_grid(
         if role is not None:
             role_cols.setdefault(role, []).append(i)
     other_cols = [i for i, role in enumerate(roles) if role is None]
+    dated: dict[str, _CellDate | None] = {}  # a date cell's text -> what it gives
     for line, cells in body:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
@@ -155,21 +156,20 @@ def rows_from_grid(
             m = _ONE_OR_TWO_DIGITS.search(w)
             if m:
                 week = int(m.group(0))
-        row = Row(line=line, week=week)
         if len(texts) == 1 and not by_role.get("date", [""])[0].strip() and not any(
             c.strip() for c in by_role.get("number", []) + by_role.get("week", [])
         ) and len(cells) > 2:
             continue  # a section heading across the table ("Representation of text")
+        row = Row(line=line, week=week)
         for d in by_role.get("date", []):
-            for dl in d.split("\n"):
-                got = find_date(dl.strip())
-                if got is not None:
-                    row.date, row.end_date = got[0], got[3]
-                    wm = _WEEK_BEFORE.match(got[1])
-                    if wm:
-                        row.week = week = int(wm.group(1))
-                    break
-            if row.date is not None:
+            if d in dated:
+                got = dated[d]
+            else:
+                got = dated[d] = _cell_date(d)
+            if got is not None:
+                row.date, row.end_date, week_before = got
+                if week_before is not None:
+                    row.week = week = week_before
                 break
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
@@ -203,6 +203,20 @@ def rows_from_grid(
     if later is not None and unsure:
         later.append(partial(_drop_empty, rows, unsure))
     return rows
+
+
+_CellDate = tuple[PageDate, PageDate | None, int | None]
+
+
+def _cell_date(cell: str) -> _CellDate | None:
+    """The first date of a date cell's lines: (date, end date, the week written before
+    it), or None."""
+    for dl in cell.split("\n"):
+        got = find_date(dl.strip())
+        if got is not None:
+            wm = _WEEK_BEFORE.match(got[1])
+            return got[0], got[3], int(wm.group(1)) if wm else None
+    return None
 
 
 _TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None]
