@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import collector
 from kg import vocab as V
 from kg.algorithms.dag import find_cycle
 from kg.errors import CycleError, DataError
@@ -625,7 +626,8 @@ def read_course_file(path: Path, shown: str) -> tuple[Course, list[tuple[str, Lo
     than the data directory's."""
     doc, _ = _document(path, shown, None)
     refs: list[_Ref] = []
-    return _course(doc, shown, refs), refs
+    with collector.paused():  # a record per lecture, no cycles: see kg.collector
+        return _course(doc, shown, refs), refs
 
 
 def load_sources(data_dir: str | Path) -> Sources:
