@@ -44,7 +44,7 @@ _ASIDE_HEADING = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A line of text in a record: ``titled`` when it is all heading, button or bold."""
 
@@ -55,7 +55,7 @@ class Line:
     depth: int = 0  # list nesting below the record
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     lines: list[Line]
     line: int = 0
@@ -71,7 +71,7 @@ class Group:
     records: list[Record] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     header: bool

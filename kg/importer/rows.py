@@ -16,7 +16,7 @@ class ReadingLine:
     optional: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One row of a schedule, before it is sorted into lecture, event or assignment."""
 
