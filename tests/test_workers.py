@@ -117,3 +117,58 @@ def test_select_within_its_own_limit_is_written_by_the_engine(mini: Path, cache:
         assert not within.truncated and within.body == sparql.execute(store, q.replace("LIMIT 3", ""), f, max_rows=3).body
     assert used == ["json", "csv", "tsv"]  # only the queries without a LIMIT
     assert sparql.execute(store, q, "json", max_rows=2).truncated and used[-1] == "json"
+
+
+def test_a_quick_query_runs_in_the_server_once_a_worker_has_answered_it(mini: Path, cache: Path) -> None:
+    """The first run of a query goes to a worker; once a worker has answered it
+    quickly, the same text runs in the server process (same bytes). A run there that
+    turns out slow sends it back to the workers; a refused query never runs there."""
+    from kg.web.workers import FormatChoice
+
+    q = "SELECT ?t WHERE { ?t a kg:Topic } ORDER BY ?t LIMIT 3"
+    choice = FormatChoice("json", "nt")
+
+    async def go() -> None:
+        pool = _pool(mini, size=1, timeout=20, inline=1.0)
+        await pool.start()
+        try:
+            first = await pool.run("c", q, choice)
+            assert pool.inline_runs == 0
+            second = await pool.run("c", q, choice)
+            assert pool.inline_runs == 1
+            assert (second.body, second.media_type) == (first.body, first.media_type)
+            assert b"/id/topic/" in second.body
+            # Another row cap or format is another query.
+            other = await pool.run("c", q, FormatChoice("csv", "nt"))
+            assert pool.inline_runs == 1 and other.body.startswith(b"t\r\n")
+            pool.inline = 1e-12  # now every run is "slow": one more here, then workers
+            assert (await pool.run("c", q, choice)).body == first.body
+            assert pool.inline_runs == 2
+            assert (await pool.run("c", q, choice)).body == first.body
+            assert pool.inline_runs == 2
+            pool.inline = 1.0
+            for _ in range(2):
+                with pytest.raises(QueryRefused):
+                    await pool.run("c", "INSERT DATA { <a:b> <a:c> <a:d> }", choice)
+            assert pool.inline_runs == 2
+        finally:
+            await pool.stop()
+
+    asyncio.run(go())
+
+
+def test_without_an_on_disk_store_every_query_runs_in_a_worker(mini: Path, cache: Path) -> None:
+    from kg.web.workers import FormatChoice, QueryPool
+
+    async def go() -> None:
+        pool = QueryPool(None, mini, size=1, timeout=60, inline=1.0)
+        await pool.start()
+        try:
+            for _ in range(3):
+                result = await pool.run("c", "ASK { ?t a kg:Topic }", FormatChoice("json", "nt"))
+                assert b"true" in result.body
+            assert pool.inline_runs == 0
+        finally:
+            await pool.stop()
+
+    asyncio.run(go())

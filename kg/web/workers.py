@@ -52,7 +52,7 @@ from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
 from kg.web.sandbox import deny_network
 
-__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
+__all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "query_store", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
 
 T = TypeVar("T")
 
@@ -87,6 +87,8 @@ _STORE: ox.Store | None = None
 _WALLS: list[str] = []
 _DEMOTE_AFTER = 0.25  # seconds: a query running longer yields the CPU to quick ones
 _NICE = 15
+_INLINE_TEXT = 16 * 1024  # longest query text the server runs itself (see QueryPool.run)
+_INLINE_ENTRIES = 1024
 _DEMOTION: _Demotion | None = None
 
 
@@ -191,12 +193,18 @@ def _demotion() -> contextlib.AbstractContextManager[object]:
 def run_query(text: str, choice: FormatChoice, max_rows: int | None) -> Result:
     """(In a worker) check ``text`` with the query policy, run it, serialise it."""
     with _demotion():
-        checked = parse_query(text)
-        graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
-        fmt = choice.graph if graph_form else choice.results
-        if fmt is None:
-            raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
-        return execute(worker_store(), checked, fmt, max_rows=max_rows)
+        return query_store(worker_store(), text, choice, max_rows)
+
+
+def query_store(store: ox.Store, text: str, choice: FormatChoice, max_rows: int | None) -> Result:
+    """Check ``text`` with the query policy, run it on ``store``, serialise it in the
+    format ``choice`` holds for its form."""
+    checked = parse_query(text)
+    graph_form = checked.form in ("CONSTRUCT", "DESCRIBE")
+    fmt = choice.graph if graph_form else choice.results
+    if fmt is None:
+        raise NotAcceptable(choice.graph_refusal if graph_form else choice.results_refusal)
+    return execute(store, checked, fmt, max_rows=max_rows)
 
 
 def run_calls(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[tuple[bool, Any, float]]:
@@ -256,6 +264,13 @@ def _resource_queries(node: ox.NamedNode, out: list[tuple[Term, Term]], into: li
 
 
 # ----------------------------------------------------------------- in the server
+
+
+def _timed_query(store: ox.Store, key: tuple[str, FormatChoice, int | None]) -> tuple[Result, float]:
+    """(In a thread of the server) :func:`query_store`, and the CPU seconds it took."""
+    began = time.thread_time()
+    result = query_store(store, *key)
+    return result, time.thread_time() - began
 
 
 class Admission:
@@ -370,6 +385,7 @@ class QueryPool:
         batch: int = 8,
         lanes: int | None = None,
         quick: float = 0.01,
+        inline: float = 0.002,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
@@ -396,6 +412,13 @@ class QueryPool:
         # can only put a slow call in a batch, which is then stopped and run again alone).
         self._cost: collections.OrderedDict[int, float] = collections.OrderedDict()
         self.batches: collections.Counter[int] = collections.Counter()  # tasks by number of calls
+        self.inline = inline
+        self._local: ox.Store | None = None  # the store, opened read-only by the server itself
+        # (text, formats, cap) of /sparql queries a worker answered in under ``inline``
+        # seconds -> those seconds; bounded in entries and text size.
+        self._inline: collections.OrderedDict[tuple[str, FormatChoice, int | None], float] = collections.OrderedDict()
+        self.inline_runs = 0  # queries answered in the server process
+        self._threads: concurrent.futures.ThreadPoolExecutor | None = None  # runs those queries
 
     async def start(self) -> None:
         """Start the workers and wait until one answers (so the first query is not slow)."""
@@ -405,12 +428,23 @@ class QueryPool:
         started = time.perf_counter()
         self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
         self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
+        if self.source.store_path is not None and self.inline > 0:
+            loop = asyncio.get_running_loop()
+            self._local = await loop.run_in_executor(None, ox.Store.read_only, self.source.store_path)
+            # The engine lets go of the interpreter lock while it runs and serialises, so
+            # queries in these threads use the other cores while the loop serves HTTP.
+            self._threads = concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="kg-query")
 
     async def stop(self) -> None:
         if self._pool is not None:
             self._pool.stop()  # type: ignore[no-untyped-call]
             await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
             self._pool = None
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
+        self._local = None
+        self._inline.clear()
 
     async def call(self, client: str, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in a worker once ``client`` is admitted.
@@ -426,19 +460,7 @@ class QueryPool:
         workers that remain for everyone else."""
         assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
-        if len(self._cooling) > 4096:  # clients that never came back
-            now = loop.time()
-            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
-        until = self._cooling.pop(client, None)
-        if until is not None and until > loop.time():
-            left = until - loop.time()
-            if left > self.admission.queue_timeout:
-                self._cooling[client] = until
-                raise CoolingDown(
-                    f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
-                )
-            await asyncio.sleep(left)
-        await self.admission.acquire(client)
+        await self._admit(client, loop)
         key = hash((fn.__module__, fn.__qualname__, *args))
         item = _Pending(client, fn, args, key, loop.create_future(), alone=self._cost.get(key, math.inf) >= self.quick)
         try:
@@ -453,6 +475,23 @@ class QueryPool:
             raise
         finally:
             self.admission.release(client)
+
+    async def _admit(self, client: str, loop: asyncio.AbstractEventLoop) -> None:
+        """Wait until ``client`` may run a query: past its cooling-down time (see
+        :meth:`call`), then through :class:`Admission`."""
+        if len(self._cooling) > 4096:  # clients that never came back
+            now = loop.time()
+            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
+        until = self._cooling.pop(client, None)
+        if until is not None and until > loop.time():
+            left = until - loop.time()
+            if left > self.admission.queue_timeout:
+                self._cooling[client] = until
+                raise CoolingDown(
+                    f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
+                )
+            await asyncio.sleep(left)
+        await self.admission.acquire(client)
 
     def _enqueue(self, item: _Pending, loop: asyncio.AbstractEventLoop, first: bool = False) -> None:
         item.expiry = loop.call_later(self.queue_timeout, self._expire, item)
@@ -544,6 +583,8 @@ class QueryPool:
         else:
             for item, (ok, value, seconds) in zip(calls, outcomes):
                 self._remember(item.key, seconds)
+                if ok and item.fn is run_query and seconds < self.inline:
+                    self._learn_inline(item.args, seconds)
                 if item.done.done():
                     continue  # its client went away
                 if ok:
@@ -573,8 +614,41 @@ class QueryPool:
         if len(self._cost) > 4096:
             self._cost.popitem(last=False)
 
+    def _learn_inline(self, args: tuple[Any, ...], seconds: float) -> None:
+        text = args[0]
+        if len(text) > _INLINE_TEXT:
+            return
+        self._inline[(text, args[1], args[2])] = seconds
+        self._inline.move_to_end((text, args[1], args[2]))
+        if len(self._inline) > _INLINE_ENTRIES:
+            self._inline.popitem(last=False)
+
     async def run(self, client: str, text: str, choice: FormatChoice) -> Result:
-        """A ``/sparql`` query, checked and run in a worker."""
+        """A ``/sparql`` query, checked and run.
+
+        A query whose same text (with the same formats and row cap) a worker has
+        answered in under ``inline`` seconds runs in the server process itself, in a
+        thread, on the store the server opened read-only: the store does not change
+        while the server runs, so the same query costs about the same again, and such
+        a query needs neither the timeout nor the isolation a worker gives (the query
+        policy still checks it; the worker's run has shown it finishes, quickly, within
+        the sandbox). For such a query a worker round trip costs more than the query
+        itself. A run here that takes four times ``inline`` or more of CPU sends the
+        query back to the workers. Every other query runs in a worker (:meth:`call`);
+        so does every query when the server has no on-disk store."""
+        key = (text, choice, self.max_rows)
+        local, threads = self._local, self._threads
+        if local is not None and threads is not None and key in self._inline:
+            loop = asyncio.get_running_loop()
+            await self._admit(client, loop)
+            try:
+                result, spent = await loop.run_in_executor(threads, _timed_query, local, key)
+            finally:
+                self.admission.release(client)
+            self.inline_runs += 1
+            if spent >= 4 * self.inline:
+                self._inline.pop(key, None)
+            return result
         return await self.call(client, run_query, text, choice, self.max_rows)
 
     async def resource(self, client: str, iri: str) -> ResourceRows:
