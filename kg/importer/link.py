@@ -133,6 +133,25 @@ class _Match:
         return _Match(self.i, self.j, self.topic, conf, self.text, how, self.place)
 
 
+_Key = tuple[int, float, int, str]
+"""The order :func:`_resolve` takes matches in: longest, most confident, first, by topic."""
+
+
+class _Found(NamedTuple):
+    """What :meth:`Linker._find_full` finds in one text: its tokens; its matches (those
+    kept, in the order of ``keys``, then those that coordination added); the keys the
+    kept ones were ordered by; and the topics coordination added, in order."""
+
+    toks: list[_Tok]
+    matches: list[_Match]
+    keys: list[_Key]
+    coordinated: list[str]
+
+
+# A title's parts: what lies between its commas and semicolons (see _title_matches).
+_TITLE_PART = re.compile(r"[^,;]+")
+
+
 @dataclass(frozen=True)
 class Link:
     """A topic proposed for a lecture, how sure the linker is, and the words that matched."""
@@ -198,7 +217,7 @@ class Linker:
     gains a little.
     """
 
-    def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0) -> None:
+    def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0, split_titles: bool = True) -> None:
         self.topics = {t.id: t for t in topics}
         self._index: dict[tuple[str, ...], list[_Name]] = {}
         self._fuzzy: dict[int, dict[str, _Name]] = {}
@@ -257,6 +276,11 @@ class Linker:
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
         self._match_cache: dict[tuple[str, bool, bool], tuple[list[_Tok], list[_Match]]] = {}
+        # A title is matched part by part (see _title_matches), each part once.
+        self._split_titles = split_titles
+        self._part_cache: dict[tuple[str, bool], _Found] = {}
+        self._unmatched_text_cache: dict[tuple[str, bool], list[str]] = {}
+        self._edge_cache: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
         # The fuzzy name (and its score) of a run of normalised words, or None: a page's
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
@@ -310,6 +334,9 @@ class Linker:
 
     def _matches(self, text: str, in_title: bool, *, fuzzy: bool = True) -> tuple[list[_Tok], list[_Match]]:
         """The matches in one text (memoised: ``link`` and ``unmatched`` read the same texts)."""
+        if in_title:
+            f = self._part(text, fuzzy)
+            return f.toks, f.matches
         key = (text, in_title, fuzzy)
         got = self._match_cache.get(key)
         if got is None:
@@ -319,6 +346,12 @@ class Linker:
         return got
 
     def _find(self, text: str, in_title: bool, fuzzy: bool) -> tuple[list[_Tok], list[_Match]]:
+        got = self._find_full(text, in_title, fuzzy)
+        return got.toks, got.matches
+
+    def _find_full(self, text: str, in_title: bool, fuzzy: bool) -> _Found:
+        """The tokens and matches of one text, with what :meth:`_title_matches` needs to
+        put the matches of a title's parts together (see :class:`_Found`)."""
         toks = _tokens(text)
         places = self._places(text, toks, in_title)
         n = len(toks)
@@ -357,13 +390,190 @@ class Linker:
                 node = nxt
         if fuzzy:
             found.extend(self._fuzzy_matches(text, toks, places, exact_spans))
-        kept = _resolve(found)
+        kept, keys = _resolve_keyed(found)
         if not in_title:
             kept = _related(text, toks, kept)
-        return toks, [
+        out = self._coordinated(text, toks, places, kept)
+        return _Found(toks, [
             _context(text, toks, self._in_term(text, toks, m) if places[m.i] != "prose" else m, places[m.i])
-            for m in self._coordinated(text, toks, places, kept)
-        ]
+            for m in out
+        ], keys, [m.topic for m in out[len(kept):]])
+
+    # ------------------------------------------------------------ titles part by part
+
+    def _part(self, text: str, fuzzy: bool) -> _Found:
+        key = (text, fuzzy)
+        got = self._part_cache.get(key)
+        if got is None:
+            if len(self._part_cache) > _CACHE_SIZE:
+                self._part_cache.clear()
+            got = self._part_cache[key] = self._find_full(text, True, fuzzy)
+        return got
+
+    def _title_parts(self, text: str, fuzzy: bool) -> list[tuple[str, _Found]] | None:
+        """The parts of a title between its commas and semicolons, each matched on its
+        own, when that finds exactly what matching the whole title finds; else None.
+
+        Schedules join a few titles into one ("Transformers, Attention"): the parts
+        repeat where the whole titles do not, and each part is matched once. No name
+        runs across a comma or semicolon, and neither does a term (``_in_term``), so the
+        parts' matches are the title's, but for the few rules that look across one;
+        where any of them could, the title is matched whole:
+
+        - a fuzzy run of words across a mark that misspells a name;
+        - "A and B C" (``_coordinated``) with "and" first in a part, or reaching into
+          the next part for a name, or naming a topic another part names;
+        - "ASPECT of NAME" (``_context``) with "of" beside a mark ("History of, NLP"),
+          or "of the" before one.
+        """
+        spans = [part for piece in _TITLE_PART.findall(text) if (part := piece.strip())]
+        if len(spans) < 2:
+            return None
+        parts = [(part, self._part(part, fuzzy)) for part in spans]
+        # Most titles need no look across their marks: no part that has words before it
+        # starts with a word a rule looks back from, and no part that has words after it
+        # ends with one a rule looks on from.
+        worded = [(self._edges(part, f.toks), f.toks[0].stem) for part, f in parts if f.toks]
+        starts = self._fuzzy_starts
+        for (left, _), ((head, _, _), first) in zip(worded, worded[1:]):
+            if left[1] or head or (fuzzy and any(key + first[:2] + "|" in starts for key in left[2])):
+                if not self._across_ok(parts, fuzzy):
+                    return None
+                break
+        # A topic coordination adds in one part that another part names, or an earlier
+        # part added: matched whole, coordination would not add it.
+        if any(f.coordinated for _, f in parts):
+            seen: set[str] = set()
+            for x, (_, f) in enumerate(parts):
+                for t in f.coordinated:
+                    if t in seen:
+                        return None
+                    for y, (_, g) in enumerate(parts):
+                        if y != x and any(m.topic == t for m in g.matches[: len(g.keys)]):
+                            return None
+                seen.update(f.coordinated)
+        return parts
+
+    def _edges(self, part: str, toks: list[_Tok]) -> tuple[bool, bool, tuple[str, ...]]:
+        """What rules could look across the marks around ``part``: whether one could
+        look back across the mark before it (its first word is "and", "of" or an
+        article); whether one could look on across the mark after it (it ends with "of"
+        or an article, or an "and" among its last four words starts a coordination some
+        name could complete after the mark); and the word starts (see
+        ``_fuzzy_matches``) of the runs of its last words that a misspelt name could go
+        on from. Memoised."""
+        got = self._edge_cache.get(part)
+        if got is None:
+            stems = [t.stem for t in toks]
+            n = len(stems)
+            head = bool(stems) and (stems[0] in ("and", "of") or stems[0] in _ARTICLES)
+            tail = bool(stems) and (stems[-1] == "of" or stems[-1] in _ARTICLES)
+            for k in range(max(1, n - 4), n):
+                if stems[k] != "and" or stems[k - 1] in _STOP:
+                    continue
+                for gap in (2, 3):
+                    if k + gap + 2 <= n:
+                        continue  # the coordination's words all in the part
+                    node = self._trie.next.get(stems[k - 1])
+                    for w in stems[k + gap : k + gap + 2]:
+                        node = node.next.get(w) if node is not None else None
+                    tail = tail or (node is not None and bool(node.next))
+            alive = []
+            for i in range(max(0, n - 4), n):
+                if stems[i] in _STOP or not stems[i].isalnum():
+                    continue
+                key = "".join(w[:2] + "|" for w in stems[i:])
+                if key in self._fuzzy_starts:
+                    alive.append(key)
+            if len(self._edge_cache) > _CACHE_SIZE:
+                self._edge_cache.clear()
+            got = self._edge_cache[part] = (head, tail, tuple(alive))
+        return got
+
+    def _across_ok(self, parts: list[tuple[str, _Found]], fuzzy: bool) -> bool:
+        """Whether no rule that looks across a title's marks finds anything there (see
+        :meth:`_title_parts`)."""
+        stems: list[str] = []
+        ends: list[int] = []  # the end (a token index of the whole title) of every token's part
+        bounds: list[int] = []  # where a part starts, between two tokens
+        for _, f in parts:
+            if f.toks and stems:
+                bounds.append(len(stems))
+            stems.extend(t.stem for t in f.toks)
+            ends.extend([len(stems)] * len(f.toks))
+        n = len(stems)
+        for b in bounds:
+            # "and" first in a part, or "of" (or "of the") beside the mark.
+            if stems[b] == "and" or stems[b] == "of" or stems[b - 1] == "of":
+                return False
+            if b > 1 and stems[b - 1] in _ARTICLES and stems[b - 2] == "of":
+                return False
+            if fuzzy and self._fuzzy_across(stems, b):
+                return False
+        for k in range(1, n):
+            if stems[k] != "and" or stems[k - 1] in _STOP:
+                continue
+            # Coordination that would look past the part's end for a name.
+            for gap in (2, 3):
+                for last in range(k + gap, min(k + gap + 2, n)):
+                    if last >= ends[k] and self._index.get((stems[k - 1], *stems[k + gap : last + 1])):
+                        return False
+        return True
+
+    def _fuzzy_across(self, stems: list[str], b: int) -> bool:
+        """Whether a run of words across the part boundary before word ``b`` misspells a
+        name (as :meth:`_fuzzy_matches` would find it)."""
+        n = len(stems)
+        starts, whole, cache = self._fuzzy_starts, self._fuzzy_whole, self._fuzzy_cache
+        word = [w not in _STOP and w.isalnum() for w in stems[max(0, b - 4) : min(n, b + 5)]]
+        off = max(0, b - 4)
+        for i in range(off, b):
+            if not word[i - off]:
+                continue
+            key = ""
+            for L in range(1, min(5, n - i) + 1):
+                j = i + L
+                key += stems[j - 1][:2] + "|"
+                if key not in starts:
+                    break
+                if j <= b or key not in whole or not word[j - 1 - off]:
+                    continue
+                s = " ".join(stems[i:j])
+                if len(s) < 8:
+                    continue
+                if s in cache:
+                    got = cache[s]
+                else:
+                    fuzz, process = self._rapidfuzz()
+                    if len(cache) > _CACHE_SIZE:
+                        cache.clear()
+                    got = cache[s] = self._fuzzy_name(s, L, process, fuzz)
+                if got is not None:
+                    return True
+        return False
+
+    def _title_matches(self, text: str, fuzzy: bool) -> list[_Match]:
+        """The matches in a title, in the order matching it whole gives them (the parts'
+        kept matches by their keys, then what coordination added, part by part)."""
+        parts = self._title_parts(text, fuzzy) if self._split_titles else None
+        if parts is None:
+            return self._matches(text, True, fuzzy=fuzzy)[1]
+        if sum(1 for _, f in parts if f.keys) <= 1:  # one part's matches: in their order
+            return [m for _, f in parts for m in f.matches[: len(f.keys)]] + [
+                m for _, f in parts for m in f.matches[len(f.keys) :]
+            ]
+        keyed: list[tuple[_Key, _Match]] = []
+        added: list[_Match] = []
+        off = 0
+        for _, f in parts:
+            nk = len(f.keys)
+            for (a, c, i, t), m in zip(f.keys, f.matches[:nk]):
+                keyed.append(((a, c, i + off, t), m))
+            added.extend(f.matches[nk:])
+            off += len(f.toks)
+        keyed.sort(key=_first)
+        return [m for _, m in keyed] + added
+
 
     def _in_term(self, text: str, toks: list[_Tok], m: _Match) -> _Match:
         """A name inside a longer term names something else, or something narrower.
@@ -527,7 +737,8 @@ class Linker:
         for n, (text, in_title) in enumerate(texts):
             if not text:
                 continue
-            for m in self._matches(text, in_title, fuzzy=n < 2)[1]:
+            found = self._title_matches(text, n < 2) if in_title else self._matches(text, False, fuzzy=n < 2)[1]
+            for m in found:
                 topic = m.topic
                 if n < 2 and m.how not in _WEAK_HOWS:
                     count[topic] = count.get(topic, 0) + 1
@@ -558,9 +769,27 @@ class Linker:
         """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
         candidates for new topics."""
         out: list[str] = []
-        for text, in_title in ((without_readings(title), True), (without_readings(detail), False)):
-            if not text:
-                continue
+        text = without_readings(title)
+        parts = self._title_parts(text, True) if text and self._split_titles else None
+        # A title part by part where its matches are its parts' (see _title_matches).
+        for got in [self._unmatched_in(p, True) for p, _ in parts] if parts else [self._unmatched_in(text, True)]:
+            _add_terms(out, got)
+        _add_terms(out, self._unmatched_in(without_readings(detail), False))
+        return out
+
+    def _unmatched_in(self, text: str, in_title: bool) -> list[str]:
+        """The terms of one text that name no topic (memoised: a title's parts repeat)."""
+        key = (text, in_title)
+        got = self._unmatched_text_cache.get(key)
+        if got is None:
+            if len(self._unmatched_text_cache) > _CACHE_SIZE:
+                self._unmatched_text_cache.clear()
+            got = self._unmatched_text_cache[key] = self._unmatched_text(text, in_title)
+        return got
+
+    def _unmatched_text(self, text: str, in_title: bool) -> list[str]:
+        out: list[str] = []
+        if text:
             toks, kept = self._matches(text, in_title)
             places = self._places(text, toks, in_title)
             covered = {k for m in kept for k in range(m.i, m.j)}
@@ -627,6 +856,13 @@ class Linker:
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
         return out
+
+
+def _add_terms(out: list[str], terms: list[str]) -> None:
+    """Each of ``terms`` not yet in ``out`` (in any case) added to it, in order."""
+    for term in terms:
+        if term.lower() not in (o.lower() for o in out):
+            out.append(term)
 
 
 def _term_content(s: str) -> bool:
@@ -750,11 +986,24 @@ def without_readings(text: str) -> str:
     return text[: m.start()].rstrip(" :;|,-–—([") if m else text
 
 
+def _first(x: tuple[_Key, _Match]) -> _Key:
+    return x[0]
+
+
 def _resolve(found: list[_Match]) -> list[_Match]:
     """Non-crossing matches, longest first; a span inside another topic's counts less."""
-    found.sort(key=lambda m: (-(m.j - m.i), -m.conf, m.i, m.topic))
+    return _resolve_keyed(found)[0]
+
+
+def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
+    """:func:`_resolve`, and beside each kept match the key it was ordered by (as found,
+    before a sub-span lowered its confidence)."""
+    keys = [(-(m.j - m.i), -m.conf, m.i, m.topic) for m in found]
+    order = sorted(range(len(found)), key=keys.__getitem__)
     kept: list[_Match] = []
-    for m in found:
+    kept_keys: list[_Key] = []
+    for x in order:
+        m = found[x]
         # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
         inside: list[_Match] = []
         crossing = False
@@ -773,4 +1022,5 @@ def _resolve(found: list[_Match]) -> list[_Match]:
             if any((k.i, k.j) != (m.i, m.j) for k in inside):
                 m = m.but(m.conf * 0.75, "sub-span")
         kept.append(m)
-    return kept
+        kept_keys.append(keys[x])
+    return kept, kept_keys

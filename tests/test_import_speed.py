@@ -1,0 +1,128 @@
+"""`kg import`'s shortcuts give what the plain rules give.
+
+Each shortcut the importer takes for speed is compared here with the plain rule it
+stands for, on the development pages' real text and on random text built to reach the
+rules' edges. (How fast the shortcuts are is measured by ``bench/import_eval.py --big``,
+never here.)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kg import importer as imp
+from kg.errors import KGError
+from kg.graph import KnowledgeGraph
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = Path(os.environ.get("KG_IMPORT_PAGES") or ROOT.parent / "shared" / "import-pages")
+needs_pages = pytest.mark.skipif(not (PAGES / "gold").is_dir(), reason=f"no development pages at {PAGES}")
+
+
+@pytest.fixture(scope="module")
+def vocab() -> imp.Vocabulary:
+    return imp.Vocabulary.from_graph(KnowledgeGraph.open())
+
+
+def _page_texts() -> list[tuple[str, str]]:
+    """Every row's title and detail on the development pages, and every gold title."""
+    out: list[tuple[str, str]] = []
+    for page in sorted((PAGES / "pages").iterdir()):
+        if page.name == "MANIFEST.md":
+            continue
+        try:
+            parsed = imp.parse_page(imp.read_page(page), str(page))
+        except KGError:
+            continue
+        out += [(row.title, row.detail) for row in parsed.rows]
+    for g in sorted((PAGES / "gold").glob("*.yaml")):
+        out += [(str(x["title"]), "") for x in yaml.safe_load(g.read_text(encoding="utf-8")).get("lectures") or []]
+    return out
+
+
+# Words and marks at the edges of the rules that look across a comma: coordination
+# ("A and B C"), an aspect ("History of NLP"), a setting ("RL for NLP"), typos, hyphens.
+_EDGES = [
+    "and", "&", "of", "the", "of the", "for", "in", "on", "a", "an", "History of", "Ethics of",
+    "Lecture on", "Topics in", "Introduction to", "Density and", "energy models", "Vision &",
+    "Multimodal Transformers", "convolutional nueral networks", "neural", "networks", "Gradient",
+    "Boosting", "Self-", "Supervised Learning", "multi-layer perceptron", "GANs", "RL", "deep", "learning",
+    "reinforcment learning", "Markov", "decision processes", "Hidden", "Models", "Readings:", "(", ")", "-",
+]
+_MARKS = [", ", "; ", ",", " ,", ";", ", and ", ", of ", " of, ", ", the ", " - ", " and ", " ", " ", " "]
+
+
+def _random_titles(vocab: imp.Vocabulary, texts: list[tuple[str, str]], n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    names = [t.label for t in vocab.topics] + [a for t in vocab.topics for a in t.aliases]
+    pool = [t for t, _ in texts if t] or names
+    out = []
+    for _ in range(n):
+        bits = []
+        for _ in range(rng.randint(2, 5)):
+            r = rng.random()
+            bits.append(rng.choice(pool) if r < 0.3 else rng.choice(names) if r < 0.6 else rng.choice(_EDGES))
+            bits.append(rng.choice(_MARKS))
+        out.append("".join(bits[:-1]))
+    return out
+
+
+def _compare(vocab: imp.Vocabulary, titles: list[tuple[str, str]]) -> int:
+    """Link and list the unmatched terms of every (title, detail) with titles matched part
+    by part and matched whole: the same links (topic, confidence, words, how, place, in
+    order) and the same terms. Returns how many titles have a comma or semicolon."""
+    split, whole = imp.Linker(vocab.topics), imp.Linker(vocab.topics, split_titles=False)
+    marked = 0
+    for title, detail in titles:
+        marked += "," in title or ";" in title
+        assert split.link(title, detail) == whole.link(title, detail), (title, detail)
+        assert split.unmatched(title, detail) == whole.unmatched(title, detail), (title, detail)
+    return marked
+
+
+@needs_pages
+def test_title_parts_match_as_the_whole_title_on_real_pages(vocab: imp.Vocabulary) -> None:
+    texts = _page_texts()
+    assert len(texts) > 500
+    # The real titles, and (as a schedule page joins them) pairs of them.
+    rng = random.Random(12)
+    titles = [t for t, _ in texts]
+    pairs = [(f"{rng.choice(titles)}, {rng.choice(titles)}", "") for _ in range(2000)]
+    assert _compare(vocab, texts + pairs) > 2000
+
+
+@needs_pages
+def test_title_parts_match_as_the_whole_title_on_random_titles(vocab: imp.Vocabulary) -> None:
+    texts = _page_texts()
+    titles = _random_titles(vocab, texts, 6000, seed=7)
+    assert _compare(vocab, [(t, "") for t in titles]) > 3000
+
+
+def test_title_parts_cases_where_a_rule_looks_across_a_comma() -> None:
+    topics = [
+        imp.TopicName("density-models", "Density models"),
+        imp.TopicName("energy-models", "Energy models"),
+        imp.TopicName("natural-language-processing", "Natural language processing", ("NLP",)),
+        imp.TopicName("reinforcement-learning", "Reinforcement learning", ("RL",)),
+        imp.TopicName("convolutional-neural-networks", "Convolutional neural networks", ("CNN",)),
+        imp.TopicName("transformers", "Transformers", ("transformer",)),
+        imp.TopicName("vision-transformers", "Vision transformers"),
+        imp.TopicName("ethics", "Ethics"),
+    ]
+    titles = [
+        "Density and, energy models", "Density and energy, models", "Density, and energy models",
+        "Density and energy models, Energy models", "Energy models, Density and energy models",
+        "Density and energy models, Density models", "Density models; Density and energy models",
+        "Density and energy models; Density and energy models",
+        "History of, NLP", "Ethics of, the Transformer", "Ethics of the, Transformers", "Ethics, of NLP",
+        "RL for, NLP", "RL, for NLP", "Convolutional, neural networks", "Convolutional nueral, networks",
+        "Vision &, Multimodal Transformers", "Transformers, Vision & Multimodal Transformers",
+        "NLP; RL; CNN", "Transformers (attention, positional encoding), NLP",
+    ]
+    vocab = imp.Vocabulary(topics=topics)
+    assert _compare(vocab, [(t, "") for t in titles]) == len(titles)
