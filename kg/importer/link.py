@@ -281,6 +281,7 @@ class Linker:
         self._part_cache: dict[tuple[str, bool], _Found] = {}
         self._unmatched_text_cache: dict[tuple[str, bool], list[str]] = {}
         self._edge_cache: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
+        self._last_parts: tuple[str, bool, list[tuple[str, _Found]] | None] = ("", False, None)
         # The fuzzy name (and its score) of a run of normalised words, or None: a page's
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
@@ -426,6 +427,14 @@ class Linker:
         - "ASPECT of NAME" (``_context``) with "of" beside a mark ("History of, NLP"),
           or "of the" before one.
         """
+        last = self._last_parts  # link and unmatched ask for the same title in turn
+        if last[0] == text and last[1] == fuzzy:
+            return last[2]
+        got = self._split_title(text, fuzzy)
+        self._last_parts = (text, fuzzy, got)
+        return got
+
+    def _split_title(self, text: str, fuzzy: bool) -> list[tuple[str, _Found]] | None:
         spans = [part for piece in _TITLE_PART.findall(text) if (part := piece.strip())]
         if len(spans) < 2:
             return None
