@@ -139,6 +139,11 @@ def _build(loader: Any) -> Any:
     """
     get = loader.get_event
     resolve = loader.resolve
+    # A plain scalar's tag depends on its text alone (implicit resolvers, no path
+    # resolvers: see _resolve), and a document repeats its keys and values: each
+    # text is resolved once.
+    plain: dict[str, str] = {}
+    own = type(loader).resolve is _resolve  # else path resolvers: resolve every scalar
     get()  # the stream's start
     if loader.check_event(yaml.StreamEndEvent):
         return None
@@ -162,7 +167,14 @@ def _build(loader: Any) -> Any:
         if cls is yaml.ScalarEvent:
             tag = ev.tag
             if tag is None or tag == "!":
-                tag = resolve(yaml.ScalarNode, ev.value, ev.implicit)
+                if not own:
+                    tag = resolve(yaml.ScalarNode, ev.value, ev.implicit)
+                elif ev.implicit[0]:
+                    tag = plain.get(ev.value)
+                    if tag is None:
+                        tag = plain[ev.value] = resolve(yaml.ScalarNode, ev.value, ev.implicit)
+                else:
+                    tag = _STR  # quoted: what _resolve gives
             if tag == _STR:
                 v = ev.value
             else:
