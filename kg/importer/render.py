@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from kg.importer.draft import Draft
+from kg.importer.link import Link
 from kg.importer.read import drop_controls
 from kg.importer.rows import clean
 
@@ -35,6 +36,21 @@ def _flow(items: Iterable[str]) -> str:
     return "[" + ", ".join(map(_quote_item, items)) + "]"
 
 
+def _link_lines(links: list[Link], th: float) -> tuple[str, str | None]:
+    """A lecture's ``covers`` line (or the comment that it has none), and the comment
+    listing its weaker links (or None)."""
+    covers = [lk for lk in links if lk.confidence >= th]
+    weak = [lk for lk in links if lk.confidence < th]
+    if covers:
+        conf = ", ".join(f"{lk.topic} {lk.confidence:.2f}" for lk in covers)
+        line = f"    covers: {_flow(lk.topic for lk in covers)}  # {conf}"
+    else:
+        line = f"    # covers: no topic linked with confidence >= {th:.2f}"
+    if weak:
+        return line, "    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_comment(lk.text)!r})" for lk in weak)
+    return line, None
+
+
 def render_yaml(draft: Draft) -> str:
     """The draft as a course file (``data/README.md`` format) with comments for review."""
     th = draft.threshold
@@ -59,8 +75,16 @@ def render_yaml(draft: Draft) -> str:
     out.append(f"source: {quote(draft.source)}")
     out.append("")
     out.append("lectures:")
+    # Schedules repeat their titles, and lectures of one title share their links: each
+    # title quoted once, the lines of each list of links (the same objects) made once.
+    titles: dict[str, str] = {}
+    link_lines: dict[tuple[int, ...], tuple[str, str | None]] = {}
+    no_topic: dict[tuple[str, ...], str] = {}
     for i, lec in enumerate(draft.lectures, start=1):
-        out.append(f"  - title: {quote(lec.title)}  # lecture {i}, line {lec.line}")
+        title = titles.get(lec.title)
+        if title is None:
+            title = titles[lec.title] = quote(lec.title)
+        out.append(f"  - title: {title}  # lecture {i}, line {lec.line}")
         if lec.date:
             out.append(f"    date: {lec.date.isoformat()}")
         elif lec.page_date:
@@ -71,17 +95,19 @@ def render_yaml(draft: Draft) -> str:
             out.append(f"    speakers: {_flow(lec.speakers)}")
         if lec.guest:
             out.append("    guest: true")
-        covers = [lk for lk in lec.links if lk.confidence >= th]
-        weak = [lk for lk in lec.links if lk.confidence < th]
-        if covers:
-            conf = ", ".join(f"{lk.topic} {lk.confidence:.2f}" for lk in covers)
-            out.append(f"    covers: {_flow(lk.topic for lk in covers)}  # {conf}")
-        else:
-            out.append(f"    # covers: no topic linked with confidence >= {th:.2f}")
-        if weak:
-            out.append("    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_comment(lk.text)!r})" for lk in weak))
+        key = tuple(map(id, lec.links))  # the links are alive while the draft is: ids stay theirs
+        lines = link_lines.get(key)
+        if lines is None:
+            lines = link_lines[key] = _link_lines(lec.links, th)
+        out.append(lines[0])
+        if lines[1] is not None:
+            out.append(lines[1])
         if lec.candidates:
-            out.append("    # no topic for: " + "; ".join(_comment(c) for c in lec.candidates))
+            cands = tuple(lec.candidates)
+            line = no_topic.get(cands)
+            if line is None:
+                line = no_topic[cands] = "    # no topic for: " + "; ".join(_comment(c) for c in cands)
+            out.append(line)
         if lec.materials:
             out.append(f"    materials: {_flow(lec.materials)}")
         if lec.readings:
