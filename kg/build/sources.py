@@ -270,14 +270,17 @@ class _Fields:
         return key in self.m and self.m[key] is not None
 
     def text(self, key: str, required: bool = False) -> str | None:
-        if not self.has(key):
+        v = self.m.get(key)  # None: absent or empty (see has)
+        if v is None:
             if required:
                 raise self.err(None, f"{self.what} is missing required field {key!r}")
             return None
-        v = self.m[key]
-        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        if type(v) is str:  # the common case, read once per field of every record
+            s = v.strip()
+        elif isinstance(v, bool) or not isinstance(v, (str, int, float)):
             raise self.err(key, f"{key!r} must be text, got {_show(v)}")
-        s = str(v).strip()
+        else:
+            s = str(v).strip()
         if required and not s:
             raise self.err(key, f"{key!r} must not be empty")
         return s or None
@@ -342,18 +345,19 @@ class _Fields:
 
     def texts(self, key: str) -> list[tuple[str, int]]:
         """A list of strings (a lone string is a one-item list), each with its line."""
-        if not self.has(key):
+        v = self.m.get(key)  # None: absent or empty (see has)
+        if v is None:
             return []
-        v = self.m[key]
         if isinstance(v, str):
             return [(v.strip(), self.m.line_of(key))]
         if not isinstance(v, Seq):
             raise self.err(key, f"{key!r} must be a list, got {_show(v)}")
         out = []
+        lines = v.lines
         for i, item in enumerate(v):
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            if type(item) is not str and (isinstance(item, bool) or not isinstance(item, (str, int, float))):
                 raise DataError(f"{key!r} items must be text, got {_show(item)}", self.path, v.line_at(i))
-            out.append((str(item).strip(), v.line_at(i)))
+            out.append((str(item).strip(), lines[i] if i < len(lines) else v.line))  # v.line_at(i)
         return out
 
     def items(self, key: str) -> list[tuple[Any, int]]:
