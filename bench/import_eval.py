@@ -36,8 +36,8 @@ by the parsers alone, interleaved), their ratio, the load average, and the peak 
 of a fresh process importing it. Beside these library figures it times the whole
 command as a user runs it, ``kg import PAGE -o FILE`` in a fresh process (start-up,
 import, render, the check with kg's loader, the write; interleaved with the others):
-wall-clock and CPU (user + system) seconds, median and min-max. On a shared machine the CPU seconds are the figure to
-trust.
+wall-clock and CPU (user + system) seconds, median and min-max, and the process's peak
+resident set. On a shared machine the CPU seconds are the figure to trust.
 
 Seed mode is the older check: each seed page (default ../shared/seeds) against the
 curated course whose ``source:`` names it.
@@ -664,10 +664,11 @@ def _peak(path: Path, data: Path | None, mode: str) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float, float]:
+def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float, float, float]:
     """Wall-clock and CPU seconds (user + system) of the real command
     ``kg import PATH --course-id big --year 2019 -o OUT --force`` in a fresh process:
-    start-up, the import, the draft's render and its check with kg's loader, the write."""
+    start-up, the import, the draft's render and its check with kg's loader, the write;
+    and the process's peak resident set (MB)."""
     import os
     import subprocess
 
@@ -683,7 +684,7 @@ def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float,
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise KGError(f"kg import exited {proc.returncode}: {err.decode(errors='replace').strip()}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KB on Linux
 
 
 def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = None,
@@ -703,12 +704,13 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
         path = Path(d) / f"big{suffix}"
         path.write_text(text, encoding="utf-8")
         times, cpus, floors, floor_cpus, parses, parse_cpus = [], [], [], [], [], []
-        cmd_walls, cmd_cpus = [], []
+        cmd_walls, cmd_cpus, cmd_rss = [], [], []
         draft = None
         for _ in range(repeat):
-            wall, cpu = command_run(path, Path(d) / "big.yaml", data)
+            wall, cpu, rss_cmd = command_run(path, Path(d) / "big.yaml", data)
             cmd_walls.append(wall)
             cmd_cpus.append(cpu)
+            cmd_rss.append(rss_cmd)
             wall, cpu = parse_floor(text, suffix)
             floors.append(wall)
             floor_cpus.append(cpu)
@@ -735,6 +737,7 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
             "floor": statistics.median(floors), "floor_min": min(floors), "floor_max": max(floors),
             "cmd": statistics.median(cmd_walls), "cmd_min": min(cmd_walls), "cmd_max": max(cmd_walls),
             "cmd_cpu": statistics.median(cmd_cpus), "cmd_cpu_min": min(cmd_cpus), "cmd_cpu_max": max(cmd_cpus),
+            "cmd_rss_mb": max(cmd_rss),
             "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat}
 
 
@@ -750,7 +753,8 @@ def big_line(b: dict[str, Any]) -> str:
             f"floor {b['floor_cpu']:.2f} s [{b['floor_cpu_min']:.2f}-{b['floor_cpu_max']:.2f}]  "
             f"ratio {b['cpu'] / b['floor_cpu']:.1f}\n"
             f"  kg import command (a process: + start-up, render, check, write): wall {b['cmd']:.2f} s [{b['cmd_min']:.2f}-{b['cmd_max']:.2f}]  "
-            f"CPU {b['cmd_cpu']:.2f} s [{b['cmd_cpu_min']:.2f}-{b['cmd_cpu_max']:.2f}]\n"
+            f"CPU {b['cmd_cpu']:.2f} s [{b['cmd_cpu_min']:.2f}-{b['cmd_cpu_max']:.2f}]  "
+            f"peak resident {b['cmd_rss_mb']:.0f} MB\n"
             f"  (CPU seconds are the figure to trust on a shared machine; wall-clock needs a quiet one)\n"
             f"  peak memory +{b['rss_mb']:.0f} MB resident, {b['traced_mb']:.0f} MB Python allocations")
 
