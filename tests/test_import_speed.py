@@ -126,3 +126,33 @@ def test_title_parts_cases_where_a_rule_looks_across_a_comma() -> None:
     ]
     vocab = imp.Vocabulary(topics=topics)
     assert _compare(vocab, [(t, "") for t in titles]) == len(titles)
+
+
+@needs_pages
+def test_draft_yaml_written_once_per_title_and_list_of_links_reads_as_written_each_time(vocab: imp.Vocabulary) -> None:
+    """The draft's YAML writes each title, and the lines of each list of links (the same
+    objects), once: the text is the one written lecture by lecture with nothing shared."""
+    import copy
+    from dataclasses import replace
+
+    page = PAGES / "pages" / "berkeley-stat157-sp19.md"
+    draft = imp.import_page(page, vocab, course_id="stat157", year=2019)
+    # The page's lectures twice over, the second time sharing the first's lists of
+    # links, a third time with a list of the same links in another order.
+    lectures = draft.lectures + [replace(lec) for lec in draft.lectures]
+    lectures += [replace(lec, links=list(reversed(lec.links)), title=lec.title + " (again)") for lec in draft.lectures]
+    shared = replace(draft, lectures=lectures)
+    # The same draft with every lecture's links and candidates its own copies.
+    own = replace(draft, lectures=[replace(lec, links=copy.deepcopy(lec.links), candidates=list(lec.candidates))
+                                   for lec in lectures])
+    assert any(len(lec.links) > 1 for lec in draft.lectures)
+    text = imp.render_yaml(shared)
+    assert text == imp.render_yaml(own)
+    # And what each lecture's lines say is its own.
+    blocks = text.split("\n  - title: ")[1:]
+    assert len(blocks) == len(lectures)
+    for lec, block in zip(lectures, blocks):
+        assert block.startswith(imp.quote(lec.title) + "  # lecture ")
+        covers = [lk.topic for lk in lec.links if lk.confidence >= draft.threshold]
+        if covers:
+            assert f"covers: [{', '.join(covers)}]" in block
