@@ -426,6 +426,9 @@ class Linker:
           the next part for a name, or naming a topic another part names;
         - "ASPECT of NAME" (``_context``) with "of" beside a mark ("History of, NLP"),
           or "of the" before one.
+
+        A new rule that looks across a comma or semicolon belongs in this list
+        (``tests/test_import_speed.py`` compares with matching whole titles).
         """
         last = self._last_parts  # link and unmatched ask for the same title in turn
         if last[0] == text and last[1] == fuzzy:
