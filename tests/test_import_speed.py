@@ -74,14 +74,18 @@ def _random_titles(vocab: imp.Vocabulary, texts: list[tuple[str, str]], n: int, 
 
 def _compare(vocab: imp.Vocabulary, titles: list[tuple[str, str]]) -> int:
     """Link and list the unmatched terms of every (title, detail) with titles matched part
-    by part and matched whole: the same links (topic, confidence, words, how, place, in
-    order) and the same terms. Returns how many titles have a comma or semicolon."""
-    split, whole = imp.Linker(vocab.topics), imp.Linker(vocab.topics, split_titles=False)
+    by part (always, and where their parts repeat) and matched whole: the same links
+    (topic, confidence, words, how, place, in order) and the same terms. Returns how
+    many titles have a comma or semicolon."""
+    whole = imp.Linker(vocab.topics, split_titles="never")
+    split = [imp.Linker(vocab.topics, split_titles="always"), imp.Linker(vocab.topics)]
     marked = 0
     for title, detail in titles:
         marked += "," in title or ";" in title
-        assert split.link(title, detail) == whole.link(title, detail), (title, detail)
-        assert split.unmatched(title, detail) == whole.unmatched(title, detail), (title, detail)
+        links, terms = whole.link(title, detail), whole.unmatched(title, detail)
+        for linker in split:
+            assert linker.link(title, detail) == links, (title, detail)
+            assert linker.unmatched(title, detail) == terms, (title, detail)
     return marked
 
 

@@ -217,7 +217,7 @@ class Linker:
     gains a little.
     """
 
-    def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0, split_titles: bool = True) -> None:
+    def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0, split_titles: str = "repeated") -> None:
         self.topics = {t.id: t for t in topics}
         self._index: dict[tuple[str, ...], list[_Name]] = {}
         self._fuzzy: dict[int, dict[str, _Name]] = {}
@@ -276,12 +276,19 @@ class Linker:
         self._link_cache: dict[tuple[str, str, frozenset[str]], list[Link]] = {}
         self._unmatched_cache: dict[tuple[str, str], list[str]] = {}
         self._match_cache: dict[tuple[str, bool, bool], tuple[list[_Tok], list[_Match]]] = {}
-        # A title is matched part by part (see _title_matches), each part once.
-        self._split_titles = split_titles
+        # A title is matched part by part (see _title_matches), each part once:
+        # "repeated", when most of its parts were in titles before (matched part by
+        # part, a title of parts never seen costs more than matched whole); "always";
+        # or "never".
+        if split_titles not in ("repeated", "always", "never"):
+            raise ValueError(f"split_titles: 'repeated', 'always' or 'never', not {split_titles!r}")
+        self._split_titles = split_titles != "never"
+        self._split_repeated = split_titles == "repeated"
+        self._seen_parts: tuple[set[str], set[str]] = (set(), set())  # without, with fuzzy names
         self._part_cache: dict[tuple[str, bool], _Found] = {}
         self._unmatched_text_cache: dict[tuple[str, bool], list[str]] = {}
         self._edge_cache: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
-        self._last_parts: tuple[str, bool, list[tuple[str, _Found]] | None] = ("", False, None)
+        self._last_parts: list[tuple[str, list[tuple[str, _Found]] | None]] = [("", None), ("", None)]
         # The fuzzy name (and its score) of a run of normalised words, or None: a page's
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
@@ -430,17 +437,27 @@ class Linker:
         A new rule that looks across a comma or semicolon belongs in this list
         (``tests/test_import_speed.py`` compares with matching whole titles).
         """
-        last = self._last_parts  # link and unmatched ask for the same title in turn
-        if last[0] == text and last[1] == fuzzy:
-            return last[2]
+        # link and unmatched ask for the same title in turn (link for its joined
+        # hyphens too, without fuzzy names): the last title of each kind is kept.
+        last = self._last_parts[fuzzy]
+        if last[0] == text:
+            return last[1]
         got = self._split_title(text, fuzzy)
-        self._last_parts = (text, fuzzy, got)
+        self._last_parts[fuzzy] = (text, got)
         return got
 
     def _split_title(self, text: str, fuzzy: bool) -> list[tuple[str, _Found]] | None:
         spans = [part for piece in _TITLE_PART.findall(text) if (part := piece.strip())]
         if len(spans) < 2:
             return None
+        if self._split_repeated:
+            seen = self._seen_parts[fuzzy]
+            hits = sum(1 for part in spans if part in seen)
+            if len(seen) > _CACHE_SIZE:
+                seen.clear()
+            seen.update(spans)
+            if 2 * hits < len(spans):
+                return None  # mostly new parts: matched whole
         parts = [(part, self._part(part, fuzzy)) for part in spans]
         # Most titles need no look across their marks: no part that has words before it
         # starts with a word a rule looks back from, and no part that has words after it
@@ -455,15 +472,15 @@ class Linker:
         # A topic coordination adds in one part that another part names, or an earlier
         # part added: matched whole, coordination would not add it.
         if any(f.coordinated for _, f in parts):
-            seen: set[str] = set()
+            added: set[str] = set()
             for x, (_, f) in enumerate(parts):
                 for t in f.coordinated:
-                    if t in seen:
+                    if t in added:
                         return None
                     for y, (_, g) in enumerate(parts):
                         if y != x and any(m.topic == t for m in g.matches[: len(g.keys)]):
                             return None
-                seen.update(f.coordinated)
+                added.update(f.coordinated)
         return parts
 
     def _edges(self, part: str, toks: list[_Tok]) -> tuple[bool, bool, tuple[str, ...]]:
