@@ -215,6 +215,11 @@ class Linker:
     inside a longer name. Text after a "Readings:" label names readings, never topics.
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
+
+    Speed only (the links are the same): ``split_titles`` says when a title is matched
+    part by part between its commas and semicolons, each part once for the page
+    (schedules join titles whose parts repeat): ``"repeated"`` (when most of its parts
+    were in titles before), ``"always"`` or ``"never"``.
     """
 
     def __init__(self, topics: Iterable[TopicName], *, fuzzy_cutoff: float = 88.0, split_titles: str = "repeated") -> None:
