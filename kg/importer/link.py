@@ -1036,8 +1036,8 @@ def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
     order = sorted(range(len(found)), key=keys.__getitem__)
     kept: list[_Match] = []
     kept_keys: list[_Key] = []
-    for x in order:
-        m = found[x]
+    for at in order:
+        m = found[at]
         # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
         inside: list[_Match] = []
         crossing = False
@@ -1056,5 +1056,5 @@ def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
             if any((k.i, k.j) != (m.i, m.j) for k in inside):
                 m = m.but(m.conf * 0.75, "sub-span")
         kept.append(m)
-        kept_keys.append(keys[x])
+        kept_keys.append(keys[at])
     return kept, kept_keys
