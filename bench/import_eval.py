@@ -526,7 +526,9 @@ BIG_KINDS = ("archive", "html-archive", "schedule", "repeat")
 - ``schedule``: one Markdown table of about 53,000 sessions (the layout of
   berkeley-stat157-sp19.md), titles made distinct (two real lecture titles of the gold
   joined), dates running through the year: every row becomes a lecture, so it measures
-  the row readers and the topic linker (the draft step) at their worst;
+  the row readers and the topic linker (the draft step) at their worst. (The titles'
+  comma-separated parts do repeat, as real schedules' parts do, and the linker matches
+  each part once: ``Linker(split_titles=...)``.);
 - ``repeat``: the table rows of berkeley-stat157-sp19.md repeated (the page measured
   before; its 30 titles repeat, so the linker's cache answers almost every row).
 """
