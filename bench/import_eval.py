@@ -666,6 +666,24 @@ def _peak(path: Path, data: Path | None, mode: str) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+# `python -m kg ARGS` that writes, as it exits, its own peak resident set (VmHWM) to
+# stderr. (The child's ru_maxrss would not do: Linux keeps the peak of the process that
+# forked it, here this one, with its own big imports, in the child's.)
+_CMD_CHILD = """
+import atexit, runpy, sys
+def peak():
+    try:
+        for ln in open("/proc/self/status"):
+            if ln.startswith("VmHWM:"):
+                sys.stderr.write("\\nkg-bench-peak-kb " + ln.split()[1] + "\\n")
+    except OSError:
+        pass
+atexit.register(peak)
+sys.argv = ["kg", *sys.argv[1:]]
+runpy.run_module("kg", run_name="__main__", alter_sys=True)
+"""
+
+
 def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float, float, float]:
     """Wall-clock and CPU seconds (user + system) of the real command
     ``kg import PATH --course-id big --year 2019 -o OUT --force`` in a fresh process:
@@ -674,7 +692,7 @@ def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float,
     import os
     import subprocess
 
-    cmd = [sys.executable, "-m", "kg", *(["--data", str(data)] if data else []),
+    cmd = [sys.executable, "-c", _CMD_CHILD, *(["--data", str(data)] if data else []),
            "import", str(path), "--course-id", "big", "--year", "2019", "-o", str(out), "--force"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.perf_counter()
@@ -686,7 +704,8 @@ def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float,
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise KGError(f"kg import exited {proc.returncode}: {err.decode(errors='replace').strip()}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KB on Linux
+    peak = re.search(rb"kg-bench-peak-kb (\d+)", err)
+    return wall, usage.ru_utime + usage.ru_stime, int(peak.group(1)) / 1024 if peak else float("nan")
 
 
 def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = None,
