@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import collector
 from kg.importer.datafile import data_file_group
-from kg.importer.dates import TERM
+from kg.importer.dates import TERM, find_date
 from kg.importer.document import (
     Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
 )
@@ -20,18 +20,33 @@ from kg.errors import PageError
 from kg.importer.tables import table_rows
 from kg.importer.text import Later, parse_dated_lines, parse_numbered, parse_pipe_rows
 
-_CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b")
-_CODE = re.compile(r"\b[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b")
+# (Not a time: "15.00-17.00", "9.30 am".)
+_CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b(?!\s*(?:[-–]\s*\d|[AaPp]\.?[Mm]\b|h\b))")
+_CODE = re.compile(
+    r"\b(?:[A-Z]{2,5}-)?[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b"
+    r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
+)
+# Words that name a place, not a course ("NYU Center for Data Science").
+_PLACE_WORDS = re.compile(
+    r"(?i)\b(?:university|universit[éà]|college|school|institute|department|dept|faculty|center|centre|"
+    r"laborator(?:y|ies))\b"
+)
 
 
-def _heading(lines: list[str], heading: str | None) -> tuple[str | None, str | None, str | None]:
-    """Course name, code and term from the top of the page (short lines only)."""
+def _heading(
+    lines: list[str], heading: str | None, schedule: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None, str | None]:
+    """Course name, code and term from the top of the page (short lines only): the
+    lines before the schedule (a line that is one of its titles, or holds a day's date,
+    ends the top)."""
     candidates = ([heading] if heading else []) + [ln for ln in lines[:15]]
     term: str | None = None
     name: str | None = None
     code: str | None = None
     for ln in candidates:
         s = clean(ln.replace("|", " | ")).strip(" |#")
+        if s in schedule or (s and find_date(s) is not None and ln is not heading):
+            break
         if not s or len(s) > 80:
             continue
         if term is None and (t := TERM.search(s)):
@@ -45,8 +60,12 @@ def _heading(lines: list[str], heading: str | None) -> tuple[str | None, str | N
                 words = rest.split()
                 while words and re.fullmatch(r"[A-Z]{2,6}[\d.]*", words[0]):
                     words.pop(0)  # institution and department acronyms
-                cand = " ".join(words).strip(" -–:,")
-                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand):
+                cand = " ".join(words).strip(" -–:,·•")
+                if " · " in cand or " • " in cand:
+                    # "Code · Term · Place": the parts that are left, each its own.
+                    parts = [p for p in re.split(r"\s+[·•]\s+", cand) if re.search(r"[A-Za-z]{3}", p)]
+                    cand = parts[0] if len(parts) == 1 else ""
+                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand):
                     name = cand
     return name, code, term
 
@@ -249,5 +268,6 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
-    name, code, term = _heading(head_lines, heading)
-    return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term)
+    schedule = frozenset(r.title for r in rows[:3] if r.title)
+    name, code, term = _heading(head_lines, heading, schedule)
+    return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading)

@@ -38,6 +38,7 @@ _BLOCK = frozenset(
 )
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "strong", "b", "dt"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ALNUM = re.compile(r"[^\W_]")
 _ASIDE_HEADING = re.compile(
     r"(?i)^\s*(?:(?:required|optional|suggested|further|additional|extra)\s+)?"
     r"(?:readings?|references?|materials?|resources?|bibliography|papers?|literature|links)\s*:?\s*$"
@@ -158,16 +159,148 @@ def markdown_to_html(text: str) -> str:
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
     text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
+    origin: list[int] | None = None
+    if _DD_START.search(text):
+        text, origin = definition_lists(text)
     html = cmarkgfm.markdown_to_html_with_extensions(
         text, options=_CMARK_OPTIONS, extensions=["table", "strikethrough"]
     )
-    return _OTHER_POS.sub("", _BLOCK_POS.sub(_data_line_attr, html))
+    if origin is None:
+        return _OTHER_POS.sub("", _BLOCK_POS.sub(_data_line_attr, html))
+    at = origin
+
+    def attr(m: re.Match[str]) -> str:
+        k = int(m[3])
+        return f'<{m[1]}{m[2]} data-line="{at[k - 1] if 0 < k <= len(at) else k}"'
+
+    return _OTHER_POS.sub("", _BLOCK_POS.sub(attr, html))
 
 
 def _data_line_attr(m: re.Match[str]) -> str:
     # (A function, not a template: on Python 3.11 a template with groups is expanded
     # by a slower function of the re module, called for every match.)
     return f'<{m[1]}{m[2]} data-line="{m[3]}"'
+
+
+# Definition lists (kramdown, PHP Markdown Extra, Pandoc): a term line, then lines
+# starting ": " (up to three spaces before the colon), each a definition; indented
+# lines continue one.
+_DD_START = re.compile(r"(?m)^ {0,3}:[ \t]+\S")
+_DD_LINE = re.compile(r"^ {0,3}:[ \t]+(?=\S)")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+
+
+def definition_lists(text: str) -> tuple[str, list[int]]:
+    """Markdown definition lists as HTML blocks CommonMark keeps: each entry a
+    ``<div class="dl-entry">`` holding its ``<dt>`` and ``<dd>`` parts, whose Markdown
+    is still rendered; and, for each line of the new text, its line in ``text``.
+
+    >>> out, origin = definition_lists("Mon, Sep 9\\n: Sorting\\n  : [Slides](s.pdf)\\n")
+    >>> print(out)
+    <dl>
+    <div class="dl-entry"><dt>
+    <BLANKLINE>
+    Mon, Sep 9
+    <BLANKLINE>
+    </dt><dd>
+    <BLANKLINE>
+    Sorting
+    <BLANKLINE>
+    </dd><dd>
+    <BLANKLINE>
+    [Slides](s.pdf)
+    <BLANKLINE>
+    </dd></div>
+    <BLANKLINE>
+    </dl>
+    <BLANKLINE>
+    >>> origin
+    [1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4]
+    """
+    lines = text.split("\n")
+    n = len(lines)
+    # Lines where no definition can start: fenced code and HTML comments.
+    skip = [False] * n
+    fenced = commented = False
+    for i, ln in enumerate(lines):
+        if fenced:
+            skip[i] = True
+            fenced = not _FENCE.match(ln)
+            continue
+        if commented:
+            skip[i] = True
+            commented = "-->" not in ln
+            continue
+        if _FENCE.match(ln):
+            skip[i] = fenced = True
+        elif "<!--" in ln and "-->" not in ln[ln.rindex("<!--"):]:
+            commented = True
+    out: list[str] = []
+    origin: list[int] = []
+
+    def emit(s: str, at: int) -> None:
+        out.append(s)
+        origin.append(at + 1)
+
+    def is_dd(k: int) -> bool:
+        return k < n and not skip[k] and _DD_LINE.match(lines[k]) is not None
+
+    def entry_at(k: int) -> tuple[int, int] | None:
+        """(first term line, first definition line) of an entry starting at k."""
+        if k >= n or skip[k] or not lines[k].strip() or is_dd(k) or lines[k].startswith((" ", "\t")):
+            return None
+        j = k + 1
+        if j < n and not lines[j].strip():
+            j += 1
+        return (k, j) if is_dd(j) else None
+
+    i = 0
+    in_list = False
+    while i < n:
+        got = entry_at(i)
+        if got is None:
+            if in_list and lines[i].strip():
+                emit("</dl>", i - 1)
+                emit("", i - 1)
+                in_list = False
+            emit(lines[i], i)
+            i += 1
+            continue
+        term, j = got
+        if not in_list:
+            if out and out[-1].strip():
+                emit("", term)
+            emit("<dl>", term)
+            in_list = True
+        emit('<div class="dl-entry"><dt>', term)
+        emit("", term)
+        emit(lines[term].strip(), term)
+        emit("", term)
+        closing = "</dt>"
+        while True:
+            # One definition: its first line and the indented lines after it.
+            emit(closing + "<dd>", j)
+            emit("", j)
+            emit(_DD_LINE.sub("", lines[j]), j)
+            k = j + 1
+            while k < n and lines[k].strip() and not is_dd(k) and lines[k][:1] in (" ", "\t"):
+                emit(lines[k].strip(), k)
+                k += 1
+            emit("", k - 1)
+            closing = "</dd>"
+            nxt = k
+            if nxt < n and not lines[nxt].strip() and is_dd(nxt + 1):
+                nxt += 1
+            if is_dd(nxt):
+                j = nxt
+                continue
+            emit("</dd></div>", k - 1)
+            i = k
+            break
+    if in_list:
+        emit("</dl>", n - 1)
+        emit("", n - 1)
+    return "\n".join(out), origin
 
 
 _SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
@@ -320,7 +453,8 @@ class _LineWalker:
                 elif False not in flags:
                     titled = True
                 else:
-                    titled = all(f or not t.strip() for t, f in zip(texts, flags))
+                    # Runs of punctuation between title runs ("**week10**_") do not count.
+                    titled = all(f or not _ALNUM.search(t) for t, f in zip(texts, flags))
                 self.lines.append(Line(text, titled, self.line_no, depth=self.depth))
                 if self.limit is not None and len(self.lines) >= self.limit:
                     self.done = True

@@ -196,7 +196,10 @@ def _row_kind(row: Row) -> str:
         if not row.assignments:
             row.assignments.append(title)
         return "assignment"  # "Homework 1: backprop" announces work, it is not a session
-    return _title_kind(title)
+    kind = _title_kind(title)
+    if row.lecture_label and kind in ("tutorial", "discussion"):
+        return "lecture"  # "Lecture 2b: Overview of the practicals" is a lecture about them
+    return kind
 
 
 # What every match of a rule above holds, in an ASCII title made lowercase: a title
@@ -324,7 +327,10 @@ def _build_draft(
     library = Library(vocab)
     chapter_covers = {f"{b.id}/{n}": set(c) for b in vocab.books for n, c in b.chapters.items()}
     reading_covers = {rid: set(c) for rid, c in vocab.reading_covers.items()}
-    course_links = [lk for lk in linker.link(name or page.name or "") if lk.confidence >= threshold]
+    # The course's subject: what its name, else the page's main heading, names.
+    course_links = [
+        lk for lk in linker.link(name or page.name or page.heading or "") if lk.confidence >= threshold
+    ]
 
     lectures: list[DraftLecture] = []
     # A lecture's links and candidate topics by what they are read from (schedules

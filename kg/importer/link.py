@@ -758,12 +758,16 @@ def _resolve(found: list[_Match]) -> list[_Match]:
         # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
         inside: list[_Match] = []
         crossing = False
-        for k in kept:
+        for x, k in enumerate(kept):
             if k.i < m.j and m.i < k.j:
                 if k.i <= m.i and m.j <= k.j:
                     inside.append(k)
                 else:
                     crossing = True
+                    if k.topic == m.topic:
+                        # Two names of one topic overlapping ("LLMs for music" and
+                        # "music generation" in "LLMs for Music Generation"): one name.
+                        kept[x] = _Match(min(k.i, m.i), max(k.j, m.j), k.topic, max(k.conf, m.conf), k.text, k.how, k.place)
                     break
         if crossing:
             continue

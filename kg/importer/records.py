@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.document import Line, Record
-from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges
+from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
 _TITLE_LABELS = frozenset(
@@ -44,7 +44,7 @@ _LINKS_ONLY = re.compile(
     r"(?i)^(?:[\[\(]?\s*(?:slides?|pdf|video|videos|code|notes|notebook|colab|github|recording|"
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
-_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})\b[\s_:.)-]*(?:\(extra\)[\s_]*)?")
+_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})(?![^\W_])[\s_:.)-]*(?:\(extra\)[\s_]*)?")
 _NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _SECTION_WORDS = re.compile(
@@ -164,16 +164,21 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         title = title[wm.end():]
     elif wm:
         return []  # a bare "Week 3" is a heading, not a session
-    nm = _NUMBERED.match(title) or _LEAD_NUMBER.match(title)
-    if nm and row.number is None:
+    lead = _LEAD_NUMBER.match(title)
+    if lead:
+        title = title[lead.end():]
+    # "3. Lecture 2a - Title": the page's own label, not the count of its headings.
+    nm = _NUMBERED.match(title)
+    if nm:
         row.number = nm.group(1)
-    if _LEAD_NUMBER.match(title):
-        title = title[_LEAD_NUMBER.match(title).end():]  # type: ignore[union-attr]
+    elif lead and row.number is None:
+        row.number = lead.group(1)
     title, speakers = _trailing_names(title)
     row.speakers.extend(speakers)
     if _SECTION_WORDS.match(title):
         return []  # "Lectures", "Readings": a part of the page, not a session
     set_title(row, strip_badges(title), breaks=True)
+    row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []
     for i, ln in enumerate(lines):
@@ -196,6 +201,8 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
                 continue
             if label in _TITLE_LABELS and rest:
                 detail.append(rest)
+                if label.startswith("guest"):
+                    row.guest = True  # "Guest lecture: ..." under the session's title
             elif label in ("readings", "reading", "required reading", "optional readings", "required readings"):
                 row.reading_text.append(rest)
             continue

@@ -36,6 +36,7 @@ class Row:
     end_date: PageDate | None = None  # the last day of a range ("Apr 4- 30")
     kind: str | None = None  # an event kind the structure states ("Due:", "Seminar:")
     section: str | None = None  # the heading or theme the row sits under
+    lecture_label: bool = False  # the page calls the row a lecture ("Lecture 4: ...")
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Page:
     name: str | None = None
     code: str | None = None
     term: str | None = None
+    heading: str | None = None  # the page's main heading (h1, else <title>), as written
 
 
 def clean(s: str) -> str:
@@ -61,7 +63,7 @@ _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
 _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
 
 
-_GUEST_WORD = re.compile(r"\bguest\b", re.I)
+_GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)")
@@ -72,7 +74,7 @@ _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
 
 # Quick tests before the rules below: each rule's every match holds one of these words
 # (lowercase; see _may_hold).
-_GUEST_KEY = re.compile("guest")
+_GUEST_KEY = re.compile("guest|invited|industry")
 _ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
 _DISCUSSION_KEY = re.compile("dis|section|recitation")
 
@@ -114,6 +116,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     if m and title[m.end():].strip():
         if row.number is None:
             row.number = m.group(1)
+        row.lecture_label = title[:3].lower() == "lec"
         title = title[m.end():]
     if "--" in title:
         title = _DASHES.sub(" – ", title)
@@ -130,7 +133,7 @@ ASSIGN = re.compile(
         (?P<base>p-?sets?|problem\s+sets?|homeworks?|hw|assignments?|labs?|quiz(?:zes)?|mini-?projects?)
             \s*\#?\s*(?P<num>\d+)
           (?P<sub>\s+[-–:]\s+[A-Z][A-Za-z]*(?:\s+(?!written\b|code\b|out\b|due\b)[A-Z][A-Za-z]*)?)?
-      | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|write-?ups?))?)
+      | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|midpoints?|write-?ups?))?)
             (?P<paren>\s*\([^)]{1,40}\))?(?=\s+(?:out|released?|due|handout|assigned|deadline)\b)
     )
     (?:\s+(?P<act>out|released?|due|handout|assigned|deadline))?
@@ -245,18 +248,36 @@ def split_title_markers(row: Row, text: str) -> str:
     """
     ms = list(ASSIGN.finditer(text)) if _may_hold(_ASSIGN_KEY, text) else []
     if ms and ms[-1].end() >= len(text.rstrip()) - 1:
-        # Only a run of markers that ends the title belongs to other columns.
+        # Only a run of markers that ends the title belongs to other columns ("Discuss
+        # HW1 HW1 due": a bare marker before one with its action is the title's).
         run = [ms[-1]]
         for a in reversed(ms[:-1]):
-            if text[a.end() : run[0].start()].strip():
+            if text[a.end() : run[0].start()].strip() or (a.group("act") is None and run[0].group("act")):
                 break
             run.insert(0, a)
         for x in run:
             row.assignments.append(clean(x.group(0)))
         head = text[: run[0].start()]
+        if head.rstrip().endswith(("(", "[")):
+            head = head.rstrip()[:-1]  # "Title (pset 1 due)"
         if head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
             text = head
+        ms = ms[: ms.index(run[0])]
+    # Elsewhere in the title a marker with its action is a label on the session
+    # ("HW1 out: Sorting", "Sorting (HW2 due) and hashing").
+    acted = [m for m in ms if m.group("act")]
+    if acted:
+        rest = text
+        for m in reversed(acted):
+            rest = rest[: m.start()] + " " + rest[m.end():]
+        rest = _EMPTY_BRACKETS.sub(" ", rest)
+        if _TWO_LETTERS_RUN.search(rest):
+            row.assignments.extend(clean(m.group(0)) for m in acted)
+            text = clean(rest).strip(" |-–—:;,")
     return _take_discussion(row, text)
+
+
+_TWO_LETTERS_RUN = re.compile(r"[^\W\d_]{2}")
 
 
 def slugify(s: str) -> str:
@@ -271,6 +292,11 @@ _BADGE_WORDS = (
 )
 _BADGES = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})(?:\s*[,;/|&]\s*(?:{_BADGE_WORDS}))*\s*[\]\)]"
+)
+# "(slides, course review, exam II review)": a bracketed list of short link labels
+# that starts with a badge.
+_LABEL_LIST = re.compile(
+    rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})\s*(?:[,;|/]\s*[^\s,;|/\[\]()]+(?:\s+[^\s,;|/\[\]()]+){{0,3}}\s*)+[\]\)]"
 )
 _TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
 # A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
@@ -305,6 +331,7 @@ def _may_end_in_badges(s: str) -> bool:
         if last is None or last.group().lower() not in _BADGE_ENDS:
             return False
     return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
+_PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
 
 
@@ -327,11 +354,13 @@ def strip_badges(text: str) -> str:
         while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
             if _BADGE_OPEN.search(s) is not None:
-                s = _BADGES.sub("", s)
+                s = _LABEL_LIST.sub("", _BADGES.sub("", s))
             s = _EMPTY_BRACKETS.sub("", s)
         if _may_end_in_badges(s):
             bare = _TRAILING_BADGES.sub("", s)
-            if bare.strip():
+            # "RNNs Part 2" is the second of two lectures: a lone "part N" run on
+            # from the title is the title's own.
+            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)):
                 s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)

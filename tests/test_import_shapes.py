@@ -1,0 +1,151 @@
+"""`kg import` on page shapes of its own: small synthetic pages (no course's prose), each
+written the way some class of course sites writes its schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kg import importer as imp
+
+VOCAB = imp.Vocabulary(topics=[
+    imp.TopicName("attention", "Attention"),
+    imp.TopicName("graph-theory", "Graph theory"),
+    imp.TopicName("sorting", "Sorting", ("sorting algorithms",)),
+    imp.TopicName("hashing", "Hashing", ("hash tables",)),
+])
+
+
+def draft(text: str, source: str = "page.md", **kw: object) -> imp.Draft:
+    page = imp.parse_page(text, source)
+    return imp.build_draft(page, VOCAB, course_id="c", **kw)  # type: ignore[arg-type]
+
+
+def titles(d: imp.Draft) -> list[str]:
+    return [lec.title for lec in d.lectures]
+
+
+class TestTitles:
+    def test_bold_title_with_stray_underscore_and_week_folder(self) -> None:
+        # "[__week03___](dir) __Title__": the stray "_" outside the bold run and glued
+        # to the week number leaves the line a title, and the week its week.
+        text = "# Course\n\n" + "\n".join(
+            f"- [__week0{k}{'___' if k == 3 else '__'}](./w{k}) __Topic {name}__\n"
+            f"  - Lecture: words about {name.lower()}.\n  - Seminar: practice {k}\n"
+            for k, name in [(1, "Sorting"), (2, "Hashing"), (3, "Graph theory"), (4, "Attention")]
+        )
+        d = draft(text)
+        assert titles(d) == ["Topic Sorting", "Topic Hashing", "Topic Graph theory", "Topic Attention"]
+
+    def test_guest_label_under_a_title(self) -> None:
+        text = "\n".join(
+            f"- __Session {n}__\n  - {'Guest lecture' if n == 3 else 'Lecture'}: about topic {n}\n"
+            for n in range(1, 5)
+        )
+        d = draft(text)
+        assert [lec.guest for lec in d.lectures] == [False, False, True, False]
+
+    def test_lecture_label_beats_the_heading_count(self) -> None:
+        # Headings counted "1.", "2.", ... hold the page's own labels "Lecture 1a".
+        labels = ["1a", "1b", "2", "3a"]
+        text = "# Lectures\n\n" + "\n".join(
+            f"## {k}. Lecture {lab} - Subject {k} [Ann Smith]\n\nSome words.\n"
+            for k, lab in enumerate(labels, start=1)
+        )
+        d = draft(text)
+        assert [lec.number for lec in d.lectures] == labels
+        assert titles(d) == [f"Subject {k}" for k in range(1, 5)]
+
+    def test_a_lecture_about_the_practicals_is_a_lecture(self) -> None:
+        text = "\n".join(
+            f"## Lecture {n}: {t}\n\nWords.\n"
+            for n, t in enumerate(["Sorting", "Overview of the practicals", "Hashing"], start=1)
+        )
+        d = draft(text)
+        assert titles(d) == ["Sorting", "Overview of the practicals", "Hashing"]
+        # Without the label it is a tutorial.
+        d = draft("\n".join(f"- 9/{n} {t}" for n, t in enumerate(["Sorting", "Practical 1", "Hashing"], start=1)),
+                  year=2024)
+        assert titles(d) == ["Sorting", "Hashing"]
+
+    def test_part_n_stays_in_the_title(self) -> None:
+        assert imp.rows.strip_badges("Sorting Part 2") == "Sorting Part 2"
+        assert imp.rows.strip_badges("Sorting | slides | part 2") == "Sorting"
+        assert imp.rows.strip_badges("Sorting [Part 2]") == "Sorting"
+
+    def test_bracketed_link_labels_leave_the_title(self) -> None:
+        # A bracketed list of short link labels, starting with a badge word, is links:
+        # "exam review" in it does not make the lecture an exam.
+        assert imp.rows.strip_badges("Wrap-up (slides, course review, exam 2 review)") == "Wrap-up"
+        assert imp.rows.strip_badges("Intro (notes on sets)") == "Intro (notes on sets)"
+        rows = "\n".join(f"| Sep {n} | {t} |" for n, t in enumerate(
+            ["Sorting", "Hashing", "Wrap-up (slides, course review, exam 2 review)"], start=1))
+        d = draft("| Date | Topic |\n|---|---|\n" + rows, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Wrap-up"]
+        assert d.lectures[2].date == dt.date(2024, 9, 3)
+
+    def test_invited_and_industry_talks_are_guest_lectures(self) -> None:
+        text = "\n".join(f"- 9/{n} {t}" for n, t in enumerate(
+            ["Sorting", "Industry talk: hashing at scale", "Invited talk on graphs", "Attention"], start=1))
+        d = draft(text, year=2024)
+        assert [lec.guest for lec in d.lectures] == [False, True, True, False]
+
+
+class TestDefinitionLists:
+    """Kramdown / Markdown Extra definition lists: the term a date, the definitions a
+    title, links and labelled lines (the Just-the-Class course template)."""
+
+    PAGE = (
+        "---\ntitle: Schedule\n---\n\n"
+        "<!-- Jan 1\n: [Template entry](#)\n  : [x](#)\n-->\n\n"
+        "Mon, Sep 9\n: Sorting\n  : [Slides](s1.pdf)\n: Readings: [A book](b.pdf)\n\n"
+        "Wed, Sep 11\n: Hashing **HW1 OUT**{: .label .label-blue }\n  : [Slides](s2.pdf)\n  [Notes](n2.pdf)\n\n"
+        "Mon, Sep 16\n: **PROJECT OUT**{: .label } Graph theory\n  : [Slides](s3.pdf)\n\n"
+        "Wed, Sep 18\n: Attention, discuss HW1 **HW1 DUE**{: .label }\n\n"
+        "Mon, Sep 23\n: No class (holiday)\n"
+    )
+
+    def test_entries_are_sessions(self) -> None:
+        d = draft(self.PAGE, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory", "Attention, discuss HW1"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, k) for k in (9, 11, 16, 18)]
+        assert [lec.line for lec in d.lectures] == [10, 15, 20, 24]  # the dates' lines
+        assert [(e.kind, e.date) for e in d.events if e.kind == "holiday"] == [("holiday", dt.date(2024, 9, 23))]
+
+    def test_inline_labels_date_the_assignments(self) -> None:
+        # (A marker in a lecture's row dates its assignment; it makes no event, as in
+        # the curated courses.)
+        d = draft(self.PAGE, year=2024)
+        project = next(a for a in d.assignments if a.id == "project")
+        assert project.released == dt.date(2024, 9, 16)
+        hw1 = next(a for a in d.assignments if a.id == "hw1")
+        assert (hw1.released, hw1.due) == (dt.date(2024, 9, 11), dt.date(2024, 9, 18))
+
+    def test_colon_lines_in_code_and_comments_stay(self) -> None:
+        text = "```\nterm\n: not a definition\n```\n"
+        out, origin = imp.document.definition_lists(text)
+        assert out == text and origin == [1, 2, 3, 4, 5]
+
+
+class TestMarkersInTitles:
+    def test_table_title_with_leading_marker(self) -> None:
+        rows = "\n".join(f"| Sep {n} | {t} |" for n, t in enumerate(
+            ["Sorting", "pset 1 out: Hashing", "Graph theory (pset 1 due)"], start=1))
+        d = draft("| Date | Topic |\n|---|---|\n" + rows, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        [pset] = d.assignments
+        assert (pset.released, pset.due) == (dt.date(2024, 9, 2), dt.date(2024, 9, 3))
+
+    def test_a_bare_mention_stays_in_the_title(self) -> None:
+        row = imp.Row(line=1)
+        assert imp.rows.split_title_markers(row, "Review of HW2 HW2 due") == "Review of HW2 "
+        assert row.assignments == ["HW2 due"]
+
+
+class TestLinking:
+    def test_overlapping_names_of_one_topic_are_one_name(self) -> None:
+        # An alias and the label overlapping ("models for music", "music generation"):
+        # one mention, not a name followed by a modifier.
+        linker = imp.Linker([imp.TopicName("music-generation", "Music generation", ("models for music",))])
+        [lk] = linker.link("Models for Music Generation")
+        assert (lk.topic, lk.how) == ("music-generation", "name")
+        assert lk.confidence >= imp.COVER_THRESHOLD
