@@ -89,6 +89,14 @@ class TestTitles:
         d = draft(text, year=2024)
         assert [lec.guest for lec in d.lectures] == [False, True, True, False]
 
+    def test_optional_homework_is_not_the_lectures_content(self) -> None:
+        text = "\n".join(
+            f"- __Week {n}: {t}__\n  - Lecture: {t.lower()} basics\n  - Optional homework: hashing practice\n"
+            for n, t in enumerate(["Sorting", "Graph theory", "Attention"], start=1)
+        )
+        d = draft(text)
+        assert [lec.covers() for lec in d.lectures] == [["sorting"], ["graph-theory"], ["attention"]]
+
 
 class TestDefinitionLists:
     """Kramdown / Markdown Extra definition lists: the term a date, the definitions a

@@ -56,6 +56,7 @@ _DETAIL_MAX = 2000
 _TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
 
 
+_QUALIFIER = re.compile(r"(?:optional|extra|bonus|additional|required|mandatory|graded|ungraded)\s+")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _TIME_ONLY = re.compile(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}")
@@ -78,6 +79,9 @@ def _label(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     label = m.group("label").strip().lower()
+    q = _QUALIFIER.match(label)
+    if q and label[q.end():] in _EVENT_LABELS:
+        label = label[q.end():]  # "Optional homework:", "Bonus lab:" are that work
     if label in _TITLE_LABELS or label in _EVENT_LABELS or label in _ASIDE_LABELS:
         return label, m.group("rest").strip()
     return None
