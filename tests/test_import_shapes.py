@@ -157,3 +157,35 @@ class TestLinking:
         [lk] = linker.link("Models for Music Generation")
         assert (lk.topic, lk.how) == ("music-generation", "name")
         assert lk.confidence >= imp.COVER_THRESHOLD
+
+
+class TestDates:
+    def test_dotted_day_month_year_and_date_labels(self) -> None:
+        assert imp.parse_date("14.10.2025 Kernels")[0] == imp.PageDate(10, 14, 2025, None, "14.10.2025")
+        got = imp.dates.find_date("**Date:** Sept. 3")
+        assert got is not None and (got[0].month, got[0].day) == (9, 3)
+
+    def test_generated_docs_sections(self) -> None:
+        # Sphinx-style: a section per week, a heading anchor, the date on a labelled line.
+        sections = "".join(
+            f'<div class="section" id="w{k}"><h2>Week {k}: {t}<a class="headerlink" href="#w{k}">\u00b6</a></h2>'
+            f"<p><strong>Date:</strong> Sept. {2 + 7 * k}</p><ul><li><p>Some words</p></li></ul></div>"
+            for k, t in enumerate(["Sorting", "Hashing", "Midterm exam", "Graph theory"], start=1)
+        )
+        page = f"<html><body><h1>Algorithms, Fall 2024</h1>{sections}</body></html>"
+        d = draft(page, "page.html")
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, 9), dt.date(2024, 9, 16), dt.date(2024, 9, 30)]
+        assert [(e.kind, e.date) for e in d.events] == [("exam", dt.date(2024, 9, 23))]
+
+    def test_the_one_year_at_the_top_dates_a_term_into_january(self) -> None:
+        # HTML5 that omits </td> and </tr>; the year only in the title.
+        rows = "".join(f"<tr><td>{d}<td>{t}\n" for d, t in [
+            ("Dec 2", "Sorting"), ("Dec 4", "Hashing"), ("Dec 9", "Winter break"), ("Jan 6", "Graph theory")])
+        page = f"<!doctype html><title>Schedule 2024</title><table><tr><th>Date<th>Topic\n{rows}</table>"
+        d = draft(page, "page.html")
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 12, 2), dt.date(2024, 12, 4), dt.date(2025, 1, 6)]
+        assert [e.kind for e in d.events] == ["holiday"]
+        # Two years named at the top: neither is taken.
+        two = page.replace("Schedule 2024", "Schedule 2024/2025")
+        assert [lec.date for lec in draft(two, "page.html").lectures] == [None, None, None]

@@ -26,6 +26,7 @@ _CODE = re.compile(
     r"\b(?:[A-Z]{2,5}-)?[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b"
     r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
 )
+_YEAR_WORD = re.compile(r"(?<![\d./-])(?:19[89]\d|20\d\d)(?![\d./-])")
 # Words that name a place, not a course ("NYU Center for Data Science").
 _PLACE_WORDS = re.compile(
     r"(?i)\b(?:university|universit[éà]|college|school|institute|department|dept|faculty|center|centre|"
@@ -35,20 +36,23 @@ _PLACE_WORDS = re.compile(
 
 def _heading(
     lines: list[str], heading: str | None, schedule: frozenset[str] = frozenset()
-) -> tuple[str | None, str | None, str | None]:
-    """Course name, code and term from the top of the page (short lines only): the
-    lines before the schedule (a line that is one of its titles, or holds a day's date,
-    ends the top)."""
+) -> tuple[str | None, str | None, str | None, int | None]:
+    """Course name, code, term and year from the top of the page (short lines only):
+    the lines before the schedule (a line that is one of its titles, or holds a day's
+    date, ends the top). The year is the one year the top names ("Schedule 2024"),
+    if it names just one."""
     candidates = ([heading] if heading else []) + [ln for ln in lines[:15]]
     term: str | None = None
     name: str | None = None
     code: str | None = None
+    years: set[str] = set()
     for ln in candidates:
         s = clean(ln.replace("|", " | ")).strip(" |#")
         if s in schedule or (s and find_date(s) is not None and ln is not heading):
             break
         if not s or len(s) > 80:
             continue
+        years.update(_YEAR_WORD.findall(s))
         if term is None and (t := TERM.search(s)):
             term = f"{t.group(1).capitalize()} {t.group(2)}"
         if code is None:
@@ -67,7 +71,8 @@ def _heading(
                     cand = parts[0] if len(parts) == 1 else ""
                 if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand):
                     name = cand
-    return name, code, term
+    year = int(next(iter(years))) if len(years) == 1 else None
+    return name, code, term, year
 
 
 # ---------------------------------------------------------------- layout detection
@@ -269,5 +274,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
     schedule = frozenset(r.title for r in rows[:3] if r.title)
-    name, code, term = _heading(head_lines, heading, schedule)
-    return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading)
+    name, code, term, year = _heading(head_lines, heading, schedule)
+    return Page(
+        source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading, year=year
+    )

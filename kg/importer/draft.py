@@ -279,8 +279,9 @@ def build_draft(
     assignments, readings resolved against ``vocab``.
 
     The year of dates comes from ``year``, else ``term`` ("Fall 2025"), else the page's
-    own term, else the weekdays the page prints (when exactly one recent year fits them);
-    with no year, dates are left out and a note says so. ``progress(done, total)`` is
+    own term, else the one year the top of the page names ("Schedule 2024"), else the
+    weekdays the page prints (when exactly one recent year fits them); with no year,
+    dates are left out and a note says so. ``progress(done, total)`` is
     called after each row.
     """
     # The draft step makes many small objects (a few per row, none meant to form
@@ -307,7 +308,7 @@ def _build_draft(
         raise UsageError(f"invalid course id {course_id!r}: use lowercase letters, digits, '.', '-' and '_'")
     notes: list[str] = []
     term = term or page.term
-    base_year = year or term_year(term)
+    base_year = year or term_year(term) or page.year
     dated = [r.date for r in page.rows if r.date is not None]
     if base_year is None and dated and all(d.year is None for d in dated):
         base_year = weekday_year(dated)

@@ -50,6 +50,7 @@ class Page:
     code: str | None = None
     term: str | None = None
     heading: str | None = None  # the page's main heading (h1, else <title>), as written
+    year: int | None = None  # the one year the top of the page names ("Schedule 2024")
 
 
 def clean(s: str) -> str:
@@ -332,7 +333,7 @@ def _may_end_in_badges(s: str) -> bool:
             return False
     return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
 _PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
-_ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
+_ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u00b6]+")  # emoji link icons; heading anchors "¶"
 
 
 @lru_cache(maxsize=1 << 14)  # pages repeat their titles
