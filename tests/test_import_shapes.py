@@ -189,3 +189,45 @@ class TestDates:
         # Two years named at the top: neither is taken.
         two = page.replace("Schedule 2024", "Schedule 2024/2025")
         assert [lec.date for lec in draft(two, "page.html").lectures] == [None, None, None]
+
+
+class TestTables:
+    def test_headerless_table_with_a_kind_column(self) -> None:
+        # No <th>: the first row is a row; the column of a few repeated words says
+        # what each row is, the title is elsewhere.
+        rows = [("Lecture", "Sep 4", "Sorting"), ("Lecture", "Sep 6", "Hashing"), ("Pset 1 due", "Sep 9", ""),
+                ("Lecture", "Sep 11", "Graph theory"), ("Recitation", "Sep 12", "Graph drills"),
+                ("Lecture", "Sep 13", "Attention")]
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        d = draft(f"<html><body><table>{body}</table></body></html>", "page.html", year=2019)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory", "Attention"]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [("tutorial", "Graph drills", dt.date(2019, 9, 12))]
+        assert [(a.id, a.due) for a in d.assignments] == [("pset-1", dt.date(2019, 9, 9))]
+
+    def test_deadline_for_homework_keeps_its_object(self) -> None:
+        rows = "\n".join(f"| Jan {n} | {t} |" for n, t in enumerate(
+            ["Sorting", "Deadline for Homework 1", "Hashing"], start=14))
+        d = draft("| Day and Date | Topic (tentative) |\n|---|---|\n" + rows, year=2025)
+        assert [(e.kind, e.title) for e in d.events] == [("deadline", "Deadline for Homework 1")]
+
+    def test_guest_named_in_the_title(self) -> None:
+        rows = "\n".join(f"| Sep {n} | {t} |" for n, t in enumerate(
+            ["Sorting", "Hashing (guest lecture: Ann Smith)", "Graph theory"], start=1))
+        d = draft("| Date | Topic |\n|---|---|\n" + rows, year=2024)
+        assert [(lec.title, lec.guest, lec.speakers) for lec in d.lectures][1] == (
+            "Hashing (guest lecture: Ann Smith)", True, ["Ann Smith"])
+
+
+class TestDataFiles:
+    def test_type_and_guest_speaker_keys(self) -> None:
+        text = "\n".join([
+            "lectures:",
+            "  - {date: 2024-09-03, topic: Sorting}",
+            "  - {date: 2024-09-05, topic: Hashing, speaker: Ann Smith (guest)}",
+            "  - {date: 2024-09-06, topic: Graph drills, type: recitation}",
+            "  - {date: 2024-09-10, topic: Graph theory}",
+        ])
+        d = draft(text, "lectures.yml")
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert (d.lectures[1].guest, d.lectures[1].speakers) == (True, ["Ann Smith"])
+        assert [(e.kind, e.date) for e in d.events] == [("tutorial", dt.date(2024, 9, 6))]

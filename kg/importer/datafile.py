@@ -4,7 +4,7 @@ Each mapping is one record: its date from ``date``/``day``/``when``, its title f
 ``title``/``name``/``topic``/``lecture`` (HTML in values is parsed, not kept), detail from
 ``topics``/``description``/``summary`` when they are text, readings from ``readings``
 (resolved against the graph's readings, never linked to topics), speakers from
-``lecturer``/``speaker``/``instructor``. Commented-out keys are not read (YAML comments).
+``lecturer``/``speaker``/``instructor``, what kind of session it is from ``type``/``kind``. Commented-out keys are not read (YAML comments).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ _TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
 _DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline")
 _READING_KEYS = ("readings", "reading")
 _CITES = re.compile(r"(?i)<a\s[^>]*href|https?://|\bet\s+al\b")
+_KIND_KEYS = ("type", "kind", "category", "event")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
@@ -97,6 +98,11 @@ def data_file_group(text: str) -> Group | None:
             got = _html_lines(low.get(key))
             if got:
                 lines.append(Line("Speaker: " + ", ".join(got), line=line))
+        for key in _KIND_KEYS:
+            got = _html_lines(low.get(key))
+            if got:
+                lines.append(Line("Kind: " + " ".join(got), line=line))
+                break
         for key in _DETAIL_KEYS:
             for d in _html_lines(low.get(key)):
                 lines.append(Line(d, line=line, depth=1))

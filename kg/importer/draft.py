@@ -196,6 +196,10 @@ def _row_kind(row: Row) -> str:
         if not row.assignments:
             row.assignments.append(title)
         return "assignment"  # "Homework 1: backprop" announces work, it is not a session
+    if row.kind_text and row.kind_text != title:
+        stated = _title_kind(row.kind_text)
+        if stated != "lecture":
+            return stated  # "Recitation | Sep 12 | Graph exercises"
     kind = _title_kind(title)
     if row.lecture_label and kind in ("tutorial", "discussion"):
         return "lecture"  # "Lecture 2b: Overview of the practicals" is a lecture about them

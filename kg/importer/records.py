@@ -36,7 +36,7 @@ _ASIDE_LABELS = frozenset(
     "recording recordings code notebook notebooks documents lecture recordings required reading "
     "optional reading optional readings required readings additional reading links location "
     "time room speaker speakers instructor lecturer presenter tldr tl;dr summary abstract "
-    "description supplementary materials".split(" ")
+    "description supplementary materials kind type".split(" ")
 ) | {"pre-class", "extra credit", "further reading", "lecture recordings", "optional readings",
      "required readings", "suggested readings", "additional readings", "supplementary materials",
      "tl;dr"}
@@ -57,6 +57,8 @@ _TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
 
 
 _QUALIFIER = re.compile(r"(?:optional|extra|bonus|additional|required|mandatory|graded|ungraded)\s+")
+_SPEAKER_LABELS = frozenset("speaker speakers lecturer lecturers instructor instructors presenter presenters".split())
+_GUEST_NOTE = re.compile(r"(?i)[(\[]\s*guest(?:\s+(?:lecture|lecturer|speaker))?\s*[)\]]")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _TIME_ONLY = re.compile(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}")
@@ -203,7 +205,15 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
                 if ev.title:
                     extra.append(ev)
                 continue
-            if label in _TITLE_LABELS and rest:
+            if label in _SPEAKER_LABELS and rest:
+                if _GUEST_NOTE.search(rest):
+                    row.guest = True  # "Speaker: Ann Smith (guest)"
+                names = looks_like_names(clean(_GUEST_NOTE.sub(" ", rest)))
+                if names:
+                    row.speakers.extend(n for n in names if n not in row.speakers)
+            elif label in ("kind", "type") and rest:
+                row.kind_text = rest  # a data file's "type: recitation"
+            elif label in _TITLE_LABELS and rest:
                 detail.append(rest)
                 if label.startswith("guest"):
                     row.guest = True  # "Guest lecture: ..." under the session's title

@@ -37,6 +37,7 @@ class Row:
     kind: str | None = None  # an event kind the structure states ("Due:", "Seminar:")
     section: str | None = None  # the heading or theme the row sits under
     lecture_label: bool = False  # the page calls the row a lecture ("Lecture 4: ...")
+    kind_text: str | None = None  # a cell that says what kind of row it is ("Recitation")
 
 
 @dataclass
@@ -75,6 +76,9 @@ _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
 
 # Quick tests before the rules below: each rule's every match holds one of these words
 # (lowercase; see _may_hold).
+_GUEST_NAMES = re.compile(
+    r"(?i)[(\[]\s*(?:guest|invited)(?:\s+(?:lecture|lecturer|talk|speaker))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80})[)\]]"
+)
 _GUEST_KEY = re.compile("guest|invited|industry")
 _ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
 _DISCUSSION_KEY = re.compile("dis|section|recitation")
@@ -111,6 +115,10 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
             title = clean(_GUEST_MARK.sub(" ", title))
         if _GUEST_WORD.search(title):
             row.guest = True
+            g = _GUEST_NAMES.search(title)
+            names = looks_like_names(clean(g.group(1))) if g else None
+            if names:  # "(Guest lecture from Ann Smith)": the title keeps it; the speaker is known
+                row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
     m = _NUMBER_PREFIX.match(title)
@@ -261,7 +269,9 @@ def split_title_markers(row: Row, text: str) -> str:
         head = text[: run[0].start()]
         if head.rstrip().endswith(("(", "[")):
             head = head.rstrip()[:-1]  # "Title (pset 1 due)"
-        if head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
+        if _OBJECT_BEFORE.search(head):
+            pass  # "Deadline for Homework 1", "Review of pset 2": the title's own words
+        elif head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
             text = head
         ms = ms[: ms.index(run[0])]
     # Elsewhere in the title a marker with its action is a label on the session
@@ -278,6 +288,7 @@ def split_title_markers(row: Row, text: str) -> str:
     return _take_discussion(row, text)
 
 
+_OBJECT_BEFORE = re.compile(r"(?i)\b(?:for|of|on|about|to|with|the|discuss|review|deadline)\s*$")
 _TWO_LETTERS_RUN = re.compile(r"[^\W\d_]{2}")
 
 

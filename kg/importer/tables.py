@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache, partial
 
 from kg.importer.dates import PageDate, find_date
@@ -89,6 +90,7 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
             roles[i] = "date"
             break
     best, best_len = None, 0.0
+    kinds: list[int] = []
     for i in range(width):
         if roles[i] is not None:
             continue
@@ -98,18 +100,27 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
         wordy = [c for c in cells if _WORDY.search(c)]
         if len(wordy) < 0.6 * len(cells):
             continue
+        if len(cells) >= 4 and Counter(c.casefold() for c in cells).most_common(1)[0][1] >= 0.4 * len(cells):
+            # A few words repeated down the column ("Lecture", "Recitation",
+            # "Holiday"): what kind each row is, not its title.
+            kinds.append(i)
+            continue
         mean = sum(min(len(c), 80) for c in wordy) / len(wordy)
         if mean > best_len:
             best, best_len = i, mean
+    if best is None and kinds:
+        best, kinds = kinds[0], kinds[1:]
     if best is None or "date" not in roles:
         return None
     roles[best] = "title"
+    for i in kinds:
+        roles[i] = "kind"
     return roles
 
 
 def rows_from_grid(
     header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None,
-    *, later: Later | None = None,
+    *, later: Later | None = None, marked: bool = True,
 ) -> list[Row] | None:
     """Schedule rows of a table: columns by their header's role, else by their content.
 
@@ -117,6 +128,8 @@ def rows_from_grid(
     read when the work left there is done (see :data:`~kg.importer.text.Later`).
     """
     roles = _header_roles(header, body)
+    if roles is not None and not marked and any(find_date(h) for h in header):
+        roles = None  # a first row that is not marked a header and holds a date is a row
     if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
         by_content = content_roles(body)
         if by_content is not None and by_content.index("date") != roles.index("title"):
@@ -181,8 +194,15 @@ def rows_from_grid(
                 set_title(r, part, breaks=True)
                 rows.append(r)
             continue
-        title, detail, guest, number, markers, discussion = read
-        row.title, row.detail = title, detail
+        title, detail, guest, number, markers, discussion, speakers, labelled = read
+        row.title, row.detail, row.lecture_label = title, detail, labelled
+        if speakers:
+            row.speakers.extend(speakers)
+        for k in by_role.get("kind", []):
+            if k.strip():
+                row.kind_text = clean(k)
+                if not row.title:
+                    row.title = row.kind_text  # "Pset 1 due" in a row with no title
         if guest:
             row.guest = True
         if number is not None and row.number is None:
@@ -219,14 +239,15 @@ def _cell_date(cell: str) -> _CellDate | None:
     return None
 
 
-_TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None]
+_TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None, tuple[str, ...], bool]
 
 
 @lru_cache(maxsize=1 << 14)
 def _title_cell(text: str) -> list[str] | _TitleCell:
     """What a title cell gives a fresh row (memoised: schedules repeat their titles):
     the cell's parts when it holds several numbered lectures (:func:`split_numbered`),
-    else (title, detail, guest, number, assignment markers, discussion) as
+    else (title, detail, guest, number, assignment markers, discussion, speakers,
+    whether it is labelled a lecture) as
     :func:`set_title` and :func:`split_title_markers` read them."""
     title = strip_badges(text)
     multi = split_numbered(title)
@@ -235,7 +256,10 @@ def _title_cell(text: str) -> list[str] | _TitleCell:
     row = Row(line=0)
     set_title(row, title, breaks=True)
     row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-    return row.title, row.detail, row.guest, row.number, tuple(row.assignments), row.discussion
+    return (
+        row.title, row.detail, row.guest, row.number, tuple(row.assignments), row.discussion,
+        tuple(row.speakers), row.lecture_label,
+    )
 
 
 def _kept(row: Row) -> bool:
@@ -342,9 +366,10 @@ def table_rows(table: list[list[tuple[str, bool, int, int, int]]], *, later: Lat
     if len(g) < 2:
         return None
     # The header: the first all-<th> row among the first three, else the first row.
-    h = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), 0)
+    marked = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), None)
+    h = marked or 0
     header = [c.split("\n")[0] for c in g[h][1]]
     body = [(ln, cells) for ln, cells, _ in g[h + 1 :]]
-    return rows_from_grid(header, body, (g[h][0], g[h][1]), later=later)
+    return rows_from_grid(header, body, (g[h][0], g[h][1]), later=later, marked=marked is not None)
 
 
