@@ -231,3 +231,42 @@ class TestDataFiles:
         assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
         assert (d.lectures[1].guest, d.lectures[1].speakers) == (True, ["Ann Smith"])
         assert [(e.kind, e.date) for e in d.events] == [("tutorial", dt.date(2024, 9, 6))]
+
+
+class TestSourceFormats:
+    def test_org_headings_with_timestamps(self) -> None:
+        text = "#+TITLE: Algorithms\n" + "".join(
+            f"* Lecture {k}: {t}\n<2022-09-{d:02d} {wd}>\n" for k, (t, d, wd) in enumerate(
+                [("Sorting", 5, "Mon"), ("Hashing", 7, "Wed"), ("Graph theory", 12, "Mon")], start=1)
+        )
+        d = draft(text, "page.org")
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2022, 9, 5), dt.date(2022, 9, 7), dt.date(2022, 9, 12)]
+        assert [lec.number for lec in d.lectures] == ["1", "2", "3"]
+
+    def test_rst_simple_table_keeps_its_columns(self) -> None:
+        rule = "=======  ==============  ======"
+        rows = [("Sep 3", "Sorting", "slides"), ("Sep 5", "Hashing", ""), ("Sep 10", "Midterm exam", ""),
+                ("Sep 12", "Graph theory", "notes")]
+        body = "\n".join(f"{a:<7}  {b:<14}  {c}".rstrip() for a, b, c in rows)
+        text = f"CS 300 Schedule, Fall 2024\n==========================\n\n{rule}\nDate     Topic           Notes\n{rule}\n{body}\n{rule}\n"
+        d = draft(text, "page.rst")
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert d.lectures[2].date == dt.date(2024, 9, 12)
+        assert [e.kind for e in d.events] == ["exam"]
+        assert (d.code, d.name, d.term) == ("CS 300", None, "Fall 2024")  # "Schedule" names the page
+
+    def test_rst_sections_with_field_lists(self) -> None:
+        text = "Algorithms 2023\n###############\n\n" + "".join(
+            f"Lecture {k}: {t}\n{'=' * (12 + len(t))}\n:Date: Sep {d}\n\nSome words.\n\n"
+            for k, (t, d) in enumerate([("Sorting", 5), ("Hashing", 7), ("Graph theory", 12)], start=1)
+        )
+        d = draft(text, "page.rst")
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2023, 9, 5), dt.date(2023, 9, 7), dt.date(2023, 9, 12)]
+
+    def test_rst_cannot_read_files(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        secret = tmp_path / "secret.txt"
+        secret.write_text("Sep 3 Secret lecture\n")
+        html = imp.document.rst_to_html(f".. include:: {secret}\n\n.. raw:: html\n\n   <b>x</b>\n\nText.\n")
+        assert html is not None and "Secret" not in html and "<b>x</b>" not in html

@@ -11,7 +11,8 @@ from kg import collector
 from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM, find_date
 from kg.importer.document import (
-    Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
+    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_to_html,
+    scribble_to_html,
 )
 from kg.importer.read import drop_controls
 from kg.importer.records import record_rows
@@ -27,6 +28,11 @@ _CODE = re.compile(
     r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
 )
 _YEAR_WORD = re.compile(r"(?<![\d./-])(?:19[89]\d|20\d\d)(?![\d./-])")
+# Words that name a page, not a course ("CS 300 Schedule").
+_PAGE_WORDS = frozenset(
+    "schedule syllabus calendar course class lecture lectures home homepage page website site info "
+    "information overview outline tentative the of and for".split()
+)
 # Words that name a place, not a course ("NYU Center for Data Science").
 _PLACE_WORDS = re.compile(
     r"(?i)\b(?:university|universit[éà]|college|school|institute|department|dept|faculty|center|centre|"
@@ -69,7 +75,9 @@ def _heading(
                     # "Code · Term · Place": the parts that are left, each its own.
                     parts = [p for p in re.split(r"\s+[·•]\s+", cand) if re.search(r"[A-Za-z]{3}", p)]
                     cand = parts[0] if len(parts) == 1 else ""
-                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand):
+                generic = all(w.lower().strip("()[],.:;-") in _PAGE_WORDS for w in cand.split())
+                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand) \
+                        and not generic:
                     name = cand
     year = int(next(iter(years))) if len(years) == 1 else None
     return name, code, term, year
@@ -170,6 +178,10 @@ def _source_format(text: str, source: str) -> str:
         return "yaml"
     if suffix == ".scrbl" or text.lstrip().startswith("#lang scribble"):
         return "scribble"
+    if suffix == ".org":
+        return "org"
+    if suffix in (".rst", ".rest"):
+        return "rst"
     if suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(text[:5000]):
         return "html"
     if suffix in (".md", ".markdown", ".mdx", ".rmd", ".qmd"):
@@ -216,6 +228,10 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             html = scribble_to_html(text)
         elif fmt == "html":
             html = text
+        elif fmt == "org":
+            html = markdown_to_html(org_to_markdown(text))
+        elif fmt == "rst":
+            html = rst_to_html(text) or markdown_to_html(text)
         else:
             html = markdown_to_html(text)
         doc = parse_document(html, text)
@@ -223,7 +239,7 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             cells = [[(c.text, c.header, c.rowspan, c.colspan, c.line) for c in r] for r in table.rows]
             later: Later = []
             trows = table_rows(cells, later=later)
-            layout = "html-table" if fmt == "html" else "markdown-table"
+            layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
             if trows:
                 out.append(Candidate(layout, trows, score_rows(trows) + 0.25, later))
             cal = calendar_group(table)

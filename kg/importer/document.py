@@ -325,6 +325,52 @@ def scribble_to_html(text: str) -> str:
     return s
 
 
+def rst_to_html(text: str) -> str | None:
+    """reStructuredText as HTML (docutils): sections, tables of every kind, field and
+    definition lists. Nothing is read from or written to other files (``include`` and
+    ``raw`` are off); ``None`` when docutils cannot read the text."""
+    # (Imported here for start-up time: only .rst pages need docutils.)
+    from docutils.core import publish_parts  # noqa: PLC0415
+    from docutils.writers.html5_polyglot import Writer  # noqa: PLC0415
+
+    settings = {
+        "report_level": 5, "halt_level": 5, "file_insertion_enabled": False, "raw_enabled": False,
+        "_disable_config": True, "input_encoding": "unicode", "line_length_limit": 1 << 24,
+    }
+    try:
+        parts = publish_parts(text, writer=Writer(), settings_overrides=settings)
+    except Exception:  # noqa: BLE001 - any failure of the RST reader: read the page as Markdown
+        return None
+    return (
+        f"<html><head><title>{_esc(parts['title'])}</title></head><body>"
+        f"{parts['html_title']}{parts['html_subtitle']}{parts['body']}</body></html>"
+    )
+
+
+_ORG_HEADING = re.compile(r"^(\*{1,6})\s+")
+_ORG_KEYWORD = re.compile(r"^#\+(\w+):\s*(.*)$")
+_ORG_LINK = re.compile(r"\[\[([^\]\[]+)\](?:\[([^\]\[]+)\])?\]")
+
+
+def org_to_markdown(text: str) -> str:
+    """An Org file as Markdown, line for line: ``*`` headings, ``#+TITLE:``, links.
+
+    >>> print(org_to_markdown("#+TITLE: Algorithms\\n** Sorting [[s.pdf][slides]]\\n<2024-09-03 Tue>"))
+    # Algorithms
+    ## Sorting [slides](s.pdf)
+    <2024-09-03 Tue>
+    """
+    out = []
+    for ln in text.split("\n"):
+        k = _ORG_KEYWORD.match(ln)
+        if k:
+            ln = f"# {k.group(2)}" if k.group(1).lower() == "title" else ""
+        else:
+            ln = _ORG_HEADING.sub(lambda m: "#" * len(m.group(1)) + " ", ln)
+        out.append(_ORG_LINK.sub(lambda m: f"[{m.group(2) or m.group(1)}]({m.group(1)})", ln))
+    return "\n".join(out)
+
+
 def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
