@@ -270,3 +270,14 @@ class TestSourceFormats:
         secret.write_text("Sep 3 Secret lecture\n")
         html = imp.document.rst_to_html(f".. include:: {secret}\n\n.. raw:: html\n\n   <b>x</b>\n\nText.\n")
         assert html is not None and "Secret" not in html and "<b>x</b>" not in html
+
+    def test_lists_under_week_headings_keep_their_weeks(self) -> None:
+        text = "# Algorithms\n\n" + "".join(
+            f"## Week {w} (Jan {6 + 7 * w} - Jan {10 + 7 * w})\n- Lecture {2 * w - 1}: {a}\n- {b}\n\n"
+            for w, (a, b) in enumerate([("Sorting", "Lecture 2: Hashing"), ("Graph theory", "Midterm exam"),
+                                        ("Attention", "Lecture 6: Sorting networks")], start=1)
+        )
+        page = imp.parse_page(text, "page.md")
+        assert [(r.title, r.week) for r in page.rows] == [
+            ("Sorting", 1), ("Hashing", 1), ("Graph theory", 2), ("Midterm exam", 2), ("Attention", 3),
+            ("Sorting networks", 3)]

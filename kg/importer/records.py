@@ -99,6 +99,10 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     lines = [ln for ln in rec.lines if ln.text.strip()]
     if not lines:
         return []
+    if rec.section:
+        sw = _WEEK_MARK.match(rec.section)
+        if sw:
+            week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)"
     date: PageDate | None = None
     end: PageDate | None = None
     date_at: int | None = None
