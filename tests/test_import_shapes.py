@@ -217,6 +217,17 @@ class TestTables:
         assert [(lec.title, lec.guest, lec.speakers) for lec in d.lectures][1] == (
             "Hashing (guest lecture: Ann Smith)", True, ["Ann Smith"])
 
+    def test_a_row_of_several_dated_sessions(self) -> None:
+        rows = [("1", "9/3<br>9/5", "Sorting<br>Hashing"), ("2", "9/10<br>9/12", "Graph theory<br>No class"),
+                ("3", "9/17", "Attention<br>Sorting and hashing, again")]
+        body = "".join(f"<tr><td>{w}</td><td>{d}</td><td>{t}</td></tr>" for w, d, t in rows)
+        page = f"<table><tr><th>Week</th><th>Date</th><th>Topic</th></tr>{body}</table>"
+        d = draft(page, "page.html", year=2024)
+        assert [(lec.title, lec.date) for lec in d.lectures] == [
+            ("Sorting", dt.date(2024, 9, 3)), ("Hashing", dt.date(2024, 9, 5)),
+            ("Graph theory", dt.date(2024, 9, 10)), ("Attention", dt.date(2024, 9, 17))]
+        assert [(e.kind, e.date) for e in d.events] == [("holiday", dt.date(2024, 9, 12))]
+
 
 class TestDataFiles:
     def test_type_and_guest_speaker_keys(self) -> None:

@@ -187,7 +187,18 @@ def rows_from_grid(
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
                 row.number = clean(num)
-        read = _title_cell(next((t for t in by_role.get("title", []) if t.strip()), ""))
+        tcell = next((t for t in by_role.get("title", []) if t.strip()), "")
+        if "\n" in tcell:
+            pairs = _dated_lines(by_role.get("date", []), tcell)
+            if pairs:
+                # "9/3<br>9/5" beside "Sorting<br>Hashing": a session a line.
+                for on, text in pairs:
+                    r = Row(line=line, week=week, date=on)
+                    set_title(r, text, breaks=True)
+                    r.title = split_title_markers(r, r.title).strip(" |-–—:;,")
+                    rows.append(r)
+                continue
+        read = _title_cell(tcell)
         if isinstance(read, list):
             for part in read:
                 r = Row(line=line, week=week, date=row.date)
@@ -226,6 +237,19 @@ def rows_from_grid(
 
 
 _CellDate = tuple[PageDate, PageDate | None, int | None]
+
+
+def _dated_lines(date_cells: list[str], title: str) -> list[tuple[PageDate, str]] | None:
+    """(date, title) pairs when a date cell's lines are each a date and the title
+    cell has as many lines (several sessions in one row), else None."""
+    dcell = next((d for d in date_cells if "\n" in d), None)
+    if dcell is None:
+        return None
+    dates = [find_date(x.strip()) for x in dcell.split("\n") if x.strip()]
+    titles = [x for x in strip_badges(title).split("\n") if x.strip()]
+    if len(dates) < 2 or len(dates) != len(titles) or any(d is None or d[1].strip() for d in dates):
+        return None
+    return [(d[0], t) for d, t in zip(dates, titles) if d is not None]
 
 
 def _cell_date(cell: str) -> _CellDate | None:
