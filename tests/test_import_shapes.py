@@ -228,6 +228,23 @@ class TestTables:
             ("Graph theory", dt.date(2024, 9, 10)), ("Attention", dt.date(2024, 9, 17))]
         assert [(e.kind, e.date) for e in d.events] == [("holiday", dt.date(2024, 9, 12))]
 
+    def test_a_schedule_in_parts_one_table_each(self) -> None:
+        def part(head: str, rows: list[tuple[str, str]]) -> str:
+            return f"## {head}\n\n| Date | Topic |\n|---|---|\n" + "".join(f"| {a} | {b} |\n" for a, b in rows) + "\n"
+
+        units = [("Unit 1", [("Nov 26", "Sorting"), ("Dec 3", "Hashing")]),
+                 ("Unit 2", [("Dec 10", "Graph theory"), ("Jan 7", "Midterm")]),
+                 ("Unit 3", [("Jan 14", "Attention")])]
+        text = "# Algorithms, Fall 2024\n\n" + "".join(part(h, r) for h, r in units)
+        d = draft(text)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory", "Attention"]
+        assert d.lectures[-1].date == dt.date(2025, 1, 14)
+        # Two offerings of a course, newest first, are not one schedule.
+        old = [("Older", [("Sep 3", "Sorting"), ("Sep 5", "Hashing"), ("Sep 10", "Graph theory")])]
+        newer = [("Newer", [("Oct 1", "Attention"), ("Oct 3", "Sorting again")])]
+        d = draft("# Archive, 2024\n\n" + "".join(part(h, r) for h, r in newer + old))
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+
 
 class TestDataFiles:
     def test_type_and_guest_speaker_keys(self) -> None:

@@ -172,6 +172,26 @@ def _group_rows(group: Group) -> list[Row]:
     return rows
 
 
+def _runs_on(before: list[Row], after: list[Row]) -> bool:
+    """Whether the rows ``after`` continue the rows ``before`` (the next part of one
+    schedule): the first date, week or number of ``after`` comes after the last of
+    ``before`` (a term may run from December into January)."""
+    a = next((r.date for r in reversed(before) if r.date is not None), None)
+    b = next((r.date for r in after if r.date is not None), None)
+    if a is not None and b is not None:
+        if a.year is not None and b.year is not None:
+            return (b.year, b.month, b.day) >= (a.year, a.month, a.day)
+        return (b.month, b.day) >= (a.month, a.day) or (a.month >= 10 and b.month <= 3)
+    weeks = [r.week for r in before if r.week is not None], [r.week for r in after if r.week is not None]
+    if weeks[0] and weeks[1]:
+        return weeks[1][0] > weeks[0][-1]
+    nums = [int(r.number) for r in before if r.number and r.number.isdigit()], [
+        int(r.number) for r in after if r.number and r.number.isdigit()]
+    if nums[0] and nums[1]:
+        return nums[1][0] > nums[0][-1]
+    return False
+
+
 def _source_format(text: str, source: str) -> str:
     suffix = Path(source).suffix.lower()
     if suffix in (".yml", ".yaml"):
@@ -235,17 +255,32 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
         else:
             html = markdown_to_html(text)
         doc = parse_document(html, text)
+        layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
+        # A schedule split into parts, a table each under its own heading ("Unit 1",
+        # "Unit 2"): tables with one header whose rows run on are read as one too.
+        run: list[tuple[tuple[str, ...], list[Row], Later]] = []
+
+        def offer_run() -> None:
+            if len(run) >= 2:
+                rows = [r for _, rs, _ in run for r in rs]
+                out.append(Candidate(layout, rows, score_rows(rows) + 0.25, [w for _, _, ws in run for w in ws]))
+
         for table in doc.tables:
             cells = [[(c.text, c.header, c.rowspan, c.colspan, c.line) for c in r] for r in table.rows]
             later: Later = []
             trows = table_rows(cells, later=later)
-            layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
             if trows:
                 out.append(Candidate(layout, trows, score_rows(trows) + 0.25, later))
+                key = tuple(c.text.casefold() for c in table.rows[0]) if all(c.header for c in table.rows[0]) else ()
+                if not (key and run and run[-1][0] == key and _runs_on(run[-1][1], trows)):
+                    offer_run()
+                    run = []
+                run.append((key, trows, later))
             cal = calendar_group(table)
             if cal is not None:
                 crows = _group_rows(cal)
                 out.append(Candidate("calendar", crows, score_rows(crows)))
+        offer_run()
         for g in doc.groups:
             rows = _group_rows(g)
             if rows:
