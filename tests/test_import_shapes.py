@@ -309,3 +309,15 @@ class TestSourceFormats:
         assert [(r.title, r.week) for r in page.rows] == [
             ("Sorting", 1), ("Hashing", 1), ("Graph theory", 2), ("Midterm exam", 2), ("Attention", 3),
             ("Sorting networks", 3)]
+
+    def test_hugo_json_and_toml_data(self) -> None:
+        toml = "".join(f'[[lectures]]\ndate = "2024-09-{d:02d}"\ntitle = "{t}"\n\n'
+                       for d, t in [(3, "Sorting"), (5, "Hashing"), (10, "Graph theory")])
+        js = '{"lectures": [' + ", ".join(f'\n  {{"date": "Sep {d}", "title": "{t}"}}'
+                                           for d, t in [(3, "Sorting"), (5, "Hashing"), (10, "Graph theory")]) + "]}"
+        for text, source in [(toml, "lectures.toml"), (js, "lectures.json")]:
+            d = draft(text, source, year=2024)
+            assert titles(d) == ["Sorting", "Hashing", "Graph theory"], source
+            assert d.lectures[2].date == dt.date(2024, 9, 10)
+            assert [lec.line for lec in d.lectures] == ([2, 6, 10] if source.endswith("toml") else [2, 3, 4])
+        assert ".json" in imp.pages.PAGE_SUFFIXES and ".toml" in imp.pages.PAGE_SUFFIXES

@@ -194,8 +194,10 @@ def _runs_on(before: list[Row], after: list[Row]) -> bool:
 
 def _source_format(text: str, source: str) -> str:
     suffix = Path(source).suffix.lower()
-    if suffix in (".yml", ".yaml"):
-        return "yaml"
+    if suffix in (".yml", ".yaml", ".json"):
+        return "yaml"  # (JSON is YAML)
+    if suffix == ".toml":
+        return "toml"
     if suffix == ".scrbl" or text.lstrip().startswith("#lang scribble"):
         return "scribble"
     if suffix == ".org":
@@ -236,12 +238,12 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
     fmt = _source_format(text, source)
     out = _Kept()
     doc: Document | None = None
-    if fmt == "yaml":
-        g = data_file_group(text)
+    if fmt in ("yaml", "toml"):
+        g = data_file_group(text, toml=fmt == "toml")
         if g is not None:
             rows = _group_rows(g)
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
-    if fmt != "yaml" or not out.offered:
+    if fmt not in ("yaml", "toml") or not out.offered:
         # Plain-text readers first: on a tie, the simpler reading wins.
         out.extend(_text_candidates(text))
         if fmt == "scribble":
