@@ -245,6 +245,14 @@ class TestTables:
         d = draft("# Archive, 2024\n\n" + "".join(part(h, r) for h, r in newer + old))
         assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
 
+    def test_guest_line_in_the_title_cell(self) -> None:
+        rows = [("Sep 3", "Sorting"), ("Sep 5", "Hashing<br><i>Guest Lecture: Ann Smith (<a href=v>video</a>)</i>"),
+                ("Sep 10", "Graph theory")]
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+        d = draft(f"<table><tr><th>Date</th><th>Lecture</th></tr>{body}</table>", "page.html", year=2024)
+        assert [(lec.title, lec.guest, lec.speakers) for lec in d.lectures][1] == ("Hashing", True, ["Ann Smith"])
+        assert not any("Smith" in c for c in d.candidates)
+
 
 class TestDataFiles:
     def test_type_and_guest_speaker_keys(self) -> None:

@@ -412,6 +412,8 @@ def _build_draft(
                     [lk for lk in links if lk.confidence >= _WEAK_FLOOR], linker.unmatched(row.title, row.detail)
                 )
             lec.links, lec.candidates = list(linked[0]), list(linked[1])
+            if lec.speakers:  # a speaker's name is no topic ("Guest lecture from Ann Smith")
+                lec.candidates = [c for c in lec.candidates if not any(c in sp or sp in c for sp in lec.speakers)]
             for c in lec.candidates:
                 candidates.setdefault(c, []).append(len(lectures) + 1)
             lectures.append(lec)

@@ -79,6 +79,9 @@ _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
 _GUEST_NAMES = re.compile(
     r"(?i)[(\[]\s*(?:guest|invited)(?:\s+(?:lecture|lecturer|talk|speaker))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80})[)\]]"
 )
+_GUEST_LINE = re.compile(
+    r"(?i)^\W*(?:guest|invited)(?:\s+(?:lecture|lecturer|speaker|talk))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80}?)\W*$"
+)
 _GUEST_KEY = re.compile("guest|invited|industry")
 _ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
 _DISCUSSION_KEY = re.compile("dis|section|recitation")
@@ -108,7 +111,17 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = clean(" ".join(lines))
     else:
         title = clean(lines[0])
-        detail = " ".join(lines[1:]) + " " + detail
+        rest = []
+        for ln in lines[1:]:
+            g = _GUEST_LINE.match(ln) if _may_hold(_GUEST_KEY, ln) else None
+            if g is None:
+                rest.append(ln)
+                continue
+            # "Sorting <br> Guest lecture: Ann Smith": the session's guest, not its detail.
+            row.guest = True
+            names = looks_like_names(clean(g.group(1)))
+            row.speakers.extend(n for n in names or [] if n not in row.speakers)
+        detail = " ".join(rest) + " " + detail
     if _may_hold(_GUEST_KEY, title):
         if _GUEST_MARK.search(title):
             row.guest = True
