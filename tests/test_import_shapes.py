@@ -253,6 +253,17 @@ class TestTables:
         assert [(lec.title, lec.guest, lec.speakers) for lec in d.lectures][1] == ("Hashing", True, ["Ann Smith"])
         assert not any("Smith" in c for c in d.candidates)
 
+    def test_title_term_and_markers_in_a_notes_column(self) -> None:
+        rows = [("1", "Sept. 5 (Tue)", "Sorting", "HW1 out"), ("2", "Sept. 7 (Thu)", "Hashing", ""),
+                ("3", "Sept. 12 (Tue)", "Graph theory", "HW1 due")]
+        body = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td><td>{e}</td></tr>" for a, b, c, e in rows)
+        page = (f"<html><head><title>CS 800: Algorithms (Fall 2023)</title></head><body><h1>CS 800: Algorithms</h1>"
+                f"<table><tr><th>Lec</th><th>Date</th><th>Topic</th><th>Notes</th></tr>{body}</table></body></html>")
+        d = draft(page, "page.html")
+        assert (d.term, d.code, d.name) == ("Fall 2023", "CS 800", "Algorithms")
+        [hw] = d.assignments
+        assert (hw.id, hw.released, hw.due) == ("hw1", dt.date(2023, 9, 5), dt.date(2023, 9, 12))
+
 
 class TestDataFiles:
     def test_type_and_guest_speaker_keys(self) -> None:

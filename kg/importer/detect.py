@@ -326,6 +326,8 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
+    if doc is not None and doc.h1 and doc.title and doc.title != doc.h1:
+        head_lines = [doc.title, *head_lines]  # "<title>CS 700 (Spring 2023)</title>" may say more
     schedule = frozenset(r.title for r in rows[:3] if r.title)
     name, code, term, year = _heading(head_lines, heading, schedule)
     return Page(

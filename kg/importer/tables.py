@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.rows import (
-    ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
+    ASSIGN, ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
 )
 from kg.importer.text import BULLET, WEEK_ROW, Later
@@ -40,6 +40,7 @@ _SPEAKER_SEP = re.compile(r"\s*(?:&|;|,|\band\b)\s*")
 _OPTIONAL = re.compile(r"(?i)\boptional\b")
 _READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*")
 _READINGS_LABEL = re.compile(r"(?i)^\s*readings?\s*:\s*")
+_ACTION_WORD = re.compile(r"(?i)\b(?:out|released?|due|handout|assigned|deadline)\b")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)|^-+$")
 
 
@@ -310,6 +311,11 @@ def _other_cells(row: Row, by_role: dict[str, list[str]], others: list[str]) -> 
             ln = take_materials(row, clean(ln))
             if not ln:
                 continue
+            m = ASSIGN.search(ln) if _ACTION_WORD.search(ln) else None
+            if m is not None and m.group("act"):
+                ln = take_assignments(row, ln).strip()  # "HW1 out" in a Notes column
+                if not ln:
+                    continue
             b = BULLET.match(ln)
             text = b.group(1) if b else ln
             optional = bool(_OPTIONAL.search(text))
