@@ -162,6 +162,9 @@ class TestLinking:
 class TestDates:
     def test_dotted_day_month_year_and_date_labels(self) -> None:
         assert imp.parse_date("14.10.2025 Kernels")[0] == imp.PageDate(10, 14, 2025, None, "14.10.2025")
+        assert imp.parse_date("2024/09/03 Sorting")[0] == imp.PageDate(9, 3, 2024, None, "2024/09/03")
+        assert imp.parse_date("2024.9.3")[0] == imp.PageDate(9, 3, 2024, None, "2024.9.3")
+        assert imp.parse_date("2024/09-03") is None
         got = imp.dates.find_date("**Date:** Sept. 3")
         assert got is not None and (got[0].month, got[0].day) == (9, 3)
 
