@@ -129,9 +129,11 @@ class TestDefinitionLists:
         assert (hw1.released, hw1.due) == (dt.date(2024, 9, 11), dt.date(2024, 9, 18))
 
     def test_colon_lines_in_code_and_comments_stay(self) -> None:
-        text = "```\nterm\n: not a definition\n```\n"
+        text = "```\nterm\n: not a definition\n```\n<!--\nterm\n: nor this\n-->\n"
         out, origin = imp.document.definition_lists(text)
-        assert out == text and origin == [1, 2, 3, 4, 5]
+        assert out == text and origin == list(range(1, 10))
+        out, _ = imp.document.definition_lists("Sep 3 <!-- moved -->\n: Sorting\n")
+        assert '<div class="dl-entry">' in out
 
 
 class TestMarkersInTitles:

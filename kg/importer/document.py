@@ -187,7 +187,8 @@ def _data_line_attr(m: re.Match[str]) -> str:
 # lines continue one.
 _DD_START = re.compile(r"(?m)^ {0,3}:[ \t]+\S")
 _DD_LINE = re.compile(r"^ {0,3}:[ \t]+(?=\S)")
-_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+_HIDING = re.compile(r"<!--|-->|```|~~~")  # (fences: at a line's start only, checked after)
+_NEWLINE = re.compile("\n")
 
 
 def definition_lists(text: str) -> tuple[str, list[int]]:
@@ -219,22 +220,45 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
     """
     lines = text.split("\n")
     n = len(lines)
-    # Lines where no definition can start: fenced code and HTML comments.
-    skip = [False] * n
-    fenced = commented = False
-    for i, ln in enumerate(lines):
-        if fenced:
-            skip[i] = True
-            fenced = not _FENCE.match(ln)
-            continue
-        if commented:
-            skip[i] = True
-            commented = "-->" not in ln
-            continue
-        if _FENCE.match(ln):
-            skip[i] = fenced = True
-        elif "<!--" in ln and "-->" not in ln[ln.rindex("<!--"):]:
-            commented = True
+    starts = [0]
+    for m in _NEWLINE.finditer(text):
+        starts.append(m.end())
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
+
+    # Lines where no definition can start: fenced code and HTML comments (found from
+    # their marks, not line by line: a page is long, its marks few).
+    hidden: list[tuple[int, int]] = []  # (first, last) line of each fence or comment
+    open_at: int | None = None
+    kind = ""
+    for m in _HIDING.finditer(text):
+        k, mark = line_at(m.start()), m.group()
+        if mark[0] in "`~" and (m.start() - starts[k] > 3 or text[starts[k] : m.start()].strip()):
+            continue  # a fence opens a line (after up to three spaces)
+        if open_at is None:
+            if mark == "-->":
+                continue
+            open_at, kind = k, mark[:3]
+        elif (kind == "<!-" and mark == "-->") or (kind in ("```", "~~~") and mark[:3] == kind):
+            hidden.append((open_at, k))
+            open_at = None
+    if open_at is not None:
+        hidden.append((open_at, n - 1))
+    firsts = [h[0] for h in hidden]
+
+    def is_hidden(k: int) -> bool:
+        x = bisect.bisect_right(firsts, k) - 1
+        if x < 0:
+            return False
+        first, last = hidden[x]
+        if first == last:  # a comment within one line hides that line only if it is all comment
+            return k == first and lines[k].lstrip().startswith("<!--")
+        return first <= k <= last
+
+    def is_dd(k: int) -> bool:
+        return k < n and _DD_LINE.match(lines[k]) is not None and not is_hidden(k)
+
     out: list[str] = []
     origin: list[int] = []
 
@@ -242,31 +266,24 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
         out.append(s)
         origin.append(at + 1)
 
-    def is_dd(k: int) -> bool:
-        return k < n and not skip[k] and _DD_LINE.match(lines[k]) is not None
-
-    def entry_at(k: int) -> tuple[int, int] | None:
-        """(first term line, first definition line) of an entry starting at k."""
-        if k >= n or skip[k] or not lines[k].strip() or is_dd(k) or lines[k].startswith((" ", "\t")):
-            return None
-        j = k + 1
-        if j < n and not lines[j].strip():
-            j += 1
-        return (k, j) if is_dd(j) else None
-
-    i = 0
+    done = 0  # lines before this one are written
     in_list = False
-    while i < n:
-        got = entry_at(i)
-        if got is None:
-            if in_list and lines[i].strip():
-                emit("</dl>", i - 1)
-                emit("", i - 1)
-                in_list = False
-            emit(lines[i], i)
-            i += 1
+    for m in _DD_START.finditer(text):
+        j = line_at(m.start())
+        if j < done or not is_dd(j):
             continue
-        term, j = got
+        term = j - 1
+        if term >= 0 and not lines[term].strip():
+            term -= 1
+        if term < done or not lines[term].strip() or lines[term][:1] in (" ", "\t") or is_dd(term) \
+                or is_hidden(term):
+            continue
+        if in_list and any(lines[x].strip() for x in range(done, term)):
+            emit("</dl>", done - 1)
+            emit("", done - 1)
+            in_list = False
+        out.extend(lines[done:term])
+        origin.extend(range(done + 1, term + 1))
         if not in_list:
             if out and out[-1].strip():
                 emit("", term)
@@ -283,7 +300,7 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
             emit("", j)
             emit(_DD_LINE.sub("", lines[j]), j)
             k = j + 1
-            while k < n and lines[k].strip() and not is_dd(k) and lines[k][:1] in (" ", "\t"):
+            while k < n and lines[k].strip() and lines[k][:1] in (" ", "\t") and not is_dd(k):
                 emit(lines[k].strip(), k)
                 k += 1
             emit("", k - 1)
@@ -295,11 +312,20 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
                 j = nxt
                 continue
             emit("</dd></div>", k - 1)
-            i = k
+            done = k
             break
     if in_list:
-        emit("</dl>", n - 1)
-        emit("", n - 1)
+        # The list ends at the next line that is not blank.
+        k = done
+        while k < n and not lines[k].strip():
+            k += 1
+        out.extend(lines[done:k])
+        origin.extend(range(done + 1, k + 1))
+        emit("</dl>", k - 1)
+        emit("", k - 1)
+        done = k
+    out.extend(lines[done:])
+    origin.extend(range(done + 1, n + 1))
     return "\n".join(out), origin
 
 
@@ -690,6 +716,8 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     for parent in root.traverse():
         if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
             continue
+        if parent.tag == "div" and _cls(parent) == "dl-entry":
+            continue  # a definition list's entry is one record, its parts are not a run
         kids = [c for c in parent.iter(include_text=False) if c.tag not in _SKIP]
         if len(kids) < 3:
             continue

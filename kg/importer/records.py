@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.document import Line, Record
-from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges
+from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
 _TITLE_LABELS = frozenset(
@@ -188,7 +188,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     if _SECTION_WORDS.match(title):
         return []  # "Lectures", "Readings": a part of the page, not a session
     set_title(row, strip_badges(title), breaks=True)
-    row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
+    row.title = take_acted_markers(row, row.title)
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []
     for i, ln in enumerate(lines):

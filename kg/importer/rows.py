@@ -287,18 +287,35 @@ def split_title_markers(row: Row, text: str) -> str:
         elif head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
             text = head
         ms = ms[: ms.index(run[0])]
-    # Elsewhere in the title a marker with its action is a label on the session
-    # ("HW1 out: Sorting", "Sorting (HW2 due) and hashing").
+    return _take_discussion(row, _without_acted(row, text, ms))
+
+
+def take_acted_markers(row: Row, text: str) -> str:
+    """A title without the assignment markers that carry their action, anywhere in it
+    ("HW1 out: Sorting", "Sorting (HW2 due) and hashing", "Sorting **HW1 OUT**"): labels
+    on the session, which date the assignment (see :attr:`Row.assignments`). A title
+    that would be left without words keeps them."""
+    low = text.lower()
+    if not any(w in low for w in _ACTS) or not _may_hold(_ASSIGN_KEY, text):
+        return text
+    return _without_acted(row, text, list(ASSIGN.finditer(text)))
+
+
+_ACTS = ("out", "release", "due", "handout", "assigned", "deadline")  # (every action, lowercase)
+
+
+def _without_acted(row: Row, text: str, ms: list[re.Match[str]]) -> str:
     acted = [m for m in ms if m.group("act")]
-    if acted:
-        rest = text
-        for m in reversed(acted):
-            rest = rest[: m.start()] + " " + rest[m.end():]
-        rest = _EMPTY_BRACKETS.sub(" ", rest)
-        if _TWO_LETTERS_RUN.search(rest):
-            row.assignments.extend(clean(m.group(0)) for m in acted)
-            text = clean(rest).strip(" |-–—:;,")
-    return _take_discussion(row, text)
+    if not acted:
+        return text
+    rest = text
+    for m in reversed(acted):
+        rest = rest[: m.start()] + " " + rest[m.end():]
+    rest = _EMPTY_BRACKETS.sub(" ", rest)
+    if not _TWO_LETTERS_RUN.search(rest):
+        return text
+    row.assignments.extend(clean(m.group(0)) for m in acted)
+    return clean(rest).strip(" |-–—:;,")
 
 
 _OBJECT_BEFORE = re.compile(r"(?i)\b(?:for|of|on|about|to|with|the|discuss|review|deadline)\s*$")
