@@ -737,10 +737,11 @@ class TestShortcuts:
                 prev = None
                 while prev != s:
                     prev = s
-                    s = rows._BADGES.sub("", s)
+                    s = rows._LABEL_LIST.sub("", rows._BADGES.sub("", s))
                     s = re.sub(r"\[\s*\]|\(\s*\)", "", s)
-                if rows._TRAILING_BADGES.sub("", s).strip():
-                    s = rows._TRAILING_BADGES.sub("", s)
+                bare = rows._TRAILING_BADGES.sub("", s)
+                if bare.strip() and not re.fullmatch(r"(?i)\s+part\s*\d+\s*", s[len(bare):]):
+                    s = bare
                 out.append(rows.clean(s))
             return "\n".join(x for x in out if x)
 

@@ -1,15 +1,17 @@
-"""Jekyll/Hugo data files (``_data/lectures.yml``): a YAML sequence of sessions.
+"""Jekyll/Hugo data files (``_data/lectures.yml``, Hugo's ``data/*.json``/``*.toml``): a
+sequence of sessions.
 
 Each mapping is one record: its date from ``date``/``day``/``when``, its title from
 ``title``/``name``/``topic``/``lecture`` (HTML in values is parsed, not kept), detail from
 ``topics``/``description``/``summary`` when they are text, readings from ``readings``
 (resolved against the graph's readings, never linked to topics), speakers from
-``lecturer``/``speaker``/``instructor``. Commented-out keys are not read (YAML comments).
+``lecturer``/``speaker``/``instructor``, what kind of session it is from ``type``/``kind``. Commented-out keys are not read (YAML comments).
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from typing import Any
 
 import yaml
@@ -23,6 +25,8 @@ _TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
 _DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline")
 _READING_KEYS = ("readings", "reading")
 _CITES = re.compile(r"(?i)<a\s[^>]*href|https?://|\bet\s+al\b")
+_KEY_AT = re.compile(r'"?\s*[:=]')  # after a key: YAML "date:", JSON "\"date\":", TOML "date ="
+_KIND_KEYS = ("type", "kind", "category", "event")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
@@ -55,12 +59,20 @@ def _sessions(doc: Any) -> list[dict[str, Any]] | None:
     return None
 
 
-def data_file_group(text: str) -> Group | None:
-    """The sessions of a YAML data file as records, or ``None`` when the text is not a
-    YAML sequence of mappings with dates or titles."""
+def _starts_with_key(line: str, key: str) -> bool:
+    """Whether a source line starts with ``key``: YAML ``- date:``, JSON ``{"date":``,
+    TOML ``date =``."""
+    s = line.lstrip('-{[, \t"')
+    return s.startswith(key) and _KEY_AT.match(s, len(key)) is not None
+
+
+def data_file_group(text: str, *, toml: bool = False) -> Group | None:
+    """The sessions of a YAML (or JSON, or with ``toml`` TOML) data file as records, or
+    ``None`` when the text is not a sequence of mappings with dates or titles."""
+    doc: Any
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError:
+        doc = tomllib.loads(text) if toml else yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError):
         return None
     items = _sessions(doc)
     if not items:
@@ -78,7 +90,7 @@ def data_file_group(text: str) -> Group | None:
         line = 0
         if first_key is not None:
             for k in range(cursor, len(src_lines)):
-                if src_lines[k].lstrip("- ").startswith(f"{first_key}:"):
+                if _starts_with_key(src_lines[k], str(first_key)):
                     line, cursor = k + 1, k + 1
                     break
         lines: list[Line] = []
@@ -97,6 +109,11 @@ def data_file_group(text: str) -> Group | None:
             got = _html_lines(low.get(key))
             if got:
                 lines.append(Line("Speaker: " + ", ".join(got), line=line))
+        for key in _KIND_KEYS:
+            got = _html_lines(low.get(key))
+            if got:
+                lines.append(Line("Kind: " + " ".join(got), line=line))
+                break
         for key in _DETAIL_KEYS:
             for d in _html_lines(low.get(key)):
                 lines.append(Line(d, line=line, depth=1))

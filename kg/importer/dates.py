@@ -39,7 +39,8 @@ _MONTH_RE = (
 )
 _DATE_AT_START = re.compile(
     rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?,?\s+)?(?:
-          (?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})                         # 2025-09-09
+          (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
+        | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
         | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
         | (?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep
@@ -75,6 +76,8 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     ' Optimization'
     >>> parse_date("2025-10-02")[0].year
     2025
+    >>> parse_date("14.10.2025 Kernels")[0]     # dotted with the year: day first
+    PageDate(month=10, day=14, year=2025, weekday=None, text='14.10.2025')
     """
     m = _DATE_AT_START.match(text)
     if m is None:
@@ -83,6 +86,8 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     year: int | None = None
     if g["iy"]:
         month, day, year = int(g["im"]), int(g["id"]), int(g["iy"])
+    elif g["ed"]:
+        month, day, year = int(g["em"]), int(g["ed"]), int(g["ey"])
     elif g["sm"]:
         month, day = int(g["sm"]), int(g["sd"])
         if g["sy"]:
@@ -116,6 +121,7 @@ def term_year(term: str | None) -> int | None:
 _LEAD = re.compile(
     r"""^[\s<(\[*_]*(?:
           (?:week|wk|lecture|lec|class|session|day)\s*\d{1,2}\b[\s:.,)|*_-]*
+        | (?:date|dates|when)\s*[*_]*:[\s*_]*                                   # "Date: Sept. 3"
         | \d{1,2}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",
     re.I | re.X,

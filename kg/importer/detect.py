@@ -9,9 +9,10 @@ from pathlib import Path
 
 from kg import collector
 from kg.importer.datafile import data_file_group
-from kg.importer.dates import TERM
+from kg.importer.dates import TERM, find_date
 from kg.importer.document import (
-    Document, Group, calendar_group, markdown_to_html, parse_document, scribble_to_html,
+    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_to_html,
+    scribble_to_html,
 )
 from kg.importer.read import drop_controls
 from kg.importer.records import record_rows
@@ -20,20 +21,44 @@ from kg.errors import PageError
 from kg.importer.tables import table_rows
 from kg.importer.text import Later, parse_dated_lines, parse_numbered, parse_pipe_rows
 
-_CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b")
-_CODE = re.compile(r"\b[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b")
+# (Not a time: "15.00-17.00", "9.30 am".)
+_CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b(?!\s*(?:[-–]\s*\d|[AaPp]\.?[Mm]\b|h\b))")
+_CODE = re.compile(
+    r"\b(?:[A-Z]{2,5}-)?[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b"
+    r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
+)
+_YEAR_WORD = re.compile(r"(?<![\d./-])(?:19[89]\d|20\d\d)(?![\d./-])")
+# Words that name a page, not a course ("CS 300 Schedule").
+_PAGE_WORDS = frozenset(
+    "schedule syllabus calendar course class lecture lectures home homepage page website site info "
+    "information overview outline tentative the of and for".split()
+)
+# Words that name a place, not a course ("NYU Center for Data Science").
+_PLACE_WORDS = re.compile(
+    r"(?i)\b(?:university|universit[éà]|college|school|institute|department|dept|faculty|center|centre|"
+    r"laborator(?:y|ies))\b"
+)
 
 
-def _heading(lines: list[str], heading: str | None) -> tuple[str | None, str | None, str | None]:
-    """Course name, code and term from the top of the page (short lines only)."""
+def _heading(
+    lines: list[str], heading: str | None, schedule: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None, str | None, int | None]:
+    """Course name, code, term and year from the top of the page (short lines only):
+    the lines before the schedule (a line that is one of its titles, or holds a day's
+    date, ends the top). The year is the one year the top names ("Schedule 2024"),
+    if it names just one."""
     candidates = ([heading] if heading else []) + [ln for ln in lines[:15]]
     term: str | None = None
     name: str | None = None
     code: str | None = None
+    years: set[str] = set()
     for ln in candidates:
         s = clean(ln.replace("|", " | ")).strip(" |#")
+        if s in schedule or (s and find_date(s) is not None and ln is not heading):
+            break
         if not s or len(s) > 80:
             continue
+        years.update(_YEAR_WORD.findall(s))
         if term is None and (t := TERM.search(s)):
             term = f"{t.group(1).capitalize()} {t.group(2)}"
         if code is None:
@@ -45,10 +70,17 @@ def _heading(lines: list[str], heading: str | None) -> tuple[str | None, str | N
                 words = rest.split()
                 while words and re.fullmatch(r"[A-Z]{2,6}[\d.]*", words[0]):
                     words.pop(0)  # institution and department acronyms
-                cand = " ".join(words).strip(" -–:,")
-                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand):
+                cand = " ".join(words).strip(" -–:,·•")
+                if " · " in cand or " • " in cand:
+                    # "Code · Term · Place": the parts that are left, each its own.
+                    parts = [p for p in re.split(r"\s+[·•]\s+", cand) if re.search(r"[A-Za-z]{3}", p)]
+                    cand = parts[0] if len(parts) == 1 else ""
+                generic = all(w.lower().strip("()[],.:;-") in _PAGE_WORDS for w in cand.split())
+                if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand) \
+                        and not generic:
                     name = cand
-    return name, code, term
+    year = int(next(iter(years))) if len(years) == 1 else None
+    return name, code, term, year
 
 
 # ---------------------------------------------------------------- layout detection
@@ -140,12 +172,38 @@ def _group_rows(group: Group) -> list[Row]:
     return rows
 
 
+def _runs_on(before: list[Row], after: list[Row]) -> bool:
+    """Whether the rows ``after`` continue the rows ``before`` (the next part of one
+    schedule): the first date, week or number of ``after`` comes after the last of
+    ``before`` (a term may run from December into January)."""
+    a = next((r.date for r in reversed(before) if r.date is not None), None)
+    b = next((r.date for r in after if r.date is not None), None)
+    if a is not None and b is not None:
+        if a.year is not None and b.year is not None:
+            return (b.year, b.month, b.day) >= (a.year, a.month, a.day)
+        return (b.month, b.day) >= (a.month, a.day) or (a.month >= 10 and b.month <= 3)
+    weeks = [r.week for r in before if r.week is not None], [r.week for r in after if r.week is not None]
+    if weeks[0] and weeks[1]:
+        return weeks[1][0] > weeks[0][-1]
+    nums = [int(r.number) for r in before if r.number and r.number.isdigit()], [
+        int(r.number) for r in after if r.number and r.number.isdigit()]
+    if nums[0] and nums[1]:
+        return nums[1][0] > nums[0][-1]
+    return False
+
+
 def _source_format(text: str, source: str) -> str:
     suffix = Path(source).suffix.lower()
-    if suffix in (".yml", ".yaml"):
-        return "yaml"
+    if suffix in (".yml", ".yaml", ".json"):
+        return "yaml"  # (JSON is YAML)
+    if suffix == ".toml":
+        return "toml"
     if suffix == ".scrbl" or text.lstrip().startswith("#lang scribble"):
         return "scribble"
+    if suffix == ".org":
+        return "org"
+    if suffix in (".rst", ".rest"):
+        return "rst"
     if suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(text[:5000]):
         return "html"
     if suffix in (".md", ".markdown", ".mdx", ".rmd", ".qmd"):
@@ -180,32 +238,51 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
     fmt = _source_format(text, source)
     out = _Kept()
     doc: Document | None = None
-    if fmt == "yaml":
-        g = data_file_group(text)
+    if fmt in ("yaml", "toml"):
+        g = data_file_group(text, toml=fmt == "toml")
         if g is not None:
             rows = _group_rows(g)
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
-    if fmt != "yaml" or not out.offered:
+    if fmt not in ("yaml", "toml") or not out.offered:
         # Plain-text readers first: on a tie, the simpler reading wins.
         out.extend(_text_candidates(text))
         if fmt == "scribble":
             html = scribble_to_html(text)
         elif fmt == "html":
             html = text
+        elif fmt == "org":
+            html = markdown_to_html(org_to_markdown(text))
+        elif fmt == "rst":
+            html = rst_to_html(text) or markdown_to_html(text)
         else:
             html = markdown_to_html(text)
         doc = parse_document(html, text)
+        layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
+        # A schedule split into parts, a table each under its own heading ("Unit 1",
+        # "Unit 2"): tables with one header whose rows run on are read as one too.
+        run: list[tuple[tuple[str, ...], list[Row], Later]] = []
+
+        def offer_run() -> None:
+            if len(run) >= 2:
+                rows = [r for _, rs, _ in run for r in rs]
+                out.append(Candidate(layout, rows, score_rows(rows) + 0.25, [w for _, _, ws in run for w in ws]))
+
         for table in doc.tables:
             cells = [[(c.text, c.header, c.rowspan, c.colspan, c.line) for c in r] for r in table.rows]
             later: Later = []
             trows = table_rows(cells, later=later)
-            layout = "html-table" if fmt == "html" else "markdown-table"
             if trows:
                 out.append(Candidate(layout, trows, score_rows(trows) + 0.25, later))
+                key = tuple(c.text.casefold() for c in table.rows[0]) if all(c.header for c in table.rows[0]) else ()
+                if not (key and run and run[-1][0] == key and _runs_on(run[-1][1], trows)):
+                    offer_run()
+                    run = []
+                run.append((key, trows, later))
             cal = calendar_group(table)
             if cal is not None:
                 crows = _group_rows(cal)
                 out.append(Candidate("calendar", crows, score_rows(crows)))
+        offer_run()
         for g in doc.groups:
             rows = _group_rows(g)
             if rows:
@@ -249,5 +326,10 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
-    name, code, term = _heading(head_lines, heading)
-    return Page(source=source, layout=best.layout, rows=rows, name=name, code=code, term=term)
+    if doc is not None and doc.h1 and doc.title and doc.title != doc.h1:
+        head_lines = [doc.title, *head_lines]  # "<title>CS 700 (Spring 2023)</title>" may say more
+    schedule = frozenset(r.title for r in rows[:3] if r.title)
+    name, code, term, year = _heading(head_lines, heading, schedule)
+    return Page(
+        source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading, year=year
+    )

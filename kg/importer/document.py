@@ -38,6 +38,7 @@ _BLOCK = frozenset(
 )
 _TITLE_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "strong", "b", "dt"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ALNUM = re.compile(r"[^\W_]")
 _ASIDE_HEADING = re.compile(
     r"(?i)^\s*(?:(?:required|optional|suggested|further|additional|extra)\s+)?"
     r"(?:readings?|references?|materials?|resources?|bibliography|papers?|literature|links)\s*:?\s*$"
@@ -158,16 +159,174 @@ def markdown_to_html(text: str) -> str:
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
     text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
+    origin: list[int] | None = None
+    if _DD_START.search(text):
+        text, origin = definition_lists(text)
     html = cmarkgfm.markdown_to_html_with_extensions(
         text, options=_CMARK_OPTIONS, extensions=["table", "strikethrough"]
     )
-    return _OTHER_POS.sub("", _BLOCK_POS.sub(_data_line_attr, html))
+    if origin is None:
+        return _OTHER_POS.sub("", _BLOCK_POS.sub(_data_line_attr, html))
+    at = origin
+
+    def attr(m: re.Match[str]) -> str:
+        k = int(m[3])
+        return f'<{m[1]}{m[2]} data-line="{at[k - 1] if 0 < k <= len(at) else k}"'
+
+    return _OTHER_POS.sub("", _BLOCK_POS.sub(attr, html))
 
 
 def _data_line_attr(m: re.Match[str]) -> str:
     # (A function, not a template: on Python 3.11 a template with groups is expanded
     # by a slower function of the re module, called for every match.)
     return f'<{m[1]}{m[2]} data-line="{m[3]}"'
+
+
+# Definition lists (kramdown, PHP Markdown Extra, Pandoc): a term line, then lines
+# starting ": " (up to three spaces before the colon), each a definition; indented
+# lines continue one.
+_DD_START = re.compile(r"(?m)^ {0,3}:[ \t]+\S")
+_DD_LINE = re.compile(r"^ {0,3}:[ \t]+(?=\S)")
+_HIDING = re.compile(r"<!--|-->|```|~~~")  # (fences: at a line's start only, checked after)
+_NEWLINE = re.compile("\n")
+
+
+def definition_lists(text: str) -> tuple[str, list[int]]:
+    """Markdown definition lists as HTML blocks CommonMark keeps: each entry a
+    ``<div class="dl-entry">`` holding its ``<dt>`` and ``<dd>`` parts, whose Markdown
+    is still rendered; and, for each line of the new text, its line in ``text``.
+
+    >>> out, origin = definition_lists("Mon, Sep 9\\n: Sorting\\n  : [Slides](s.pdf)\\n")
+    >>> print(out)
+    <dl>
+    <div class="dl-entry"><dt>
+    <BLANKLINE>
+    Mon, Sep 9
+    <BLANKLINE>
+    </dt><dd>
+    <BLANKLINE>
+    Sorting
+    <BLANKLINE>
+    </dd><dd>
+    <BLANKLINE>
+    [Slides](s.pdf)
+    <BLANKLINE>
+    </dd></div>
+    <BLANKLINE>
+    </dl>
+    <BLANKLINE>
+    >>> origin
+    [1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4]
+    """
+    lines = text.split("\n")
+    n = len(lines)
+    starts = [0]
+    for m in _NEWLINE.finditer(text):
+        starts.append(m.end())
+
+    def line_at(pos: int) -> int:
+        return bisect.bisect_right(starts, pos) - 1
+
+    # Lines where no definition can start: fenced code and HTML comments (found from
+    # their marks, not line by line: a page is long, its marks few).
+    hidden: list[tuple[int, int]] = []  # (first, last) line of each fence or comment
+    open_at: int | None = None
+    kind = ""
+    for m in _HIDING.finditer(text):
+        k, mark = line_at(m.start()), m.group()
+        if mark[0] in "`~" and (m.start() - starts[k] > 3 or text[starts[k] : m.start()].strip()):
+            continue  # a fence opens a line (after up to three spaces)
+        if open_at is None:
+            if mark == "-->":
+                continue
+            open_at, kind = k, mark[:3]
+        elif (kind == "<!-" and mark == "-->") or (kind in ("```", "~~~") and mark[:3] == kind):
+            hidden.append((open_at, k))
+            open_at = None
+    if open_at is not None:
+        hidden.append((open_at, n - 1))
+    firsts = [h[0] for h in hidden]
+
+    def is_hidden(k: int) -> bool:
+        x = bisect.bisect_right(firsts, k) - 1
+        if x < 0:
+            return False
+        first, last = hidden[x]
+        if first == last:  # a comment within one line hides that line only if it is all comment
+            return k == first and lines[k].lstrip().startswith("<!--")
+        return first <= k <= last
+
+    def is_dd(k: int) -> bool:
+        return k < n and _DD_LINE.match(lines[k]) is not None and not is_hidden(k)
+
+    out: list[str] = []
+    origin: list[int] = []
+
+    def emit(s: str, at: int) -> None:
+        out.append(s)
+        origin.append(at + 1)
+
+    done = 0  # lines before this one are written
+    in_list = False
+    for m in _DD_START.finditer(text):
+        j = line_at(m.start())
+        if j < done or not is_dd(j):
+            continue
+        term = j - 1
+        if term >= 0 and not lines[term].strip():
+            term -= 1
+        if term < done or not lines[term].strip() or lines[term][:1] in (" ", "\t") or is_dd(term) \
+                or is_hidden(term):
+            continue
+        if in_list and any(lines[x].strip() for x in range(done, term)):
+            emit("</dl>", done - 1)
+            emit("", done - 1)
+            in_list = False
+        out.extend(lines[done:term])
+        origin.extend(range(done + 1, term + 1))
+        if not in_list:
+            if out and out[-1].strip():
+                emit("", term)
+            emit("<dl>", term)
+            in_list = True
+        emit('<div class="dl-entry"><dt>', term)
+        emit("", term)
+        emit(lines[term].strip(), term)
+        emit("", term)
+        closing = "</dt>"
+        while True:
+            # One definition: its first line and the indented lines after it.
+            emit(closing + "<dd>", j)
+            emit("", j)
+            emit(_DD_LINE.sub("", lines[j]), j)
+            k = j + 1
+            while k < n and lines[k].strip() and lines[k][:1] in (" ", "\t") and not is_dd(k):
+                emit(lines[k].strip(), k)
+                k += 1
+            emit("", k - 1)
+            closing = "</dd>"
+            nxt = k
+            if nxt < n and not lines[nxt].strip() and is_dd(nxt + 1):
+                nxt += 1
+            if is_dd(nxt):
+                j = nxt
+                continue
+            emit("</dd></div>", k - 1)
+            done = k
+            break
+    if in_list:
+        # The list ends at the next line that is not blank.
+        k = done
+        while k < n and not lines[k].strip():
+            k += 1
+        out.extend(lines[done:k])
+        origin.extend(range(done + 1, k + 1))
+        emit("</dl>", k - 1)
+        emit("", k - 1)
+        done = k
+    out.extend(lines[done:])
+    origin.extend(range(done + 1, n + 1))
+    return "\n".join(out), origin
 
 
 _SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
@@ -190,6 +349,52 @@ def scribble_to_html(text: str) -> str:
     s = s.replace("}]", "</li></ol>").replace("}", "</li>")
     s = re.sub(r"^#lang.*$", "", s, flags=re.M)
     return s
+
+
+def rst_to_html(text: str) -> str | None:
+    """reStructuredText as HTML (docutils): sections, tables of every kind, field and
+    definition lists. Nothing is read from or written to other files (``include`` and
+    ``raw`` are off); ``None`` when docutils cannot read the text."""
+    # (Imported here for start-up time: only .rst pages need docutils.)
+    from docutils.core import publish_parts  # noqa: PLC0415
+    from docutils.writers.html5_polyglot import Writer  # noqa: PLC0415
+
+    settings = {
+        "report_level": 5, "halt_level": 5, "file_insertion_enabled": False, "raw_enabled": False,
+        "_disable_config": True, "input_encoding": "unicode", "line_length_limit": 1 << 24,
+    }
+    try:
+        parts = publish_parts(text, writer=Writer(), settings_overrides=settings)
+    except Exception:  # noqa: BLE001 - any failure of the RST reader: read the page as Markdown
+        return None
+    return (
+        f"<html><head><title>{_esc(parts['title'])}</title></head><body>"
+        f"{parts['html_title']}{parts['html_subtitle']}{parts['body']}</body></html>"
+    )
+
+
+_ORG_HEADING = re.compile(r"^(\*{1,6})\s+")
+_ORG_KEYWORD = re.compile(r"^#\+(\w+):\s*(.*)$")
+_ORG_LINK = re.compile(r"\[\[([^\]\[]+)\](?:\[([^\]\[]+)\])?\]")
+
+
+def org_to_markdown(text: str) -> str:
+    """An Org file as Markdown, line for line: ``*`` headings, ``#+TITLE:``, links.
+
+    >>> print(org_to_markdown("#+TITLE: Algorithms\\n** Sorting [[s.pdf][slides]]\\n<2024-09-03 Tue>"))
+    # Algorithms
+    ## Sorting [slides](s.pdf)
+    <2024-09-03 Tue>
+    """
+    out = []
+    for ln in text.split("\n"):
+        k = _ORG_KEYWORD.match(ln)
+        if k:
+            ln = f"# {k.group(2)}" if k.group(1).lower() == "title" else ""
+        else:
+            ln = _ORG_HEADING.sub(lambda m: "#" * len(m.group(1)) + " ", ln)
+        out.append(_ORG_LINK.sub(lambda m: f"[{m.group(2) or m.group(1)}]({m.group(1)})", ln))
+    return "\n".join(out)
 
 
 def _esc(s: str) -> str:
@@ -320,7 +525,8 @@ class _LineWalker:
                 elif False not in flags:
                     titled = True
                 else:
-                    titled = all(f or not t.strip() for t, f in zip(texts, flags))
+                    # Runs of punctuation between title runs ("**week10**_") do not count.
+                    titled = all(f or not _ALNUM.search(t) for t, f in zip(texts, flags))
                 self.lines.append(Line(text, titled, self.line_no, depth=self.depth))
                 if self.limit is not None and len(self.lines) >= self.limit:
                     self.done = True
@@ -510,6 +716,8 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     for parent in root.traverse():
         if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
             continue
+        if parent.tag == "div" and _cls(parent) == "dl-entry":
+            continue  # a definition list's entry is one record, its parts are not a run
         kids = [c for c in parent.iter(include_text=False) if c.tag not in _SKIP]
         if len(kids) < 3:
             continue

@@ -196,7 +196,14 @@ def _row_kind(row: Row) -> str:
         if not row.assignments:
             row.assignments.append(title)
         return "assignment"  # "Homework 1: backprop" announces work, it is not a session
-    return _title_kind(title)
+    if row.kind_text and row.kind_text != title:
+        stated = _title_kind(row.kind_text)
+        if stated != "lecture":
+            return stated  # "Recitation | Sep 12 | Graph exercises"
+    kind = _title_kind(title)
+    if row.lecture_label and kind in ("tutorial", "discussion"):
+        return "lecture"  # "Lecture 2b: Overview of the practicals" is a lecture about them
+    return kind
 
 
 # What every match of a rule above holds, in an ASCII title made lowercase: a title
@@ -276,8 +283,9 @@ def build_draft(
     assignments, readings resolved against ``vocab``.
 
     The year of dates comes from ``year``, else ``term`` ("Fall 2025"), else the page's
-    own term, else the weekdays the page prints (when exactly one recent year fits them);
-    with no year, dates are left out and a note says so. ``progress(done, total)`` is
+    own term, else the one year the top of the page names ("Schedule 2024"), else the
+    weekdays the page prints (when exactly one recent year fits them); with no year,
+    dates are left out and a note says so. ``progress(done, total)`` is
     called after each row.
     """
     # The draft step makes many small objects (a few per row, none meant to form
@@ -304,7 +312,7 @@ def _build_draft(
         raise UsageError(f"invalid course id {course_id!r}: use lowercase letters, digits, '.', '-' and '_'")
     notes: list[str] = []
     term = term or page.term
-    base_year = year or term_year(term)
+    base_year = year or term_year(term) or page.year
     dated = [r.date for r in page.rows if r.date is not None]
     if base_year is None and dated and all(d.year is None for d in dated):
         base_year = weekday_year(dated)
@@ -324,7 +332,10 @@ def _build_draft(
     library = Library(vocab)
     chapter_covers = {f"{b.id}/{n}": set(c) for b in vocab.books for n, c in b.chapters.items()}
     reading_covers = {rid: set(c) for rid, c in vocab.reading_covers.items()}
-    course_links = [lk for lk in linker.link(name or page.name or "") if lk.confidence >= threshold]
+    # The course's subject: what its name, else the page's main heading, names.
+    course_links = [
+        lk for lk in linker.link(name or page.name or page.heading or "") if lk.confidence >= threshold
+    ]
 
     lectures: list[DraftLecture] = []
     # A lecture's links and candidate topics by what they are read from (schedules
@@ -401,6 +412,8 @@ def _build_draft(
                     [lk for lk in links if lk.confidence >= _WEAK_FLOOR], linker.unmatched(row.title, row.detail)
                 )
             lec.links, lec.candidates = list(linked[0]), list(linked[1])
+            if lec.speakers:  # a speaker's name is no topic ("Guest lecture from Ann Smith")
+                lec.candidates = [c for c in lec.candidates if not any(c in sp or sp in c for sp in lec.speakers)]
             for c in lec.candidates:
                 candidates.setdefault(c, []).append(len(lectures) + 1)
             lectures.append(lec)

@@ -43,8 +43,10 @@ _NOISE = frozenset(
     "pdf video videos slides slide code notes github colab html ipynb zip link links recording "
     "youtube homework assignment assignments quiz exam midterm final project deadline due lecture "
     "lectures tbd tba reading readings paper papers handout solutions solution part week seminar "
-    "lab recitation tutorial office hours syllabus break holiday guest".split()
+    "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
+    "announcement announcements".split()
 )
+_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "e.g", "i.e", a web address
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset("and or for of in with on via using through from to by vs versus & / + at as into meet beyond".split())
@@ -887,6 +889,8 @@ class Linker:
                     ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
                         words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
+                    if _NOT_A_TERM.search(term):
+                        continue
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
         return out
@@ -1041,12 +1045,16 @@ def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
         # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
         inside: list[_Match] = []
         crossing = False
-        for k in kept:
+        for x, k in enumerate(kept):
             if k.i < m.j and m.i < k.j:
                 if k.i <= m.i and m.j <= k.j:
                     inside.append(k)
                 else:
                     crossing = True
+                    if k.topic == m.topic:
+                        # Two names of one topic overlapping ("LLMs for music" and
+                        # "music generation" in "LLMs for Music Generation"): one name.
+                        kept[x] = _Match(min(k.i, m.i), max(k.j, m.j), k.topic, max(k.conf, m.conf), k.text, k.how, k.place)
                     break
         if crossing:
             continue

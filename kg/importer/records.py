@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.document import Line, Record
-from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges
+from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
 _TITLE_LABELS = frozenset(
@@ -36,7 +36,7 @@ _ASIDE_LABELS = frozenset(
     "recording recordings code notebook notebooks documents lecture recordings required reading "
     "optional reading optional readings required readings additional reading links location "
     "time room speaker speakers instructor lecturer presenter tldr tl;dr summary abstract "
-    "description supplementary materials".split(" ")
+    "description supplementary materials kind type".split(" ")
 ) | {"pre-class", "extra credit", "further reading", "lecture recordings", "optional readings",
      "required readings", "suggested readings", "additional readings", "supplementary materials",
      "tl;dr"}
@@ -44,7 +44,7 @@ _LINKS_ONLY = re.compile(
     r"(?i)^(?:[\[\(]?\s*(?:slides?|pdf|video|videos|code|notes|notebook|colab|github|recording|"
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
-_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})\b[\s_:.)-]*(?:\(extra\)[\s_]*)?")
+_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})(?![^\W_])[\s_:.)-]*(?:\(extra\)[\s_]*)?")
 _NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _SECTION_WORDS = re.compile(
@@ -56,6 +56,9 @@ _DETAIL_MAX = 2000
 _TRAILING_NAMES = re.compile(r"\s*[\[(]([^\[\]()]{3,80})[\])]\s*$")
 
 
+_QUALIFIER = re.compile(r"(?:optional|extra|bonus|additional|required|mandatory|graded|ungraded)\s+")
+_SPEAKER_LABELS = frozenset("speaker speakers lecturer lecturers instructor instructors presenter presenters".split())
+_GUEST_NOTE = re.compile(r"(?i)[(\[]\s*guest(?:\s+(?:lecture|lecturer|speaker))?\s*[)\]]")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _TIME_ONLY = re.compile(r"\s*\d[\d.:\s|–-]*(?:[AaPp][Mm])?[\s|]*\w{0,12}")
@@ -78,6 +81,9 @@ def _label(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     label = m.group("label").strip().lower()
+    q = _QUALIFIER.match(label)
+    if q and label[q.end():] in _EVENT_LABELS:
+        label = label[q.end():]  # "Optional homework:", "Bonus lab:" are that work
     if label in _TITLE_LABELS or label in _EVENT_LABELS or label in _ASIDE_LABELS:
         return label, m.group("rest").strip()
     return None
@@ -93,6 +99,10 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     lines = [ln for ln in rec.lines if ln.text.strip()]
     if not lines:
         return []
+    if rec.section:
+        sw = _WEEK_MARK.match(rec.section)
+        if sw:
+            week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)"
     date: PageDate | None = None
     end: PageDate | None = None
     date_at: int | None = None
@@ -164,16 +174,21 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         title = title[wm.end():]
     elif wm:
         return []  # a bare "Week 3" is a heading, not a session
-    nm = _NUMBERED.match(title) or _LEAD_NUMBER.match(title)
-    if nm and row.number is None:
+    lead = _LEAD_NUMBER.match(title)
+    if lead:
+        title = title[lead.end():]
+    # "3. Lecture 2a - Title": the page's own label, not the count of its headings.
+    nm = _NUMBERED.match(title)
+    if nm:
         row.number = nm.group(1)
-    if _LEAD_NUMBER.match(title):
-        title = title[_LEAD_NUMBER.match(title).end():]  # type: ignore[union-attr]
+    elif lead and row.number is None:
+        row.number = lead.group(1)
     title, speakers = _trailing_names(title)
     row.speakers.extend(speakers)
     if _SECTION_WORDS.match(title):
         return []  # "Lectures", "Readings": a part of the page, not a session
     set_title(row, strip_badges(title), breaks=True)
+    row.title = take_acted_markers(row, row.title)
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []
     for i, ln in enumerate(lines):
@@ -194,8 +209,18 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
                 if ev.title:
                     extra.append(ev)
                 continue
-            if label in _TITLE_LABELS and rest:
+            if label in _SPEAKER_LABELS and rest:
+                if _GUEST_NOTE.search(rest):
+                    row.guest = True  # "Speaker: Ann Smith (guest)"
+                names = looks_like_names(clean(_GUEST_NOTE.sub(" ", rest)))
+                if names:
+                    row.speakers.extend(n for n in names if n not in row.speakers)
+            elif label in ("kind", "type") and rest:
+                row.kind_text = rest  # a data file's "type: recitation"
+            elif label in _TITLE_LABELS and rest:
                 detail.append(rest)
+                if label.startswith("guest"):
+                    row.guest = True  # "Guest lecture: ..." under the session's title
             elif label in ("readings", "reading", "required reading", "optional readings", "required readings"):
                 row.reading_text.append(rest)
             continue

@@ -36,6 +36,8 @@ class Row:
     end_date: PageDate | None = None  # the last day of a range ("Apr 4- 30")
     kind: str | None = None  # an event kind the structure states ("Due:", "Seminar:")
     section: str | None = None  # the heading or theme the row sits under
+    lecture_label: bool = False  # the page calls the row a lecture ("Lecture 4: ...")
+    kind_text: str | None = None  # a cell that says what kind of row it is ("Recitation")
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Page:
     name: str | None = None
     code: str | None = None
     term: str | None = None
+    heading: str | None = None  # the page's main heading (h1, else <title>), as written
+    year: int | None = None  # the one year the top of the page names ("Schedule 2024")
 
 
 def clean(s: str) -> str:
@@ -61,7 +65,7 @@ _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
 _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
 
 
-_GUEST_WORD = re.compile(r"\bguest\b", re.I)
+_GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)")
@@ -72,7 +76,13 @@ _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
 
 # Quick tests before the rules below: each rule's every match holds one of these words
 # (lowercase; see _may_hold).
-_GUEST_KEY = re.compile("guest")
+_GUEST_NAMES = re.compile(
+    r"(?i)[(\[]\s*(?:guest|invited)(?:\s+(?:lecture|lecturer|talk|speaker))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80})[)\]]"
+)
+_GUEST_LINE = re.compile(
+    r"(?i)^\W*(?:guest|invited)(?:\s+(?:lecture|lecturer|speaker|talk))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80}?)\W*$"
+)
+_GUEST_KEY = re.compile("guest|invited|industry")
 _ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
 _DISCUSSION_KEY = re.compile("dis|section|recitation")
 
@@ -101,19 +111,34 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = clean(" ".join(lines))
     else:
         title = clean(lines[0])
-        detail = " ".join(lines[1:]) + " " + detail
+        rest = []
+        for ln in lines[1:]:
+            g = _GUEST_LINE.match(ln) if _may_hold(_GUEST_KEY, ln) else None
+            if g is None:
+                rest.append(ln)
+                continue
+            # "Sorting <br> Guest lecture: Ann Smith": the session's guest, not its detail.
+            row.guest = True
+            names = looks_like_names(clean(g.group(1)))
+            row.speakers.extend(n for n in names or [] if n not in row.speakers)
+        detail = " ".join(rest) + " " + detail
     if _may_hold(_GUEST_KEY, title):
         if _GUEST_MARK.search(title):
             row.guest = True
             title = clean(_GUEST_MARK.sub(" ", title))
         if _GUEST_WORD.search(title):
             row.guest = True
+            g = _GUEST_NAMES.search(title)
+            names = looks_like_names(clean(g.group(1))) if g else None
+            if names:  # "(Guest lecture from Ann Smith)": the title keeps it; the speaker is known
+                row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
     m = _NUMBER_PREFIX.match(title)
     if m and title[m.end():].strip():
         if row.number is None:
             row.number = m.group(1)
+        row.lecture_label = title[:3].lower() == "lec"
         title = title[m.end():]
     if "--" in title:
         title = _DASHES.sub(" – ", title)
@@ -130,7 +155,7 @@ ASSIGN = re.compile(
         (?P<base>p-?sets?|problem\s+sets?|homeworks?|hw|assignments?|labs?|quiz(?:zes)?|mini-?projects?)
             \s*\#?\s*(?P<num>\d+)
           (?P<sub>\s+[-–:]\s+[A-Z][A-Za-z]*(?:\s+(?!written\b|code\b|out\b|due\b)[A-Z][A-Za-z]*)?)?
-      | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|write-?ups?))?)
+      | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|midpoints?|write-?ups?))?)
             (?P<paren>\s*\([^)]{1,40}\))?(?=\s+(?:out|released?|due|handout|assigned|deadline)\b)
     )
     (?:\s+(?P<act>out|released?|due|handout|assigned|deadline))?
@@ -245,18 +270,56 @@ def split_title_markers(row: Row, text: str) -> str:
     """
     ms = list(ASSIGN.finditer(text)) if _may_hold(_ASSIGN_KEY, text) else []
     if ms and ms[-1].end() >= len(text.rstrip()) - 1:
-        # Only a run of markers that ends the title belongs to other columns.
+        # Only a run of markers that ends the title belongs to other columns ("Discuss
+        # HW1 HW1 due": a bare marker before one with its action is the title's).
         run = [ms[-1]]
         for a in reversed(ms[:-1]):
-            if text[a.end() : run[0].start()].strip():
+            if text[a.end() : run[0].start()].strip() or (a.group("act") is None and run[0].group("act")):
                 break
             run.insert(0, a)
         for x in run:
             row.assignments.append(clean(x.group(0)))
         head = text[: run[0].start()]
-        if head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
+        if head.rstrip().endswith(("(", "[")):
+            head = head.rstrip()[:-1]  # "Title (pset 1 due)"
+        if _OBJECT_BEFORE.search(head):
+            pass  # "Deadline for Homework 1", "Review of pset 2": the title's own words
+        elif head.strip() or (run[-1].group("act") or "").lower() not in ("due", "deadline"):
             text = head
-    return _take_discussion(row, text)
+        ms = ms[: ms.index(run[0])]
+    return _take_discussion(row, _without_acted(row, text, ms))
+
+
+def take_acted_markers(row: Row, text: str) -> str:
+    """A title without the assignment markers that carry their action, anywhere in it
+    ("HW1 out: Sorting", "Sorting (HW2 due) and hashing", "Sorting **HW1 OUT**"): labels
+    on the session, which date the assignment (see :attr:`Row.assignments`). A title
+    that would be left without words keeps them."""
+    low = text.lower()
+    if not any(w in low for w in _ACTS) or not _may_hold(_ASSIGN_KEY, text):
+        return text
+    return _without_acted(row, text, list(ASSIGN.finditer(text)))
+
+
+_ACTS = ("out", "release", "due", "handout", "assigned", "deadline")  # (every action, lowercase)
+
+
+def _without_acted(row: Row, text: str, ms: list[re.Match[str]]) -> str:
+    acted = [m for m in ms if m.group("act")]
+    if not acted:
+        return text
+    rest = text
+    for m in reversed(acted):
+        rest = rest[: m.start()] + " " + rest[m.end():]
+    rest = _EMPTY_BRACKETS.sub(" ", rest)
+    if not _TWO_LETTERS_RUN.search(rest):
+        return text
+    row.assignments.extend(clean(m.group(0)) for m in acted)
+    return clean(rest).strip(" |-–—:;,")
+
+
+_OBJECT_BEFORE = re.compile(r"(?i)\b(?:for|of|on|about|to|with|the|discuss|review|deadline)\s*$")
+_TWO_LETTERS_RUN = re.compile(r"[^\W\d_]{2}")
 
 
 def slugify(s: str) -> str:
@@ -271,6 +334,11 @@ _BADGE_WORDS = (
 )
 _BADGES = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})(?:\s*[,;/|&]\s*(?:{_BADGE_WORDS}))*\s*[\]\)]"
+)
+# "(slides, course review, exam II review)": a bracketed list of short link labels
+# that starts with a badge.
+_LABEL_LIST = re.compile(
+    rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})\s*(?:[,;|/]\s*[^\s,;|/\[\]()]+(?:\s+[^\s,;|/\[\]()]+){{0,3}}\s*)+[\]\)]"
 )
 _TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
 # A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
@@ -305,7 +373,8 @@ def _may_end_in_badges(s: str) -> bool:
         if last is None or last.group().lower() not in _BADGE_ENDS:
             return False
     return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
-_ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]+")
+_PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
+_ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u00b6]+")  # emoji link icons; heading anchors "¶"
 
 
 @lru_cache(maxsize=1 << 14)  # pages repeat their titles
@@ -327,11 +396,13 @@ def strip_badges(text: str) -> str:
         while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
             if _BADGE_OPEN.search(s) is not None:
-                s = _BADGES.sub("", s)
+                s = _LABEL_LIST.sub("", _BADGES.sub("", s))
             s = _EMPTY_BRACKETS.sub("", s)
         if _may_end_in_badges(s):
             bare = _TRAILING_BADGES.sub("", s)
-            if bare.strip():
+            # "RNNs Part 2" is the second of two lectures: a lone "part N" run on
+            # from the title is the title's own.
+            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)):
                 s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache, partial
 
 from kg.importer.dates import PageDate, find_date
 from kg.importer.rows import (
-    ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
+    ASSIGN, ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
 )
 from kg.importer.text import BULLET, WEEK_ROW, Later
@@ -39,6 +40,7 @@ _SPEAKER_SEP = re.compile(r"\s*(?:&|;|,|\band\b)\s*")
 _OPTIONAL = re.compile(r"(?i)\boptional\b")
 _READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*")
 _READINGS_LABEL = re.compile(r"(?i)^\s*readings?\s*:\s*")
+_ACTION_WORD = re.compile(r"(?i)\b(?:out|released?|due|handout|assigned|deadline)\b")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)|^-+$")
 
 
@@ -89,6 +91,7 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
             roles[i] = "date"
             break
     best, best_len = None, 0.0
+    kinds: list[int] = []
     for i in range(width):
         if roles[i] is not None:
             continue
@@ -98,18 +101,27 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
         wordy = [c for c in cells if _WORDY.search(c)]
         if len(wordy) < 0.6 * len(cells):
             continue
+        if len(cells) >= 4 and Counter(c.casefold() for c in cells).most_common(1)[0][1] >= 0.4 * len(cells):
+            # A few words repeated down the column ("Lecture", "Recitation",
+            # "Holiday"): what kind each row is, not its title.
+            kinds.append(i)
+            continue
         mean = sum(min(len(c), 80) for c in wordy) / len(wordy)
         if mean > best_len:
             best, best_len = i, mean
+    if best is None and kinds:
+        best, kinds = kinds[0], kinds[1:]
     if best is None or "date" not in roles:
         return None
     roles[best] = "title"
+    for i in kinds:
+        roles[i] = "kind"
     return roles
 
 
 def rows_from_grid(
     header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None,
-    *, later: Later | None = None,
+    *, later: Later | None = None, marked: bool = True,
 ) -> list[Row] | None:
     """Schedule rows of a table: columns by their header's role, else by their content.
 
@@ -117,6 +129,8 @@ def rows_from_grid(
     read when the work left there is done (see :data:`~kg.importer.text.Later`).
     """
     roles = _header_roles(header, body)
+    if roles is not None and not marked and any(find_date(h) for h in header):
+        roles = None  # a first row that is not marked a header and holds a date is a row
     if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
         by_content = content_roles(body)
         if by_content is not None and by_content.index("date") != roles.index("title"):
@@ -174,15 +188,33 @@ def rows_from_grid(
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
                 row.number = clean(num)
-        read = _title_cell(next((t for t in by_role.get("title", []) if t.strip()), ""))
+        tcell = next((t for t in by_role.get("title", []) if t.strip()), "")
+        if "\n" in tcell:
+            pairs = _dated_lines(by_role.get("date", []), tcell)
+            if pairs:
+                # "9/3<br>9/5" beside "Sorting<br>Hashing": a session a line.
+                for on, text in pairs:
+                    r = Row(line=line, week=week, date=on)
+                    set_title(r, text, breaks=True)
+                    r.title = split_title_markers(r, r.title).strip(" |-–—:;,")
+                    rows.append(r)
+                continue
+        read = _title_cell(tcell)
         if isinstance(read, list):
             for part in read:
                 r = Row(line=line, week=week, date=row.date)
                 set_title(r, part, breaks=True)
                 rows.append(r)
             continue
-        title, detail, guest, number, markers, discussion = read
-        row.title, row.detail = title, detail
+        title, detail, guest, number, markers, discussion, speakers, labelled = read
+        row.title, row.detail, row.lecture_label = title, detail, labelled
+        if speakers:
+            row.speakers.extend(speakers)
+        for k in by_role.get("kind", []):
+            if k.strip():
+                row.kind_text = clean(k)
+                if not row.title:
+                    row.title = row.kind_text  # "Pset 1 due" in a row with no title
         if guest:
             row.guest = True
         if number is not None and row.number is None:
@@ -208,6 +240,19 @@ def rows_from_grid(
 _CellDate = tuple[PageDate, PageDate | None, int | None]
 
 
+def _dated_lines(date_cells: list[str], title: str) -> list[tuple[PageDate, str]] | None:
+    """(date, title) pairs when a date cell's lines are each a date and the title
+    cell has as many lines (several sessions in one row), else None."""
+    dcell = next((d for d in date_cells if "\n" in d), None)
+    if dcell is None:
+        return None
+    dates = [find_date(x.strip()) for x in dcell.split("\n") if x.strip()]
+    titles = [x for x in strip_badges(title).split("\n") if x.strip()]
+    if len(dates) < 2 or len(dates) != len(titles) or any(d is None or d[1].strip() for d in dates):
+        return None
+    return [(d[0], t) for d, t in zip(dates, titles) if d is not None]
+
+
 def _cell_date(cell: str) -> _CellDate | None:
     """The first date of a date cell's lines: (date, end date, the week written before
     it), or None."""
@@ -219,14 +264,15 @@ def _cell_date(cell: str) -> _CellDate | None:
     return None
 
 
-_TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None]
+_TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None, tuple[str, ...], bool]
 
 
 @lru_cache(maxsize=1 << 14)
 def _title_cell(text: str) -> list[str] | _TitleCell:
     """What a title cell gives a fresh row (memoised: schedules repeat their titles):
     the cell's parts when it holds several numbered lectures (:func:`split_numbered`),
-    else (title, detail, guest, number, assignment markers, discussion) as
+    else (title, detail, guest, number, assignment markers, discussion, speakers,
+    whether it is labelled a lecture) as
     :func:`set_title` and :func:`split_title_markers` read them."""
     title = strip_badges(text)
     multi = split_numbered(title)
@@ -235,7 +281,10 @@ def _title_cell(text: str) -> list[str] | _TitleCell:
     row = Row(line=0)
     set_title(row, title, breaks=True)
     row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-    return row.title, row.detail, row.guest, row.number, tuple(row.assignments), row.discussion
+    return (
+        row.title, row.detail, row.guest, row.number, tuple(row.assignments), row.discussion,
+        tuple(row.speakers), row.lecture_label,
+    )
 
 
 def _kept(row: Row) -> bool:
@@ -262,6 +311,11 @@ def _other_cells(row: Row, by_role: dict[str, list[str]], others: list[str]) -> 
             ln = take_materials(row, clean(ln))
             if not ln:
                 continue
+            m = ASSIGN.search(ln) if _ACTION_WORD.search(ln) else None
+            if m is not None and m.group("act"):
+                ln = take_assignments(row, ln).strip()  # "HW1 out" in a Notes column
+                if not ln:
+                    continue
             b = BULLET.match(ln)
             text = b.group(1) if b else ln
             optional = bool(_OPTIONAL.search(text))
@@ -342,9 +396,10 @@ def table_rows(table: list[list[tuple[str, bool, int, int, int]]], *, later: Lat
     if len(g) < 2:
         return None
     # The header: the first all-<th> row among the first three, else the first row.
-    h = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), 0)
+    marked = next((i for i, (_, _, is_h) in enumerate(g[:3]) if is_h), None)
+    h = marked or 0
     header = [c.split("\n")[0] for c in g[h][1]]
     body = [(ln, cells) for ln, cells, _ in g[h + 1 :]]
-    return rows_from_grid(header, body, (g[h][0], g[h][1]), later=later)
+    return rows_from_grid(header, body, (g[h][0], g[h][1]), later=later, marked=marked is not None)
 
 
