@@ -90,14 +90,14 @@ def prerequisite_graph(
         walk = _CLOSURE_QUERIES[(down, parts)]
         found = dict.fromkeys(r["t"] for t in dict.fromkeys(start) for r in kg.run(walk, topic=ox.NamedNode(V.topic_iri(t))))
         terms = [ox.NamedNode(iri) for iri in found]
-        edge_rows = kg.run_each("requires-edges-of", topics=terms) if terms else []
+        edge_rows = kg.run_lookup("requires-edges-of", topics=terms) if terms else []
         if parts and terms:
-            part_rows = kg.run_each("broader-links-into", topics=terms)
+            part_rows = kg.run_lookup("broader-links-into", topics=terms)
         node_rows = [{"t": iri, "label": None} for iri in found]
         if with_labels and terms:
             labels = _labels(kg, terms)
         tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
-        reason_rows = kg.run_each("edge-reasons-of", topics=tails) if tails and with_reasons else []
+        reason_rows = kg.run_lookup("edge-reasons-of", topics=tails) if tails and with_reasons else []
     reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
     # Rows are sorted here because an engine's row order is its own (Oxigraph's and
     # Virtuoso's differ), and the graph's insertion order shows in every listing.
@@ -161,7 +161,7 @@ def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -
     parts say so (labelled as the graph's nodes are)."""
     heads = [t for t in dict.fromkeys(topics) if t in G]
     tails = [ox.NamedNode(V.topic_iri(t)) for t in heads]
-    for r in kg.run_each("edge-reasons-of", topics=tails) if tails else []:
+    for r in kg.run_lookup("edge-reasons-of", topics=tails) if tails else []:
         a, b = V.local_id(r["a"]), V.local_id(r["b"])
         if G.has_edge(b, a):
             G.edges[b, a]["reason"] = r["reason"]
@@ -180,7 +180,7 @@ def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> lis
     courses = [ox.NamedNode(c) for c in dict.fromkeys(r["c"] for r in rows)]
     lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
     n = {r["c"]: r["n"] for r in kg.run_each("course-lecture-counts", courses=courses)}
-    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
+    k = {r["lec"]: r["k"] for r in kg.run_lookup("lecture-cover-counts", lectures=lectures)}
     return [{**r, "n": n[r["c"]], "k": k[r["lec"]]} for r in rows]
 
 
@@ -192,7 +192,7 @@ def _lecture_place_rows(kg: KnowledgeGraph, topics: Iterable[str]) -> tuple[list
     sorts (course, then position). For a short plan the lookups, not the rows, are the
     cost. ``None`` if a lecture's position is not an integer: then they are fetched apart.
     """
-    rows = kg.run_each("lecture-places-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    rows = kg.run_lookup("lecture-places-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
     if not rows:
         return [], []
     if not all(type(r["pos"]) is int for r in rows):
@@ -202,7 +202,7 @@ def _lecture_place_rows(kg: KnowledgeGraph, topics: Iterable[str]) -> tuple[list
     facts: dict[str, list[Row]] = defaultdict(list)
     for f in kg.run_each("course-facts", courses=courses):
         facts[f["c"]].append(f)
-    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
+    k = {r["lec"]: r["k"] for r in kg.run_lookup("lecture-cover-counts", lectures=lectures)}
     rows.sort(key=lambda r: (r["course"], r["pos"]))
     covers = [{**r, "c": r["course"], "n": facts[r["course"]][0]["n"], "k": k[r["lec"]]} for r in rows]
     places = [{**r, "code": f["code"], "term": f["term"]} for r in rows for f in facts[r["course"]]]
@@ -364,7 +364,7 @@ def _label(G: nx.DiGraph[str], t: str) -> str:
 def _labels_and_definitions(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str]) -> dict[str, str]:
     # add_labels and the topics' definitions, from one lookup per topic.
     todo = list(dict.fromkeys(t for t in topics if t in G))
-    rows = kg.run_each("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo]) if todo else []
+    rows = kg.run_lookup("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo]) if todo else []
     defs = {V.local_id(r["t"]): r["d"] for r in rows if r["d"] is not None}
     labels = {
         V.local_id(r["t"]): r["label"] for r in sorted(rows, key=lambda r: (r["t"], r["label"] or "")) if r["label"]
