@@ -211,6 +211,22 @@ class KnowledgeGraph:
             return self.run(f"{name}-bulk", **bindings)
         return self.run_each(name, **bindings)
 
+    def run_lookup_rows(self, name: str, /, **bindings: Term | Sequence[Term]) -> list[tuple[Any, ...]]:
+        """:meth:`run_lookup` with each row a tuple in the order of the query's
+        variables (``NAME`` and ``NAME-bulk`` name theirs alike)."""
+        lists = [k for k, v in bindings.items() if isinstance(v, (list, tuple))]
+        if len(lists) != 1:
+            raise TypeError(f"run_lookup_rows({name!r}) needs exactly one list-valued parameter, got {sorted(lists)}")
+        key = lists[0]
+        terms = bindings[key]
+        assert isinstance(terms, (list, tuple))
+        if len(terms) >= self._bulk_min:
+            return self.run_rows(f"{name}-bulk", **bindings)
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(terms), VALUES_CHUNK):
+            rows += self.run_rows(name, **{**bindings, key: terms[i : i + VALUES_CHUNK]})
+        return rows
+
     @cached_property
     def _bulk_min(self) -> float:
         # The topic count the build recorded; a remote endpoint's engine joins its own way.
