@@ -398,11 +398,13 @@ class KnowledgeGraph:
         if not ids:
             return out
         nodes = [_topic(t) for t in ids]
+        courses: dict[str, str] = {}  # one id string per course, however many lectures
         for r in self.run_lookup("where-taught-lectures", topics=nodes) if lectures is None else lectures:
+            course = courses.get(r["course"]) or courses.setdefault(r["course"], V.local_id(r["course"]))
             out[V.local_id(r["t"])]["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),
-                    "course": V.local_id(r["course"]),
+                    "course": course,
                     "code": r["code"],
                     "term": r["term"],
                     "position": r["pos"],

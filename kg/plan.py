@@ -24,7 +24,7 @@ from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # types only: kg path need not build the records
-    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, StepNeed
+    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, PlanSummary, Prereqs, StepNeed
 
 __all__ = [
     "prerequisite_graph",
@@ -394,19 +394,17 @@ def plan(
             }
         )
     untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
-    return {
-        "from": from_id,
-        "to": to_id,
-        "known": known_ids,
-        "note": note,
-        "summary": {
-            "topics": len(steps),
-            "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
-            "untaught": untaught,
-            "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
-        },
-        "steps": out_steps,
+    summary: PlanSummary = {
+        "topics": len(steps),
+        "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
+        "untaught": untaught,
+        "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
     }
+    # The graph's cached views refer back to it, a cycle only the cyclic collector
+    # frees (kg's command line runs without it): emptied here, it does not stay alive
+    # beside the plan while the plan is printed (tens of MB for a large plan).
+    G.clear()
+    return {"from": from_id, "to": to_id, "known": known_ids, "note": note, "summary": summary, "steps": out_steps}
 
 
 def _taught_lectures(
