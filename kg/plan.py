@@ -188,7 +188,8 @@ def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -
         out = adj.get(b)
         if out is not None and a in out:
             out[a]["reason"] = reason
-    _part_reasons(G, G.in_edges(heads))
+    pred = G.pred
+    _part_reasons(G, ((p, u) for u in heads for p, d in pred[u].items() if d.get("part")))
 
 
 def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
