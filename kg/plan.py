@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -24,7 +24,7 @@ from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # types only: kg path need not build the records
-    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, Prereqs, StepNeed
+    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, PlanSummary, Prereqs, StepNeed
 
 __all__ = [
     "prerequisite_graph",
@@ -72,58 +72,78 @@ def prerequisite_graph(
     if umbrellas not in paths.UMBRELLA_READINGS:
         raise UsageError(f"unknown umbrella reading {umbrellas!r} (one of {', '.join(paths.UMBRELLA_READINGS)})")
     parts = umbrellas == "parts"
-    part_rows: list[Row] = []
+    # Rows as tuples of IRIs and values (tens of thousands of them for a large plan).
+    part_rows: list[tuple[Any, ...]] = []
     labels: dict[str, str] = {}
     if start is None:
-        node_rows = kg.run("topic-nodes")
-        edge_rows = kg.run("requires-edges")
-        reason_rows = kg.run("edge-reasons") if with_reasons else []
+        node_rows = kg.run_rows("topic-nodes")
+        edge_rows = kg.run_rows("requires-edges")
+        reason_rows = kg.run_rows("edge-reasons") if with_reasons else []
         if parts:
-            part_rows = [{"p": r["t"], "u": r["b"]} for r in kg.run("topic-broader")]
+            part_rows = kg.run_rows("topic-broader")
         with_labels = True
     else:
         # One walk per start topic, so that each property path starts from a constant
         # IRI (see prerequisite-closure-nodes.rq for why that matters); then the edges,
-        # part links and labels of the nodes found, each one lookup per node. Reading
-        # broader as "part of", the walk also goes from an area to its parts (or, down,
-        # from a part to its area).
+        # part links and labels of the nodes found, each one lookup per node (or, for
+        # many nodes, one bulk query: see KnowledgeGraph.run_lookup). Reading broader as
+        # "part of", the walk also goes from an area to its parts (or, down, from a part
+        # to its area).
         walk = _CLOSURE_QUERIES[(down, parts)]
-        found = dict.fromkeys(r["t"] for t in dict.fromkeys(start) for r in kg.run(walk, topic=ox.NamedNode(V.topic_iri(t))))
+        found = dict.fromkeys(
+            r[0] for t in dict.fromkeys(start) for r in kg.run_rows(walk, topic=ox.NamedNode(V.topic_iri(t)))
+        )
         terms = [ox.NamedNode(iri) for iri in found]
-        edge_rows = kg.run_each("requires-edges-of", topics=terms) if terms else []
+        edge_rows = kg.run_lookup_rows("requires-edges-of", topics=terms) if terms else []
         if parts and terms:
-            part_rows = kg.run_each("broader-links-into", topics=terms)
-        node_rows = [{"t": iri, "label": None} for iri in found]
+            part_rows = kg.run_lookup_rows("broader-links-into", topics=terms)
+        node_rows = [(iri, None) for iri in found]
         if with_labels and terms:
             labels = _labels(kg, terms)
-        tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r["a"] for r in edge_rows)]
-        reason_rows = kg.run_each("edge-reasons-of", topics=tails) if tails and with_reasons else []
-    reasons = {(r["a"], r["b"]): r["reason"] for r in reason_rows}
+        del terms
+        tails = [ox.NamedNode(iri) for iri in dict.fromkeys(r[0] for r in edge_rows)]
+        reason_rows = kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails and with_reasons else []
+    reasons = {(a, b): reason for a, b, reason in reason_rows}
+    del reason_rows
     # Rows are sorted here because an engine's row order is its own (Oxigraph's and
     # Virtuoso's differ), and the graph's insertion order shows in every listing.
+    # ids: one str per IRI (local_id makes a new one each call).
+    ids = _LocalIds()
     G: nx.DiGraph[str] = nx.DiGraph()
-    for r in sorted(node_rows, key=lambda r: (r["t"], r["label"] or "")):
-        tid = V.local_id(r["t"])
-        label = r["label"] or labels.get(tid)
+    node_rows.sort(key=lambda r: (r[0], r[1] or ""))
+    for iri, node_label in node_rows:
+        tid = ids[iri]
+        label = node_label or labels.get(tid)
         if with_labels:
             G.add_node(tid, label=label or tid)
         else:
             G.add_node(tid)
-    for r in sorted(edge_rows, key=lambda r: (r["a"], r["b"])):
-        a, b = V.local_id(r["a"]), V.local_id(r["b"])
+    del node_rows
+    edge_rows.sort()
+    for ra, rb in edge_rows:
+        a, b = ids[ra], ids[rb]
         for n in (a, b):
             if n not in G:
                 G.add_node(n, label=n)
-        G.add_edge(b, a, reason=reasons.get((r["a"], r["b"])))
+        G.add_edge(b, a, reason=reasons.get((ra, rb)))
+    del edge_rows, reasons
     if not parts:
         return G
-    pairs = list(dict.fromkeys((V.local_id(r["p"]), V.local_id(r["u"])) for r in part_rows))
-    H = paths.with_parts(G, pairs)
+    pairs = list(dict.fromkeys((ids[p], ids[u]) for p, u in part_rows))
+    # with_parts copies the graph; with no part links there is nothing to add.
+    H = paths.with_parts(G, pairs) if pairs else G
     if not with_labels:
         return H
     add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
     _part_reasons(H, H.edges)
     return H
+
+
+class _LocalIds(dict[str, str]):
+    # IRI -> its local id, made once per IRI.
+    def __missing__(self, iri: str) -> str:
+        tid = self[iri] = V.local_id(iri)
+        return tid
 
 
 def add_labels(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
@@ -161,11 +181,15 @@ def add_reasons(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: Iterable[str]) -
     parts say so (labelled as the graph's nodes are)."""
     heads = [t for t in dict.fromkeys(topics) if t in G]
     tails = [ox.NamedNode(V.topic_iri(t)) for t in heads]
-    for r in kg.run_each("edge-reasons-of", topics=tails) if tails else []:
-        a, b = V.local_id(r["a"]), V.local_id(r["b"])
-        if G.has_edge(b, a):
-            G.edges[b, a]["reason"] = r["reason"]
-    _part_reasons(G, G.in_edges(heads))
+    ids = _LocalIds()
+    adj = G.adj
+    for ra, rb, reason in kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails else []:
+        a, b = ids[ra], ids[rb]
+        out = adj.get(b)
+        if out is not None and a in out:
+            out[a]["reason"] = reason
+    pred = G.pred
+    _part_reasons(G, ((p, u) for u in heads for p, d in pred[u].items() if d.get("part")))
 
 
 def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> list[Row]:
@@ -180,33 +204,53 @@ def _lecture_cover_rows(kg: KnowledgeGraph, topics: Iterable[str] | None) -> lis
     courses = [ox.NamedNode(c) for c in dict.fromkeys(r["c"] for r in rows)]
     lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
     n = {r["c"]: r["n"] for r in kg.run_each("course-lecture-counts", courses=courses)}
-    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
+    k = {r["lec"]: r["k"] for r in kg.run_lookup("lecture-cover-counts", lectures=lectures)}
     return [{**r, "n": n[r["c"]], "k": k[r["lec"]]} for r in rows]
 
 
-def _lecture_place_rows(kg: KnowledgeGraph, topics: Iterable[str]) -> tuple[list[Row], list[Row]] | None:
+#: A lecture covering a topic, as ranks and effort read it: (topic id, course IRI,
+#: the lecture's position, the course's lecture count, the lecture's topic count).
+_Cover = tuple[str, str, int, int, int]
+
+#: A lecture-places-of row: (topic IRI, lecture IRI, course IRI, position, number, date,
+#: title).
+_Place = tuple[str, str, str, int, "str | None", "str | None", str]
+
+
+def _covers_of(rows: Iterable[Row]) -> list[_Cover]:
+    ids = _LocalIds()
+    return [(ids[r["t"]], r["c"], int(r["pos"]), int(r["n"]), int(r["k"])) for r in rows]
+
+
+def _lecture_place_rows(
+    kg: KnowledgeGraph, topics: Iterable[str]
+) -> tuple[list[_Cover], list[_Place], dict[str, list[tuple[Any, Any]]]] | None:
     """Lectures covering ``topics``, fetched once for both the plan's order and its
-    listing: :func:`_lecture_cover_rows`'s rows (``t``, ``c``, ``lec``, ``pos``, ``n``,
-    ``k``) and where-taught-lectures's rows (``course``, ``code``, ``term``, ``num``,
-    ``date``, ``title``; one per code and term a course has), both sorted as that query
-    sorts (course, then position). For a short plan the lookups, not the rows, are the
-    cost. ``None`` if a lecture's position is not an integer: then they are fetched apart.
+    listing: the covers ranks and effort read, the lecture-places-of rows (sorted as
+    where-taught-lectures sorts: course, then position) and each course's codes and
+    terms (where-taught-lectures gives a lecture one row per code and term its course
+    has). For a short plan the lookups, not the rows, are the cost. ``None`` if a
+    lecture's position is not an integer: then they are fetched apart.
     """
-    rows = kg.run_each("lecture-places-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
+    rows: list[_Place] = kg.run_lookup_rows("lecture-places-of", topics=[ox.NamedNode(V.topic_iri(t)) for t in topics])
     if not rows:
-        return [], []
-    if not all(type(r["pos"]) is int for r in rows):
+        return [], [], {}
+    if not all(type(r[3]) is int for r in rows):
         return None
-    courses = [ox.NamedNode(c) for c in dict.fromkeys(r["course"] for r in rows)]
-    lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r["lec"] for r in rows)]
-    facts: dict[str, list[Row]] = defaultdict(list)
-    for f in kg.run_each("course-facts", courses=courses):
-        facts[f["c"]].append(f)
-    k = {r["lec"]: r["k"] for r in kg.run_each("lecture-cover-counts", lectures=lectures)}
-    rows.sort(key=lambda r: (r["course"], r["pos"]))
-    covers = [{**r, "c": r["course"], "n": facts[r["course"]][0]["n"], "k": k[r["lec"]]} for r in rows]
-    places = [{**r, "code": f["code"], "term": f["term"]} for r in rows for f in facts[r["course"]]]
-    return covers, places
+    courses = [ox.NamedNode(c) for c in dict.fromkeys(r[2] for r in rows)]
+    lectures = [ox.NamedNode(lec) for lec in dict.fromkeys(r[1] for r in rows)]
+    facts: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    n: dict[str, int] = {}
+    for c, code, term, count in kg.run_lookup_rows("course-facts", courses=courses):
+        facts[c].append((code, term))
+        n.setdefault(c, count)
+    del courses
+    k = dict(kg.run_lookup_rows("lecture-cover-counts", lectures=lectures))
+    del lectures
+    rows.sort(key=lambda r: (r[2], r[3]))
+    ids = _LocalIds()
+    covers = [(ids[t], c, pos, n[c], k[lec]) for t, lec, c, pos, *_ in rows]
+    return covers, rows, facts
 
 
 def course_ranks(
@@ -215,10 +259,14 @@ def course_ranks(
     """Where the courses put each topic: the mean, over courses that teach it, of the
     relative position (0 = first lecture, 1 = last) of the first lecture covering it.
     ``rows`` reuses lecture rows already fetched for ``topics``."""
+    return _ranks(_covers_of(rows if rows is not None else _lecture_cover_rows(kg, topics)))
+
+
+def _ranks(covers: Iterable[_Cover]) -> dict[str, float]:
     first: dict[tuple[str, str], float] = {}
-    for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
-        rel = relative_position(int(r["pos"]), int(r["n"]))
-        key = (V.local_id(r["t"]), r["c"])
+    for t, c, pos, n, _k in covers:
+        rel = relative_position(pos, n)
+        key = (t, c)
         first[key] = min(first.get(key, 1.0), rel)
     per_topic: dict[str, list[float]] = defaultdict(list)
     for (t, _c), v in first.items():
@@ -232,9 +280,13 @@ def topic_effort(
     """Lectures' worth each topic takes: in each course, every lecture's time is split
     evenly among the topics it covers; a topic's effort is the median over the courses
     that teach it. ``rows`` reuses lecture rows already fetched for ``topics``."""
+    return _effort(_covers_of(rows if rows is not None else _lecture_cover_rows(kg, topics)))
+
+
+def _effort(covers: Iterable[_Cover]) -> dict[str, float]:
     per: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for r in rows if rows is not None else _lecture_cover_rows(kg, topics):
-        per[(V.local_id(r["t"]), r["c"])].append(1.0 / int(r["k"]))
+    for t, c, _pos, _n, k in covers:
+        per[(t, c)].append(1.0 / k)
     by_topic: dict[str, list[float]] = defaultdict(list)
     for (t, _c), shares in per.items():
         # fsum: the exact sum rounded once, whatever order the engine gave the rows in.
@@ -295,8 +347,8 @@ def plan(
     # reasons are fetched for the plan's steps only (add_reasons below).
     # One fetch for the order, the effort and (below) the steps' lectures.
     fetched = _lecture_place_rows(kg, need)
-    rows = fetched[0] if fetched is not None else _lecture_cover_rows(kg, need)
-    ranks = course_ranks(kg, rows=rows)
+    covers = fetched[0] if fetched is not None else _covers_of(_lecture_cover_rows(kg, need))
+    ranks = _ranks(covers)
     try:
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
     except nx.NetworkXUnfeasible as exc:
@@ -312,11 +364,12 @@ def plan(
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
     add_reasons(kg, G, steps)
     if fetched is not None and set(steps) <= need:
-        taught = set(steps)
-        where = kg.where_taught(steps, lectures=[r for r in fetched[1] if V.local_id(r["t"]) in taught])
+        where = kg.where_taught(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
     else:
         where = kg.where_taught(steps)
-    effort = topic_effort(kg, rows=rows)
+    del fetched
+    effort = _effort(covers)
+    del covers
     step_of = {t: i for i, t in enumerate(steps, start=1)}
     label = {t: _label(G, t) for t in steps}
     succ = G.succ
@@ -342,19 +395,31 @@ def plan(
             }
         )
     untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
-    return {
-        "from": from_id,
-        "to": to_id,
-        "known": known_ids,
-        "note": note,
-        "summary": {
-            "topics": len(steps),
-            "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
-            "untaught": untaught,
-            "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
-        },
-        "steps": out_steps,
+    summary: PlanSummary = {
+        "topics": len(steps),
+        "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
+        "untaught": untaught,
+        "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
     }
+    # The graph's cached views refer back to it, a cycle only the cyclic collector
+    # frees (kg's command line runs without it): emptied here, it does not stay alive
+    # beside the plan while the plan is printed (tens of MB for a large plan).
+    G.clear()
+    return {"from": from_id, "to": to_id, "known": known_ids, "note": note, "summary": summary, "steps": out_steps}
+
+
+def _taught_lectures(
+    places: list[_Place], facts: dict[str, list[tuple[Any, Any]]], taught: set[str]
+) -> Iterator[Row]:
+    # The where-taught-lectures rows of the topics ``taught``, made one at a time.
+    ids = _LocalIds()
+    for t, lec, course, pos, num, date, title in places:
+        if ids[t] in taught:
+            for code, term in facts[course]:
+                yield {
+                    "t": t, "lec": lec, "course": course, "code": code, "term": term,
+                    "pos": pos, "num": num, "date": date, "title": title,
+                }
 
 
 def _label(G: nx.DiGraph[str], t: str) -> str:
@@ -364,14 +429,20 @@ def _label(G: nx.DiGraph[str], t: str) -> str:
 def _labels_and_definitions(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str]) -> dict[str, str]:
     # add_labels and the topics' definitions, from one lookup per topic.
     todo = list(dict.fromkeys(t for t in topics if t in G))
-    rows = kg.run_each("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo]) if todo else []
-    defs = {V.local_id(r["t"]): r["d"] for r in rows if r["d"] is not None}
-    labels = {
-        V.local_id(r["t"]): r["label"] for r in sorted(rows, key=lambda r: (r["t"], r["label"] or "")) if r["label"]
-    }
+    rows = (
+        kg.run_lookup_rows("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo])
+        if todo
+        else []
+    )
+    ids = _LocalIds()
+    defs = {ids[t]: d for t, _label, d in rows if d is not None}
+    rows.sort(key=lambda r: (r[0], r[1] or ""))
+    labels = {ids[t]: label for t, label, _d in rows if label}
+    del rows
+    nodes = G.nodes
     for t in todo:
-        if "label" not in G.nodes[t]:
-            G.nodes[t]["label"] = labels.get(t, t)
+        if "label" not in nodes[t]:
+            nodes[t]["label"] = labels.get(t, t)
     return defs
 
 
