@@ -23,7 +23,7 @@ from kg.viz.view import View
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",
-    "topic_tip", "topic_terms", "null_first", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
+    "topic_tip", "topic_terms", "null_first", "lecture_label", "requires_tip", "add_topics", "add_requires", "add_requires_edges", "parse_layers", "add_layers",
     "shorten", "options_for", "legend_for", "add_find_names", "topic_aliases", "finish",
 ]
 
@@ -317,7 +317,12 @@ def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     # filters every step, which costs as much as the rest of this for a whole graph).
     succ = G.succ
     reasons = {(a, c): d.get("reason") for a in shown if a in G for c, d in succ[a].items() if c in shown}
-    label = {n: d.get("label", n) for n, d in G.nodes(data=True)}
+    add_requires_edges(b, reasons, {n: d.get("label", n) for n, d in G.nodes(data=True)})
+
+
+def add_requires_edges(b: Builder, reasons: Mapping[tuple[str, str], str | None], label: Mapping[str, Any]) -> None:
+    """:func:`add_requires` of the edges ``{(prerequisite, topic): reason}``, the
+    topics labelled by ``label``."""
     style = EDGE_STYLE["requires"]
     edges = b.edges
     for a, c in sorted(reasons):

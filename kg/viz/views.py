@@ -16,7 +16,7 @@ from kg.graph import KnowledgeGraph
 from kg.plan import add_reasons, plan, prerequisite_graph
 from kg.vocab import lecture_number
 from kg.viz.build import (
-    Builder, add_find_names, add_layers, add_requires, add_topics, finish, legend_for, parse_layers,
+    Builder, add_find_names, add_layers, add_requires, add_requires_edges, add_topics, finish, legend_for, parse_layers,
     places, requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
 )
 from kg.viz.layout import layout_view, plan_positions
@@ -57,14 +57,14 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     layers = parse_layers(list(layers))
 
     ids = Ids()
-    G = topic_graph(kg, ids)  # every topic, with or without edges
-    topics = sorted(G)
-    counts = paths.dependent_counts(G)
-    info, where, aliases = topic_data(kg, {t: str(G.nodes[t].get("label") or t) for t in topics}, ids)
+    T = topic_graph(kg, ids)  # every topic, with or without edges
+    topics = sorted(T.labels)
+    counts = T.dependent_counts()
+    info, where, aliases = topic_data(kg, {t: str(T.labels[t] or t) for t in topics}, ids)
     b = Builder()
     b.aliases.update(aliases)
     add_topics(b, kg, topics, counts, every=True, info=info, where=where)
-    add_requires(b, G, topics)
+    add_requires_edges(b, {(a, c): reason for a, nbrs in T.succ.items() for c, reason in nbrs.items()}, T.labels)
     add_layers(b, kg, topics, layers, every=True)
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")

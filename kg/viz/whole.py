@@ -20,9 +20,10 @@ from kg import vocab as V
 from kg.algorithms import paths
 from kg.graph import KnowledgeGraph
 from kg.plan import add_labels, add_part_reasons
-from kg.viz.build import null_first
+from kg.viz import dag
+from kg.viz.build import null_first, topic_terms
 
-__all__ = ["Ids", "topic_graph", "TopicData", "topic_data"]
+__all__ = ["Ids", "TopicGraph", "topic_graph", "TopicData", "topic_data"]
 
 TopicData = tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[dict[str, Any]]]], dict[str, list[str]]]
 """``(info, where, aliases)`` of :func:`topic_data`."""
@@ -36,10 +37,38 @@ class Ids(dict[str, str]):
         return tid
 
 
-def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
-    """The ``kg:requires`` graph of every topic (edge ``prerequisite -> topic``), the
-    same graph as :func:`kg.plan.prerequisite_graph` with no ``start``: nodes carry
-    ``label``, edges ``reason``, and every area requires its parts.
+class TopicGraph:
+    """The prerequisite graph of every topic as adjacency dicts (see :mod:`kg.viz.dag`):
+    ``labels`` (every node's label, its id where it has none), ``succ`` (prerequisite
+    -> ``{dependent: reason}``, the reason ``None`` where there is none) and ``pred``
+    (every node's prerequisites)."""
+
+    __slots__ = ("labels", "succ", "pred")
+
+    def __init__(self, labels: dict[str, str], succ: dict[str, dict[str, str | None]], pred: dict[str, list[str]]) -> None:
+        self.labels = labels
+        self.succ = succ
+        self.pred = pred
+
+    def to_networkx(self) -> nx.DiGraph[str]:
+        """The same graph as a DiGraph: nodes carry ``label``, edges ``reason``."""
+        G: nx.DiGraph[str] = nx.DiGraph()
+        G.add_nodes_from((n, {"label": label}) for n, label in self.labels.items())
+        G.add_edges_from((a, b, {"reason": reason}) for a, nbrs in self.succ.items() for b, reason in nbrs.items())
+        return G
+
+    def dependent_counts(self) -> dict[str, int]:
+        """:func:`kg.algorithms.paths.dependent_counts` of the graph (which raises
+        ``NetworkXUnfeasible`` naming a cycle, if there is one)."""
+        counts = dag.dependent_counts(self.succ, self.pred)
+        return paths.dependent_counts(self.to_networkx()) if counts is None else counts
+
+
+def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
+    """The ``kg:requires`` graph of every topic (edge ``prerequisite -> topic``): the
+    same nodes, labels, edges and reasons as :func:`kg.plan.prerequisite_graph` with no
+    ``start``, where every area requires its parts (:func:`kg.viz.dag.add_parts`, with
+    the reason every view gives such an edge).
 
     Where one edge has several reasons, the last in text order is kept.
     """
@@ -51,19 +80,38 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
     for a, b, reason in sorted(kg.run_rows("viz-graph-requires"), key=lambda r: (r[0], r[1], r[2] or "")):
         if reason is not None or (a, b) not in reasons:
             reasons[a, b] = reason
-    G: nx.DiGraph[str] = nx.DiGraph()
-    G.add_nodes_from((ids[t], {"label": label or ids[t]}) for t, label in labels.items())
-    for a, b in reasons:  # sorted by (a, b) above
+    names: dict[str, str] = {ids[t]: label or ids[t] for t, label in labels.items()}
+    succ: dict[str, dict[str, str | None]] = {n: {} for n in names}
+    pred: dict[str, list[str]] = {n: [] for n in names}
+    for (a, b), reason in reasons.items():  # sorted by (a, b) above
         ta, tb = ids[a], ids[b]
         for n in (ta, tb):
-            if n not in G:
-                G.add_node(n, label=n)
-    G.add_edges_from((ids[b], ids[a], {"reason": reason}) for (a, b), reason in reasons.items())
+            if n not in names:
+                names[n] = n
+                succ[n] = {}
+                pred[n] = []
+        succ[tb][ta] = reason
+        pred[ta].append(tb)
     pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
-    H = paths.with_parts(G, pairs)
-    add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
-    add_part_reasons(H, [(p, u) for p, nbrs in H.succ.items() for u, d in nbrs.items() if d.get("part")])
-    return H
+    added = dag.add_parts(succ, pred, pairs)
+    if added is None:  # a cycle: networkx's with_parts takes each area's descendants whole
+        H = paths.with_parts(TopicGraph(names, succ, pred).to_networkx(), pairs)
+        add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
+        add_part_reasons(H, [(p, u) for p, nbrs in H.succ.items() for u, d in nbrs.items() if d.get("part")])
+        return TopicGraph(
+            {n: d["label"] for n, d in H.nodes(data=True)},
+            {n: {s: d.get("reason") for s, d in nbrs.items()} for n, nbrs in H.succ.items()},
+            {n: list(nbrs) for n, nbrs in H.pred.items()},
+        )
+    new = [n for n in succ if n not in names]  # areas that are no topic of the graph
+    if new:
+        rows = sorted(kg.run_each("topic-labels", topics=topic_terms(new)), key=lambda r: (r["t"], r["label"]))
+        found = {V.local_id(r["t"]): r["label"] for r in rows}
+        for n in new:
+            names[n] = found.get(n, n)
+    for p, u in added:
+        succ[p][u] = f"{names[p]} is part of {names[u]}: knowing it means knowing its parts."
+    return TopicGraph(names, succ, pred)
 
 
 def _topic_iris(topics: Mapping[str, Any]) -> dict[str, str]:
