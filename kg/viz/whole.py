@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -73,17 +74,22 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     Where one edge has several reasons, the last in text order is kept.
     """
     ids = Ids() if ids is None else ids
+    # A topic's last label in text order, as prerequisite_graph (a topic without one
+    # has one row, unlabelled), and an edge's last reason: each the greatest, found in
+    # one pass (sorting the rows costs more).
     labels: dict[str, str | None] = {}
-    for t, label in sorted(kg.run_rows("viz-graph-topics"), key=lambda r: (r[0], r[1] or "")):
-        labels[t] = label  # the last label in sorted order, as prerequisite_graph
+    for t, label in kg.run_rows("viz-graph-topics"):
+        if t not in labels or (label is not None and (labels[t] is None or label > labels[t])):  # type: ignore[operator]
+            labels[t] = label
     reasons: dict[tuple[str, str], str | None] = {}
-    for a, b, reason in sorted(kg.run_rows("viz-graph-requires"), key=lambda r: (r[0], r[1], r[2] or "")):
-        if reason is not None or (a, b) not in reasons:
-            reasons[a, b] = reason
+    for a, b, reason in kg.run_rows("viz-graph-requires"):
+        key = (a, b)
+        if key not in reasons or (reason is not None and (reasons[key] is None or reason > reasons[key])):  # type: ignore[operator]
+            reasons[key] = reason
     names: dict[str, str] = {ids[t]: label or ids[t] for t, label in labels.items()}
     succ: dict[str, dict[str, str | None]] = {n: {} for n in names}
     pred: dict[str, list[str]] = {n: [] for n in names}
-    for (a, b), reason in reasons.items():  # sorted by (a, b) above
+    for (a, b), reason in reasons.items():
         ta, tb = ids[a], ids[b]
         for n in (ta, tb):
             if n not in names:
@@ -130,16 +136,20 @@ def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = 
     """
     ids = Ids() if ids is None else ids
     iris = _topic_iris(labels)
-    info: dict[str, dict[str, Any]] = {t: {"label": label or t, "definition": None} for t, label in labels.items()}
-    for t, d in sorted(kg.run_rows("viz-topic-definitions-all"), key=lambda r: (r[0], str(r[1]))):
-        tid = iris.get(t)
-        if tid is not None and info[tid]["definition"] is None:
-            info[tid]["definition"] = d
+    # A topic's first definition in text order, and its aliases sorted.
+    defs: dict[str, Any] = {}
+    for t, d in kg.run_rows("viz-topic-definitions-all"):
+        if t not in defs or str(d) < str(defs[t]):
+            defs[t] = d
+    info: dict[str, dict[str, Any]] = {t: {"label": labels[t] or t, "definition": defs.get(iri)} for iri, t in iris.items()}
     aliases: dict[str, list[str]] = {t: [] for t in labels}
-    for t, alias in sorted(kg.run_rows("viz-topic-aliases-all"), key=lambda r: (r[0], str(r[1]))):
+    for t, alias in kg.run_rows("viz-topic-aliases-all"):
         tid = iris.get(t)
         if tid is not None:
             aliases[tid].append(str(alias))
+    for found in aliases.values():
+        if len(found) > 1:
+            found.sort()
 
     where: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
@@ -166,7 +176,10 @@ def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = 
             for _, course, pos, num, date, title in lectures.get(lec, ())
             for _, code, term in courses.get(course, none)
         ]
-        rows.sort(key=lambda r: (r[1], null_first(r[4])))
+        if all(type(r[4]) is int for r in rows):  # (what null_first orders as the numbers they are)
+            rows.sort(key=itemgetter(1, 4))
+        else:
+            rows.sort(key=lambda r: (r[1], null_first(r[4])))
         for t, course, code, term, pos, num, date, title in rows:
             slot(t)["lectures"].append(
                 {"course": ids[course], "code": code, "term": term, "position": pos, "number": num, "date": date, "title": title}
