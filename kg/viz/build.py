@@ -316,23 +316,28 @@ def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     # The edges among the shown topics, from their own adjacency (a subgraph view
     # filters every step, which costs as much as the rest of this for a whole graph).
     succ = G.succ
-    reasons = {(a, c): d.get("reason") for a in shown if a in G for c, d in succ[a].items() if c in shown}
-    add_requires_edges(b, reasons, {n: d.get("label", n) for n, d in G.nodes(data=True)})
+    among = {a: {c: d.get("reason") for c, d in succ[a].items() if c in shown} for a in shown if a in G}
+    add_requires_edges(b, among, {n: d.get("label", n) for n, d in G.nodes(data=True)})
 
 
-def add_requires_edges(b: Builder, reasons: Mapping[tuple[str, str], str | None], label: Mapping[str, Any]) -> None:
-    """:func:`add_requires` of the edges ``{(prerequisite, topic): reason}``, the
+def add_requires_edges(b: Builder, succ: Mapping[str, Mapping[str, str | None]], label: Mapping[str, Any]) -> None:
+    """:func:`add_requires` of the edges ``{prerequisite: {topic: reason}}``, the
     topics labelled by ``label``."""
     style = EDGE_STYLE["requires"]
     edges = b.edges
-    for a, c in sorted(reasons):
-        na, nc = topic_node(a), topic_node(c)
-        key = (na, nc, "requires")
-        if key in edges:
+    for a in sorted(succ):
+        nbrs = succ[a]
+        if not nbrs:
             continue
-        # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
-        tip = {"title": f"{label[c]} requires {label[a]}", "kind": "Prerequisite", "text": reasons[a, c] or ""}
-        edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
+        na, la = topic_node(a), label[a]
+        for c in sorted(nbrs):
+            nc = topic_node(c)
+            key = (na, nc, "requires")
+            if key in edges:
+                continue
+            # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
+            tip = {"title": f"{label[c]} requires {la}", "kind": "Prerequisite", "text": nbrs[c] or ""}
+            edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
 
 
 def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:

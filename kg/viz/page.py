@@ -255,11 +255,18 @@ def network_for(view: View) -> Any:
         node_ids.append(nid)
         node_map[nid] = options
     default = EDGE_STYLE["requires"]
+    plain = ("id", "from", "to", "kind", *default, "tip")  # the keys of an edge in the default style
+    plain_values = tuple(default.values())
     edges = net.edges
     for e in view.edges:
         frm, to = e["from"], e["to"]
         if frm not in node_ids or to not in node_ids:
             raise AssertionError(f"non existent node {(frm if frm not in node_ids else to)!r}")
+        if tuple(e) == plain:  # (most edges of a large page): what the lines below make
+            values = tuple(e.values())
+            if values[4:-1] == plain_values and values[0] is not None and values[-1] is not None:
+                edges.append({"id": values[0], "tip": values[-1], "from": frm, "to": to, "arrows": "to"})
+                continue
         attrs = {k: v for k, v in e.items() if k not in ("from", "to", "kind") and default.get(k) != v}
         attrs["from"], attrs["to"] = frm, to
         attrs.setdefault("arrows", "to")

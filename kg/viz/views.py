@@ -64,7 +64,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     b = Builder()
     b.aliases.update(aliases)
     add_topics(b, kg, topics, counts, every=True, info=info, where=where)
-    add_requires_edges(b, {(a, c): reason for a, nbrs in T.succ.items() for c, reason in nbrs.items()}, T.labels)
+    add_requires_edges(b, T.succ, T.labels)
     add_layers(b, kg, topics, layers, every=True)
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")
