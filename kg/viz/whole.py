@@ -79,12 +79,12 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     # one pass (sorting the rows costs more).
     labels: dict[str, str | None] = {}
     for t, label in kg.run_rows("viz-graph-topics"):
-        if t not in labels or (label is not None and (labels[t] is None or label > labels[t])):  # type: ignore[operator]
+        if t not in labels or (label is not None and (labels[t] is None or label > labels[t])):
             labels[t] = label
     reasons: dict[tuple[str, str], str | None] = {}
     for a, b, reason in kg.run_rows("viz-graph-requires"):
         key = (a, b)
-        if key not in reasons or (reason is not None and (reasons[key] is None or reason > reasons[key])):  # type: ignore[operator]
+        if key not in reasons or (reason is not None and (reasons[key] is None or reason > reasons[key])):
             reasons[key] = reason
     names: dict[str, str] = {ids[t]: label or ids[t] for t, label in labels.items()}
     succ: dict[str, dict[str, str | None]] = {n: {} for n in names}
