@@ -20,9 +20,9 @@ __all__ = ["topological_order", "add_parts", "dependent_counts"]
 
 N = TypeVar("N", bound=Hashable)
 
-DEPENDENT_COUNT_BITS = 8192
-"""How many topics' bits :func:`dependent_counts` carries in one pass (as
-:data:`kg.algorithms.paths.DEPENDENT_COUNT_BITS`)."""
+DEPENDENT_COUNT_BITS = 16384
+"""How many topics' bits :func:`dependent_counts` carries in one pass (a set of this
+many bits is 2 KiB): one pass for a page of ten thousand topics."""
 
 
 def topological_order(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]]) -> list[N] | None:
@@ -128,8 +128,8 @@ def _reorder(succ: Mapping[N, Mapping[N, Any]], pred: Mapping[N, Sequence[N]], p
 def dependent_counts(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]]) -> dict[N, int] | None:
     """How many nodes transitively require each node (its descendants), as
     :func:`kg.algorithms.paths.dependent_counts` of the whole graph counts them (as
-    ``int`` bitsets, :data:`DEPENDENT_COUNT_BITS` nodes a pass); ``None`` if the
-    graph has a cycle.
+    ``int`` bitsets, one bit for each node that has a predecessor,
+    :data:`DEPENDENT_COUNT_BITS` of them a pass); ``None`` if the graph has a cycle.
 
     >>> succ = {"a": ["b", "d"], "b": ["c"], "c": [], "d": ["c"], "e": ["f"], "f": []}
     >>> pred = {"a": [], "b": ["a"], "c": ["b", "d"], "d": ["a"], "e": [], "f": ["e"]}
@@ -143,8 +143,9 @@ def dependent_counts(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]
     nbrs = {n: list(succ[n]) for n in order}
     degree = {n: len(pred[n]) for n in order}
     backwards = order[::-1]
-    for lo in range(0, len(order), DEPENDENT_COUNT_BITS):
-        bit = {n: 1 << i for i, n in enumerate(order[lo : lo + DEPENDENT_COUNT_BITS])}
+    dependents = [n for n in order if degree[n]]  # (a node nothing leads to is no one's dependent)
+    for lo in range(0, len(dependents), DEPENDENT_COUNT_BITS):
+        bit = {n: 1 << i for i, n in enumerate(dependents[lo : lo + DEPENDENT_COUNT_BITS])}
         waiting = dict(degree)  # successors' sets not yet read by all their prerequisites
         below: dict[N, int] = {}
         for n in backwards:
