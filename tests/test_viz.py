@@ -21,6 +21,7 @@ from kg import viz
 from kg.viz import page as vpage
 from kg.cli import cli
 from kg.errors import KGError, NotFound, UsageError
+from kg.algorithms import paths
 from kg.graph import KnowledgeGraph
 
 from .conftest import write_data
@@ -368,6 +369,26 @@ class TestWholeGraph:
         assert any(d.get("part") for _, _, d in got.edges(data=True))
         assert list(got.nodes(data=True)) == list(want.nodes(data=True))
         assert list(got.edges(data=True)) == list(want.edges(data=True))
+
+    def test_whole_graph_is_the_topic_graph(self, shipped):
+        from kg.viz.whole import topic_graph, whole_graph
+
+        want, got = topic_graph(shipped), whole_graph(shipped)
+        assert got.labels == {n: d["label"] for n, d in want.nodes(data=True)}
+        assert {(a, b, r) for a, nbrs in got.succ.items() for b, r in nbrs.items()} == {
+            (a, b, d.get("reason")) for a, b, d in want.edges(data=True)
+        }
+        assert {n: sorted(p) for n, p in got.pred.items()} == {n: sorted(want.pred[n]) for n in want}
+        assert got.dependent_counts() == paths.dependent_counts(want)
+
+    def test_whole_graph_with_a_cycle_is_made_by_networkx(self, shipped, monkeypatch):
+        from kg.viz import dag, whole
+
+        want = whole.whole_graph(shipped)
+        monkeypatch.setattr(dag, "add_parts", lambda *args, **kwargs: None)  # as for a cycle
+        got = whole.whole_graph(shipped)
+        assert got.labels == want.labels and got.succ == want.succ
+        assert {n: sorted(p) for n, p in got.pred.items()} == {n: sorted(p) for n, p in want.pred.items()}
 
     def test_topic_data_is_what_the_lookups_give(self, shipped):
         from kg.viz import build

@@ -22,7 +22,7 @@ from kg.viz.build import (
 from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
 from kg.viz.view import View
-from kg.viz.whole import Ids, topic_data, topic_graph
+from kg.viz.whole import Ids, topic_data, whole_graph
 
 __all__ = ["graph_view", "focus_view", "path_view", "course_view", "make_view"]
 
@@ -57,7 +57,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     layers = parse_layers(list(layers))
 
     ids = Ids()
-    T = topic_graph(kg, ids)  # every topic, with or without edges
+    T = whole_graph(kg, ids)  # every topic, with or without edges
     topics = sorted(T.labels)
     counts = T.dependent_counts()
     info, where, aliases = topic_data(kg, {t: str(T.labels[t] or t) for t in topics}, ids)

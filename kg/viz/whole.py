@@ -5,8 +5,10 @@ labels and reasons, from three queries.
 requiring their parts), fetched for a page that draws all of it: one query for the
 topics and their labels, one for the ``kg:requires`` edges with their reasons and one
 for the ``skos:broader`` links, each shaped so that Oxigraph joins by hashing (see the
-``viz-graph-*.rq`` files), and every IRI turned into an id once.
-"""
+``viz-graph-*.rq`` files), and every IRI turned into an id once. :func:`whole_graph`
+is the same graph as adjacency dicts (:class:`TopicGraph`, with :mod:`kg.viz.dag`),
+what the page of the whole graph draws: making the DiGraph, and the copy
+``with_parts`` makes of it, cost more than the rest of its graph work."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from kg.plan import add_labels, add_part_reasons
 from kg.viz import dag
 from kg.viz.build import null_first, topic_terms
 
-__all__ = ["Ids", "TopicGraph", "topic_graph", "TopicData", "topic_data"]
+__all__ = ["Ids", "TopicGraph", "topic_graph", "whole_graph", "TopicData", "topic_data"]
 
 TopicData = tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[dict[str, Any]]]], dict[str, list[str]]]
 """``(info, where, aliases)`` of :func:`topic_data`."""
@@ -65,10 +67,40 @@ class TopicGraph:
         return paths.dependent_counts(self.to_networkx()) if counts is None else counts
 
 
-def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
-    """The ``kg:requires`` graph of every topic (edge ``prerequisite -> topic``): the
-    same nodes, labels, edges and reasons as :func:`kg.plan.prerequisite_graph` with no
-    ``start``, where every area requires its parts (:func:`kg.viz.dag.add_parts`, with
+def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
+    """The ``kg:requires`` graph of every topic (edge ``prerequisite -> topic``), the
+    same graph as :func:`kg.plan.prerequisite_graph` with no ``start``: nodes carry
+    ``label``, edges ``reason``, and every area requires its parts.
+
+    Where one edge has several reasons, the last in text order is kept.
+    """
+    ids = Ids() if ids is None else ids
+    labels: dict[str, str | None] = {}
+    for t, label in sorted(kg.run_rows("viz-graph-topics"), key=lambda r: (r[0], r[1] or "")):
+        labels[t] = label  # the last label in sorted order, as prerequisite_graph
+    reasons: dict[tuple[str, str], str | None] = {}
+    for a, b, reason in sorted(kg.run_rows("viz-graph-requires"), key=lambda r: (r[0], r[1], r[2] or "")):
+        if reason is not None or (a, b) not in reasons:
+            reasons[a, b] = reason
+    G: nx.DiGraph[str] = nx.DiGraph()
+    G.add_nodes_from((ids[t], {"label": label or ids[t]}) for t, label in labels.items())
+    for a, b in reasons:  # sorted by (a, b) above
+        ta, tb = ids[a], ids[b]
+        for n in (ta, tb):
+            if n not in G:
+                G.add_node(n, label=n)
+    G.add_edges_from((ids[b], ids[a], {"reason": reason}) for (a, b), reason in reasons.items())
+    pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
+    H = paths.with_parts(G, pairs)
+    add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
+    add_part_reasons(H, [(p, u) for p, nbrs in H.succ.items() for u, d in nbrs.items() if d.get("part")])
+    return H
+
+
+def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
+    """:func:`topic_graph` as adjacency dicts, made without networkx: the ``kg:requires``
+    graph of every topic (edge ``prerequisite -> topic``), the same nodes, labels, edges
+    and reasons as :func:`kg.plan.prerequisite_graph` with no ``start``, where every area requires its parts (:func:`kg.viz.dag.add_parts`, with
     the reason every view gives such an edge).
 
     Where one edge has several reasons, the last in text order is kept.
