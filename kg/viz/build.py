@@ -229,10 +229,11 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     ``KnowledgeGraph.where_taught``): the most useful few of each kind, as ``kg show``
     lists them (:data:`kg.places.SHOW_LIMITS`, lectures ranked by
     :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
-    if not (w.get("lectures") or w.get("chapters") or w.get("readings")):
+    in_lectures, in_chapters, in_readings = w.get("lectures"), w.get("chapters"), w.get("readings")
+    if not (in_lectures or in_chapters or in_readings):
         return [["Lectures", ["not taught in any lecture in the graph"]]]
     sections: list[list[Any]] = []
-    ranked = list(w.get("lectures", []))
+    ranked = list(in_lectures or ())
     if len(ranked) > 1:  # (one lecture or none is already in order)
         ranked = rank_places(ranked, names)
     lectures = [
@@ -241,9 +242,9 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
         + f": {lec['title']}"
         for lec in ranked
     ]
-    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in w.get("chapters", [])]
+    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in in_chapters or ()]
     readings = [
-        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in w.get("readings", [])
+        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in in_readings or ()
     ]
     for head, kind, lines in (("Lectures", "lectures", lectures), ("Chapters", "chapters", chapters), ("Readings", "readings", readings)):
         if lines:
@@ -469,8 +470,9 @@ def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[st
     for k, (shape, colour, label) in KINDS.items():
         if k in kinds and not any(e.get("kind") == k for e in out):
             out.append({"kind": k, "shape": shape, "color": colour, "label": label})
+    edge_kinds = {e["kind"] for e in b.edges.values()}
     for kind in ("requires", "covers", "contains", "next"):
-        if any(e["kind"] == kind for e in b.edges.values()):
+        if kind in edge_kinds:
             style = EDGE_STYLE[kind]
             out.append({"edge": True, "color": style["color"]["color"], "dashes": bool(style.get("dashes")), "label": EDGE_LEGEND[kind]})
     return out

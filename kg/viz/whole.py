@@ -213,7 +213,11 @@ def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = 
         else:
             rows.sort(key=lambda r: (r[1], null_first(r[4])))
         for t, course, code, term, pos, num, date, title in rows:
-            slot(t)["lectures"].append(
+            tid = ids[t]
+            w = where.get(tid)
+            if w is None:  # (slot, inlined: ten thousand rows)
+                w = where[tid] = {"lectures": [], "chapters": [], "readings": []}
+            w["lectures"].append(
                 {"course": ids[course], "code": code, "term": term, "position": pos, "number": num, "date": date, "title": title}
             )
     chapters = kg.run_rows("viz-places-chapters-all")
