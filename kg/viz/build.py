@@ -330,9 +330,9 @@ def add_requires_edges(b: Builder, succ: Mapping[str, Mapping[str, str | None]],
         nbrs = succ[a]
         if not nbrs:
             continue
-        na, la = topic_node(a), label[a]
+        na, la = "topic:" + a, label[a]  # (topic_node, inlined)
         for c in sorted(nbrs):
-            nc = topic_node(c)
+            nc = "topic:" + c
             key = (na, nc, "requires")
             if key in edges:
                 continue

@@ -25,7 +25,7 @@ import hashlib
 import html
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,9 +158,9 @@ class _NodeIds(list[Any]):
     """pyvis keeps node ids in a list and tests membership on every add_node and
     add_edge; this one answers ``in`` from a set, so building stays linear."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: set[Any] = set()
+    def __init__(self, ids: Iterable[Any] = ()) -> None:
+        super().__init__(ids)
+        self._seen: set[Any] = set(self)
 
     def append(self, item: Any) -> None:
         super().append(item)
@@ -238,16 +238,15 @@ def network_for(view: View) -> Any:
         raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
 
     net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
-    net.node_ids = _NodeIds()
     groups: dict[str, dict[str, Any]] = {}
     by_style: dict[str, str] = {}
     by_object: dict[int, str] = {}  # id of a colour object -> its group (nodes share them)
     # The dicts pyvis's add_node and add_edge would make (the same keys in the same
     # order), made here: pyvis's own calls cost as much as the rest of a large page.
-    nodes, node_map, node_ids = net.nodes, net.node_map, net.node_ids
+    nodes, node_map = net.nodes, net.node_map
     for n in view.nodes:
         nid = n["id"]
-        if nid in node_ids:
+        if nid in node_map:
             continue
         if not isinstance(nid, (str, int)):
             raise AssertionError(f"a node id must be a string or an integer, got {nid!r}")
@@ -271,16 +270,16 @@ def network_for(view: View) -> Any:
         if net.font_color:
             options["font"] = {"color": net.font_color}
         nodes.append(options)
-        node_ids.append(nid)
         node_map[nid] = options
+    net.node_ids = _NodeIds(node_map)  # (each node once, in order)
     default = EDGE_STYLE["requires"]
     plain = ("id", "from", "to", "kind", *default, "tip")  # the keys of an edge in the default style
     plain_values = tuple(default.values())
     edges = net.edges
     for e in view.edges:
         frm, to = e["from"], e["to"]
-        if frm not in node_ids or to not in node_ids:
-            raise AssertionError(f"non existent node {(frm if frm not in node_ids else to)!r}")
+        if frm not in node_map or to not in node_map:
+            raise AssertionError(f"non existent node {(frm if frm not in node_map else to)!r}")
         if tuple(e) == plain:  # (most edges of a large page): what the lines below make
             values = tuple(e.values())
             if values[4:-1] == plain_values and values[0] is not None and values[-1] is not None:
