@@ -386,7 +386,8 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
             cid = V.local_id(r["c"])
             short = str(r["code"] or cid)
             course_node = "course:" + cid
-            fill = node_colour(b.course_colour(cid, f"{short}: {r['cname'] or cid}" + (f" ({r['term']})" if r["term"] else "")))
+            colour = b.courses[cid][1] if cid in b.courses else b.course_colour(cid, f"{short}: {r['cname'] or cid}" + (f" ({r['term']})" if r["term"] else ""))
+            fill = b.fill(colour)  # (one dict per colour, as for topics)
             if "courses" in layers:
                 b.node(
                     course_node, "course", short,

@@ -140,7 +140,6 @@ def dependent_counts(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]
     if order is None:
         return None
     counts: dict[N, int] = dict.fromkeys(order, 0)
-    nbrs = {n: list(succ[n]) for n in order}
     degree = {n: len(pred[n]) for n in order}
     backwards = order[::-1]
     dependents = [n for n in order if degree[n]]  # (a node nothing leads to is no one's dependent)
@@ -150,7 +149,7 @@ def dependent_counts(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]
         below: dict[N, int] = {}
         for n in backwards:
             mask = 0
-            for s in nbrs[n]:
+            for s in succ[n]:
                 mask |= below[s] | bit.get(s, 0)
                 waiting[s] -= 1
                 if not waiting[s]:

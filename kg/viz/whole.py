@@ -123,11 +123,10 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     pred: dict[str, list[str]] = {n: [] for n in names}
     for (a, b), reason in reasons.items():
         ta, tb = ids[a], ids[b]
-        for n in (ta, tb):
-            if n not in names:
-                names[n] = n
-                succ[n] = {}
-                pred[n] = []
+        if ta not in names:
+            names[ta], succ[ta], pred[ta] = ta, {}, []
+        if tb not in names:
+            names[tb], succ[tb], pred[tb] = tb, {}, []
         succ[tb][ta] = reason
         pred[ta].append(tb)
     pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
