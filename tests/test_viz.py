@@ -412,11 +412,21 @@ class TestWholeGraph:
         layers = build.LAYERS
         whole = viz.graph_view(shipped, layers)
         real = build.add_layers
-        monkeypatch.setattr("kg.viz.views.add_layers", lambda b, kg, topics, names, every=False: real(b, kg, topics, names))
+        monkeypatch.setattr("kg.viz.views.add_layers", lambda b, kg, topics, names, every=False, **_: real(b, kg, topics, names))
         looked_up = viz.graph_view(shipped, layers)
         assert [n["id"] for n in whole.nodes] == [n["id"] for n in looked_up.nodes]
         assert whole.nodes == looked_up.nodes and whole.edges == looked_up.edges
         assert {n["kind"] for n in whole.nodes} == {"topic", "course", "lecture", "chapter", "reading"}
+
+    def test_lecture_layer_rows_are_the_querys(self, shipped):
+        from kg.viz.whole import lecture_layer_rows, lecture_places
+
+        def key(r):
+            return tuple(str(v) for v in r.values())
+
+        made = lecture_layer_rows(shipped, lecture_places(shipped))
+        asked = shipped.run("viz-lecture-layer-all")
+        assert len(made) > 100 and sorted(made, key=key) == sorted(asked, key=key)
 
     def test_rows_as_tuples(self, g):
         from kg.backends import Backend

@@ -363,10 +363,15 @@ def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if layer in names)
 
 
-def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str], every: bool = False) -> None:
+def add_layers(
+    b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str], every: bool = False,
+    lecture_rows: Sequence[Row] | None = None,
+) -> None:
     """Resources that cover the shown topics, as further nodes with ``covers`` edges.
     ``every``: ``topics`` are every topic in the store, and the queries have no VALUES
-    list (their rows are kept for ``topics``)."""
+    list (their rows are kept for ``topics``); ``lecture_rows``: the rows of
+    ``viz-lecture-layer-all``, if made already (see
+    :func:`kg.viz.whole.lecture_layer_rows`)."""
     if not layers or not topics:
         return
     terms = topic_terms(topics)
@@ -375,7 +380,8 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
     def layer(name: str, every_name: str) -> list[Row]:
         if not every:
             return kg.run(name, topics=terms)
-        return [r for r in kg.run(every_name) if r["t"] in shown]
+        rows = lecture_rows if every_name == "viz-lecture-layer-all" and lecture_rows is not None else kg.run(every_name)
+        return [r for r in rows if r["t"] in shown]
 
     if "lectures" in layers or "courses" in layers:
         if every:  # ORDER BY ?c ?pos ?t, here (see viz-lecture-layer-all.rq)

@@ -26,7 +26,7 @@ from kg.plan import add_labels, add_part_reasons
 from kg.viz import dag
 from kg.viz.build import null_first, topic_terms
 
-__all__ = ["Ids", "TopicGraph", "topic_graph", "whole_graph", "TopicData", "topic_data"]
+__all__ = ["Ids", "TopicGraph", "topic_graph", "whole_graph", "TopicData", "topic_data", "lecture_places", "lecture_layer_rows"]
 
 TopicData = tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[dict[str, Any]]]], dict[str, list[str]]]
 """``(info, where, aliases)`` of :func:`topic_data`."""
@@ -158,12 +158,54 @@ def _topic_iris(topics: Mapping[str, Any]) -> dict[str, str]:
     return {(prefix + t if t.isascii() and t.replace("-", "").isalnum() else V.topic_iri(t)): t for t in topics}
 
 
-def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = None) -> TopicData:
+def lecture_places(kg: KnowledgeGraph) -> list[tuple[Any, ...]]:
+    """Every lecture covering a topic, with what a tooltip shows of it: rows ``(t, lec,
+    course, code, term, pos, num, date, title)`` (IRIs and values, unordered), from
+    three queries joined here (covers, lectures, courses; as one query the same rows
+    cost the engine about twice as much)."""
+    covers = kg.run_rows("viz-places-lectures-all")
+    if not covers:
+        return []
+    lectures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in kg.run_rows("viz-lectures-all"):
+        lectures[row[0]].append(row)
+    courses: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in kg.run_rows("viz-courses-all"):
+        courses[row[0]].append(row)
+    none = [(None, None, None)]
+    return [
+        (t, lec, course, code, term, pos, num, date, title)
+        for t, lec in covers
+        for _, course, pos, num, date, title in lectures.get(lec, ())
+        for _, code, term in courses.get(course, none)
+    ]
+
+
+def lecture_layer_rows(kg: KnowledgeGraph, lectures: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The rows of ``viz-lecture-layer-all`` (what the lecture and course layers draw)
+    made from :func:`lecture_places`'s rows and one query for the courses' names:
+    for the whole graph, the engine then reads every lecture once, not once for each
+    topic it covers."""
+    names: dict[str, list[Any]] = defaultdict(list)
+    for c, name in kg.run_rows("viz-course-names-all"):
+        names[c].append(name)
+    none = [None]
+    return [
+        {"t": t, "lec": lec, "c": c, "cname": cname, "code": code, "term": term, "pos": pos, "num": num, "date": date, "title": title}
+        for t, lec, c, code, term, pos, num, date, title in lectures
+        for cname in names.get(c, none)
+    ]
+
+
+def topic_data(
+    kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = None, lectures: list[tuple[Any, ...]] | None = None,
+) -> TopicData:
     """What the tooltips of every topic show, for a page of the whole graph:
     ``(info, where, aliases)`` as :func:`kg.viz.build.topic_info` (with ``labels``),
     :func:`kg.viz.build.places` and :func:`kg.viz.build.topic_aliases` give them for
     every topic (``labels``: every topic of the graph), from the same queries, with
-    rows as tuples and each IRI turned into an id once.
+    rows as tuples and each IRI turned into an id once. ``lectures``:
+    :func:`lecture_places`'s rows, if fetched already.
     """
     ids = Ids() if ids is None else ids
     iris = _topic_iris(labels)
@@ -192,21 +234,8 @@ def topic_data(kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = 
         return w
 
     # Lectures: covers, lectures and courses joined here, as kg.viz.build.places does.
-    covers = kg.run_rows("viz-places-lectures-all")
-    if covers:
-        lectures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        for row in kg.run_rows("viz-lectures-all"):
-            lectures[row[0]].append(row)
-        courses: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
-        for row in kg.run_rows("viz-courses-all"):
-            courses[row[0]].append(row)
-        none = [(None, None, None)]
-        rows = [
-            (t, course, code, term, pos, num, date, title)
-            for t, lec in covers
-            for _, course, pos, num, date, title in lectures.get(lec, ())
-            for _, code, term in courses.get(course, none)
-        ]
+    rows = [r[:1] + r[2:] for r in (lecture_places(kg) if lectures is None else lectures)]
+    if rows:
         if all(type(r[4]) is int for r in rows):  # (what null_first orders as the numbers they are)
             rows.sort(key=itemgetter(1, 4))
         else:
