@@ -51,6 +51,12 @@ def test_dependent_counts_as_paths_counts_them(seed, bits, monkeypatch):
     succ, pred = adjacency(H)
     monkeypatch.setattr(dag, "DEPENDENT_COUNT_BITS", bits)  # several passes, or one
     assert dag.dependent_counts(succ, pred) == paths.dependent_counts(H)
+    # and with the order add_parts keeps
+    succ, pred = adjacency(G)
+    order: list[str] = []
+    dag.add_parts(succ, pred, pairs, order=order)
+    assert sorted(order) == sorted(H) and all(order.index(u) < order.index(v) for u, v in H.edges)
+    assert dag.dependent_counts(succ, pred, order) == paths.dependent_counts(H)
 
 
 def test_a_cycle_is_left_to_networkx():

@@ -331,7 +331,7 @@ def add_requires_edges(b: Builder, succ: Mapping[str, Mapping[str, str | None]],
         if not nbrs:
             continue
         na, la = "topic:" + a, label[a]  # (topic_node, inlined)
-        for c in sorted(nbrs):
+        for c in sorted(nbrs) if len(nbrs) > 1 else nbrs:
             nc = "topic:" + c
             key = (na, nc, "requires")
             if key in edges:

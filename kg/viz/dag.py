@@ -48,6 +48,7 @@ def topological_order(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N
 
 def add_parts(
     succ: dict[N, dict[N, Any]], pred: dict[N, list[N]], part_of: Iterable[tuple[N, N]], data: Any = None,
+    order: list[N] | None = None,
 ) -> list[tuple[N, N]] | None:
     """Each umbrella requires its parts, in place: what
     :func:`kg.algorithms.paths.with_parts` adds to a copy of the graph (``"parts"``
@@ -60,7 +61,8 @@ def add_parts(
     order kept up to date as edges go in (Pearce and Kelly), as ``with_parts`` does.
 
     Returns the edges added, in that order; ``None`` (and nothing changed) if the
-    graph has a cycle.
+    graph has a cycle. ``order``, if given, is filled with the nodes in a topological
+    order of the result (the one kept up to date).
 
     >>> succ = {"vectors": {"dot": None}, "dot": {}, "calculus": {"chain": None}, "chain": {}}
     >>> pred = {"vectors": [], "dot": ["vectors"], "calculus": [], "chain": ["calculus"]}
@@ -69,10 +71,10 @@ def add_parts(
     >>> pred["algebra"]
     ['dot', 'vectors']
     """
-    order = topological_order(succ, pred)
-    if order is None:
+    start = topological_order(succ, pred)
+    if start is None:
         return None
-    pos = {n: i for i, n in enumerate(order)}
+    pos = {n: i for i, n in enumerate(start)}
     added: list[tuple[N, N]] = []
     for part, umbrella in sorted(set(part_of), key=lambda pu: (str(pu[1]), str(pu[0]))):
         for n in (part, umbrella):
@@ -89,6 +91,8 @@ def add_parts(
         succ[part][umbrella] = data
         pred[umbrella].append(part)
         added.append((part, umbrella))
+    if order is not None:
+        order[:] = sorted((n for n in pos if n in succ), key=pos.__getitem__)
     return added
 
 
@@ -125,20 +129,24 @@ def _reorder(succ: Mapping[N, Mapping[N, Any]], pred: Mapping[N, Sequence[N]], p
     return True
 
 
-def dependent_counts(succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]]) -> dict[N, int] | None:
+def dependent_counts(
+    succ: Mapping[N, Iterable[N]], pred: Mapping[N, Sequence[N]], order: Sequence[N] | None = None,
+) -> dict[N, int] | None:
     """How many nodes transitively require each node (its descendants), as
     :func:`kg.algorithms.paths.dependent_counts` of the whole graph counts them (as
     ``int`` bitsets, one bit for each node that has a predecessor,
     :data:`DEPENDENT_COUNT_BITS` of them a pass); ``None`` if the graph has a cycle.
+    ``order``: a topological order of the graph, if known.
 
     >>> succ = {"a": ["b", "d"], "b": ["c"], "c": [], "d": ["c"], "e": ["f"], "f": []}
     >>> pred = {"a": [], "b": ["a"], "c": ["b", "d"], "d": ["a"], "e": [], "f": ["e"]}
     >>> dependent_counts(succ, pred)
     {'a': 3, 'e': 1, 'b': 1, 'd': 1, 'f': 0, 'c': 0}
     """
-    order = topological_order(succ, pred)
     if order is None:
-        return None
+        order = topological_order(succ, pred)
+        if order is None:
+            return None
     counts: dict[N, int] = dict.fromkeys(order, 0)
     degree = {n: len(pred[n]) for n in order}
     backwards = order[::-1]

@@ -46,12 +46,16 @@ class TopicGraph:
     -> ``{dependent: reason}``, the reason ``None`` where there is none) and ``pred``
     (every node's prerequisites)."""
 
-    __slots__ = ("labels", "succ", "pred")
+    __slots__ = ("labels", "succ", "pred", "order")
 
-    def __init__(self, labels: dict[str, str], succ: dict[str, dict[str, str | None]], pred: dict[str, list[str]]) -> None:
+    def __init__(
+        self, labels: dict[str, str], succ: dict[str, dict[str, str | None]], pred: dict[str, list[str]],
+        order: list[str] | None = None,
+    ) -> None:
         self.labels = labels
         self.succ = succ
         self.pred = pred
+        self.order = order  # a topological order, where known
 
     def to_networkx(self) -> nx.DiGraph[str]:
         """The same graph as a DiGraph: nodes carry ``label``, edges ``reason``."""
@@ -63,7 +67,7 @@ class TopicGraph:
     def dependent_counts(self) -> dict[str, int]:
         """:func:`kg.algorithms.paths.dependent_counts` of the graph (which raises
         ``NetworkXUnfeasible`` naming a cycle, if there is one)."""
-        counts = dag.dependent_counts(self.succ, self.pred)
+        counts = dag.dependent_counts(self.succ, self.pred, self.order)
         return paths.dependent_counts(self.to_networkx()) if counts is None else counts
 
 
@@ -130,7 +134,8 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
         succ[tb][ta] = reason
         pred[ta].append(tb)
     pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
-    added = dag.add_parts(succ, pred, pairs)
+    order: list[str] = []
+    added = dag.add_parts(succ, pred, pairs, order=order)
     if added is None:  # a cycle: networkx's with_parts takes each area's descendants whole
         H = paths.with_parts(TopicGraph(names, succ, pred).to_networkx(), pairs)
         add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
@@ -148,7 +153,7 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
             names[n] = found.get(n, n)
     for p, u in added:
         succ[p][u] = f"{names[p]} is part of {names[u]}: knowing it means knowing its parts."
-    return TopicGraph(names, succ, pred)
+    return TopicGraph(names, succ, pred, order)
 
 
 def _topic_iris(topics: Mapping[str, Any]) -> dict[str, str]:
