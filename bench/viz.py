@@ -17,7 +17,8 @@ and added: *store*, opening the same store (``KnowledgeGraph.open``, which check
 cache is fresh) and one query that fetches the nodes drawn (every topic with its label;
 for a course, its lectures' topics; with layers, also what covers a topic, with its name); *page*, writing the very nodes, edges and options
 kg's page carries (computed beforehand, untimed) as one HTML page with vis-network
-inlined: ``json.dumps`` and string joins, no template engine, no tooltips to build.
+inlined: ``orjson.dumps`` (what kg's pages use too) and string joins, no template
+engine, no tooltips to build.
 
 Both the elapsed time and the worker's CPU time are reported: on a machine busy with
 other work the CPU time is the better guide to what an idle machine would show. Each
@@ -43,6 +44,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
@@ -73,7 +76,7 @@ COURSE_QUERY = (
 def floor_page(data: dict[str, Any], vis: str) -> str:
     """One page drawing ``data`` (nodes, edges, options) with vis-network, nothing else."""
     def script_json(x: Any) -> str:
-        s = json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+        s = orjson.dumps(x).decode("utf-8")  # the fastest JSON there is, as kg's pages use
         return s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     return "".join([

@@ -6,7 +6,7 @@
 The views: on the shipped data, the whole graph (plain and with layers), two
 neighbourhoods (one with every layer), two paths, each of the original four courses
 and a few more, and several courses at once; with ``--synthetic`` (a data dir of
-``bench/synth.py``), that graph whole, a neighbourhood with layers, two courses and a
+``bench/synth.py``), that graph whole (plain, with every layer and with courses), a neighbourhood with layers, two courses and a
 path. A performance change to kg viz must leave every page unchanged.
 """
 
@@ -47,6 +47,8 @@ def pages(synthetic: Path | None) -> dict[str, str]:
         ids = sorted(s.topic_ids())
         some = [c["id"] for c in s.courses()][:2]
         out["synthetic-graph"] = make_view(s).html()
+        out["synthetic-graph-layers"] = make_view(s, layers="courses,lectures,chapters,readings").html()
+        out["synthetic-graph-courses"] = make_view(s, layers="courses").html()
         out["synthetic-focus"] = make_view(s, focus=ids[len(ids) // 2], layers="lectures,courses,readings,chapters").html()
         out["synthetic-courses"] = make_view(s, courses=some).html()
         out["synthetic-path"] = make_view(s, path=("-", ids[len(ids) // 20])).html()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 __all__ = ["PATH_LIMITS", "SHOW_LIMITS", "rank_places", "top"]
@@ -27,6 +28,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 P = TypeVar("P", bound=Mapping[str, Any])
 
 
+@lru_cache(maxsize=4096)  # (a lecture's title is read for each topic it covers)
 def _words(text: str) -> str:
     return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
 
@@ -68,15 +70,19 @@ def rank_places(places: Sequence[P], names: Iterable[str]) -> list[P]:
         year = _YEAR.search(str(p.get("term") or ""))
         return f"{year.group(0)}-00-00" if year else ""
 
+    # Each place's facts once, then its index sorted (the same order as sorting the places).
+    places = list(places)
+    unnamed = [not named(p) for p in places]
+    position = [p.get("position") or 0 for p in places]
     best: dict[Any, P] = {}
-    for p in sorted(places, key=lambda p: (not named(p), p.get("position") or 0)):
-        best.setdefault(p["course"], p)
+    for i in sorted(range(len(places)), key=lambda i: (unnamed[i], position[i])):
+        best.setdefault(places[i]["course"], places[i])
 
     # Sorts are stable: the last sort decides first, earlier ones break its ties.
-    ranked = sorted(places, key=lambda p: (p["course"], p.get("position") or 0))
-    ranked.sort(key=recency, reverse=True)
-    ranked.sort(key=lambda p: (best[p["course"]] is not p, not named(p)))
-    return ranked
+    ranked = sorted(range(len(places)), key=lambda i: (places[i]["course"], position[i]))
+    ranked.sort(key=lambda i: recency(places[i]), reverse=True)
+    ranked.sort(key=lambda i: (best[places[i]["course"]] is not places[i], unnamed[i]))
+    return [places[i] for i in ranked]
 
 
 T = TypeVar("T")

@@ -21,6 +21,7 @@ from kg import viz
 from kg.viz import page as vpage
 from kg.cli import cli
 from kg.errors import KGError, NotFound, UsageError
+from kg.algorithms import paths
 from kg.graph import KnowledgeGraph
 
 from .conftest import write_data
@@ -369,6 +370,26 @@ class TestWholeGraph:
         assert list(got.nodes(data=True)) == list(want.nodes(data=True))
         assert list(got.edges(data=True)) == list(want.edges(data=True))
 
+    def test_whole_graph_is_the_topic_graph(self, shipped):
+        from kg.viz.whole import topic_graph, whole_graph
+
+        want, got = topic_graph(shipped), whole_graph(shipped)
+        assert got.labels == {n: d["label"] for n, d in want.nodes(data=True)}
+        assert {(a, b, r) for a, nbrs in got.succ.items() for b, r in nbrs.items()} == {
+            (a, b, d.get("reason")) for a, b, d in want.edges(data=True)
+        }
+        assert {n: sorted(p) for n, p in got.pred.items()} == {n: sorted(want.pred[n]) for n in want}
+        assert got.dependent_counts() == paths.dependent_counts(want)
+
+    def test_whole_graph_with_a_cycle_is_made_by_networkx(self, shipped, monkeypatch):
+        from kg.viz import dag, whole
+
+        want = whole.whole_graph(shipped)
+        monkeypatch.setattr(dag, "add_parts", lambda *args, **kwargs: None)  # as for a cycle
+        got = whole.whole_graph(shipped)
+        assert got.labels == want.labels and got.succ == want.succ
+        assert {n: sorted(p) for n, p in got.pred.items()} == {n: sorted(p) for n, p in want.pred.items()}
+
     def test_topic_data_is_what_the_lookups_give(self, shipped):
         from kg.viz import build
         from kg.viz.whole import topic_data, topic_graph
@@ -391,11 +412,21 @@ class TestWholeGraph:
         layers = build.LAYERS
         whole = viz.graph_view(shipped, layers)
         real = build.add_layers
-        monkeypatch.setattr("kg.viz.views.add_layers", lambda b, kg, topics, names, every=False: real(b, kg, topics, names))
+        monkeypatch.setattr("kg.viz.views.add_layers", lambda b, kg, topics, names, every=False, **_: real(b, kg, topics, names))
         looked_up = viz.graph_view(shipped, layers)
         assert [n["id"] for n in whole.nodes] == [n["id"] for n in looked_up.nodes]
         assert whole.nodes == looked_up.nodes and whole.edges == looked_up.edges
         assert {n["kind"] for n in whole.nodes} == {"topic", "course", "lecture", "chapter", "reading"}
+
+    def test_lecture_layer_rows_are_the_querys(self, shipped):
+        from kg.viz.whole import lecture_layer_rows, lecture_places
+
+        def key(r):
+            return tuple(str(v) for v in r.values())
+
+        made = lecture_layer_rows(shipped, lecture_places(shipped))
+        asked = shipped.run("viz-lecture-layer-all")
+        assert len(made) > 100 and sorted(made, key=key) == sorted(asked, key=key)
 
     def test_rows_as_tuples(self, g):
         from kg.backends import Backend

@@ -23,7 +23,7 @@ from kg.viz.view import View
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",
-    "topic_tip", "topic_terms", "null_first", "lecture_label", "requires_tip", "add_topics", "add_requires", "parse_layers", "add_layers",
+    "topic_tip", "topic_terms", "null_first", "lecture_label", "requires_tip", "add_topics", "add_requires", "add_requires_edges", "parse_layers", "add_layers",
     "shorten", "options_for", "legend_for", "add_find_names", "topic_aliases", "finish",
 ]
 
@@ -229,10 +229,11 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     ``KnowledgeGraph.where_taught``): the most useful few of each kind, as ``kg show``
     lists them (:data:`kg.places.SHOW_LIMITS`, lectures ranked by
     :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
-    if not (w.get("lectures") or w.get("chapters") or w.get("readings")):
+    in_lectures, in_chapters, in_readings = w.get("lectures"), w.get("chapters"), w.get("readings")
+    if not (in_lectures or in_chapters or in_readings):
         return [["Lectures", ["not taught in any lecture in the graph"]]]
     sections: list[list[Any]] = []
-    ranked = list(w.get("lectures", []))
+    ranked = list(in_lectures or ())
     if len(ranked) > 1:  # (one lecture or none is already in order)
         ranked = rank_places(ranked, names)
     lectures = [
@@ -241,9 +242,9 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
         + f": {lec['title']}"
         for lec in ranked
     ]
-    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in w.get("chapters", [])]
+    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in in_chapters or ()]
     readings = [
-        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in w.get("readings", [])
+        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in in_readings or ()
     ]
     for head, kind, lines in (("Lectures", "lectures", lectures), ("Chapters", "chapters", chapters), ("Readings", "readings", readings)):
         if lines:
@@ -316,18 +317,28 @@ def add_requires(b: Builder, G: nx.DiGraph[str], topics: Iterable[str]) -> None:
     # The edges among the shown topics, from their own adjacency (a subgraph view
     # filters every step, which costs as much as the rest of this for a whole graph).
     succ = G.succ
-    reasons = {(a, c): d.get("reason") for a in shown if a in G for c, d in succ[a].items() if c in shown}
-    label = {n: d.get("label", n) for n, d in G.nodes(data=True)}
+    among = {a: {c: d.get("reason") for c, d in succ[a].items() if c in shown} for a in shown if a in G}
+    add_requires_edges(b, among, {n: d.get("label", n) for n, d in G.nodes(data=True)})
+
+
+def add_requires_edges(b: Builder, succ: Mapping[str, Mapping[str, str | None]], label: Mapping[str, Any]) -> None:
+    """:func:`add_requires` of the edges ``{prerequisite: {topic: reason}}``, the
+    topics labelled by ``label``."""
     style = EDGE_STYLE["requires"]
     edges = b.edges
-    for a, c in sorted(reasons):
-        na, nc = topic_node(a), topic_node(c)
-        key = (na, nc, "requires")
-        if key in edges:
+    for a in sorted(succ):
+        nbrs = succ[a]
+        if not nbrs:
             continue
-        # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
-        tip = {"title": f"{label[c]} requires {label[a]}", "kind": "Prerequisite", "text": reasons[a, c] or ""}
-        edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
+        na, la = "topic:" + a, label[a]  # (topic_node, inlined)
+        for c in sorted(nbrs) if len(nbrs) > 1 else nbrs:
+            nc = "topic:" + c
+            key = (na, nc, "requires")
+            if key in edges:
+                continue
+            # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
+            tip = {"title": f"{label[c]} requires {la}", "kind": "Prerequisite", "text": nbrs[c] or ""}
+            edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
 
 
 def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -352,10 +363,15 @@ def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if layer in names)
 
 
-def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str], every: bool = False) -> None:
+def add_layers(
+    b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Sequence[str], every: bool = False,
+    lecture_rows: Sequence[Row] | None = None,
+) -> None:
     """Resources that cover the shown topics, as further nodes with ``covers`` edges.
     ``every``: ``topics`` are every topic in the store, and the queries have no VALUES
-    list (their rows are kept for ``topics``)."""
+    list (their rows are kept for ``topics``); ``lecture_rows``: the rows of
+    ``viz-lecture-layer-all``, if made already (see
+    :func:`kg.viz.whole.lecture_layer_rows`)."""
     if not layers or not topics:
         return
     terms = topic_terms(topics)
@@ -364,7 +380,8 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
     def layer(name: str, every_name: str) -> list[Row]:
         if not every:
             return kg.run(name, topics=terms)
-        return [r for r in kg.run(every_name) if r["t"] in shown]
+        rows = lecture_rows if every_name == "viz-lecture-layer-all" and lecture_rows is not None else kg.run(every_name)
+        return [r for r in rows if r["t"] in shown]
 
     if "lectures" in layers or "courses" in layers:
         if every:  # ORDER BY ?c ?pos ?t, here (see viz-lecture-layer-all.rq)
@@ -375,7 +392,8 @@ def add_layers(b: Builder, kg: KnowledgeGraph, topics: Sequence[str], layers: Se
             cid = V.local_id(r["c"])
             short = str(r["code"] or cid)
             course_node = "course:" + cid
-            fill = node_colour(b.course_colour(cid, f"{short}: {r['cname'] or cid}" + (f" ({r['term']})" if r["term"] else "")))
+            colour = b.courses[cid][1] if cid in b.courses else b.course_colour(cid, f"{short}: {r['cname'] or cid}" + (f" ({r['term']})" if r["term"] else ""))
+            fill = b.fill(colour)  # (one dict per colour, as for topics)
             if "courses" in layers:
                 b.node(
                     course_node, "course", short,
@@ -459,8 +477,9 @@ def legend_for(b: Builder, extra: Sequence[dict[str, Any]] = ()) -> list[dict[st
     for k, (shape, colour, label) in KINDS.items():
         if k in kinds and not any(e.get("kind") == k for e in out):
             out.append({"kind": k, "shape": shape, "color": colour, "label": label})
+    edge_kinds = {e["kind"] for e in b.edges.values()}
     for kind in ("requires", "covers", "contains", "next"):
-        if any(e["kind"] == kind for e in b.edges.values()):
+        if kind in edge_kinds:
             style = EDGE_STYLE[kind]
             out.append({"edge": True, "color": style["color"]["color"], "dashes": bool(style.get("dashes")), "label": EDGE_LEGEND[kind]})
     return out

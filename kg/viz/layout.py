@@ -8,10 +8,12 @@ numbers read left to right.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
+
+from kg.viz import dag
 
 if TYPE_CHECKING:
     from kg.viz.build import Builder
@@ -21,8 +23,9 @@ __all__ = ["layers_of", "order_layers", "layered_positions", "layout_view", "pla
 N = TypeVar("N", bound=Hashable)
 
 
-Adjacency = Mapping[N, Sequence[N]]
-"""``{node: [neighbour, ...]}``: successors or predecessors, in insertion order."""
+Adjacency = Mapping[N, Collection[N]]
+"""``{node: [neighbour, ...]}`` (or a dict of them): successors or predecessors, in
+insertion order."""
 
 
 def _adjacency(G: nx.DiGraph[N]) -> tuple[list[N], dict[N, list[N]], dict[N, list[N]]]:
@@ -56,9 +59,9 @@ def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[
             waiting[s] -= 1
             if not waiting[s]:
                 order.append(s)
-    below: Mapping[Any, Sequence[Any]] = succ
-    above: Mapping[Any, Iterable[Any]] = pred
-    mapping: dict[N, Any] = {n: n for n in nodes}
+    below: Mapping[Any, Collection[Any]] = succ
+    above: Mapping[Any, Collection[Any]] = pred
+    mapping: dict[N, Any] = {}  # node -> its component, where there is a cycle
     if len(order) < len(nodes):  # a cycle: layer its strongly connected components
         G: nx.DiGraph[N] = nx.DiGraph()
         G.add_nodes_from(nodes)
@@ -66,16 +69,20 @@ def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[
         C = nx.condensation(G)
         order = list(nx.topological_sort(C))
         below = {c: list(C.succ[c]) for c in C}
-        above = C.pred
+        above = {c: list(C.pred[c]) for c in C}
         mapping = C.graph["mapping"]
     layer: dict[Any, int] = {}
+    at = layer.__getitem__
     for c in order:
-        layer[c] = max((layer[p] + 1 for p in above[c]), default=0)
+        ps = above[c]
+        layer[c] = max(map(at, ps)) + 1 if ps else 0
     for c in reversed(order):
         nxt = below[c]
         if nxt:
-            layer[c] = min(layer[s] for s in nxt) - 1
-    return {n: layer[mapping[n]] for n in nodes}
+            layer[c] = min(map(at, nxt)) - 1
+    if mapping:
+        return {n: layer[mapping[n]] for n in nodes}
+    return {n: layer[n] for n in nodes}
 
 
 def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] | None = None, sweeps: int = 4) -> dict[int, list[N]]:
@@ -94,20 +101,26 @@ def _order(
 ) -> dict[int, list[N]]:
     """:func:`order_layers` of the graph of ``nodes`` with these adjacencies."""
     rows: dict[int, list[N]] = defaultdict(list)
-    for n in sorted(nodes, key=lambda n: (layer[n], key[n] if key is not None else str(n))):
+    # By layer, then key: a stable sort by layer of the nodes sorted by key.
+    ordered = sorted(nodes, key=key.__getitem__ if key is not None else str)
+    ordered.sort(key=layer.__getitem__)
+    for n in ordered:
         rows[layer[n]].append(n)
     pos: dict[N, float] = {}
 
     def place(row: list[N]) -> None:
         k = max(len(row) - 1, 1)
-        for i, n in enumerate(row):
-            pos[n] = i / k
+        pos.update(zip(row, [i / k for i in range(len(row))]))
 
     for row in rows.values():
         place(row)
     # Each node's neighbours in the layers above and below, once.
-    above = {n: [m for m in pred[n] if layer[m] < layer[n]] for n in nodes}
-    beneath = {n: [m for m in succ[n] if layer[m] > layer[n]] for n in nodes}
+    above: dict[N, list[N]] = {}
+    beneath: dict[N, list[N]] = {}
+    for n in nodes:
+        ln = layer[n]
+        above[n] = [m for m in pred[n] if layer[m] < ln]
+        beneath[n] = [m for m in succ[n] if layer[m] > ln]
     levels = sorted(rows)
     at = pos.__getitem__
     for sweep in range(sweeps):
@@ -163,14 +176,13 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
     # would hold them (one entry per pair of nodes, in the order first added); making
     # the DiGraph costs more than the layout of a large view.
     nodes = list(b.nodes)
-    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    succ: dict[str, dict[str, None]] = {n: {} for n in nodes}  # (a dict: each successor once)
     pred: dict[str, list[str]] = {n: [] for n in nodes}
-    seen: set[tuple[str, str]] = set()
     for e in b.edges.values():
         u, v = e["from"], e["to"]
-        if (u, v) not in seen:
-            seen.add((u, v))
-            succ[u].append(v)
+        su = succ[u]
+        if v not in su:
+            su[v] = None
             pred[v].append(u)
     kinds = {n: d["kind"] for n, d in b.nodes.items()}
     topics = [n for n in nodes if kinds[n] == "topic"]
@@ -190,12 +202,21 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
     layer: dict[str, int] = {t: (2 * v + 1 if extra else v) for t, v in tl.items()}
     others = [n for n in nodes if n not in layer and kinds[n] != "course"]
     if others:
-        # Reverse topological order of the non-topic part, so chains resolve bottom up.
-        O: nx.DiGraph[str] = nx.DiGraph()
-        O.add_nodes_from(others)
+        # Reverse topological order of the non-topic part, so chains resolve bottom up
+        # (each node's layer follows from its successors', whatever the order).
         rest = set(others)
-        O.add_edges_from((n, s) for n in others for s in succ[n] if s in rest)
-        for n in reversed(list(nx.topological_sort(O))):
+        o_succ = {n: [s for s in succ[n] if s in rest] for n in others}
+        o_pred: dict[str, list[str]] = {n: [] for n in others}
+        for n, nxt in o_succ.items():
+            for s in nxt:
+                o_pred[s].append(n)
+        o_order = dag.topological_order(o_succ, o_pred)
+        if o_order is None:  # a cycle: networkx says where
+            O: nx.DiGraph[str] = nx.DiGraph()
+            O.add_nodes_from(others)
+            O.add_edges_from((n, s) for n in others for s in o_succ[n])
+            o_order = list(nx.topological_sort(O))
+        for n in reversed(o_order):
             below = [layer[s] for s in succ[n] if s in layer]
             layer[n] = min(below) - 1 if below else 0
     top = min(layer.values(), default=0) - 1
@@ -210,8 +231,10 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
         gap, level_gap = 2 * biggest + 50, 260.0
     rows = _order(nodes, succ, pred, layer, key)
     pos = _positions(rows, direction, gap, level_gap, 1.6)
+    placed = b.nodes
     for n, (x, y) in pos.items():
-        b.nodes[n]["x"], b.nodes[n]["y"] = round(x, 1), round(y, 1)
+        d = placed[n]
+        d["x"], d["y"] = round(x, 1), round(y, 1)
 
 
 

@@ -25,10 +25,12 @@ import hashlib
 import html
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from kg import __version__, collector
 from kg.errors import KGError
@@ -76,12 +78,29 @@ def vis_js() -> str:
 
 def script_json(data: Any) -> str:
     """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` survive, so no
-    text can close the element or open a comment."""
-    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )
+    text can close the element or open a comment.
+
+    The text is ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))``'s, made
+    by orjson (five times faster on a large page); values orjson refuses (integers
+    past 64 bits, lone surrogates, keys that are not strings, dates, dataclasses) go
+    through ``json`` as before. The two differ only in how they write a float below
+    1e-4 (``0.00001`` for ``1e-05``), the same number to a browser; NaN and infinity,
+    which ``JSON.parse`` refuses, orjson writes as ``null``.
+    """
+    try:
+        s = orjson.dumps(data, option=_ORJSON_AS_JSON).decode("utf-8")
+    except TypeError:  # (orjson.JSONEncodeError is one)
+        s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch, escaped in _SCRIPT_ESCAPES:
+        if ch in s:  # (a search is much cheaper than a replace that finds nothing)
+            s = s.replace(ch, escaped)
+    return s
+
+
+_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_ORJSON_AS_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+"""Dates and dataclasses, which json.dumps refuses, refused by orjson too (then json
+says why)."""
 
 
 def _sha256(text: str) -> str:
@@ -139,9 +158,9 @@ class _NodeIds(list[Any]):
     """pyvis keeps node ids in a list and tests membership on every add_node and
     add_edge; this one answers ``in`` from a set, so building stays linear."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: set[Any] = set()
+    def __init__(self, ids: Iterable[Any] = ()) -> None:
+        super().__init__(ids)
+        self._seen: set[Any] = set(self)
 
     def append(self, item: Any) -> None:
         super().append(item)
@@ -219,16 +238,15 @@ def network_for(view: View) -> Any:
         raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
 
     net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
-    net.node_ids = _NodeIds()
     groups: dict[str, dict[str, Any]] = {}
     by_style: dict[str, str] = {}
     by_object: dict[int, str] = {}  # id of a colour object -> its group (nodes share them)
     # The dicts pyvis's add_node and add_edge would make (the same keys in the same
     # order), made here: pyvis's own calls cost as much as the rest of a large page.
-    nodes, node_map, node_ids = net.nodes, net.node_map, net.node_ids
+    nodes, node_map = net.nodes, net.node_map
     for n in view.nodes:
         nid = n["id"]
-        if nid in node_ids:
+        if nid in node_map:
             continue
         if not isinstance(nid, (str, int)):
             raise AssertionError(f"a node id must be a string or an integer, got {nid!r}")
@@ -252,14 +270,21 @@ def network_for(view: View) -> Any:
         if net.font_color:
             options["font"] = {"color": net.font_color}
         nodes.append(options)
-        node_ids.append(nid)
         node_map[nid] = options
+    net.node_ids = _NodeIds(node_map)  # (each node once, in order)
     default = EDGE_STYLE["requires"]
+    plain = ("id", "from", "to", "kind", *default, "tip")  # the keys of an edge in the default style
+    plain_values = tuple(default.values())
     edges = net.edges
     for e in view.edges:
         frm, to = e["from"], e["to"]
-        if frm not in node_ids or to not in node_ids:
-            raise AssertionError(f"non existent node {(frm if frm not in node_ids else to)!r}")
+        if frm not in node_map or to not in node_map:
+            raise AssertionError(f"non existent node {(frm if frm not in node_map else to)!r}")
+        if tuple(e) == plain:  # (most edges of a large page): what the lines below make
+            values = tuple(e.values())
+            if values[4:-1] == plain_values and values[0] is not None and values[-1] is not None:
+                edges.append({"id": values[0], "tip": values[-1], "from": frm, "to": to, "arrows": "to"})
+                continue
         attrs = {k: v for k, v in e.items() if k not in ("from", "to", "kind") and default.get(k) != v}
         attrs["from"], attrs["to"] = frm, to
         attrs.setdefault("arrows", "to")

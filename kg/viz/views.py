@@ -16,13 +16,13 @@ from kg.graph import KnowledgeGraph
 from kg.plan import add_reasons, plan, prerequisite_graph
 from kg.vocab import lecture_number
 from kg.viz.build import (
-    Builder, add_find_names, add_layers, add_requires, add_topics, finish, legend_for, parse_layers,
+    Builder, add_find_names, add_layers, add_requires, add_requires_edges, add_topics, finish, legend_for, parse_layers,
     places, requires_tip, topic_info, topic_node, topic_tip, clip, lecture_label,
 )
 from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
 from kg.viz.view import View
-from kg.viz.whole import Ids, topic_data, topic_graph
+from kg.viz.whole import Ids, lecture_layer_rows, lecture_places, topic_data, whole_graph
 
 __all__ = ["graph_view", "focus_view", "path_view", "course_view", "make_view"]
 
@@ -57,15 +57,17 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     layers = parse_layers(list(layers))
 
     ids = Ids()
-    G = topic_graph(kg, ids)  # every topic, with or without edges
-    topics = sorted(G)
-    counts = paths.dependent_counts(G)
-    info, where, aliases = topic_data(kg, {t: str(G.nodes[t].get("label") or t) for t in topics}, ids)
+    T = whole_graph(kg, ids)  # every topic, with or without edges
+    topics = sorted(T.labels)
+    counts = T.dependent_counts()
+    lectures = lecture_places(kg)
+    info, where, aliases = topic_data(kg, {t: str(T.labels[t] or t) for t in topics}, ids, lectures)
     b = Builder()
     b.aliases.update(aliases)
     add_topics(b, kg, topics, counts, every=True, info=info, where=where)
-    add_requires(b, G, topics)
-    add_layers(b, kg, topics, layers, every=True)
+    add_requires_edges(b, T.succ, T.labels)
+    by_lecture = lecture_layer_rows(kg, lectures) if "lectures" in layers or "courses" in layers else None
+    add_layers(b, kg, topics, layers, every=True, lecture_rows=by_lecture)
     layout_view(b, "UD")
     n_edges = sum(1 for e in b.edges.values() if e["kind"] == "requires")
     sub = f"{len(topics)} topics, {n_edges} prerequisite edges" + (f"; with {', '.join(layers)}" if layers else "")
