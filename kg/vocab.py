@@ -175,6 +175,9 @@ class KG(Namespace):
     taughtAfter: str
     prerequisiteOnly: str
     topicOnly: str
+    # Derived from the kg:requires graph when the graph is built (see kg.build.derive).
+    prerequisiteDepth: str
+    deepestPrerequisite: str
 
 
 # The values of kg:ordering: how one course orders the two topics of a prerequisite

@@ -27,18 +27,19 @@ def _name(iri: str) -> str:
     return V.local_id(iri) if iri.startswith(V.ID + "topic/") else iri
 
 
-def check_acyclic(store: ox.Store, turtle: Sequence[Path] = ()) -> None:
+def check_acyclic(store: ox.Store, turtle: Sequence[Path] = ()) -> list[tuple[str, str]]:
     """Raise :class:`CycleError` if the ``kg:requires`` edges in ``store`` form a cycle.
 
     ``turtle`` lists the data directory's Turtle files: the error names the first one
     that holds an edge of the cycle (the YAML files cannot close one: the loader refuses
-    that with file:line before this runs).
+    that with file:line before this runs). Returns the edges checked (``(a, b)``: ``a``
+    requires ``b``), for the build's derived facts.
     """
     solutions = store.query(render_internal("requires-edges"), prefixes=V.PREFIXES)
     edges = [(s["a"].value, s["b"].value) for s in solutions]  # type: ignore[union-attr]
     cycle = find_cycle(edges)
     if cycle is None:
-        return
+        return edges
     ring = set(zip(cycle, [*cycle[1:], cycle[0]]))
     requires = V.KG.requires
     where: Path | None = None

@@ -294,7 +294,8 @@ def _fill(store: ox.Store, src: Sources, manifest: dict[str, Any], scratch: Path
     add what the ontology entails. The data graph streams as N-Triples text through
     ``scratch`` (a file next to the store), or through memory when there is no directory
     to write to; no Python object is made per triple except while the entailments read
-    the loaded store once."""
+    the loaded store once. The facts derived from the ``kg:requires`` graph are added
+    after the acyclicity check (:func:`_derive`)."""
     from kg.build.entail import entailed
     from kg.build.rdf import ntriples
 
@@ -312,6 +313,20 @@ def _fill(store: ox.Store, src: Sources, manifest: dict[str, Any], scratch: Path
     extra = list(entailed(ontology, store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
     return {**manifest, "triples": len(store)}
+
+
+def _derive(store: ox.Store, edges: list[tuple[str, str]], manifest: dict[str, Any]) -> None:
+    """Add the facts derived from the (checked, acyclic) ``kg:requires`` graph
+    (:mod:`kg.build.derive`), replacing any a Turtle file states (a reloaded export)."""
+    from kg.build.derive import derived, stated
+
+    with collector.paused():
+        old = list(stated(store))
+        for quad in old:
+            store.remove(quad)
+        extra = list(derived(store, edges))
+        store.bulk_extend(extra)
+    manifest["triples"] += len(extra) - len(old)
 
 
 def _syntax(exc: SyntaxError) -> str:
@@ -377,7 +392,8 @@ def _build_in_memory(data_dir: Path, key: str, src: Sources, prepared: dict[str,
     store = ox.Store()
     with collector.paused():
         manifest = _fill(store, src, prepared, None)
-    check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
+    edges = check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
+    _derive(store, edges, manifest)
     return Built(store, data_dir, key, None, manifest, rebuilt=True)
 
 
@@ -396,7 +412,8 @@ def _build_cached(
         store = ox.Store(str(tmp / "store"))
         with collector.paused():
             manifest = _fill(store, src, prepared, tmp / "data.nt")
-        check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
+        edges = check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
+        _derive(store, edges, manifest)
         manifest["key"] = key
         store.flush()
         del store
