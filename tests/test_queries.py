@@ -387,6 +387,79 @@ class TestEarlyLectures:
         assert got == expected
 
 
+    def test_background_through_a_required_umbrella(self, tmp_path: Path, cache: Path) -> None:
+        # The background closure kg:assumes/(kg:requires|^skos:broader)* is evaluated as
+        # two cheaper parts; this graph needs the second: an assumed topic requires an
+        # umbrella (data/README.md forbids it, a Turtle file can still say it), and the
+        # umbrella's parts are then background too, with what they require.
+        topics = """\
+topics:
+  - id: base
+    label: Base
+    definition: A foundation.
+  - id: umbrella
+    label: Umbrella
+    definition: A field.
+    kind: area
+  - id: part-one
+    label: Part one
+    definition: One part.
+    broader: umbrella
+    requires:
+      - topic: base
+        reason: r
+  - id: part-two
+    label: Part two
+    definition: Another part.
+    broader: umbrella
+  - id: assumed
+    label: Assumed
+    definition: Declared background.
+  - id: other
+    label: Other
+    definition: Not background.
+  - id: top
+    label: Top
+    definition: What the course teaches.
+    requires:
+      - topic: part-one
+        reason: r
+      - topic: part-two
+        reason: r
+      - topic: other
+        reason: r
+"""
+        course = """\
+id: c1
+name: Course One
+assumes: [assumed]
+lectures:
+  - title: Top first
+    covers: [top]
+  - title: Then base
+    covers: [base]
+"""
+        from .conftest import write_data
+
+        data = write_data(tmp_path / "data", topics, course, "readings: []\n")
+        (data / "extra.ttl").write_text(
+            "@prefix kg: <https://w3id.org/coursekg/ontology#> .\n"
+            "<https://w3id.org/coursekg/id/topic/assumed> kg:requires <https://w3id.org/coursekg/id/topic/umbrella> .\n"
+        )
+        g = KnowledgeGraph.open(data)
+        rows = run(g, "early-lectures")
+        assert [(r["position"], lid(r["topic"]), lid(r["prerequisite"]), r["status"]) for r in rows] == [
+            (1, "top", "other", "not taught")
+        ]
+        # the same as the closure written as one path
+        background = {
+            lid(r["p"]) for r in g.select(
+                "SELECT ?p WHERE { kgcourse:c1 kg:assumes/(kg:requires|^skos:broader)* ?p }"
+            )
+        }
+        assert background == {"assumed", "umbrella", "part-one", "part-two", "base"}
+
+
 class TestPopularReadings:
     def test_facts(self, g: KnowledgeGraph) -> None:
         rows = {lid(r["item"]): r for r in run(g, "popular-readings")}

@@ -109,19 +109,19 @@ def longest_chains(
         n = todo.pop()
         ps = prereqs[n]
         depth[n] = 1 + max(depth[p] for p in ps) if ps else 0
-        for d in dependents[n]:
-            waiting[d] -= 1
-            if waiting[d] == 0:
-                todo.append(d)
+        for up in dependents[n]:
+            waiting[up] -= 1
+            if waiting[up] == 0:
+                todo.append(up)
     if len(depth) != len(prereqs):
         raise ValueError("the graph has a cycle")
 
     show = key or (lambda n: n)
     levels: list[list[str]] = []
-    for n, d in depth.items():
-        while len(levels) <= d:
+    for n, h in depth.items():
+        while len(levels) <= h:
             levels.append([])
-        levels[d].append(n)
+        levels[h].append(n)
     rank: dict[str, int] = {}
     nxt: dict[str, str] = {}
     for d, level in enumerate(levels):
