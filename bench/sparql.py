@@ -14,8 +14,9 @@
    runs when uncapped). With ``--baseline DIR`` (another kg checkout) its version of each
    shipped query runs too, on kg's serve path, and the speedup is printed; a baseline
    over the budget is stopped and shown as "> budget". Median [min-max] ms, the ratio to
-   the floor, and the load average (on a shared machine only side-by-side ratios mean
-   much).
+   the floor, the load average (on a shared machine only side-by-side ratios mean
+   much) and the median CPU time of kg's case (and the baseline's), which the load
+   inflates much less than wall time.
 2. ``kg serve`` and ``oxigraph serve-read-only`` (the binary from the ``oxigraph``
    PyPI package, in the venv) on the same store directory, the same queries and the
    same ``--clients`` client threads (persistent HTTP/1.1 connections), for
@@ -78,12 +79,14 @@ def one(store_dir: str, name: str, p: dict[str, object], runs: int, baseline: st
     if baseline:
         bq = baseline_library(baseline).get(name)
         old = bq.render(**params_for(bq, p)) if bq else None
-    times: dict[str, list[float]] = {"kg": [], "ox": [], "base": []}
+    times: dict[str, list[float]] = {"kg": [], "ox": [], "base": [], "kg_cpu": [], "base_cpu": []}
 
     def timed(key: str, fn) -> None:  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         times[key].append((time.perf_counter() - t) * 1000)
+        if key + "_cpu" in times:  # this process's CPU time: what the load on a shared machine changes least
+            times[key + "_cpu"].append((time.process_time() - c) * 1000)
 
     base_rows = sum(1 for _ in store.query(old, prefixes=V.PREFIXES)) if old else None  # type: ignore[union-attr]
     for i in range(runs + 1):  # the first round warms caches up and is not counted
@@ -112,10 +115,12 @@ def compare(store_dir: Path, p: dict[str, object], runs: int, budget: float, onl
           f"a case averaging over {budget:.0f} s a run is stopped); load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     print("kg: kg serve's path (query policy + engine + kg's serializer, capped at "
-          f"{cap:,} rows); floor: the engine + its own JSON serializer (`kg query`'s uncapped path)")
-    head = f"{'query':<22} {'rows':>6} {'kg (serve path)':>18} {'floor':>18} {'x fl':>5}"
+          f"{cap:,} rows); floor: the engine + its own JSON serializer (`kg query`'s uncapped path); "
+          "kg cpu / base cpu: median CPU ms of the process for kg's case (the load on a shared machine "
+          "inflates wall time, much less CPU time)")
+    head = f"{'query':<22} {'rows':>6} {'kg (serve path)':>18} {'floor':>18} {'x fl':>5} {'kg cpu':>8}"
     if baseline:
-        head += f" {'rows':>6} {'kg@baseline':>18} {'speedup':>8}"
+        head += f" {'rows':>6} {'kg@baseline':>18} {'speedup':>8} {'base cpu':>9}"
     print(head)
     texts = []
     worst = (0.0, "")
@@ -143,10 +148,11 @@ def compare(store_dir: Path, p: dict[str, object], runs: int, budget: float, onl
         kg_t, ox_t, rows = r["kg"], r["ox"], r["rows"]
         mk, mo = statistics.median(kg_t), statistics.median(ox_t)
         worst = max(worst, (mk, name))
-        line = f"{name:<22} {rows:>6} {span(kg_t):>18} {span(ox_t):>18} {mk / mo:>5.2f}"
+        line = f"{name:<22} {rows:>6} {span(kg_t):>18} {span(ox_t):>18} {mk / mo:>5.2f} {statistics.median(r['kg_cpu']):>8.0f}"
         if baseline:
             if r["base"]:
                 line += f" {r['base_rows']:>6} {span(r['base']):>18} {statistics.median(r['base']) / mk:>7.1f}x"
+                line += f" {statistics.median(r['base_cpu']):>9.0f}"
             else:
                 line += f" {'?':>6} {'> ' + str(int(budget * 1000)):>18} {'> ' + str(int(budget * 1000 / mk)) + 'x':>8}"
         flags = [f for f, on in (("no rows", rows == 0), (f"kg capped at {cap:,}", rows > cap)) if on]
