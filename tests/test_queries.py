@@ -693,6 +693,14 @@ class TestUntaughtTopics:
             assert r["dependents"] == G.out_degree(lid(r["topic"]))
 
 
+    def test_order(self, g: KnowledgeGraph) -> None:
+        # sorted by one string key: the same order as DESC(?dependents) ?label
+        rows = run(g, "untaught-topics")
+        keys = [(-r["dependents"], r["label"]) for r in rows]
+        assert len(set(r["dependents"] for r in rows)) > 1
+        assert keys == sorted(keys)
+
+
 class TestOtherQueries:
     def test_prerequisite_reasons(self, g: KnowledgeGraph, src: Sources) -> None:
         rows = run(g, "prerequisite-reasons")
