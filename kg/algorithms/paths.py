@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from kg.algorithms.dag import make_room
+
 __all__ = [
     "prerequisites",
     "dependents",
@@ -132,36 +134,10 @@ def _add_parts_by_descendants(H: nx.DiGraph[Node], pairs: list[tuple[Node, Node]
 
 
 def _reorder(H: nx.DiGraph[Node], pos: dict[Node, int], head: Node, tail: Node) -> bool:
-    """Make room for an edge ``tail -> head`` where ``pos[head] < pos[tail]``: False when
-    ``head`` reaches ``tail`` (the edge would close a cycle), else move what lies
-    between so that the order stays topological with the edge, and True."""
-    lo, hi = pos[head], pos[tail]
-    forward: list[Node] = []
-    seen = {head}
-    todo = [head]
-    while todo:
-        n = todo.pop()
-        forward.append(n)
-        for s in H.successors(n) if n in H else ():
-            if s == tail:
-                return False
-            if s not in seen and pos[s] < hi:
-                seen.add(s)
-                todo.append(s)
-    backward: list[Node] = []
-    seen = {tail}
-    todo = [tail]
-    while todo:
-        n = todo.pop()
-        backward.append(n)
-        for p in H.predecessors(n) if n in H else ():
-            if p not in seen and pos[p] > lo:
-                seen.add(p)
-                todo.append(p)
-    moved = sorted(backward, key=pos.__getitem__) + sorted(forward, key=pos.__getitem__)
-    for n, i in zip(moved, sorted(pos[n] for n in moved)):
-        pos[n] = i
-    return True
+    """:func:`kg.algorithms.dag.make_room` for an edge ``tail -> head`` of ``H``."""
+    return make_room(
+        lambda n: H.successors(n) if n in H else (), lambda n: H.predecessors(n) if n in H else (), pos, head, tail
+    )
 
 
 def _check_nodes(G: nx.DiGraph[Node], nodes: Iterable[Node]) -> None:

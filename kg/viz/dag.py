@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from kg.algorithms.dag import make_room
+
 __all__ = ["topological_order", "add_parts", "dependent_counts"]
 
 N = TypeVar("N", bound=Hashable)
@@ -82,7 +84,7 @@ def add_parts(
                 pos[n] = len(pos)
         if part == umbrella or umbrella in succ.get(part, ()):
             continue
-        if pos[umbrella] < pos[part] and not _reorder(succ, pred, pos, umbrella, part):
+        if pos[umbrella] < pos[part] and not make_room(lambda n: succ.get(n, ()), lambda n: pred.get(n, ()), pos, umbrella, part):
             continue  # a specialization: the umbrella is below it
         for n in (part, umbrella):
             if n not in succ:
@@ -94,39 +96,6 @@ def add_parts(
     if order is not None:
         order[:] = sorted((n for n in pos if n in succ), key=pos.__getitem__)
     return added
-
-
-def _reorder(succ: Mapping[N, Mapping[N, Any]], pred: Mapping[N, Sequence[N]], pos: dict[N, int], head: N, tail: N) -> bool:
-    """Make room for an edge ``tail -> head`` where ``pos[head] < pos[tail]``: False when
-    ``head`` reaches ``tail``, else move what lies between so that the order stays
-    topological with the edge, and True (``kg.algorithms.paths``'s ``_reorder``)."""
-    lo, hi = pos[head], pos[tail]
-    forward: list[N] = []
-    seen = {head}
-    todo = [head]
-    while todo:
-        n = todo.pop()
-        forward.append(n)
-        for s in succ.get(n, ()):
-            if s == tail:
-                return False
-            if s not in seen and pos[s] < hi:
-                seen.add(s)
-                todo.append(s)
-    backward: list[N] = []
-    seen = {tail}
-    todo = [tail]
-    while todo:
-        n = todo.pop()
-        backward.append(n)
-        for p in pred.get(n, ()):
-            if p not in seen and pos[p] > lo:
-                seen.add(p)
-                todo.append(p)
-    moved = sorted(backward, key=pos.__getitem__) + sorted(forward, key=pos.__getitem__)
-    for n, i in zip(moved, sorted(pos[n] for n in moved)):
-        pos[n] = i
-    return True
 
 
 def dependent_counts(
