@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, NamedTuple
@@ -559,20 +559,30 @@ class Linker:
     def _fuzzy_across(self, stems: list[str], b: int) -> bool:
         """Whether a run of words across the part boundary before word ``b`` misspells a
         name (as :meth:`_fuzzy_matches` would find it)."""
+        word = [w not in _STOP and w.isalnum() for w in stems]
+        runs = self._fuzzy_runs(stems, word, range(max(0, b - 4), b), lambda i, j: j <= b)
+        return next(runs, None) is not None
+
+    def _fuzzy_runs(
+        self, stems: list[str], word: list[bool], first: range, skip: Callable[[int, int], bool]
+    ) -> Iterator[tuple[int, int, tuple[str, float]]]:
+        """The runs ``stems[i:j]`` (``i`` in ``first``, up to five words, each end a word
+        (``word[k]``), ``skip(i, j)`` false) that misspell a name: ``(i, j, (name,
+        similarity))``, by ``i`` then ``j``."""
         n = len(stems)
         starts, whole, cache = self._fuzzy_starts, self._fuzzy_whole, self._fuzzy_cache
-        word = [w not in _STOP and w.isalnum() for w in stems[max(0, b - 4) : min(n, b + 5)]]
-        off = max(0, b - 4)
-        for i in range(off, b):
-            if not word[i - off]:
+        for i in first:
+            if not word[i]:
                 continue
+            # Only runs of words that start as the words of a name do: no other run
+            # can be a typo of one (one string built a word at a time).
             key = ""
             for L in range(1, min(5, n - i) + 1):
                 j = i + L
                 key += stems[j - 1][:2] + "|"
                 if key not in starts:
                     break
-                if j <= b or key not in whole or not word[j - 1 - off]:
+                if key not in whole or not word[j - 1] or skip(i, j):
                     continue
                 s = " ".join(stems[i:j])
                 if len(s) < 8:
@@ -585,8 +595,7 @@ class Linker:
                         cache.clear()
                     got = cache[s] = self._fuzzy_name(s, L, process, fuzz)
                 if got is not None:
-                    return True
-        return False
+                    yield i, j, got
 
     def _title_matches(self, text: str, fuzzy: bool) -> list[_Match]:
         """The matches in a title, in the order matching it whole gives them (the parts'
@@ -664,40 +673,13 @@ class Linker:
     def _fuzzy_matches(
         self, text: str, toks: list[_Tok], places: list[str], exact: set[tuple[int, int]]
     ) -> list[_Match]:
-        fuzz, process = self._rapidfuzz()
         out: list[_Match] = []
-        n = len(toks)
         stems = [t.stem for t in toks]
         word = [w not in _STOP and w.isalnum() for w in stems]
-        cache = self._fuzzy_cache
-        starts, whole = self._fuzzy_starts, self._fuzzy_whole
-        for i in range(n):
-            if not word[i]:
-                continue
-            # Only runs of words that start as the words of a name do: no other run
-            # can be a typo of one (one string built a word at a time).
-            key = ""
-            for L in range(1, min(5, n - i) + 1):
-                j = i + L
-                key += stems[j - 1][:2] + "|"
-                if key not in starts:
-                    break
-                if key not in whole or (i, j) in exact or not word[j - 1]:
-                    continue
-                s = " ".join(stems[i:j])
-                if len(s) < 8:
-                    continue
-                if s in cache:
-                    got = cache[s]
-                else:
-                    if len(cache) > _CACHE_SIZE:
-                        cache.clear()
-                    got = cache[s] = self._fuzzy_name(s, L, process, fuzz)
-                if got is None:
-                    continue
-                nm = self._fuzzy[L][got[0]]
-                conf = self._base(nm, places[i]) * (got[1] / 100.0) * 0.94
-                out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy", places[i]))
+        for i, j, got in self._fuzzy_runs(stems, word, range(len(stems)), lambda i, j: (i, j) in exact):
+            nm = self._fuzzy[j - i][got[0]]
+            conf = self._base(nm, places[i]) * (got[1] / 100.0) * 0.94
+            out.append(_Match(i, j, nm.topic, conf, text[toks[i].start : toks[j - 1].end], "fuzzy", places[i]))
         return out
 
     def _fuzzy_name(self, s: str, width: int, process: Any, fuzz: Any) -> tuple[str, float] | None:
