@@ -7,7 +7,9 @@ Scenarios (default: ``compare``)::
     python bench/serve_load.py compare hops --baseline /tmp/kg-old
     python bench/serve_load.py slow runaway --seconds 30        # kg only
 
-- ``compare``: builds the store once (``kg build``), starts ``kg serve`` and the floor,
+- ``compare``: builds the store once (``kg build``), starts ``kg serve`` (once per
+  ``--processes`` value: ``kg`` is the default single process, ``kg -pN`` runs N server
+  processes on the one port; by default 1 and the number of cores) and the floor,
   ``oxigraph serve-read-only --location`` that same store directory, and drives each in
   turn with the same N clients sending the same five simple queries (an ASK, three small
   SELECTs, a CONSTRUCT; parameters that return rows) back to back. Rounds alternate
@@ -214,9 +216,12 @@ def http_parser(code: Path, cache: Path, data: Path) -> str:
     return "httptools (uvicorn's default limits)" if auto.returncode == 0 else "h11"
 
 
-def kg_server(code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg") -> Server:
+def kg_server(
+    code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg", processes: int = 1
+) -> Server:
     argv = [PY, "-m", "kg", "serve", "--port", "{port}", "--timeout", str(timeout)]
     argv += ["--workers", str(workers)] if workers else []
+    argv += ["--processes", str(processes)] if processes > 1 else []
     return Server(name, argv, "/sparql", kg_env(code, cache, data))
 
 
@@ -451,8 +456,10 @@ def setup(args: argparse.Namespace) -> Setup:
 def compare(s: Setup, args: argparse.Namespace) -> None:
     servers = [oxigraph_server(s.store, args.timeout)]
     try:
-        for name, code, cache in s.versions:
-            servers.append(kg_server(code, cache, s.data, args.timeout, args.workers, name))
+        for v, (name, code, cache) in enumerate(s.versions):
+            for n in args.processes if v == 0 else [1]:  # other checkouts: their default
+                label = name if n == 1 else f"{name} -p{n}"
+                servers.append(kg_server(code, cache, s.data, args.timeout, args.workers, label, n))
         floor = servers[0]
         # Every query once on each side: the same rows (CONSTRUCT: triples) or the bench is wrong.
         for name, text, accept in s.queries:
@@ -772,10 +779,17 @@ def main() -> None:
     ap.add_argument("--slow-clients", type=int, default=50)
     ap.add_argument("--timeout", type=float, default=10)
     ap.add_argument("--workers", type=int, default=None, help="default: kg serve's own")
+    ap.add_argument(
+        "--processes", type=lambda v: sorted({int(x) for x in v.split(",")}), default=None,
+        help="compare: kg serve --processes values, e.g. 1,2 (default: 1 and the number of cores), "
+        "for this checkout (kg -pN); --baseline and --version checkouts run their default",
+    )
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
     ap.add_argument("--version", action="append", default=[], metavar="NAME=DIR", help="another kg checkout, run side by side as kg@NAME (repeatable)")
     ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()
+    if args.processes is None:
+        args.processes = sorted({1, os.cpu_count() or 1})
     EXTRA_PATH[:] = args.pythonpath
     args.scenario = args.scenario or ["compare"]
     if not set(args.scenario) <= {"compare", "hops", "slow", "runaway"}:

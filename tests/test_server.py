@@ -455,3 +455,60 @@ def test_long_urls_and_heads():
         status, _ = _raw_request(base, b"GET /void HTTP/1.1\r\nHost: x\r\n" + many + b"Connection: close\r\n\r\n")
         assert status == 400
         assert get(base + q("ASK { ?t a kg:Topic }"))[0] == 200
+
+
+def _listeners(port: int, pids: list[int]) -> list[int]:
+    """Which of ``pids`` hold the socket listening on ``port`` (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                f = line.split()
+                if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "0A":  # LISTEN
+                    inodes.add(f"socket:[{f[9]}]")
+    held = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fds = Path(f"/proc/{pid}/fd")
+            if any(os.readlink(fd) in inodes for fd in fds.iterdir()):
+                held.append(pid)
+    return held
+
+
+def _tree(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    kids = [int(p) for p in out.split()]
+    return [pid, *(k for c in kids for k in _tree(c))]
+
+
+def _gone(pids: list[int], seconds: float = 20) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if not any(Path(f"/proc/{p}").exists() and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
+def test_several_server_processes_share_the_port_and_end_with_it(stop):
+    """--processes 2: two processes listen on the one port and answer; stopping the
+    first server, even with kill -9, ends the other and every worker."""
+    import signal
+
+    with server_process("--processes", "2", "--workers", "2") as (base, proc):
+        port = int(base.rsplit(":", 1)[1])
+        deadline = time.time() + 60
+        while len(_listeners(port, _tree(proc.pid))) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        assert len(_listeners(port, _tree(proc.pid))) == 2
+        for i in range(30):  # a new connection each, so both processes take some
+            status, _, body = get(base + q(f"SELECT ?t WHERE {{ ?t a kg:Topic }} ORDER BY ?t LIMIT {1 + i % 3}"))
+            assert status == 200 and json.loads(body)["results"]["bindings"], body
+        tree = _tree(proc.pid)
+        assert len(tree) >= 4  # two servers, each with its worker (and pebble's helpers)
+        proc.send_signal(getattr(signal, stop))
+        proc.wait(20)
+        assert _gone(tree), [p for p in tree if Path(f"/proc/{p}").exists()]
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()

@@ -7,6 +7,8 @@ this module, imported by the workers."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,24 @@ def slow_if(flag: str, tag: str) -> str:
     if Path(flag).exists():
         time.sleep(60)
     return tag
+
+
+def in_a_thread(go: Any) -> None:
+    """``asyncio.run(go())`` in a thread of its own: a pool that runs queries in its
+    loop walls that thread off the network for good (not the test process's)."""
+    failed: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            asyncio.run(go())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            failed.append(exc)
+
+    t = threading.Thread(target=main)
+    t.start()
+    t.join()
+    if failed:
+        raise failed[0]
 
 
 def _pool(data: Path, **options: Any) -> Any:
@@ -132,6 +152,9 @@ def test_a_quick_query_runs_in_the_server_once_a_worker_has_answered_it(mini: Pa
         pool = _pool(mini, size=1, timeout=20, inline=1.0)
         await pool.start()
         try:
+            # The loop's thread is walled off the network, as a worker is.
+            with pytest.raises(PermissionError):
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             first = await pool.run("c", q, choice)
             assert pool.inline_runs == 0
             second = await pool.run("c", q, choice)
@@ -154,7 +177,8 @@ def test_a_quick_query_runs_in_the_server_once_a_worker_has_answered_it(mini: Pa
         finally:
             await pool.stop()
 
-    asyncio.run(go())
+    in_a_thread(go)
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()  # this thread: no wall
 
 
 def test_without_an_on_disk_store_every_query_runs_in_a_worker(mini: Path, cache: Path) -> None:
@@ -171,4 +195,4 @@ def test_without_an_on_disk_store_every_query_runs_in_a_worker(mini: Path, cache
         finally:
             await pool.stop()
 
-    asyncio.run(go())
+    in_a_thread(go)

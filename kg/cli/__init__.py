@@ -437,18 +437,20 @@ def queries(fmt: str) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows a SELECT may return.")
 @click.option("--max-request-bytes", type=click.IntRange(min=256), default=65536, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes (in all, shared out among the --processes).")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes on the one port, each with its own share of the workers; limits per client hold per process.")
 @click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries one client may run at once (more wait in the queue).")
 @click.option("--queue-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may wait for a worker (then 503).")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN", help="An origin whose pages may query from a browser (repeatable; default: any).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
 @pass_state
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, processes: int, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
 
     \b
     Example:
         kg serve --port 8000
+        kg serve --processes 2   # a server process per core
         kg serve --get '/sparql?query=ASK%7B%7D'
     """
     from kg.web.app import Settings, create_app, run_server, serve_get
@@ -457,6 +459,8 @@ def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max
         timeout=timeout, max_rows=max_rows, max_request_bytes=max_request_bytes,
         workers=1 if get_path is not None else workers,  # one request needs one worker
         per_client=per_client, queue_timeout=queue_timeout, cors_origins=list(cors_origins) or None,
+        processes=1 if get_path is not None else processes,
+        inline=0.0 if get_path is not None else 0.001,  # one request: nothing to run again
     )
     app = create_app(state.kg, settings)
     if get_path is not None:

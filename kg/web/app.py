@@ -32,14 +32,19 @@ a 503 carries ``Retry-After``. Pages are Jinja2 templates with autoescaping on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import multiprocessing as mp
 import re
 import secrets
+import signal
 import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, quote, unquote
 
@@ -111,6 +116,8 @@ class Settings:
         max_url_bytes: int = 8 * 1024,
         max_header_bytes: int = 16 * 1024,
         cors_origins: list[str] | None = None,
+        processes: int = 1,
+        inline: float = 0.001,
     ) -> None:
         self.timeout = timeout
         self.max_rows = max_rows
@@ -125,6 +132,20 @@ class Settings:
         self.max_header_bytes = max_header_bytes
         # Origins whose pages may query the endpoint from a browser; None: any.
         self.cors_origins = cors_origins
+        # Server processes sharing the listening socket (run_server). Each has its own
+        # workers (``workers`` shared out among them) and its own admission: the
+        # per-client limit and cooling-down hold per process, and the kernel hands each
+        # new connection to one of them.
+        self.processes = processes
+        # Seconds: a /sparql query a worker answered faster runs on the server's event
+        # loop the next times (QueryPool.run), whose thread the server then walls off
+        # the network as a worker is; 0: every query runs in a worker.
+        self.inline = inline
+
+    @property
+    def workers_each(self) -> int:
+        """Query workers of each server process."""
+        return max(1, -(-self.workers // self.processes))
 
 
 def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> Starlette:
@@ -134,12 +155,13 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     pool = QueryPool(
         kg.cache_path / "store" if kg.cache_path else None,
         kg.data_dir,
-        size=settings.workers,
+        size=settings.workers_each,
         timeout=settings.timeout,
         max_rows=settings.max_rows,
         per_client=settings.per_client,
         max_queue=settings.max_queue,
         queue_timeout=settings.queue_timeout,
+        inline=settings.inline,
     )
 
     @asynccontextmanager
@@ -169,6 +191,8 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
     )
     app.state.pool = pool
     app.state.walls = []
+    app.state.data_dir = kg.data_dir
+    app.state.settings = settings
     endpoint = next(r for r in table if r.path == "/sparql")
     app.add_middleware(_Direct, route=endpoint)
     app.add_middleware(CORSMiddleware, **linked.cors_options(settings.cors_origins))
@@ -612,19 +636,7 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
         reason = "is in use" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
         raise UsageError(f"port {port} on {host} {reason}; choose another with --port") from None
     shown_port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        # Access lines are below the warning level anyway; off, uvicorn does not build
-        # them (the client address and the whole URL) for every response.
-        app, log_level="warning", lifespan="on", access_log=False,
-        # A client is its socket's address: X-Forwarded-For is not read (uvicorn trusts it
-        # from 127.0.0.1 by default), so a local client cannot pose as others to get
-        # round the per-client limit.
-        proxy_headers=False,
-        # httptools when installed, with kg's limits (kg.web.http); else h11. Large
-        # heads reach the app, which answers 414/431 instead of a reset connection.
-        http=http_protocol(), h11_max_incomplete_event_size=MAX_HEAD_BYTES,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(_config(app))
 
     original = app.router.lifespan_context
 
@@ -638,4 +650,46 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
             yield
 
     app.router.lifespan_context = announce
-    server.run(sockets=[sock])
+    settings: Settings = app.state.settings
+    ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or store inherited
+    fronts = [
+        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings), name=f"kg-serve-{i}")
+        for i in range(1, settings.processes)
+    ]
+    for front in fronts:
+        front.start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for front in fronts:
+            front.terminate()  # uvicorn stops on SIGTERM as on Ctrl-C: its workers too
+        for front in fronts:
+            front.join(15)
+            if front.is_alive():
+                front.kill()
+
+
+def _config(app: Starlette) -> uvicorn.Config:
+    return uvicorn.Config(
+        # Access lines are below the warning level anyway; off, uvicorn does not build
+        # them (the client address and the whole URL) for every response.
+        app, log_level="warning", lifespan="on", access_log=False,
+        # A client is its socket's address: X-Forwarded-For is not read (uvicorn trusts it
+        # from 127.0.0.1 by default), so a local client cannot pose as others to get
+        # round the per-client limit.
+        proxy_headers=False,
+        # httptools when installed, with kg's limits (kg.web.http); else h11. Large
+        # heads reach the app, which answers 414/431 instead of a reset connection.
+        http=http_protocol(), h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
+
+
+def _front(sock: socket.socket, data_dir: str, settings: Settings) -> None:
+    """(In a process of its own) one more server on ``run_server``'s listening socket."""
+    if sys.platform == "linux":  # end with the first server, even if it is killed
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings)
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(_config(app)).run(sockets=[sock])

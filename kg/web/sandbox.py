@@ -26,7 +26,7 @@ import errno
 import platform
 import struct
 
-__all__ = ["deny_network"]
+__all__ = ["deny_network", "deny_network_to_this_thread"]
 
 _CLONE_NEWNET = 0x40000000
 _PR_SET_NO_NEW_PRIVS = 38
@@ -82,7 +82,7 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
-def _seccomp() -> str | None:
+def _seccomp(tsync: bool = True) -> str | None:
     arch = _ARCH.get(platform.machine())
     if arch is None or struct.calcsize("P") != 8:
         return None
@@ -96,7 +96,7 @@ def _seccomp() -> str | None:
     libc.syscall.restype = ctypes.c_long
     rc = libc.syscall(
         ctypes.c_long(nr_seccomp), ctypes.c_long(_SECCOMP_SET_MODE_FILTER),
-        ctypes.c_long(_SECCOMP_FILTER_FLAG_TSYNC), ctypes.byref(prog),
+        ctypes.c_long(_SECCOMP_FILTER_FLAG_TSYNC if tsync else 0), ctypes.byref(prog),
     )
     return "seccomp" if rc == 0 else None
 
@@ -126,3 +126,18 @@ def deny_network() -> list[str]:
         if name:
             applied.append(name)
     return applied
+
+
+def deny_network_to_this_thread() -> bool:
+    """The seccomp filter of :func:`deny_network` for the calling thread alone (and the
+    threads it starts later): whether it holds. The rest of the process keeps its
+    network; the thread cannot lift the filter again.
+
+    ``kg serve`` walls its event loop's thread this way before it runs queries there
+    (:meth:`kg.web.workers.QueryPool.run`): the loop accepts connections on the socket
+    it was given, which needs no new socket.
+    """
+    try:
+        return _seccomp(tsync=False) is not None
+    except (OSError, AttributeError):
+        return False

@@ -15,7 +15,10 @@ client runs at most ``per_client`` queries at once; further requests wait in one
 queue (served first come, first served among clients under their limit) for at most
 ``queue_timeout`` seconds. A full queue or a long wait is a 503 with ``Retry-After``.
 Queries seen to be quick go to a worker several per task (:class:`QueryPool`): most of
-what a simple query costs besides the engine is the pool's per-task path.
+what a simple query costs besides the engine is the pool's per-task path. A ``/sparql``
+query a worker has answered in under a millisecond runs in the server process itself
+the next times, on the event loop, whose thread is walled off the network as the workers
+are (:meth:`QueryPool.run`).
 
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
@@ -50,7 +53,7 @@ from pebble import ProcessExpired, ProcessPool
 from kg.errors import CoolingDown, KGError, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
-from kg.web.sandbox import deny_network
+from kg.web.sandbox import deny_network, deny_network_to_this_thread
 
 __all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "query_store", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
 
@@ -267,7 +270,7 @@ def _resource_queries(node: ox.NamedNode, out: list[tuple[Term, Term]], into: li
 
 
 def _timed_query(store: ox.Store, key: tuple[str, FormatChoice, int | None]) -> tuple[Result, float]:
-    """(In a thread of the server) :func:`query_store`, and the CPU seconds it took."""
+    """:func:`query_store`, and the CPU seconds it took."""
     began = time.thread_time()
     result = query_store(store, *key)
     return result, time.thread_time() - began
@@ -385,7 +388,7 @@ class QueryPool:
         batch: int = 8,
         lanes: int | None = None,
         quick: float = 0.01,
-        inline: float = 0.002,
+        inline: float = 0.0,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
@@ -418,7 +421,6 @@ class QueryPool:
         # seconds -> those seconds; bounded in entries and text size.
         self._inline: collections.OrderedDict[tuple[str, FormatChoice, int | None], float] = collections.OrderedDict()
         self.inline_runs = 0  # queries answered in the server process
-        self._threads: concurrent.futures.ThreadPoolExecutor | None = None  # runs those queries
 
     async def start(self) -> None:
         """Start the workers and wait until one answers (so the first query is not slow)."""
@@ -428,21 +430,18 @@ class QueryPool:
         started = time.perf_counter()
         self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
         self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
-        if self.source.store_path is not None and self.inline > 0:
+        if self.source.store_path is not None and self.inline > 0 and deny_network_to_this_thread():
+            # The queries run here are walled off the network as a worker's are (the
+            # loop's thread only: see kg.web.sandbox); where that is not possible,
+            # every query runs in a worker.
             loop = asyncio.get_running_loop()
             self._local = await loop.run_in_executor(None, ox.Store.read_only, self.source.store_path)
-            # The engine lets go of the interpreter lock while it runs and serialises, so
-            # queries in these threads use the other cores while the loop serves HTTP.
-            self._threads = concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="kg-query")
 
     async def stop(self) -> None:
         if self._pool is not None:
             self._pool.stop()  # type: ignore[no-untyped-call]
             await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
             self._pool = None
-        if self._threads is not None:
-            self._threads.shutdown(wait=True, cancel_futures=True)
-            self._threads = None
         self._local = None
         self._inline.clear()
 
@@ -626,23 +625,26 @@ class QueryPool:
     async def run(self, client: str, text: str, choice: FormatChoice) -> Result:
         """A ``/sparql`` query, checked and run.
 
-        A query whose same text (with the same formats and row cap) a worker has
-        answered in under ``inline`` seconds runs in the server process itself, in a
-        thread, on the store the server opened read-only: the store does not change
+        With ``inline`` > 0 (off by default: :meth:`start` walls the thread it runs on
+        off the network), a query whose same text (with the same formats and row cap) a
+        worker has answered in under ``inline`` seconds runs in the server process
+        itself, on the event loop, whose thread has the workers' seccomp wall
+        (:func:`kg.web.sandbox.deny_network_to_this_thread`), on the store the server
+        opened read-only: the store does not change
         while the server runs, so the same query costs about the same again, and such
         a query needs neither the timeout nor the isolation a worker gives (the query
         policy still checks it; the worker's run has shown it finishes, quickly, within
         the sandbox). For such a query a worker round trip costs more than the query
-        itself. A run here that takes four times ``inline`` or more of CPU sends the
+        itself, and a hand-over to a thread about half as much again (measured by
+        ``bench/serve_load.py``); the loop is held no longer than such a query runs.
+        A run here that takes four times ``inline`` or more of CPU sends the
         query back to the workers. Every other query runs in a worker (:meth:`call`);
         so does every query when the server has no on-disk store."""
         key = (text, choice, self.max_rows)
-        local, threads = self._local, self._threads
-        if local is not None and threads is not None and key in self._inline:
-            loop = asyncio.get_running_loop()
-            await self._admit(client, loop)
+        if self._local is not None and key in self._inline:
+            await self._admit(client, asyncio.get_running_loop())
             try:
-                result, spent = await loop.run_in_executor(threads, _timed_query, local, key)
+                result, spent = _timed_query(self._local, key)
             finally:
                 self.admission.release(client)
             self.inline_runs += 1
