@@ -294,9 +294,9 @@ def _fill(store: ox.Store, src: Sources, manifest: dict[str, Any], scratch: Path
     add what the ontology entails. The data graph streams as N-Triples text through
     ``scratch`` (a file next to the store), or through memory when there is no directory
     to write to; no Python object is made per triple except while the entailments read
-    the loaded store once. The facts derived from the ``kg:requires`` graph are added
+    the loaded store's statements of the few predicates they need. The facts derived from the ``kg:requires`` graph are added
     after the acyclicity check (:func:`_derive`)."""
-    from kg.build.entail import entailed
+    from kg.build.entail import entailed, relevant_predicates
     from kg.build.rdf import ntriples
 
     for path in [*ontology_files(), *src.turtle]:
@@ -310,7 +310,9 @@ def _fill(store: ox.Store, src: Sources, manifest: dict[str, Any], scratch: Path
         scratch.unlink()
     # The RDFS types and statements kg's ontology entails (kg:Topic ⊑ skos:Concept, ...).
     ontology = [q for path in ontology_files() for q in _turtle(path)]
-    extra = list(entailed(ontology, store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+    # Only the statements that can entail or be entailed: one index range per predicate.
+    data = (q for p in relevant_predicates(ontology) for q in store.quads_for_pattern(None, p, None, ox.DefaultGraph()))
+    extra = list(entailed(ontology, data))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
     return {**manifest, "triples": len(store)}
 
