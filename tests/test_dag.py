@@ -58,3 +58,25 @@ def test_loader_and_build_name_a_cycle_alike(run, mini, cache):
     shown = " -> ".join([*from_yaml.value.cycle, from_yaml.value.cycle[0]])
     assert f"prerequisite cycle: {shown}" in " ".join(result.stdout.split())
     assert str(from_yaml.value.path).endswith("t.yaml") and from_yaml.value.line is not None
+
+
+@pytest.mark.parametrize("bits", [1, 3, 64])
+def test_count_dependents_is_the_number_of_descendants(bits):
+    """On random DAGs, in passes of a few bits or one, each node's count is its number
+    of descendants (networkx), in the order given."""
+    import random
+
+    import networkx as nx
+
+    from kg.algorithms.dag import count_dependents
+
+    rng = random.Random(bits)
+    for _ in range(60):
+        n = rng.randint(1, 40)
+        edges = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.12]
+        G = nx.DiGraph(edges)
+        G.add_nodes_from(range(n))
+        order = list(nx.topological_sort(G))
+        got = count_dependents(order, G.succ, dict(G.in_degree), bits)
+        assert list(got) == order
+        assert got == {v: len(nx.descendants(G, v)) for v in order}

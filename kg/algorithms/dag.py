@@ -6,10 +6,10 @@ Pure and dependency-free, so the loader can use it without importing networkx.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-__all__ = ["find_cycle", "make_room"]
+__all__ = ["count_dependents", "find_cycle", "make_room"]
 
 N = TypeVar("N", bound=Hashable)
 
@@ -155,3 +155,67 @@ def make_room(
     for n, i in zip(moved, sorted(pos[n] for n in moved)):
         pos[n] = i
     return True
+
+
+def count_dependents(
+    order: Sequence[N], successors: Mapping[N, Iterable[N]], in_degree: Mapping[N, int], bits: int
+) -> dict[N, int]:
+    """How many nodes each node of a DAG reaches (its descendants), all at once.
+
+    Parameters
+    ----------
+    order : sequence
+        A topological order of the graph's nodes.
+    successors : mapping
+        Each node's successors (every one of them in ``order``).
+    in_degree : mapping
+        Each node's number of predecessors.
+    bits : int
+        How many nodes' bits a pass holds: the sets alive at once take at most that
+        many bits each.
+
+    Returns
+    -------
+    dict
+        ``{node: number of its descendants}``, in ``order``.
+
+    Notes
+    -----
+    Each node's descendants are a Python ``int`` bitset: the union of its successors'
+    sets and bits, made in reverse order and dropped as soon as the node's last
+    predecessor has read it. Only nodes with a predecessor can be someone's descendant,
+    so only they get bits, ``bits`` of them a pass; a pass walks only the nodes up to
+    its last bit's node (no later node reaches one of them). Time is about
+    ``O(E * V / w)`` word operations plus ``O(E * V / bits)`` steps for ``V`` nodes and
+    ``E`` edges, instead of ``O(V * E)`` steps.
+
+    Examples
+    --------
+    >>> succ = {"a": ["b", "d"], "b": ["c"], "c": [], "d": ["c"], "e": ["f"], "f": []}
+    >>> degree = {"a": 0, "b": 1, "c": 2, "d": 1, "e": 0, "f": 1}
+    >>> count_dependents(["a", "e", "b", "d", "f", "c"], succ, degree, bits=2)
+    {'a': 3, 'e': 1, 'b': 1, 'd': 1, 'f': 0, 'c': 0}
+    """
+    counts: dict[N, int] = dict.fromkeys(order, 0)
+    place = {n: i for i, n in enumerate(order)}
+    targets = [n for n in order if in_degree[n]]
+    for lo in range(0, len(targets), bits):
+        chunk = targets[lo : lo + bits]
+        bit = {n: 1 << i for i, n in enumerate(chunk)}
+        head = order[: place[chunk[-1]] + 1]
+        waiting = {n: in_degree[n] for n in head}  # predecessors still to read a set
+        below: dict[N, int] = {}
+        for n in reversed(head):
+            mask = 0
+            for s in successors[n]:
+                m = below.get(s)
+                if m is None:  # s comes after this pass's nodes: nothing to add
+                    continue
+                mask |= m | bit.get(s, 0)
+                waiting[s] -= 1
+                if not waiting[s]:
+                    del below[s]
+            counts[n] += mask.bit_count()
+            if waiting[n]:
+                below[n] = mask
+    return counts

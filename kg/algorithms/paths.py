@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from kg.algorithms.dag import make_room
+from kg.algorithms.dag import count_dependents, make_room
 
 __all__ = [
     "prerequisites",
@@ -392,32 +392,7 @@ def dependent_counts(G: nx.DiGraph[Node], nodes: Iterable[Node] | None = None) -
 
 def _dependent_counts(sub: nx.DiGraph[Node]) -> dict[Node, int]:
     order = list(nx.topological_sort(sub))
-    succ = sub.succ
-    in_degree = sub.in_degree
-    counts: dict[Node, int] = dict.fromkeys(order, 0)
-    # The sets are built for DEPENDENT_COUNT_BITS topics at a time (one pass each), so
-    # that the sets alive at once stay small however many topics there are. A pass over
-    # the topics at positions lo..hi of the order walks only those before hi: a topic's
-    # dependents all come after it, so no topic from hi on has one among lo..hi.
-    for lo in range(0, len(order), DEPENDENT_COUNT_BITS):
-        head = order[: lo + DEPENDENT_COUNT_BITS]
-        bit = {n: 1 << i for i, n in enumerate(head[lo:])}
-        waiting = {n: in_degree(n) for n in head}  # prerequisites still to read n's set
-        below: dict[Node, int] = {}
-        for n in reversed(head):
-            mask = 0
-            for s in succ[n]:
-                m = below.get(s)
-                if m is None:  # s comes after this pass's topics: nothing to add
-                    continue
-                mask |= m | bit.get(s, 0)
-                waiting[s] -= 1
-                if not waiting[s]:
-                    del below[s]
-            counts[n] += mask.bit_count()
-            if waiting[n]:
-                below[n] = mask
-    return counts
+    return count_dependents(order, sub.succ, dict(sub.in_degree), DEPENDENT_COUNT_BITS)
 
 
 def _order(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from kg.algorithms.dag import make_room
+from kg.algorithms.dag import count_dependents, make_room
 
 __all__ = ["topological_order", "add_parts", "dependent_counts"]
 
@@ -116,22 +116,4 @@ def dependent_counts(
         order = topological_order(succ, pred)
         if order is None:
             return None
-    counts: dict[N, int] = dict.fromkeys(order, 0)
-    degree = {n: len(pred[n]) for n in order}
-    backwards = order[::-1]
-    dependents = [n for n in order if degree[n]]  # (a node nothing leads to is no one's dependent)
-    for lo in range(0, len(dependents), DEPENDENT_COUNT_BITS):
-        bit = {n: 1 << i for i, n in enumerate(dependents[lo : lo + DEPENDENT_COUNT_BITS])}
-        waiting = dict(degree)  # successors' sets not yet read by all their prerequisites
-        below: dict[N, int] = {}
-        for n in backwards:
-            mask = 0
-            for s in succ[n]:
-                mask |= below[s] | bit.get(s, 0)
-                waiting[s] -= 1
-                if not waiting[s]:
-                    del below[s]
-            counts[n] += mask.bit_count()
-            if waiting[n]:
-                below[n] = mask
-    return counts
+    return count_dependents(order, succ, {n: len(pred[n]) for n in order}, DEPENDENT_COUNT_BITS)
