@@ -66,14 +66,79 @@ def _starts_with_key(line: str, key: str) -> bool:
     return s.startswith(key) and _KEY_AT.match(s, len(key)) is not None
 
 
+_ITEM = re.compile(r"^(\s*)-\s+([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$")
+_KEY = re.compile(r"^(\s*)([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$")
+_LIST_ENTRY = re.compile(r"^(\s*)-\s+(.*)$")
+
+
+def _scalar(raw: str) -> str:
+    """A one-line YAML value as its text: quotes taken off, a trailing comment dropped."""
+    v = raw.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+        return v[1:-1]
+    return re.sub(r"\s+#.*$", "", v)
+
+
+def lenient_sessions(text: str) -> list[dict[str, Any]]:
+    r"""The items of a block-YAML sequence of mappings read line by line, for files that
+    are not valid YAML (an unquoted ``title: Part 1: Intro``, an item indented one step
+    too far): an item starts at ``- key:`` whose key starts items elsewhere, or at the
+    sequence's own indentation; ``key: value`` lines take the rest of the line as the
+    value (colons included); ``>``/``|`` blocks and ``- x`` lists under a key are
+    gathered; comment lines are skipped.
+
+    >>> lenient_sessions("- date: 1/2\n  title: Part 1: Intro\n- date: 1/4\n  title: B")
+    [{'date': '1/2', 'title': 'Part 1: Intro'}, {'date': '1/4', 'title': 'B'}]
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    starts = [m for ln in lines if (m := _ITEM.match(ln))]
+    if not starts:
+        return []
+    base = min(len(m.group(1)) for m in starts)
+    first_keys = {m.group(2) for m in starts if len(m.group(1)) == base}
+    items: list[dict[str, Any]] = []
+    key: str | None = None
+    key_indent = 0
+    for ln in lines:
+        m = _ITEM.match(ln)
+        if m and (len(m.group(1)) == base or m.group(2) in first_keys):
+            items.append({})
+            key, key_indent = m.group(2), len(m.group(1)) + 2
+            value = m.group(3) or ""
+            items[-1][key] = None if value.strip() in ("", ">", "|", ">-", "|-") else _scalar(value)
+            continue
+        if not items:
+            continue
+        k = _KEY.match(ln)
+        if k and len(k.group(1)) <= key_indent:
+            key, key_indent = k.group(2), len(k.group(1))
+            value = k.group(3) or ""
+            items[-1][key] = None if value.strip() in ("", ">", "|", ">-", "|-") else _scalar(value)
+            continue
+        if key is None:
+            continue
+        e = _LIST_ENTRY.match(ln)
+        cur = items[-1].get(key)
+        if e and (cur is None or isinstance(cur, list)):
+            items[-1][key] = (cur or []) + [_scalar(e.group(2))]
+        elif isinstance(cur, str):
+            items[-1][key] = cur + " " + ln.strip()
+        elif cur is None:
+            items[-1][key] = ln.strip()
+    return [x for x in items if x]
+
+
 def data_file_group(text: str, *, toml: bool = False) -> Group | None:
     """The sessions of a YAML (or JSON, or with ``toml`` TOML) data file as records, or
-    ``None`` when the text is not a sequence of mappings with dates or titles."""
+    ``None`` when the text is not a sequence of mappings with dates or titles. A YAML
+    file that does not parse is read leniently (:func:`lenient_sessions`)."""
     doc: Any
     try:
         doc = tomllib.loads(text) if toml else yaml.safe_load(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError):
+    except tomllib.TOMLDecodeError:
         return None
+    except yaml.YAMLError:
+        doc = lenient_sessions(text)
     items = _sessions(doc)
     if not items:
         return None

@@ -90,6 +90,8 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
         month, day, year = int(g["em"]), int(g["ed"]), int(g["ey"])
     elif g["sm"]:
         month, day = int(g["sm"]), int(g["sd"])
+        if month > 12 >= day:
+            month, day = day, month  # "15/08": day first (see :func:`day_first`)
         if g["sy"]:
             year = int(g["sy"]) + (2000 if len(g["sy"]) == 2 else 0)
     elif g["mon"]:
@@ -102,6 +104,33 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
         return None
     wd = _WEEKDAYS.get(g["wd"].lower()) if g["wd"] else None
     return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
+
+
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
+
+
+def day_first(dates: list[PageDate]) -> list[PageDate] | None:
+    """The dates read day first ("05/09" as 5 September), when the page writes its
+    slashed dates that way: one of them cannot be month first ("15/08") and none
+    cannot be day first ("08/15"); else ``None``.
+
+    >>> [(d.month, d.day) for d in day_first([parse_date(x)[0] for x in ("15/08", "05/09")])]
+    [(8, 15), (9, 5)]
+    >>> day_first([parse_date(x)[0] for x in ("9/15", "10/02")]) is None
+    True
+    """
+    split = [(d, m) for d in dates if (m := _SLASHED.search(d.text)) is not None]
+    firsts = [int(m.group(1)) for _, m in split]
+    seconds = [int(m.group(2)) for _, m in split]
+    if not split or max(firsts) <= 12 or max(seconds) > 12:
+        return None
+    out = []
+    for d in dates:
+        m = _SLASHED.search(d.text)
+        if m is not None and int(m.group(1)) <= 12:
+            d = PageDate(int(m.group(2)), int(m.group(1)), d.year, d.weekday, d.text)
+        out.append(d)
+    return out
 
 
 TERM = re.compile(r"\b(Fall|Spring|Summer|Winter|Autumn)\s+(?:Term\s+|Semester\s+|Quarter\s+)?(\d{4})\b", re.I)

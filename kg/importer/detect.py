@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import collector
 from kg.importer.datafile import data_file_group
-from kg.importer.dates import TERM, find_date
+from kg.importer.dates import TERM, day_first, find_date
 from kg.importer.document import (
     Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_to_html,
     scribble_to_html,
@@ -296,6 +296,20 @@ collection_paused = collector.paused
 """Automatic garbage collection paused while a page is read (see :mod:`kg.collector`)."""
 
 
+def _read_day_first(rows: list[Row]) -> None:
+    """Rows' slashed dates read day first when the page writes them so
+    (:func:`kg.importer.dates.day_first`)."""
+    dated = [r for r in rows if r.date is not None]
+    fixed = day_first([r.date for r in dated if r.date is not None])
+    if fixed is None:
+        return
+    for r, d in zip(dated, fixed):
+        r.date = d
+    ends = [r for r in rows if r.end_date is not None]
+    for r, d in zip(ends, day_first([r.end_date for r in ends if r.end_date is not None]) or []):
+        r.end_date = d
+
+
 def parse_page(text: str, source: str = "<page>") -> Page:
     """Find the schedule in a page's text and read its rows.
 
@@ -320,6 +334,7 @@ def parse_page(text: str, source: str = "<page>") -> Page:
             source,
         )
     rows = best.finished()
+    _read_day_first(rows)
     first = min((r.line for r in rows if r.line), default=1)
     heading = (doc.h1 or doc.title) if doc is not None else None
     if best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table"):

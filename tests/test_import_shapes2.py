@@ -1,0 +1,82 @@
+"""`kg import` on more page shapes of its own: small synthetic pages (no course's prose),
+each written the way some class of course sites writes its schedule, read through the
+command's library entry points and the `kg import` command itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg import importer as imp
+from kg.cli import cli
+
+VOCAB = imp.Vocabulary(topics=[
+    imp.TopicName("attention", "Attention"),
+    imp.TopicName("graph-theory", "Graph theory"),
+    imp.TopicName("sorting", "Sorting", ("sorting algorithms",)),
+    imp.TopicName("hashing", "Hashing", ("hash tables",)),
+])
+
+
+def draft(text: str, source: str = "page.md", **kw: object) -> imp.Draft:
+    page = imp.parse_page(text, source)
+    return imp.build_draft(page, VOCAB, course_id="c", **kw)  # type: ignore[arg-type]
+
+
+def titles(d: imp.Draft) -> list[str]:
+    return [lec.title for lec in d.lectures]
+
+
+class TestDataFiles:
+    def test_a_data_file_that_is_not_valid_yaml_is_read_item_by_item(self) -> None:
+        # An unquoted colon in a title ("Part 1: Sorting") and an item indented one step
+        # too far make the file invalid YAML; its items are still sessions.
+        text = (
+            "lectures:\n"
+            "- name: Lecture 1\n  title: Part 1: Sorting\n  slide: l1.pdf\n"
+            "- name: Lecture 2\n  title: Hash tables\n  slide: l2.pdf\n"
+            "- name: Lecture 3\n  title: >\n    <strong>Graph theory</strong>\n  readings:\n    - a note\n"
+            "  - name: Lecture 4\n  title: Attention\n"
+        )
+        d = draft(text, "lectures.yml")
+        assert titles(d) == ["Part 1: Sorting", "Hash tables", "Graph theory", "Attention"]
+        assert [lec.covers()[:1] for lec in d.lectures] == [
+            ["sorting"], ["hashing"], ["graph-theory"], ["attention"]
+        ]
+
+    def test_the_command_reads_a_broken_data_file(self, tmp_path: Path) -> None:
+        page = tmp_path / "lectures.yml"
+        page.write_text(
+            "- date: 2024/02/20\n  title: Topic one: basics\n"
+            "- date: 2024/02/22\n  title: Topic two\n"
+            "- date: 2024/02/27\n  title: Topic three\n"
+        )
+        out = tmp_path / "c.yaml"
+        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "3 lectures" in res.output
+        assert "Topic one: basics" in out.read_text()
+
+
+class TestDates:
+    def test_day_first_slashed_dates_are_read_day_first_on_the_whole_page(self) -> None:
+        # "22/08" cannot be month first: the page writes day/month, so "05/09" is
+        # 5 September, not 9 May.
+        rows = [("15/08", "Sorting"), ("22/08", "Hashing"), ("05/09", "Graph theory"), ("12/09", "Attention")]
+        text = "| Week | Date | Topic |\n|---|---|---|\n" + "\n".join(
+            f"| {k} | {d} | {t} |" for k, (d, t) in enumerate(rows, 1)
+        )
+        d = draft(text, year=2023)
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2023, 8, 15), dt.date(2023, 8, 22), dt.date(2023, 9, 5), dt.date(2023, 9, 12)
+        ]
+
+    def test_month_first_slashed_dates_stay_month_first(self) -> None:
+        rows = [("9/05", "Sorting"), ("9/12", "Hashing"), ("9/19", "Graph theory"), ("10/03", "Attention")]
+        text = "| Date | Topic |\n|---|---|\n" + "\n".join(f"| {d} | {t} |" for d, t in rows)
+        d = draft(text, year=2023)
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2023, 9, 5), dt.date(2023, 9, 12), dt.date(2023, 9, 19), dt.date(2023, 10, 3)
+        ]
