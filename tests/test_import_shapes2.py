@@ -80,3 +80,29 @@ class TestDates:
         assert [lec.date for lec in d.lectures] == [
             dt.date(2023, 9, 5), dt.date(2023, 9, 12), dt.date(2023, 9, 19), dt.date(2023, 10, 3)
         ]
+
+
+class TestTitleLabels:
+    def test_a_word_that_ends_the_title_itself_is_kept(self) -> None:
+        # Plain cells with no links: "code" and "web" are the titles' own last words.
+        text = (
+            "<table><tr><th>Date</th><th>Topic</th></tr>"
+            "<tr><td>1/16</td><td>Proof-carrying code</td></tr>"
+            "<tr><td>1/18</td><td>Security on the web</td></tr>"
+            "<tr><td>1/23</td><td>Sorting slides video</td></tr>"
+            "<tr><td>1/25</td><td>Hash tables | video</td></tr></table>"
+        )
+        d = draft(text, "page.html", year=2018)
+        assert titles(d) == ["Proof-carrying code", "Security on the web", "Sorting", "Hash tables"]
+
+    def test_a_row_of_bracketed_link_labels_and_the_count_leave_the_title(self) -> None:
+        text = (
+            "<table><tr><th>Date</th><th>Lecture</th></tr>"
+            '<tr><td>Mon 1/24</td><td>2. Sorting <a href="s">(Slides)</a> | <a href="r">(Recording)</a>'
+            ' | <a href="q">(Self-Check)</a></td></tr>'
+            '<tr><td>Wed 1/26</td><td>3. Hash tables <a href="s">(Slides)</a></td></tr>'
+            "<tr><td>Mon 1/31</td><td>4. Graph theory (trees) | (paths)</td></tr></table>"
+        )
+        d = draft(text, "page.html", year=2022)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory (trees) | (paths)"]
+        assert [lec.number for lec in d.lectures] == ["2", "3", "4"]

@@ -65,6 +65,9 @@ _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
 _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
 
 
+# "3. Lists and trees": the page's count before a title (a lecture number when no
+# label says otherwise).
+_BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
@@ -134,7 +137,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
                 row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
-    m = _NUMBER_PREFIX.match(title)
+    m = _NUMBER_PREFIX.match(title) or _BARE_NUMBER.match(title)
     if m and title[m.end():].strip():
         if row.number is None:
             row.number = m.group(1)
@@ -341,6 +344,11 @@ _LABEL_LIST = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})\s*(?:[,;|/]\s*[^\s,;|/\[\]()]+(?:\s+[^\s,;|/\[\]()]+){{0,3}}\s*)+[\]\)]"
 )
 _TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
+# "(Slides) | (Recording) | (Self-check)": a trailing row of bracketed link labels
+# joined by separators; with a badge among them, every label in the row is one.
+_LINK_ROW = re.compile(
+    r"\s*[\[\(][^\[\]()|]{1,24}[\]\)](?:\s*[|·•]\s*[\[\(][^\[\]()|]{1,24}[\]\)])+\s*$"
+)
 # A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
 _BADGE_OPEN = re.compile(rf"(?i)[\[\(]\s*(?:{_BADGE_WORDS})")
 # The last badge of a trailing run: wherever _TRAILING_BADGES matches, this does, at the
@@ -374,6 +382,9 @@ def _may_end_in_badges(s: str) -> bool:
             return False
     return _LAST_BADGE.search(s, max(0, end - _LAST_BADGE_REACH)) is not None
 _PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
+# A trailing badge word that can also end a title's own phrase, when it follows the
+# title after a plain space (no "|", ",", "-" before it, no second badge word).
+_OWN_LAST_WORD = re.compile(r"(?i)\s+(?:code|web|videos?|audio|paper|demo|live|website|blog|new)\s*")
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u00b6]+")  # emoji link icons; heading anchors "¶"
 
 
@@ -392,6 +403,10 @@ def strip_badges(text: str) -> str:
     out = []
     for ln in text.split("\n"):
         s = ln if ln.isascii() else _ICONS.sub(" ", ln)  # the icons are not ASCII
+        if "|" in s or "·" in s or "•" in s:
+            tail = _LINK_ROW.search(s)
+            if tail is not None and _BADGE_OPEN.search(tail.group()) is not None and tail.start() > 0:
+                s = s[: tail.start()]
         prev = None
         while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
@@ -401,8 +416,10 @@ def strip_badges(text: str) -> str:
         if _may_end_in_badges(s):
             bare = _TRAILING_BADGES.sub("", s)
             # "RNNs Part 2" is the second of two lectures: a lone "part N" run on
-            # from the title is the title's own.
-            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)):
+            # from the title is the title's own; so is one word that can end a
+            # title's own phrase ("Proof-carrying code", "Security on the web").
+            tail = s[len(bare):]
+            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)) and not _OWN_LAST_WORD.fullmatch(tail):
                 s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)
