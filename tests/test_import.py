@@ -734,13 +734,17 @@ class TestShortcuts:
             out = []
             for ln in text.split("\n"):
                 s = rows._ICONS.sub(" ", ln)
+                tail = rows._LINK_ROW.search(s)
+                if tail is not None and rows._BADGE_OPEN.search(tail.group()) and tail.start() > 0:
+                    s = s[: tail.start()]
                 prev = None
                 while prev != s:
                     prev = s
                     s = rows._LABEL_LIST.sub("", rows._BADGES.sub("", s))
                     s = re.sub(r"\[\s*\]|\(\s*\)", "", s)
                 bare = rows._TRAILING_BADGES.sub("", s)
-                if bare.strip() and not re.fullmatch(r"(?i)\s+part\s*\d+\s*", s[len(bare):]):
+                own = re.fullmatch(r"(?i)\s+(?:part\s*\d+|code|web|videos?|audio|paper|demo|live|website|blog|new)\s*", s[len(bare):])
+                if bare.strip() and not own:
                     s = bare
                 out.append(rows.clean(s))
             return "\n".join(x for x in out if x)
