@@ -106,3 +106,36 @@ class TestTitleLabels:
         d = draft(text, "page.html", year=2022)
         assert titles(d) == ["Sorting", "Hash tables", "Graph theory (trees) | (paths)"]
         assert [lec.number for lec in d.lectures] == ["2", "3", "4"]
+
+
+class TestSessionColumns:
+    def test_a_column_per_weekday_gives_a_lecture_per_session(self) -> None:
+        # "Week | Date (Mon) | Monday Lecture | Wednesday Lecture | Lab on Friday": two
+        # lectures a row, dated from the Monday; the lab column's rows are tutorials and
+        # a holiday in a lecture column is a holiday.
+        text = (
+            "| Week | Date (Mon) | Monday Lecture | Wednesday Lecture | Lab on Friday | HW |\n"
+            "|---|---|---|---|---|---|\n"
+            "| W1 | Sep 30 | HOLIDAY | Sorting | Sorting practice | HW1 |\n"
+            "| W2 | Oct 7 | Hash tables | Graph theory | Hashing practice | HW2 |\n"
+            "| W3 | Oct 14 | Attention | Review of hashing | HOLIDAY | |\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory", "Attention", "Review of hashing"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2024, 10, 2), dt.date(2024, 10, 7), dt.date(2024, 10, 9), dt.date(2024, 10, 14),
+            dt.date(2024, 10, 16),
+        ]
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("holiday", dt.date(2024, 9, 30)), ("tutorial", dt.date(2024, 10, 4)),
+            ("tutorial", dt.date(2024, 10, 11)), ("holiday", dt.date(2024, 10, 18)),
+        ]
+        assert [a.title for a in d.assignments] == ["HW1", "HW2"]
+
+    def test_one_lecture_column_is_a_plain_title_column(self) -> None:
+        text = (
+            "| Date | Lecture | Lab on Friday |\n|---|---|---|\n"
+            "| Oct 7 | Hash tables | Hashing practice |\n| Oct 14 | Attention | Sorting practice |\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Hash tables", "Attention"]

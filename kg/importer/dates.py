@@ -133,6 +133,31 @@ def day_first(dates: list[PageDate]) -> list[PageDate] | None:
     return out
 
 
+def weekday_number(word: str) -> int | None:
+    """The weekday a word names (Monday = 0), or None.
+
+    >>> weekday_number("Wednesday"), weekday_number("thur"), weekday_number("week")
+    (2, 3, None)
+    """
+    return _WEEKDAYS.get(word.lower().rstrip("."))
+
+
+def days_later(d: PageDate, days: int) -> PageDate:
+    """The date ``days`` after ``d`` (its year, else a common year, for the month
+    lengths), on the weekday that many days on when ``d`` has one.
+
+    >>> days_later(PageDate(9, 29, None, 0, "Sep 29"), 2)
+    PageDate(month=10, day=1, year=None, weekday=2, text='Sep 29')
+    """
+    try:
+        base = _dt.date(d.year or 2004, d.month, d.day)  # (2004: a leap year, for "Feb 29")
+    except ValueError:
+        return d
+    x = base + _dt.timedelta(days=days)
+    wd = (d.weekday + days) % 7 if d.weekday is not None else None
+    return PageDate(x.month, x.day, x.year if d.year else None, wd, d.text)
+
+
 TERM = re.compile(r"\b(Fall|Spring|Summer|Winter|Autumn)\s+(?:Term\s+|Semester\s+|Quarter\s+)?(\d{4})\b", re.I)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d|21\d\d)\b")
 

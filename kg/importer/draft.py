@@ -198,6 +198,8 @@ def _row_kind(row: Row) -> str:
         return "assignment"  # "Homework 1: backprop" announces work, it is not a session
     if row.kind_text and row.kind_text != title:
         stated = _title_kind(row.kind_text)
+        if stated in ("tutorial", "discussion") and _title_kind(title) not in ("lecture", stated):
+            return _title_kind(title)  # "Lab | Sep 12 | Holiday": no lab that day
         if stated != "lecture":
             return stated  # "Recitation | Sep 12 | Graph exercises"
     kind = _title_kind(title)

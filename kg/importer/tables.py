@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache, partial
 
-from kg.importer.dates import PageDate, find_date
+from kg.importer.dates import PageDate, days_later, find_date, weekday_number
 from kg.importer.rows import (
     ASSIGN, ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
@@ -119,15 +119,86 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
     return roles
 
 
+_WD = r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# "Monday Lecture", "Lecture (Tue)", "Lab on Friday", "Thursday": a column of one weekly
+# session.
+_SESSION_HEAD = re.compile(
+    rf"(?i)^(?:(?P<wd1>{_WD})\.?'?s?\s+)?(?P<what>lectures?|class|classes|sessions?|labs?|recitations?|sections?|"
+    rf"tutorials?)(?:\s*\(?\s*(?:on\s+)?(?P<wd2>{_WD})\.?\s*\)?)?$|^(?P<wd3>{_WD})\.?$"
+)
+_TUTORIAL_HEAD = re.compile(r"(?i)lab|recitation|section|tutorial")
+_DATE_HEAD = re.compile(rf"(?i)^(?:date|day|week of|date of)\s*\(?\s*(?P<wd>{_WD})?\.?\s*\)?$")
+
+
+def _session_columns(header: list[str]) -> list[tuple[int, int, bool]]:
+    """The columns of weekly sessions, each (column, weekday, a lab/tutorial?), when at
+    least two lecture columns name their weekdays ("Monday Lecture | Wednesday
+    Lecture"), else []."""
+    out = []
+    for i, h in enumerate(header):
+        m = _SESSION_HEAD.match(clean(_EMPHASIS_MARKS.sub("", h)).rstrip(":"))
+        if m is None:
+            continue
+        wd = weekday_number(m.group("wd1") or m.group("wd2") or m.group("wd3") or "")
+        if wd is None:
+            continue
+        out.append((i, wd, bool(m.group("what") and _TUTORIAL_HEAD.match(m.group("what")))))
+    lectures = {wd for _, wd, lab in out if not lab}
+    return out if len(lectures) >= 2 else []
+
+
+def _session_rows(
+    header: list[str], body: list[tuple[int, list[str]]], sessions: list[tuple[int, int, bool]],
+    *, later: Later | None, marked: bool,
+) -> list[Row] | None:
+    """Rows of a table with a column per weekly session: each column read as the title
+    column of the table, its dates moved from the date column's weekday (its header's,
+    "Date (Mon)", else the first session's) to the column's; lab columns' rows are
+    tutorials. The week's other cells go with its first session."""
+    cols = {i for i, _, _ in sessions}
+    base_wd: int | None = None
+    header2 = list(header)
+    for i, h in enumerate(header):
+        m = _DATE_HEAD.match(clean(_EMPHASIS_MARKS.sub("", h)))
+        if m is not None:
+            header2[i] = "Date"
+            if m.group("wd"):
+                base_wd = weekday_number(m.group("wd"))
+    if base_wd is None:
+        base_wd = sessions[0][1]
+    keep = {i for i, h in enumerate(header2) if _role(h) in ("date", "week", "number")}
+    found: list[tuple[int, int, Row]] = []
+    for k, (j, wd, lab) in enumerate(sessions):
+        shown = [i for i in range(len(header2)) if i == j or i in keep or (k == 0 and i not in cols)]
+        h2 = ["Topic" if i == j else header2[i] for i in shown]
+        b2 = [(ln, [cells[i] if i < len(cells) else "" for i in shown]) for ln, cells in body]
+        got = rows_from_grid(h2, b2, later=later, marked=marked)
+        for r in got or []:
+            if r.date is not None and r.date.weekday in (None, base_wd) and wd != base_wd:
+                r.date = days_later(r.date, (wd - base_wd) % 7)
+            if lab and r.title and not r.kind_text:
+                r.kind_text = "Lab"  # (a holiday or an exam in the column stays one)
+            found.append((r.line, k, r))
+    if not found:
+        return None
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [r for _, _, r in found]
+
+
 def rows_from_grid(
     header: list[str], body: list[tuple[int, list[str]]], header_row: tuple[int, list[str]] | None = None,
     *, later: Later | None = None, marked: bool = True,
 ) -> list[Row] | None:
     """Schedule rows of a table: columns by their header's role, else by their content.
+    A table with a column per weekly session ("Tuesday | Thursday") gives a row per
+    session (:func:`_session_rows`).
 
     With ``later``, what the other cells hold (speakers, readings, assignments...) is
     read when the work left there is done (see :data:`~kg.importer.text.Later`).
     """
+    sessions = _session_columns(header)
+    if sessions:
+        return _session_rows(header, body, sessions, later=later, marked=marked)
     roles = _header_roles(header, body)
     if roles is not None and not marked and any(find_date(h) for h in header):
         roles = None  # a first row that is not marked a header and holds a date is a row
