@@ -404,9 +404,9 @@ def strip_badges(text: str) -> str:
     for ln in text.split("\n"):
         s = ln if ln.isascii() else _ICONS.sub(" ", ln)  # the icons are not ASCII
         if "|" in s or "·" in s or "•" in s:
-            tail = _LINK_ROW.search(s)
-            if tail is not None and _BADGE_OPEN.search(tail.group()) is not None and tail.start() > 0:
-                s = s[: tail.start()]
+            labels = _LINK_ROW.search(s)
+            if labels is not None and _BADGE_OPEN.search(labels.group()) is not None and labels.start() > 0:
+                s = s[: labels.start()]
         prev = None
         while prev != s and ("[" in s or "(" in s):  # badges are bracketed
             prev = s
@@ -418,8 +418,7 @@ def strip_badges(text: str) -> str:
             # "RNNs Part 2" is the second of two lectures: a lone "part N" run on
             # from the title is the title's own; so is one word that can end a
             # title's own phrase ("Proof-carrying code", "Security on the web").
-            tail = s[len(bare):]
-            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)) and not _OWN_LAST_WORD.fullmatch(tail):
+            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)) and not _OWN_LAST_WORD.fullmatch(s, len(bare)):
                 s = bare
         out.append(clean(s))
     return "\n".join(x for x in out if x)
