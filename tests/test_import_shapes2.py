@@ -139,3 +139,26 @@ class TestSessionColumns:
         )
         d = draft(text, year=2024)
         assert titles(d) == ["Hash tables", "Attention"]
+
+
+class TestRestructuredText:
+    def test_sphinx_roles_and_links_leave_titles_and_two_days_share_a_title(self) -> None:
+        text = (
+            "Schedule\n========\n\n"
+            "Week 1: Basics\n--------------\n"
+            "Jan. 3: Sorting.  :download:`slides <L1.pptx>`\n\n"
+            "Jan. 5: Guest speaker: `Ann Smith <https://example.org/ann>`_\n\n"
+            ":download:`Homework #1 <hw1.pdf>`\n\n"
+            "Week 2: More\n------------\n"
+            "Jan. 10 & 12: Hash tables\n\n"
+            "Jan. 17: Graph theory :ref:`notes <graphs>`\n"
+        )
+        d = draft(text, "schedule.rst", year=2023)
+        assert titles(d) == [
+            "Sorting.", "Guest speaker: Ann Smith", "Hash tables", "Hash tables", "Graph theory"
+        ]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2023, 1, 3), dt.date(2023, 1, 5), dt.date(2023, 1, 10), dt.date(2023, 1, 12),
+            dt.date(2023, 1, 17),
+        ]
+        assert [lec.guest for lec in d.lectures] == [False, True, False, False, False]

@@ -11,8 +11,8 @@ from kg import collector
 from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM, day_first, find_date
 from kg.importer.document import (
-    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_to_html,
-    scribble_to_html,
+    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
+    rst_to_html, scribble_to_html,
 )
 from kg.importer.read import drop_controls
 from kg.importer.records import record_rows
@@ -245,7 +245,7 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
     if fmt not in ("yaml", "toml") or not out.offered:
         # Plain-text readers first: on a tie, the simpler reading wins.
-        out.extend(_text_candidates(text))
+        out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text))
         if fmt == "scribble":
             html = scribble_to_html(text)
         elif fmt == "html":

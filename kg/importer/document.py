@@ -351,6 +351,31 @@ def scribble_to_html(text: str) -> str:
     return s
 
 
+_RST_ROLE = re.compile(r":[\w.+-]+(?::[\w.+-]+)?:`([^`<]*?)\s*(?:<[^`>]*>)?`")
+_RST_LINK = re.compile(r"`([^`<]+?)\s*<[^`>]*>`__?")
+
+
+def rst_roles_as_text(text: str) -> str:
+    """RST text with its interpreted-text roles as their labels: Sphinx's roles
+    (``:download:`slides <a.pdf>```, ``:ref:`Homework 1<hw1>```, ``:doc:`intro```)
+    are unknown to docutils, which would print them whole.
+
+    >>> rst_roles_as_text(":download:`slides <L1.pptx>` and :ref:`HW 1<hw1>`")
+    'slides and HW 1'
+    """
+    return _RST_ROLE.sub(lambda m: m.group(1), text) if ":`" in text else text
+
+
+def rst_as_text(text: str) -> str:
+    """RST text as plain lines, for the plain-text readers: roles as their labels and
+    external links ```Ann Smith <https://...>`_`` as their text.
+
+    >>> rst_as_text("Jan. 5: Guest: `Ann Smith <https://a.org/>`_ :download:`slides <s.pdf>`")
+    'Jan. 5: Guest: Ann Smith slides'
+    """
+    return _RST_LINK.sub(lambda m: m.group(1), rst_roles_as_text(text))
+
+
 def rst_to_html(text: str) -> str | None:
     """reStructuredText as HTML (docutils): sections, tables of every kind, field and
     definition lists. Nothing is read from or written to other files (``include`` and
@@ -364,7 +389,7 @@ def rst_to_html(text: str) -> str | None:
         "_disable_config": True, "input_encoding": "unicode", "line_length_limit": 1 << 24,
     }
     try:
-        parts = publish_parts(text, writer=Writer(), settings_overrides=settings)
+        parts = publish_parts(rst_roles_as_text(text), writer=Writer(), settings_overrides=settings)
     except Exception:  # noqa: BLE001 - any failure of the RST reader: read the page as Markdown
         return None
     return (

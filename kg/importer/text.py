@@ -7,7 +7,9 @@ from collections.abc import Callable
 from functools import partial
 
 from kg.importer.dates import PageDate, parse_date
-from kg.importer.rows import ReadingLine, Row, absorb, clean, set_title, split_title_markers, take_materials
+from kg.importer.rows import (
+    ReadingLine, Row, absorb, clean, set_title, split_title_markers, strip_badges, take_materials,
+)
 
 WEEK_ROW = re.compile(r"^\s*(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
 _LEAD_WEEK = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
@@ -128,14 +130,25 @@ def parse_dated_lines(lines: list[str], *, later: Later | None = None) -> list[R
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         if week is not None:
             current = week
+        # "Jan. 24 & 26: Guest talks": one title on two days of the same month.
+        also = _SECOND_DAY.match(after)
+        if also is not None and int(also.group(1)) > date.day:
+            after = after[also.end():]
         row = Row(line=i + 1, week=current, date=date)
-        title = after.strip(" :|-–,")
+        title = strip_badges(after.strip(" :|-–,"))
         set_title(row, title)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
         if i + 1 < end:
             _now_or_later(later, partial(_absorb_lines, row, lines, i + 1, end))
         rows.append(row)
+        if also is not None and int(also.group(1)) > date.day:
+            second = PageDate(date.month, int(also.group(1)), date.year, None, also.group(1))
+            rows.append(Row(line=i + 1, week=current, date=second, title=row.title, detail=row.detail,
+                            guest=row.guest, speakers=list(row.speakers)))
     return rows
+
+
+_SECOND_DAY = re.compile(r"^\s*(?:&|and)\s*(\d{1,2})\b(?![/.:]\d)")
 
 
 _NUMBERED = re.compile(
