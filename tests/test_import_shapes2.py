@@ -162,3 +162,31 @@ class TestRestructuredText:
             dt.date(2023, 1, 17),
         ]
         assert [lec.guest for lec in d.lectures] == [False, True, False, False, False]
+
+
+class TestWorkAndLabels:
+    def test_a_data_files_work_keys_give_assignments_dated_as_stated(self) -> None:
+        text = (
+            "- date: 9/15\n  title: Sorting\n  logistics: HW1 due Fri 9/18\n"
+            "- date: 9/17\n  title: Hash tables\n"
+            "  assignment: |\n    [Homework 2 Released: Tables](hw2.zip)\n"
+            "- date: 9/22\n  title: Graph theory\n  logistics: Bring a laptop\n"
+        )
+        d = draft(text, "lectures.yml", year=2026)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        got = {a.title: (a.released, a.due) for a in d.assignments}
+        assert got == {"HW1": (None, dt.date(2026, 9, 18)), "Homework 2": (dt.date(2026, 9, 17), None)}
+        assert not any("laptop" in c.lower() for lec in d.lectures for c in lec.candidates)
+
+    def test_a_kramdown_label_glued_to_its_link_and_a_project_row(self) -> None:
+        text = (
+            "Oct 5\n: **Lecture**{: .label .label-lecture }[Sorting](#)\n\n"
+            "Oct 6\n: **Discussion**{: .label .label-discussion }[Hash tables](#)\n\n"
+            "Oct 7\n: **Lecture**{: .label .label-lecture }[Graph theory](#)\n\n"
+            "Oct 8\n: **Project**{: .label .label-project } [Project 1: Bees]({% link _projects/p1.md %})\n\n"
+            "Oct 9\n: **Lecture**{: .label .label-lecture }[Attention](#)\n"
+        )
+        d = draft(text, year=2026)
+        assert titles(d) == ["Sorting", "Graph theory", "Attention"]
+        assert [(e.kind, e.title) for e in d.events] == [("discussion", "Discussion: Hash tables")]
+        assert [(a.title, a.kind) for a in d.assignments] == [("Project 1", "project")]

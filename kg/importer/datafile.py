@@ -18,12 +18,15 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from kg.importer.document import Group, Line, Record
-from kg.importer.rows import clean
+from kg.importer.rows import ASSIGN, clean
 
 _DATE_KEYS = ("date", "day", "when", "dates", "lecture_date")
 _TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
 _DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline")
 _READING_KEYS = ("readings", "reading")
+# Work handed out or due that day ("assignment: [Homework 1 Released](hw1.zip)").
+_WORK_KEYS = ("assignment", "assignments", "homework", "due", "deadlines", "logistics")
+_MD_LINK = re.compile(r"\[([^\]\[]+)\]\([^()\s]*\)")
 _CITES = re.compile(r"(?i)<a\s[^>]*href|https?://|\bet\s+al\b")
 _KEY_AT = re.compile(r'"?\s*[:=]')  # after a key: YAML "date:", JSON "\"date\":", TOML "date ="
 _KIND_KEYS = ("type", "kind", "category", "event")
@@ -182,6 +185,13 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
         for key in _DETAIL_KEYS:
             for d in _html_lines(low.get(key)):
                 lines.append(Line(d, line=line, depth=1))
+        for key in _WORK_KEYS:
+            # Only what names a piece of work; the rest of a "logistics" note is not
+            # the lecture's detail.
+            for d in _html_lines(low.get(key)):
+                d = _MD_LINK.sub(lambda m: m.group(1), d)
+                if ASSIGN.search(d):
+                    lines.append(Line("Assignment: " + d, line=line, depth=1))
         for key in _READING_KEYS:
             # Items that cite (a link, "et al.") are readings; pages also put a plain
             # outline of the lecture under this key, which is detail.

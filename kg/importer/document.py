@@ -139,6 +139,11 @@ _BLOCK_POS = re.compile(
 )
 _OTHER_POS = re.compile(r' data-sourcepos="\d+:\d+-\d+:\d+"')
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^{}\n]*\}")
+# "**Lecture**{: .label }[Sorting](#)": a label (Just the Class's badges), read as
+# "Lecture: Sorting".
+_KRAMDOWN_LABEL = re.compile(r"\*\*([^*\n]{1,40}?)\*\*\{:[^{}\n]*\.label\b[^{}\n]*\}[ \t]*")
+# Jekyll's "[label]({% link _pages/x.md %})": the target is the path the tag names.
+_LIQUID_TARGET = re.compile(r"\]\(\s*\{%-?\s*(?:link|post_url)\s+([^\s%]+)\s*-?%\}\s*\)")
 _SPACED_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*)\)")
 
 
@@ -155,7 +160,10 @@ def markdown_to_html(text: str) -> str:
     if m:
         text = "\n" * m.group(0).count("\n") + text[m.end():]
     # Kramdown attribute lists ("**HW1 OUT**{: .label}") are markup, not text.
-    text = _KRAMDOWN_ATTRS.sub("", text)
+    if "{:" in text:
+        text = _KRAMDOWN_ATTRS.sub(" ", _KRAMDOWN_LABEL.sub(r"**\1:** ", text))
+    if "{%" in text:
+        text = _LIQUID_TARGET.sub(r"](\1)", text)
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
     text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)

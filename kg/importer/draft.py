@@ -14,7 +14,7 @@ from typing import Any
 from kg import vocab as V
 from kg import collector
 from kg.errors import PageError, UsageError
-from kg.importer.dates import PageDate, term_year
+from kg.importer.dates import PageDate, find_date, term_year
 from kg.importer.detect import parse_page
 from kg.importer.link import Link, Linker
 from kg.importer.read import read_page
@@ -182,7 +182,9 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
 
 _RELEASE_ACTS = frozenset({"out", "released", "release", "handout", "assigned"})
 
-_ASSIGNMENT_TITLE = re.compile(r"(?i)^\s*(?:homework|hw|assignment|problem\s+set|p-?set)\s*#?\s*\d+\b")
+_ASSIGNMENT_TITLE = re.compile(
+    r"(?i)^\s*(?:(?:homework|hw|assignment|problem\s+set|p-?set)\s*#?\s*\d+\b|project\s*#?\s*\d+\s*(?::|$))"
+)
 
 
 def _row_kind(row: Row) -> str:
@@ -241,6 +243,26 @@ _ASSIGN_KINDS = [
     ("quiz", re.compile(r"(?i)^quiz(?:zes)?$")),
     ("project", re.compile(r"(?i)project")),
 ]
+
+
+_DUE_ON = re.compile(r"(?i)\b(?:due|deadline)\b[\s:,]*(?:on\s+|by\s+)?")
+
+
+def _stated_due(marker: str, row_date: _dt.date | None) -> _dt.date | None:
+    """The day a marker gives after "due" ("HW1 due Fri 9/18" in a lecture's row of
+    9/16), in the row's year (or the next, for a date before the row's); None when it
+    gives none or there is no year."""
+    if row_date is None:
+        return None
+    m = _DUE_ON.search(marker)
+    got = find_date(marker[m.end():]) if m is not None else None
+    if got is None or got[1].strip():
+        return None
+    d = got[0]
+    on = d.on(row_date.year)
+    if on is not None and on < row_date and d.year is None and (row_date - on).days > 180:
+        on = d.on(row_date.year + 1)
+    return on
 
 
 def _assignment(marker: str) -> tuple[str, str, str, str | None] | None:
@@ -377,7 +399,7 @@ def _build_draft(
                     # the assignment.
                     events.append(DraftEvent("release", f"{atitle} released", row.line, date, page_date, row.week))
             elif act in ("due", "deadline") and a.due is None:
-                a.due = date
+                a.due = _stated_due(marker, date) or date
             if a.released is None and a.due is None and a.week is None and act is None:
                 a.week = row.week
         if row.discussion:

@@ -68,6 +68,9 @@ _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1
 # "3. Lists and trees": the page's count before a title (a lecture number when no
 # label says otherwise).
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
+# "Project Project 1: Bees": a label ("**Project**{: .label}") before a title that
+# starts with the same word.
+_LABEL_REPEATED = re.compile(r"(?i)^([^\W\d_]{3,})\s*:?\s+(?=\1\b)")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
@@ -137,6 +140,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
                 row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
+    title = _LABEL_REPEATED.sub("", title)
     m = _NUMBER_PREFIX.match(title) or _BARE_NUMBER.match(title)
     if m and title[m.end():].strip():
         if row.number is None:
@@ -155,7 +159,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
 ASSIGN = re.compile(
     r"""(?ix)
     \b(?P<name>
-        (?P<base>p-?sets?|problem\s+sets?|homeworks?|hw|assignments?|labs?|quiz(?:zes)?|mini-?projects?)
+        (?P<base>p-?sets?|problem\s+sets?|homeworks?|hw|assignments?|labs?|quiz(?:zes)?|(?:mini-?)?projects?)
             \s*\#?\s*(?P<num>\d+)
           (?P<sub>\s+[-–:]\s+[A-Z][A-Za-z]*(?:\s+(?!written\b|code\b|out\b|due\b)[A-Z][A-Za-z]*)?)?
       | (?P<proj>(?:final\s+|course\s+|class\s+)?projects?(?:\s+(?:proposals?|reports?|milestones?|checkpoints?|midpoints?|write-?ups?))?)
