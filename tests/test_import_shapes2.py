@@ -190,3 +190,31 @@ class TestWorkAndLabels:
         assert titles(d) == ["Sorting", "Graph theory", "Attention"]
         assert [(e.kind, e.title) for e in d.events] == [("discussion", "Discussion: Hash tables")]
         assert [(a.title, a.kind) for a in d.assignments] == [("Project 1", "project")]
+
+
+class TestCandidates:
+    def test_guest_speakers_counts_and_work_notes_make_no_candidate_topics(self) -> None:
+        text = (
+            "## Schedule\n\n"
+            "- Sep 3: Guest speaker: Ann Smith\n"
+            "- Sep 5: Quokka sampling (2 days - 2 cumulative)\n"
+            "- Sep 10: Hash tables (continued)\n"
+            "- Sep 12: Wombat estimation (3 lectures)\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Guest speaker: Ann Smith", "Quokka sampling", "Hash tables (continued)", "Wombat estimation"]
+        assert d.lectures[0].guest and d.lectures[0].speakers == ["Ann Smith"]
+        cands = [c for lec in d.lectures for c in lec.candidates]
+        assert cands == ["Quokka sampling", "Wombat estimation"]
+
+    def test_work_under_a_data_files_readings_is_work(self) -> None:
+        text = (
+            "- date: 1/13\n  title: Sorting\n  readings:\n    - HW1 out\n"
+            "- date: 1/15\n  title: Hash tables\n  readings:\n    - HW1 due\n"
+            "- date: 1/20\n  title: Graph theory\n"
+        )
+        d = draft(text, "lectures.yml", year=2025)
+        assert not any(lec.candidates for lec in d.lectures)
+        assert [(a.title, a.released, a.due) for a in d.assignments] == [
+            ("HW1", dt.date(2025, 1, 13), dt.date(2025, 1, 15))
+        ]

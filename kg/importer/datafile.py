@@ -199,6 +199,8 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
             for v in value if isinstance(value, list) else [value]:
                 cites = isinstance(v, str) and bool(_CITES.search(v))
                 for d in _html_lines(v):
+                    if not cites and ASSIGN.search(d):
+                        d = "Assignment: " + d  # "HW1 out" under readings: work, not detail
                     lines.append(Line(("Readings: " + d) if cites else d, line=line, depth=1))
         g.records.append(Record(lines, line))
     return g if len(g.records) >= 2 else None

@@ -44,7 +44,7 @@ _NOISE = frozenset(
     "youtube homework assignment assignments quiz exam midterm final project deadline due lecture "
     "lectures tbd tba reading readings paper papers handout solutions solution part week seminar "
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
-    "announcement announcements".split()
+    "announcement announcements out released continued contd cont ctd speaker speakers".split()
 )
 _NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "e.g", "i.e", a web address
 

@@ -71,6 +71,11 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
 # "Project Project 1: Bees": a label ("**Project**{: .label}") before a title that
 # starts with the same word.
 _LABEL_REPEATED = re.compile(r"(?i)^([^\W\d_]{3,})\s*:?\s+(?=\1\b)")
+# "Optimization (2 days - 8 cumulative)", "Kernels (3 lectures)": how many sessions a
+# topic takes, said after its title.
+_SESSION_COUNT = re.compile(
+    r"(?i)\s*\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)\s*$"
+)
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
@@ -134,7 +139,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
             title = clean(_GUEST_MARK.sub(" ", title))
         if _GUEST_WORD.search(title):
             row.guest = True
-            g = _GUEST_NAMES.search(title)
+            g = _GUEST_NAMES.search(title) or _GUEST_LINE.match(title)
             names = looks_like_names(clean(g.group(1))) if g else None
             if names:  # "(Guest lecture from Ann Smith)": the title keeps it; the speaker is known
                 row.speakers.extend(n for n in names if n not in row.speakers)
@@ -149,6 +154,8 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = title[m.end():]
     if "--" in title:
         title = _DASHES.sub(" – ", title)
+    if ")" in title:
+        title = _SESSION_COUNT.sub("", title)
     title = title.strip(" |-–—:;,")
     row.title = title
     row.detail = clean(f"{row.detail} {detail}")
