@@ -218,3 +218,36 @@ class TestCandidates:
         assert [(a.title, a.released, a.due) for a in d.assignments] == [
             ("HW1", dt.date(2025, 1, 13), dt.date(2025, 1, 15))
         ]
+
+
+class TestListsAndPipes:
+    def test_a_weeks_item_listing_dated_lectures_and_labs_is_a_row_each(self) -> None:
+        text = (
+            "# Content\n\n"
+            "- Week 1 (Feb. 6-10).\n"
+            "  - Lecture 1 (Feb. 6): Sorting [[slides (PDF)]](s1.pdf)\n"
+            "  - Lecture 2 (Feb. 8): Hash tables\n"
+            "- Week 2 (Feb. 13-17).\n"
+            "  - Lecture 3 (Feb. 13): Graph theory\n"
+            "  - Lab 1 (Feb. 14): Hash tables in practice\n"
+            "  - Lecture 4 (Feb. 15): Attention\n"
+        )
+        d = draft(text, year=2023)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory", "Attention"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2023, 2, 6), dt.date(2023, 2, 8), dt.date(2023, 2, 13), dt.date(2023, 2, 15)
+        ]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [
+            ("tutorial", "Hash tables in practice", dt.date(2023, 2, 14))
+        ]
+
+    def test_rows_with_a_leading_pipe_and_no_header_are_rows(self) -> None:
+        # A delimiter row first: no Markdown table, but each line is a dated row.
+        text = (
+            "## Lectures\n\n| ---: | --- | :---: |\n| | **Part one** |\n"
+            '| Aug 26 | Sorting | {% include cal id="a" %} |\n| Aug 28 | Hash tables | |\n'
+            "| Sep 02 | Notebook lab | |\n| Sep 04 | Graph theory | |\n"
+        )
+        d = draft(text, year=2019)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Notebook lab")]

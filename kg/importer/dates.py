@@ -174,7 +174,7 @@ def term_year(term: str | None) -> int | None:
 # or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
 _LEAD = re.compile(
     r"""^[\s<(\[*_]*(?:
-          (?:week|wk|lecture|lec|class|session|day)\s*\d{1,2}\b[\s:.,)|*_-]*
+          (?:week|wk|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section)\s*\d{1,2}\b[\s:.,)|*_-]*
         | (?:date|dates|when)\s*[*_]*:[\s*_]*                                   # "Date: Sept. 3"
         | \d{1,2}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",

@@ -155,7 +155,8 @@ _OH = re.compile(r"\b(?:office\s+hours?|OHs?)\b")
 _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("office-hours", re.compile(r"(?i)\boffice\s+hours?\b")),
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
-    ("exam", re.compile(r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?)\b")),
+    ("exam", re.compile(
+        r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals\s+(?:week|period))\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
@@ -169,7 +170,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
     ("tutorial", re.compile(
         r"(?i)\b(?:tutorials?|recitations?|review\s+session|lab\s+sessions?|workshop|seminars?|practicals?|"
-        r"practicum|TA\s+session)\b|^(?:REC|lab|labs|lab\s*\d+)\b")),
+        r"practicum|TA\s+session)\b|^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
         r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
@@ -215,7 +216,7 @@ def _row_kind(row: Row) -> str:
 _KIND_WORDS = re.compile(
     r"office|oh|poster|term|exam|quiz|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
-    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check"
+    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab"
 )
 _KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
 

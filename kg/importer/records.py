@@ -94,17 +94,42 @@ def _is_links(text: str) -> bool:
     return bool(_LINKS_ONLY.match(text.strip())) or not _TWO_LETTERS.search(text)
 
 
+_SESSION_BEFORE = re.compile(r"(?i)^\W*(lecture|lec|class|session|lab|recitation|tutorial|seminar|section)\s*(\d{1,3})?\b")
+
+
+def _dated_children(lines: list[Line]) -> list[int]:
+    """The nested lines of a record that each start with their own date ("Lecture 3
+    (Feb. 13): Title" under "Week 2 (Feb. 13-17)")."""
+    return [i for i, ln in enumerate(lines) if ln.depth > 0 and len(ln.text) <= 200 and find_date(ln.text) is not None]
+
+
 def record_rows(rec: Record, week: int | None = None) -> list[Row]:
-    """The rows one record holds: usually one; more when it also names events."""
+    """The rows one record holds: usually one; more when it also names events, or
+    when its nested lines are sessions of their own, each dated (a week's item
+    listing its lectures and labs)."""
     lines = [ln for ln in rec.lines if ln.text.strip()]
     if not lines:
         return []
+    children = _dated_children(lines) if len(lines) > 2 and lines[0].depth == 0 else []
+    if len(children) >= 2:
+        wm = _WEEK_MARK.match(lines[0].text)
+        if wm:
+            week = int(wm.group(1))
+        out: list[Row] = []
+        for k, i in enumerate(children):
+            stop = children[k + 1] if k + 1 < len(children) else len(lines)
+            session = [Line(ln.text, ln.titled, ln.line, ln.label, 0 if j == i else ln.depth)
+                       for j, ln in enumerate(lines[i:stop], i)]
+            out.extend(record_rows(Record(session, lines[i].line, section=rec.section), week))
+        return out
     if rec.section:
         sw = _WEEK_MARK.match(rec.section)
         if sw:
             week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)"
     date: PageDate | None = None
     end: PageDate | None = None
+    before_kind: str | None = None
+    before_number: str | None = None
     date_at: int | None = None
     after_date = ""
     for i, ln in enumerate(lines[:4]):
@@ -123,9 +148,19 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         wm = _WEEK_MARK.match(before)
         if wm:
             week = int(wm.group(1))
+        session = _SESSION_BEFORE.match(before) if before else None
+        if session is not None:
+            # "Lab 1 (Feb. 14): Title": what kind of session, and its number.
+            before_kind, before_number = session.group(1), session.group(2)
         break
     row = Row(line=rec.line or lines[0].line, week=week, date=date, number=rec.number, section=rec.section)
     row.end_date = end
+    if before_kind is not None:
+        if before_kind.lower() in ("lecture", "lec", "class", "session"):
+            row.lecture_label = True
+            row.number = row.number or before_number
+        else:
+            row.kind_text = before_kind
     extra: list[Row] = []
     title: str | None = None
     title_at: int | None = None

@@ -50,13 +50,31 @@ def _now_or_later(later: Later | None, work: Callable[[], None]) -> None:
         later.append(work)
 
 
+def _pipe_cells(text: str, leading: bool) -> list[str]:
+    """A row's cells between pipes; with ``leading``, a row's leading pipe ("| Aug 26 |
+    Title |") opens its first cell."""
+    cells = text.split("|")
+    return cells[1:] if leading and len(cells) > 2 and not cells[0].strip() else cells
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _markdown_table(lines: list[str]) -> bool:
+    """Whether the lines hold a Markdown table (a row, then a delimiter row): then its
+    rows are read as a table, and rows with a leading pipe are not read here."""
+    return any(_DELIMITER_ROW.match(ln) and i and "|" in lines[i - 1] and not _DELIMITER_ROW.match(lines[i - 1])
+               for i, ln in enumerate(lines) if "-" in ln)
+
+
 def parse_pipe_rows(lines: list[str], *, later: Later | None = None) -> list[Row] | None:
     """MIT-style captures: 'Tue 9/9 | Title+ detailsText |' records over several lines."""
     starts: list[tuple[int, str]] = []
+    leading = not _markdown_table(lines)
     for i, line in enumerate(lines):
         if "|" not in line:
             continue
-        cells = line.split("|")
+        cells = _pipe_cells(line, leading)
         if WEEK_ROW.match(cells[0]) and not "".join(cells[1:]).strip():
             starts.append((i, "week"))
         elif _lead_date(cells) is not None:
@@ -72,7 +90,7 @@ def parse_pipe_rows(lines: list[str], *, later: Later | None = None) -> list[Row
             assert m is not None
             week = int(m.group(1))
             continue
-        cells = "\n".join(lines[i:end]).split("|")
+        cells = _pipe_cells("\n".join(lines[i:end]), leading)
         lead = _lead_date(cells)
         assert lead is not None
         wk, date, rest = lead
