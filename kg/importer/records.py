@@ -118,9 +118,9 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         out: list[Row] = []
         for k, i in enumerate(children):
             stop = children[k + 1] if k + 1 < len(children) else len(lines)
-            session = [Line(ln.text, ln.titled, ln.line, ln.label, 0 if j == i else ln.depth)
+            sub_lines = [Line(ln.text, ln.titled, ln.line, ln.label, 0 if j == i else ln.depth)
                        for j, ln in enumerate(lines[i:stop], i)]
-            out.extend(record_rows(Record(session, lines[i].line, section=rec.section), week))
+            out.extend(record_rows(Record(sub_lines, lines[i].line, section=rec.section), week))
         return out
     if rec.section:
         sw = _WEEK_MARK.match(rec.section)
