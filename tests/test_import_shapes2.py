@@ -108,6 +108,19 @@ class TestTitleLabels:
         assert [lec.number for lec in d.lectures] == ["2", "3", "4"]
 
 
+class TestLinkLabelRows:
+    def test_a_row_of_bracketed_links_after_a_title_are_labels(self) -> None:
+        text = (
+            "| Date | Topic |\n| --- | --- |\n"
+            "| February 7 | Lecture 1: [Sorting](l1.md) [[PDF](l1.pdf)] [[Side notes](n1.pdf)] [[video](v1)] |\n"
+            "| February 14 | Lecture 2: [Hash tables (HT)](l2.md) [[PDF](l2.pdf)] |\n"
+            "| February 21 | Lecture 3: [Graph theory](l3.md) [[Side notes](n3.pdf)] [[Errata](e3.pdf)] |\n"
+        )
+        d = draft(text, year=2020)
+        # The last row's labels hold no badge word: they stay (no rule says they are links).
+        assert titles(d) == ["Sorting", "Hash tables (HT)", "Graph theory [Side notes] [Errata]"]
+
+
 class TestSessionColumns:
     def test_a_column_per_weekday_gives_a_lecture_per_session(self) -> None:
         # "Week | Date (Mon) | Monday Lecture | Wednesday Lecture | Lab on Friday": two

@@ -119,7 +119,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         for k, i in enumerate(children):
             stop = children[k + 1] if k + 1 < len(children) else len(lines)
             sub_lines = [Line(ln.text, ln.titled, ln.line, ln.label, 0 if j == i else ln.depth)
-                       for j, ln in enumerate(lines[i:stop], i)]
+                         for j, ln in enumerate(lines[i:stop], i)]
             out.extend(record_rows(Record(sub_lines, lines[i].line, section=rec.section), week))
         return out
     if rec.section:

@@ -355,10 +355,11 @@ _LABEL_LIST = re.compile(
     rf"(?i)\s*[\[\(]\s*(?:{_BADGE_WORDS})\s*(?:[,;|/]\s*[^\s,;|/\[\]()]+(?:\s+[^\s,;|/\[\]()]+){{0,3}}\s*)+[\]\)]"
 )
 _TRAILING_BADGES = re.compile(rf"(?i)(?:\s*[|·•,:;-]?\s*\b(?!\d)(?:{_BADGE_WORDS})\b)+\s*$")
-# "(Slides) | (Recording) | (Self-check)": a trailing row of bracketed link labels
-# joined by separators; with a badge among them, every label in the row is one.
+# "(Slides) | (Recording) | (Self-check)", "[PDF] [Side notes] [video]": a trailing
+# row of bracketed link labels; with a badge among them, every label in the row is one.
 _LINK_ROW = re.compile(
     r"\s*[\[\(][^\[\]()|]{1,24}[\]\)](?:\s*[|·•]\s*[\[\(][^\[\]()|]{1,24}[\]\)])+\s*$"
+    r"|(?:\s*\[[^\[\]()|]{1,24}\]){2,}\s*$"
 )
 # A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
 _BADGE_OPEN = re.compile(rf"(?i)[\[\(]\s*(?:{_BADGE_WORDS})")
@@ -414,7 +415,7 @@ def strip_badges(text: str) -> str:
     out = []
     for ln in text.split("\n"):
         s = ln if ln.isascii() else _ICONS.sub(" ", ln)  # the icons are not ASCII
-        if "|" in s or "·" in s or "•" in s:
+        if ("]" in s or ")" in s) and (s.rstrip().endswith("]") or s.rstrip().endswith(")")):
             labels = _LINK_ROW.search(s)
             if labels is not None and _BADGE_OPEN.search(labels.group()) is not None and labels.start() > 0:
                 s = s[: labels.start()]
