@@ -79,7 +79,7 @@ _SESSION_COUNT = re.compile(
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
-_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)")
+_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section|class(?:es)?\b|lab\b)|holiday")
 _BRACKETED = re.compile(r"\[([^\]\[]{1,40})\]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")

@@ -41,7 +41,7 @@ _OPTIONAL = re.compile(r"(?i)\boptional\b")
 _READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*")
 _READINGS_LABEL = re.compile(r"(?i)^\s*readings?\s*:\s*")
 _ACTION_WORD = re.compile(r"(?i)\b(?:out|released?|due|handout|assigned|deadline)\b")
-_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section)|^-+$")
+_NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section|class(?:es)?\b|lab\b)|^-+$|holiday")
 
 
 def _role(header: str) -> str | None:
