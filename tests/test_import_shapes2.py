@@ -264,3 +264,17 @@ class TestListsAndPipes:
         d = draft(text, year=2019)
         assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
         assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Notebook lab")]
+
+
+class TestMoreDates:
+    def test_dotted_day_month_dates_with_a_trailing_dot_and_w_weeks(self) -> None:
+        text = "\n".join(
+            f"- {d}: {t}" for d, t in [("03.09.", "Sorting"), ("10.09.", "Hash tables"), ("17.09.", "Graph theory")]
+        )
+        d = draft(text, year=2024)
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, 3), dt.date(2024, 9, 10), dt.date(2024, 9, 17)]
+        rows = "| Week | Topic |\n|---|---|\n" + "\n".join(
+            f"| W{k} Mon 9/{d} | {t} |" for k, (d, t) in enumerate([(2, "Sorting"), (9, "Hashing"), (16, "Attention")], 1)
+        )
+        d = draft(rows, year=2024)
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, 2), dt.date(2024, 9, 9), dt.date(2024, 9, 16)]

@@ -106,29 +106,29 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
 
 
-_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
+_SLASHED = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})(?:(?:/|\.)(?:\d{2,4})?)?$")
 
 
 def day_first(dates: list[PageDate]) -> list[PageDate] | None:
     """The dates read day first ("05/09" as 5 September), when the page writes its
-    slashed dates that way: one of them cannot be month first ("15/08") and none
-    cannot be day first ("08/15"); else ``None``.
+    slashed (or dotted) dates that way: one of them cannot be month first ("15/08")
+    and none cannot be day first ("08/15"); else ``None``.
 
     >>> [(d.month, d.day) for d in day_first([parse_date(x)[0] for x in ("15/08", "05/09")])]
     [(8, 15), (9, 5)]
     >>> day_first([parse_date(x)[0] for x in ("9/15", "10/02")]) is None
     True
     """
-    split = [(d, m) for d in dates if (m := _SLASHED.search(d.text)) is not None]
-    firsts = [int(m.group(1)) for _, m in split]
-    seconds = [int(m.group(2)) for _, m in split]
+    split = [m for d in dates if (m := _SLASHED.search(d.text)) is not None]
+    firsts = [int(m.group(1)) for m in split]
+    seconds = [int(m.group(3)) for m in split]
     if not split or max(firsts) <= 12 or max(seconds) > 12:
         return None
     out = []
     for d in dates:
         m = _SLASHED.search(d.text)
-        if m is not None and int(m.group(1)) <= 12:
-            d = PageDate(int(m.group(2)), int(m.group(1)), d.year, d.weekday, d.text)
+        if m is not None and int(m.group(1)) <= 12 and (d.month, d.day) == (int(m.group(1)), int(m.group(3))):
+            d = PageDate(int(m.group(3)), int(m.group(1)), d.year, d.weekday, d.text)
         out.append(d)
     return out
 
@@ -174,7 +174,7 @@ def term_year(term: str | None) -> int | None:
 # or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
 _LEAD = re.compile(
     r"""^[\s<(\[*_]*(?:
-          (?:week|wk|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section)\s*\d{1,2}\b[\s:.,)|*_-]*
+          (?:week|wk|w|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section)\s*\d{1,2}\b[\s:.,)|*_-]*
         | (?:date|dates|when)\s*[*_]*:[\s*_]*                                   # "Date: Sept. 3"
         | \d{1,2}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",
@@ -224,10 +224,14 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
         if dm is None:
             return None
         month, day = int(dm.group("m")), int(dm.group("d"))
+        after = rest2[dm.end():]
+        if month > 12 >= day or (after.startswith(".") and not after[1:2].isdigit()):
+            # "15.08", "03.09.": day first, as Europe writes it (see :func:`day_first`)
+            month, day = day, month
+            after = after[1:] if after.startswith(".") else after
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
         date = PageDate(month, day, None, None, dm.group(0))
-        after = rest2[dm.end():]
     else:
         date, after = got
         if weekday is not None and date.weekday is None:

@@ -256,6 +256,13 @@ def rows_from_grid(
                 if week_before is not None:
                     row.week = week = week_before
                 break
+        if row.date is None and "date" not in role_cols:
+            # "W1 Mon 9/2" in a Week column: the table's only dates.
+            for w in by_role.get("week", []):
+                got = dated[w] if w in dated else dated.setdefault(w, _cell_date(w))
+                if got is not None:
+                    row.date, row.end_date = got[0], got[1]
+                    break
         for num in by_role.get("number", []):
             if _DIGIT.search(num):
                 row.number = clean(num)
