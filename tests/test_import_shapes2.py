@@ -278,3 +278,19 @@ class TestMoreDates:
         )
         d = draft(rows, year=2024)
         assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, 2), dt.date(2024, 9, 9), dt.date(2024, 9, 16)]
+
+
+class TestHugoTables:
+    def test_a_toml_data_file_of_tables_is_a_session_each(self, tmp_path: Path) -> None:
+        page = tmp_path / "lectures.toml"
+        page.write_text(
+            '[01-sorting]\ntitle = "Sorting"\nexcerpt = "Sorting algorithms"\nhide = false\n\n'
+            '[02-hashing]\ntitle = "Hash tables"\nexcerpt = "Buckets"\nhide = false\n\n'
+            '[03-graphs]\ntitle = "Graph theory"\nexcerpt = "Paths"\nhide = true\n'
+        )
+        out = tmp_path / "c.yaml"
+        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "3 lectures" in res.output and "(data-file)" in res.output
+        text = out.read_text()
+        assert text.index("title: Sorting") < text.index("title: Hash tables") < text.index("title: Graph theory")

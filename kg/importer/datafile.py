@@ -22,7 +22,7 @@ from kg.importer.rows import ASSIGN, clean
 
 _DATE_KEYS = ("date", "day", "when", "dates", "lecture_date")
 _TITLE_KEYS = ("title", "name", "topic", "lecture", "subject", "session")
-_DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline")
+_DETAIL_KEYS = ("topics", "description", "summary", "details", "abstract", "content", "outline", "excerpt")
 _READING_KEYS = ("readings", "reading")
 # Work handed out or due that day ("assignment: [Homework 1 Released](hw1.zip)").
 _WORK_KEYS = ("assignment", "assignments", "homework", "due", "deadlines", "logistics")
@@ -52,13 +52,18 @@ def _html_lines(value: Any) -> list[str]:
 
 
 def _sessions(doc: Any) -> list[dict[str, Any]] | None:
-    """The sequence of mappings in a data file: the document itself or its one list."""
+    """The sequence of mappings in a data file: the document itself, its one list, or
+    its tables (a mapping of mappings)."""
     if isinstance(doc, list) and sum(isinstance(x, dict) for x in doc) >= 2:
         return [x for x in doc if isinstance(x, dict)]
     if isinstance(doc, dict):
         lists = [v for v in doc.values() if isinstance(v, list) and sum(isinstance(x, dict) for x in v) >= 2]
         if len(lists) == 1:
             return [x for x in lists[0] if isinstance(x, dict)]
+        # Hugo's "[01-intro]\ntitle = ..." tables: a mapping of sessions by key, in order.
+        tables = [v for v in doc.values() if isinstance(v, dict)]
+        if len(tables) >= 2 and len(tables) * 5 >= len(doc) * 4:
+            return tables
     return None
 
 
