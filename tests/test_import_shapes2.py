@@ -294,3 +294,18 @@ class TestHugoTables:
         assert "3 lectures" in res.output and "(data-file)" in res.output
         text = out.read_text()
         assert text.index("title: Sorting") < text.index("title: Hash tables") < text.index("title: Graph theory")
+
+
+class TestShortDelimiters:
+    def test_a_table_with_short_centred_delimiters_is_read_as_a_table(self) -> None:
+        text = (
+            "| Week | Date | Topic | Material |\n| :--: | :--: | -- | :-: |\n"
+            "| 1 | 15/08 | **Sorting**<br> Quick sort | [Slides](s1.pdf) |\n"
+            "| 2 | 22/08 | **Hash tables**<br> Buckets | - |\n"
+            "| 3 | 29/08 | **Graph theory** | - |\n"
+        )
+        page = imp.parse_page(text, "page.md")
+        assert page.layout == "markdown-table"
+        d = imp.build_draft(page, VOCAB, course_id="c", year=2023)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2023, 8, 15), dt.date(2023, 8, 22), dt.date(2023, 8, 29)]

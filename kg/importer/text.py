@@ -57,7 +57,7 @@ def _pipe_cells(text: str, leading: bool) -> list[str]:
     return cells[1:] if leading and len(cells) > 2 and not cells[0].strip() else cells
 
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
 def _markdown_table(lines: list[str]) -> bool:
