@@ -119,10 +119,17 @@ def day_first(dates: list[PageDate]) -> list[PageDate] | None:
     >>> day_first([parse_date(x)[0] for x in ("9/15", "10/02")]) is None
     True
     """
-    split = [m for d in dates if (m := _SLASHED.search(d.text)) is not None]
-    firsts = [int(m.group(1)) for m in split]
-    seconds = [int(m.group(3)) for m in split]
-    if not split or max(firsts) <= 12 or max(seconds) > 12:
+    day_first_seen = False
+    for d in dates:
+        if "/" not in d.text and "." not in d.text:
+            continue  # ("Sep 9": not slashed or dotted)
+        m = _SLASHED.search(d.text)
+        if m is None:
+            continue
+        if int(m.group(3)) > 12:
+            return None  # "9/15": month first (a page says so within its first weeks)
+        day_first_seen = day_first_seen or int(m.group(1)) > 12
+    if not day_first_seen:
         return None
     out = []
     for d in dates:

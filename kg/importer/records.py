@@ -94,6 +94,9 @@ def _is_links(text: str) -> bool:
     return bool(_LINKS_ONLY.match(text.strip())) or not _TWO_LETTERS.search(text)
 
 
+# "Project: Project 1: Bees": a label ("**Project**{: .label}") before a title that
+# starts with the same word.
+_LABEL_REPEATED = re.compile(r"(?i)^([^\W\d_]{3,})\s*:?\s+(?=\1\b)")
 _SESSION_BEFORE = re.compile(r"(?i)^\W*(lecture|lec|class|session|lab|recitation|tutorial|seminar|section)\s*(\d{1,3})?\b")
 
 
@@ -222,7 +225,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     row.speakers.extend(speakers)
     if _SECTION_WORDS.match(title):
         return []  # "Lectures", "Readings": a part of the page, not a session
-    set_title(row, strip_badges(title), breaks=True)
+    set_title(row, strip_badges(_LABEL_REPEATED.sub("", title)), breaks=True)
     row.title = take_acted_markers(row, row.title)
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []

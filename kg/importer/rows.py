@@ -68,14 +68,9 @@ _NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1
 # "3. Lists and trees": the page's count before a title (a lecture number when no
 # label says otherwise).
 _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
-# "Project Project 1: Bees": a label ("**Project**{: .label}") before a title that
-# starts with the same word.
-_LABEL_REPEATED = re.compile(r"(?i)^([^\W\d_]{3,})\s*:?\s+(?=\1\b)")
 # "Optimization (2 days - 8 cumulative)", "Kernels (3 lectures)": how many sessions a
 # topic takes, said after its title.
-_SESSION_COUNT = re.compile(
-    r"(?i)\s*\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)\s*$"
-)
+_SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
@@ -145,8 +140,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
                 row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
-    title = _LABEL_REPEATED.sub("", title)
-    m = _NUMBER_PREFIX.match(title) or _BARE_NUMBER.match(title)
+    m = _NUMBER_PREFIX.match(title) or (_BARE_NUMBER.match(title) if title[:1].isdigit() else None)
     if m and title[m.end():].strip():
         if row.number is None:
             row.number = m.group(1)
@@ -154,8 +148,10 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = title[m.end():]
     if "--" in title:
         title = _DASHES.sub(" – ", title)
-    if ")" in title:
-        title = _SESSION_COUNT.sub("", title)
+    if title.endswith(")"):
+        at = title.rfind("(")
+        if at > 0 and _SESSION_COUNT.match(title, at):
+            title = title[:at].rstrip()
     title = title.strip(" |-–—:;,")
     row.title = title
     row.detail = clean(f"{row.detail} {detail}")
@@ -361,6 +357,7 @@ _LINK_ROW = re.compile(
     r"\s*[\[\(][^\[\]()|]{1,24}[\]\)](?:\s*[|·•]\s*[\[\(][^\[\]()|]{1,24}[\]\)])+\s*$"
     r"|(?:\s*\[[^\[\]()|]{1,24}\]){2,}\s*$"
 )
+_BRACKET_ENDS = (")", "]", ") ", "] ", ")  ", "]  ")
 # A bracket opening a badge: wherever _BADGES matches, this does (quick to rule out).
 _BADGE_OPEN = re.compile(rf"(?i)[\[\(]\s*(?:{_BADGE_WORDS})")
 # The last badge of a trailing run: wherever _TRAILING_BADGES matches, this does, at the
@@ -415,7 +412,7 @@ def strip_badges(text: str) -> str:
     out = []
     for ln in text.split("\n"):
         s = ln if ln.isascii() else _ICONS.sub(" ", ln)  # the icons are not ASCII
-        if ("]" in s or ")" in s) and (s.rstrip().endswith("]") or s.rstrip().endswith(")")):
+        if s.endswith(_BRACKET_ENDS) and s.count("(") + s.count("[") >= 2:
             labels = _LINK_ROW.search(s)
             if labels is not None and _BADGE_OPEN.search(labels.group()) is not None and labels.start() > 0:
                 s = s[: labels.start()]
