@@ -526,7 +526,7 @@ def _plain_texts(v: Any) -> list[str] | None:
     return None
 
 
-def _plain_lecture(item: Any, position: int, rel: str, line: int, refs: list[_Ref]) -> Lecture | None:
+def _plain_lecture(item: Any, position: int, rel: str, refs: list[_Ref]) -> Lecture | None:
     """A lecture of the usual shape read in one step: a mapping of known fields whose
     title and date are text, number text, lists lists of text and guest a boolean.
     Gives what the field by field reading in :func:`_course` gives (the same record
@@ -573,7 +573,7 @@ def _plain_lecture(item: Any, position: int, rel: str, line: int, refs: list[_Re
     if covers:
         seq = item["covers"]
         refs.extend((c, Loc(rel, seq.line_at(k))) for k, c in enumerate(covers))
-    where = f"lecture {position}"
+    where = f"lecture {position}" if readings else ""
     refs_of = [_reading_ref(r, rel, readings.line_at(k), where) for k, r in enumerate(readings)] if readings else []
     return Lecture(
         position=position,
@@ -598,7 +598,7 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
     origin = _page_source(f)
     lectures = []
     for i, (item, line) in enumerate(f.items("lectures")):
-        lec = _plain_lecture(item, i + 1, rel, line, refs)
+        lec = _plain_lecture(item, i + 1, rel, refs)
         if lec is not None:
             lectures.append(lec)
             continue
