@@ -65,7 +65,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per record and reference: small and quick to make
 class Loc:
     """Where a record came from: a path (relative to the data directory) and a line."""
 
@@ -145,7 +145,7 @@ class ReadingRef:
     loc: Loc
 
 
-@dataclass
+@dataclass(slots=True)  # one per lecture: a draft of `kg import` has tens of thousands
 class Lecture:
     position: int
     title: str
