@@ -30,6 +30,7 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Map(dict):  # type: ignore[type-arg]
     """A mapping from a YAML file, with ``line`` (its own) and ``key_lines``."""
 
+    __slots__ = ("line", "key_lines")  # one per mapping of a document: no instance dict
     line: int
     key_lines: dict[str, int]
 
@@ -40,6 +41,7 @@ class Map(dict):  # type: ignore[type-arg]
 class Seq(list):  # type: ignore[type-arg]
     """A sequence from a YAML file, with ``line`` and one line per item in ``lines``."""
 
+    __slots__ = ("line", "lines")
     line: int
     lines: list[int]
 
