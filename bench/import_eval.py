@@ -37,7 +37,8 @@ of a fresh process importing it. Beside these library figures it times the whole
 command as a user runs it, ``kg import PAGE -o FILE`` in a fresh process (start-up,
 import, render, the check with kg's loader, the write; interleaved with the others):
 wall-clock and CPU (user + system) seconds, median and min-max, and the process's peak
-resident set. On a shared machine the CPU seconds are the figure to trust.
+resident set; and, in one more process, the command's CPU seconds step by step (where
+the time goes). On a shared machine the CPU seconds are the figure to trust.
 
 Seed mode is the older check: each seed page (default ../shared/seeds) against the
 curated course whose ``source:`` names it.
@@ -684,6 +685,54 @@ runpy.run_module("kg", run_name="__main__", alter_sys=True)
 """
 
 
+# The command's steps one by one in a fresh process, as ``kg import`` takes them
+# (kg.importer.pages.import_pages): CPU seconds (user + system) at the end of each.
+_STEPS_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import kg.cli, kg.cli.importer  # the command's start-up
+from pathlib import Path
+from kg import collector
+from kg.build.store import default_data_dir
+from kg.files import write_atomic
+from kg.graph import KnowledgeGraph
+from kg.importer import Vocabulary, build_draft, parse_page, read_page
+from kg.importer.pages import check_draft, render
+at = {}
+vocab = Vocabulary.from_graph(KnowledgeGraph.open(Path(sys.argv[3]) if sys.argv[3] else default_data_dir()))
+at["start-up"] = time.process_time()
+page = parse_page(read_page(sys.argv[2]), sys.argv[2])
+at["read+parse"] = time.process_time()
+draft = build_draft(page, vocab, course_id="big", year=2019)
+del page
+at["draft"] = time.process_time()
+with collector.paused():
+    text = render(draft)
+    at["render"] = time.process_time()
+    check_draft(text, "big", vocab, sys.argv[2])
+    at["check"] = time.process_time()
+write_atomic(Path(sys.argv[4]), text.encode("utf-8"))
+at["write"] = time.process_time()
+print(json.dumps(at))
+"""
+
+
+def command_steps(path: Path, out: Path, data: Path | None = None) -> dict[str, float]:
+    """CPU seconds of each step of the command in a fresh process: start-up (the
+    interpreter, kg's modules, the graph's vocabulary), the page read and parsed, the
+    draft, its YAML, the check with kg's loader, the write."""
+    import json
+    import subprocess
+
+    got = subprocess.run([sys.executable, "-c", _STEPS_CHILD, str(ROOT), str(path), str(data or ""), str(out)],
+                         capture_output=True, text=True, check=True)
+    at = dict(json.loads(got.stdout.strip().splitlines()[-1]))
+    steps, before = {}, 0.0
+    for name, t in at.items():
+        steps[name], before = t - before, t
+    return steps
+
+
 def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float, float, float]:
     """Wall-clock and CPU seconds (user + system) of the real command
     ``kg import PATH --course-id big --year 2019 -o OUT --force`` in a fresh process:
@@ -748,6 +797,7 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
         load.append(os.getloadavg()[0])
         rss = _peak(path, data, "rss")["rss_mb"]
         traced = _peak(path, data, "trace")["traced_mb"]
+        steps = command_steps(path, Path(d) / "steps.yaml", data)
     return {"kind": kind, "bytes": len(text.encode()), "lectures": len(draft.lectures), "layout": draft.layout,
             "median": statistics.median(times), "min": min(times), "max": max(times),
             "parse": statistics.median(parses), "rows": len(page.rows),
@@ -759,7 +809,7 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
             "cmd": statistics.median(cmd_walls), "cmd_min": min(cmd_walls), "cmd_max": max(cmd_walls),
             "cmd_cpu": statistics.median(cmd_cpus), "cmd_cpu_min": min(cmd_cpus), "cmd_cpu_max": max(cmd_cpus),
             "cmd_rss_mb": max(cmd_rss),
-            "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat}
+            "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat, "steps": steps}
 
 
 def big_line(b: dict[str, Any]) -> str:
@@ -776,6 +826,8 @@ def big_line(b: dict[str, Any]) -> str:
             f"  kg import command (a process: + start-up, render, check, write): wall {b['cmd']:.2f} s [{b['cmd_min']:.2f}-{b['cmd_max']:.2f}]  "
             f"CPU {b['cmd_cpu']:.2f} s [{b['cmd_cpu_min']:.2f}-{b['cmd_cpu_max']:.2f}]  "
             f"peak resident {b['cmd_rss_mb']:.0f} MB\n"
+            f"  the command's CPU by step (one more run): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in b["steps"].items()) + "\n"
             f"  (CPU seconds are the figure to trust on a shared machine; wall-clock needs a quiet one)\n"
             f"  peak memory +{b['rss_mb']:.0f} MB resident, {b['traced_mb']:.0f} MB Python allocations")
 

@@ -160,3 +160,73 @@ def test_draft_yaml_written_once_per_title_and_list_of_links_reads_as_written_ea
         covers = [lk.topic for lk in lec.links if lk.confidence >= draft.threshold]
         if covers:
             assert f"covers: [{', '.join(covers)}]" in block
+
+
+# Values of a lecture's fields, the usual and the odd: what a draft writes, what a
+# curator might, and what the loader refuses.
+_LECTURE_VALUES: dict[str, list[str]] = {
+    "title": ['"Transformers, Attention"', "Backprop", '"  "', "3", "true", "[a, b]", "", "'x'  "],
+    "date": ["2019-01-22", '"2019-01-22"', "2019-02-30", "2019-1-2", '""', "20190122", "2019", "[2019-01-22]", ""],
+    "number": ['"3"', "3", '"1a"', '"5.2"', "5.10", '"bad label!"', '""', "true", '"L-3"', '"0123456789abc"'],
+    "speakers": ["[Ann Smith, Bo Li]", "Ann Smith", "[Ann, 3]", "[Ann, true]", '[" ", Bo]', "{a: 1}", "[]", ""],
+    "guest": ["true", "false", '"yes"', "1", ""],
+    "covers": ["[linear-algebra, probability]", "linear-algebra", "[nope, 2]", '[" gradient "]', "[[x]]", "[]", ""],
+    "materials": ["[slides.pdf, video]", "notes.pdf", "[1.5]", '[""]', ""],
+    "readings": ["[{reading: attention}]", "[{chapter: udl/7, optional: true}]", "[{chapter: udl}]",
+                 "[{reading: a, chapter: b/1}]", "[x]", "{reading: a}", "[]", ""],
+    "covres": ["[x]"],
+}
+
+
+def _lecture_yaml(rng: random.Random) -> str:
+    keys = [k for k in _LECTURE_VALUES if k == "title" or rng.random() < (0.05 if k == "covres" else 0.5)]
+    rng.shuffle(keys)
+    if rng.random() < 0.05:
+        return "  - just a title\n"
+    values = {k: _LECTURE_VALUES[k][0] if rng.random() < 0.75 else rng.choice(_LECTURE_VALUES[k]) for k in keys}
+    return "  - " + "\n    ".join(f"{k}: {v}" for k, v in values.items()) + "\n"
+
+
+def _read_course(path: Path) -> tuple[object, object]:
+    from kg.build.sources import read_course_file
+    from kg.errors import DataError
+
+    try:
+        return read_course_file(path, path.name)
+    except DataError as exc:
+        return "error", str(exc)
+
+
+def test_lectures_of_the_usual_shape_read_as_field_by_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The course loader reads a lecture of the usual shape in one step: it gives the
+    same course, references and errors as reading every lecture field by field, on
+    random lectures of usual and odd values (and on every development page's draft,
+    in test_yaml_loader)."""
+    from kg.build import sources
+
+    rng = random.Random(12)
+    plain = sources._plain_lecture
+    taken = 0
+
+    def counted(*args: object) -> object:
+        nonlocal taken
+        got = plain(*args)  # type: ignore[arg-type]
+        taken += got is not None
+        return got
+
+    monkeypatch.setattr(sources, "_plain_lecture", counted)
+    fast = slow = 0
+    for n in range(400):
+        text = "id: c\nname: C\nlectures:\n" + "".join(_lecture_yaml(rng) for _ in range(rng.randint(1, 3)))
+        path = tmp_path / f"c{n}.yaml"
+        path.write_text(text, encoding="utf-8")
+        got = _read_course(path)
+        with monkeypatch.context() as m:
+            m.setattr(sources, "_plain_lecture", lambda *a: None)
+            want = _read_course(path)
+        assert got == want, text
+        if got[0] == "error":
+            slow += 1
+        else:
+            fast += 1
+    assert fast > 50 and slow > 50 and taken > 100  # both outcomes, and the one step, are exercised

@@ -65,7 +65,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per record and reference: small and quick to make
 class Loc:
     """Where a record came from: a path (relative to the data directory) and a line."""
 
@@ -145,7 +145,7 @@ class ReadingRef:
     loc: Loc
 
 
-@dataclass
+@dataclass(slots=True)  # one per lecture: a draft of `kg import` has tens of thousands
 class Lecture:
     position: int
     title: str
@@ -513,6 +513,82 @@ def _reading_ref(item: Any, rel: str, line: int, where: str) -> ReadingRef:
     return ReadingRef(reading, chapter, r.flag("optional"), r.text("sections"), r.text("note"), r.loc("reading" if reading else "chapter"))
 
 
+_LECTURE_FIELDS = frozenset({"title", "date", "number", "speakers", "guest", "covers", "materials", "readings"})
+
+
+def _plain_texts(v: Any) -> list[str] | None:
+    """A text list field's stripped strings (see :meth:`_Fields.texts`) when it is
+    absent or a list of strings; None for anything else."""
+    if v is None:
+        return []
+    if type(v) is Seq and all(type(x) is str for x in v):
+        return [x.strip() for x in v]
+    return None
+
+
+def _plain_lecture(item: Any, position: int, rel: str, refs: list[_Ref]) -> Lecture | None:
+    """A lecture of the usual shape read in one step: a mapping of known fields whose
+    title and date are text, number text, lists lists of text and guest a boolean.
+    Gives what the field by field reading in :func:`_course` gives (the same record
+    and references); anything else (a value of another type, an empty title, a bad
+    date, number or field, an int label) gives None and is read field by field, which
+    reports it. (A course file of many lectures, such as a draft of ``kg import``, is
+    read mostly here; ``tests/test_import_speed.py`` compares the two.)"""
+    if type(item) is not Map or not item.keys() <= _LECTURE_FIELDS:
+        return None
+    title = item.get("title")
+    if type(title) is not str or not (title := title.strip()):
+        return None
+    date: _dt.date | None = None
+    d = item.get("date")
+    if d is not None:
+        if type(d) is not str:
+            return None
+        d = d.strip()
+        if d:
+            if not _DATE.match(d):
+                return None
+            try:
+                date = _dt.date.fromisoformat(d)
+            except ValueError:
+                return None
+    number = item.get("number")
+    if number is not None:
+        if type(number) is not str:
+            return None
+        number = number.strip() or None
+        if number is not None and not _LABEL.match(number):
+            return None
+    guest = item.get("guest")
+    if guest is None:
+        guest = False
+    elif type(guest) is not bool:
+        return None
+    speakers = _plain_texts(item.get("speakers"))
+    covers = _plain_texts(item.get("covers"))
+    materials = _plain_texts(item.get("materials"))
+    readings = item.get("readings")
+    if speakers is None or covers is None or materials is None or not (readings is None or type(readings) is Seq):
+        return None
+    if covers:
+        seq = item["covers"]
+        refs.extend((c, Loc(rel, seq.line_at(k))) for k, c in enumerate(covers))
+    where = f"lecture {position}" if readings else ""
+    refs_of = [_reading_ref(r, rel, readings.line_at(k), where) for k, r in enumerate(readings)] if readings else []
+    return Lecture(
+        position=position,
+        title=title,
+        date=date,
+        number=number,
+        speakers=[s for s in speakers if s],
+        guest=guest,
+        covers=covers,
+        materials=[s for s in materials if s],
+        readings=refs_of,
+        loc=Loc(rel, item.line),
+    )
+
+
 def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
     f = _Fields(
         doc, "course", rel, doc.line,
@@ -522,6 +598,10 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
     origin = _page_source(f)
     lectures = []
     for i, (item, line) in enumerate(f.items("lectures")):
+        lec = _plain_lecture(item, i + 1, rel, refs)
+        if lec is not None:
+            lectures.append(lec)
+            continue
         lf = _Fields(
             item, f"lecture {i + 1} of {cid!r}", rel, line,
             ["title", "date", "number", "speakers", "guest", "covers", "materials", "readings"],

@@ -6,6 +6,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 
 from kg.importer.draft import Draft
 from kg.importer.link import Link
@@ -21,15 +22,21 @@ def quote(s: str) -> str:
     s = clean(drop_controls(s))
     if _PLAIN.match(s) and s.lower() not in _YAML_WORDS and not s.endswith((" ", "-", "?")) and ": " not in s and " #" not in s:
         return s
-    return json.dumps(s, ensure_ascii=False)
+    return encode_basestring(s)  # json.dumps(s, ensure_ascii=False), without the encoder object
 
 
 def _comment(s: str) -> str:
     return clean(drop_controls(s)).replace("\n", " ")
 
 
-# Flow lists hold topic ids, speakers and file names, which repeat from lecture to lecture.
+# Flow lists hold topic ids, speakers and file names, which repeat from lecture to lecture;
+# so do the words that linked a topic (a title's parts repeat).
 _quote_item = functools.lru_cache(maxsize=4096)(quote)
+
+
+@functools.lru_cache(maxsize=4096)
+def _link_words(s: str) -> str:
+    return repr(_comment(s))
 
 
 def _flow(items: Iterable[str]) -> str:
@@ -47,7 +54,7 @@ def _link_lines(links: list[Link], th: float) -> tuple[str, str | None]:
     else:
         line = f"    # covers: no topic linked with confidence >= {th:.2f}"
     if weak:
-        return line, "    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_comment(lk.text)!r})" for lk in weak)
+        return line, "    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_link_words(lk.text)})" for lk in weak)
     return line, None
 
 
