@@ -384,7 +384,19 @@ def plan_stream(
     if not steps:
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
-    add_reasons(kg, G, steps)
+    step_of = {t: i for i, t in enumerate(steps, start=1)}
+    label = {t: _label(G, t) for t in steps}
+    # Each step's later steps that need it, with the edges' data: all the steps keep of
+    # the graph, which is emptied before the reasons and places are fetched (its cached
+    # views refer back to it, a cycle only the cyclic collector frees, and kg's command
+    # line runs without it).
+    succ = G.succ
+    needs = {
+        t: {d: succ[t][d] for d in sorted((d for d in succ[t] if d in step_of), key=step_of.__getitem__)}
+        for t in steps
+    }
+    G.clear()
+    _step_reasons(kg, steps, needs, label)
     if fetched is not None and set(steps) <= need:
         where = kg.where_taught(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
     else:
@@ -392,17 +404,6 @@ def plan_stream(
     del fetched
     effort = _effort(covers)
     del covers
-    step_of = {t: i for i, t in enumerate(steps, start=1)}
-    label = {t: _label(G, t) for t in steps}
-    # Each step's later steps that need it, with the edge's reason: all the steps keep
-    # of the graph (emptied here: its cached views refer back to it, a cycle only the
-    # cyclic collector frees, and kg's command line runs without it).
-    succ = G.succ
-    needs = {
-        t: [(d, succ[t][d].get("reason")) for d in sorted((d for d in succ[t] if d in step_of), key=step_of.__getitem__)]
-        for t in steps
-    }
-    G.clear()
     untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
     summary: PlanSummary = {
         "topics": len(steps),
@@ -424,7 +425,8 @@ def plan_stream(
                 "label": label[t],
                 "definition": defs.pop(t, None),
                 "needed_for": [
-                    {"id": d, "label": label[d], "step": step_of[d], "reason": reason} for d, reason in needs.pop(t)
+                    {"id": d, "label": label[d], "step": step_of[d], "reason": data.get("reason")}
+                    for d, data in needs.pop(t).items()
                 ],
                 "effort": round(e, 2) if e is not None else None,
                 "lectures": at["lectures"],
@@ -434,6 +436,25 @@ def plan_stream(
             }
 
     return head, each()
+
+
+def _step_reasons(
+    kg: KnowledgeGraph, steps: list[str], needs: dict[str, dict[str, dict[str, Any]]], label: dict[str, str]
+) -> None:
+    # add_reasons for the edges among a plan's steps, kept apart from the graph as
+    # ``needs`` (step -> later step -> the edge's data).
+    tails = [ox.NamedNode(V.topic_iri(t)) for t in steps]
+    ids = _LocalIds()
+    for ra, rb, reason in kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails else []:
+        a, b = ids[ra], ids[rb]
+        out = needs.get(b)
+        if out is not None and a in out:
+            out[a]["reason"] = reason
+    del tails, ids
+    for p, out in needs.items():
+        for u, d in out.items():
+            if d.get("part"):
+                d.setdefault("reason", f"{label[p]} is part of {label[u]}: knowing it means knowing its parts.")
 
 
 def _taught_lectures(

@@ -82,12 +82,40 @@ def width() -> int:
 def fill(text: str, indent: str = "  ", more: str | None = None, max_width: int | None = None) -> str:
     """A paragraph wrapped at spaces (hyphenated ids stay whole) to the view width."""
     w = max_width or width()
-    if len(indent) + len(text) <= w and _one_line(text):
-        return indent + text  # what textwrap gives a line that fits, without its work
+    if _one_line(text):
+        if len(indent) + len(text) <= w:
+            return indent + text  # what textwrap gives a line that fits, without its work
+        lines = _pack_words(text, w, indent, more if more is not None else indent)
+        if lines is not None:
+            return "\n".join(lines)
     return textwrap.fill(
         text, w, initial_indent=indent, subsequent_indent=more if more is not None else indent,
         break_on_hyphens=False,
     )
+
+
+def _pack_words(text: str, w: int, indent: str, more: str) -> list[str] | None:
+    # What textwrap.fill gives a text of words between single spaces (a plan's reasons:
+    # tens of thousands of them), without its work: each line takes words while they fit.
+    # None when textwrap would do more: a run of spaces to keep, or a word longer than a
+    # line to break.
+    if "  " in text:
+        return None
+    limit = w - max(len(indent), len(more))
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if len(word) > limit:
+            return None
+        if not line:
+            line = indent + word
+        elif len(line) + 1 + len(word) <= w:
+            line += " " + word
+        else:
+            out.append(line)
+            line = more + word
+    out.append(line)
+    return out
 
 
 def _one_line(text: str) -> bool:
@@ -288,7 +316,7 @@ def _places(
     out = {}
     for kind, limit in limits.items():
         items = list(t.get(kind) or [])
-        if kind in ("lectures", "sessions"):
+        if kind in ("lectures", "sessions") and len(items) > 1:
             items = rank_places(items, names)
         out[kind] = (items[:limit], max(0, len(items) - limit))
     return out
