@@ -403,7 +403,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in self.run_lookup("where-taught-sessions", topics=nodes):
+        for r in _sorted(self.run_lookup("where-taught-sessions", topics=nodes), "course", "date", "week", "title"):
             out[V.local_id(r["t"])]["sessions"].append(
                 {
                     "id": V.local_id(r["e"]),
@@ -415,7 +415,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        chapters = self.run_lookup("where-taught-chapters", topics=nodes)
+        chapters = _sorted(self.run_lookup("where-taught-chapters", topics=nodes), "btitle", "n")
         sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
         for r in chapters:
             out[V.local_id(r["t"])]["chapters"].append(
@@ -427,7 +427,7 @@ class KnowledgeGraph:
                     "sections": sections.get(r["ch"], []),
                 }
             )
-        for r in self.run_lookup("where-taught-readings", topics=nodes):
+        for r in _sorted(self.run_lookup("where-taught-readings", topics=nodes), "optional", "title"):
             out[V.local_id(r["t"])]["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),
@@ -675,6 +675,18 @@ class KnowledgeGraph:
     def serialize(self, fmt: str) -> bytes:
         """The whole graph as Turtle, N-Triples, JSON-LD or RDF/XML bytes."""
         return self.backend.dump(dump_format(fmt))
+
+
+def _sorted(rows: list[Row], *names: str) -> list[Row]:
+    """``rows`` as SPARQL's ``ORDER BY ?name ...`` orders them (unbound first, then by
+    value), sorted here: an engine compares terms by their strings, which Oxigraph
+    reads from its store for every comparison (most of a lookup's time for thousands
+    of rows). Values of kinds that do not compare (an integer beside a string) go by
+    kind, then text."""
+    try:
+        return sorted(rows, key=lambda r: tuple((r[n] is not None, r[n]) for n in names))
+    except TypeError:
+        return sorted(rows, key=lambda r: tuple((r[n] is not None, type(r[n]).__name__, str(r[n])) for n in names))
 
 
 def _reason(r: Row) -> TopicReason:

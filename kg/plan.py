@@ -386,17 +386,27 @@ def plan_stream(
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
     step_of = {t: i for i, t in enumerate(steps, start=1)}
     label = {t: _label(G, t) for t in steps}
-    # Each step's later steps that need it, with the edges' data: all the steps keep of
-    # the graph, which is emptied before the reasons and places are fetched (its cached
-    # views refer back to it, a cycle only the cyclic collector frees, and kg's command
-    # line runs without it).
+    # Each step's later steps that need it, with the edge's reason: all the steps keep
+    # of the graph, which is emptied before the reasons and places are fetched (its
+    # cached views refer back to it, a cycle only the cyclic collector frees, and kg's
+    # command line runs without it).
     succ = G.succ
-    needs = {
-        t: {d: succ[t][d] for d in sorted((d for d in succ[t] if d in step_of), key=step_of.__getitem__)}
-        for t in steps
-    }
+    needs: dict[str, dict[str, str | None]] = {}
+    unset: set[tuple[str, str]] = set()  # edges whose data has no reason at all
+    parts: list[tuple[str, str]] = []  # area-from-part edges
+    for t in steps:
+        out = succ[t]
+        row = needs[t] = {}
+        for d in sorted((d for d in out if d in step_of), key=step_of.__getitem__):
+            data = out[d]
+            row[d] = data.get("reason")
+            if "reason" not in data:
+                unset.add((t, d))
+            if data.get("part"):
+                parts.append((t, d))
     G.clear()
-    _step_reasons(kg, steps, needs, label)
+    _step_reasons(kg, steps, needs, unset, parts, label)
+    del unset, parts
     if fetched is not None and set(steps) <= need:
         where = kg.where_taught(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
     else:
@@ -425,8 +435,8 @@ def plan_stream(
                 "label": label[t],
                 "definition": defs.pop(t, None),
                 "needed_for": [
-                    {"id": d, "label": label[d], "step": step_of[d], "reason": data.get("reason")}
-                    for d, data in needs.pop(t).items()
+                    {"id": d, "label": label[d], "step": step_of[d], "reason": reason}
+                    for d, reason in needs.pop(t).items()
                 ],
                 "effort": round(e, 2) if e is not None else None,
                 "lectures": at["lectures"],
@@ -439,22 +449,24 @@ def plan_stream(
 
 
 def _step_reasons(
-    kg: KnowledgeGraph, steps: list[str], needs: dict[str, dict[str, dict[str, Any]]], label: dict[str, str]
+    kg: KnowledgeGraph, steps: list[str], needs: dict[str, dict[str, str | None]], unset: set[tuple[str, str]],
+    parts: list[tuple[str, str]], label: dict[str, str],
 ) -> None:
     # add_reasons for the edges among a plan's steps, kept apart from the graph as
-    # ``needs`` (step -> later step -> the edge's data).
+    # ``needs`` (step -> later step -> the edge's reason); ``unset``: the edges whose
+    # data had no reason, ``parts``: the area-from-part edges.
     tails = [ox.NamedNode(V.topic_iri(t)) for t in steps]
     ids = _LocalIds()
     for ra, rb, reason in kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails else []:
         a, b = ids[ra], ids[rb]
         out = needs.get(b)
         if out is not None and a in out:
-            out[a]["reason"] = reason
+            out[a] = reason
+            unset.discard((b, a))
     del tails, ids
-    for p, out in needs.items():
-        for u, d in out.items():
-            if d.get("part"):
-                d.setdefault("reason", f"{label[p]} is part of {label[u]}: knowing it means knowing its parts.")
+    for p, u in parts:
+        if (p, u) in unset:
+            needs[p][u] = f"{label[p]} is part of {label[u]}: knowing it means knowing its parts."
 
 
 def _taught_lectures(
