@@ -382,16 +382,30 @@ class KnowledgeGraph:
         fetched them already (:func:`kg.plan.plan` does, with what it orders by).
         """
         ids = list(dict.fromkeys(topic_ids))
-        out: dict[str, WhereTaught] = {
-            t: {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids
-        }
+        found = self.places(ids, lectures=lectures)
+        return {t: found.get(t) or {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids}
+
+    def places(self, topic_ids: Iterable[str], *, lectures: Iterable[Row] | None = None) -> dict[str, WhereTaught]:
+        """:meth:`where_taught` of the topics something covers only (a topic nothing
+        covers has no entry): for a plan's tens of thousands of topics, most untaught,
+        no empty lists for each."""
+        ids = list(dict.fromkeys(topic_ids))
+        out: dict[str, WhereTaught] = {}
         if not ids:
             return out
+
+        def at(iri: str) -> WhereTaught:
+            t = V.local_id(iri)
+            w = out.get(t)
+            if w is None:
+                w = out[t] = {"lectures": [], "sessions": [], "chapters": [], "readings": []}
+            return w
+
         nodes = [_topic(t) for t in ids]
         courses: dict[str, str] = {}  # one id string per course, however many lectures
         for r in self.run_lookup("where-taught-lectures", topics=nodes) if lectures is None else lectures:
             course = courses.get(r["course"]) or courses.setdefault(r["course"], V.local_id(r["course"]))
-            out[V.local_id(r["t"])]["lectures"].append(
+            at(r["t"])["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),
                     "course": course,
@@ -404,7 +418,7 @@ class KnowledgeGraph:
                 }
             )
         for r in _sorted(self.run_lookup("where-taught-sessions", topics=nodes), "course", "date", "week", "title"):
-            out[V.local_id(r["t"])]["sessions"].append(
+            at(r["t"])["sessions"].append(
                 {
                     "id": V.local_id(r["e"]),
                     "course": V.local_id(r["course"]),
@@ -418,7 +432,7 @@ class KnowledgeGraph:
         chapters = _sorted(self.run_lookup("where-taught-chapters", topics=nodes), "btitle", "n")
         sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
         for r in chapters:
-            out[V.local_id(r["t"])]["chapters"].append(
+            at(r["t"])["chapters"].append(
                 {
                     "id": V.local_id(r["ch"]),
                     "book": r["btitle"],
@@ -428,7 +442,7 @@ class KnowledgeGraph:
                 }
             )
         for r in _sorted(self.run_lookup("where-taught-readings", topics=nodes), "optional", "title"):
-            out[V.local_id(r["t"])]["readings"].append(
+            at(r["t"])["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),
                     "title": r["title"],

@@ -24,7 +24,9 @@ from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # types only: kg path need not build the records
-    from kg.records import NeededFor, NextTopics, Order, Plan, PlanHead, PlanStep, PlanSummary, Prereqs
+    from kg.records import (
+        NeededFor, NextTopics, Order, Plan, PlanHead, PlanStep, PlanSummary, Prereqs, WhereTaught,
+    )
 
 __all__ = [
     "prerequisite_graph",
@@ -407,27 +409,31 @@ def plan_stream(
     G.clear()
     _step_reasons(kg, steps, needs, unset, parts, label)
     del unset, parts
+    # Places of the steps something covers only (most of a large plan's are untaught).
     if fetched is not None and set(steps) <= need:
-        where = kg.where_taught(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
+        where = kg.places(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
     else:
-        where = kg.where_taught(steps)
+        where = kg.places(steps)
     del fetched
     effort = _effort(covers)
     del covers
-    untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
+    untaught = [t for t in steps if t not in where or not (where[t]["lectures"] or where[t]["sessions"])]
     summary: PlanSummary = {
         "topics": len(steps),
         "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
         "untaught": untaught,
-        "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
+        "courses": sorted({lec["course"] for w in where.values() for lec in w["lectures"]}),
     }
     head: PlanHead = {"from": from_id, "to": to_id, "known": known_ids, "note": note, "summary": summary}
+
+    def nowhere() -> WhereTaught:
+        return {"lectures": [], "sessions": [], "chapters": [], "readings": []}
 
     def each() -> Iterator[PlanStep]:
         # Each step's parts are taken out as the step is made, so what a printed step
         # held goes with it.
         for i, t in enumerate(steps, start=1):
-            at = where.pop(t)
+            at = where.pop(t, None) or nowhere()
             e = effort.pop(t, None)
             yield {
                 "step": i,
