@@ -39,10 +39,18 @@ class Case:
     before: Callable[[], None] | None = None  # untimed set-up before each run
     times: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)  # peak KiB per run (processes only)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds per run (processes only)
 
 
 def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one process run; raises when it fails."""
+    elapsed, rss, _cpu = run_process_cpu(argv, env)
+    return elapsed, rss
+
+
+def run_process_cpu(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one process run;
+    raises when it fails. On a machine others share, CPU seconds move less than wall."""
     WORK.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     # A neutral working directory: ``python -m kg`` puts the cwd first on sys.path, which
@@ -54,7 +62,7 @@ def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err.strip()[-2000:]}")
-    return elapsed, int(usage.ru_maxrss)
+    return elapsed, int(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def interleave(cases: list[Case], runs: int, warmup: int = 1) -> None:
@@ -66,14 +74,15 @@ def interleave(cases: list[Case], runs: int, warmup: int = 1) -> None:
             if c.fn is not None:
                 t = time.perf_counter()
                 c.fn()
-                elapsed, rss = time.perf_counter() - t, 0
+                elapsed, rss, cpu = time.perf_counter() - t, 0, 0.0
             else:
                 assert c.argv is not None
-                elapsed, rss = run_process(c.argv, c.env)
+                elapsed, rss, cpu = run_process_cpu(c.argv, c.env)
             if i >= warmup:
                 c.times.append(elapsed)
                 if rss:
                     c.rss.append(rss)
+                    c.cpu.append(cpu)
 
 
 def fmt_s(values: list[float]) -> str:
@@ -89,13 +98,18 @@ def fmt_mb(values: list[int]) -> str:
     return f"{statistics.median(values) / 1024:6.0f} MB [{min(values) / 1024:.0f}-{max(values) / 1024:.0f}]"
 
 
-def report(cases: list[Case], title: str, *, floor: str | None = None, memory: bool = False) -> None:
-    """A table: each case's median [min-max] time (and peak memory), and its ratio to
-    ``floor`` (a case name; default: the first case marked ``floor``)."""
+def report(
+    cases: list[Case], title: str, *, floor: str | None = None, memory: bool = False, cpu: bool = False
+) -> None:
+    """A table: each case's median [min-max] time (and peak memory, and with ``cpu`` its
+    CPU seconds), and its ratio to ``floor`` (a case name; default: the first case
+    marked ``floor``)."""
     base = next((c for c in cases if (c.name == floor if floor else c.floor)), None)
     runs = len(cases[0].times)
     print(f"\n{title}  ({runs} interleaved runs; median [min-max])")
     head = f"{'case':<46} {'time':>26} {'x floor':>8}"
+    if cpu:
+        head += f" {'CPU':>26} {'x floor':>8}"
     if memory:
         head += f" {'peak RSS':>24} {'x floor':>8}"
     print(head)
@@ -103,6 +117,12 @@ def report(cases: list[Case], title: str, *, floor: str | None = None, memory: b
         med = statistics.median(c.times)
         line = f"{c.name:<46} {fmt_s(c.times):>26}"
         line += f" {med / statistics.median(base.times):8.2f}" if base else f" {'':>8}"
+        if cpu:
+            line += f" {fmt_s(c.cpu):>26}" if c.cpu else f" {'':>26}"
+            if base and base.cpu and c.cpu:
+                line += f" {statistics.median(c.cpu) / statistics.median(base.cpu):8.2f}"
+            else:
+                line += f" {'':>8}"
         if memory:
             line += f" {fmt_mb(c.rss):>24}"
             if base and base.rss and c.rss:

@@ -7,8 +7,9 @@
    version. ``kg path`` runs as a fresh process for a short plan (FROM TO, a handful of
    steps), a medium plan (``- TOPIC``, about 600 steps) and a large one (``- TOPIC``,
    tens of thousands of steps). The floor is a process that imports what ``kg path``
-   needs (click, networkx, pyoxigraph) and opens the same store read-only. Time and
-   peak RSS, interleaved, median [min-max].
+   needs (click, networkx, pyoxigraph) and opens the same store read-only. Wall time,
+   CPU seconds (user + system) and peak RSS, interleaved, median [min-max], with the
+   load average at the end of each table.
 2. ``kg path backprop transformers`` on the shipped data against
    ``python -c "import click, networkx"`` (the floor the goal names) and against the
    imports + open-store floor.
@@ -21,12 +22,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 from pathlib import Path
 
 from common import PY, WORK, Case, code_versions, interleave, kg_env, report, synthetic
 
 OPEN = "import sys, click, networkx, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1])"
+
+
+def load() -> str:
+    """The machine's load average, to read the table beside (CPU seconds move less
+    with it than wall time)."""
+    return "(load %.1f %.1f %.1f)" % os.getloadavg()
 
 
 def store_of(env: dict[str, str]) -> Path:
@@ -95,7 +103,7 @@ def main() -> None:
                 fresh = rest + base
             else:
                 interleave(fresh, args.runs)
-            report(fresh, f"kg path, {label}", memory=True)
+            report(fresh, f"kg path, {label} {load()}", memory=True, cpu=True)
             check_not_rebuilt(stores, f"while timing the {label}")
 
     shipped = {name: kg_env(code, WORK / "cache" / f"{name}-shipped") for name, code in versions}
@@ -108,7 +116,7 @@ def main() -> None:
         store_of(env)
         cases.append(Case(f"{name} path backprop transformers", argv=[PY, "-m", "kg", "path", "backprop", "transformers"], env=env))
     interleave(cases, args.runs * 2)
-    report(cases, "kg path backprop transformers, shipped data", memory=True)
+    report(cases, f"kg path backprop transformers, shipped data {load()}", memory=True, cpu=True)
 
 
 if __name__ == "__main__":

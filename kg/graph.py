@@ -382,16 +382,30 @@ class KnowledgeGraph:
         fetched them already (:func:`kg.plan.plan` does, with what it orders by).
         """
         ids = list(dict.fromkeys(topic_ids))
-        out: dict[str, WhereTaught] = {
-            t: {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids
-        }
+        found = self.places(ids, lectures=lectures)
+        return {t: found.get(t) or {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids}
+
+    def places(self, topic_ids: Iterable[str], *, lectures: Iterable[Row] | None = None) -> dict[str, WhereTaught]:
+        """:meth:`where_taught` of the topics something covers only (a topic nothing
+        covers has no entry): for a plan's tens of thousands of topics, most untaught,
+        no empty lists for each."""
+        ids = list(dict.fromkeys(topic_ids))
+        out: dict[str, WhereTaught] = {}
         if not ids:
             return out
+
+        def at(iri: str) -> WhereTaught:
+            t = V.local_id(iri)
+            w = out.get(t)
+            if w is None:
+                w = out[t] = {"lectures": [], "sessions": [], "chapters": [], "readings": []}
+            return w
+
         nodes = [_topic(t) for t in ids]
         courses: dict[str, str] = {}  # one id string per course, however many lectures
         for r in self.run_lookup("where-taught-lectures", topics=nodes) if lectures is None else lectures:
             course = courses.get(r["course"]) or courses.setdefault(r["course"], V.local_id(r["course"]))
-            out[V.local_id(r["t"])]["lectures"].append(
+            at(r["t"])["lectures"].append(
                 {
                     "id": V.local_id(r["lec"]),
                     "course": course,
@@ -403,8 +417,8 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in self.run_lookup("where-taught-sessions", topics=nodes):
-            out[V.local_id(r["t"])]["sessions"].append(
+        for r in _sorted(self.run_lookup("where-taught-sessions", topics=nodes), "course", "date", "week", "title"):
+            at(r["t"])["sessions"].append(
                 {
                     "id": V.local_id(r["e"]),
                     "course": V.local_id(r["course"]),
@@ -415,10 +429,10 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        chapters = self.run_lookup("where-taught-chapters", topics=nodes)
+        chapters = _sorted(self.run_lookup("where-taught-chapters", topics=nodes), "btitle", "n")
         sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
         for r in chapters:
-            out[V.local_id(r["t"])]["chapters"].append(
+            at(r["t"])["chapters"].append(
                 {
                     "id": V.local_id(r["ch"]),
                     "book": r["btitle"],
@@ -427,8 +441,8 @@ class KnowledgeGraph:
                     "sections": sections.get(r["ch"], []),
                 }
             )
-        for r in self.run_lookup("where-taught-readings", topics=nodes):
-            out[V.local_id(r["t"])]["readings"].append(
+        for r in _sorted(self.run_lookup("where-taught-readings", topics=nodes), "optional", "title"):
+            at(r["t"])["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),
                     "title": r["title"],
@@ -675,6 +689,18 @@ class KnowledgeGraph:
     def serialize(self, fmt: str) -> bytes:
         """The whole graph as Turtle, N-Triples, JSON-LD or RDF/XML bytes."""
         return self.backend.dump(dump_format(fmt))
+
+
+def _sorted(rows: list[Row], *names: str) -> list[Row]:
+    """``rows`` as SPARQL's ``ORDER BY ?name ...`` orders them (unbound first, then by
+    value), sorted here: an engine compares terms by their strings, which Oxigraph
+    reads from its store for every comparison (most of a lookup's time for thousands
+    of rows). Values of kinds that do not compare (an integer beside a string) go by
+    kind, then text."""
+    try:
+        return sorted(rows, key=lambda r: tuple((r[n] is not None, r[n]) for n in names))
+    except TypeError:
+        return sorted(rows, key=lambda r: tuple((r[n] is not None, type(r[n]).__name__, str(r[n])) for n in names))
 
 
 def _reason(r: Row) -> TopicReason:

@@ -24,7 +24,9 @@ from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # types only: kg path need not build the records
-    from kg.records import NeededFor, NextTopics, Order, Plan, PlanStep, PlanSummary, Prereqs, StepNeed
+    from kg.records import (
+        NeededFor, NextTopics, Order, Plan, PlanHead, PlanStep, PlanSummary, Prereqs, WhereTaught,
+    )
 
 __all__ = [
     "prerequisite_graph",
@@ -34,6 +36,7 @@ __all__ = [
     "course_ranks",
     "topic_effort",
     "plan",
+    "plan_stream",
     "prereqs",
     "needed_for",
     "next_topics",
@@ -326,7 +329,27 @@ def plan(
     Returns a dict following the ``kg path --format json`` contract: ``from``, ``to``,
     ``known``, ``note``, ``summary`` and ``steps`` (each with ``id``, ``label``,
     ``definition``, ``needed_for`` with reasons, ``effort`` and where it is taught:
-    ``lectures``, ``chapters``, ``readings``).
+    ``lectures``, ``chapters``, ``readings``). :func:`plan_stream` gives the same plan
+    a step at a time.
+    """
+    head, steps = plan_stream(kg, from_, to, known, umbrellas=umbrellas)
+    return {
+        "from": head["from"], "to": head["to"], "known": head["known"], "note": head["note"],
+        "summary": head["summary"], "steps": list(steps),
+    }
+
+
+def plan_stream(
+    kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = (), *, umbrellas: str = "parts",
+    definitions: bool = True,
+) -> tuple[PlanHead, Iterator[PlanStep]]:
+    """:func:`plan` as its head (``from``, ``to``, ``known``, ``note``, ``summary``) and
+    an iterator of its steps, each made when it is asked for and kept by nothing else:
+    a view that prints each step as it comes never holds the whole plan (tens of
+    thousands of steps on a large graph). Every query runs before this returns.
+
+    With ``definitions=False`` the definitions are not fetched and every step's
+    ``definition`` is ``None`` (for a view that does not show them).
     """
     to_id = kg.resolve_topic(to)
     from_id = kg.resolve_topic(from_) if from_ is not None else None
@@ -341,7 +364,7 @@ def plan(
     need = (nx.ancestors(G, to_id) | {to_id})
     # Labels (and below, reasons) for what the plan shows and orders by only: the walk
     # may reach many more topics (parts that build on their area).
-    defs = _labels_and_definitions(kg, G, [*starts, *need])
+    defs = _labels_and_definitions(kg, G, [*starts, *need], definitions=definitions)
     # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
     # in the courses still bounds its dependents), so lectures are fetched for those;
     # reasons are fetched for the plan's steps only (add_reasons below).
@@ -353,6 +376,7 @@ def plan(
         steps = paths.learning_plan(G, to_id, [*base, *known_ids], key=_key(G, need, ranks))
     except nx.NetworkXUnfeasible as exc:
         raise _translate(exc) from None
+    del ranks
     note = None
     if from_id is not None and from_id not in nx.ancestors(G, to_id):
         note = (
@@ -362,50 +386,93 @@ def plan(
     if not steps:
         via = "it is already known" + (" (via --known)" if to_id in paths.known_closure(G, known_ids) else "")
         note = f"nothing to learn: {_label(G, to_id)} — {via}"
-    add_reasons(kg, G, steps)
+    step_of = {t: i for i, t in enumerate(steps, start=1)}
+    label = {t: _label(G, t) for t in steps}
+    # Each step's later steps that need it, with the edge's reason: all the steps keep
+    # of the graph, which is emptied before the reasons and places are fetched (its
+    # cached views refer back to it, a cycle only the cyclic collector frees, and kg's
+    # command line runs without it).
+    succ = G.succ
+    needs: dict[str, dict[str, str | None]] = {}
+    unset: set[tuple[str, str]] = set()  # edges whose data has no reason at all
+    parts: list[tuple[str, str]] = []  # area-from-part edges
+    for t in steps:
+        out = succ[t]
+        row = needs[t] = {}
+        for d in sorted((d for d in out if d in step_of), key=step_of.__getitem__):
+            data = out[d]
+            row[d] = data.get("reason")
+            if "reason" not in data:
+                unset.add((t, d))
+            if data.get("part"):
+                parts.append((t, d))
+    G.clear()
+    _step_reasons(kg, steps, needs, unset, parts, label)
+    del unset, parts
+    # Places of the steps something covers only (most of a large plan's are untaught).
     if fetched is not None and set(steps) <= need:
-        where = kg.where_taught(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
+        where = kg.places(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
     else:
-        where = kg.where_taught(steps)
+        where = kg.places(steps)
     del fetched
     effort = _effort(covers)
     del covers
-    step_of = {t: i for i, t in enumerate(steps, start=1)}
-    label = {t: _label(G, t) for t in steps}
-    succ = G.succ
-    out_steps: list[PlanStep] = []
-    for i, t in enumerate(steps, start=1):
-        out = succ[t]
-        later = sorted((d for d in out if d in step_of), key=step_of.__getitem__)
-        needed_for: list[StepNeed] = [
-            {"id": d, "label": label[d], "step": step_of[d], "reason": out[d].get("reason")} for d in later
-        ]
-        out_steps.append(
-            {
-                "step": i,
-                "id": t,
-                "label": label[t],
-                "definition": defs.get(t),
-                "needed_for": needed_for,
-                "effort": round(effort[t], 2) if t in effort else None,
-                "lectures": where[t]["lectures"],
-                "sessions": where[t]["sessions"],
-                "chapters": where[t]["chapters"],
-                "readings": where[t]["readings"],
-            }
-        )
-    untaught = [t for t in steps if not (where[t]["lectures"] or where[t]["sessions"])]
+    untaught = [t for t in steps if t not in where or not (where[t]["lectures"] or where[t]["sessions"])]
     summary: PlanSummary = {
         "topics": len(steps),
         "lectures": round(sum(effort.get(t, 0.0) for t in steps), 1),
         "untaught": untaught,
-        "courses": sorted({lec["course"] for t in steps for lec in where[t]["lectures"]}),
+        "courses": sorted({lec["course"] for w in where.values() for lec in w["lectures"]}),
     }
-    # The graph's cached views refer back to it, a cycle only the cyclic collector
-    # frees (kg's command line runs without it): emptied here, it does not stay alive
-    # beside the plan while the plan is printed (tens of MB for a large plan).
-    G.clear()
-    return {"from": from_id, "to": to_id, "known": known_ids, "note": note, "summary": summary, "steps": out_steps}
+    head: PlanHead = {"from": from_id, "to": to_id, "known": known_ids, "note": note, "summary": summary}
+
+    def nowhere() -> WhereTaught:
+        return {"lectures": [], "sessions": [], "chapters": [], "readings": []}
+
+    def each() -> Iterator[PlanStep]:
+        # Each step's parts are taken out as the step is made, so what a printed step
+        # held goes with it.
+        for i, t in enumerate(steps, start=1):
+            at = where.pop(t, None) or nowhere()
+            e = effort.pop(t, None)
+            yield {
+                "step": i,
+                "id": t,
+                "label": label[t],
+                "definition": defs.pop(t, None),
+                "needed_for": [
+                    {"id": d, "label": label[d], "step": step_of[d], "reason": reason}
+                    for d, reason in needs.pop(t).items()
+                ],
+                "effort": round(e, 2) if e is not None else None,
+                "lectures": at["lectures"],
+                "sessions": at["sessions"],
+                "chapters": at["chapters"],
+                "readings": at["readings"],
+            }
+
+    return head, each()
+
+
+def _step_reasons(
+    kg: KnowledgeGraph, steps: list[str], needs: dict[str, dict[str, str | None]], unset: set[tuple[str, str]],
+    parts: list[tuple[str, str]], label: dict[str, str],
+) -> None:
+    # add_reasons for the edges among a plan's steps, kept apart from the graph as
+    # ``needs`` (step -> later step -> the edge's reason); ``unset``: the edges whose
+    # data had no reason, ``parts``: the area-from-part edges.
+    tails = [ox.NamedNode(V.topic_iri(t)) for t in steps]
+    ids = _LocalIds()
+    for ra, rb, reason in kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails else []:
+        a, b = ids[ra], ids[rb]
+        out = needs.get(b)
+        if out is not None and a in out:
+            out[a] = reason
+            unset.discard((b, a))
+    del tails, ids
+    for p, u in parts:
+        if (p, u) in unset:
+            needs[p][u] = f"{label[p]} is part of {label[u]}: knowing it means knowing its parts."
 
 
 def _taught_lectures(
@@ -426,18 +493,26 @@ def _label(G: nx.DiGraph[str], t: str) -> str:
     return str(G.nodes[t].get("label", t)) if t in G else t
 
 
-def _labels_and_definitions(kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str]) -> dict[str, str]:
-    # add_labels and the topics' definitions, from one lookup per topic.
+def _labels_and_definitions(
+    kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str], *, definitions: bool = True
+) -> dict[str, str]:
+    # add_labels and (unless not wanted) the topics' definitions, from one lookup per topic.
     todo = list(dict.fromkeys(t for t in topics if t in G))
-    rows = (
-        kg.run_lookup_rows("topic-label-definitions", topics=[ox.NamedNode(V.topic_iri(t)) for t in todo])
-        if todo
-        else []
-    )
+    terms = [ox.NamedNode(V.topic_iri(t)) for t in todo]
     ids = _LocalIds()
-    defs = {ids[t]: d for t, _label, d in rows if d is not None}
+    defs: dict[str, str] = {}
+    rows: list[tuple[Any, ...]]
+    if not todo:
+        rows = []
+    elif definitions:
+        rows = kg.run_lookup_rows("topic-label-definitions", topics=terms)
+        defs = {ids[t]: d for t, _label, d in rows if d is not None}
+        rows = [(t, label) for t, label, _d in rows]
+    else:
+        rows = kg.run_lookup_rows("topic-labels", topics=terms)
+    del terms
     rows.sort(key=lambda r: (r[0], r[1] or ""))
-    labels = {ids[t]: label for t, label, _d in rows if label}
+    labels = {ids[t]: label for t, label in rows if label}
     del rows
     nodes = G.nodes
     for t in todo:

@@ -28,6 +28,7 @@ __all__ = [
     "StepNeed",
     "PlanStep",
     "PlanSummary",
+    "PlanHead",
     "Plan",
     "PrereqNeed",
     "Prerequisite",
@@ -312,6 +313,19 @@ Plan = TypedDict(
     },
 )
 Plan.__doc__ = """A learning plan (``kg path --format json``)."""
+
+PlanHead = TypedDict(
+    "PlanHead",
+    {
+        "from": str | None,
+        "to": str,
+        "known": list[str],
+        "note": str | None,
+        "summary": PlanSummary,
+    },
+)
+PlanHead.__doc__ = """A :data:`Plan` without its steps (:func:`kg.plan.plan_stream` gives
+the steps one at a time)."""
 
 
 class PrereqNeed(TypedDict):

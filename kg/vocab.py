@@ -405,9 +405,14 @@ def sparql_prologue() -> str:
 SCHEME: Final = ID + "scheme/topics"
 
 
+_UNQUOTED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
 def _seg(value: str | int) -> str:
-    # Ids are validated slugs, but quote anyway so no data can break an IRI.
-    return quote(str(value), safe="-._~")
+    # Ids are validated slugs, but quote anyway so no data can break an IRI. A slug is
+    # what quote gives back for it, without its work (a plan makes tens of thousands).
+    s = str(value)
+    return s if _UNQUOTED.issuperset(s) else quote(s, safe="-._~")
 
 
 def topic_iri(topic_id: str) -> str:

@@ -45,7 +45,7 @@ def terms(g: KnowledgeGraph, cls: str) -> list[ox.NamedNode]:
 def test_the_bulk_queries_are_those_of_the_plan_lookups() -> None:
     assert BULK == [
         "broader-links-into", "course-facts", "edge-reasons-of", "lecture-cover-counts",
-        "lecture-places-of", "requires-edges-of", "topic-label-definitions",
+        "lecture-places-of", "requires-edges-of", "topic-label-definitions", "topic-labels",
         "where-taught-chapters", "where-taught-lectures", "where-taught-readings",
         "where-taught-sessions",
     ]

@@ -32,6 +32,7 @@ from kg.cli.common import (
     State,
     data_option,
     emit,
+    emit_chunks,
     endpoint_option,
     format_option,
     freeze_for_exit,
@@ -260,9 +261,12 @@ def path(state: State, from_: str, to: str, known: list[str], fmt: str) -> None:
         kg path - lora --known fine-tuning --format markdown
     """
     state.open_ahead()  # the store opens while networkx imports
-    from kg.plan import plan
+    from kg.cli.output import path_chunks  # the views load when a command prints
+    from kg.plan import plan_stream
 
-    emit("path", plan(state.kg, None if from_ == "-" else from_, to, known), fmt)
+    # Each step printed as it is made; the text view shows no definitions.
+    head, steps = plan_stream(state.kg, None if from_ == "-" else from_, to, known, definitions=fmt != "text")
+    emit_chunks(path_chunks(head, steps, fmt))
 
 
 def _depth_option(way: str) -> Callable[[F], F]:

@@ -21,7 +21,7 @@ import gc
 import importlib
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -344,3 +344,17 @@ def emit(kind: str, data: Any, fmt: str) -> None:
     from kg.cli.output import render  # the views load when a command prints, not for --help
 
     click.echo(render(kind, data, fmt))
+
+
+def emit_chunks(chunks: Iterable[str]) -> None:
+    """Print one text given in pieces (a view's, see :func:`kg.cli.output.path_chunks`)
+    as they come, a few dozen KB at a time: what :func:`emit` prints for the whole."""
+    buf: list[str] = []
+    size = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            click.echo("".join(buf), nl=False)
+            buf, size = [], 0
+    click.echo("".join(buf))

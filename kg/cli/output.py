@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from kg.places import PATH_LIMITS, SHOW_LIMITS, rank_places
@@ -23,6 +23,7 @@ from kg.vocab import lecture_number
 __all__ = [
     "MAX_WIDTH",
     "render",
+    "path_chunks",
     "table",
     "fill",
     "wrap_cell",
@@ -81,12 +82,40 @@ def width() -> int:
 def fill(text: str, indent: str = "  ", more: str | None = None, max_width: int | None = None) -> str:
     """A paragraph wrapped at spaces (hyphenated ids stay whole) to the view width."""
     w = max_width or width()
-    if len(indent) + len(text) <= w and _one_line(text):
-        return indent + text  # what textwrap gives a line that fits, without its work
+    if _one_line(text):
+        if len(indent) + len(text) <= w:
+            return indent + text  # what textwrap gives a line that fits, without its work
+        lines = _pack_words(text, w, indent, more if more is not None else indent)
+        if lines is not None:
+            return "\n".join(lines)
     return textwrap.fill(
         text, w, initial_indent=indent, subsequent_indent=more if more is not None else indent,
         break_on_hyphens=False,
     )
+
+
+def _pack_words(text: str, w: int, indent: str, more: str) -> list[str] | None:
+    # What textwrap.fill gives a text of words between single spaces (a plan's reasons:
+    # tens of thousands of them), without its work: each line takes words while they fit.
+    # None when textwrap would do more: a run of spaces to keep, or a word longer than a
+    # line to break.
+    if "  " in text:
+        return None
+    limit = w - max(len(indent), len(more))
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if len(word) > limit:
+            return None
+        if not line:
+            line = indent + word
+        elif len(line) + 1 + len(word) <= w:
+            line += " " + word
+        else:
+            out.append(line)
+            line = more + word
+    out.append(line)
+    return out
 
 
 def _one_line(text: str) -> bool:
@@ -280,14 +309,14 @@ def _more(n: int, kind: str, indent: str) -> str:
 
 
 def _places(
-    t: dict[str, Any], limits: dict[str, int], names: Iterable[str]
+    t: Mapping[str, Any], limits: dict[str, int], names: Iterable[str]
 ) -> dict[str, tuple[list[dict[str, Any]], int]]:
     """Per kind: the places a text view shows, best first, and how many it leaves out."""
     names = list(names)
     out = {}
     for kind, limit in limits.items():
         items = list(t.get(kind) or [])
-        if kind in ("lectures", "sessions"):
+        if kind in ("lectures", "sessions") and len(items) > 1:
             items = rank_places(items, names)
         out[kind] = (items[:limit], max(0, len(items) - limit))
     return out
@@ -458,9 +487,9 @@ def _validate(r: dict[str, Any]) -> str:
     return "\n".join([*lines, summary])
 
 
-def _step_where(s: dict[str, Any], indent: str) -> list[str]:
+def _step_where(s: Mapping[str, Any], indent: str, max_width: int | None = None) -> list[str]:
     def item(kind: str, text: str) -> str:
-        return fill(text, f"{indent}{kind:<9}", indent + " " * 11)
+        return fill(text, f"{indent}{kind:<9}", indent + " " * 11, max_width)
 
     out: list[str] = []
     shown = _places(s, PATH_LIMITS, [s["label"], s["id"]])
@@ -479,7 +508,7 @@ def _step_where(s: dict[str, Any], indent: str) -> list[str]:
     return out
 
 
-def _plan_summary(p: dict[str, Any]) -> str:
+def _plan_summary(p: Mapping[str, Any]) -> str:
     s = p["summary"]
     bits = [f"{s['topics']} topic{'s' if s['topics'] != 1 else ''}"]
     if s["lectures"]:
@@ -490,35 +519,63 @@ def _plan_summary(p: dict[str, Any]) -> str:
     return ", ".join(bits)
 
 
-@text_view("path")
-def _path(p: dict[str, Any]) -> str:
+def path_chunks(head: Mapping[str, Any], steps: Iterable[Mapping[str, Any]], fmt: str) -> Iterator[str]:
+    """``render("path", plan, fmt)`` in pieces: the head (everything but the steps) of
+    ``plan``, then one piece per step of ``steps`` as each comes (see
+    :func:`kg.plan.plan_stream`); joined, they are that text."""
+    if fmt == "json":
+        return _path_json(head, steps)
+    if fmt == "markdown":
+        return _path_markdown_chunks(head, steps)
+    return _path_chunks(head, steps)
+
+
+def _path_json(head: Mapping[str, Any], steps: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    # to_json of the whole plan ("steps" is its last key): each step is dumped at the
+    # top level and indented two levels; JSON strings hold no raw line breaks.
+    text = to_json(dict(head))
+    yield text[: -len("\n}")] + ',\n  "steps": ['
+    first = True
+    for s in steps:
+        yield ("\n" if first else ",\n") + "\n".join("    " + line for line in to_json(s).split("\n"))
+        first = False
+    yield "]\n}" if first else "\n  ]\n}"
+
+
+def _path_chunks(p: Mapping[str, Any], steps: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    w = width()  # once for the whole plan, not for every paragraph
     frm = f" from {p['from']}" if p["from"] else ""
-    out = [_wrap(f"Plan to reach {p['to']}{frm}: {_plan_summary(p)}", "")]
+    out = [fill(f"Plan to reach {p['to']}{frm}: {_plan_summary(p)}", "", max_width=w)]
     if p["known"]:
-        out.append(_wrap("already known: " + ", ".join(p["known"]), ""))
+        out.append(fill("already known: " + ", ".join(p["known"]), "", max_width=w))
     if p["note"]:
-        out.append(_wrap("note: " + p["note"], ""))
-    for s in p["steps"]:
-        out.append("")
+        out.append(fill("note: " + p["note"], "", max_width=w))
+    yield "\n".join(out)
+    for s in steps:
         effort = f"  (~{s['effort']:g} lectures)" if s.get("effort") else ""
-        out.append(fill(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}", "", "    "))
+        lines = ["", fill(f"{s['step']:>2}. {s['label']}  [{s['id']}]{effort}", "", "    ", w)]
         for n in s["needed_for"]:
             why = f": {n['reason']}" if n.get("reason") else ""
-            out.append(fill(f"needed for {n['step']}. {n['label']}{why}", "    ", "      "))
-        out.extend(_step_where(s, "    "))
-    return "\n".join(out)
+            lines.append(fill(f"needed for {n['step']}. {n['label']}{why}", "    ", "      ", w))
+        lines.extend(_step_where(s, "    ", w))
+        yield "\n" + "\n".join(lines)
 
 
-@markdown_view("path")
-def _path_markdown(p: dict[str, Any]) -> str:
+@text_view("path")
+def _path(p: dict[str, Any]) -> str:
+    return "".join(_path_chunks(p, p["steps"]))
+
+
+def _path_markdown_chunks(p: Mapping[str, Any], steps: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     frm = f" from {p['from']}" if p["from"] else ""
     out = [f"# Plan to reach {p['to']}{frm}", "", f"{_plan_summary(p)}."]
     if p["known"]:
         out += ["", "Already known: " + ", ".join(f"`{k}`" for k in p["known"])]
     if p["note"]:
         out += ["", f"> {p['note']}"]
-    for s in p["steps"]:
-        out += ["", f"## {s['step']}. {s['label']} (`{s['id']}`)", ""]
+    yield "\n".join(out)
+    for s in steps:
+        out = ["", f"## {s['step']}. {s['label']} (`{s['id']}`)", ""]
         if s.get("definition"):
             out += [s["definition"], ""]
         for n in s["needed_for"]:
@@ -532,7 +589,13 @@ def _path_markdown(p: dict[str, Any]) -> str:
             out.append(f"- chapter: {chapter_line(c)}")
         for r in s["readings"]:
             out.append(f"- reading: {reading_line(r)}")
-    return "\n".join(out) + "\n"
+        yield "\n" + "\n".join(out)
+    yield "\n"
+
+
+@markdown_view("path")
+def _path_markdown(p: dict[str, Any]) -> str:
+    return "".join(_path_markdown_chunks(p, p["steps"]))
 
 
 def _why(n: dict[str, Any]) -> str:
