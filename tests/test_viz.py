@@ -629,8 +629,12 @@ class TestPyvis:
 
         monkeypatch.setattr(Network, "generate_html", spy)
         view = viz.focus_view(g, "backprop")
-        page = view.html()
+        without = view.html()  # no Network made yet: kg renders the same template itself
+        assert calls == []
+        assert isinstance(view.network, Network)
+        page = view.html()  # once there is a Network, pyvis renders the page from it
         assert calls == [False]
+        assert page == without
         assert view.network.generate_html(notebook=True) == page  # via network.template
         out = tmp_path / "direct"
         out.mkdir()
