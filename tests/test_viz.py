@@ -559,6 +559,23 @@ class TestPage:
         assert [p.name for p in target.parent.iterdir()] == ["out.html"]
         assert not viz.is_kg_page(tmp_path / "missing.html")
 
+    def test_written_page_is_the_html_encoded(self, hostile, g, tmp_path):
+        """write() joins the UTF-8 of the template's text with the data's JSON bytes:
+        the same bytes as html().encode(), markup in the data escaped alike."""
+        for view in (viz.graph_view(hostile, viz.LAYERS), viz.focus_view(hostile, "calculus"), viz.course_view(g, ["c1"])):
+            out = view.write(tmp_path / f"{view.slug}.html")
+            assert out.read_bytes() == view.html().encode("utf-8")
+        view = viz.graph_view(hostile)
+        view.network.add_node("extra", label="Extra", x=0, y=0)  # rendered by pyvis now
+        assert view.write(tmp_path / "net.html").read_bytes() == view.html().encode("utf-8")
+        assert "Extra" in view.html()
+
+    def test_script_json_bytes_is_script_json_encoded(self):
+        data = [{"a": "</script> & <!-- \u2028 \u2029 é … 🙂", "n": [1, 2.5, None, True]}, "x" * 3]
+        assert vpage.script_json_bytes(data) == vpage.script_json(data).encode("utf-8")
+        odd = [{"big": 2**70}]  # (orjson refuses it; json writes it)
+        assert vpage.script_json_bytes(odd) == vpage.script_json(odd).encode("utf-8")
+
     def test_write_errors_are_one_line(self, g, tmp_path):
         with pytest.raises(KGError, match=r"cannot write '.*/nope/out.html': directory '.*nope' does not exist"):
             viz.graph_view(g).write(tmp_path / "nope" / "out.html")

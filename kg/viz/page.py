@@ -26,6 +26,7 @@ import html
 import importlib.util
 import json
 import os
+import secrets
 import sys
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GENERATOR", "TEMPLATES", "TEMPLATE", "static", "vis_js", "script_json", "use_kg_template", "require_pyvis",
-    "page_data", "network_for", "render_page", "render_data",
+    "page_data", "network_for", "render_page", "render_page_bytes", "render_data", "script_json_bytes", "Spliced",
 ]
 
 GENERATOR = "kg viz"
@@ -102,6 +103,21 @@ def script_json(data: Any) -> str:
     return s
 
 
+def script_json_bytes(data: Any) -> bytes:
+    """``script_json(data).encode("utf-8")``, made without the text in between: orjson's
+    UTF-8 with the same characters escaped (in UTF-8 no character's bytes occur inside
+    another's, so replacing the bytes of one replaces exactly that character)."""
+    try:
+        b = orjson.dumps(data, option=_ORJSON_AS_JSON)
+    except TypeError:
+        return script_json(data).encode("utf-8")
+    for ch, escaped in _SCRIPT_ESCAPES:
+        raw = ch.encode("utf-8")
+        if raw in b:
+            b = b.replace(raw, escaped.encode("ascii"))
+    return b
+
+
 _SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _ORJSON_AS_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 """Dates and dataclasses, which json.dumps refuses, refused by orjson too (then json
@@ -140,9 +156,26 @@ def _escape(value: Any) -> Any:
     return Markup(html.escape(str(value), quote=True))
 
 
+class Spliced:
+    """A list whose ``script_json`` the template writes as ``marker``, for
+    :func:`render_page_bytes` to put the JSON's bytes in its place (``len`` is the
+    list's)."""
+
+    __slots__ = ("value", "marker")
+
+    def __init__(self, value: list[Any], marker: str) -> None:
+        self.value = value
+        self.marker = marker
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
 def _json_filter(value: Any) -> Any:
     from markupsafe import Markup
 
+    if isinstance(value, Spliced):
+        return Markup(value.marker)
     return Markup(script_json(value))
 
 
@@ -336,6 +369,34 @@ def network_for(view: View, data: tuple[list[dict[str, Any]], list[dict[str, Any
     return use_kg_template(net)
 
 
+def render_page_bytes(view: View) -> bytes:
+    """``render_page(view).encode("utf-8")``, made without the page's text: with no
+    Network made, the template is rendered with a marker (a random token) where each of
+    the nodes' and edges' JSON goes, and the UTF-8 of the rest is joined with that
+    JSON's own (:func:`script_json_bytes`), so the ten megabytes of a large page's data
+    are neither decoded, copied into the page's text nor encoded again."""
+    if view.made_network is not None:
+        return render_page(view).encode("utf-8")
+    nodes, edges = view.page_data
+    token = secrets.token_hex(16)
+    marks = f"\x00{token}:nodes\x00", f"\x00{token}:edges\x00"
+    page = {
+        "subtitle": view.subtitle,
+        "notes": list(view.notes),
+        "legend": [_legend_item(item) for item in view.legend],
+    }
+    text = render_data(view.title, nodes, edges, view.options, page, spliced=marks)
+    if text.count(marks[0]) != 1 or text.count(marks[1]) != 1 or text.index(marks[0]) > text.index(marks[1]):
+        return render_page(view).encode("utf-8")  # (a template that writes them otherwise)
+    head, rest = text.split(marks[0])
+    middle, tail = rest.split(marks[1])
+    with collector.paused():
+        return b"".join([
+            head.encode("utf-8"), script_json_bytes(nodes), middle.encode("utf-8"), script_json_bytes(edges),
+            tail.encode("utf-8"),
+        ])
+
+
 @lru_cache(maxsize=4)
 def _environment(templates: str) -> Any:
     """A jinja Environment for kg's template in ``templates``, as
@@ -386,11 +447,17 @@ def render_page(view: View) -> str:
 
 def render_data(
     heading: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any], page: dict[str, Any],
+    spliced: tuple[str, str] | None = None,
 ) -> str:
     """kg's template rendered with the variables pyvis 0.3.2's ``generate_html`` passes
-    a kg Network (``options`` as pyvis writes them, ``json.dumps``), and ``page``."""
+    a kg Network (``options`` as pyvis writes them, ``json.dumps``), and ``page``;
+    ``spliced``: markers written in place of the nodes' and edges' JSON (see
+    :func:`render_page_bytes`)."""
     out: str = _template().render(
-        height="100%", width="100%", nodes=nodes, edges=edges, heading=heading, options=json.dumps(options),
+        height="100%", width="100%",
+        nodes=nodes if spliced is None else Spliced(nodes, spliced[0]),
+        edges=edges if spliced is None else Spliced(edges, spliced[1]),
+        heading=heading, options=json.dumps(options),
         physics_enabled=bool(options.get("physics", {}).get("enabled", True)), use_DOT=False, dot_lang="", widget=False,
         bgcolor="#ffffff", conf=False, tooltip_link=any("href" in str(n.get("title") or "") for n in nodes),
         neighborhood_highlight=False, select_menu=False, filter_menu=False, notebook=False, cdn_resources="in_line",

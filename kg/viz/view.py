@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.files import write_atomic
-from kg.viz.page import GENERATOR, network_for, render_page, require_pyvis
+from kg.viz.page import GENERATOR, network_for, render_page, render_page_bytes, require_pyvis
 from kg.viz.page import page_data as make_page_data
 
 if TYPE_CHECKING:  # pyvis is imported only when a view's Network is asked for
@@ -93,7 +93,7 @@ class View:
     def write(self, path: str | Path) -> Path:
         """Write the page to ``path`` atomically (a temp file beside it, then rename)."""
         path = Path(path)
-        write_atomic(path, self.html().encode("utf-8"))
+        write_atomic(path, render_page_bytes(self))  # (the bytes of self.html())
         return path
 
     def _repr_html_(self) -> str:
