@@ -746,6 +746,26 @@ class TestPyvis:
         text = theirs.read_text(encoding="utf-8")
         assert vpage.vis_js() == text.replace("//# sourceMappingURL=vis-network.min.js.map", "")
 
+    def test_kg_viz_of_the_whole_graph_imports_neither_pyvis_nor_networkx(self, mini, cache, tmp_path):
+        """The real command: its page needs neither (pyvis's own imports, IPython and
+        jsonpickle, cost more than the rest of a small page), and is the page the
+        view's pyvis Network renders."""
+        import subprocess
+        import sys
+
+        out = tmp_path / "whole.html"
+        code = (
+            "import sys\nfrom kg.cli import main\n"
+            f"sys.argv = ['kg', '--data', {str(mini)!r}, 'viz', '-o', {str(out)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pyvis', 'networkx', 'IPython') if m in sys.modules))"
+        )
+        got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert got.stdout.strip().splitlines()[-1] == "[]", got.stdout + got.stderr
+        view = viz.graph_view(KnowledgeGraph.open(mini))
+        assert view.network is not None  # (made: the page is now pyvis's rendering)
+        assert out.read_text(encoding="utf-8") == view.html()
+
     def test_importing_the_cli_does_not_import_pyvis(self):
         import subprocess
         import sys

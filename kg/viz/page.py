@@ -1,8 +1,14 @@
 """The page: a View's pyvis Network rendered with kg's template, offline and safe.
 
-A View becomes a pyvis Network (:func:`network_for`), and pyvis renders the Network
-(``Network.generate_html``) with kg's template, kg/viz/templates/kg.html, instead of its
-own. What kg defends against in pyvis 0.3.2, and how:
+A View's page data (:func:`page_data`: the node and edge dicts pyvis's ``add_node`` and
+``add_edge`` would make) becomes a pyvis Network (:func:`network_for`) when the View's
+Network is asked for, and pyvis renders the Network (``Network.generate_html``) with
+kg's template, kg/viz/templates/kg.html, instead of its own. Until then
+:func:`render_page` renders that template itself with the variables pyvis would give it
+(:func:`render_data`), the same page byte for byte without importing pyvis (pyvis
+imports IPython and jsonpickle: about 60 ms of ``kg viz``), and
+:func:`render_page_bytes` writes the same page's bytes without the text of its data.
+What kg defends against in pyvis 0.3.2, and how:
 
 * its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
   from CDNs, writes the heading and the select-menu node ids as raw HTML, and puts a
