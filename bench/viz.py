@@ -14,7 +14,7 @@ Then two cases, each timed in Python (what `kg viz` does after its imports):
 
 - ``kg viz`` on the synthetic data dir of ``bench/synth.py`` with N topics (default
   10,000; generated once under ``$KG_BENCH_DIR``, built once into a cache there):
-  open the store, ``make_view`` (queries, layout, pyvis Network) and ``View.html``.
+  open the store, ``make_view`` (queries, layout, the page's data) and ``View.html``.
 - ``kg viz --course C`` for each of the four original courses on the shipped data:
   open the store, then the four views and pages.
 - with ``--layers``, also ``kg viz --layers courses,lectures,chapters,readings`` on the
