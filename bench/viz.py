@@ -2,11 +2,19 @@
 
     python bench/viz.py [--runs N] [--topics N] [--baseline DIR] [--layers] [--browser]
 
-Two cases, each timed in Python (what `kg viz` does after its imports):
+First the real command, as a user runs it: ``python -m kg --data DIR viz -o FILE`` on
+the synthetic data dir (below), one process per run, its elapsed time and its CPU time
+(user + system, from ``wait4``), beside a floor process: Python started, ``kg.graph``
+and orjson imported, the same store opened (``KnowledgeGraph.open``), the one query for
+the nodes drawn, and the floor page (below) written to a file from the very data of
+kg's page, read from a JSON file made beforehand (``orjson.loads``: the cheapest way
+for a process to hold that data). Bytecode is compiled beforehand for both.
+
+Then two cases, each timed in Python (what `kg viz` does after its imports):
 
 - ``kg viz`` on the synthetic data dir of ``bench/synth.py`` with N topics (default
   10,000; generated once under ``$KG_BENCH_DIR``, built once into a cache there):
-  open the store, ``make_view`` (queries, layout, pyvis Network) and ``View.html``.
+  open the store, ``make_view`` (queries, layout, the page's data) and ``View.html``.
 - ``kg viz --course C`` for each of the four original courses on the shipped data:
   open the store, then the four views and pages.
 - with ``--layers``, also ``kg viz --layers courses,lectures,chapters,readings`` on the
@@ -98,6 +106,31 @@ def floor_page(data: dict[str, Any], vis: str) -> str:
 LAYERS = "courses,lectures,chapters,readings"
 
 
+def floor_process(synth_dir: str, data_file: str, out: str) -> None:
+    """The floor of the real command (see the module's docstring), run as its own process."""
+    from kg import vocab as V
+    from kg.graph import KnowledgeGraph
+    from kg.viz import page
+
+    store = KnowledgeGraph.open(synth_dir).backend.built.store
+    rows = [tuple(r) for r in store.query(NODES_QUERY, prefixes=V.PREFIXES)]
+    data = orjson.loads(Path(data_file).read_bytes())
+    assert len(rows) == len(data["nodes"]), (len(rows), len(data["nodes"]))
+    Path(out).write_text(floor_page(data, page.vis_js()), encoding="utf-8")
+
+
+def run_timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one process; raises when it fails."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=common.WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {err.strip()[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
 def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
     from kg.graph import KnowledgeGraph
     from kg import viz as kv
@@ -120,7 +153,8 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
         vis = (Path(kv.__file__).with_name("static") / "vis-network.min.js").read_text(encoding="utf-8")
 
         def data_of(view: Any) -> dict[str, Any]:
-            return {"nodes": view.network.nodes, "edges": view.network.edges, "options": view.network.options}
+            nodes, edges = view.page_data  # (what the page holds, its Network not made)
+            return {"nodes": nodes, "edges": edges, "options": view.options}
 
         g = KnowledgeGraph.open(synth_dir)
         synth_data = data_of(make_view(g))
@@ -160,6 +194,10 @@ def worker(synth_dir: str, floors: bool, pages_dir: str | None) -> None:
         cases["page-layers"] = page_layers
     for line in sys.stdin:
         req = json.loads(line)
+        if req.get("dump"):  # the page data of the synthetic graph, for the floor process
+            Path(req["dump"]).write_bytes(orjson.dumps(synth_data))
+            print(json.dumps({"s": 0, "cpu": 0}), flush=True)
+            continue
         t, c = time.perf_counter(), time.process_time()
         out = cases[req["case"]]()
         elapsed, cpu = time.perf_counter() - t, time.process_time() - c
@@ -179,9 +217,9 @@ class Worker:
         self.name = name
         self.proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=common.WORK)
 
-    def run(self, case: str, keep: str | None = None) -> tuple[float, float]:
+    def run(self, case: str, keep: str | None = None, dump: str | None = None) -> tuple[float, float]:
         assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(json.dumps({"case": case, "keep": keep}) + "\n")
+        self.proc.stdin.write(json.dumps({"case": case, "keep": keep, "dump": dump}) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
@@ -238,9 +276,13 @@ def main() -> None:
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--floors", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--pages", help=argparse.SUPPRESS)
+    ap.add_argument("--floor-process", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(args.worker, args.floors, args.pages)
+        return
+    if args.floor_process:
+        floor_process(*args.floor_process)
         return
 
     synth_dir, _ = common.synthetic(topics=args.topics)
@@ -251,6 +293,20 @@ def main() -> None:
         cache = common.WORK / "cache" / f"viz-{name}"
         workers.append(Worker(name, code, cache, synth_dir, floors=i == 0, pages=pages))
     kg0 = workers[0]
+    floor_data = pages / "floor-data.json"
+    kg0.run("synth", dump=str(floor_data))
+    # The real command, one process per run, and its floor process.
+    processes: list[tuple[str, list[str], dict[str, str]]] = [
+        (f"{name} viz", [common.PY, "-m", "kg", "--data", str(synth_dir), "viz", "-o", str(pages / f"cmd-{name}.html")],
+         common.kg_env(code, common.WORK / "cache" / f"viz-{name}"))
+        for name, code in versions
+    ]
+    processes.append(("floor process", [common.PY, __file__, "--floor-process", str(synth_dir), str(floor_data), str(pages / "floor.html")],
+                      common.kg_env(common.REPO, common.WORK / "cache" / "viz-kg")))
+    p_wall: dict[str, list[float]] = {name: [] for name, _, _ in processes}
+    p_cpu: dict[str, list[float]] = {name: [] for name, _, _ in processes}
+    for name, argv, env in processes:  # warm-up
+        run_timed(argv, env)
     cases = ["synth", "courses", *(["layers"] if args.layers else [])]
     columns: list[tuple[str, Worker, str]] = []
     for w in workers:
@@ -263,6 +319,10 @@ def main() -> None:
     for name, w, case in columns:
         w.run(case, keep=name.replace(" ", "-") if args.browser else None)
     for _ in range(args.runs):
+        for name, argv, env in processes:
+            wall, used = run_timed(argv, env)
+            p_wall[name].append(wall)
+            p_cpu[name].append(used)
         for name, w, case in columns:
             wall, used = w.run(case)
             times[name].append(wall)
@@ -271,9 +331,18 @@ def main() -> None:
         w.close()
 
     load = os.getloadavg()
-    print(f"kg viz, Python side: {args.runs} interleaved runs, median [min-max]; "
+    print(f"kg viz: {args.runs} interleaved runs, median [min-max]; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
     print("wall: elapsed time; cpu: the process's CPU time (what wall would be on an idle machine)")
+    title = f"the real command, one process: kg viz, synthetic {args.topics} topics"
+    print(f"\n{title:<52} {'wall':>24}         {'cpu':>24}")
+    floor_w, floor_c = statistics.median(p_wall["floor process"]), statistics.median(p_cpu["floor process"])
+    print(f"  {'floor process: open + node query + floor page':<50} {fmt(p_wall['floor process']):>24}         "
+          f"{fmt(p_cpu['floor process']):>24}")
+    for name, _, _ in processes[:-1]:
+        print(f"  {name + ' -o FILE':<50} {fmt(p_wall[name]):>24} {statistics.median(p_wall[name]) / floor_w:5.1f}x  "
+              f"{fmt(p_cpu[name]):>24} {statistics.median(p_cpu[name]) / floor_c:5.1f}x floor")
+    print("\nIn-process (after the imports): open the store, make the view, render the page")
     rows = [
         (f"kg viz, synthetic {args.topics} topics", "synth"),
         ("kg viz --course C x4 (original courses, shipped data)", "courses"),

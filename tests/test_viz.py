@@ -559,6 +559,23 @@ class TestPage:
         assert [p.name for p in target.parent.iterdir()] == ["out.html"]
         assert not viz.is_kg_page(tmp_path / "missing.html")
 
+    def test_written_page_is_the_html_encoded(self, hostile, g, tmp_path):
+        """write() joins the UTF-8 of the template's text with the data's JSON bytes:
+        the same bytes as html().encode(), markup in the data escaped alike."""
+        for view in (viz.graph_view(hostile, viz.LAYERS), viz.focus_view(hostile, "calculus"), viz.course_view(g, ["c1"])):
+            out = view.write(tmp_path / f"{view.slug}.html")
+            assert out.read_bytes() == view.html().encode("utf-8")
+        view = viz.graph_view(hostile)
+        view.network.add_node("extra", label="Extra", x=0, y=0)  # rendered by pyvis now
+        assert view.write(tmp_path / "net.html").read_bytes() == view.html().encode("utf-8")
+        assert "Extra" in view.html()
+
+    def test_script_json_bytes_is_script_json_encoded(self):
+        data = [{"a": "</script> & <!-- \u2028 \u2029 é … 🙂", "n": [1, 2.5, None, True]}, "x" * 3]
+        assert vpage.script_json_bytes(data) == vpage.script_json(data).encode("utf-8")
+        odd = [{"big": 2**70}]  # (orjson refuses it; json writes it)
+        assert vpage.script_json_bytes(odd) == vpage.script_json(odd).encode("utf-8")
+
     def test_write_errors_are_one_line(self, g, tmp_path):
         with pytest.raises(KGError, match=r"cannot write '.*/nope/out.html': directory '.*nope' does not exist"):
             viz.graph_view(g).write(tmp_path / "nope" / "out.html")
@@ -629,8 +646,12 @@ class TestPyvis:
 
         monkeypatch.setattr(Network, "generate_html", spy)
         view = viz.focus_view(g, "backprop")
-        page = view.html()
+        without = view.html()  # no Network made yet: kg renders the same template itself
+        assert calls == []
+        assert isinstance(view.network, Network)
+        page = view.html()  # once there is a Network, pyvis renders the page from it
         assert calls == [False]
+        assert page == without
         assert view.network.generate_html(notebook=True) == page  # via network.template
         out = tmp_path / "direct"
         out.mkdir()
@@ -724,6 +745,26 @@ class TestPyvis:
             pytest.skip(f"this pyvis ships no {theirs}")
         text = theirs.read_text(encoding="utf-8")
         assert vpage.vis_js() == text.replace("//# sourceMappingURL=vis-network.min.js.map", "")
+
+    def test_kg_viz_of_the_whole_graph_imports_neither_pyvis_nor_networkx(self, mini, cache, tmp_path):
+        """The real command: its page needs neither (pyvis's own imports, IPython and
+        jsonpickle, cost more than the rest of a small page), and is the page the
+        view's pyvis Network renders."""
+        import subprocess
+        import sys
+
+        out = tmp_path / "whole.html"
+        code = (
+            "import sys\nfrom kg.cli import main\n"
+            f"sys.argv = ['kg', '--data', {str(mini)!r}, 'viz', '-o', {str(out)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pyvis', 'networkx', 'IPython') if m in sys.modules))"
+        )
+        got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert got.stdout.strip().splitlines()[-1] == "[]", got.stdout + got.stderr
+        view = viz.graph_view(KnowledgeGraph.open(mini))
+        assert view.network is not None  # (made: the page is now pyvis's rendering)
+        assert out.read_text(encoding="utf-8") == view.html()
 
     def test_importing_the_cli_does_not_import_pyvis(self):
         import subprocess

@@ -5,9 +5,11 @@ lectures, chapters and readings as further layers), a topic's neighbourhood, a l
 path, or one or more courses. :func:`graph_view`, :func:`focus_view`, :func:`path_view`
 and :func:`course_view` build a :class:`View` from the store: kg's nodes and edges, with
 positions, tooltips and a legend, and the pyvis ``Network`` made from them
-(``View.network``). :meth:`View.html` is that Network rendered by pyvis
-(``Network.generate_html``) with kg's template, ``kg/viz/templates/kg.html``: one
-self-contained page drawn by vis-network. A View in a notebook cell renders inline.
+(``View.network``, made when first asked for). :meth:`View.html` is that Network
+rendered by pyvis (``Network.generate_html``) with kg's template,
+``kg/viz/templates/kg.html``: one self-contained page drawn by vis-network. Until the
+Network is asked for, kg renders the same template with the same data itself, the same
+page byte for byte without importing pyvis. A View in a notebook cell renders inline.
 
 Three properties hold for every page, whatever the data:
 
@@ -26,7 +28,9 @@ Three properties hold for every page, whatever the data:
   spins, the picture is the same in every browser, and 2,000+ nodes cost no more than
   drawing them.
 
-pyvis is imported when a view is built, not with this module.
+pyvis is imported only when a view's Network is asked for (``View.network``), and
+networkx only by the views that use it (not the whole graph's page): neither with this
+module.
 
 >>> from kg import KnowledgeGraph
 >>> view = focus_view(KnowledgeGraph.open(), "backprop", depth=1)
@@ -39,7 +43,8 @@ The package, by job: :mod:`kg.viz.views` (the views), :mod:`kg.viz.build` (nodes
 edges and tooltips from the store), :mod:`kg.viz.whole` (the whole graph's
 prerequisite graph and tooltip data in a few queries), :mod:`kg.viz.layout` (positions),
 :mod:`kg.viz.style` (colours and shapes), :mod:`kg.viz.view` (the View) and
-:mod:`kg.viz.page` (rendering with pyvis and kg's template).
+:mod:`kg.viz.page` (the page's data, and rendering it with kg's template, by pyvis or
+without it).
 """
 
 from __future__ import annotations

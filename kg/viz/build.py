@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from kg import vocab as V
@@ -20,6 +19,9 @@ from kg.graph import KnowledgeGraph
 from kg.places import SHOW_LIMITS, rank_places, top
 from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOPIC, node_colour, node_size
 from kg.viz.view import View
+
+if TYPE_CHECKING:  # (networkx is imported by the views that use it: not for the whole graph's page)
+    import networkx as nx
 
 __all__ = [
     "LAYERS", "LARGE", "Builder", "topic_node", "topic_info", "places", "clip", "where_sections",

@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
-
 from kg.viz import dag
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # networkx only where a graph has a cycle: not imported for a page of the whole graph
+    import networkx as nx
+
     from kg.viz.build import Builder
 
 __all__ = ["layers_of", "order_layers", "layered_positions", "layout_view", "plan_positions"]
@@ -42,6 +42,7 @@ def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("x", "c")])
     >>> layers_of(G)
     {'a': 0, 'b': 1, 'c': 2, 'x': 1}
@@ -63,6 +64,8 @@ def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[
     above: Mapping[Any, Collection[Any]] = pred
     mapping: dict[N, Any] = {}  # node -> its component, where there is a cycle
     if len(order) < len(nodes):  # a cycle: layer its strongly connected components
+        import networkx as nx
+
         G: nx.DiGraph[N] = nx.DiGraph()
         G.add_nodes_from(nodes)
         G.add_edges_from((n, s) for n in nodes for s in succ[n])
@@ -212,6 +215,8 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
                 o_pred[s].append(n)
         o_order = dag.topological_order(o_succ, o_pred)
         if o_order is None:  # a cycle: networkx says where
+            import networkx as nx
+
             O: nx.DiGraph[str] = nx.DiGraph()
             O.add_nodes_from(others)
             O.add_edges_from((n, s) for n in others for s in o_succ[n])
@@ -252,6 +257,7 @@ def plan_positions(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "c"), ("b", "c"), ("c", "d")])
     >>> pos = plan_positions(G, ["b", "a", "c", "d"])
     >>> [pos[n][0] for n in ["b", "a", "c", "d"]]

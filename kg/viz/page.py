@@ -1,8 +1,14 @@
 """The page: a View's pyvis Network rendered with kg's template, offline and safe.
 
-A View becomes a pyvis Network (:func:`network_for`), and pyvis renders the Network
-(``Network.generate_html``) with kg's template, kg/viz/templates/kg.html, instead of its
-own. What kg defends against in pyvis 0.3.2, and how:
+A View's page data (:func:`page_data`: the node and edge dicts pyvis's ``add_node`` and
+``add_edge`` would make) becomes a pyvis Network (:func:`network_for`) when the View's
+Network is asked for, and pyvis renders the Network (``Network.generate_html``) with
+kg's template, kg/viz/templates/kg.html, instead of its own. Until then
+:func:`render_page` renders that template itself with the variables pyvis would give it
+(:func:`render_data`), the same page byte for byte without importing pyvis (pyvis
+imports IPython and jsonpickle: about 60 ms of ``kg viz``), and
+:func:`render_page_bytes` writes the same page's bytes without the text of its data.
+What kg defends against in pyvis 0.3.2, and how:
 
 * its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
   from CDNs, writes the heading and the select-menu node ids as raw HTML, and puts a
@@ -23,8 +29,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import os
+import secrets
+import sys
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +48,10 @@ from kg.viz.style import EDGE_STYLE, darker
 if TYPE_CHECKING:
     from kg.viz.view import View
 
-__all__ = ["GENERATOR", "TEMPLATES", "TEMPLATE", "static", "vis_js", "script_json", "use_kg_template", "network_for", "render_page"]
+__all__ = [
+    "GENERATOR", "TEMPLATES", "TEMPLATE", "static", "vis_js", "script_json", "use_kg_template", "require_pyvis",
+    "page_data", "network_for", "render_page", "render_page_bytes", "render_data", "script_json_bytes", "Spliced",
+]
 
 GENERATOR = "kg viz"
 
@@ -97,6 +109,21 @@ def script_json(data: Any) -> str:
     return s
 
 
+def script_json_bytes(data: Any) -> bytes:
+    """``script_json(data).encode("utf-8")``, made without the text in between: orjson's
+    UTF-8 with the same characters escaped (in UTF-8 no character's bytes occur inside
+    another's, so replacing the bytes of one replaces exactly that character)."""
+    try:
+        b = orjson.dumps(data, option=_ORJSON_AS_JSON)
+    except TypeError:
+        return script_json(data).encode("utf-8")
+    for ch, escaped in _SCRIPT_ESCAPES:
+        raw = ch.encode("utf-8")
+        if raw in b:
+            b = b.replace(raw, escaped.encode("ascii"))
+    return b
+
+
 _SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _ORJSON_AS_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 """Dates and dataclasses, which json.dumps refuses, refused by orjson too (then json
@@ -135,9 +162,26 @@ def _escape(value: Any) -> Any:
     return Markup(html.escape(str(value), quote=True))
 
 
+class Spliced:
+    """A list whose ``script_json`` the template writes as ``marker``, for
+    :func:`render_page_bytes` to put the JSON's bytes in its place (``len`` is the
+    list's)."""
+
+    __slots__ = ("value", "marker")
+
+    def __init__(self, value: list[Any], marker: str) -> None:
+        self.value = value
+        self.marker = marker
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
 def _json_filter(value: Any) -> Any:
     from markupsafe import Markup
 
+    if isinstance(value, Spliced):
+        return Markup(value.marker)
     return Markup(script_json(value))
 
 
@@ -196,17 +240,10 @@ def _compiled() -> Any:
     return MemoryCache()
 
 
-def use_kg_template(net: Any) -> Any:
-    """Point a pyvis ``Network`` at kg's template, for ``generate_html``,
-    ``write_html`` and ``show`` alike; returns ``net``.
+def _configure(env: Any) -> None:
+    """kg's settings of a jinja Environment for its template (see :func:`use_kg_template`)."""
+    from jinja2 import StrictUndefined
 
-    The template's environment autoescapes, escapes every value with
-    :func:`html.escape`, and refuses undefined names.
-    """
-    from jinja2 import StrictUndefined, TemplateNotFound
-
-    net.set_template_dir(str(TEMPLATES) + os.sep, TEMPLATE)
-    env = net.templateEnv  # a fresh Environment of this Network's own
     env.autoescape = True
     env.finalize = _escape
     env.undefined = StrictUndefined
@@ -215,6 +252,20 @@ def use_kg_template(net: Any) -> Any:
     env.globals["kg"] = _assets()
     env.globals.setdefault("page", {"subtitle": "", "notes": [], "legend": []})
     env.bytecode_cache = _compiled()
+
+
+def use_kg_template(net: Any) -> Any:
+    """Point a pyvis ``Network`` at kg's template, for ``generate_html``,
+    ``write_html`` and ``show`` alike; returns ``net``.
+
+    The template's environment autoescapes, escapes every value with
+    :func:`html.escape`, and refuses undefined names.
+    """
+    from jinja2 import TemplateNotFound
+
+    net.set_template_dir(str(TEMPLATES) + os.sep, TEMPLATE)
+    env = net.templateEnv  # a fresh Environment of this Network's own
+    _configure(env)
     try:
         net.template = env.get_template(TEMPLATE)  # what generate_html(notebook=True) uses
     except (TemplateNotFound, OSError):
@@ -222,28 +273,37 @@ def use_kg_template(net: Any) -> Any:
     return net
 
 
-def network_for(view: View) -> Any:
-    """The pyvis ``Network`` for a view, rendered by kg's template.
+def require_pyvis() -> None:
+    """Raise :class:`KGError` (one line) if pyvis cannot be imported, without importing
+    it: a page is rendered without pyvis unless its Network is asked for, but a View
+    keeps that Network available (``View.network``)."""
+    if "pyvis.network" in sys.modules:
+        missing = None if sys.modules["pyvis.network"] is not None else "import of pyvis.network halted; None in sys.modules"
+    else:
+        try:
+            missing = None if importlib.util.find_spec("pyvis") is not None else "No module named 'pyvis'"
+        except (ImportError, ValueError) as exc:
+            missing = str(exc)
+    if missing is not None:
+        raise KGError(f"kg viz draws with pyvis, which cannot be imported ({missing}); pip install 'pyvis>=0.3.2'")
+
+
+def page_data(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The nodes and edges of a view's page: the very dicts pyvis's ``add_node`` and
+    ``add_edge`` would make of them (the same keys in the same order), made here in
+    one pass (pyvis's own calls cost as much as the rest of a large page).
 
     Node colours become vis-network ``groups`` and the common edge style the edge
     defaults, so each node and edge carries only its own data (this halves a large
-    page). The Network's node and edge dicts are the ones its ``add_node`` and
-    ``add_edge`` would make, made here in one pass (pyvis's calls cost as much as the
-    rest of a large page); what is added to the Network later goes through pyvis. ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name`` go
-    into the page for kg-viz.js. ``network.options`` is ``view.options``, the same dict.
+    page); both go into ``view.options`` (in place, as many times as asked: the same
+    result). ``kind`` stays with the View; ``tip`` (the tooltip as data) and ``name``
+    go into the page for kg-viz.js.
     """
-    try:
-        from pyvis.network import Network
-    except ImportError as exc:
-        raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
-
-    net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
     groups: dict[str, dict[str, Any]] = {}
     by_style: dict[str, str] = {}
     by_object: dict[int, str] = {}  # id of a colour object -> its group (nodes share them)
-    # The dicts pyvis's add_node and add_edge would make (the same keys in the same
-    # order), made here: pyvis's own calls cost as much as the rest of a large page.
-    nodes, node_map = net.nodes, net.node_map
+    nodes: list[dict[str, Any]] = []
+    node_map: dict[Any, dict[str, Any]] = {}
     for n in view.nodes:
         nid = n["id"]
         if nid in node_map:
@@ -267,15 +327,12 @@ def network_for(view: View) -> Any:
         options["id"] = nid
         options["label"] = n.get("label") or nid
         options["shape"] = n.get("shape", "dot")
-        if net.font_color:
-            options["font"] = {"color": net.font_color}
         nodes.append(options)
         node_map[nid] = options
-    net.node_ids = _NodeIds(node_map)  # (each node once, in order)
     default = EDGE_STYLE["requires"]
     plain = ("id", "from", "to", "kind", *default, "tip")  # the keys of an edge in the default style
     plain_values = tuple(default.values())
-    edges = net.edges
+    edges: list[dict[str, Any]] = []
     for e in view.edges:
         frm, to = e["from"], e["to"]
         if frm not in node_map or to not in node_map:
@@ -292,22 +349,124 @@ def network_for(view: View) -> Any:
     options = view.options
     options["groups"] = {**groups, **options.get("groups", {})}
     options["edges"] = {**default, **options.get("edges", {})}
-    net.options = options
+    return nodes, edges
+
+
+def network_for(view: View, data: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None) -> Any:
+    """The pyvis ``Network`` for a view, rendered by kg's template: its nodes and edges
+    are :func:`page_data`'s (``data``, if made already: the Network then holds those
+    very lists), what is added to it later goes through pyvis, and
+    ``network.options`` is ``view.options``, the same dict.
+    """
+    try:
+        from pyvis.network import Network
+    except ImportError as exc:
+        raise KGError(f"kg viz draws with pyvis, which cannot be imported ({exc}); pip install 'pyvis>=0.3.2'") from None
+
+    nodes, edges = page_data(view) if data is None else data
+    net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    if net.font_color:  # (pyvis's add_node would add it; kg's Networks have none)
+        for options in nodes:
+            options["font"] = {"color": net.font_color}
+    net.nodes, net.edges = nodes, edges
+    net.node_map = {n["id"]: n for n in nodes}
+    net.node_ids = _NodeIds(net.node_map)  # (each node once, in order)
+    net.options = view.options
     return use_kg_template(net)
 
 
-def render_page(view: View) -> str:
-    """The page, rendered by pyvis from ``view.network`` with kg's template."""
-    net = view.network
-    env = getattr(net, "templateEnv", None)
-    if getattr(net, "path", None) != TEMPLATE or env is None or env.globals.get("kg") is not _assets():
-        use_kg_template(net)  # someone pointed it elsewhere: kg pages use kg's template
-    net.heading = view.title
-    net.templateEnv.globals["page"] = {
+def render_page_bytes(view: View) -> bytes:
+    """``render_page(view).encode("utf-8")``, made without the page's text: with no
+    Network made, the template is rendered with a marker (a random token) where each of
+    the nodes' and edges' JSON goes, and the UTF-8 of the rest is joined with that
+    JSON's own (:func:`script_json_bytes`), so the ten megabytes of a large page's data
+    are neither decoded, copied into the page's text nor encoded again."""
+    if view.made_network is not None:
+        return render_page(view).encode("utf-8")
+    nodes, edges = view.page_data
+    token = secrets.token_hex(16)
+    marks = f"\x00{token}:nodes\x00", f"\x00{token}:edges\x00"
+    page = {
         "subtitle": view.subtitle,
         "notes": list(view.notes),
         "legend": [_legend_item(item) for item in view.legend],
     }
-    with collector.paused():  # (the page's data is one large tree of containers)
-        page: str = net.generate_html()
-    return page
+    text = render_data(view.title, nodes, edges, view.options, page, spliced=marks)
+    if text.count(marks[0]) != 1 or text.count(marks[1]) != 1 or text.index(marks[0]) > text.index(marks[1]):
+        return render_page(view).encode("utf-8")  # (a template that writes them otherwise)
+    head, rest = text.split(marks[0])
+    middle, tail = rest.split(marks[1])
+    with collector.paused():
+        return b"".join([
+            head.encode("utf-8"), script_json_bytes(nodes), middle.encode("utf-8"), script_json_bytes(edges),
+            tail.encode("utf-8"),
+        ])
+
+
+@lru_cache(maxsize=4)
+def _environment(templates: str) -> Any:
+    """A jinja Environment for kg's template in ``templates``, as
+    :func:`use_kg_template` sets up a Network's (pyvis makes it with a FileSystemLoader
+    of the template's directory); one per process, so the template is compiled once
+    (and checked for changes on disk at each use, as jinja does)."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(templates + os.sep))
+    _configure(env)
+    return env
+
+
+def _template() -> Any:
+    """kg's template, from :data:`TEMPLATES`."""
+    from jinja2 import TemplateNotFound
+
+    try:
+        return _environment(str(TEMPLATES)).get_template(TEMPLATE)
+    except (TemplateNotFound, OSError):
+        raise KGError(f"cannot read {str(TEMPLATES / TEMPLATE)!r} (is kg installed completely?)") from None
+
+
+def render_page(view: View) -> str:
+    """The page: rendered by pyvis from ``view.network`` with kg's template if the view's
+    Network was made (so what was added to it is drawn), else the same template
+    rendered here with what pyvis would give it (:func:`render_data`), byte for byte the
+    same page without importing pyvis."""
+    page = {
+        "subtitle": view.subtitle,
+        "notes": list(view.notes),
+        "legend": [_legend_item(item) for item in view.legend],
+    }
+    net = view.made_network
+    if net is None:
+        nodes, edges = view.page_data
+        with collector.paused():  # (the page's data is one large tree of containers)
+            return render_data(view.title, nodes, edges, view.options, page)
+    env = getattr(net, "templateEnv", None)
+    if getattr(net, "path", None) != TEMPLATE or env is None or env.globals.get("kg") is not _assets():
+        use_kg_template(net)  # someone pointed it elsewhere: kg pages use kg's template
+    net.heading = view.title
+    net.templateEnv.globals["page"] = page
+    with collector.paused():
+        out: str = net.generate_html()
+    return out
+
+
+def render_data(
+    heading: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any], page: dict[str, Any],
+    spliced: tuple[str, str] | None = None,
+) -> str:
+    """kg's template rendered with the variables pyvis 0.3.2's ``generate_html`` passes
+    a kg Network (``options`` as pyvis writes them, ``json.dumps``), and ``page``;
+    ``spliced``: markers written in place of the nodes' and edges' JSON (see
+    :func:`render_page_bytes`)."""
+    out: str = _template().render(
+        height="100%", width="100%",
+        nodes=nodes if spliced is None else Spliced(nodes, spliced[0]),
+        edges=edges if spliced is None else Spliced(edges, spliced[1]),
+        heading=heading, options=json.dumps(options),
+        physics_enabled=bool(options.get("physics", {}).get("enabled", True)), use_DOT=False, dot_lang="", widget=False,
+        bgcolor="#ffffff", conf=False, tooltip_link=any("href" in str(n.get("title") or "") for n in nodes),
+        neighborhood_highlight=False, select_menu=False, filter_menu=False, notebook=False, cdn_resources="in_line",
+        page=page,
+    )
+    return out

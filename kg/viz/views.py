@@ -5,15 +5,11 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ParamSpec, TypeVar
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kg import collector
-from kg.algorithms import paths
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.plan import add_reasons, plan, prerequisite_graph
 from kg.vocab import lecture_number
 from kg.viz.build import (
     Builder, add_find_names, add_layers, add_requires, add_requires_edges, add_topics, finish, legend_for, parse_layers,
@@ -23,6 +19,13 @@ from kg.viz.layout import layout_view, plan_positions
 from kg.viz.style import ALERT, DEPENDENT, EDGE, FOCUS, KNOWN, PALETTE, SHARED, TOPIC, node_colour, node_size
 from kg.viz.view import View
 from kg.viz.whole import Ids, lecture_layer_rows, lecture_places, topic_data, whole_graph
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx, kg.algorithms.paths and kg.plan (which import networkx) are imported by the
+# views that use them, not with this module: the page of the whole graph needs none of
+# them, and importing networkx costs a tenth of a second.
 
 __all__ = ["graph_view", "focus_view", "path_view", "course_view", "make_view"]
 
@@ -81,6 +84,11 @@ def focus_view(kg: KnowledgeGraph, topic: str, depth: int = 2, layers: Iterable[
     each way, with the ``requires`` edges among them."""
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 1:
         raise UsageError(f"--depth must be a whole number of at least 1, got {depth!r}")
+    import networkx as nx
+
+    from kg.algorithms import paths
+    from kg.plan import prerequisite_graph
+
     layers = parse_layers(list(layers))
     tid = kg.resolve_topic(topic)
 
@@ -126,6 +134,8 @@ def path_view(kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[st
     column ``k`` (numbers read strictly left to right, see
     :func:`kg.viz.layout.plan_positions`), with the known topics they build on in grey
     at the left."""
+    from kg.algorithms import paths
+    from kg.plan import plan, prerequisite_graph
 
     p = plan(kg, from_, to, known)
     steps = [s["id"] for s in p["steps"]]
@@ -188,6 +198,7 @@ def _course_order_problems(course: Mapping[str, Any], G: nx.DiGraph[str]) -> lis
     """``(topic, prerequisite, topic's lecture, prerequisite's lecture, direct)`` for
     each topic the course teaches before one of its prerequisites (direct, or through
     topics the course may not teach) that the course also teaches."""
+    import networkx as nx
     first: dict[str, int] = {}
     for lec in course["lectures"]:
         for t in lec["covers"]:
@@ -210,6 +221,11 @@ def course_view(kg: KnowledgeGraph, courses: Sequence[str]) -> View:
     their prerequisites are outlined in red, with the offending edge in red.
     Several courses are coloured by course.
     """
+    import networkx as nx
+
+    from kg.algorithms import paths
+    from kg.plan import add_reasons, prerequisite_graph
+
     ids = list(dict.fromkeys(kg.resolve_course(c) for c in courses))
     if not ids:
         raise UsageError("give at least one course")

@@ -15,16 +15,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from operator import itemgetter
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg import vocab as V
-from kg.algorithms import paths
 from kg.graph import KnowledgeGraph
-from kg.plan import add_labels, add_part_reasons
 from kg.viz import dag
 from kg.viz.build import null_first, topic_terms
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx, kg.algorithms.paths and kg.plan (which import networkx) are imported where
+# a graph has a cycle or a DiGraph is asked for: the page of the whole graph needs none
+# of them, and importing networkx costs a tenth of a second.
 
 __all__ = ["Ids", "TopicGraph", "topic_graph", "whole_graph", "TopicData", "topic_data", "lecture_places", "lecture_layer_rows"]
 
@@ -59,6 +62,8 @@ class TopicGraph:
 
     def to_networkx(self) -> nx.DiGraph[str]:
         """The same graph as a DiGraph: nodes carry ``label``, edges ``reason``."""
+        import networkx as nx
+
         G: nx.DiGraph[str] = nx.DiGraph()
         G.add_nodes_from((n, {"label": label}) for n, label in self.labels.items())
         G.add_edges_from((a, b, {"reason": reason}) for a, nbrs in self.succ.items() for b, reason in nbrs.items())
@@ -68,7 +73,11 @@ class TopicGraph:
         """:func:`kg.algorithms.paths.dependent_counts` of the graph (which raises
         ``NetworkXUnfeasible`` naming a cycle, if there is one)."""
         counts = dag.dependent_counts(self.succ, self.pred, self.order)
-        return paths.dependent_counts(self.to_networkx()) if counts is None else counts
+        if counts is None:
+            from kg.algorithms import paths
+
+            return paths.dependent_counts(self.to_networkx())
+        return counts
 
 
 def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
@@ -78,6 +87,11 @@ def topic_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> nx.DiGraph[str]:
 
     Where one edge has several reasons, the last in text order is kept.
     """
+    import networkx as nx
+
+    from kg.algorithms import paths
+    from kg.plan import add_labels, add_part_reasons
+
     ids = Ids() if ids is None else ids
     labels: dict[str, str | None] = {}
     for t, label in sorted(kg.run_rows("viz-graph-topics"), key=lambda r: (r[0], r[1] or "")):
@@ -137,6 +151,9 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     order: list[str] = []
     added = dag.add_parts(succ, pred, pairs, order=order)
     if added is None:  # a cycle: networkx's with_parts takes each area's descendants whole
+        from kg.algorithms import paths
+        from kg.plan import add_labels, add_part_reasons
+
         H = paths.with_parts(TopicGraph(names, succ, pred).to_networkx(), pairs)
         add_labels(kg, H, [n for n in H if "label" not in H.nodes[n]])
         add_part_reasons(H, [(p, u) for p, nbrs in H.succ.items() for u, d in nbrs.items() if d.get("part")])
