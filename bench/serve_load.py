@@ -8,8 +8,8 @@ Scenarios (default: ``compare``)::
     python bench/serve_load.py slow runaway --seconds 30        # kg only
 
 - ``compare``: builds the store once (``kg build``), starts ``kg serve`` (once per
-  ``--processes`` value: ``kg`` is the default single process, ``kg -pN`` runs N server
-  processes on the one port; by default 1 and the number of cores) and the floor,
+  ``--processes`` value: ``kg`` runs with its default settings, ``kg -pN`` with N server
+  processes on the one port; by default the default, 1 and the number of cores) and the floor,
   ``oxigraph serve-read-only --location`` that same store directory, and drives each in
   turn with the same N clients sending the same five simple queries (an ASK, three small
   SELECTs, a CONSTRUCT; parameters that return rows) back to back. Rounds alternate
@@ -217,11 +217,12 @@ def http_parser(code: Path, cache: Path, data: Path) -> str:
 
 
 def kg_server(
-    code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg", processes: int = 1
+    code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg", processes: int = 0
 ) -> Server:
+    """``kg serve`` of checkout ``code``; ``processes`` 0: its default."""
     argv = [PY, "-m", "kg", "serve", "--port", "{port}", "--timeout", str(timeout)]
     argv += ["--workers", str(workers)] if workers else []
-    argv += ["--processes", str(processes)] if processes > 1 else []
+    argv += ["--processes", str(processes)] if processes else []
     return Server(name, argv, "/sparql", kg_env(code, cache, data))
 
 
@@ -457,8 +458,8 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
     servers = [oxigraph_server(s.store, args.timeout)]
     try:
         for v, (name, code, cache) in enumerate(s.versions):
-            for n in args.processes if v == 0 else [1]:  # other checkouts: their default
-                label = name if n == 1 else f"{name} -p{n}"
+            for n in args.processes if v == 0 else [0]:  # other checkouts: their default
+                label = name if n == 0 else f"{name} -p{n}"
                 servers.append(kg_server(code, cache, s.data, args.timeout, args.workers, label, n))
         floor = servers[0]
         # Every query once on each side: the same rows (CONSTRUCT: triples) or the bench is wrong.
@@ -781,7 +782,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="default: kg serve's own")
     ap.add_argument(
         "--processes", type=lambda v: sorted({int(x) for x in v.split(",")}), default=None,
-        help="compare: kg serve --processes values, e.g. 1,2 (default: 1 and the number of cores), "
+        help="compare: kg serve --processes values, e.g. 0,1,2 (0: no --processes, the default; "
+        "default: 0, 1 and the number of cores), "
         "for this checkout (kg -pN); --baseline and --version checkouts run their default",
     )
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
@@ -789,7 +791,7 @@ def main() -> None:
     ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()
     if args.processes is None:
-        args.processes = sorted({1, os.cpu_count() or 1})
+        args.processes = sorted({0, 1, os.cpu_count() or 1})
     EXTRA_PATH[:] = args.pythonpath
     args.scenario = args.scenario or ["compare"]
     if not set(args.scenario) <= {"compare", "hops", "slow", "runaway"}:

@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import gc
 import multiprocessing as mp
+import os
 import re
 import secrets
 import signal
@@ -74,6 +75,7 @@ from kg.graph import KnowledgeGraph
 from kg.learner import web as learner
 from kg.sparql import GRAPH_FORMATS
 from kg.web import linked
+from kg.web.clients import SharedClients
 from kg.web.http import MAX_HEAD_BYTES, http_protocol
 from kg.web.negotiate import resource_format, sparql_format
 from kg.web.workers import FormatChoice, QueryPool, Term
@@ -116,7 +118,7 @@ class Settings:
         max_url_bytes: int = 8 * 1024,
         max_header_bytes: int = 16 * 1024,
         cors_origins: list[str] | None = None,
-        processes: int = 1,
+        processes: int | str = "auto",
         inline: float = 0.001,
     ) -> None:
         self.timeout = timeout
@@ -132,11 +134,12 @@ class Settings:
         self.max_header_bytes = max_header_bytes
         # Origins whose pages may query the endpoint from a browser; None: any.
         self.cors_origins = cors_origins
-        # Server processes sharing the listening socket (run_server). Each has its own
-        # workers (``workers`` shared out among them) and its own admission: the
-        # per-client limit and cooling-down hold per process, and the kernel hands each
-        # new connection to one of them.
-        self.processes = processes
+        # Server processes sharing the listening socket (run_server); "auto": one per
+        # usable core, at most MAX_AUTO_PROCESSES. Each has its own share of the
+        # workers; the per-client limit and cooling-down hold across them all (one
+        # table they share, kg.web.clients), and the kernel hands each new connection
+        # to one of them.
+        self.processes = auto_processes() if processes == "auto" else int(processes)
         # Seconds: a /sparql query a worker answered faster runs on the server's event
         # loop the next times (QueryPool.run), whose thread the server then walls off
         # the network as a worker is; 0: every query runs in a worker.
@@ -148,8 +151,25 @@ class Settings:
         return max(1, -(-self.workers // self.processes))
 
 
-def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> Starlette:
-    """The ASGI app over ``kg`` (default: the shipped graph)."""
+MAX_AUTO_PROCESSES = 8
+
+
+def auto_processes() -> int:
+    """Server processes for ``--processes auto``: the cores this process may run on,
+    at most :data:`MAX_AUTO_PROCESSES`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_AUTO_PROCESSES, cores))
+
+
+def create_app(
+    kg: KnowledgeGraph | None = None, settings: Settings | None = None, clients: SharedClients | None = None,
+) -> Starlette:
+    """The ASGI app over ``kg`` (default: the shipped graph). ``clients``: the table of
+    running and cooling-down clients shared by several server processes (default:
+    this process's own)."""
     kg = kg or KnowledgeGraph.open()
     settings = settings or Settings()
     pool = QueryPool(
@@ -162,6 +182,7 @@ def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = Non
         max_queue=settings.max_queue,
         queue_timeout=settings.queue_timeout,
         inline=settings.inline,
+        clients=clients,
     )
 
     @asynccontextmanager
@@ -652,8 +673,12 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
     app.router.lifespan_context = announce
     settings: Settings = app.state.settings
     ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or store inherited
+    clients = SharedClients() if settings.processes > 1 else None
+    if clients is not None:
+        # Before anything is admitted: every process counts its clients in one table.
+        app.state.pool.admission.clients = clients
     fronts = [
-        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings), name=f"kg-serve-{i}")
+        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings, clients), name=f"kg-serve-{i}")
         for i in range(1, settings.processes)
     ]
     for front in fronts:
@@ -684,12 +709,12 @@ def _config(app: Starlette) -> uvicorn.Config:
     )
 
 
-def _front(sock: socket.socket, data_dir: str, settings: Settings) -> None:
+def _front(sock: socket.socket, data_dir: str, settings: Settings, clients: SharedClients | None) -> None:
     """(In a process of its own) one more server on ``run_server``'s listening socket."""
     if sys.platform == "linux":  # end with the first server, even if it is killed
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings)
+    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings, clients)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(_config(app)).run(sockets=[sock])

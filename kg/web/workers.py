@@ -53,6 +53,7 @@ from pebble import ProcessExpired, ProcessPool
 from kg.errors import CoolingDown, KGError, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
+from kg.web.clients import LocalClients, SharedClients
 from kg.web.sandbox import deny_network, deny_network_to_this_thread
 
 __all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "query_store", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
@@ -93,6 +94,7 @@ _NICE = 15
 _INLINE_TEXT = 16 * 1024  # longest query text the server runs itself (see QueryPool.run)
 _INLINE_ENTRIES = 1024
 _DEMOTION: _Demotion | None = None
+_RECHECK = 0.002  # seconds: see Admission
 
 
 def _init(source: _Source) -> None:
@@ -277,34 +279,44 @@ def _timed_query(store: ox.Store, key: tuple[str, FormatChoice, int | None]) -> 
 
 
 class Admission:
-    """Per-client concurrency limit plus one bounded, fair waiting queue."""
+    """Per-client concurrency limit plus one bounded, fair waiting queue.
 
-    def __init__(self, slots: int, *, per_client: int, max_queue: int, queue_timeout: float) -> None:
+    ``slots`` (this server process's capacity) and the queue are this process's own;
+    what each client runs is counted in ``clients`` (:mod:`kg.web.clients`), which may
+    be shared by every server process: then the limit holds across them. A request
+    waits in the queue of the process that took its connection; one that waits only
+    because its client's queries run in another process is looked at again every
+    ``_RECHECK`` seconds, as well as whenever a query here ends."""
+
+    def __init__(
+        self, slots: int, *, per_client: int, max_queue: int, queue_timeout: float, clients: LocalClients | SharedClients | None = None,
+    ) -> None:
         self.slots = slots
         self.per_client = per_client
         self.max_queue = max_queue
         self.queue_timeout = queue_timeout
+        self.clients = clients if clients is not None else LocalClients()
         self._free = slots
-        self._running: collections.Counter[str] = collections.Counter()
         self._waiting: collections.deque[tuple[str, asyncio.Future[None]]] = collections.deque()
+        self._recheck: asyncio.TimerHandle | None = None
 
-    def _may_run(self, client: str) -> bool:
-        return self._free > 0 and self._running[client] < self.per_client
-
-    def _grant(self, client: str) -> None:
-        self._free -= 1
-        self._running[client] += 1
+    def _take(self, client: str) -> bool:
+        """A slot for ``client`` if one is free and it is under its limit."""
+        if self._free > 0 and self.clients.take(client, self.per_client):
+            self._free -= 1
+            return True
+        return False
 
     async def acquire(self, client: str) -> None:
         """Wait for a slot; :class:`Overloaded` when the queue is full or the wait too long."""
-        if self._may_run(client) and not any(c == client for c, _ in self._waiting):
-            self._grant(client)
+        if not any(c == client for c, _ in self._waiting) and self._take(client):
             return
         if len(self._waiting) >= self.max_queue:
             raise Overloaded(f"the server is busy ({len(self._waiting)} queries waiting); try again shortly")
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         entry = (client, fut)
         self._waiting.append(entry)
+        self._watch()
         try:
             await asyncio.wait_for(asyncio.shield(fut), self.queue_timeout)
         except BaseException as exc:
@@ -321,15 +333,29 @@ class Admission:
 
     def release(self, client: str) -> None:
         self._free += 1
-        self._running[client] -= 1
-        if self._running[client] <= 0:
-            del self._running[client]
+        self.clients.give(client)
+        self._wake()
+
+    def _wake(self) -> None:
+        """Grant what can run now to the waiting requests, first come first served."""
         for entry in list(self._waiting):
+            if self._free <= 0:
+                break
             waiter, fut = entry
-            if self._may_run(waiter):
+            if self._take(waiter):
                 self._waiting.remove(entry)
-                self._grant(waiter)
                 fut.set_result(None)
+        self._watch()
+
+    def _watch(self) -> None:
+        """With a shared table, look again soon while a request waits with a slot free
+        here (its client's queries run in another process, which cannot wake it)."""
+        if self.clients.shared and self._recheck is None and self._waiting and self._free > 0:
+            self._recheck = asyncio.get_running_loop().call_later(_RECHECK, self._rechecked)
+
+    def _rechecked(self) -> None:
+        self._recheck = None
+        self._wake()
 
     @property
     def waiting(self) -> int:
@@ -389,6 +415,7 @@ class QueryPool:
         lanes: int | None = None,
         quick: float = 0.01,
         inline: float = 0.0,
+        clients: LocalClients | SharedClients | None = None,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
@@ -401,12 +428,12 @@ class QueryPool:
         self.queue_timeout = queue_timeout
         # Admitted calls: every worker busy with a full batch, and as many again ready.
         self.admission = Admission(
-            size * self.batch * 2, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout
+            size * self.batch * 2, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout,
+            clients=clients,
         )
         self._pool: ProcessPool | None = None
         self.walls: list[str] = []
         self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
-        self._cooling: dict[str, float] = {}  # client -> loop time it may query again
         self._ready: collections.deque[_Pending] = collections.deque()
         self._busy = 0  # tasks in the workers
         self._quick_busy = 0  # of which batches of quick calls
@@ -478,14 +505,9 @@ class QueryPool:
     async def _admit(self, client: str, loop: asyncio.AbstractEventLoop) -> None:
         """Wait until ``client`` may run a query: past its cooling-down time (see
         :meth:`call`), then through :class:`Admission`."""
-        if len(self._cooling) > 4096:  # clients that never came back
-            now = loop.time()
-            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
-        until = self._cooling.pop(client, None)
-        if until is not None and until > loop.time():
-            left = until - loop.time()
+        left = self.admission.clients.cooling(client) - time.monotonic()
+        if left > 0:
             if left > self.admission.queue_timeout:
-                self._cooling[client] = until
                 raise CoolingDown(
                     f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
                 )
@@ -597,10 +619,10 @@ class QueryPool:
         if item.done.done():
             return
         if isinstance(exc, concurrent.futures.TimeoutError):
-            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            self.admission.clients.cool(item.client, time.monotonic() + self.respawn_seconds)
             item.done.set_exception(QueryTimeout(f"query stopped after {self.timeout:g} s"))
         elif isinstance(exc, ProcessExpired):
-            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            self.admission.clients.cool(item.client, time.monotonic() + self.respawn_seconds)
             item.done.set_exception(WorkerLost(f"the query worker died ({exc}); try again"))
         elif isinstance(exc, concurrent.futures.CancelledError):
             item.done.cancel()
