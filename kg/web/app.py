@@ -135,20 +135,17 @@ class Settings:
         # Origins whose pages may query the endpoint from a browser; None: any.
         self.cors_origins = cors_origins
         # Server processes sharing the listening socket (run_server); "auto": one per
-        # usable core, at most MAX_AUTO_PROCESSES. Each has its own share of the
-        # workers; the per-client limit and cooling-down hold across them all (one
-        # table they share, kg.web.clients), and the kernel hands each new connection
-        # to one of them.
+        # usable core, at most MAX_AUTO_PROCESSES. The kernel hands each new
+        # connection to one of them. The first runs the ``workers`` for all (the
+        # others relay their calls to it: kg.web.workers.QueryPool), and the
+        # per-client limit and cooling-down hold across them all (one table they
+        # share, kg.web.clients).
         self.processes = auto_processes() if processes == "auto" else int(processes)
         # Seconds: a /sparql query a worker answered faster runs on the server's event
         # loop the next times (QueryPool.run), whose thread the server then walls off
         # the network as a worker is; 0: every query runs in a worker.
         self.inline = inline
 
-    @property
-    def workers_each(self) -> int:
-        """Query workers of each server process."""
-        return max(1, -(-self.workers // self.processes))
 
 
 MAX_AUTO_PROCESSES = 8
@@ -165,17 +162,21 @@ def auto_processes() -> int:
 
 
 def create_app(
-    kg: KnowledgeGraph | None = None, settings: Settings | None = None, clients: SharedClients | None = None,
+    kg: KnowledgeGraph | None = None,
+    settings: Settings | None = None,
+    clients: SharedClients | None = None,
+    relay: socket.socket | None = None,
 ) -> Starlette:
     """The ASGI app over ``kg`` (default: the shipped graph). ``clients``: the table of
     running and cooling-down clients shared by several server processes (default:
-    this process's own)."""
+    this process's own); ``relay``: a socket to the server process that runs the
+    query workers (default: start them here)."""
     kg = kg or KnowledgeGraph.open()
     settings = settings or Settings()
     pool = QueryPool(
         kg.cache_path / "store" if kg.cache_path else None,
         kg.data_dir,
-        size=settings.workers_each,
+        size=settings.workers,
         timeout=settings.timeout,
         max_rows=settings.max_rows,
         per_client=settings.per_client,
@@ -183,6 +184,7 @@ def create_app(
         queue_timeout=settings.queue_timeout,
         inline=settings.inline,
         clients=clients,
+        relay=relay,
     )
 
     @asynccontextmanager
@@ -674,15 +676,20 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
     settings: Settings = app.state.settings
     ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or store inherited
     clients = SharedClients() if settings.processes > 1 else None
+    pool: QueryPool = app.state.pool
     if clients is not None:
         # Before anything is admitted: every process counts its clients in one table.
-        app.state.pool.admission.clients = clients
+        pool.admission.clients = clients
+    pairs = [socket.socketpair() for _ in range(1, settings.processes)]
+    pool.relays = [mine for mine, _ in pairs]  # this process runs the workers for all
     fronts = [
-        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings, clients), name=f"kg-serve-{i}")
-        for i in range(1, settings.processes)
+        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings, clients, theirs), name=f"kg-serve-{i}")
+        for i, (_, theirs) in enumerate(pairs, 1)
     ]
     for front in fronts:
         front.start()
+    for _, theirs in pairs:
+        theirs.close()  # the front has its own copy
     try:
         server.run(sockets=[sock])
     finally:
@@ -709,12 +716,14 @@ def _config(app: Starlette) -> uvicorn.Config:
     )
 
 
-def _front(sock: socket.socket, data_dir: str, settings: Settings, clients: SharedClients | None) -> None:
+def _front(
+    sock: socket.socket, data_dir: str, settings: Settings, clients: SharedClients | None, relay: socket.socket,
+) -> None:
     """(In a process of its own) one more server on ``run_server``'s listening socket."""
     if sys.platform == "linux":  # end with the first server, even if it is killed
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings, clients)
+    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings, clients, relay)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(_config(app)).run(sockets=[sock])

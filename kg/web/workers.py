@@ -20,6 +20,13 @@ query a worker has answered in under a millisecond runs in the server process it
 the next times, on the event loop, whose thread is walled off the network as the workers
 are (:meth:`QueryPool.run`).
 
+With several server processes (``kg serve --processes``), the first runs the workers
+for all: the others relay their worker calls to it (:class:`_Relay`), so the workers,
+the queue and the timeouts are the same as with one process, and only the quick
+queries each has learnt run in that process itself. Every process counts what each
+client runs, and until when it cools down, in one shared table
+(:mod:`kg.web.clients`).
+
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
 the CPU first (:class:`_Demotion`: a one-shot interval timer per task, no thread per
@@ -35,11 +42,13 @@ import concurrent.futures
 import contextlib
 import functools
 import gc
+import itertools
 import math
 import multiprocessing as mp
 import os
 import pickle
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -227,9 +236,8 @@ def run_calls(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[t
 
 
 def _picklable(exc: Exception) -> Exception:
-    """``exc``, or a RuntimeError with its message when it cannot cross the pipe."""
-    if isinstance(exc, KGError):
-        return exc
+    """``exc``, or a RuntimeError with its message when it cannot cross the pipe (as it
+    was: every error is tried, kg's own too)."""
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # noqa: BLE001 - anything unpicklable
@@ -362,6 +370,86 @@ class Admission:
         return len(self._waiting)
 
 
+def _frame(rid: int, message: tuple[Any, ...]) -> bytes:
+    """One relay message: its call's id and length, then the pickled ``message``."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return rid.to_bytes(8, "big") + len(data).to_bytes(4, "big") + data
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, tuple[Any, ...] | Exception]:
+    """The next relay message: its call's id, and the message, or why it could not be
+    read (the stream goes on)."""
+    head = await reader.readexactly(12)
+    data = await reader.readexactly(int.from_bytes(head[8:], "big"))
+    try:
+        message: tuple[Any, ...] = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - reported for that call alone
+        return int.from_bytes(head[:8], "big"), RuntimeError(f"unreadable relay message: {type(exc).__name__}: {exc}")
+    return int.from_bytes(head[:8], "big"), message
+
+
+class _Relay:
+    """(In a server process without workers of its own) calls sent to the server
+    process that runs the workers, over a socket pair ``run_server`` made: one
+    pickled, length-prefixed message each way per call ((id, client, function,
+    arguments); back: (whether it returned, value or exception, seconds)), and
+    (None, None, None) when the caller gives up. Admission, the queue, the
+    timeout and cooling-down are applied there, for every process's calls alike."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.pending: dict[int, asyncio.Future[tuple[Any, float]]] = {}
+        self.ids = itertools.count()
+        self.writer: asyncio.StreamWriter | None = None
+        self.reading: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        reader, self.writer = await asyncio.open_connection(sock=self.sock)
+        self.reading = asyncio.create_task(self._read(reader))
+
+    def close(self) -> None:
+        if self.reading is not None:
+            self.reading.cancel()
+        if self.writer is not None:
+            self.writer.close()
+
+    async def call(self, client: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, float]:
+        assert self.writer is not None, "QueryPool.start() was not awaited"
+        rid = next(self.ids)
+        done: asyncio.Future[tuple[Any, float]] = asyncio.get_running_loop().create_future()
+        self.pending[rid] = done
+        self.writer.write(_frame(rid, (client, fn, args)))
+        try:
+            return await done
+        except asyncio.CancelledError:
+            if self.pending.pop(rid, None) is not None and not self.writer.is_closing():
+                self.writer.write(_frame(rid, (None, None, None)))
+            raise
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                rid, message = await _read_frame(reader)
+                done = self.pending.pop(rid, None)
+                if done is None or done.done():
+                    continue
+                if isinstance(message, Exception):
+                    done.set_exception(message)
+                    continue
+                ok, value, seconds = message
+                if ok:
+                    done.set_result((value, seconds))
+                else:
+                    done.set_exception(value)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            for done in self.pending.values():
+                if not done.done():
+                    done.set_exception(WorkerLost("the server process that runs the query workers has gone"))
+            self.pending.clear()
+
+
 @dataclass(eq=False)
 class _Pending:
     """One admitted call waiting for, or running in, a worker task."""
@@ -416,6 +504,7 @@ class QueryPool:
         quick: float = 0.01,
         inline: float = 0.0,
         clients: LocalClients | SharedClients | None = None,
+        relay: socket.socket | None = None,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
@@ -448,15 +537,26 @@ class QueryPool:
         # seconds -> those seconds; bounded in entries and text size.
         self._inline: collections.OrderedDict[tuple[str, FormatChoice, int | None], float] = collections.OrderedDict()
         self.inline_runs = 0  # queries answered in the server process
+        # Several server processes (kg.web.app.run_server): the first runs the workers
+        # for all and serves the others' calls on ``relays`` (one socket each); each
+        # other process sends its calls over its ``relay`` (see _Relay).
+        self.relays: list[socket.socket] = []
+        self._relay = _Relay(relay) if relay is not None else None
+        self._serving: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Start the workers and wait until one answers (so the first query is not slow)."""
-        self._pool = ProcessPool(
-            max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
-        )
-        started = time.perf_counter()
-        self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
-        self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
+        """Start the workers and wait until one answers (so the first query is not slow);
+        with a relay, connect to the process that runs them instead."""
+        if self._relay is not None:
+            await self._relay.open()
+        else:
+            self._pool = ProcessPool(
+                max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
+            )
+            started = time.perf_counter()
+            self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
+            self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
+            self._serving = [asyncio.create_task(self._serve(sock)) for sock in self.relays]
         if self.source.store_path is not None and self.inline > 0 and deny_network_to_this_thread():
             # The queries run here are walled off the network as a worker's are (the
             # loop's thread only: see kg.web.sandbox); where that is not possible,
@@ -465,6 +565,11 @@ class QueryPool:
             self._local = await loop.run_in_executor(None, ox.Store.read_only, self.source.store_path)
 
     async def stop(self) -> None:
+        for task in self._serving:
+            task.cancel()
+        self._serving = []
+        if self._relay is not None:
+            self._relay.close()
         if self._pool is not None:
             self._pool.stop()  # type: ignore[no-untyped-call]
             await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
@@ -484,6 +589,13 @@ class QueryPool:
         until then. The client whose query cost it waits that long before its next
         query is admitted: it cannot send the next runaway query straight into the
         workers that remain for everyone else."""
+        value, _ = await self._timed_call(client, fn, *args)
+        return value  # type: ignore[no-any-return]
+
+    async def _timed_call(self, client: str, fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+        """:meth:`call`, and the seconds ``fn`` ran in the worker."""
+        if self._relay is not None:
+            return await self._relay.call(client, fn, args)
         assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
         await self._admit(client, loop)
@@ -609,7 +721,7 @@ class QueryPool:
                 if item.done.done():
                     continue  # its client went away
                 if ok:
-                    item.done.set_result(value)
+                    item.done.set_result((value, seconds))
                 else:
                     item.done.set_exception(value)
         self._pump()
@@ -673,7 +785,50 @@ class QueryPool:
             if spent >= 4 * self.inline:
                 self._inline.pop(key, None)
             return result
-        return await self.call(client, run_query, text, choice, self.max_rows)
+        result, seconds = await self._timed_call(client, run_query, text, choice, self.max_rows)
+        if self._relay is not None and seconds < self.inline:
+            self._learn_inline((text, choice, self.max_rows), seconds)
+        return result  # type: ignore[no-any-return]
+
+    async def _serve(self, sock: socket.socket) -> None:
+        """(In the process that runs the workers) answer the calls another server
+        process sends on ``sock``: each admitted and run as this process's own, the
+        answer sent back with the seconds it took; a call that process gives up on
+        is cancelled here. The socket pair joins two processes of this server only
+        (made by ``run_server`` before either listens), so its pickles are trusted
+        as pebble's are."""
+        reader, writer = await asyncio.open_connection(sock=sock)
+        running: dict[int, asyncio.Task[None]] = {}
+
+        async def answer(rid: int, client: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+            try:
+                value, seconds = await self._timed_call(client, fn, *args)
+                reply: tuple[Any, ...] = (True, value, seconds)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller, as pebble would
+                reply = (False, _picklable(exc), 0.0)
+            finally:
+                running.pop(rid, None)
+            writer.write(_frame(rid, reply))
+
+        try:
+            while True:
+                rid, message = await _read_frame(reader)
+                if isinstance(message, Exception):
+                    writer.write(_frame(rid, (False, _picklable(message), 0.0)))
+                    continue
+                client, fn, args = message
+                if fn is None:  # the caller gave up
+                    task = running.pop(rid, None)
+                    if task is not None:
+                        task.cancel()
+                else:
+                    running[rid] = asyncio.create_task(answer(rid, client, fn, args))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # that server process has gone
+        finally:
+            for task in running.values():
+                task.cancel()
+            writer.close()
 
     async def resource(self, client: str, iri: str) -> ResourceRows:
         """The statements about one resource, run in a worker."""
