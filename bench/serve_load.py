@@ -15,7 +15,8 @@ Scenarios (default: ``compare``)::
   SELECTs, a CONSTRUCT; parameters that return rows) back to back. Rounds alternate
   the order of the servers; each round gives q/s, p50, p99 and errors per server and
   kg's ratios to the floor; the table shows median [min-max] over the rounds.
-  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``;
+  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve`` (its
+  default, or each of ``--baseline-processes``);
   ``--version NAME=DIR`` (repeatable) adds more, named ``kg@NAME``.
   Beside q/s and latency, each server's CPU time per answered query (its process and
   all its workers, from /proc; ``front``: its own process alone, for kg the HTTP
@@ -458,7 +459,7 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
     servers = [oxigraph_server(s.store, args.timeout)]
     try:
         for v, (name, code, cache) in enumerate(s.versions):
-            for n in args.processes if v == 0 else [0]:  # other checkouts: their default
+            for n in args.processes if v == 0 else args.baseline_processes:
                 label = name if n == 0 else f"{name} -p{n}"
                 servers.append(kg_server(code, cache, s.data, args.timeout, args.workers, label, n))
         floor = servers[0]
@@ -787,6 +788,10 @@ def main() -> None:
         "for this checkout (kg -pN); --baseline and --version checkouts run their default",
     )
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
+    ap.add_argument(
+        "--baseline-processes", type=lambda v: sorted({int(x) for x in v.split(",")}), default=[0],
+        help="compare: --processes values for the --baseline and --version checkouts (default: 0, their default)",
+    )
     ap.add_argument("--version", action="append", default=[], metavar="NAME=DIR", help="another kg checkout, run side by side as kg@NAME (repeatable)")
     ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()

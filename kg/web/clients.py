@@ -18,7 +18,9 @@ per_client`` queries by opening more connections:
 Both count a client's running queries with :meth:`~LocalClients.take` (one more, if
 under the limit: a single atomic step) and :meth:`~LocalClients.give`, and keep its
 cooling-down time (``time.monotonic()``, a clock every process on the machine shares)
-with :meth:`~LocalClients.cool` and :meth:`~LocalClients.cooling`.
+with :meth:`~LocalClients.cool` and :meth:`~LocalClients.cooling`;
+:meth:`~LocalClients.enter` checks the one and takes the other at once (a request
+that need not wait costs two locked steps: in and out).
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ class LocalClients:
             return False
         self._running[client] = n + 1
         return True
+
+    def enter(self, client: str, limit: int) -> float:
+        """:meth:`cooling` and :meth:`take` in one step: 0.0 when ``client`` may start
+        a query now (one more is counted), its cooling-down time when it must wait for
+        that (nothing counted), -1.0 when it runs ``limit`` queries already."""
+        until = self.cooling(client)
+        if until:
+            return until
+        return 0.0 if self.take(client, limit) else -1.0
 
     def give(self, client: str) -> None:
         """One query of ``client`` has ended."""
@@ -230,6 +241,28 @@ class SharedClients:
                 return False
             self._ints[a] = n + 1
             return True
+        finally:
+            self._unlock()
+
+    def enter(self, client: str, limit: int) -> float:
+        """:meth:`cooling` and :meth:`take` in one step (one lock): 0.0 when ``client``
+        may start a query now (one more is counted), its cooling-down time when it
+        must wait for that (nothing counted), -1.0 when it runs ``limit`` queries
+        already, in all the server processes."""
+        self._lock()
+        try:
+            s = self._slot(_key(client))
+            until = self._floats[3 + _SLOT * s]
+            if until:
+                if until > time.monotonic():
+                    return until
+                self._floats[3 + _SLOT * s] = 0.0
+            a = 2 + _SLOT * s
+            n = self._ints[a]
+            if n >= limit:
+                return -1.0
+            self._ints[a] = n + 1
+            return 0.0
         finally:
             self._unlock()
 

@@ -315,6 +315,17 @@ class Admission:
             return True
         return False
 
+    def enter(self, client: str) -> float:
+        """A slot for ``client`` at once if it may have one (see
+        :meth:`kg.web.clients.LocalClients.enter`): 0.0 when granted, else its
+        cooling-down time, or -1.0 (then :meth:`acquire` waits for a slot)."""
+        if self._free <= 0 or any(c == client for c, _ in self._waiting):
+            return self.clients.cooling(client) or -1.0
+        until = self.clients.enter(client, self.per_client)
+        if until == 0.0:
+            self._free -= 1
+        return until
+
     async def acquire(self, client: str) -> None:
         """Wait for a slot; :class:`Overloaded` when the queue is full or the wait too long."""
         if not any(c == client for c, _ in self._waiting) and self._take(client):
@@ -617,7 +628,10 @@ class QueryPool:
     async def _admit(self, client: str, loop: asyncio.AbstractEventLoop) -> None:
         """Wait until ``client`` may run a query: past its cooling-down time (see
         :meth:`call`), then through :class:`Admission`."""
-        left = self.admission.clients.cooling(client) - time.monotonic()
+        until = self.admission.enter(client)
+        if until == 0.0:
+            return  # admitted at once
+        left = until - time.monotonic()
         if left > 0:
             if left > self.admission.queue_timeout:
                 raise CoolingDown(
