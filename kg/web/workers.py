@@ -59,7 +59,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from kg.errors import CoolingDown, KGError, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
+from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
 from kg.web.clients import LocalClients, SharedClients
@@ -297,7 +297,13 @@ class Admission:
     ``_RECHECK`` seconds, as well as whenever a query here ends."""
 
     def __init__(
-        self, slots: int, *, per_client: int, max_queue: int, queue_timeout: float, clients: LocalClients | SharedClients | None = None,
+        self,
+        slots: int,
+        *,
+        per_client: int,
+        max_queue: int,
+        queue_timeout: float,
+        clients: LocalClients | SharedClients | None = None,
     ) -> None:
         self.slots = slots
         self.per_client = per_client
