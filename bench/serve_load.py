@@ -8,14 +8,15 @@ Scenarios (default: ``compare``)::
     python bench/serve_load.py slow runaway --seconds 30        # kg only
 
 - ``compare``: builds the store once (``kg build``), starts ``kg serve`` (once per
-  ``--processes`` value: ``kg`` is the default single process, ``kg -pN`` runs N server
-  processes on the one port; by default 1 and the number of cores) and the floor,
+  ``--processes`` value: ``kg`` runs with its default settings, ``kg -pN`` with N server
+  processes on the one port; by default the default, 1 and the number of cores) and the floor,
   ``oxigraph serve-read-only --location`` that same store directory, and drives each in
   turn with the same N clients sending the same five simple queries (an ASK, three small
   SELECTs, a CONSTRUCT; parameters that return rows) back to back. Rounds alternate
   the order of the servers; each round gives q/s, p50, p99 and errors per server and
   kg's ratios to the floor; the table shows median [min-max] over the rounds.
-  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve``;
+  ``--baseline DIR`` (a checkout of another kg version) adds its ``kg serve`` (its
+  default, or each of ``--baseline-processes``);
   ``--version NAME=DIR`` (repeatable) adds more, named ``kg@NAME``.
   Beside q/s and latency, each server's CPU time per answered query (its process and
   all its workers, from /proc; ``front``: its own process alone, for kg the HTTP
@@ -217,11 +218,12 @@ def http_parser(code: Path, cache: Path, data: Path) -> str:
 
 
 def kg_server(
-    code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg", processes: int = 1
+    code: Path, cache: Path, data: Path, timeout: float, workers: int | None, name: str = "kg", processes: int = 0
 ) -> Server:
+    """``kg serve`` of checkout ``code``; ``processes`` 0: its default."""
     argv = [PY, "-m", "kg", "serve", "--port", "{port}", "--timeout", str(timeout)]
     argv += ["--workers", str(workers)] if workers else []
-    argv += ["--processes", str(processes)] if processes > 1 else []
+    argv += ["--processes", str(processes)] if processes else []
     return Server(name, argv, "/sparql", kg_env(code, cache, data))
 
 
@@ -457,8 +459,8 @@ def compare(s: Setup, args: argparse.Namespace) -> None:
     servers = [oxigraph_server(s.store, args.timeout)]
     try:
         for v, (name, code, cache) in enumerate(s.versions):
-            for n in args.processes if v == 0 else [1]:  # other checkouts: their default
-                label = name if n == 1 else f"{name} -p{n}"
+            for n in args.processes if v == 0 else args.baseline_processes:
+                label = name if n == 0 else f"{name} -p{n}"
                 servers.append(kg_server(code, cache, s.data, args.timeout, args.workers, label, n))
         floor = servers[0]
         # Every query once on each side: the same rows (CONSTRUCT: triples) or the bench is wrong.
@@ -781,15 +783,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="default: kg serve's own")
     ap.add_argument(
         "--processes", type=lambda v: sorted({int(x) for x in v.split(",")}), default=None,
-        help="compare: kg serve --processes values, e.g. 1,2 (default: 1 and the number of cores), "
+        help="compare: kg serve --processes values, e.g. 0,1,2 (0: no --processes, the default; "
+        "default: 0, 1 and the number of cores), "
         "for this checkout (kg -pN); --baseline and --version checkouts run their default",
     )
     ap.add_argument("--baseline", help="a checkout of another kg version, run side by side")
+    ap.add_argument(
+        "--baseline-processes", type=lambda v: sorted({int(x) for x in v.split(",")}), default=[0],
+        help="compare: --processes values for the --baseline and --version checkouts (default: 0, their default)",
+    )
     ap.add_argument("--version", action="append", default=[], metavar="NAME=DIR", help="another kg checkout, run side by side as kg@NAME (repeatable)")
     ap.add_argument("--pythonpath", action="append", default=[], help="an extra import path for the kg servers (e.g. httptools installed with pip --target)")
     args = ap.parse_args()
     if args.processes is None:
-        args.processes = sorted({1, os.cpu_count() or 1})
+        args.processes = sorted({0, 1, os.cpu_count() or 1})
     EXTRA_PATH[:] = args.pythonpath
     args.scenario = args.scenario or ["compare"]
     if not set(args.scenario) <= {"compare", "hops", "slow", "runaway"}:

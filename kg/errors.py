@@ -201,3 +201,7 @@ class CoolingDown(Overloaded):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[type[CoolingDown], tuple[str, int]]:
+        # Pickled as it was made (it crosses from one server process to another).
+        return (type(self), (str(self), self.retry_after))

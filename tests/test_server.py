@@ -271,7 +271,7 @@ def test_dead_worker_is_replaced():
     with Retry-After, and every later request is answered."""
     import signal
 
-    with server_process("--workers", "2", "--timeout", "30") as (base, proc):
+    with server_process("--processes", "1", "--workers", "2", "--timeout", "30") as (base, proc):
         slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
         answer: dict[str, tuple[int, str, bytes]] = {}
         t = threading.Thread(target=lambda: answer.setdefault("slow", get(base + slow)))
@@ -299,7 +299,7 @@ def test_long_query_is_demoted_then_stopped():
     that replaces it runs at the normal priority."""
     if os.geteuid() != 0:
         pytest.skip("raising a priority back needs root (CAP_SYS_NICE)")
-    with server_process("--workers", "1", "--timeout", "5") as (base, proc):
+    with server_process("--processes", "1", "--workers", "1", "--timeout", "5") as (base, proc):
         slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
         answer: dict[str, tuple[int, str, bytes]] = {}
         t = threading.Thread(target=lambda: answer.setdefault("slow", get(base + slow)))
@@ -426,6 +426,125 @@ def test_admission_is_fair():
         return order
 
     assert asyncio.run(go()) == ["b", "a"]
+
+
+def test_admission_shares_its_clients_table():
+    """Unit: two admissions over one shared table (as two server processes have): a
+    client at its limit in one waits in the other, and is let in soon after its query
+    there ends, with no release in its own process to wake it."""
+    import asyncio
+
+    from kg.errors import Overloaded
+    from kg.web.clients import SharedClients
+    from kg.web.workers import Admission
+
+    async def go() -> None:
+        table = SharedClients(slots=64)
+        one = Admission(4, per_client=1, max_queue=4, queue_timeout=0.2, clients=table)
+        two = Admission(4, per_client=1, max_queue=4, queue_timeout=5, clients=table)
+        await one.acquire("a")
+        with pytest.raises(Overloaded):
+            await asyncio.wait_for(Admission(4, per_client=1, max_queue=4, queue_timeout=0.1, clients=table).acquire("a"), 5)
+        await two.acquire("b")  # another client: not held
+        waiting = asyncio.create_task(two.acquire("a"))
+        await asyncio.sleep(0.05)
+        assert not waiting.done() and two.waiting == 1
+        one.release("a")
+        await asyncio.wait_for(waiting, 1)
+        assert table.running("a") == 1 and table.running("b") == 1
+        two.release("a")
+        two.release("b")
+        assert table.running("a") == 0 == table.running("b")
+
+    asyncio.run(go())
+
+
+def _owner(port: int, sock: socket.socket, pids: list[int]) -> int | None:
+    """Which of ``pids`` holds the server's end of the connection ``sock`` (from /proc)."""
+    mine = sock.getsockname()[1]
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].rsplit(":", 1)[1], 16) == port and int(f[2].rsplit(":", 1)[1], 16) == mine:
+            inodes.add(f"socket:[{f[9]}]")
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) in inodes for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                return pid
+    return None
+
+
+def _ask(sock: socket.socket, path: str) -> tuple[int, bytes]:
+    """One keep-alive GET on ``sock``; the status and body."""
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    return _answer(sock)
+
+
+def _answer(sock: socket.socket) -> tuple[int, bytes]:
+    """The next response on ``sock`` (with a Content-Length): its status and body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += _recv(sock)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += _recv(sock)
+    return int(head.split()[1]), body
+
+
+def _recv(sock: socket.socket) -> bytes:
+    chunk = sock.recv(65536)
+    if not chunk:
+        raise ConnectionError("the server closed the connection")
+    return chunk
+
+
+def test_per_client_limit_and_cooling_hold_across_server_processes():
+    """--processes 2: one client with a connection to each server process. While its
+    query runs in one, its query in the other is held to the per-client limit (here a
+    503 after the queue timeout); once that query is stopped, the client cools down in
+    both processes; another client is served meanwhile."""
+    with server_process("--processes", "2", "--workers", "4", "--per-client", "1", "--queue-timeout", "0.1", "--timeout", "2") as (base, proc):
+        port = int(base.rsplit(":", 1)[1])
+        deadline = time.time() + 60
+        while len(_listeners(port, _tree(proc.pid))) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        servers = _listeners(port, _tree(proc.pid))
+        assert len(servers) == 2
+        by_owner: dict[int, socket.socket] = {}
+        spare = []
+        for _ in range(200):  # connections from one client until each process holds one
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=("127.0.0.7", 0))
+            assert _ask(sock, "/prefixes.json")[0] == 200  # accepted: now a process holds it
+            owner = _owner(port, sock, servers)
+            if owner is None or owner in by_owner:
+                spare.append(sock)
+            else:
+                by_owner[owner] = sock
+            if len(by_owner) == 2:
+                break
+        assert len(by_owner) == 2, "the kernel gave every connection to one process"
+        first, second = by_owner.values()
+        try:
+            slow = q("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+            first.sendall(f"GET {slow} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.5)
+            status, body = _ask(second, q("ASK {}"))
+            assert status == 503 and b"busy" in body, body
+            other = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=("127.0.0.8", 0))
+            with other:
+                assert _ask(other, q("ASK {}"))[0] == 200
+            status, body = _answer(first)
+            assert status == 503 and b"stopped" in body, body
+            status, body = _ask(second, q("ASK {}"))
+            assert status == 503 and b"your last query was stopped" in body, body
+            deadline = time.time() + 20
+            while (status := _ask(second, q("ASK {}"))[0]) != 200 and time.time() < deadline:
+                time.sleep(0.2)
+            assert status == 200
+        finally:
+            for sock in [*by_owner.values(), *spare]:
+                sock.close()
 
 
 def _raw_request(base: str, request: bytes) -> tuple[int, bytes]:

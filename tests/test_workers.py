@@ -196,3 +196,44 @@ def test_without_an_on_disk_store_every_query_runs_in_a_worker(mini: Path, cache
             await pool.stop()
 
     in_a_thread(go)
+
+
+def test_a_relayed_call_runs_in_the_other_pools_workers(mini: Path, cache: Path) -> None:
+    """A pool given a relay (a server process without workers) sends its calls to the
+    pool on the other end: answers, kg errors and refusals by that pool's admission
+    come back as they were, and the relaying pool learns which queries are quick."""
+    from kg.errors import Overloaded
+    from kg.web.clients import SharedClients
+    from kg.web.workers import FormatChoice
+
+    q = "SELECT ?t WHERE { ?t a kg:Topic } ORDER BY ?t LIMIT 3"
+    choice = FormatChoice("json", "nt")
+
+    async def go() -> None:
+        mine, theirs = socket.socketpair()
+        table = SharedClients(slots=64)
+        first = _pool(mini, size=1, timeout=20, inline=1.0, per_client=1, queue_timeout=0.2, clients=table)
+        first.relays = [mine]
+        other = _pool(mini, size=1, timeout=20, inline=1.0, per_client=1, clients=table, relay=theirs)
+        await first.start()
+        await other.start()
+        try:
+            assert (await other.call("c", echo, "hello")) == "hello"
+            with pytest.raises(QueryRefused, match="refused x"):
+                await other.call("c", refuse, "x")
+            answer = await other.run("c", q, choice)
+            assert b"/id/topic/" in answer.body and other.inline_runs == 0
+            assert (await other.run("c", q, choice)).body == answer.body
+            assert other.inline_runs == 1  # learnt from the seconds sent back
+            await table_full(table, "d", other)
+        finally:
+            await other.stop()
+            await first.stop()
+
+    async def table_full(table: Any, client: str, other: Any) -> None:
+        assert table.take(client, 1)  # the client runs a query elsewhere
+        with pytest.raises(Overloaded):
+            await other.call(client, echo, "waits, then busy")
+        table.give(client)
+
+    in_a_thread(go)

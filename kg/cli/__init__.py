@@ -435,26 +435,35 @@ def queries(fmt: str) -> None:
     ], fmt)
 
 
+def _process_count(ctx: click.Context, param: click.Parameter, value: str) -> int | str:
+    """``--processes``: ``auto`` or a whole number from 1 to 64."""
+    if value == "auto":
+        return value
+    if value.isdigit() and 1 <= int(value) <= 64:
+        return int(value)
+    raise click.BadParameter(f"{value!r} is not auto or a whole number from 1 to 64", ctx, param)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Rows a SELECT may return.")
 @click.option("--max-request-bytes", type=click.IntRange(min=256), default=65536, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes (in all, shared out among the --processes).")
-@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes on the one port, each with its own share of the workers; limits per client hold per process.")
+@click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True, help="Query worker processes (for all the --processes).")
+@click.option("--processes", metavar="auto|N", default="auto", callback=_process_count, show_default=True, help="Server processes on the one port (1-64); auto: one per usable core, at most 8. They share the workers and the limits per client.")
 @click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries one client may run at once (more wait in the queue).")
 @click.option("--queue-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query may wait for a worker (then 503).")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN", help="An origin whose pages may query from a browser (repeatable; default: any).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request in-process, print it and exit.")
 @pass_state
-def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, processes: int, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
+def serve(state: State, host: str, port: int, timeout: float, max_rows: int, max_request_bytes: int, workers: int, processes: int | str, per_client: int, queue_timeout: float, cors_origins: tuple[str, ...], get_path: str | None) -> None:
     """Serve a read-only SPARQL endpoint (/sparql) and the browser explorer (/).
 
     \b
     Example:
         kg serve --port 8000
-        kg serve --processes 2   # a server process per core
+        kg serve --processes 1   # one server process (default: one per core)
         kg serve --get '/sparql?query=ASK%7B%7D'
     """
     from kg.web.app import Settings, create_app, run_server, serve_get

@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import gc
 import multiprocessing as mp
+import os
 import re
 import secrets
 import signal
@@ -74,6 +75,7 @@ from kg.graph import KnowledgeGraph
 from kg.learner import web as learner
 from kg.sparql import GRAPH_FORMATS
 from kg.web import linked
+from kg.web.clients import SharedClients
 from kg.web.http import MAX_HEAD_BYTES, http_protocol
 from kg.web.negotiate import resource_format, sparql_format
 from kg.web.workers import FormatChoice, QueryPool, Term
@@ -116,7 +118,7 @@ class Settings:
         max_url_bytes: int = 8 * 1024,
         max_header_bytes: int = 16 * 1024,
         cors_origins: list[str] | None = None,
-        processes: int = 1,
+        processes: int | str = "auto",
         inline: float = 0.001,
     ) -> None:
         self.timeout = timeout
@@ -132,36 +134,57 @@ class Settings:
         self.max_header_bytes = max_header_bytes
         # Origins whose pages may query the endpoint from a browser; None: any.
         self.cors_origins = cors_origins
-        # Server processes sharing the listening socket (run_server). Each has its own
-        # workers (``workers`` shared out among them) and its own admission: the
-        # per-client limit and cooling-down hold per process, and the kernel hands each
-        # new connection to one of them.
-        self.processes = processes
+        # Server processes sharing the listening socket (run_server); "auto": one per
+        # usable core, at most MAX_AUTO_PROCESSES. The kernel hands each new
+        # connection to one of them. The first runs the ``workers`` for all (the
+        # others relay their calls to it: kg.web.workers.QueryPool), and the
+        # per-client limit and cooling-down hold across them all (one table they
+        # share, kg.web.clients).
+        self.processes = auto_processes() if processes == "auto" else int(processes)
         # Seconds: a /sparql query a worker answered faster runs on the server's event
         # loop the next times (QueryPool.run), whose thread the server then walls off
         # the network as a worker is; 0: every query runs in a worker.
         self.inline = inline
 
-    @property
-    def workers_each(self) -> int:
-        """Query workers of each server process."""
-        return max(1, -(-self.workers // self.processes))
 
 
-def create_app(kg: KnowledgeGraph | None = None, settings: Settings | None = None) -> Starlette:
-    """The ASGI app over ``kg`` (default: the shipped graph)."""
+MAX_AUTO_PROCESSES = 8
+
+
+def auto_processes() -> int:
+    """Server processes for ``--processes auto``: the cores this process may run on,
+    at most :data:`MAX_AUTO_PROCESSES`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_AUTO_PROCESSES, cores))
+
+
+def create_app(
+    kg: KnowledgeGraph | None = None,
+    settings: Settings | None = None,
+    clients: SharedClients | None = None,
+    relay: socket.socket | None = None,
+) -> Starlette:
+    """The ASGI app over ``kg`` (default: the shipped graph). ``clients``: the table of
+    running and cooling-down clients shared by several server processes (default:
+    this process's own); ``relay``: a socket to the server process that runs the
+    query workers (default: start them here)."""
     kg = kg or KnowledgeGraph.open()
     settings = settings or Settings()
     pool = QueryPool(
         kg.cache_path / "store" if kg.cache_path else None,
         kg.data_dir,
-        size=settings.workers_each,
+        size=settings.workers,
         timeout=settings.timeout,
         max_rows=settings.max_rows,
         per_client=settings.per_client,
         max_queue=settings.max_queue,
         queue_timeout=settings.queue_timeout,
         inline=settings.inline,
+        clients=clients,
+        relay=relay,
     )
 
     @asynccontextmanager
@@ -208,6 +231,29 @@ def _headers(status: int, retry_after: int = 1) -> dict[str, str]:
     if status == 503:
         headers["Retry-After"] = str(retry_after)
     return headers
+
+
+_QUERY_HEADERS = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in {**SECURITY_HEADERS, "Vary": "Accept"}.items()]
+
+
+@lru_cache(maxsize=64)
+def _content_type(media_type: str) -> tuple[bytes, bytes]:
+    return b"content-type", (media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")).encode("latin-1")
+
+
+class _QueryResponse(Response):
+    """A query's answer: the headers Starlette's :class:`Response` would write for it
+    (the security headers, ``Vary``, ``X-KG-Truncated`` when rows were cut, length and
+    type), from lists made once: the endpoint answers far more requests than any
+    other route."""
+
+    def __init__(self, body: bytes, media_type: str, truncated: str = "") -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [*_QUERY_HEADERS, (b"content-length", str(len(body)).encode()), _content_type(media_type)]
+        if truncated:
+            self.raw_headers.append((b"x-kg-truncated", truncated.encode("latin-1")))
 
 
 def error_response(exc: KGError) -> Response:
@@ -258,11 +304,7 @@ def routes(kg: KnowledgeGraph, pool: QueryPool, settings: Settings) -> list[Rout
             return _text_error(exc.http_status, f"{exc}; simplify the query or add LIMIT")
         except KGError as exc:
             return error_response(exc)
-        headers = {**SECURITY_HEADERS, "Vary": "Accept"}
-        if result.truncated:
-            headers["X-KG-Truncated"] = f"rows capped at {settings.max_rows}"
-        media = result.media_type + ("; charset=utf-8" if result.media_type.startswith("text/") else "")
-        return Response(result.body, media_type=media, headers=headers)
+        return _QueryResponse(result.body, result.media_type, f"rows capped at {settings.max_rows}" if result.truncated else "")
 
     async def index(request: Request) -> Response:
         # The editor writes its styles into one <style> element, allowed by a nonce.
@@ -652,12 +694,21 @@ def run_server(app: Starlette, host: str, port: int, log: Callable[[str], None])
     app.router.lifespan_context = announce
     settings: Settings = app.state.settings
     ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or store inherited
+    clients = SharedClients() if settings.processes > 1 else None
+    pool: QueryPool = app.state.pool
+    if clients is not None:
+        # Before anything is admitted: every process counts its clients in one table.
+        pool.admission.clients = clients
+    pairs = [socket.socketpair() for _ in range(1, settings.processes)]
+    pool.relays = [mine for mine, _ in pairs]  # this process runs the workers for all
     fronts = [
-        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings), name=f"kg-serve-{i}")
-        for i in range(1, settings.processes)
+        ctx.Process(target=_front, args=(sock, str(app.state.data_dir), settings, clients, theirs), name=f"kg-serve-{i}")
+        for i, (_, theirs) in enumerate(pairs, 1)
     ]
     for front in fronts:
         front.start()
+    for _, theirs in pairs:
+        theirs.close()  # the front has its own copy
     try:
         server.run(sockets=[sock])
     finally:
@@ -684,12 +735,14 @@ def _config(app: Starlette) -> uvicorn.Config:
     )
 
 
-def _front(sock: socket.socket, data_dir: str, settings: Settings) -> None:
+def _front(
+    sock: socket.socket, data_dir: str, settings: Settings, clients: SharedClients | None, relay: socket.socket,
+) -> None:
     """(In a process of its own) one more server on ``run_server``'s listening socket."""
     if sys.platform == "linux":  # end with the first server, even if it is killed
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings)
+    app = create_app(KnowledgeGraph.open(Path(data_dir)), settings, clients, relay)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(_config(app)).run(sockets=[sock])

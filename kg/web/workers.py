@@ -20,6 +20,13 @@ query a worker has answered in under a millisecond runs in the server process it
 the next times, on the event loop, whose thread is walled off the network as the workers
 are (:meth:`QueryPool.run`).
 
+With several server processes (``kg serve --processes``), the first runs the workers
+for all: the others relay their worker calls to it (:class:`_Relay`), so the workers,
+the queue and the timeouts are the same as with one process, and only the quick
+queries each has learnt run in that process itself. Every process counts what each
+client runs, and until when it cools down, in one shared table
+(:mod:`kg.web.clients`).
+
 Two more rules keep runaway queries from holding up everyone else: a query that has run
 for 0.25 s drops to a low CPU priority (nice 15) so quick queries in other workers get
 the CPU first (:class:`_Demotion`: a one-shot interval timer per task, no thread per
@@ -35,11 +42,13 @@ import concurrent.futures
 import contextlib
 import functools
 import gc
+import itertools
 import math
 import multiprocessing as mp
 import os
 import pickle
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -50,9 +59,10 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
 
-from kg.errors import CoolingDown, KGError, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
+from kg.errors import CoolingDown, NotAcceptable, Overloaded, QueryTimeout, WorkerLost
 from kg.queries import render_internal
 from kg.sparql import Result, execute, parse_query
+from kg.web.clients import LocalClients, SharedClients
 from kg.web.sandbox import deny_network, deny_network_to_this_thread
 
 __all__ = ["Admission", "FormatChoice", "QueryPool", "Term", "ResourceRows", "query_store", "run_calls", "run_query", "resource_rows", "walls", "worker_store"]
@@ -93,6 +103,7 @@ _NICE = 15
 _INLINE_TEXT = 16 * 1024  # longest query text the server runs itself (see QueryPool.run)
 _INLINE_ENTRIES = 1024
 _DEMOTION: _Demotion | None = None
+_RECHECK = 0.002  # seconds: see Admission
 
 
 def _init(source: _Source) -> None:
@@ -225,9 +236,8 @@ def run_calls(calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[t
 
 
 def _picklable(exc: Exception) -> Exception:
-    """``exc``, or a RuntimeError with its message when it cannot cross the pipe."""
-    if isinstance(exc, KGError):
-        return exc
+    """``exc``, or a RuntimeError with its message when it cannot cross the pipe (as it
+    was: every error is tried, kg's own too)."""
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # noqa: BLE001 - anything unpicklable
@@ -277,34 +287,61 @@ def _timed_query(store: ox.Store, key: tuple[str, FormatChoice, int | None]) -> 
 
 
 class Admission:
-    """Per-client concurrency limit plus one bounded, fair waiting queue."""
+    """Per-client concurrency limit plus one bounded, fair waiting queue.
 
-    def __init__(self, slots: int, *, per_client: int, max_queue: int, queue_timeout: float) -> None:
+    ``slots`` (this server process's capacity) and the queue are this process's own;
+    what each client runs is counted in ``clients`` (:mod:`kg.web.clients`), which may
+    be shared by every server process: then the limit holds across them. A request
+    waits in the queue of the process that took its connection; one that waits only
+    because its client's queries run in another process is looked at again every
+    ``_RECHECK`` seconds, as well as whenever a query here ends."""
+
+    def __init__(
+        self,
+        slots: int,
+        *,
+        per_client: int,
+        max_queue: int,
+        queue_timeout: float,
+        clients: LocalClients | SharedClients | None = None,
+    ) -> None:
         self.slots = slots
         self.per_client = per_client
         self.max_queue = max_queue
         self.queue_timeout = queue_timeout
+        self.clients = clients if clients is not None else LocalClients()
         self._free = slots
-        self._running: collections.Counter[str] = collections.Counter()
         self._waiting: collections.deque[tuple[str, asyncio.Future[None]]] = collections.deque()
+        self._recheck: asyncio.TimerHandle | None = None
 
-    def _may_run(self, client: str) -> bool:
-        return self._free > 0 and self._running[client] < self.per_client
+    def _take(self, client: str) -> bool:
+        """A slot for ``client`` if one is free and it is under its limit."""
+        if self._free > 0 and self.clients.take(client, self.per_client):
+            self._free -= 1
+            return True
+        return False
 
-    def _grant(self, client: str) -> None:
-        self._free -= 1
-        self._running[client] += 1
+    def enter(self, client: str) -> float:
+        """A slot for ``client`` at once if it may have one (see
+        :meth:`kg.web.clients.LocalClients.enter`): 0.0 when granted, else its
+        cooling-down time, or -1.0 (then :meth:`acquire` waits for a slot)."""
+        if self._free <= 0 or any(c == client for c, _ in self._waiting):
+            return self.clients.cooling(client) or -1.0
+        until = self.clients.enter(client, self.per_client)
+        if until == 0.0:
+            self._free -= 1
+        return until
 
     async def acquire(self, client: str) -> None:
         """Wait for a slot; :class:`Overloaded` when the queue is full or the wait too long."""
-        if self._may_run(client) and not any(c == client for c, _ in self._waiting):
-            self._grant(client)
+        if not any(c == client for c, _ in self._waiting) and self._take(client):
             return
         if len(self._waiting) >= self.max_queue:
             raise Overloaded(f"the server is busy ({len(self._waiting)} queries waiting); try again shortly")
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         entry = (client, fut)
         self._waiting.append(entry)
+        self._watch()
         try:
             await asyncio.wait_for(asyncio.shield(fut), self.queue_timeout)
         except BaseException as exc:
@@ -321,19 +358,113 @@ class Admission:
 
     def release(self, client: str) -> None:
         self._free += 1
-        self._running[client] -= 1
-        if self._running[client] <= 0:
-            del self._running[client]
+        self.clients.give(client)
+        self._wake()
+
+    def _wake(self) -> None:
+        """Grant what can run now to the waiting requests, first come first served."""
         for entry in list(self._waiting):
+            if self._free <= 0:
+                break
             waiter, fut = entry
-            if self._may_run(waiter):
+            if self._take(waiter):
                 self._waiting.remove(entry)
-                self._grant(waiter)
                 fut.set_result(None)
+        self._watch()
+
+    def _watch(self) -> None:
+        """With a shared table, look again soon while a request waits with a slot free
+        here (its client's queries run in another process, which cannot wake it)."""
+        if self.clients.shared and self._recheck is None and self._waiting and self._free > 0:
+            self._recheck = asyncio.get_running_loop().call_later(_RECHECK, self._rechecked)
+
+    def _rechecked(self) -> None:
+        self._recheck = None
+        self._wake()
 
     @property
     def waiting(self) -> int:
         return len(self._waiting)
+
+
+def _frame(rid: int, message: tuple[Any, ...]) -> bytes:
+    """One relay message: its call's id and length, then the pickled ``message``."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return rid.to_bytes(8, "big") + len(data).to_bytes(4, "big") + data
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, tuple[Any, ...] | Exception]:
+    """The next relay message: its call's id, and the message, or why it could not be
+    read (the stream goes on)."""
+    head = await reader.readexactly(12)
+    data = await reader.readexactly(int.from_bytes(head[8:], "big"))
+    try:
+        message: tuple[Any, ...] = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - reported for that call alone
+        return int.from_bytes(head[:8], "big"), RuntimeError(f"unreadable relay message: {type(exc).__name__}: {exc}")
+    return int.from_bytes(head[:8], "big"), message
+
+
+class _Relay:
+    """(In a server process without workers of its own) calls sent to the server
+    process that runs the workers, over a socket pair ``run_server`` made: one
+    pickled, length-prefixed message each way per call ((id, client, function,
+    arguments); back: (whether it returned, value or exception, seconds)), and
+    (None, None, None) when the caller gives up. Admission, the queue, the
+    timeout and cooling-down are applied there, for every process's calls alike."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.pending: dict[int, asyncio.Future[tuple[Any, float]]] = {}
+        self.ids = itertools.count()
+        self.writer: asyncio.StreamWriter | None = None
+        self.reading: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        reader, self.writer = await asyncio.open_connection(sock=self.sock)
+        self.reading = asyncio.create_task(self._read(reader))
+
+    def close(self) -> None:
+        if self.reading is not None:
+            self.reading.cancel()
+        if self.writer is not None:
+            self.writer.close()
+
+    async def call(self, client: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, float]:
+        assert self.writer is not None, "QueryPool.start() was not awaited"
+        rid = next(self.ids)
+        done: asyncio.Future[tuple[Any, float]] = asyncio.get_running_loop().create_future()
+        self.pending[rid] = done
+        self.writer.write(_frame(rid, (client, fn, args)))
+        try:
+            return await done
+        except asyncio.CancelledError:
+            if self.pending.pop(rid, None) is not None and not self.writer.is_closing():
+                self.writer.write(_frame(rid, (None, None, None)))
+            raise
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                rid, message = await _read_frame(reader)
+                done = self.pending.pop(rid, None)
+                if done is None or done.done():
+                    continue
+                if isinstance(message, Exception):
+                    done.set_exception(message)
+                    continue
+                ok, value, seconds = message
+                if ok:
+                    done.set_result((value, seconds))
+                else:
+                    done.set_exception(value)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            for done in self.pending.values():
+                if not done.done():
+                    done.set_exception(WorkerLost("the server process that runs the query workers has gone"))
+            self.pending.clear()
 
 
 @dataclass(eq=False)
@@ -389,6 +520,8 @@ class QueryPool:
         lanes: int | None = None,
         quick: float = 0.01,
         inline: float = 0.0,
+        clients: LocalClients | SharedClients | None = None,
+        relay: socket.socket | None = None,
     ) -> None:
         self.source = _Source(str(store_path) if store_path else None, str(data_dir))
         self.size = size
@@ -401,12 +534,12 @@ class QueryPool:
         self.queue_timeout = queue_timeout
         # Admitted calls: every worker busy with a full batch, and as many again ready.
         self.admission = Admission(
-            size * self.batch * 2, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout
+            size * self.batch * 2, per_client=per_client, max_queue=max_queue, queue_timeout=queue_timeout,
+            clients=clients,
         )
         self._pool: ProcessPool | None = None
         self.walls: list[str] = []
         self.respawn_seconds = 1.0  # measured at start: how long a worker takes to start
-        self._cooling: dict[str, float] = {}  # client -> loop time it may query again
         self._ready: collections.deque[_Pending] = collections.deque()
         self._busy = 0  # tasks in the workers
         self._quick_busy = 0  # of which batches of quick calls
@@ -421,15 +554,26 @@ class QueryPool:
         # seconds -> those seconds; bounded in entries and text size.
         self._inline: collections.OrderedDict[tuple[str, FormatChoice, int | None], float] = collections.OrderedDict()
         self.inline_runs = 0  # queries answered in the server process
+        # Several server processes (kg.web.app.run_server): the first runs the workers
+        # for all and serves the others' calls on ``relays`` (one socket each); each
+        # other process sends its calls over its ``relay`` (see _Relay).
+        self.relays: list[socket.socket] = []
+        self._relay = _Relay(relay) if relay is not None else None
+        self._serving: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Start the workers and wait until one answers (so the first query is not slow)."""
-        self._pool = ProcessPool(
-            max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
-        )
-        started = time.perf_counter()
-        self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
-        self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
+        """Start the workers and wait until one answers (so the first query is not slow);
+        with a relay, connect to the process that runs them instead."""
+        if self._relay is not None:
+            await self._relay.open()
+        else:
+            self._pool = ProcessPool(
+                max_workers=self.size, initializer=_init, initargs=(self.source,), context=mp.get_context("spawn")
+            )
+            started = time.perf_counter()
+            self.walls = await asyncio.wrap_future(self._pool.schedule(walls, timeout=120))
+            self.respawn_seconds = min(10.0, max(0.5, time.perf_counter() - started))
+            self._serving = [asyncio.create_task(self._serve(sock)) for sock in self.relays]
         if self.source.store_path is not None and self.inline > 0 and deny_network_to_this_thread():
             # The queries run here are walled off the network as a worker's are (the
             # loop's thread only: see kg.web.sandbox); where that is not possible,
@@ -438,6 +582,11 @@ class QueryPool:
             self._local = await loop.run_in_executor(None, ox.Store.read_only, self.source.store_path)
 
     async def stop(self) -> None:
+        for task in self._serving:
+            task.cancel()
+        self._serving = []
+        if self._relay is not None:
+            self._relay.close()
         if self._pool is not None:
             self._pool.stop()  # type: ignore[no-untyped-call]
             await asyncio.get_running_loop().run_in_executor(None, self._pool.join, 10)
@@ -457,6 +606,13 @@ class QueryPool:
         until then. The client whose query cost it waits that long before its next
         query is admitted: it cannot send the next runaway query straight into the
         workers that remain for everyone else."""
+        value, _ = await self._timed_call(client, fn, *args)
+        return value  # type: ignore[no-any-return]
+
+    async def _timed_call(self, client: str, fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+        """:meth:`call`, and the seconds ``fn`` ran in the worker."""
+        if self._relay is not None:
+            return await self._relay.call(client, fn, args)
         assert self._pool is not None, "QueryPool.start() was not awaited"
         loop = asyncio.get_running_loop()
         await self._admit(client, loop)
@@ -478,14 +634,12 @@ class QueryPool:
     async def _admit(self, client: str, loop: asyncio.AbstractEventLoop) -> None:
         """Wait until ``client`` may run a query: past its cooling-down time (see
         :meth:`call`), then through :class:`Admission`."""
-        if len(self._cooling) > 4096:  # clients that never came back
-            now = loop.time()
-            self._cooling = {c: t for c, t in self._cooling.items() if t > now}
-        until = self._cooling.pop(client, None)
-        if until is not None and until > loop.time():
-            left = until - loop.time()
+        until = self.admission.enter(client)
+        if until == 0.0:
+            return  # admitted at once
+        left = until - time.monotonic()
+        if left > 0:
             if left > self.admission.queue_timeout:
-                self._cooling[client] = until
                 raise CoolingDown(
                     f"your last query was stopped; wait {math.ceil(left)} s before the next", math.ceil(left)
                 )
@@ -587,7 +741,7 @@ class QueryPool:
                 if item.done.done():
                     continue  # its client went away
                 if ok:
-                    item.done.set_result(value)
+                    item.done.set_result((value, seconds))
                 else:
                     item.done.set_exception(value)
         self._pump()
@@ -597,10 +751,10 @@ class QueryPool:
         if item.done.done():
             return
         if isinstance(exc, concurrent.futures.TimeoutError):
-            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            self.admission.clients.cool(item.client, time.monotonic() + self.respawn_seconds)
             item.done.set_exception(QueryTimeout(f"query stopped after {self.timeout:g} s"))
         elif isinstance(exc, ProcessExpired):
-            self._cooling[item.client] = loop.time() + self.respawn_seconds
+            self.admission.clients.cool(item.client, time.monotonic() + self.respawn_seconds)
             item.done.set_exception(WorkerLost(f"the query worker died ({exc}); try again"))
         elif isinstance(exc, concurrent.futures.CancelledError):
             item.done.cancel()
@@ -651,7 +805,50 @@ class QueryPool:
             if spent >= 4 * self.inline:
                 self._inline.pop(key, None)
             return result
-        return await self.call(client, run_query, text, choice, self.max_rows)
+        result, seconds = await self._timed_call(client, run_query, text, choice, self.max_rows)
+        if self._relay is not None and seconds < self.inline:
+            self._learn_inline((text, choice, self.max_rows), seconds)
+        return result  # type: ignore[no-any-return]
+
+    async def _serve(self, sock: socket.socket) -> None:
+        """(In the process that runs the workers) answer the calls another server
+        process sends on ``sock``: each admitted and run as this process's own, the
+        answer sent back with the seconds it took; a call that process gives up on
+        is cancelled here. The socket pair joins two processes of this server only
+        (made by ``run_server`` before either listens), so its pickles are trusted
+        as pebble's are."""
+        reader, writer = await asyncio.open_connection(sock=sock)
+        running: dict[int, asyncio.Task[None]] = {}
+
+        async def answer(rid: int, client: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+            try:
+                value, seconds = await self._timed_call(client, fn, *args)
+                reply: tuple[Any, ...] = (True, value, seconds)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller, as pebble would
+                reply = (False, _picklable(exc), 0.0)
+            finally:
+                running.pop(rid, None)
+            writer.write(_frame(rid, reply))
+
+        try:
+            while True:
+                rid, message = await _read_frame(reader)
+                if isinstance(message, Exception):
+                    writer.write(_frame(rid, (False, _picklable(message), 0.0)))
+                    continue
+                client, fn, args = message
+                if fn is None:  # the caller gave up
+                    task = running.pop(rid, None)
+                    if task is not None:
+                        task.cancel()
+                else:
+                    running[rid] = asyncio.create_task(answer(rid, client, fn, args))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # that server process has gone
+        finally:
+            for task in running.values():
+                task.cancel()
+            writer.close()
 
     async def resource(self, client: str, iri: str) -> ResourceRows:
         """The statements about one resource, run in a worker."""
