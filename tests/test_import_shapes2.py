@@ -11,22 +11,7 @@ from click.testing import CliRunner
 
 from kg import importer as imp
 from kg.cli import cli
-
-VOCAB = imp.Vocabulary(topics=[
-    imp.TopicName("attention", "Attention"),
-    imp.TopicName("graph-theory", "Graph theory"),
-    imp.TopicName("sorting", "Sorting", ("sorting algorithms",)),
-    imp.TopicName("hashing", "Hashing", ("hash tables",)),
-])
-
-
-def draft(text: str, source: str = "page.md", **kw: object) -> imp.Draft:
-    page = imp.parse_page(text, source)
-    return imp.build_draft(page, VOCAB, course_id="c", **kw)  # type: ignore[arg-type]
-
-
-def titles(d: imp.Draft) -> list[str]:
-    return [lec.title for lec in d.lectures]
+from tests.test_import_shapes import VOCAB, draft, titles
 
 
 class TestDataFiles:
