@@ -7,11 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kg import importer as imp
 from kg.cli import cli
 from tests.test_import_shapes import VOCAB, draft, titles
+
+
+def run_import(page: Path) -> tuple[Result, Path]:
+    """``kg import PAGE`` through the CLI, its draft beside the page; it must succeed."""
+    out = page.with_name("c.yaml")
+    res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    return res, out
 
 
 class TestDataFiles:
@@ -38,9 +46,7 @@ class TestDataFiles:
             "- date: 2024/02/22\n  title: Topic two\n"
             "- date: 2024/02/27\n  title: Topic three\n"
         )
-        out = tmp_path / "c.yaml"
-        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
-        assert res.exit_code == 0, res.output
+        res, out = run_import(page)
         assert "3 lectures" in res.output
         assert "Topic one: basics" in out.read_text()
 
@@ -273,9 +279,7 @@ class TestHugoTables:
             '[02-hashing]\ntitle = "Hash tables"\nexcerpt = "Buckets"\nhide = false\n\n'
             '[03-graphs]\ntitle = "Graph theory"\nexcerpt = "Paths"\nhide = true\n'
         )
-        out = tmp_path / "c.yaml"
-        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
-        assert res.exit_code == 0, res.output
+        res, out = run_import(page)
         assert "3 lectures" in res.output and "(data-file)" in res.output
         text = out.read_text()
         assert text.index("title: Sorting") < text.index("title: Hash tables") < text.index("title: Graph theory")
