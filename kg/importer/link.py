@@ -35,7 +35,23 @@ _CACHE_SIZE = 50_000
 # ("implicit regularization techniques").
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
-    "idea variant extension phenomenon phenomena regime effect result".split()
+    "idea variant extension phenomenon phenomena regime effect result architecture".split()
+)
+# Words that say what a session does with its subject, not another subject: a name
+# beside them is what the session is about ("Backpropagation questions", "Notation
+# for backprop", "Properties of SVD", "Examples of PCA").
+_ABOUT_WORDS = frozenset(
+    "question notation derivation example exercise implementation demo property definition "
+    "motivation proof intuition tip pitfall advantage disadvantage limitation type".split()
+)
+# Verbs a description teaches with ("we consider diffusion models", "introduces
+# recurrent networks"): what follows is the subject, not a kind of it, and no term
+# starts with one. (Normal forms: "introduces" -> "introduce".)
+_TEACHING_VERBS = frozenset(
+    "introduce introduced introducing cover covered covering consider considered discuss discussed "
+    "explore explored review reviewed revisit study studied present presented examine examined "
+    "describe described explain explained define defined derive derived dive focus focuse "
+    "continue begin start survey".split()
 )
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # Words that never make a candidate topic: file kinds, link labels, admin words.
@@ -49,7 +65,10 @@ _NOISE = frozenset(
 _NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "e.g", "i.e", a web address
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
-_JOINERS = frozenset("and or for of in with on via using through from to by vs versus & / + at as into meet beyond".split())
+_JOINERS = frozenset(
+    "and or for of in with on via using through from to by vs versus & / + at as into meet beyond "
+    "about among between during".split()
+)
 _NAME_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s")
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
 
@@ -67,6 +86,31 @@ def _stem(w: str) -> str:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+# British spellings read as American ones: "language modelling", "regularisation",
+# "k-nearest neighbours". The -ise endings only after the letters that make the
+# -ize verbs of technical English ("normalise", "optimiser", "summarisation",
+# "vectorise", "tokenise"), never "promise", "surprise", "noise" or "supervised".
+_ISE = re.compile(r"^(.+(?:al|im|ar|en|or|an))is(ation|ations|er|ers|e|es|ed|ing)$")
+_SPELLING = {
+    "modelling": "modeling", "modelled": "modeled", "labelling": "labeling", "labelled": "labeled",
+    "neighbour": "neighbor", "neighbours": "neighbors", "neighbourhood": "neighborhood",
+    "behaviour": "behavior", "behaviours": "behaviors", "centre": "center", "centres": "centers",
+    "analyse": "analyze", "analysed": "analyzed", "analysing": "analyzing",
+}
+
+
+def _american(w: str) -> str:
+    """A case-folded word in American spelling.
+
+    >>> [_american(w) for w in ("modelling", "regularisation", "optimisers", "promise", "supervised")]
+    ['modeling', 'regularization', 'optimizers', 'promise', 'supervised']
+    """
+    got = _SPELLING.get(w)
+    if got is not None:
+        return got
+    if "is" in w and len(w) > 6:
+        return _ISE.sub(r"\1iz\2", w)
+    return w
 
 
 @lru_cache(maxsize=1 << 16)
@@ -75,7 +119,7 @@ def _norm(word: str) -> str:
     w = word.casefold()
     w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
-    return _stem(w)
+    return _stem(_american(w))
 
 
 class _Tok(NamedTuple):
@@ -91,6 +135,17 @@ _new_tuple = tuple.__new__  # a _Tok without the generated __new__'s Python fram
 def _tokens(text: str) -> list[_Tok]:
     norm = _norm
     return [_new_tuple(_Tok, (norm(w := m.group()), w, *m.span())) for m in _TOKEN.finditer(text)]
+
+
+def normal_form(text: str) -> str:
+    """``text`` in the normal form the linker matches names in: its words case-folded,
+    stemmed and in American spelling, "nets" as "networks", hyphens and slashes as
+    spaces ("&" as "and"), joined by single spaces.
+
+    >>> normal_form("Convolutional Nets & Language Modelling")
+    'convolutional network and language modeling'
+    """
+    return " ".join(t.stem for t in _tokens(text))
 
 
 class _Node:
@@ -191,6 +246,7 @@ _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
 _TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS  # words a candidate term does not start with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
@@ -242,8 +298,12 @@ class Linker:
                     len(toks) == 1 and toks[0] in _GENERIC,
                 )
                 bucket = self._index.setdefault(toks, [])
-                if not any(b.topic == t.id for b in bucket):
+                same = next((x for x, b in enumerate(bucket) if b.topic == t.id), None)
+                if same is None:
                     bucket.append(nm)
+                elif bucket[same].acronym and not nm.acronym and kind != "id":
+                    # "ConvNets" and "convnet" both given: the name matches in any case.
+                    bucket[same] = nm
                 if not nm.acronym and len(" ".join(toks)) >= 8:
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
         # An acronym two topics share ("kNN": k-nearest neighbours, nearest-neighbour
@@ -253,6 +313,7 @@ class Linker:
                 spelt = [nm for nm in bucket if _initials(self.topics[nm.topic].label) == key[0]]
                 if spelt:
                     self._index[key] = spelt
+        self._add_acronym_forms()
         self._maxlen = max((len(k) for k in self._index), default=1)
         # The same names as a trie of normalised words, compiled once: a text is matched
         # in one pass, each start walking only as far as some name goes on.
@@ -301,6 +362,44 @@ class Linker:
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
         self._fuzz: tuple[Any, Any] | None = None
 
+    def _add_acronym_forms(self) -> None:
+        """A longer name that holds a topic's label ("optimization for deep learning")
+        also names with the label's acronym in its place ("Optimization for DL", "NN
+        optimization", "distributed DL"): the acronyms a topic gives that spell its
+        label's initials (DL, NN, ML, NLP, LLM). Built once into the index."""
+        spelt: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for t in self.topics.values():
+            words = tuple(x.stem for x in _tokens(t.label))
+            if len(words) < 2:
+                continue
+            for a in t.aliases:
+                short = _tokens(a)
+                if len(short) == 1 and _acronym_like(a) and short[0].stem == _stem(_initials(t.label)):
+                    spelt.setdefault(words[0], []).append((words, short[0].stem))
+        added: dict[tuple[str, ...], list[_Name]] = {}
+        for key, bucket in self._index.items():
+            if len(key) < 3:
+                continue
+            for p, w in enumerate(key):
+                for words, acr in spelt.get(w, ()):
+                    if key[p : p + len(words)] != words or len(words) == len(key):
+                        continue
+                    form = key[:p] + (acr,) + key[p + len(words) :]
+                    if form in self._index or form in added:
+                        continue
+                    names = [
+                        _Name(nm.topic, nm.surface, "alias", False, len(form)) for nm in bucket if not nm.acronym
+                    ]
+                    if names:
+                        added[form] = names
+        self._index.update(added)
+
+    def names(self) -> dict[str, str]:
+        """Every name the linker matches exactly, in :func:`normal_form`, with the topic it
+        names (of a name two topics share, the one the linker prefers): labels, aliases,
+        ids and the acronym forms of longer names."""
+        return {" ".join(key): bucket[0].topic for key, bucket in self._index.items() if bucket}
+
     # ------------------------------------------------------------ matching
 
     def _base(self, nm: _Name, place: str) -> float:
@@ -322,7 +421,7 @@ class Linker:
     def _places(self, text: str, toks: list[_Tok], in_title: bool) -> list[str]:
         """'title', 'list' or 'prose' for every token. Detail text is split at commas,
         semicolons, full stops and brackets; when most pieces are short (at most six
-        words, four of them content words) it is a list of terms and its short pieces
+        words, four of them content words; a hyphenated word is one) it is a list of terms and its short pieces
         are list items; otherwise it is prose ("In this lecture we introduce graph neural
         networks, define matrix representations, ...") and every word is prose."""
         if in_title:
@@ -337,7 +436,12 @@ class Linker:
                 if toks[k].start >= a:
                     idx.append(k)
                 k += 1
-            content = [i for i in idx if toks[i].stem not in _STOP and toks[i].stem.isalnum()]
+            # A hyphenated word is one word ("self-supervised learning with losses").
+            content = [
+                i for i in idx
+                if toks[i].stem not in _STOP and toks[i].stem.isalnum()
+                and (i == 0 or text[toks[i - 1].end : toks[i].start] != "-")
+            ]
             if content:
                 segments.append((idx, len(content) <= 4 and len(text[a:b].split()) <= 6))
         if 2 * sum(short for _, short in segments) >= len(segments):
@@ -750,12 +854,21 @@ class Linker:
         texts = [(without_readings(title), True), (without_readings(detail), False)]
         # "Multi-layer perceptron" names "multilayer perceptron": hyphenated words are
         # read joined as well as apart; joined, only exactly ("selfsupervised learning"
-        # is no typo of "supervised learning").
-        texts += [(_HYPHEN.sub("", x), place) for x, place in texts if "-" in x and _HYPHEN.search(x)]
-        for n, (text, in_title) in enumerate(texts):
+        # is no typo of "supervised learning"), and only the names that take in a
+        # joined word (or a coordination that reaches over one: "Supervised and
+        # self-supervised learning") are new: the rest were read apart, where a longer
+        # name may hold them ("ML" in "Large-Scale ML" is inside "large-scale ML").
+        readings: list[tuple[str, bool, frozenset[str] | None]] = [(x, place, None) for x, place in texts]
+        readings += [(_HYPHEN.sub("", x), place, _joined_words(x)) for x, place in texts if "-" in x and _HYPHEN.search(x)]
+        for n, (text, in_title, words) in enumerate(readings):
             if not text:
                 continue
             found = self._title_matches(text, n < 2) if in_title else self._matches(text, False, fuzzy=n < 2)[1]
+            if words is not None:
+                found = [
+                    m for m in found
+                    if m.how == "coordination" or any(w.casefold() in words for w in _TOKEN.findall(m.text))
+                ]
             for m in found:
                 topic = m.topic
                 if n < 2 and m.how not in _WEAK_HOWS:
@@ -852,7 +965,7 @@ class Linker:
                 # A run ends at the first linked word it takes in.
                 runs = [r[: next((i + 1 for i, k in enumerate(r) if k in covered), len(r))] for r in runs]
                 for words in runs:
-                    while words and toks[words[0]].stem in _STOP_GENERIC:
+                    while words and toks[words[0]].stem in _TRIM:
                         words.pop(0)
                     while words and words[-1] not in covered and toks[words[-1]].stem in _STOP_GENERIC:
                         words.pop()
@@ -878,6 +991,12 @@ class Linker:
         return out
 
 
+def _joined_words(text: str) -> frozenset[str]:
+    """The hyphenated words of ``text`` as its joined reading spells them, case-folded:
+    "Multi-layer" -> "multilayer"."""
+    return frozenset(_HYPHEN.sub("", w).casefold() for w in re.findall(r"[^\W_]+(?:-[^\W_]+)+", text))
+
+
 def _add_terms(out: list[str], terms: list[str]) -> None:
     """Each of ``terms`` not yet in ``out`` (in any case) added to it, in order."""
     for term in terms:
@@ -889,7 +1008,7 @@ def _term_content(s: str) -> bool:
     """Whether a word (normalised) is a content word of a term (see ``Linker._in_term``)."""
     return (
         s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
-        and s not in _KIND_WORDS and len(s) > 1
+        and s not in _KIND_WORDS and s not in _ABOUT_WORDS and s not in _TEACHING_VERBS and len(s) > 1
     )
 
 
@@ -916,9 +1035,10 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     word of the same phrase names where or with what the phrase's subject is applied,
     not what is taught: "Reinforcement learning for NLP" is not an NLP lecture. After a
     word that only says what kind of session it is ("Lecture on GNNs", "Topics in NLP")
-    the name is the subject and keeps its weight. A title (or a part of one) that is
-    "ASPECT of NAME" ("The Ethics of Machine Learning", "History of Deep Learning")
-    teaches the aspect; "Basics of NAME", "Introduction of NAME" teach the name."""
+    the name is the subject and keeps its weight. A title or an item of a detail list
+    (or a part of one) that is "ASPECT of NAME" ("The Ethics of Machine Learning",
+    "History of Deep Learning", "complexity of neural networks") teaches the aspect;
+    "Basics of NAME", "Introduction of NAME", "Properties of NAME" teach the name."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
         return m
     # Only "of" or a setting word among the three words before the name can change it.
@@ -932,12 +1052,15 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
         return toks[k].stem in _SETTING or (toks[k].stem == "on" and place == "title")
 
     def content(w: str) -> bool:
-        return w.isalpha() and len(w) > 1 and w not in _STOP and w not in _GENERIC and w not in _JOINERS
+        return (
+            w.isalpha() and len(w) > 1 and w not in _STOP and w not in _GENERIC and w not in _JOINERS
+            and w not in _ABOUT_WORDS
+        )
 
     k = m.i - 1
     if toks[k].stem in _ARTICLES and k > 0:
         k -= 1
-    if place == "title" and toks[k].stem == "of" and k > 0 and content(toks[k - 1].stem):
+    if place != "prose" and toks[k].stem == "of" and k > 0 and content(w := toks[k - 1].stem) and w not in _KIND_WORDS:
         # The aspect is the first word of its part of the title.
         j = k - 2
         while j >= 0 and toks[j].stem in _STOP and not _TERM_BREAK.search(text[toks[j].end : toks[j + 1].start]):
@@ -960,7 +1083,7 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
 # lecture teaches: "Relationship between transformers and MLPs, GNNs and CNNs".
 _RELATED = re.compile(
     r"(?i)\b(?:relationships?|relations?|related|connections?|compared|comparisons?|contrast|"
-    r"unlike|similar|similarities|analog(?:y|ies|ous)|versus|vs\.?)\b"
+    r"unlike|similar|similarities|analog(?:y|ies|ous)|inverse|versus|vs\.?)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
 
