@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 from kg.importer import (  # noqa: E402
     COVER_THRESHOLD, Draft, Vocabulary, build_draft, import_page, parse_page, read_page,
 )
+from kg.importer.link import Linker, normal_form  # noqa: E402
 from kg.build.sources import Course, load_sources  # noqa: E402
 from kg.errors import KGError  # noqa: E402
 
@@ -267,7 +268,17 @@ def table(scores: list[Score]) -> str:
 
 # =========================================================================== gold pages
 
-_GENERIC_TAIL = re.compile(r"\s+(?:method|algorithm|model|technique|approache?|framework)s?$")
+# Words around a term that say what kind of thing or session it is, not what it names:
+# "k-means algorithm", "bias and variance concept", "convnet architecture";
+# "introduction to deep learning", "review of probability theory", "basic ML concepts".
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:method|algorithm|model|technique|approach|framework|concept|architecture|basic|overview"
+    r"|part\s+(?:\d+|[ivx]+))$"
+)
+_GENERIC_HEAD = re.compile(
+    r"^(?:(?:introduction|intro|overview|review|basic|fundamental|foundation|recap)\s+(?:of|to)\s+(?:the\s+)?"
+    r"|(?:basic|advanced)\s+)"
+)
 
 
 @dataclass
@@ -338,32 +349,23 @@ class PageScore:
 
 
 def topic_names(vocab: Vocabulary) -> dict[str, str]:
-    """Normalised name -> topic id, from every topic's label, aliases and id."""
-    out: dict[str, str] = {}
-    for t in vocab.topics:
-        for name in (t.label, *t.aliases, t.id.replace("-", " ")):
-            out.setdefault(_norm_term(name), t.id)
-    return out
+    """Normalised name -> topic id: every name the linker matches exactly (each topic's
+    label, aliases and id, and the acronym forms of longer names: "optimization for DL")."""
+    return Linker(vocab.topics).names()
 
 
 def _norm_term(s: str) -> str:
-    words = _norm(s.replace("-", " ")).split()
-    stem = []
-    for w in words:
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        stem.append(w)
-    return " ".join(stem)
+    """A term in the linker's normal form (``kg.importer.link.normal_form``)."""
+    return normal_form(s)
 
 
 def map_term(term: str, names: dict[str, str]) -> str | None:
-    """The kg topic a gold term names, or None."""
+    """The kg topic a gold term names, or None: the term's, else the term's without
+    the words around it that say what kind of thing or session it is."""
     n = _norm_term(term)
     if n in names:
         return names[n]
-    short = _GENERIC_TAIL.sub("", n)
+    short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", n))
     return names.get(short) if short != n else None
 
 
