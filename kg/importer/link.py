@@ -246,7 +246,13 @@ _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
 _TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
-_TRIM = _STOP_GENERIC | _TEACHING_VERBS  # words a candidate term does not start with
+# Words a candidate term does not start with: stop words, generic words, teaching
+# verbs, determiners ("any", "such as").
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such each every some all other last first next".split())
+# Words that alone make no candidate: the same, words saying what kind of thing a
+# name is ("tasks", "techniques") and a bare "networks" or "research".
+_NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset("network system research good best learning year series".split())
+_TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
@@ -924,6 +930,7 @@ class Linker:
             toks, kept = self._matches(text, in_title)
             places = self._places(text, toks, in_title)
             covered = {k for m in kept for k in range(m.i, m.j)}
+            head_end = {m.i: m.j for m in kept}  # a linked term's first word -> its end
             splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
             pieces = _AND.split(text) if in_title else [text]
             segments: list[tuple[int, int]] = []
@@ -945,36 +952,41 @@ class Linker:
                         seg.append(k)
                 if not in_title and (not seg or places[seg[0]] != "list"):
                     continue  # only the terms of a detail list, not words of its prose
-                # Runs of words no topic covers; a run that runs into a linked term
-                # keeps it as its head ("Quokka sampling").
+                # Runs of words no topic covers; a run that runs straight into a linked
+                # term keeps the whole of it as its head ("Quokka sampling", "Efficient
+                # fine-tuning"), never across a joining word ("History of [deep
+                # learning]", "such as [Naive Bayes]") and never a part of it.
                 runs: list[list[int]] = []
                 open_run = False  # may the last run take more words?
+                in_seg = set(seg)
                 for k in seg:
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
-                        if joins and runs[-1][-1] not in covered:
-                            runs[-1].append(k)
-                        else:
-                            open_run = False
+                        if joins and runs[-1][-1] not in covered and k in head_end and toks[k - 1].stem not in _TRIM \
+                                and toks[k - 1].stem not in _JOINERS:
+                            runs[-1].extend(x for x in range(k, head_end[k]) if x in in_seg)
+                        open_run = False
                         continue
-                    if joins and runs[-1][-1] not in covered:
+                    if joins:
                         runs[-1].append(k)
                     else:
                         runs.append([k])
                         open_run = True
-                # A run ends at the first linked word it takes in.
-                runs = [r[: next((i + 1 for i, k in enumerate(r) if k in covered), len(r))] for r in runs]
                 for words in runs:
-                    while words and toks[words[0]].stem in _TRIM:
+                    # A term starts at a word's start: "One-shot", never its "shot".
+                    while words and words[0] > 0 and toks[words[0] - 1].start >= a \
+                            and text[toks[words[0] - 1].end : toks[words[0]].start] == "-":
+                        words.insert(0, words[0] - 1)
+                    while words and toks[words[0]].stem in _TRIM and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
-                    while words and words[-1] not in covered and toks[words[-1]].stem in _STOP_GENERIC:
+                    while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
                         words.pop()
                     free = [k for k in words if k not in covered]
                     if not free or len(words) > (5 if in_title else 3):
                         continue
                     if not in_title and len(words) < 2:
                         continue
-                    if all(toks[k].stem in _GENERIC or toks[k].stem in _STOP or toks[k].stem.isdigit() for k in free):
+                    if all(toks[k].stem in _NOT_ALONE or toks[k].stem.isdigit() for k in free):
                         continue
                     if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
                         continue
