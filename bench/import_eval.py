@@ -17,9 +17,13 @@ the repository) with the shipped graph's vocabulary and scores it against
 - non-lectures made lectures: draft lectures that pair (same alignment) with a gold
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
-  map to a kg topic: a gold term maps when, normalised as the linker normalises words,
-  it is a topic's label, alias or id (also after a trailing "method(s)",
-  "algorithm(s)", "model(s)" or "technique(s)"); a coordinated term that maps as a whole
+  map to a kg topic: a gold term maps when, in the linker's normal form
+  (``kg.importer.link.normal_form``: case, plurals, British spellings, "nets"), it is a
+  name the linker matches exactly (a topic's label, alias or id, or a longer name with
+  a label's acronym: "optimization for DL"), also without the words around it that say
+  what kind of thing or session it is (a trailing "method(s)", "algorithm(s)",
+  "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2"; a leading
+  "introduction to", "review of", "basic"); a coordinated term that maps as a whole
   to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps each
   part. Gold terms naming no kg topic are left out of recall; every proposed topic counts
   for precision, and is right when a gold topic or the gold title (mapped the same way)

@@ -41,6 +41,16 @@ TOPICS = [
     imp.TopicName("k-nearest-neighbors", "k-nearest neighbours", ("kNNs",)),
     imp.TopicName("nearest-neighbor-search", "Nearest neighbour search", ("kNN",)),
     imp.TopicName("gradient", "Gradient"),
+    imp.TopicName("large-scale-machine-learning", "Large-scale machine learning", ("large-scale ML",)),
+    imp.TopicName("deep-learning-optimization", "Optimization for deep learning", ("neural network optimization",)),
+    imp.TopicName("optimization", "Mathematical optimization", ("optimisation",)),
+    imp.TopicName("neural-networks", "Neural networks", ("NN",)),
+    imp.TopicName("language-modeling", "Language modeling", ("language model",)),
+    imp.TopicName("diffusion-models", "Diffusion models"),
+    imp.TopicName("vanishing-gradients", "Vanishing gradients"),
+    imp.TopicName("speech-recognition", "Speech recognition", ("ASR",)),
+    imp.TopicName("recurrent-neural-networks", "Recurrent neural networks", ("RNN", "RNNs", "recurrent networks")),
+    imp.TopicName("convnets", "Convnets", ("ConvNets", "convnet")),
 ]
 
 
@@ -132,6 +142,74 @@ class TestWhereTheNameIs:
     def test_a_shared_acronym_names_the_topic_it_abbreviates(self, linker):
         assert covers(linker.link("Clustering and kNN")) == {"k-nearest-neighbors"}
         assert covers(linker.link("Nearest neighbour search")) == {"nearest-neighbor-search"}
+
+
+class TestHowNamesAreWritten:
+    def test_an_acronym_in_place_of_a_label_inside_a_longer_name(self, linker):
+        # "DL" abbreviates "deep learning": "Optimization for DL" is the longer name.
+        assert covers(linker.link("Optimization for DL")) == {"deep-learning-optimization"}
+        assert covers(linker.link("NN optimization")) == {"deep-learning-optimization"}
+        # The acronym alone still names its own topic, and only as an acronym.
+        assert covers(linker.link("DL")) == {"deep-learning"}
+        assert covers(linker.link("Optimization for dl")) == {"deep-learning-optimization"}
+        assert covers(linker.link("Optimization")) == {"optimization"}
+
+    def test_british_spellings(self, linker):
+        assert covers(linker.link("Language Modelling")) == {"language-modeling"}
+        assert covers(linker.link("Optimisation")) == {"optimization"}
+        assert imp.link.normal_form("Promise, surprise, noise; unsupervised") == "promise surprise noise unsupervised"
+
+    def test_a_name_given_in_any_case_matches_in_any_case(self, linker):
+        # "ConvNets" (an acronym-like spelling) and "convnet" both given: any case.
+        assert covers(linker.link("Convnets")) == {"convnets"}
+        assert covers(linker.link("Recurrent networks")) == {"recurrent-neural-networks"}
+
+    def test_joined_hyphens_add_only_the_names_they_make(self, linker):
+        # "ML" is inside "Large-Scale ML" read apart; read joined ("LargeScale ML")
+        # it would be a name of its own.
+        got = by_topic(linker.link("Productionizing Large-Scale ML"))
+        assert "machine-learning" not in covers(got.values())
+        assert got["machine-learning"].how == "sub-span"
+
+
+class TestWhatASessionDoesWithItsSubject:
+    def test_a_word_saying_what_is_done_with_a_name_makes_no_longer_term(self, linker):
+        # "questions", "notation", "properties": the session is about the name ...
+        assert covers(linker.link("Live session", "Backpropagation questions.")) == {"backpropagation"}
+        assert covers(linker.link("Live session", "Notation for backprop. Answer on Wed.")) == {"backpropagation"}
+        # ... where a content word makes a longer term of another concept.
+        assert "backpropagation" not in covers(linker.link("Live session", "Backpropagation circuits."))
+
+    def test_a_teaching_verb_is_no_modifier(self, linker):
+        text = "In this lecture, we consider diffusion models."
+        assert "diffusion-models" in covers(linker.link("Latent models", text + " Short. Items. Here."))
+        assert covers(linker.link("Latent diffusion models")) == set()
+
+    def test_an_aspect_of_a_name_in_a_detail_list(self, linker):
+        got = by_topic(linker.link("Generalization", "margin theory, complexity of neural networks"))
+        assert got["neural-networks"].how == "context"
+        got = by_topic(linker.link("RNNs", "LSTMs, the problem of vanishing gradients"))
+        assert got["vanishing-gradients"].confidence >= imp.COVER_THRESHOLD
+
+    def test_the_inverse_of_a_task_is_related(self, linker):
+        text = "Text to speech is the inverse process to ASR, but with differences in the models."
+        assert "speech-recognition" not in covers(linker.link("Text to speech", text))
+        assert "speech-recognition" in covers(linker.link("Speech", "ASR and its models."))
+
+
+class TestCandidateTerms:
+    def test_a_candidate_takes_a_whole_linked_head_never_across_a_joining_word(self, linker):
+        assert linker.unmatched("Efficient fine-tuning for transformers") == ["Efficient fine-tuning"]
+        assert linker.unmatched("History of Deep Learning") == ["History"]
+        assert linker.unmatched("Quokka transformers") == ["Quokka transformers"]
+
+    def test_a_candidate_starts_at_a_word_start(self, linker):
+        assert "shot" not in linker.unmatched("One-shot/Zero-shot learning")
+        assert "gradient-based learning" in linker.unmatched("Modules, gradient-based learning")
+
+    def test_determiners_and_kind_words_make_no_candidate(self, linker):
+        assert linker.unmatched("From RL to (any) autoencoder, tasks, research") == ["autoencoder"]
+        assert linker.unmatched("Classifiers, such as Naive Bayes") == ["Classifiers", "Naive Bayes"]
 
 
 def _page(descriptions: list[tuple[str, str]]) -> str:
