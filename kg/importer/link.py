@@ -62,7 +62,7 @@ _NOISE = frozenset(
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
     "announcement announcements out released continued contd cont ctd speaker speakers".split()
 )
-_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "e.g", "i.e", a web address
+_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]")  # "e.g", "i.e", a web address, an identifier
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
@@ -248,7 +248,7 @@ _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
 # Words a candidate term does not start with: stop words, generic words, teaching
 # verbs, determiners ("any", "such as").
-_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such each every some all other last first next".split())
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some all other last first next".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset("network system research good best learning year series".split())
@@ -1133,10 +1133,26 @@ _READINGS = re.compile(
 )
 
 
+# Square brackets in a schedule's text hold annotations, not topics: references
+# ("[Section 9.3 of DLB]", "[ImageNet Classification with Deep Convolutional Neural
+# Networks]"), link labels ("[A][B]"), notes ("[from last year]").
+_BRACKETED = re.compile(r"\s*\[[^\[\]]*\]")
+
+
 def without_readings(text: str) -> str:
-    """``text`` up to a "Readings:" label: what follows it names papers and chapters,
-    which are readings of the lecture, never topics it covers ("Human Evaluation
-    Methods : Slides : Readings: Evaluation of Text Generation: A Survey")."""
+    """``text`` up to a "Readings:" label, and without what it puts in square brackets:
+    both name papers and chapters, which are readings of the lecture, never topics it
+    covers ("Human Evaluation Methods : Slides : Readings: Evaluation of Text
+    Generation: A Survey", "LSTM [Hochreiter and Schmidhuber: Long short-term
+    memory]"). A bracketed span leaves a mark no name runs across.
+
+    >>> without_readings("Max pooling [Section 9.3 of DLB]; VGG [Very Deep Convolutional Networks]")
+    'Max pooling|; VGG|'
+    """
+    if "[" in text:
+        for _ in range(2):  # one level of nesting: "[Section 7, [a paper]]"
+            text = _BRACKETED.sub("|", text)
+        text = text.strip()
     m = _READINGS.search(text) if ":" in text else None  # the label ends in a colon
     return text[: m.start()].rstrip(" :;|,-–—([") if m else text
 
