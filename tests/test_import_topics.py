@@ -207,6 +207,16 @@ class TestCandidateTerms:
         assert "shot" not in linker.unmatched("One-shot/Zero-shot learning")
         assert "gradient-based learning" in linker.unmatched("Modules, gradient-based learning")
 
+    def test_square_brackets_hold_references_not_topics(self, linker):
+        detail = "Max pooling [Section 9.3 of DLB]; LSTM [Hochreiter: Long short-term memory with transformers]"
+        assert "transformers" not in by_topic(linker.link("CNNs", detail))
+        assert "transformers" in by_topic(linker.link("CNNs", "Max pooling; LSTM with transformers"))
+        assert linker.unmatched("Graph transformer nets [A][B]") == ["Graph transformer nets"]
+
+    def test_no_candidate_names_who_gives_a_talk_or_holds_markup(self, linker):
+        assert linker.unmatched("Privacy in ML by dr. Ann Smith") == ["Privacy"]
+        assert linker.unmatched('[IO]({{< relref "io" >}})') == []
+
     def test_determiners_and_kind_words_make_no_candidate(self, linker):
         assert linker.unmatched("From RL to (any) autoencoder, tasks, research") == ["autoencoder"]
         assert linker.unmatched("Classifiers, such as Naive Bayes") == ["Classifiers", "Naive Bayes"]

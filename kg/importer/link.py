@@ -62,7 +62,8 @@ _NOISE = frozenset(
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
     "announcement announcements out released continued contd cont ctd speaker speakers".split()
 )
-_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]")  # "e.g", "i.e", a web address, an identifier
+# "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}").
+_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
@@ -960,6 +961,8 @@ class Linker:
                 open_run = False  # may the last run take more words?
                 in_seg = set(seg)
                 for k in seg:
+                    if toks[k].stem == "by":  # "transparency by dr. Ulrich Aivodji": the rest names who
+                        break
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
                         if joins and runs[-1][-1] not in covered and k in head_end and toks[k - 1].stem not in _TRIM \
@@ -977,7 +980,8 @@ class Linker:
                     while words and words[0] > 0 and toks[words[0] - 1].start >= a \
                             and text[toks[words[0] - 1].end : toks[words[0]].start] == "-":
                         words.insert(0, words[0] - 1)
-                    while words and toks[words[0]].stem in _TRIM and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
+                    while words and (toks[words[0]].stem in _TRIM or toks[words[0]].stem.isdigit()) \
+                            and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
                         words.pop()
