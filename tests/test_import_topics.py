@@ -180,6 +180,10 @@ class TestWhatASessionDoesWithItsSubject:
         # ... where a content word makes a longer term of another concept.
         assert "backpropagation" not in covers(linker.link("Live session", "Backpropagation circuits."))
 
+    def test_a_word_after_a_subject_pronoun_is_a_verb(self, linker):
+        assert "gradient" not in covers(linker.link("Overview", "what it gradient, and more"))
+        assert "gradient" in covers(linker.link("Overview", "the gradient, and more"))
+
     def test_a_teaching_verb_is_no_modifier(self, linker):
         text = "In this lecture, we consider diffusion models."
         assert "diffusion-models" in covers(linker.link("Latent models", text + " Short. Items. Here."))

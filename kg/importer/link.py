@@ -37,6 +37,7 @@ _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture".split()
 )
+_PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
 # beside them is what the session is about ("Backpropagation questions", "Notation
 # for backprop", "Properties of SVD", "Examples of PCA").
@@ -744,6 +745,9 @@ class Linker:
         """
         if m.how not in ("name", "fuzzy"):
             return m
+        # Right after a subject pronoun a word is a verb: "what it means" names no mean.
+        if m.j - m.i == 1 and m.i > 0 and toks[m.i - 1].stem in _PRONOUNS and not toks[m.i].surface.isupper():
+            return m.but(round(m.conf * 0.55, 3), "in-term")
         content = _term_content
         boundary = partial(_term_boundary, text, toks)
         # Inside a hyphenated word ("Self-Supervised Learning" is not supervised
