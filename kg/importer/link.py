@@ -24,7 +24,7 @@ _GENERIC = frozenset(
     "introduction intro overview basics basic part lecture lectures guest course logistics "
     "administrivia review topics topic advanced special session class insights perspective "
     "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
-    "fundamentals foundations applications application case studies study tbd tba no "
+    "fundamentals fundamental foundations foundation applications application case studies study tbd tba no "
     "model models method methods theory practice key idea ideas one two three four five "
     "several various new modern simple".split()
 )
@@ -253,7 +253,7 @@ _STOP_GENERIC = _STOP | _GENERIC
 _TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some all other last first next".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
-_NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset("network system research good best learning year series".split())
+_NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset("network system research good best learning year series need".split())
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
@@ -1144,7 +1144,7 @@ _READINGS = re.compile(
 # Square brackets in a schedule's text hold annotations, not topics: references
 # ("[Section 9.3 of DLB]", "[ImageNet Classification with Deep Convolutional Neural
 # Networks]"), link labels ("[A][B]"), notes ("[from last year]").
-_BRACKETED = re.compile(r"\s*\[[^\[\]]*\]")
+_BRACKETED = re.compile(r"(?<=[\w)\]])\s*\[[^\[\]]*\]")
 
 
 def without_readings(text: str) -> str:
@@ -1152,7 +1152,8 @@ def without_readings(text: str) -> str:
     both name papers and chapters, which are readings of the lecture, never topics it
     covers ("Human Evaluation Methods : Slides : Readings: Evaluation of Text
     Generation: A Survey", "LSTM [Hochreiter and Schmidhuber: Long short-term
-    memory]"). A bracketed span leaves a mark no name runs across.
+    memory]"). A bracketed span leaves a mark no name runs across; one that opens the
+    text is its text (a link label: "[Greedy Algorithms](greedy.html)").
 
     >>> without_readings("Max pooling [Section 9.3 of DLB]; VGG [Very Deep Convolutional Networks]")
     'Max pooling|; VGG|'
