@@ -250,10 +250,12 @@ _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
 # Words a candidate term does not start with: stop words, generic words, teaching
 # verbs, determiners ("any", "such as").
-_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some all other last first next".split())
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
-_NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset("network system research good best learning year series need".split())
+_NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
+    "network system research good best learning year series need all other last first next".split()
+)
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
@@ -994,7 +996,10 @@ class Linker:
                         continue
                     if not in_title and len(words) < 2:
                         continue
-                    if all(toks[k].stem in _NOT_ALONE or toks[k].stem.isdigit() for k in free):
+                    # Alone, a generic or kind word makes no term; before a linked head
+                    # it may ("Network flow").
+                    alone = _NOT_ALONE if len(free) == len(words) else _STOP_GENERIC
+                    if all(toks[k].stem in alone or toks[k].stem.isdigit() for k in free):
                         continue
                     if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
                         continue
