@@ -211,6 +211,11 @@ class TestCandidateTerms:
         assert "shot" not in linker.unmatched("One-shot/Zero-shot learning")
         assert "gradient-based learning" in linker.unmatched("Modules, gradient-based learning")
 
+    def test_a_one_word_name_that_modifies_a_longer_term_is_part_of_a_candidate(self, linker):
+        # "Gradient Boosting" is not about gradients: the whole term is the candidate.
+        assert "gradient" not in covers(linker.link("Gradient Boosting"))
+        assert linker.unmatched("Gradient Boosting") == ["Gradient Boosting"]
+
     def test_square_brackets_hold_references_not_topics(self, linker):
         detail = "Max pooling [Section 9.3 of DLB]; LSTM [Hochreiter: Long short-term memory with transformers]"
         assert "transformers" not in by_topic(linker.link("CNNs", detail))

@@ -16,7 +16,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[&/+]")
 _STOP = frozenset(
     "a an the of and or to in on for with by from at as is are be we our how what this that its "
     "their into via vs using use it do does can you your i will which about also than more most "
-    "then there these those why when where who".split()
+    "then there these those why when where who good bad better worse useful".split()
 )
 _SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and"}
 # Title words that say what kind of lecture it is, not what it is about.
@@ -936,6 +936,13 @@ class Linker:
         if text:
             toks, kept = self._matches(text, in_title)
             places = self._places(text, toks, in_title)
+            # A one-word name the linker read as the modifier of a longer term
+            # ("Gaussian" in "Gaussian Processes", "Gradient" in "Gradient Boosting")
+            # is part of that term, which names no topic: a candidate.
+            kept = [
+                m for m in kept
+                if m.how != "in-term" or m.j - m.i > 1 or (m.i > 0 and toks[m.i - 1].stem in _PRONOUNS)
+            ]
             covered = {k for m in kept for k in range(m.i, m.j)}
             head_end = {m.i: m.j for m in kept}  # a linked term's first word -> its end
             splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
