@@ -263,10 +263,12 @@ _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"}
 class Linker:
     """Links free text to topics by their labels, aliases and ids.
 
-    Exact matches are on normalised word n-grams: case-folded, hyphens and slashes as
-    spaces, "nets" as "networks", a light plural stem on every word. Acronym-like names
-    ("RL", "GAN", "muP", "LoRA") match only when written as acronyms, so "gan" or "rl"
-    in running text do not count. A span inside a longer match counts less ("neural
+    Exact matches are on normalised word n-grams (:func:`normal_form`): case-folded,
+    hyphens and slashes as spaces, "nets" as "networks", British spellings as American
+    ("modelling"), a light plural stem on every word. Acronym-like names ("RL", "GAN",
+    "muP", "LoRA") match only when written as acronyms, so "gan" or "rl" in running
+    text do not count; a longer name also matches with a label's acronym in its place
+    ("Optimization for DL", "NN optimization"). A span inside a longer match counts less ("neural
     networks" inside "deep neural networks"); "A and B C" also names "A C" ("density and
     energy models"). Spans that match no name exactly are tried with rapidfuzz against
     names of as many words that start alike, word by word, for typos ("parameteriation")
@@ -280,7 +282,8 @@ class Linker:
     what the text names as the setting of another subject ("Reinforcement learning for
     NLP", "The Ethics of Machine Learning"), as related ("relationship between
     transformers and MLPs"), as a kind of itself ("Distributed Linear Regression") or
-    inside a longer name. Text after a "Readings:" label names readings, never topics.
+    inside a longer name. Text after a "Readings:" label, and text in square brackets
+    after other text ("[Section 9.3 of DLB]"), names readings, never topics.
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
