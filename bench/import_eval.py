@@ -17,10 +17,10 @@ the repository) with the shipped graph's vocabulary and scores it against
 - non-lectures made lectures: draft lectures that pair (same alignment) with a gold
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
-  map to a kg topic: a gold term maps when, in the linker's normal form
-  (``kg.importer.link.normal_form``: case, plurals, British spellings, "nets"), it is a
-  name the linker matches exactly (a topic's label, alias or id, or a longer name with
-  a label's acronym: "optimization for DL"), also without the words around it that say
+  map to a kg topic: a gold term maps when, normalised (case, punctuation, hyphens,
+  plurals; the scorer's own normal form, not the linker's), it is a topic's label, alias
+  or id as the vocabulary's data gives them (never names the linker derives, so the
+  scorer does not grade the linker by its own rules), also without the words around it that say
   what kind of thing or session it is (a trailing "method(s)", "algorithm(s)",
   "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2"; a leading
   "introduction to", "review of", "basic"); a coordinated term that maps as a whole
@@ -66,7 +66,6 @@ sys.path.insert(0, str(ROOT))
 from kg.importer import (  # noqa: E402
     COVER_THRESHOLD, Draft, Vocabulary, build_draft, import_page, parse_page, read_page,
 )
-from kg.importer.link import Linker, normal_form  # noqa: E402
 from kg.build.sources import Course, load_sources  # noqa: E402
 from kg.errors import KGError  # noqa: E402
 
@@ -353,14 +352,26 @@ class PageScore:
 
 
 def topic_names(vocab: Vocabulary) -> dict[str, str]:
-    """Normalised name -> topic id: every name the linker matches exactly (each topic's
-    label, aliases and id, and the acronym forms of longer names: "optimization for DL")."""
-    return Linker(vocab.topics).names()
+    """Normalised name -> topic id, from every topic's label, aliases and id. (The
+    scorer keeps its own normal form and reads only the vocabulary's data, never the
+    linker's derived names: what it measures must not be what it measures with.)"""
+    out: dict[str, str] = {}
+    for t in vocab.topics:
+        for name in (t.label, *t.aliases, t.id.replace("-", " ")):
+            out.setdefault(_norm_term(name), t.id)
+    return out
 
 
 def _norm_term(s: str) -> str:
-    """A term in the linker's normal form (``kg.importer.link.normal_form``)."""
-    return normal_form(s)
+    words = _norm(s.replace("-", " ")).split()
+    stem = []
+    for w in words:
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        stem.append(w)
+    return " ".join(stem)
 
 
 def map_term(term: str, names: dict[str, str]) -> str | None:
