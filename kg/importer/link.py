@@ -407,12 +407,6 @@ class Linker:
                         added[form] = names
         self._index.update(added)
 
-    def names(self) -> dict[str, str]:
-        """Every name the linker matches exactly, in :func:`normal_form`, with the topic it
-        names (of a name two topics share, the one the linker prefers): labels, aliases,
-        ids and the acronym forms of longer names."""
-        return {" ".join(key): bucket[0].topic for key, bucket in self._index.items() if bucket}
-
     # ------------------------------------------------------------ matching
 
     def _base(self, nm: _Name, place: str) -> float:
