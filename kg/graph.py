@@ -14,7 +14,7 @@ on a :class:`kg.backends.Backend`: the built local store, so triples a user adds
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the records are types only; the start-up need not build the
         TopicSummary,
         WhereTaught,
     )
+    from kg.build.planindex import PlanIndex
     from kg.sparql import Result
 
 __all__ = ["KnowledgeGraph", "name_words"]
@@ -225,6 +226,20 @@ class KnowledgeGraph:
             return float("inf")
         return max(BULK_MIN, topics * BULK_SHARE)
 
+    @cached_property
+    def plan_index(self) -> PlanIndex | None:
+        """The plan index the build wrote beside the local store
+        (:mod:`kg.build.planindex`), or ``None`` (an endpoint, a store built in memory,
+        a graph the index cannot describe, a missing or damaged file): plans then read
+        everything through SPARQL."""
+        built = self.backend.built if isinstance(self.backend, LocalStore) else None
+        if built is None or built.path is None:
+            return None
+        # Loaded here, not at the top: only plans read it.
+        from kg.build.planindex import FILE, load_plan_index
+
+        return load_plan_index(built.path / FILE, built.key)
+
     def run_ask(self, name: str, /, **bindings: Term | Sequence[Term]) -> bool:
         """The answer of kg's own ASK query ``kg/queries/internal/NAME.rq``."""
         return self.backend.ask(render_internal(name, **bindings))
@@ -385,10 +400,16 @@ class KnowledgeGraph:
         found = self.places(ids, lectures=lectures)
         return {t: found.get(t) or {"lectures": [], "sessions": [], "chapters": [], "readings": []} for t in ids}
 
-    def places(self, topic_ids: Iterable[str], *, lectures: Iterable[Row] | None = None) -> dict[str, WhereTaught]:
+    def places(
+        self, topic_ids: Iterable[str], *, lectures: Iterable[Row] | None = None,
+        others: Mapping[str, Iterable[str]] | None = None,
+    ) -> dict[str, WhereTaught]:
         """:meth:`where_taught` of the topics something covers only (a topic nothing
         covers has no entry): for a plan's tens of thousands of topics, most untaught,
-        no empty lists for each."""
+        no empty lists for each. ``lectures``: the where-taught-lectures rows, already
+        fetched; ``others``: for ``"sessions"``, ``"chapters"`` and ``"readings"``, the
+        only topics of ``topic_ids`` one of those may cover (the rest are not looked
+        up)."""
         ids = list(dict.fromkeys(topic_ids))
         out: dict[str, WhereTaught] = {}
         if not ids:
@@ -401,9 +422,15 @@ class KnowledgeGraph:
                 w = out[t] = {"lectures": [], "sessions": [], "chapters": [], "readings": []}
             return w
 
-        nodes = [_topic(t) for t in ids]
         courses: dict[str, str] = {}  # one id string per course, however many lectures
-        for r in self.run_lookup("where-taught-lectures", topics=nodes) if lectures is None else lectures:
+        if lectures is None:
+            lectures = self.run_lookup("where-taught-lectures", topics=[_topic(t) for t in ids])
+        every = [_topic(t) for t in ids] if others is None else []
+
+        def of(kind: str) -> list[ox.NamedNode]:
+            return every if others is None else [_topic(t) for t in dict.fromkeys(others.get(kind, ()))]
+
+        for r in lectures:
             course = courses.get(r["course"]) or courses.setdefault(r["course"], V.local_id(r["course"]))
             at(r["t"])["lectures"].append(
                 {
@@ -417,7 +444,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        for r in _sorted(self.run_lookup("where-taught-sessions", topics=nodes), "course", "date", "week", "title"):
+        for r in _sorted(self.run_lookup("where-taught-sessions", topics=of("sessions")), "course", "date", "week", "title"):
             at(r["t"])["sessions"].append(
                 {
                     "id": V.local_id(r["e"]),
@@ -429,7 +456,7 @@ class KnowledgeGraph:
                     "title": r["title"],
                 }
             )
-        chapters = _sorted(self.run_lookup("where-taught-chapters", topics=nodes), "btitle", "n")
+        chapters = _sorted(self.run_lookup("where-taught-chapters", topics=of("chapters")), "btitle", "n")
         sections = self._chapter_sections(dict.fromkeys(r["ch"] for r in chapters))
         for r in chapters:
             at(r["t"])["chapters"].append(
@@ -441,7 +468,7 @@ class KnowledgeGraph:
                     "sections": sections.get(r["ch"], []),
                 }
             )
-        for r in _sorted(self.run_lookup("where-taught-readings", topics=nodes), "optional", "title"):
+        for r in _sorted(self.run_lookup("where-taught-readings", topics=of("readings")), "optional", "title"):
             at(r["t"])["readings"].append(
                 {
                     "id": V.local_id(r["rd"]),

@@ -20,10 +20,12 @@ from kg import vocab as V
 from kg.algorithms import paths
 from kg.algorithms.curriculum import relative_position
 from kg.backends import Row
+from kg.build.planindex import CHAPTER, EVENT, READING
 from kg.errors import CycleError, NotFound, UsageError
 from kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:  # types only: kg path need not build the records
+    from kg.build.planindex import PlanIndex
     from kg.records import (
         NeededFor, NextTopics, Order, Plan, PlanHead, PlanStep, PlanSummary, Prereqs, WhereTaught,
     )
@@ -341,7 +343,7 @@ def plan(
 
 def plan_stream(
     kg: KnowledgeGraph, from_: str | None, to: str, known: Iterable[str] = (), *, umbrellas: str = "parts",
-    definitions: bool = True,
+    definitions: bool = True, index: bool = True,
 ) -> tuple[PlanHead, Iterator[PlanStep]]:
     """:func:`plan` as its head (``from``, ``to``, ``known``, ``note``, ``summary``) and
     an iterator of its steps, each made when it is asked for and kept by nothing else:
@@ -350,6 +352,11 @@ def plan_stream(
 
     With ``definitions=False`` the definitions are not fetched and every step's
     ``definition`` is ``None`` (for a view that does not show them).
+
+    On a local store the graph, labels, reasons and lectures come from the plan index
+    its build wrote (:mod:`kg.build.planindex`), without SPARQL; ``index=False`` (or a
+    store without one, or an endpoint) reads them all through SPARQL. Both give the
+    same plan.
     """
     to_id = kg.resolve_topic(to)
     from_id = kg.resolve_topic(from_) if from_ is not None else None
@@ -357,19 +364,24 @@ def plan_stream(
     if from_id == to_id:
         raise UsageError(f"FROM and TO are the same topic ({to_id!r}): nothing to plan")
     starts = list(dict.fromkeys([to_id, *([from_id] if from_id else []), *known_ids]))
-    G = prerequisite_graph(kg, starts, umbrellas=umbrellas, with_reasons=False, with_labels=False)
+    index_ = kg.plan_index if index else None
+    ix = _Indexed(index_) if index_ is not None else None
+    if ix is not None:
+        G = ix.graph(starts, umbrellas=umbrellas)
+    else:
+        G = prerequisite_graph(kg, starts, umbrellas=umbrellas, with_reasons=False, with_labels=False)
     for t in starts:
         G.add_node(t)
     base = [from_id] if from_id else []
     need = (nx.ancestors(G, to_id) | {to_id})
     # Labels (and below, reasons) for what the plan shows and orders by only: the walk
     # may reach many more topics (parts that build on their area).
-    defs = _labels_and_definitions(kg, G, [*starts, *need], definitions=definitions)
+    defs = _labels_and_definitions(kg, G, [*starts, *need], definitions=definitions, ix=ix)
     # Foundations-first ranks look at every topic TO needs (a known prerequisite's place
     # in the courses still bounds its dependents), so lectures are fetched for those;
     # reasons are fetched for the plan's steps only (add_reasons below).
     # One fetch for the order, the effort and (below) the steps' lectures.
-    fetched = _lecture_place_rows(kg, need)
+    fetched = _lecture_place_rows(kg, need) if ix is None else ix.place_rows(need)
     covers = fetched[0] if fetched is not None else _covers_of(_lecture_cover_rows(kg, need))
     ranks = _ranks(covers)
     try:
@@ -407,11 +419,16 @@ def plan_stream(
             if data.get("part"):
                 parts.append((t, d))
     G.clear()
-    _step_reasons(kg, steps, needs, unset, parts, label)
+    if ix is not None:
+        ix.step_reasons(steps, needs, unset)
+        _part_step_reasons(needs, unset, parts, label)
+    else:
+        _step_reasons(kg, steps, needs, unset, parts, label)
     del unset, parts
     # Places of the steps something covers only (most of a large plan's are untaught).
     if fetched is not None and set(steps) <= need:
-        where = kg.places(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)))
+        others = None if ix is None else ix.others(steps)
+        where = kg.places(steps, lectures=_taught_lectures(fetched[1], fetched[2], set(steps)), others=others)
     else:
         where = kg.places(steps)
     del fetched
@@ -463,13 +480,29 @@ def _step_reasons(
     # data had no reason, ``parts``: the area-from-part edges.
     tails = [ox.NamedNode(V.topic_iri(t)) for t in steps]
     ids = _LocalIds()
+    seen: set[tuple[str, str]] = set()
     for ra, rb, reason in kg.run_lookup_rows("edge-reasons-of", topics=tails) if tails else []:
         a, b = ids[ra], ids[rb]
         out = needs.get(b)
         if out is not None and a in out:
+            # Several kg:Prerequisite nodes of one edge: the greatest reason, whatever
+            # order the engine gives them in (as the plan index keeps it).
+            if (b, a) in seen:
+                old = out[a]
+                if not (isinstance(reason, str) and isinstance(old, str) and reason > old):
+                    continue
+            seen.add((b, a))
             out[a] = reason
             unset.discard((b, a))
-    del tails, ids
+    del tails, ids, seen
+    _part_step_reasons(needs, unset, parts, label)
+
+
+def _part_step_reasons(
+    needs: dict[str, dict[str, str | None]], unset: set[tuple[str, str]], parts: list[tuple[str, str]],
+    label: dict[str, str],
+) -> None:
+    # The reason every view gives an area-from-part edge that has none of its own.
     for p, u in parts:
         if (p, u) in unset:
             needs[p][u] = f"{label[p]} is part of {label[u]}: knowing it means knowing its parts."
@@ -489,15 +522,138 @@ def _taught_lectures(
                 }
 
 
+class _Indexed:
+    """A plan's reads of the plan index (:mod:`kg.build.planindex`), each giving what
+    the SPARQL lookup it replaces gives. A topic id is looked up by its IRI
+    (:func:`kg.vocab.topic_iri`), as those lookups send it."""
+
+    def __init__(self, ix: PlanIndex) -> None:
+        self.ix = ix
+        self.node: dict[str, int] = {}  # topic id -> its node (of the topic's IRI)
+        self.local: dict[int, str] = {}  # node -> its id (kg.vocab.local_id)
+
+    def _id(self, i: int) -> str:
+        tid = self.local.get(i)
+        if tid is None:
+            iri = self.ix.iri(i)
+            tid = self.local[i] = V.local_id(iri)
+            if V.topic_iri(tid) == iri:
+                self.node[tid] = i
+        return tid
+
+    def graph(self, starts: list[str], *, umbrellas: str) -> nx.DiGraph[str]:
+        """:func:`prerequisite_graph` of ``starts`` without reasons and labels."""
+        if umbrellas not in paths.UMBRELLA_READINGS:
+            raise UsageError(f"unknown umbrella reading {umbrellas!r} (one of {', '.join(paths.UMBRELLA_READINGS)})")
+        parts = umbrellas == "parts"
+        ix = self.ix
+        begin: list[int] = []
+        alone: list[tuple[str, str]] = []  # (IRI, id) of a start the index has no node of
+        for t in dict.fromkeys(starts):
+            iri = V.topic_iri(t)
+            i = ix.find(iri)
+            if i is None:
+                alone.append((iri, V.local_id(iri)))
+            else:
+                begin.append(i)
+        found = sorted(ix.closure(begin, parts=parts))
+        # Nodes in the order of their IRIs, as the SPARQL rows are sorted (node numbers
+        # follow that order; a start outside the index goes in its place).
+        ordered = [(ix.iri(i), i) for i in found]
+        if alone:
+            ordered = sorted(ordered + [(iri, -1) for iri, _ in alone])
+        G: nx.DiGraph[str] = nx.DiGraph()
+        for iri, i in ordered:
+            G.add_node(V.local_id(iri) if i < 0 else self._id(i))
+        local = self.local
+        for i in found:
+            a = local[i]
+            for j in ix.requires(i):
+                G.add_edge(local[j], a, reason=None)
+        if not parts:
+            return G
+        pairs = list(dict.fromkeys((local[p], local[u]) for u in found for p in ix.parts(u)))
+        return paths.with_parts(G, pairs) if pairs else G
+
+    def labels(self, topics: Iterable[str]) -> dict[str, str]:
+        """The label of each of ``topics`` that has one, as :func:`_labels` gives it."""
+        out: dict[str, str] = {}
+        for t in topics:
+            i = self.node.get(t)
+            label = self.ix.label(i) if i is not None else None
+            if label:
+                out[t] = label
+        return out
+
+    def place_rows(self, topics: Iterable[str]) -> tuple[list[_Cover], list[_Place], dict[str, list[tuple[Any, Any]]]]:
+        """:func:`_lecture_place_rows` of ``topics``."""
+        rows: list[_Place] = []
+        k: dict[str, int] = {}
+        for t in topics:
+            i = self.node.get(t)
+            if i is None:
+                continue
+            iri = V.topic_iri(t)
+            for lec, c, pos, num, date, title, count in self.ix.places(i):
+                rows.append((iri, lec, c, pos, num, date, title))
+                k[lec] = count
+        if not rows:
+            return [], [], {}
+        facts: dict[str, list[tuple[Any, Any]]] = {}
+        n: dict[str, int] = {}
+        for c in dict.fromkeys(r[2] for r in rows):
+            n[c], facts[c] = self.ix.course_facts(c)
+        rows.sort(key=lambda r: (r[2], r[3]))
+        ids = _LocalIds()
+        covers = [(ids[t], c, pos, n[c], k[lec]) for t, lec, c, pos, *_ in rows]
+        return covers, rows, facts
+
+    def step_reasons(self, steps: list[str], needs: dict[str, dict[str, str | None]], unset: set[tuple[str, str]]) -> None:
+        """The reasons :func:`_step_reasons` sets from the edge-reasons-of rows."""
+        for a in steps:
+            i = self.node.get(a)
+            if i is None:
+                continue
+            for j, reason in self.ix.reasons(i):
+                b = self._id(j)
+                out = needs.get(b)
+                if out is not None and a in out:
+                    out[a] = reason
+                    unset.discard((b, a))
+
+    def others(self, steps: Iterable[str]) -> dict[str, list[str]]:
+        """Those of ``steps`` a session, chapter or reading covers, for each of
+        ``"sessions"``, ``"chapters"`` and ``"readings"``."""
+        node, kinds = self.node, self.ix.kinds
+        out: dict[str, list[str]] = {"sessions": [], "chapters": [], "readings": []}
+        for t in steps:
+            i = node.get(t)
+            k = kinds(i) if i is not None else 0
+            if k:
+                for flag, name in ((EVENT, "sessions"), (CHAPTER, "chapters"), (READING, "readings")):
+                    if k & flag:
+                        out[name].append(t)
+        return out
+
+
 def _label(G: nx.DiGraph[str], t: str) -> str:
     return str(G.nodes[t].get("label", t)) if t in G else t
 
 
 def _labels_and_definitions(
-    kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str], *, definitions: bool = True
+    kg: KnowledgeGraph, G: nx.DiGraph[str], topics: list[str], *, definitions: bool = True,
+    ix: _Indexed | None = None,
 ) -> dict[str, str]:
-    # add_labels and (unless not wanted) the topics' definitions, from one lookup per topic.
+    # add_labels and (unless not wanted) the topics' definitions, from one lookup per
+    # topic (or, without definitions, from the plan index ``ix``).
     todo = list(dict.fromkeys(t for t in topics if t in G))
+    if ix is not None and not definitions:
+        found = ix.labels(todo)
+        nodes = G.nodes
+        for t in todo:
+            if "label" not in nodes[t]:
+                nodes[t]["label"] = found.get(t, t)
+        return {}
     terms = [ox.NamedNode(V.topic_iri(t)) for t in todo]
     ids = _LocalIds()
     defs: dict[str, str] = {}

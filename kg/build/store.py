@@ -331,6 +331,15 @@ def _derive(store: ox.Store, edges: list[tuple[str, str]], manifest: dict[str, A
     manifest["triples"] += len(extra) - len(old)
 
 
+def _plan_index(store: ox.Store, path: Path, key: str) -> bool:
+    """Write the plan index of the built ``store`` (:mod:`kg.build.planindex`); whether
+    the graph could be indexed."""
+    from kg.build.planindex import write_plan_index
+
+    with collector.paused():
+        return write_plan_index(store, path, key)
+
+
 def _syntax(exc: SyntaxError) -> str:
     msg = str(exc.args[0] if exc.args else exc)
     return msg.split(": ", 1)[1] if msg.startswith("Parser error at line") else msg
@@ -417,6 +426,7 @@ def _build_cached(
         edges = check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
         _derive(store, edges, manifest)
         manifest["key"] = key
+        manifest["plan_index"] = _plan_index(store, tmp / "plan-index", key)
         store.flush()
         del store
         manifest["store_files"] = _store_files(tmp / "store")
