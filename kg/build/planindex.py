@@ -20,10 +20,10 @@ into it), numbered in the sorted order of their IRIs, and per node:
 - the reasons of the ``kg:Prerequisite`` nodes whose ``kg:topic`` it is, one per
   prerequisite (the greatest, where several nodes give one edge different reasons);
 - which kinds of thing other than a lecture cover it (sessions, chapters, readings);
-- the lectures covering it, whose rows (course, position, number, date, title, as
-  ``lecture-places-of`` gives them) and topic counts, with each course's lecture count,
-  codes and terms (as ``course-facts`` gives them), are one marshalled table read only
-  when a plan lists places.
+- the lectures covering it: each lecture's rows (course, position, number, date,
+  title, as ``lecture-places-of`` gives them) marshalled on their own, read only for the
+  lectures a plan lists, and its topic count; each course's lecture count, codes and
+  terms (as ``course-facts`` gives them) in one small marshalled table.
 
 A store whose graph the file cannot describe exactly (a blank node or literal where an
 IRI is expected, a label or reason that is not plain text, a lecture position that is
@@ -123,10 +123,9 @@ def write_plan_index(store: ox.Store, path: Path, key: str) -> bool:
     describe exactly; plans then run through SPARQL.
     """
     try:
-        sections, table = _sections(store)
+        sections = _sections(store)
     except _Unindexable:
         return False
-    sections["table"] = table
     header: dict[str, Any] = {
         "version": _VERSION, "key": key, "queries": _queries_sum(), "byteorder": sys.byteorder,
         "nodes": len(sections["key_off"]) - 1, "sections": {},
@@ -158,7 +157,7 @@ def _rows(store: ox.Store, name: str) -> Iterator[Any]:
     return iter(store.query(render_internal(name), prefixes=V.PREFIXES))  # type: ignore[arg-type]
 
 
-def _sections(store: ox.Store) -> tuple[dict[str, array[int] | bytes], bytes]:
+def _sections(store: ox.Store) -> dict[str, array[int] | bytes]:
     requires = [(_iri(a), _iri(b)) for a, b in _rows(store, "plan-index-requires")]
     broader = [(_iri(p), _iri(u)) for p, u in _rows(store, "plan-index-broader")]
     labels: dict[str, str] = {}
@@ -238,16 +237,22 @@ def _sections(store: ox.Store) -> tuple[dict[str, array[int] | bytes], bytes]:
     lecture_index = {s: i for i, s in enumerate(lecture_keys)}
     cov: dict[int, list[int]] = {index[t]: [lecture_index[lec] for lec in lecs] for t, lecs in taught.items()}
     cov_off, cov_dst = _csr(n, cov)
-    table = marshal.dumps((
-        lecture_keys, [lectures[s] for s in lecture_keys], [k[s] for s in lecture_keys],
-        {c: courses[c] for c in course_name if c in courses},
-    ))
+    course_keys = list(course_name)
+    course_index = {c: i for i, c in enumerate(course_keys)}
+    lec_off, lec_blob = array("q", [0]), bytearray()
+    for s in lecture_keys:  # rows with the course as its number in the course table
+        lec_blob += marshal.dumps([(course_index[row[0]], *row[1:]) for row in lectures[s]])
+        lec_off.append(len(lec_blob))
+    lec_key_off, lec_keys = _blob(lecture_keys)
+    courses_table = marshal.dumps([(c, *courses.get(c, (0, []))) for c in course_keys])
     return {
+        "lec_key_off": lec_key_off, "lec_keys": lec_keys, "lec_off": lec_off, "lec_rows": bytes(lec_blob),
+        "lec_k": array("i", (k[s] for s in lecture_keys)), "courses": courses_table,
         "key_off": key_off, "keys": key_blob, "label_off": label_off, "labels": label_blob,
         "req_off": req_off, "req": req_dst, "part_off": part_off, "part": part_dst,
         "rs_off": rs_off, "rs_b": rs_b, "rs_text_off": rs_text_off, "rs_text": rs_blob,
         "kind": kind, "cov_off": cov_off, "cov": cov_dst,
-    }, table
+    }
 
 
 def load_plan_index(path: Path, key: str) -> PlanIndex | None:
@@ -301,10 +306,19 @@ class PlanIndex:
         self._kind: Sequence[int] = secs["kind"]
         self._cov_off: Sequence[int] = secs["cov_off"]
         self._cov: Sequence[int] = secs["cov"]
-        self._table_bytes: memoryview = secs["table"]
+        self._lec_key_off: Sequence[int] = secs["lec_key_off"]
+        self._lec_keys: memoryview = secs["lec_keys"]
+        self._lec_off: Sequence[int] = secs["lec_off"]
+        self._lec_rows: memoryview = secs["lec_rows"]
+        self._lec_k: Sequence[int] = secs["lec_k"]
+        self._courses_bytes: memoryview = secs["courses"]
         if len(self._key_off) != self.n + 1 or len(self._kind) != self.n:
             raise ValueError("node sections disagree")
-        self._table: tuple[Any, ...] | None = None
+        if not len(self._lec_key_off) == len(self._lec_off) == len(self._lec_k) + 1:
+            raise ValueError("lecture sections disagree")
+        self._lectures: dict[int, list[Place]] = {}
+        self._courses: list[tuple[str, int, list[tuple[Any, Any]]]] | None = None
+        self._course_facts: dict[str, tuple[int, list[tuple[Any, Any]]]] = {}
 
     def __len__(self) -> int:
         return self.n
@@ -368,19 +382,23 @@ class PlanIndex:
     def places(self, i: int) -> Iterator[Place]:
         """The lecture-places-of rows of node ``i`` (without the topic), each with how
         many things its lecture covers (as lecture-cover-counts counts them)."""
-        keys, rows, k, _courses = self._lectures()
         for lec in self._cov[self._cov_off[i] : self._cov_off[i + 1]]:
-            key, count = keys[lec], k[lec]
-            for row in rows[lec]:
-                yield (key, *row, count)
+            rows = self._lectures.get(lec)
+            if rows is None:
+                rows = self._lectures[lec] = self._lecture(lec)
+            yield from rows
+
+    def _lecture(self, lec: int) -> list[Place]:
+        courses = self._courses
+        if courses is None:
+            courses = self._courses = marshal.loads(self._courses_bytes)
+            self._course_facts = {c: (n, facts) for c, n, facts in courses}
+        key = bytes(self._lec_keys[self._lec_key_off[lec] : self._lec_key_off[lec + 1]]).decode()
+        k = self._lec_k[lec]
+        rows = marshal.loads(self._lec_rows[self._lec_off[lec] : self._lec_off[lec + 1]])
+        return [(key, courses[c][0], pos, num, date, title, k) for c, pos, num, date, title in rows]
 
     def course_facts(self, course: str) -> tuple[int, list[tuple[Any, Any]]]:
         """A course's lecture count and its (code, term) rows, as course-facts gives
-        them."""
-        facts: tuple[int, list[tuple[Any, Any]]] = self._lectures()[3][course]
-        return facts
-
-    def _lectures(self) -> tuple[Any, ...]:
-        if self._table is None:
-            self._table = marshal.loads(self._table_bytes)
-        return self._table
+        them (for a course of a row :meth:`places` gave)."""
+        return self._course_facts[course]
