@@ -16,6 +16,11 @@
 
 ``--baseline DIR`` runs another kg checkout side by side (its slow cases only
 ``--baseline-runs`` times).
+
+On a built store ``kg path`` reads the plan's graph, labels, reasons and lectures from
+the plan index the build writes beside it (``kg.build.planindex``); the floor opens the
+store alone, so what reading the index costs is on kg's side of the ratio. The build's
+own cost of writing it shows in ``bench/build.py``.
 """
 
 from __future__ import annotations

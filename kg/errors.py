@@ -46,6 +46,7 @@ __all__ = [
     "RequestTooLarge",
     "UnsupportedMediaType",
     "StoreError",
+    "NotIndexable",
     "EndpointError",
     "Overloaded",
     "QueryTimeout",
@@ -171,6 +172,10 @@ class UnsupportedMediaType(UsageError):
 
 class StoreError(KGError):
     """The graph store or its cache cannot be read or written."""
+
+
+class NotIndexable(StoreError):
+    """The built graph has something the plan index cannot describe (plans use SPARQL)."""
 
 
 class EndpointError(KGError):

@@ -51,6 +51,7 @@ import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.backends import to_python
+from kg.errors import NotIndexable
 from kg.queries import internal_text, render_internal
 
 __all__ = ["FILE", "EVENT", "CHAPTER", "READING", "PlanIndex", "write_plan_index", "load_plan_index"]
@@ -73,24 +74,20 @@ _KINDS = {V.KG.Event: EVENT, V.KG.Chapter: CHAPTER, V.KG.Reading: READING}
 Place = tuple[str, str, int, Any, Any, Any, int]
 
 
-class _Unindexable(Exception):
-    """The graph has something the index cannot describe exactly."""
-
-
 def _queries_sum() -> int:
     return zlib.crc32("\0".join(internal_text(q) for q in _QUERIES).encode())
 
 
 def _iri(term: Any) -> str:
     if type(term) is not ox.NamedNode:
-        raise _Unindexable(f"{term} is not an IRI")
+        raise NotIndexable(f"{term} is not an IRI")
     return str(term.value)
 
 
 def _text(term: Any) -> str:
     value = to_python(term)
     if not isinstance(value, str):
-        raise _Unindexable(f"{term} is not plain text")
+        raise NotIndexable(f"{term} is not plain text")
     return value
 
 
@@ -124,7 +121,7 @@ def write_plan_index(store: ox.Store, path: Path, key: str) -> bool:
     """
     try:
         sections = _sections(store)
-    except _Unindexable:
+    except NotIndexable:
         return False
     header: dict[str, Any] = {
         "version": _VERSION, "key": key, "queries": _queries_sum(), "byteorder": sys.byteorder,
@@ -191,7 +188,7 @@ def _sections(store: ox.Store) -> dict[str, array[int] | bytes]:
         c = course_name.setdefault(c, c)  # one string per course (marshal shares it)
         p = to_python(pos)
         if type(p) is not int:
-            raise _Unindexable(f"lecture position {pos} is not an integer")
+            raise NotIndexable(f"lecture position {pos} is not an integer")
         lectures[_iri(lec)].append((c, p, to_python(num), to_python(date), to_python(title)))
     courses: dict[str, tuple[int, list[tuple[Any, Any]]]] = {}
     for c, code, term, n in _rows(store, "plan-index-courses"):
