@@ -43,7 +43,8 @@ _DATE_AT_START = re.compile(
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
         | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
-        | (?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep
+        | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep, 9. Sep
+        | (?P<hd>\d{{1,2}})-(?P<hmon>{_MONTH_RE})(?:-(?P<hy>\d{{4}}|\d{{2}}))?         # 03-Sep-2024, 26-Sep
         )(?![\w/])""",
     re.I | re.X,
 )
@@ -78,6 +79,8 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     2025
     >>> parse_date("14.10.2025 Kernels")[0]     # dotted with the year: day first
     PageDate(month=10, day=14, year=2025, weekday=None, text='14.10.2025')
+    >>> parse_date("03-Sep-2024 Kernels")[0]    # spreadsheet style; "26-Sep" without the year
+    PageDate(month=9, day=3, year=2024, weekday=None, text='03-Sep-2024')
     """
     m = _DATE_AT_START.match(text)
     if m is None:
@@ -97,9 +100,12 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     elif g["mon"]:
         month, day = _MONTHS[g["mon"].lower().rstrip(".")], int(g["md"])
         year = int(g["my"]) if g["my"] else None
-    else:
+    elif g["dmon"]:
         month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
         year = int(g["dy"]) if g["dy"] else None
+    else:
+        month, day = _MONTHS[g["hmon"].lower()], int(g["hd"])
+        year = int(g["hy"]) + (2000 if len(g["hy"]) == 2 else 0) if g["hy"] else None
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     wd = _WEEKDAYS.get(g["wd"].lower()) if g["wd"] else None
@@ -226,6 +232,10 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
         wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()[:3]
         weekday = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}.get(wd)
     got = parse_date(rest2)
+    if got is None and start and text[:start].strip()[:1].isdigit():
+        got = parse_date(text)  # "3. September 2024": the number mark was the day
+        if got is not None:
+            start = 0
     if got is None:
         dm = _DOTTED.match(rest2)
         if dm is None:

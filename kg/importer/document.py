@@ -409,18 +409,49 @@ def rst_to_html(text: str) -> str | None:
 _ORG_HEADING = re.compile(r"^(\*{1,6})\s+")
 _ORG_KEYWORD = re.compile(r"^#\+(\w+):\s*(.*)$")
 _ORG_LINK = re.compile(r"\[\[([^\]\[]+)\](?:\[([^\]\[]+)\])?\]")
+_ORG_TABLE_RULE = re.compile(r"^\s*\|-[-+|: ]*\|?\s*$")
+
+
+def _org_columns(out: list[str]) -> int:
+    """The number of cells of the table row last written."""
+    return max(1, out[-1].strip().strip("|").count("|") + 1) if out else 1
 
 
 def org_to_markdown(text: str) -> str:
-    """An Org file as Markdown, line for line: ``*`` headings, ``#+TITLE:``, links.
+    """An Org file as Markdown, line for line: ``*`` headings, ``#+TITLE:``, links, and
+    tables (a table's first row is its header; its ``|---+---|`` rules become the one
+    delimiter row Markdown wants under it, or blank table rows).
 
     >>> print(org_to_markdown("#+TITLE: Algorithms\\n** Sorting [[s.pdf][slides]]\\n<2024-09-03 Tue>"))
     # Algorithms
     ## Sorting [slides](s.pdf)
     <2024-09-03 Tue>
+    >>> print(org_to_markdown("|---+---|\\n| date | topic |\\n|---+---|\\n| 3-Oct | sorting |\\n|---+---|"))
+    <BLANKLINE>
+    | date | topic |
+    |---|---|
+    | 3-Oct | sorting |
+    | | |
     """
     out = []
+    rows_seen = 0  # rows of the table the lines are in (0: not in one)
     for ln in text.split("\n"):
+        if _ORG_TABLE_RULE.match(ln):
+            if rows_seen == 1:
+                out.append("|" + "---|" * _org_columns(out))
+                rows_seen = 2
+            elif rows_seen:
+                out.append("|" + " |" * _org_columns(out))  # between groups of rows: an empty row
+            else:
+                out.append("")  # a rule above the header
+            continue
+        if ln.lstrip().startswith("|"):
+            rows_seen += 1
+            if rows_seen == 2:  # a table without a rule under its first row
+                out.append("|" + "---|" * _org_columns(out))
+                rows_seen = 3
+        else:
+            rows_seen = 0
         k = _ORG_KEYWORD.match(ln)
         if k:
             ln = f"# {k.group(2)}" if k.group(1).lower() == "title" else ""

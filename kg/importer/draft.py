@@ -156,7 +156,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("office-hours", re.compile(r"(?i)\boffice\s+hours?\b")),
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
-        r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals\s+(?:week|period))\b")),
+        r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
+        r"final\s+review)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
@@ -214,7 +215,7 @@ def _row_kind(row: Row) -> str:
 # What every match of a rule above holds, in an ASCII title made lowercase: a title
 # with none of these is a lecture, without trying the rules one by one.
 _KIND_WORDS = re.compile(
-    r"office|oh|poster|term|exam|quiz|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
+    r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
     r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab"
 )

@@ -14,7 +14,7 @@ from kg.importer.rows import (
 from kg.importer.text import BULLET, WEEK_ROW, Later
 
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("week", re.compile(r"^(?:w|wk|week|weeks)\.?$")),
+    ("week", re.compile(r"^(?:w|wk|week|weeks)\.?(?:\s*(?:#|no\.?|number))?$")),
     ("date", re.compile(r"^(?:date|dates|day|days|when|class date|lecture date|day and date|date and day|class|week and date|date/time)$")),
     ("number", re.compile(r"^(?:#|no\.?|num|number|lec\.?|lecture\s*(?:#|no\.?|number)|session)$")),
     ("title", re.compile(
@@ -42,6 +42,7 @@ _READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:
 _READINGS_LABEL = re.compile(r"(?i)^\s*readings?\s*:\s*")
 _ACTION_WORD = re.compile(r"(?i)\b(?:out|released?|due|handout|assigned|deadline)\b")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section|class(?:es)?\b|lab\b)|^-+$|holiday")
+_SECTIONS_HEAD = re.compile(r"^sections?$")
 
 
 def _role(header: str) -> str | None:
@@ -70,6 +71,13 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
                 roles[i] = "number" if numeric else None
     if "title" not in roles:
         return None
+    for i, r in enumerate(roles):
+        if r == "discussion" and _SECTIONS_HEAD.match(clean(header[i]).lower()):
+            # "Section | py | py | C++": a few labels repeated down the column name the
+            # part of the course, not a discussion section.
+            cells = [clean(c[i]) for _, c in body if i < len(c) and c[i].strip()]
+            if len(cells) >= 4 and len(set(cells)) * 2 <= len(cells) and all(len(c.split()) <= 2 for c in cells):
+                roles[i] = None
     return roles
 
 
@@ -293,6 +301,12 @@ def rows_from_grid(
                 row.kind_text = clean(k)
                 if not row.title:
                     row.title = row.kind_text  # "Pset 1 due" in a row with no title
+        if not row.title:
+            # "Thanksgiving" or "Spring break" written in the Week column of a row
+            # with no title: the row is that (a number of weeks is not).
+            w = next((clean(w) for w in by_role.get("week", []) if _WORDY.search(w) and not _DIGIT.search(w)), "")
+            if w:
+                row.title = w
         if guest:
             row.guest = True
         if number is not None and row.number is None:

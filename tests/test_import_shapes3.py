@@ -1,0 +1,98 @@
+"""`kg import` on a third set of page shapes: small synthetic pages (no course's prose),
+each written the way some class of course sites writes its schedule (Org tables,
+spreadsheet dates, nested data files, calendar rows), read through the library entry
+points and the `kg import` command itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kg import importer as imp
+from tests.test_import_shapes import draft, titles
+from tests.test_import_shapes2 import run_import
+
+ORG_TABLE = """#+TITLE: Algorithms
+|--------+-----------+--------+---------+--------------+----------------|
+| week # | lecture # | date   | section | topic        | assignments    |
+|--------+-----------+--------+---------+--------------+----------------|
+|      1 |         1 | 26-Sep | intro   | sorting      | hw0 out        |
+|        |         2 | 28-Sep | core    | hash tables  |                |
+|--------+-----------+--------+---------+--------------+----------------|
+|      2 |         3 | 3-Oct  | core    | graph theory | hw0 due        |
+|        |      exam | 5-Oct  |         | written exam |                |
+|        |         4 | 7-Oct  | core    | attention    |                |
+|--------+-----------+--------+---------+--------------+----------------|
+| thanksgiving |     |        |         |              |                |
+|--------+-----------+--------+---------+--------------+----------------|
+|      3 |         5 | 28-Nov | core    | sorting again |               |
+|--------+-----------+--------+---------+--------------+----------------|
+| final exam |       | 12-Dec |         |              | exam 3-6pm     |
+|--------+-----------+--------+---------+--------------+----------------|
+"""
+
+
+class TestOrgTables:
+    def test_an_org_table_is_a_schedule(self) -> None:
+        # Org writes its tables with "|---+---|" rules (above the header, under it and
+        # between groups of rows); the first row is the header.
+        d = draft(ORG_TABLE, "schedule.org", term="Fall 2016")
+        assert titles(d) == ["sorting", "hash tables", "graph theory", "attention", "sorting again"]
+        assert [lec.date for lec in d.lectures][:3] == [dt.date(2016, 9, 26), dt.date(2016, 9, 28), dt.date(2016, 10, 3)]
+        assert [lec.covers()[:1] for lec in d.lectures][:4] == [["sorting"], ["hashing"], ["graph-theory"], ["attention"]]
+
+    def test_a_column_of_repeated_part_labels_headed_section_is_not_a_discussion(self) -> None:
+        d = draft(ORG_TABLE, "schedule.org", term="Fall 2016")
+        assert not [e for e in d.events if e.kind == "discussion"]
+
+    def test_words_in_the_week_column_of_an_untitled_row_are_its_event(self) -> None:
+        d = draft(ORG_TABLE, "schedule.org", term="Fall 2016")
+        events = [(e.kind, e.title, e.date) for e in d.events]
+        assert ("holiday", "thanksgiving", None) in events
+        assert ("exam", "final exam", dt.date(2016, 12, 12)) in events
+        assert ("exam", "written exam", dt.date(2016, 10, 5)) in events
+
+    def test_the_command_imports_an_org_table(self, tmp_path: Path) -> None:
+        page = tmp_path / "schedule.org"
+        page.write_text(ORG_TABLE)
+        res, out = run_import(page)
+        assert "5 lectures" in res.output
+        assert "graph theory" in out.read_text()
+
+
+class TestDates:
+    def test_spreadsheet_and_day_month_dates(self) -> None:
+        for text, want in [
+            ("03-Sep-2024 Sorting", (2024, 9, 3)),
+            ("3-Sep-24 Sorting", (2024, 9, 3)),
+            ("26-Sep Sorting", (None, 9, 26)),
+            ("3 Sep 2024 Sorting", (2024, 9, 3)),
+            ("3. September 2024: Sorting", (2024, 9, 3)),
+            ("2024-09-03 Sorting", (2024, 9, 3)),
+        ]:
+            got = imp.dates.find_date(text)
+            assert got is not None, text
+            assert (got[0].year, got[0].month, got[0].day) == want, text
+
+    def test_a_table_of_spreadsheet_dates(self) -> None:
+        text = "| Date | Topic |\n|---|---|\n" + "\n".join(
+            f"| {d} | {t} |" for d, t in
+            [("03-Sep-2024", "Sorting"), ("05-Sep-2024", "Hashing"), ("10-Sep-2024", "Graph theory")]
+        )
+        d = draft(text)
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 9, 3), dt.date(2024, 9, 5), dt.date(2024, 9, 10)]
+
+
+class TestKinds:
+    def test_final_review_is_an_exam_review_like_midterm_review(self) -> None:
+        text = "| Date | Topic |\n|---|---|\n" + "\n".join(
+            f"| {d} | {t} |" for d, t in [
+                ("9/3", "Sorting"), ("9/5", "Midterm review"), ("9/10", "Hashing"),
+                ("9/12", "Final review"), ("9/17", "Final thoughts and wrap-up"), ("9/19", "End of finals"),
+            ]
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Final thoughts and wrap-up"]
+        assert [(e.kind, e.title) for e in d.events] == [
+            ("exam", "Midterm review"), ("exam", "Final review"), ("exam", "End of finals")
+        ]
