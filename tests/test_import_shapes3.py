@@ -96,3 +96,81 @@ class TestKinds:
         assert [(e.kind, e.title) for e in d.events] == [
             ("exam", "Midterm review"), ("exam", "Final review"), ("exam", "End of finals")
         ]
+
+
+class TestDataFileShapes:
+    def test_weeks_each_with_their_sessions(self) -> None:
+        # "weeks: - sessions: - title: ..." (with a homework list beside the sessions):
+        # the sessions, in order, are the schedule.
+        text = (
+            "semester_start: 2025-01-12\nweeks:\n"
+            "  - week_offset: 0\n    sessions:\n      - day: W\n        title: Class cancelled for MLK Day\n"
+            "  - week_offset: 1\n    homework:\n      - title: Hashing problem set\n        out: W\n"
+            "    sessions:\n      - day: M\n        title: Sorting\n      - day: W\n        title: Hash tables\n"
+            "  - week_offset: 2\n    sessions:\n      - day: M\n        title: NONE - SPRING BREAK\n"
+            "      - day: W\n        title: Graph theory\n"
+        )
+        d = draft(text, "schedule.yml")
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [(e.kind, e.title) for e in d.events] == [
+            ("holiday", "Class cancelled for MLK Day"), ("holiday", "NONE - SPRING BREAK")
+        ]
+
+    def test_items_named_by_their_week_and_a_break(self) -> None:
+        # No title key: each item's week names it ("week: Hash tables"); "break:" is a
+        # holiday. A week that is a number names nothing.
+        text = (
+            "- week: Sorting\n  notes:\n    Intro: 01/slides\n"
+            "- week: Hash tables\n  notes:\n    Hashing: 02/slides\n"
+            "- break: <span>Reading Week</span>\n"
+            "- week: Graph theory\n"
+            "- week: 5\n"
+        )
+        d = draft(text, "lectures.yml")
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [(e.kind, e.title) for e in d.events] == [("holiday", "Reading Week")]
+
+
+class TestHeadingsAndLabels:
+    def test_a_dated_heading_with_nothing_under_it_is_an_event(self) -> None:
+        text = (
+            "# Algorithms\n\n## Week 1\n- Sorting\n- Hashing\n\n## Week 2\n- Graph theory\n- Attention\n\n"
+            "## Midterm - Mar. 20\n\n## Week 9\n- Sorting networks\n- Hash functions\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory", "Attention", "Sorting networks", "Hash functions"]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [("exam", "Midterm", dt.date(2024, 3, 20))]
+
+    def test_a_heading_dated_at_its_end(self) -> None:
+        text = (
+            "# Algorithms\n\n## Lecture 1 - Jan. 16: Sorting\n## Lecture 2 - Jan. 18: Hashing\n"
+            "## Midterm - Jan. 23\n## Lecture 3 - Jan. 25: Graph theory\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Sorting", "Hashing", "Graph theory"]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [("exam", "Midterm", dt.date(2024, 1, 23))]
+
+    def test_a_title_that_is_a_link_label_for_the_session(self) -> None:
+        text = "| Date | Topic |\n|---|---|\n" + "\n".join(
+            f"| {d} | {t} |" for d, t in
+            [("9/3", "Sorting"), ("9/5", "[Slides for Class 02](s2.pdf)"), ("9/10", "Notes for Graph theory")]
+        )
+        assert titles(draft(text, year=2024)) == ["Sorting", "Class 02", "Graph theory"]
+
+    def test_out_and_due_labels_name_work_and_no_lab_is_no_session(self) -> None:
+        text = "| Date | Notes |\n|---|---|\n" + "\n".join(
+            f"| {d} | {t} |" for d, t in [
+                ("Tue, Jan 19", "**No class.**"), ("Wed, Jan 20", "**No lab.**"),
+                ("Thu, Jan 21", "Out: [HW1]. Sorting"), ("Tue, Jan 26", "Hashing"),
+                ("Thu, Jan 28", "Due: HW1. Out: HW2, HW3."), ("Fri, Jan 29", "**Not a class day.** Due: HW2."),
+            ]
+        )
+        d = draft(text, year=2016)
+        assert titles(d) == ["Sorting", "Hashing"]
+        assert [(e.kind, e.date) for e in d.events if e.kind == "holiday"] == [
+            ("holiday", dt.date(2016, 1, 19)), ("holiday", dt.date(2016, 1, 20)), ("holiday", dt.date(2016, 1, 29))
+        ]
+        got = {a.id: (a.released, a.due) for a in d.assignments}
+        assert got["hw1"] == (dt.date(2016, 1, 21), dt.date(2016, 1, 28))
+        assert got["hw2"] == (dt.date(2016, 1, 28), dt.date(2016, 1, 29))
+        assert got["hw3"][0] == dt.date(2016, 1, 28)

@@ -33,6 +33,28 @@ _KIND_KEYS = ("type", "kind", "category", "event")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
+_PART_KEYS = ("week", "module", "unit", "part", "chapter")
+_BREAK_KEYS = ("break", "holiday", "no_class", "noclass", "cancelled")
+
+
+def _part_title(item: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(title, kind) of an item that names no title key: its week's or module's name
+    ("week: Web security"; a number of weeks is not one), or a break ("break: Reading
+    Week", a holiday)."""
+    low = {str(k).lower(): v for k, v in item.items()}
+    for key in _BREAK_KEYS:
+        got = _html_lines(low.get(key))
+        if got:
+            return " ".join(got), "holiday"
+    for key in _PART_KEYS:
+        v = low.get(key)
+        if isinstance(v, str) and re.search(r"[^\W\d_]{3}", v) and not re.fullmatch(r"(?i)\W*(?:week|wk|w)?\W*\d+\W*", v):
+            got = _html_lines(v)
+            if got:
+                return " ".join(got), None
+    return None
+
+
 def _html_lines(value: Any) -> list[str]:
     if value is None:
         return []
@@ -51,15 +73,37 @@ def _html_lines(value: Any) -> list[str]:
     return [clean(x) for x in text.split("\n") if clean(x)]
 
 
+def _titled(x: Any) -> bool:
+    return isinstance(x, dict) and any(isinstance(k, str) and k.lower() in _TITLE_KEYS for k in x)
+
+
+def _nested(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sessions inside the items of a sequence whose items name none (weeks, each
+    with its ``sessions:`` list): the items of the key that holds the most titled
+    mappings (work lists such as ``homework:`` left out), in order; or ``items``."""
+    if any(_titled(x) for x in items):
+        return items
+    count: dict[str, int] = {}
+    for x in items:
+        for k, v in x.items():
+            if isinstance(k, str) and isinstance(v, list) and not ASSIGN.search(k):
+                count[k] = count.get(k, 0) + sum(1 for y in v if _titled(y))
+    key = max(count, key=lambda k: count[k], default=None)
+    if key is None or count[key] < 2:
+        return items
+    return [y for x in items for y in (x.get(key) or []) if isinstance(y, dict)]
+
+
 def _sessions(doc: Any) -> list[dict[str, Any]] | None:
     """The sequence of mappings in a data file: the document itself, its one list, or
-    its tables (a mapping of mappings)."""
+    its tables (a mapping of mappings); a sequence of weeks, each with its own list of
+    sessions, gives the sessions."""
     if isinstance(doc, list) and sum(isinstance(x, dict) for x in doc) >= 2:
-        return [x for x in doc if isinstance(x, dict)]
+        return _nested([x for x in doc if isinstance(x, dict)])
     if isinstance(doc, dict):
         lists = [v for v in doc.values() if isinstance(v, list) and sum(isinstance(x, dict) for x in v) >= 2]
         if len(lists) == 1:
-            return [x for x in lists[0] if isinstance(x, dict)]
+            return _nested([x for x in lists[0] if isinstance(x, dict)])
         # Hugo's "[01-intro]\ntitle = ..." tables: a mapping of sessions by key, in order.
         tables = [v for v in doc.values() if isinstance(v, dict)]
         if len(tables) >= 2 and len(tables) * 5 >= len(doc) * 4:
@@ -152,7 +196,8 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
         return None
     keys = {k.lower() for x in items for k in x if isinstance(k, str)}
     if not (keys & set(_TITLE_KEYS)):
-        return None
+        if not any(_part_title(x) for x in items):
+            return None
     # Line numbers: each item's first key, found in order in the source.
     src_lines = text.split("\n")
     cursor = 0
@@ -177,7 +222,12 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
                 lines.append(Line(" ".join(got), titled=True, line=line))
                 break
         else:
-            continue
+            part = _part_title(item)
+            if part is None:
+                continue
+            lines.append(Line(part[0], titled=True, line=line))
+            if part[1]:
+                lines.append(Line("Kind: " + part[1], line=line))
         for key in _SPEAKER_KEYS:
             got = _html_lines(low.get(key))
             if got:

@@ -270,3 +270,28 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
             end = PageDate(month, day, date.year)
             after = after[r.end():]
     return date, text[:start], after, end
+
+
+_TAIL_SEP = re.compile(r"\s+[-–—|]\s+|,\s+|\s*\(\s*|:\s+")
+
+
+def trailing_date(text: str) -> tuple[PageDate, str] | None:
+    """A date that ends a short text after a separator ("Midterm - Mar. 20",
+    "Project demos (Dec 5)"): (date, the text before it), or None.
+
+    >>> d, before = trailing_date("Midterm - Mar. 20")
+    >>> (d.month, d.day, before)
+    (3, 20, 'Midterm')
+    >>> trailing_date("Sorting, part 2") is None
+    True
+    """
+    if _DIGIT.search(text) is None or len(text) > 120:
+        return None
+    for m in reversed(list(_TAIL_SEP.finditer(text))):
+        before = text[: m.start()].strip()
+        if not before:
+            continue
+        got = parse_date(text[m.end():])
+        if got is not None and not got[1].strip(" ).") and (m.group(0).strip() != "(" or ")" in got[1]):
+            return got[0], before
+    return None

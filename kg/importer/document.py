@@ -433,7 +433,7 @@ def org_to_markdown(text: str) -> str:
     | 3-Oct | sorting |
     | | |
     """
-    out = []
+    out: list[str] = []
     rows_seen = 0  # rows of the table the lines are in (0: not in one)
     for ln in text.split("\n"):
         if _ORG_TABLE_RULE.match(ln):
@@ -864,9 +864,14 @@ def _list_runs(parent: LexborNode, locate: _Locator) -> list[Group]:
             continue
         g = Group("list-run")
         section: str | None = None
-        for c in part:
+        for k, c in enumerate(part):
             if c.tag in _HEADINGS:
                 section = _heading_text(c)
+                if (k + 1 == len(part) or part[k + 1].tag in _HEADINGS) and _dated_heading(section):
+                    # "## Midterm - Mar. 20" with no list under it: a dated event.
+                    rec = _record(c, locate, None)
+                    if rec:
+                        g.records.append(rec)
             elif c.tag in ("ul", "ol"):
                 for k, li in enumerate((x for x in _children(c) if x.tag == "li"), start=1):
                     rec = _record(li, locate, section, str(k) if c.tag == "ol" else None)
@@ -875,6 +880,12 @@ def _list_runs(parent: LexborNode, locate: _Locator) -> list[Group]:
         if len(g.records) >= 2:
             out.append(g)
     return out
+
+
+def _dated_heading(text: str) -> bool:
+    from kg.importer.dates import find_date, trailing_date  # noqa: PLC0415 - as in calendar_group
+
+    return find_date(text) is not None or trailing_date(text) is not None
 
 
 def _section_of(node: LexborNode) -> str | None:

@@ -163,6 +163,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
     ("holiday", re.compile(
         r"(?i)\b(?:holidays?|no\s+class(?:es)?|no\s+lectures?|no\s+session|recess|vacation|day\s+off|"
+        r"no\s+(?:labs?|recitations?|tutorials?)|not\s+a\s+class\s+day|"
         r"cancell?ed|(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading|big|semester|term)\s+break|"
         r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
         r"(?:martin\s+luther\s+king|mlk|presidents'?|veterans'?|indigenous\s+peoples'?|columbus)\s+day|"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.importer.dates import PageDate, find_date
+from kg.importer.dates import PageDate, find_date, trailing_date
 from kg.importer.document import Line, Record
 from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers
 
@@ -206,6 +206,10 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     if title is None:
         return []
     title = title.lstrip(": ").strip()
+    if row.date is None:
+        tail = trailing_date(title)
+        if tail is not None:
+            row.date, title = tail  # "Midterm - Mar. 20": a heading dated at its end
     wm = _WEEK_MARK.match(title)
     if wm and len(title) > wm.end():
         row.week = int(wm.group(1))

@@ -73,6 +73,8 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
 _SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
+_MATERIAL_FOR = re.compile(
+    r"(?i)^(?:slides?|(?:lecture\s+)?notes|videos?|recordings?|handouts?)\s+(?:for|of|from)\s+(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
 _NO_DISCUSSION = re.compile(r"(?i)no\s+(?:discussion|section|class(?:es)?\b|lab\b)|holiday")
 _BRACKETED = re.compile(r"\[([^\]\[]{1,40})\]")
@@ -140,6 +142,10 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
                 row.speakers.extend(n for n in names if n not in row.speakers)
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
+    if title[:1] in "SsNnVvRrHh":
+        lab = _MATERIAL_FOR.match(title)
+        if lab and title[lab.end():].strip():
+            title = title[lab.end():]  # "Slides for Class 01": the link's label names the session
     m = _NUMBER_PREFIX.match(title) or (_BARE_NUMBER.match(title) if title[:1].isdigit() else None)
     if m and title[m.end():].strip():
         if row.number is None:
@@ -153,8 +159,42 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         if at > 0 and _SESSION_COUNT.match(title, at):
             title = title[:at].rstrip()
     title = title.strip(" |-–—:;,")
+    if ":" in title and _LABELLED_ACT.search(title):
+        title = labelled_work(row, title)
     row.title = title
     row.detail = clean(f"{row.detail} {detail}")
+
+
+_LABELLED_ACT = re.compile(
+    r"(?i)(?<![\w-])(?P<act>out|due|released?|assigned|handed\s+out)\s*:\s*(?P<what>[^.;|:]+?)\s*(?:[.;|]|$)"
+)
+
+
+def labelled_work(row: Row, text: str) -> str:
+    """A title without its "Out: HW2." and "Due: HW1, HW3." labels: the work they name
+    goes to :attr:`Row.assignments` with its action ("HW2 out").
+
+    >>> r = Row(line=1)
+    >>> labelled_work(r, "Due: HW1. Out: HW2. Sorting"), r.assignments
+    ('Sorting', ['HW1 due', 'HW2 out'])
+    """
+    out: list[str] = []
+    keep: list[str] = []
+    last = 0
+    for m in _LABELLED_ACT.finditer(text):
+        names = [clean(w).strip("[]") for w in re.split(r"\s*(?:,|\band\b|&)\s*", m.group("what")) if w.strip()]
+        whole = [ASSIGN.fullmatch(w) for w in names]
+        if not whole or any(a is None or a.group("act") for a in whole):
+            continue
+        act = m.group("act").lower().replace("handed out", "out")
+        out.extend(f"{w} {act}" for w in names)
+        keep.append(text[last : m.start()])
+        last = m.end()
+    if not out:
+        return text
+    keep.append(text[last:])
+    row.assignments.extend(out)
+    return clean(" ".join(keep)).strip(" |-–—:;,.")
 
 
 # ---------------------------------------------------------------- cell contents
