@@ -174,3 +174,26 @@ class TestHeadingsAndLabels:
         assert got["hw1"] == (dt.date(2016, 1, 21), dt.date(2016, 1, 28))
         assert got["hw2"] == (dt.date(2016, 1, 28), dt.date(2016, 1, 29))
         assert got["hw3"][0] == dt.date(2016, 1, 28)
+
+
+class TestOtherLanguages:
+    def test_a_spanish_table_with_day_first_month_names(self) -> None:
+        text = (
+            "# Cronograma\n\n| Fecha | Temas | Modalidad |\n|---|---|---|\n"
+            "| 11 de Marzo | - Sorting<br/>- Intro | Virtual |\n"
+            "| 15 de Marzo | Hash tables | Virtual |\n"
+            "| 1 de Abril | **FERIADO** | **FERIADO** |\n"
+            "| 5 de Abril | Graph theory | Virtual |\n"
+            "| 8 de Abril | Examen parcial | Aula 3 |\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 3, 11), dt.date(2024, 3, 15), dt.date(2024, 4, 5)]
+        assert [(e.kind, e.date) for e in d.events] == [("holiday", dt.date(2024, 4, 1)), ("exam", dt.date(2024, 4, 8))]
+
+    def test_german_and_french_dates(self) -> None:
+        for text, want in [("3. Oktober 2024: Sorting", (2024, 10, 3)), ("15 janvier Sorting", (None, 1, 15)),
+                           ("1 de abril de 2024", (2024, 4, 1))]:
+            got = imp.dates.find_date(text)
+            assert got is not None, text
+            assert (got[0].year, got[0].month, got[0].day) == want, text

@@ -21,6 +21,30 @@ _MONTHS = {
     )
     for m in names
 }
+# Month names of pages in Spanish, Portuguese, French, German and Italian, read in the
+# day-first forms those languages write ("11 de marzo", "3. Oktober", "15 janvier").
+_FOREIGN_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("enero", "janeiro", "janvier", "januar", "jänner", "gennaio"),
+            ("febrero", "fevereiro", "février", "fevrier", "februar", "febbraio"),
+            ("marzo", "março", "marco", "mars", "märz", "maerz"),
+            ("abril", "avril", "aprile"),
+            ("mayo", "maio", "mai", "maggio"),
+            ("junio", "junho", "juin", "juni", "giugno"),
+            ("julio", "julho", "juillet", "juli", "luglio"),
+            ("agosto", "août", "aout"),
+            ("septiembre", "setiembre", "setembro", "septembre", "settembre"),
+            ("octubre", "outubro", "octobre", "oktober", "ottobre"),
+            ("noviembre", "novembro", "novembre"),
+            ("diciembre", "dezembro", "décembre", "decembre", "dezember", "dicembre"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_FOREIGN_MONTH_RE = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
 _WEEKDAYS = {
     d: i
     for i, names in enumerate(
@@ -45,6 +69,7 @@ _DATE_AT_START = re.compile(
         | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
         | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep, 9. Sep
         | (?P<hd>\d{{1,2}})-(?P<hmon>{_MONTH_RE})(?:-(?P<hy>\d{{4}}|\d{{2}}))?         # 03-Sep-2024, 26-Sep
+        | (?P<fd>\d{{1,2}})\.?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 11 de marzo
         )(?![\w/])""",
     re.I | re.X,
 )
@@ -103,6 +128,9 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     elif g["dmon"]:
         month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
         year = int(g["dy"]) if g["dy"] else None
+    elif g["fmon"]:
+        month, day = _FOREIGN_MONTHS[g["fmon"].lower()], int(g["fd"])
+        year = int(g["fy"]) if g["fy"] else None
     else:
         month, day = _MONTHS[g["hmon"].lower()], int(g["hd"])
         year = int(g["hy"]) + (2000 if len(g["hy"]) == 2 else 0) if g["hy"] else None

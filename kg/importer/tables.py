@@ -13,13 +13,18 @@ from kg.importer.rows import (
 )
 from kg.importer.text import BULLET, WEEK_ROW, Later
 
+# (Headers of pages in Spanish, Portuguese, French, German and Italian too: "Fecha",
+# "Temas", "Semana", "Datum", "Thema".)
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("week", re.compile(r"^(?:w|wk|week|weeks)\.?(?:\s*(?:#|no\.?|number))?$")),
-    ("date", re.compile(r"^(?:date|dates|day|days|when|class date|lecture date|day and date|date and day|class|week and date|date/time)$")),
+    ("week", re.compile(r"^(?:w|wk|week|weeks|semana|woche|semaine|settimana|kw)\.?(?:\s*(?:#|no\.?|number))?$")),
+    ("date", re.compile(
+        r"^(?:date|dates|day|days|when|class date|lecture date|day and date|date and day|class|week and date|date/time|"
+        r"fecha|fechas|data|datas|datum|termin|giorno)$")),
     ("number", re.compile(r"^(?:#|no\.?|num|number|lec\.?|lecture\s*(?:#|no\.?|number)|session)$")),
     ("title", re.compile(
         r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
-        r"lecture title|theme|class|session|sessions|slides|lecture slides|what)$")),
+        r"lecture title|theme|class|session|sessions|slides|lecture slides|what|"
+        r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
