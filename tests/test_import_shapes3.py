@@ -197,3 +197,40 @@ class TestOtherLanguages:
             got = imp.dates.find_date(text)
             assert got is not None, text
             assert (got[0].year, got[0].month, got[0].day) == want, text
+
+
+class TestRunsAndCards:
+    def test_one_list_under_each_numbered_heading_is_one_run(self) -> None:
+        # "# Week 1: ..." over "* [Lecture 1: Title](#)": the lectures, not the weeks.
+        text = "".join(
+            f"# Week {w}: Part {w}\n* [Lecture {2 * w - 1}: {a}](l{w}a.html)\n    - [video](v)\n"
+            f"* [Homework {w} (due 18/05/2020)](hw)\n* [Lecture {2 * w}: {b}](l{w}b.html)\n\n"
+            for w, (a, b) in enumerate([("Sorting", "Hash tables"), ("Graph theory", "Attention"),
+                                        ("Sorting networks", "Hash functions")], start=1)
+        )
+        d = draft(text)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory", "Attention", "Sorting networks", "Hash functions"]
+        assert [a.id for a in d.assignments] == ["homework-1", "homework-2", "homework-3"]
+
+    def test_a_page_of_unnumbered_parts_is_not_one_run(self) -> None:
+        text = (
+            "# Course\n* About the course\n* Issues go to the tracker\n\n"
+            "# Syllabus\n- **Week 1** Sorting\n- **Week 2** Hash tables\n- **Week 3** Graph theory\n\n"
+            "# Staff\n- Ann Smith - lectures\n- Bob Jones - seminars\n"
+        )
+        assert titles(draft(text)) == ["Sorting", "Hash tables", "Graph theory"]
+
+    def test_a_card_titled_by_its_day_number_takes_its_first_item(self) -> None:
+        cards = [("Sep 11", "Day 01", ["Sorting", "Setup", "Assignment 1"]),
+                 ("Sep 18", "Day 02", ["Hash tables", "Assignment 2"]),
+                 ("Sep 25", "Day 03", ["Mid-term Exam", "Lab Time"]),
+                 ("Oct 02", "Day 04", ["Git and GitHub"])]
+        body = "".join(
+            f'<article class="c"><div><h3>{d}</h3></div><div><h2 class="t">{t}</h2>'
+            f'<ul>{"".join(f"<li>{x}</li>" for x in items)}</ul></div></article>'
+            for d, t, items in cards
+        )
+        d = draft(f"<html><body><h1>Schedule</h1><section>{body}</section></body></html>", "s.html", year=2020)
+        assert titles(d) == ["Sorting", "Hash tables", "Git and GitHub"]
+        assert [lec.number for lec in d.lectures] == ["01", "02", "04"]
+        assert [(e.kind, e.title) for e in d.events] == [("exam", "Mid-term Exam")]

@@ -409,6 +409,7 @@ def rst_to_html(text: str) -> str | None:
 _ORG_HEADING = re.compile(r"^(\*{1,6})\s+")
 _ORG_KEYWORD = re.compile(r"^#\+(\w+):\s*(.*)$")
 _ORG_LINK = re.compile(r"\[\[([^\]\[]+)\](?:\[([^\]\[]+)\])?\]")
+_DIGIT_RE = re.compile(r"\d")
 _ORG_TABLE_RULE = re.compile(r"^\s*\|-[-+|: ]*\|?\s*$")
 
 
@@ -858,6 +859,14 @@ def _list_runs(parent: LexborNode, locate: _Locator) -> list[Group]:
         if top is not None and c.tag == top:
             parts.append([])
         parts[-1].append(c)
+    if all(sum(1 for c in part if c.tag in ("ul", "ol")) < 2 for part in parts):
+        # A list under each of three or more numbered top headings ("# Week 1" /
+        # "* Lecture 1: ..."): one run of them all, the headings its sections.
+        heads = [c for c in kids if c.tag == top]
+        listed = sum(1 for part in parts if any(c.tag in ("ul", "ol") for c in part))
+        numbered = sum(1 for h in heads if _DIGIT_RE.search(_heading_text(h)))
+        if listed >= 3 and numbered >= max(3, 0.6 * len(heads)):
+            parts = [kids]
     out = []
     for part in parts:
         if sum(1 for c in part if c.tag in ("ul", "ol")) < 2:

@@ -16,7 +16,9 @@ from functools import lru_cache
 
 from kg.importer.dates import PageDate, find_date, trailing_date
 from kg.importer.document import Line, Record
-from kg.importer.rows import Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers
+from kg.importer.rows import (
+    ASSIGN, Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers,
+)
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
 _TITLE_LABELS = frozenset(
@@ -73,6 +75,9 @@ def _trailing_names(title: str) -> tuple[str, list[str]]:
     if not names:
         return title, []
     return title[: m.start()], names
+
+
+_LABEL_ONLY = re.compile(r"(?i)(?:day|class|session|meeting|lesson|lecture|lec)\s*#?\s*(\d{1,3})")
 
 
 @lru_cache(maxsize=1 << 14)  # pages repeat their lines (a record's lines are read twice)
@@ -231,6 +236,16 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         return []  # "Lectures", "Readings": a part of the page, not a session
     set_title(row, strip_badges(_LABEL_REPEATED.sub("", title)), breaks=True)
     row.title = take_acted_markers(row, row.title)
+    label_only = _LABEL_ONLY.fullmatch(row.title)
+    if label_only and title_at is not None:
+        # "Day 01" over a list of what the day holds: its first item is the title.
+        for k in range(title_at + 1, len(lines)):
+            text = lines[k].text
+            if text and k != date_at and not _is_links(text) and _label(text) is None and not ASSIGN.match(text):
+                row.number = row.number or label_only.group(1)
+                set_title(row, strip_badges(text), breaks=True)
+                title_at = k
+                break
     # The rest: event lines become rows; asides are dropped; other lines are detail.
     detail: list[str] = []
     for i, ln in enumerate(lines):

@@ -433,6 +433,7 @@ def _may_end_in_badges(s: str) -> bool:
 _PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
 # A trailing badge word that can also end a title's own phrase, when it follows the
 # title after a plain space (no "|", ",", "-" before it, no second badge word).
+_JOINS_ON = re.compile(r"(?i)\b(?:and|or|with|vs\.?|versus|using|via|into|to|from|&)\s*$")
 _OWN_LAST_WORD = re.compile(r"(?i)\s+(?:code|web|videos?|audio|paper|demo|live|website|blog|new)\s*")
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u00b6]+")  # emoji link icons; heading anchors "¶"
 
@@ -467,7 +468,8 @@ def strip_badges(text: str) -> str:
             # "RNNs Part 2" is the second of two lectures: a lone "part N" run on
             # from the title is the title's own; so is one word that can end a
             # title's own phrase ("Proof-carrying code", "Security on the web").
-            if bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)) and not _OWN_LAST_WORD.fullmatch(s, len(bare)):
-                s = bare
+            if (bare.strip() and not _PART_ONLY.fullmatch(s, len(bare)) and not _OWN_LAST_WORD.fullmatch(s, len(bare))
+                    and not _JOINS_ON.search(bare)):
+                s = bare  # (not "Git and GitHub": a word that joins on keeps what follows)
         out.append(clean(s))
     return "\n".join(x for x in out if x)
