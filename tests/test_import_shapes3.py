@@ -234,3 +234,28 @@ class TestRunsAndCards:
         assert titles(d) == ["Sorting", "Hash tables", "Git and GitHub"]
         assert [lec.number for lec in d.lectures] == ["01", "02", "04"]
         assert [(e.kind, e.title) for e in d.events] == [("exam", "Mid-term Exam")]
+
+
+class TestDataFileKinds:
+    def test_unit_items_head_the_sessions_and_prelims_are_exams(self) -> None:
+        text = (
+            "- type: unit\n  name: Basics\n\n- topic: Sorting\n  num: class\n\n- topic: Hash tables\n\n"
+            '- topic: "Prelim 1 - 02/28/2019"\n\n- type: unit\n  name: Graphs\n\n- topic: Graph theory\n\n'
+            "- topic: Final Exam - 05/13/2019\n"
+        )
+        d = draft(text, "schedule.yml")
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [
+            ("exam", "Prelim 1", dt.date(2019, 2, 28)), ("exam", "Final Exam", dt.date(2019, 5, 13))
+        ]
+
+    def test_student_presentations_and_project_workshops_are_project_days(self) -> None:
+        text = "".join(
+            f"- date: '2025-{d}'\n  topic: '{t}'\n" for d, t in [
+                ("11-18", "Sorting"), ("11-20", "Project workshop"), ("12-02", "Presentation: Ann, Bob, Carl"),
+                ("12-04", "Hash tables"),
+            ]
+        )
+        d = draft(text, "schedule.yml")
+        assert titles(d) == ["Sorting", "Hash tables"]
+        assert [e.kind for e in d.events] == ["project", "project"]

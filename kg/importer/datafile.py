@@ -33,6 +33,7 @@ _KIND_KEYS = ("type", "kind", "category", "event")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
+_PART_KIND = re.compile(r"(?:unit|module|section|part|chapter|heading|header|theme|block|topic\s+header)s?")
 _PART_KEYS = ("week", "module", "unit", "part", "chapter")
 _BREAK_KEYS = ("break", "holiday", "no_class", "noclass", "cancelled")
 
@@ -216,6 +217,9 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
             if low.get(key) is not None:
                 lines.append(Line(clean(str(low[key])), line=line))
                 break
+        kind = next((str(low[k]).strip().lower() for k in _KIND_KEYS if isinstance(low.get(k), str)), "")
+        if _PART_KIND.fullmatch(kind):
+            continue  # "type: unit, name: Regression": a heading over the sessions after it
         for key in _TITLE_KEYS:
             got = _html_lines(low.get(key))
             if got:
