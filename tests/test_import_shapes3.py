@@ -259,3 +259,13 @@ class TestDataFileKinds:
         d = draft(text, "schedule.yml")
         assert titles(d) == ["Sorting", "Hash tables"]
         assert [e.kind for e in d.events] == ["project", "project"]
+
+
+class TestSessionHeadings:
+    def test_lists_under_session_headings_are_the_lectures(self) -> None:
+        text = (
+            "# Schedule\n\n* **Lectures** : 10 hours\n* **Practicals** : 30 hours.\n\n"
+            "## Session 0\n* [Sorting](s.md)\n\n## Session 1\n- [Hash tables](h.md)\n- [Graph theory](g.md)\n\n"
+            "## Session 2\n- [Attention](a.md)\n"
+        )
+        assert titles(draft(text)) == ["Sorting", "Hash tables", "Graph theory", "Attention"]

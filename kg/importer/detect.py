@@ -169,6 +169,12 @@ def _group_rows(group: Group) -> list[Row]:
         first = next(k for k, r in enumerate(rows) if r.date is not None)
         last = max(k for k, r in enumerate(rows) if r.date is not None)
         rows = rows[first : last + 1]
+    elif not dated and group.kind == "list-run":
+        # Lists under "## Session 1", "## Session 2": what comes before the first
+        # one is the page's preamble.
+        first = next((k for k, r in enumerate(rows) if r.week is not None), 0)
+        if sum(1 for r in rows if r.week is not None) >= 0.75 * (len(rows) - first):
+            rows = rows[first:]
     return rows
 
 

@@ -47,6 +47,7 @@ _LINKS_ONLY = re.compile(
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
 _WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})(?![^\W_])[\s_:.)-]*(?:\(extra\)[\s_]*)?")
+_PART_MARK = re.compile(r"(?i)^\s*(?:session|day|module|unit|part|lesson|block)\s*0*(\d{1,2})\s*(?:$|[:.)–—-])")
 _NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _SECTION_WORDS = re.compile(
@@ -131,9 +132,9 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
             out.extend(record_rows(Record(sub_lines, lines[i].line, section=rec.section), week))
         return out
     if rec.section:
-        sw = _WEEK_MARK.match(rec.section)
+        sw = _WEEK_MARK.match(rec.section) or _PART_MARK.match(rec.section)
         if sw:
-            week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)"
+            week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)" or "## Session 3"
     date: PageDate | None = None
     end: PageDate | None = None
     before_kind: str | None = None
