@@ -269,3 +269,16 @@ class TestSessionHeadings:
             "## Session 2\n- [Attention](a.md)\n"
         )
         assert titles(draft(text)) == ["Sorting", "Hash tables", "Graph theory", "Attention"]
+
+
+class TestChinesePages:
+    def test_lessons_numbered_and_dated_the_chinese_way(self) -> None:
+        text = (
+            "# 课程\n\n## 第2次课：Hash tables\n- 📢 时间：2月24日 10:00~12:00\n- PPT[下载](s2.pptx)\n\n"
+            "## 第1次课：Sorting\n- 📢 时间：2月17日 10:00~12:00\n- PPT[下载](s1.pptx)\n\n"
+            "## 第0次课：Graph theory\n- 📢 时间：2024年2月14日（周五）14:30-16:30\n- PPT[下载](s0.pptx)\n"
+        )
+        d = draft(text, year=2024)
+        assert titles(d) == ["Hash tables", "Sorting", "Graph theory"]
+        assert [lec.number for lec in d.lectures] == ["2", "1", "0"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2024, 2, 24), dt.date(2024, 2, 17), dt.date(2024, 2, 14)]

@@ -70,6 +70,7 @@ _DATE_AT_START = re.compile(
         | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep, 9. Sep
         | (?P<hd>\d{{1,2}})-(?P<hmon>{_MONTH_RE})(?:-(?P<hy>\d{{4}}|\d{{2}}))?         # 03-Sep-2024, 26-Sep
         | (?P<fd>\d{{1,2}})\.?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 11 de marzo
+        | (?:(?P<zy>\d{{4}})\s*年\s*)?(?P<zm>\d{{1,2}})\s*月\s*(?P<zd>\d{{1,2}})\s*[日号]                # 2月24日
         )(?![\w/])""",
     re.I | re.X,
 )
@@ -128,6 +129,9 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     elif g["dmon"]:
         month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
         year = int(g["dy"]) if g["dy"] else None
+    elif g["zm"]:
+        month, day = int(g["zm"]), int(g["zd"])
+        year = int(g["zy"]) if g["zy"] else None
     elif g["fmon"]:
         month, day = _FOREIGN_MONTHS[g["fmon"].lower()], int(g["fd"])
         year = int(g["fy"]) if g["fy"] else None
@@ -214,9 +218,9 @@ def term_year(term: str | None) -> int | None:
 # "1. Sep 8", "**Week 1** <br> Oct 4"), an org timestamp bracket ("<2021-11-10 Wed>")
 # or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
 _LEAD = re.compile(
-    r"""^[\s<(\[*_]*(?:
+    r"""^[\s<(\[*_\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]*(?:                        # (emoji marks: "📢 Date: ...")
           (?:week|wk|w|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section)\s*\d{1,2}\b[\s:.,)|*_-]*
-        | (?:date|dates|when)\s*[*_]*:[\s*_]*                                   # "Date: Sept. 3"
+        | (?:date|dates|when|fecha|datum|data|时间|時間|日期)\s*[*_]*[:：][\s*_]*        # "Date: Sept. 3", "时间：2月24日"
         | \d{1,2}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",
     re.I | re.X,

@@ -46,7 +46,8 @@ _LINKS_ONLY = re.compile(
     r"(?i)^(?:[\[\(]?\s*(?:slides?|pdf|video|videos|code|notes|notebook|colab|github|recording|"
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
-_WEEK_MARK = re.compile(r"(?i)^\s*(?:week|wk)\s*0*(\d{1,2})(?![^\W_])[\s_:.)-]*(?:\(extra\)[\s_]*)?")
+_WEEK_MARK = re.compile(
+    r"(?i)^\s*(?:(?:week|wk)\s*0*(\d{1,2})(?![^\W_])|第\s*0*(\d{1,2})\s*周)[\s_:.)：-]*(?:\(extra\)[\s_]*)?")
 _PART_MARK = re.compile(r"(?i)^\s*(?:session|day|module|unit|part|lesson|block)\s*0*(\d{1,2})\s*(?:$|[:.)–—-])")
 _NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
@@ -123,7 +124,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     if len(children) >= 2:
         wm = _WEEK_MARK.match(lines[0].text)
         if wm:
-            week = int(wm.group(1))
+            week = int(next(g for g in wm.groups() if g))
         out: list[Row] = []
         for k, i in enumerate(children):
             stop = children[k + 1] if k + 1 < len(children) else len(lines)
@@ -134,7 +135,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     if rec.section:
         sw = _WEEK_MARK.match(rec.section) or _PART_MARK.match(rec.section)
         if sw:
-            week = int(sw.group(1))  # a list under "## Week 3 (Jan 27 - 31)" or "## Session 3"
+            week = int(next(g for g in sw.groups() if g))  # a list under "## Week 3 (Jan 27 - 31)" or "## Session 3"
     date: PageDate | None = None
     end: PageDate | None = None
     before_kind: str | None = None
@@ -156,7 +157,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         after_date = after
         wm = _WEEK_MARK.match(before)
         if wm:
-            week = int(wm.group(1))
+            week = int(next(g for g in wm.groups() if g))
         session = _SESSION_BEFORE.match(before) if before else None
         if session is not None:
             # "Lab 1 (Feb. 14): Title": what kind of session, and its number.
@@ -218,7 +219,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
             row.date, title = tail  # "Midterm - Mar. 20": a heading dated at its end
     wm = _WEEK_MARK.match(title)
     if wm and len(title) > wm.end():
-        row.week = int(wm.group(1))
+        row.week = int(next(g for g in wm.groups() if g))
         title = title[wm.end():]
     elif wm:
         return []  # a bare "Week 3" is a heading, not a session

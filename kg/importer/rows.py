@@ -62,7 +62,11 @@ def clean(s: str) -> str:
 _DASHES = re.compile(r"\s+-{2,3}\s+")
 _GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
 _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
-_NUMBER_PREFIX = re.compile(r"^(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]\s*", re.I)
+_NUMBER_PREFIX = re.compile(
+    r"^(?:(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]"
+    r"|第\s*(\d{1,3})\s*(?:次课|次課|讲|講|课|課|回|节|節)\s*[:：]?)\s*",  # "第2次课：", "第3讲"
+    re.I,
+)
 
 
 # "3. Lists and trees": the page's count before a title (a lecture number when no
@@ -149,7 +153,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     m = _NUMBER_PREFIX.match(title) or (_BARE_NUMBER.match(title) if title[:1].isdigit() else None)
     if m and title[m.end():].strip():
         if row.number is None:
-            row.number = m.group(1)
+            row.number = next(g for g in m.groups() if g)
         row.lecture_label = title[:3].lower() == "lec"
         title = title[m.end():]
     if "--" in title:
