@@ -282,3 +282,45 @@ class TestChinesePages:
         assert titles(d) == ["Hash tables", "Sorting", "Graph theory"]
         assert [lec.number for lec in d.lectures] == ["2", "1", "0"]
         assert [lec.date for lec in d.lectures] == [dt.date(2024, 2, 24), dt.date(2024, 2, 17), dt.date(2024, 2, 14)]
+
+
+class TestQuartoAndCalendars:
+    def test_a_quarto_table_in_a_div_with_icons_and_a_longer_delimiter_row(self) -> None:
+        # Pandoc reads a delimiter row with one cell too many; the slides column holds
+        # only shortcode icons, the topic column the titles.
+        text = (
+            "---\ntitle: Schedule\n---\n\n::: column-screen-inset-right\n"
+            "| Week | Date | Topic | Slides | HW |\n:-----:|:----|:----|:----:|:--:|:--:|\n"
+            "| 1 | Mon, Aug 26 | Sorting | [{{< fa sharp presentation-screen >}}](s1.qmd) | |\n"
+            "|   | Wed, Aug 28 | Hash tables | [{{< fa sharp presentation-screen >}}](s2.qmd) | "
+            "[{{< fa pen >}}]{style=\"color:grey\"} |\n"
+            "| 2 | Mon, Sep 02 | **No Class: Labor Day** | | |\n"
+            "|   | Wed, Sep 04 | Graph theory | [{{< fa sharp presentation-screen >}}](s3.qmd) | |\n:::\n"
+        )
+        d = draft(text, "schedule.qmd", year=2024)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [(e.kind, e.title) for e in d.events] == [("holiday", "No Class: Labor Day")]
+
+    def test_days_under_month_rows(self) -> None:
+        text = (
+            "| | Clases | Talleres |\n-----|----|----\n"
+            "**Agosto** | | |\nJueves 10 | Sorting | Taller 1 |\nJueves 17 | *No hay clases* | |\n"
+            "Jueves 24 | Hash tables | |\n**Septiembre** | | |\nJueves 07 | Graph theory | |\n"
+            "Jueves 14 | *Receso* | |\nJueves 28 | **Prueba 1** | |\n"
+        )
+        d = draft(text, year=2023)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2023, 8, 10), dt.date(2023, 8, 24), dt.date(2023, 9, 7)]
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("holiday", dt.date(2023, 8, 17)), ("holiday", dt.date(2023, 9, 14)), ("exam", dt.date(2023, 9, 28))
+        ]
+
+    def test_labels_that_say_none_are_no_event(self) -> None:
+        text = "".join(
+            f"### {d}\n\n-   Topics: {t}\n\n-   Readings: None\n\n-   Deadlines: None\n\n"
+            for d, t in [("Tuesday, August 27", "Sorting"), ("Friday, August 30", "Hash tables"),
+                         ("Tuesday, September 3", "Graph theory")]
+        )
+        d = draft("## Important Dates\n\n-   Assignment 1: Due Friday, September 13\n\n" + text, year=2024)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert d.events == []

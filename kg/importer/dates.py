@@ -178,6 +178,16 @@ def day_first(dates: list[PageDate]) -> list[PageDate] | None:
     return out
 
 
+def month_number(word: str) -> int | None:
+    """The month a word names, in English or in one of the languages above, or None.
+
+    >>> month_number("Septiembre"), month_number("Oct."), month_number("Monday")
+    (9, 10, None)
+    """
+    w = word.strip().lower().rstrip(".")
+    return _MONTHS.get(w) or _FOREIGN_MONTHS.get(w)
+
+
 def weekday_number(word: str) -> int | None:
     """The weekday a word names (Monday = 0), or None.
 
@@ -304,7 +314,7 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     return date, text[:start], after, end
 
 
-_TAIL_SEP = re.compile(r"\s+[-–—|]\s+|,\s+|\s*\(\s*|:\s+")
+_TAIL_SEP = re.compile(r"\s+[-–—|]\s+|\s*\(\s*")  # (not ", " or ": ": "HW1: Due Friday, Sep 13")
 
 
 def trailing_date(text: str) -> tuple[PageDate, str] | None:

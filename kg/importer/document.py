@@ -167,6 +167,14 @@ def markdown_to_html(text: str) -> str:
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
     text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
+    if ":::" in text:
+        text = _PANDOC_FENCE.sub("", text)  # Quarto/Pandoc divs ("::: column-page"): markup only
+    if "{{<" in text or "{{%" in text:
+        text = _SHORTCODE.sub("", text)  # Hugo/Quarto shortcodes ("{{< fa file-pdf >}}"): icons, not text
+    if "]{" in text:
+        text = _PANDOC_ATTR.sub("]", text)  # "[HW 2]{style=...}": the span's attributes
+    if "-|" in text or "|-" in text or "-:|" in text:
+        text = _DELIMITER_ROW.sub(_delimiter_fit, text)
     origin: list[int] | None = None
     if _DD_START.search(text):
         text, origin = definition_lists(text)
@@ -182,6 +190,33 @@ def markdown_to_html(text: str) -> str:
         return f'<{m[1]}{m[2]} data-line="{at[k - 1] if 0 < k <= len(at) else k}"'
 
     return _OTHER_POS.sub("", _BLOCK_POS.sub(attr, html))
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
+_PANDOC_ATTR = re.compile(r"\]\{[^{}\n]*\}")
+_PANDOC_FENCE = re.compile(r"(?m)^ {0,3}:::+[ \t]*(?:[{\w.#-][^\n]*)?$")
+_DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+_CELL_SEP = re.compile(r"(?<!\\)\|")
+
+
+def _delimiter_fit(m: re.Match[str]) -> str:
+    """A table's delimiter row with as many cells as its header row (Pandoc reads a
+    table whose rows differ; GitHub's Markdown drops it).
+
+    >>> print(markdown_to_html("| A | B |\\n:--|:--|:--|\\n| 1 | x |").count("<td>"))
+    2
+    """
+    text = m.string
+    start = m.start()
+    prev_end = text.rfind("\n", 0, start)
+    if prev_end <= 0:
+        return m.group(0)
+    header = text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip()
+    if "|" not in header:
+        return m.group(0)
+    cells = len(_CELL_SEP.split(header.strip("|")))
+    have = len(_CELL_SEP.split(m.group(0).strip().strip("|")))
+    return m.group(0) if cells == have else "|" + "---|" * cells
 
 
 def _data_line_attr(m: re.Match[str]) -> str:

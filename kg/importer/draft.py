@@ -157,7 +157,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
         r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
-        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|parcial(?:es)?|provas?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
+        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es)?|provas?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
@@ -168,7 +168,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
         r"(?:martin\s+luther\s+king|mlk|presidents'?|veterans'?|indigenous\s+peoples'?|columbus)\s+day|"
         r"juneteenth|reading\s+days?|new\s+year|christmas|easter|"
-        r"feriados?|festivos?|vacaciones|f[ée]rias|feiertage?|ferien|vacances|"
+        r"feriados?|festivos?|vacaciones|receso|recesso|f[ée]rias|feiertage?|ferien|vacances|"
         r"(?:sin|no\s+hay|não\s+haverá|nao\s+havera|sem)\s+(?:clases?|aulas?)|keine\s+(?:vorlesung|veranstaltung))\b")),
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
     ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
@@ -220,7 +220,7 @@ def _row_kind(row: Row) -> str:
 # with none of these is a lecture, without trying the rules one by one.
 _KIND_WORDS = re.compile(
     r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
-    r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|prova|fung|klausur|esame|prelim|"
+    r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|prova|fung|klausur|esame|prelim|receso|prueba|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
     r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab"
 )

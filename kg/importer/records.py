@@ -32,6 +32,7 @@ _EVENT_LABELS = {
     "assignments": "assignment", "due": "deadline", "deadline": "deadline", "deadlines": "deadline",
     "released": "release", "release": "release", "out": "release", "exam": "exam", "quiz": "exam",
 }
+_NOTHING = re.compile(r"(?i)\W*(?:none|nothing|n/?a|tba|tbd|-+|—)\W*")  # "Deadlines: None"
 _ASIDE_LABELS = frozenset(
     "readings reading pre-class preclass pre class slides video videos notes materials material "
     "resources references optional extra-credit extra credit further reading suggested reading "
@@ -257,7 +258,7 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         lab = _label(text)
         if lab is not None:
             label, rest = lab
-            if label in _EVENT_LABELS and rest:
+            if label in _EVENT_LABELS and rest and not _NOTHING.fullmatch(rest):
                 kind = _EVENT_LABELS[label]
                 ev = Row(line=ln.line or row.line, week=row.week, date=row.date, section=rec.section)
                 ev.kind = kind

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache, partial
 
-from kg.importer.dates import PageDate, days_later, find_date, weekday_number
+from kg.importer.dates import PageDate, days_later, find_date, month_number, weekday_number
 from kg.importer.rows import (
     ASSIGN, ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
@@ -24,7 +24,8 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("title", re.compile(
         r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
         r"lecture title|theme|class|session|sessions|slides|lecture slides|what|"
-        r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula)$")),
+        r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula|"
+        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
@@ -84,6 +85,24 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
             if len(cells) >= 4 and len(set(cells)) * 2 <= len(cells) and all(len(c.split()) <= 2 for c in cells):
                 roles[i] = None
     return roles
+
+
+_DAY_ONLY = re.compile(r"(?:[^\W\d_]{2,12}\.?,?\s+)?(\d{1,2})")  # "Jueves 10", "Thu 10", "10"
+
+
+def _month_day_column(body: list[tuple[int, list[str]]]) -> int | None:
+    """The column of days ("Jueves 10") in a table whose months are rows of their own
+    ("Agosto", then its days): the first column, when three of its cells or more are
+    days and two rows or more hold only a month's name."""
+    months = 0
+    days = 0
+    for _, cells in body:
+        texts = [c for c in cells if c.strip()]
+        if len(texts) == 1 and month_number(clean(_EMPHASIS_MARKS.sub("", texts[0]))) is not None:
+            months += 1
+        elif cells and _DAY_ONLY.fullmatch(clean(cells[0])):
+            days += 1
+    return 0 if months >= 2 and days >= 3 else None
 
 
 def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
@@ -219,6 +238,13 @@ def rows_from_grid(
         by_content = content_roles(body)
         if by_content is not None and by_content.index("date") != roles.index("title"):
             roles[by_content.index("date")] = "date"
+    month_col = None
+    if roles is not None and "date" not in roles and "week" not in roles:
+        month_col = _month_day_column(body)
+        if month_col is not None and roles[month_col] is None:
+            roles[month_col] = "date"
+        else:
+            month_col = None
     if roles is None:
         # No header names a title column: the first row may be a row like the others.
         roles = content_roles([(0, header), *body])
@@ -238,6 +264,7 @@ def rows_from_grid(
             role_cols.setdefault(role, []).append(i)
     other_cols = [i for i, role in enumerate(roles) if role is None]
     dated: dict[str, _CellDate | None] = {}  # a date cell's text -> what it gives
+    month_ctx: int | None = None
     for line, cells in body:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
@@ -250,6 +277,11 @@ def rows_from_grid(
         if wm and len(texts) == 1:
             week = int(wm.group(1))
             continue
+        if month_col is not None and len(texts) == 1:
+            month = month_number(clean(_EMPHASIS_MARKS.sub("", texts[0])))
+            if month is not None:
+                month_ctx = month  # "Agosto" over "Jueves 10", "Jueves 17"
+                continue
         for w in by_role.get("week", []):
             m = _ONE_OR_TWO_DIGITS.search(w)
             if m:
@@ -264,6 +296,10 @@ def rows_from_grid(
                 got = dated[d]
             else:
                 got = dated[d] = _cell_date(d)
+            if got is None and month_ctx is not None:
+                dm = _DAY_ONLY.fullmatch(clean(d))
+                if dm is not None and 1 <= int(dm.group(1)) <= 31:
+                    got = (PageDate(month_ctx, int(dm.group(1)), None, None, clean(d)), None, None)
             if got is not None:
                 row.date, row.end_date, week_before = got
                 if week_before is not None:
