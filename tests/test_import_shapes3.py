@@ -20,12 +20,13 @@ ORG_TABLE = """#+TITLE: Algorithms
 |        |         2 | 28-Sep | core    | hash tables  |                |
 |--------+-----------+--------+---------+--------------+----------------|
 |      2 |         3 | 3-Oct  | core    | graph theory | hw0 due        |
+|        |         4 | 4-Oct  | latex   |              |                |
 |        |      exam | 5-Oct  |         | written exam |                |
-|        |         4 | 7-Oct  | core    | attention    |                |
+|        |         5 | 7-Oct  | core    | attention    |                |
 |--------+-----------+--------+---------+--------------+----------------|
 | thanksgiving |     |        |         |              |                |
 |--------+-----------+--------+---------+--------------+----------------|
-|      3 |         5 | 28-Nov | core    | sorting again |               |
+|      3 |         6 | 28-Nov | core    | sorting again |               |
 |--------+-----------+--------+---------+--------------+----------------|
 | final exam |       | 12-Dec |         |              | exam 3-6pm     |
 |--------+-----------+--------+---------+--------------+----------------|
@@ -37,11 +38,12 @@ class TestOrgTables:
         # Org writes its tables with "|---+---|" rules (above the header, under it and
         # between groups of rows); the first row is the header.
         d = draft(ORG_TABLE, "schedule.org", term="Fall 2016")
-        assert titles(d) == ["sorting", "hash tables", "graph theory", "attention", "sorting again"]
+        assert titles(d) == ["sorting", "hash tables", "graph theory", "latex", "attention", "sorting again"]
         assert [lec.date for lec in d.lectures][:3] == [dt.date(2016, 9, 26), dt.date(2016, 9, 28), dt.date(2016, 10, 3)]
-        assert [lec.covers()[:1] for lec in d.lectures][:4] == [["sorting"], ["hashing"], ["graph-theory"], ["attention"]]
+        assert [lec.covers()[:1] for lec in d.lectures][:5] == [["sorting"], ["hashing"], ["graph-theory"], [], ["attention"]]
 
     def test_a_column_of_repeated_part_labels_headed_section_is_not_a_discussion(self) -> None:
+        # (and it names a numbered lecture whose topic cell is empty: "latex")
         d = draft(ORG_TABLE, "schedule.org", term="Fall 2016")
         assert not [e for e in d.events if e.kind == "discussion"]
 
@@ -56,7 +58,7 @@ class TestOrgTables:
         page = tmp_path / "schedule.org"
         page.write_text(ORG_TABLE)
         res, out = run_import(page)
-        assert "5 lectures" in res.output
+        assert "6 lectures" in res.output
         assert "graph theory" in out.read_text()
 
 
@@ -282,6 +284,13 @@ class TestChinesePages:
         assert titles(d) == ["Hash tables", "Sorting", "Graph theory"]
         assert [lec.number for lec in d.lectures] == ["2", "1", "0"]
         assert [lec.date for lec in d.lectures] == [dt.date(2024, 2, 24), dt.date(2024, 2, 17), dt.date(2024, 2, 14)]
+
+    def test_undated_sections_after_the_dated_ones_are_the_afterword(self) -> None:
+        text = "".join(
+            f"## 第{k}次课：{t}\n- 时间：2月{d}日\n- PPT[下载](s.pptx)\n\n"
+            for k, t, d in [(3, "Attention", 24), (2, "Hash tables", 17), (1, "Sorting", 10)]
+        ) + "## 课前准备\n- 请完成问卷调查\n\n## 课程介绍\n- [点击查看课程介绍](intro.md)\n"
+        assert titles(draft(text, year=2024)) == ["Attention", "Hash tables", "Sorting"]
 
 
 class TestQuartoAndCalendars:

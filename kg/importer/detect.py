@@ -169,6 +169,11 @@ def _group_rows(group: Group) -> list[Row]:
         first = next(k for k, r in enumerate(rows) if r.date is not None)
         last = max(k for k, r in enumerate(rows) if r.date is not None)
         rows = rows[first : last + 1]
+    elif len(dated) >= 0.6 * len(rows) and len(dated) >= 3 and group.kind == "heading-sections":
+        # Sections after the last dated one ("## Preparation", "## About the course")
+        # are the page's afterword.
+        last = max(k for k, r in enumerate(rows) if r.date is not None)
+        rows = rows[: last + 1]
     elif not dated and group.kind == "list-run":
         # Lists under "## Session 1", "## Session 2": what comes before the first
         # one is the page's preamble.

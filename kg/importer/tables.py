@@ -83,7 +83,7 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
             # part of the course, not a discussion section.
             cells = [clean(c[i]) for _, c in body if i < len(c) and c[i].strip()]
             if len(cells) >= 4 and len(set(cells)) * 2 <= len(cells) and all(len(c.split()) <= 2 for c in cells):
-                roles[i] = None
+                roles[i] = "theme"
     return roles
 
 
@@ -342,6 +342,9 @@ def rows_from_grid(
                 row.kind_text = clean(k)
                 if not row.title:
                     row.title = row.kind_text  # "Pset 1 due" in a row with no title
+        if not row.title and row.number and row.number.isdigit():
+            # Lecture 13 with an empty topic: its part of the course names it ("latex").
+            row.title = next((clean(t) for t in by_role.get("theme", []) if t.strip()), "")
         if not row.title:
             # "Thanksgiving" or "Spring break" written in the Week column of a row
             # with no title: the row is that (a number of weeks is not).
