@@ -333,3 +333,16 @@ class TestQuartoAndCalendars:
         d = draft("## Important Dates\n\n-   Assignment 1: Due Friday, September 13\n\n" + text, year=2024)
         assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
         assert d.events == []
+
+
+class TestTitleRepairs:
+    def test_an_open_link_bracket_and_a_compound_ending_in_notebook(self) -> None:
+        text = (
+            "# Week 1: A\n* [Lecture 1: Sorting [html coming soon)](#)\n* [Lecture 2: Hash tables](l2.html)\n\n"
+            "# Week 2: B\n* [Lecture 3: pandas, jupyter notebook](l3.html)\n* [Lecture 4: Graph theory](l4.html)\n\n"
+            "# Week 3: C\n* [Lecture 5: Attention](l5.html)\n* [Lecture 6:](#)\n"
+        )
+        got = titles(draft(text))
+        assert got[0].startswith("Sorting") and got[1:] == [
+            "Hash tables", "pandas, jupyter notebook", "Graph theory", "Attention", "Lecture 6"
+        ]

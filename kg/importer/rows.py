@@ -77,6 +77,7 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
 _SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
+_OPEN_ASIDE = re.compile(r"\s*\[[^\[\]]*[)]?\s*$")
 _MATERIAL_FOR = re.compile(
     r"(?i)^(?:slides?|(?:lecture\s+)?notes|videos?|recordings?|handouts?)\s+(?:for|of|from)\s+(?=\S)")
 _NAME_SEP = re.compile(r"\s*(?:&|,|;|/|\band\b)\s*")
@@ -144,6 +145,13 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
             names = looks_like_names(clean(g.group(1))) if g else None
             if names:  # "(Guest lecture from Ann Smith)": the title keeps it; the speaker is known
                 row.speakers.extend(n for n in names if n not in row.speakers)
+    if "[" in title and title.count("[") > title.count("]"):
+        # "[Lecture 1: Regression [html coming soon)": a link label whose brackets the
+        # page left open; the aside in the stray bracket is not the title's.
+        if title.startswith("["):
+            title = title[1:]
+        bare = _OPEN_ASIDE.sub("", title) if title.count("[") > title.count("]") else title
+        title = bare if bare.strip() else title
     if ":" in title:
         title = _LECTURE_LABEL.sub("", title)
     if title[:1] in "SsNnVvRrHh":
@@ -438,7 +446,7 @@ _PART_ONLY = re.compile(r"(?i)\s+part\s*\d+\s*")
 # A trailing badge word that can also end a title's own phrase, when it follows the
 # title after a plain space (no "|", ",", "-" before it, no second badge word).
 _JOINS_ON = re.compile(r"(?i)\b(?:and|or|with|vs\.?|versus|using|via|into|to|from|&)\s*$")
-_OWN_LAST_WORD = re.compile(r"(?i)\s+(?:code|web|videos?|audio|paper|demo|live|website|blog|new)\s*")
+_OWN_LAST_WORD = re.compile(r"(?i)\s+(?:code|web|videos?|audio|paper|demo|live|website|blog|new|notebooks?)\s*")
 _ICONS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\u00b6]+")  # emoji link icons; heading anchors "¶"
 
 
