@@ -346,3 +346,17 @@ class TestTitleRepairs:
         assert got[0].startswith("Sorting") and got[1:] == [
             "Hash tables", "pandas, jupyter notebook", "Graph theory", "Attention", "Lecture 6"
         ]
+
+
+class TestSessionsKeyedByDate:
+    def test_a_week_item_maps_its_days_to_their_sessions(self) -> None:
+        text = (
+            '- week: "01"\n  dates:\n    Oct 22:\n      topics:\n        A: <a href="s1.pdf">Sorting (*)</a>\n'
+            "        B: Hash tables\n    Oct 24:\n      topics:\n        lab: Sorting exercises\n"
+            '- week: "02"\n  dates:\n    Oct 29:\n      topics:\n        A: Graph theory\n        B: Exam practice\n'
+            '- week: "Sem. break"\n  dates:\n    " ": ""\n'
+        )
+        d = draft(text, "schedule.yml", year=2018)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2018, 10, 22), dt.date(2018, 10, 22), dt.date(2018, 10, 29)]
+        assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Sorting exercises"), ("exam", "Exam practice")]

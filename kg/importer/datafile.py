@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from kg.importer.dates import find_date
 from kg.importer.document import Group, Line, Record
 from kg.importer.rows import ASSIGN, clean
 
@@ -33,6 +34,7 @@ _KIND_KEYS = ("type", "kind", "category", "event")
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
+_KIND_LABEL = re.compile(r"(?i)labs?|tutorials?|recitations?|seminars?|exercises?|practicals?|sections?|discussions?")
 _PART_KIND = re.compile(r"(?:unit|module|section|part|chapter|heading|header|theme|block|topic\s+header)s?")
 _PART_KEYS = ("week", "module", "unit", "part", "chapter")
 _BREAK_KEYS = ("break", "holiday", "no_class", "noclass", "cancelled")
@@ -91,8 +93,31 @@ def _nested(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 count[k] = count.get(k, 0) + sum(1 for y in v if _titled(y))
     key = max(count, key=lambda k: count[k], default=None)
     if key is None or count[key] < 2:
-        return items
+        by_date = [y for x in items for y in _dated_sessions(x)]
+        return by_date if len(by_date) >= 2 else items
     return [y for x in items for y in (x.get(key) or []) if isinstance(y, dict)]
+
+
+def _dated_sessions(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sessions of an item that keys them by date ("dates: {Oct 22: {topics: {A: Sorting,
+    B: Hashing, lab: Exercises}}}"): one per title, with its date, and its label as
+    its kind when the label names one ("lab")."""
+    out: list[dict[str, Any]] = []
+    for v in item.values():
+        if not isinstance(v, dict) or not v:
+            continue
+        keyed = [(k, x) for k, x in v.items() if isinstance(k, str) and find_date(k.strip()) is not None]
+        if len(keyed) * 2 < len(v):
+            continue
+        for day, x in keyed:
+            inner = x.get("topics", x) if isinstance(x, dict) else {"": x}
+            if not isinstance(inner, dict):
+                inner = {"": inner}
+            for label, title in inner.items():
+                if isinstance(title, str) and title.strip():
+                    kind = str(label) if isinstance(label, str) and _KIND_LABEL.fullmatch(label.strip()) else None
+                    out.append({"date": day, "title": title, **({"type": kind} if kind else {})})
+    return out
 
 
 def _sessions(doc: Any) -> list[dict[str, Any]] | None:

@@ -77,6 +77,7 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
 _SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
 _GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
+_FOOTNOTE_MARK = re.compile(r"\s*\(\s*\*+\s*\)$")
 _OPEN_ASIDE = re.compile(r"\s*\[[^\[\]]*[)]?\s*$")
 _MATERIAL_FOR = re.compile(
     r"(?i)^(?:slides?|(?:lecture\s+)?notes|videos?|recordings?|handouts?)\s+(?:for|of|from)\s+(?=\S)")
@@ -166,6 +167,8 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = title[m.end():]
     if "--" in title:
         title = _DASHES.sub(" – ", title)
+    if title.endswith("*)"):
+        title = _FOOTNOTE_MARK.sub("", title)  # "Complexity theory (*)": a footnote's mark
     if title.endswith(")"):
         at = title.rfind("(")
         if at > 0 and _SESSION_COUNT.match(title, at):
