@@ -195,7 +195,8 @@ def markdown_to_html(text: str) -> str:
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
 _PANDOC_ATTR = re.compile(r"\]\{[^{}\n]*\}")
 _PANDOC_FENCE = re.compile(r"(?m)^ {0,3}:::+[ \t]*(?:[{\w.#-][^\n]*)?$")
-_DELIMITER_ROW = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
+# (Starting at the line break: a literal first character lets the scan skip ahead.)
+_DELIMITER_ROW = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*(?=\n|\Z)")
 _CELL_SEP = re.compile(r"(?<!\\)\|")
 
 
@@ -207,8 +208,7 @@ def _delimiter_fit(m: re.Match[str]) -> str:
     2
     """
     text = m.string
-    start = m.start()
-    prev_end = text.rfind("\n", 0, start)
+    prev_end = m.start()  # (the match starts at the header row's line break)
     if prev_end <= 0:
         return m.group(0)
     header = text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip()
@@ -216,7 +216,7 @@ def _delimiter_fit(m: re.Match[str]) -> str:
         return m.group(0)
     cells = len(_CELL_SEP.split(header.strip("|")))
     have = len(_CELL_SEP.split(m.group(0).strip().strip("|")))
-    return m.group(0) if cells == have else "|" + "---|" * cells
+    return m.group(0) if cells == have else "\n|" + "---|" * cells
 
 
 def _data_line_attr(m: re.Match[str]) -> str:
