@@ -360,3 +360,17 @@ class TestSessionsKeyedByDate:
         assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
         assert [lec.date for lec in d.lectures] == [dt.date(2018, 10, 22), dt.date(2018, 10, 22), dt.date(2018, 10, 29)]
         assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Sorting exercises"), ("exam", "Exam practice")]
+
+
+class TestHolidayNames:
+    def test_a_no_class_day_keeps_the_holidays_name(self) -> None:
+        listed = draft("# CS\n\n- Jan 13: Sorting\n- Jan 15: Hash tables\n- Jan 20: No Class (MLK Day)\n"
+                       "- Jan 22: Graph theory\n", year=2024)
+        assert [(e.kind, e.title) for e in listed.events] == [("holiday", "No Class (MLK Day)")]
+        table = draft("| Date | Lecture | Notes |\n|---|---|---|\n| Jan 13 | Sorting | |\n| Jan 15 | Hash tables | |\n"
+                      "| Jan 20 | No Class | MLK Day |\n| Jan 22 | Graph theory | |\n"
+                      "| Jan 27 | | No class (Presidents' Day) |\n| Jan 29 | Attention | |\n", year=2024)
+        assert titles(table) == ["Sorting", "Hash tables", "Graph theory", "Attention"]
+        assert [(e.kind, e.title) for e in table.events] == [
+            ("holiday", "No Class (MLK Day)"), ("holiday", "No class (Presidents' Day)")
+        ]

@@ -244,7 +244,10 @@ _NAME_PART = re.compile(
 _NOT_NAME_WORDS = frozenset(
     "slides notes lecture lectures reading readings code written discussion section tutorial "
     "homework project projects guest class week none tbd tba video recording due out colab "
-    "optional required the of and for".split()
+    "optional required the of and for "
+    # a holiday's name in brackets is not a speaker's: "No Class (MLK Day)"
+    "day days break holiday holidays recess vacation thanksgiving christmas easter juneteenth "
+    "labor labour memorial veterans presidents election exam midterm final review quiz".split()
 )
 
 

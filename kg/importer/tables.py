@@ -87,6 +87,9 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
     return roles
 
 
+_BARE_NO_CLASS = re.compile(r"(?i)\s*no\s+(?:class|classes|lecture|lectures)\W*")
+_NO_CLASS_NOTE = re.compile(
+    r"(?i)\bno\s+(?:class|classes|lecture|lectures)\b|\bholiday\b|\brecess\b|\bcancell?ed\b|\bbreak\b")
 _DAY_ONLY = re.compile(r"(?:[^\W\d_]{2,12}\.?,?\s+)?(\d{1,2})")  # "Jueves 10", "Thu 10", "10"
 
 
@@ -342,6 +345,15 @@ def rows_from_grid(
                 row.kind_text = clean(k)
                 if not row.title:
                     row.title = row.kind_text  # "Pset 1 due" in a row with no title
+        if not row.title or _BARE_NO_CLASS.fullmatch(row.title):
+            # "No class" with the holiday named in a Notes cell, or only there: the
+            # event keeps its name ("No class (MLK Day)").
+            notes = others + by_role.get("readings", []) + by_role.get("details", [])
+            note = next((clean(c) for c in notes if c.strip() and len(c.split()) <= 6 and "http" not in c), "")
+            if note and not row.title and _NO_CLASS_NOTE.search(note):
+                row.title = note
+            elif note and row.title and not _NO_CLASS_NOTE.fullmatch(note):
+                row.title = f"{row.title.rstrip('.')} ({note.strip('()')})"
         if not row.title and row.number and row.number.isdigit():
             # Lecture 13 with an empty topic: its part of the course names it ("latex").
             row.title = next((clean(t) for t in by_role.get("theme", []) if t.strip()), "")
