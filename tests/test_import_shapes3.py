@@ -374,3 +374,20 @@ class TestHolidayNames:
         assert [(e.kind, e.title) for e in table.events] == [
             ("holiday", "No Class (MLK Day)"), ("holiday", "No class (Presidents' Day)")
         ]
+
+
+class TestDatedHeadingsOnly:
+    def test_a_list_of_days_off_does_not_outrank_the_headings(self) -> None:
+        # Dates after a dash date headings only: a list item "MLK - Jan 21st" is prose.
+        text = (
+            "# Schedule\n\nDays with no lecture:\n* MLK - Jan 21st\n* Midterm - Mar. 20th\n* Spring Break - Mar. 25th-29th\n\n"
+            "## [Sorting](s.html) (1 day - 1 cumulative)\n\n## [Hash tables](h.html) (2 days - 3 cumulative)\n\n"
+            "## [Graph theory](g.html) (3 days - 6 cumulative)\n\n## Midterm - Mar. 20\n\n## Spring Break - Mar. 25-29\n\n"
+            "## [Attention](a.html) (2 days - 8 cumulative)\n\n## Final Exam - May 4-8\n"
+        )
+        d = draft(text, year=2019)
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory", "Attention"]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [
+            ("exam", "Midterm", dt.date(2019, 3, 20)), ("holiday", "Spring Break", dt.date(2019, 3, 25)),
+            ("exam", "Final Exam", dt.date(2019, 5, 4)),
+        ]

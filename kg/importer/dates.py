@@ -317,13 +317,14 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
 _TAIL_SEP = re.compile(r"\s+[-–—|]\s+|\s*\(\s*")  # (not ", " or ": ": "HW1: Due Friday, Sep 13")
 
 
-def trailing_date(text: str) -> tuple[PageDate, str] | None:
-    """A date that ends a short text after a separator ("Midterm - Mar. 20",
-    "Project demos (Dec 5)"): (date, the text before it), or None.
+def trailing_date(text: str) -> tuple[PageDate, str, PageDate | None] | None:
+    """A date (or a range) that ends a short text after a separator ("Midterm - Mar. 20",
+    "Spring Break - Mar. 25-29", "Project demos (Dec 5)"): (date, the text before it,
+    the range's end), or None.
 
-    >>> d, before = trailing_date("Midterm - Mar. 20")
-    >>> (d.month, d.day, before)
-    (3, 20, 'Midterm')
+    >>> d, before, end = trailing_date("Spring Break - Mar. 25-29")
+    >>> (d.month, d.day, before, end.day)
+    (3, 25, 'Spring Break', 29)
     >>> trailing_date("Sorting, part 2") is None
     True
     """
@@ -334,6 +335,15 @@ def trailing_date(text: str) -> tuple[PageDate, str] | None:
         if not before:
             continue
         got = parse_date(text[m.end():])
-        if got is not None and not got[1].strip(" ).") and (m.group(0).strip() != "(" or ")" in got[1]):
-            return got[0], before
+        if got is None:
+            continue
+        date, rest = got
+        end: PageDate | None = None
+        r = _RANGE_END.match(rest)
+        if r is not None:
+            month = _MONTHS[r.group("mon").lower().rstrip(".")] if r.group("mon") else date.month
+            if (month, int(r.group("d"))) > (date.month, date.day):
+                end, rest = PageDate(month, int(r.group("d")), date.year), rest[r.end():]
+        if not rest.strip(" ).") and (m.group(0).strip() != "(" or ")" in rest):
+            return date, before, end
     return None

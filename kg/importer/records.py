@@ -214,10 +214,10 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     if title is None:
         return []
     title = title.lstrip(": ").strip()
-    if row.date is None:
+    if row.date is None and title_at is not None and lines[title_at].titled:
         tail = trailing_date(title)
         if tail is not None:
-            row.date, title = tail  # "Midterm - Mar. 20": a heading dated at its end
+            row.date, title, row.end_date = tail  # "## Midterm - Mar. 20": a heading dated at its end
     wm = _WEEK_MARK.match(title)
     if wm and len(title) > wm.end():
         row.week = int(next(g for g in wm.groups() if g))
