@@ -42,7 +42,9 @@ command as a user runs it, ``kg import PAGE -o FILE`` in a fresh process (start-
 import, render, the check with kg's loader, the write; interleaved with the others):
 wall-clock and CPU (user + system) seconds, median and min-max, and the process's peak
 resident set; and, in one more process, the command's CPU seconds step by step (where
-the time goes). On a shared machine the CPU seconds are the figure to trust.
+the time goes), with the floor under its check (PyYAML's C parser giving the draft's
+events, which kg's loader builds the course file from). On a shared machine the CPU
+seconds are the figure to trust.
 
 Seed mode is the older check: each seed page (default ../shared/seeds) against the
 curated course whose ``source:`` names it.
@@ -734,6 +736,22 @@ print(json.dumps(at))
 """
 
 
+def yaml_floor(text: str) -> float:
+    """CPU seconds for PyYAML's C parser to give a document's events, and nothing else:
+    the least kg's loader can take on it (it builds the document from these events),
+    so the floor under the command's check step."""
+    import yaml
+
+    loader = yaml.CSafeLoader(text)
+    c0 = time.process_time()
+    try:
+        while loader.get_event() is not None:
+            pass
+    finally:
+        loader.dispose()
+    return time.process_time() - c0
+
+
 def command_steps(path: Path, out: Path, data: Path | None = None) -> dict[str, float]:
     """CPU seconds of each step of the command in a fresh process: start-up (the
     interpreter, kg's modules, the graph's vocabulary), the page read and parsed, the
@@ -815,6 +833,8 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
         rss = _peak(path, data, "rss")["rss_mb"]
         traced = _peak(path, data, "trace")["traced_mb"]
         steps = command_steps(path, Path(d) / "steps.yaml", data)
+        draft_text = (Path(d) / "steps.yaml").read_text(encoding="utf-8")
+        check_floor = yaml_floor(draft_text)
     return {"kind": kind, "bytes": len(text.encode()), "lectures": len(draft.lectures), "layout": draft.layout,
             "median": statistics.median(times), "min": min(times), "max": max(times),
             "parse": statistics.median(parses), "rows": len(page.rows),
@@ -826,7 +846,8 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
             "cmd": statistics.median(cmd_walls), "cmd_min": min(cmd_walls), "cmd_max": max(cmd_walls),
             "cmd_cpu": statistics.median(cmd_cpus), "cmd_cpu_min": min(cmd_cpus), "cmd_cpu_max": max(cmd_cpus),
             "cmd_rss_mb": max(cmd_rss),
-            "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat, "steps": steps}
+            "rss_mb": rss, "traced_mb": traced, "load": load, "runs": repeat, "steps": steps,
+            "draft_mb": len(draft_text.encode()) / 1e6, "check_floor": check_floor}
 
 
 def big_line(b: dict[str, Any]) -> str:
@@ -845,6 +866,8 @@ def big_line(b: dict[str, Any]) -> str:
             f"peak resident {b['cmd_rss_mb']:.0f} MB\n"
             f"  the command's CPU by step (one more run): "
             + ", ".join(f"{k} {v:.2f}" for k, v in b["steps"].items()) + "\n"
+            f"  the check's floor: the {b['draft_mb']:.1f} MB draft's events from PyYAML's C parser alone, "
+            f"CPU {b['check_floor']:.2f} s\n"
             f"  (CPU seconds are the figure to trust on a shared machine; wall-clock needs a quiet one)\n"
             f"  peak memory +{b['rss_mb']:.0f} MB resident, {b['traced_mb']:.0f} MB Python allocations")
 

@@ -72,14 +72,36 @@ class Group:
     records: list[Record] = field(default_factory=list)
 
 
-@dataclass(slots=True)
 class Cell:
-    text: str
-    header: bool
-    rowspan: int
-    colspan: int
-    line: int
-    lines: list[Line] = field(default_factory=list)
+    """A table cell: its text, whether it is a header cell, its spans, its line, and
+    its text lines (:attr:`lines`).
+
+    A cell of text and inline elements only has one line, its text: that line is made
+    when it is asked for (tables have many cells, and most are read by their text)."""
+
+    __slots__ = ("text", "header", "rowspan", "colspan", "line", "_lines", "_at")
+
+    def __init__(
+        self, text: str, header: bool, rowspan: int, colspan: int, line: int,
+        lines: list[Line] | None = None, at: int = 0,
+    ) -> None:
+        self.text = text
+        self.header = header
+        self.rowspan = rowspan
+        self.colspan = colspan
+        self.line = line
+        self._lines = lines  # None: the one line of its text, on line ``at``
+        self._at = at
+
+    @property
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            self._lines = [Line(self.text, False, self._at)] if self.text else []
+        return self._lines
+
+    def __repr__(self) -> str:
+        return (f"Cell(text={self.text!r}, header={self.header!r}, rowspan={self.rowspan!r}, "
+                f"colspan={self.colspan!r}, line={self.line!r}, lines={self.lines!r})")
 
 
 @dataclass
@@ -743,9 +765,14 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                 if tag != "td" and tag != "th":
                     continue
                 a = c.attributes
-                own = a.get("data-line") if sourced else None
-                at = int(own) if own and own.isdigit() else tr_line
-                if c.mem_id in structured:
+                if a:
+                    own = a.get("data-line") if sourced else None
+                    at = int(own) if own and own.isdigit() else tr_line
+                    rowspan, colspan = _span(a.get("rowspan")), _span(a.get("colspan"))
+                else:
+                    at, rowspan, colspan = tr_line, 1, 1
+                lines: list[Line] | None = None
+                if structured and c.mem_id in structured:
                     lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
                     text = "\n".join([ln.text for ln in lines])
                 else:  # text and inline elements only: its text, in one line
@@ -754,9 +781,8 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                     if got is None:
                         got = cleaned[raw] = clean(raw)
                     text = got
-                    lines = [Line(text, False, at)] if text else []
                 line = at or (locate.line_of(text) if text else 0)
-                cells.append(Cell(text, tag == "th", _span(a.get("rowspan")), _span(a.get("colspan")), line, lines))
+                cells.append(Cell(text, tag == "th", rowspan, colspan, line, lines, at))
             rows.append(cells)
         if rows:
             out.append(Table(rows, next((c.line for r in rows for c in r if c.line), 0)))
@@ -794,6 +820,10 @@ def _record(node: LexborNode, locate: _Locator, section: str | None, number: str
     return Record(lines, line, number, section)
 
 
+# Elements whose children are never a run of like blocks (lists are read as lists).
+_NOT_RUN_PARENTS = _SKIP | {"ul", "ol", "table", "tr", "tbody", "thead"}
+
+
 def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     groups: list[Group] = []
     # Lists: the items of each list; and runs of sibling lists (lists under headings).
@@ -814,9 +844,10 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
             groups.extend(_list_runs(parent, locate))
     # Sibling blocks of one kind, and heading sections.
     for parent in root.traverse():
-        if parent.tag in _SKIP or parent.tag in ("ul", "ol", "table", "tr", "tbody", "thead"):
+        ptag = parent.tag
+        if ptag in _NOT_RUN_PARENTS:
             continue
-        if parent.tag == "div" and _cls(parent) == "dl-entry":
+        if ptag == "div" and _cls(parent) == "dl-entry":
             continue  # a definition list's entry is one record, its parts are not a run
         kids = [c for c in parent.iter(include_text=False) if c.tag not in _SKIP]
         if len(kids) < 3:
@@ -861,22 +892,30 @@ def calendar_group(table: Table) -> Group | None:
     """The cells of a calendar grid (one cell a day, a date in each) as records."""
     from kg.importer.dates import find_date  # noqa: PLC0415 - dates imports nothing of ours
 
-    g = Group("calendar")
-    per_row = []
+    # The dated cells found first, the records made only for a grid: most tables have
+    # a date a row, and are no calendar.
+    dated: list[Cell] = []
+    rows_of_two = 0  # rows with two dated cells or more
     for row in table.rows:
         n = 0
         for cell in row:
-            lines = [ln for ln in cell.lines if ln.text]
-            if not lines:
-                continue
+            if not cell.text:
+                continue  # (no lines)
+            lines = cell.lines
+            if len(lines) > 1:
+                lines = [ln for ln in lines if ln.text]
             # A date on the first line, or across the first two ("03" / "September").
             first = lines[0].text
             if find_date(first) or (len(lines) > 1 and find_date(f"{first} {lines[1].text}")):
-                g.records.append(Record(lines, cell.line))
+                dated.append(cell)
                 n += 1
-        per_row.append(n)
-    if len(g.records) < 3 or sum(1 for n in per_row if n >= 2) < 2:
+        if n >= 2:
+            rows_of_two += 1
+    if len(dated) < 3 or rows_of_two < 2:
         return None
+    g = Group("calendar")
+    for cell in dated:
+        g.records.append(Record([ln for ln in cell.lines if ln.text], cell.line))
     return g
 
 
