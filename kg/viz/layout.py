@@ -8,7 +8,7 @@ numbers read left to right.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence, Sized
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.viz import dag
@@ -53,6 +53,12 @@ def layers_of(G: nx.DiGraph[N]) -> dict[N, int]:
 def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[N, int]:
     """:func:`layers_of` the graph of ``nodes`` with these adjacencies (both given
     for every node)."""
+    return _layering(nodes, succ, pred)[0]
+
+
+def _layering(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> tuple[dict[N, int], bool]:
+    """:func:`_layers`, and whether the graph is a DAG (then every edge points to a
+    higher layer: see :func:`_order`'s ``downward``)."""
     waiting = {n: len(pred[n]) for n in nodes}
     order: list[Any] = [n for n, k in waiting.items() if not k]
     for n in order:  # Kahn's algorithm: a DAG (what kg builds) is layered node by node
@@ -63,7 +69,8 @@ def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[
     below: Mapping[Any, Collection[Any]] = succ
     above: Mapping[Any, Collection[Any]] = pred
     mapping: dict[N, Any] = {}  # node -> its component, where there is a cycle
-    if len(order) < len(nodes):  # a cycle: layer its strongly connected components
+    acyclic = len(order) == len(nodes)
+    if not acyclic:  # a cycle: layer its strongly connected components
         import networkx as nx
 
         G: nx.DiGraph[N] = nx.DiGraph()
@@ -76,16 +83,21 @@ def _layers(nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N]) -> dict[
         mapping = C.graph["mapping"]
     layer: dict[Any, int] = {}
     at = layer.__getitem__
+    # Longest path from the sources, then each node with successors just above its
+    # nearest one. (max and min are called only where there are several.)
     for c in order:
         ps = above[c]
-        layer[c] = max(map(at, ps)) + 1 if ps else 0
+        if ps:
+            layer[c] = (max(map(at, ps)) if len(ps) > 1 else at(next(iter(ps)))) + 1
+        else:
+            layer[c] = 0
     for c in reversed(order):
         nxt = below[c]
         if nxt:
-            layer[c] = min(map(at, nxt)) - 1
+            layer[c] = (min(map(at, nxt)) if len(nxt) > 1 else at(next(iter(nxt)))) - 1
     if mapping:
-        return {n: layer[mapping[n]] for n in nodes}
-    return {n: layer[n] for n in nodes}
+        return {n: layer[mapping[n]] for n in nodes}, acyclic
+    return {n: layer[n] for n in nodes}, acyclic
 
 
 def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] | None = None, sweeps: int = 4) -> dict[int, list[N]]:
@@ -100,9 +112,12 @@ def order_layers(G: nx.DiGraph[N], layer: Mapping[N, int], key: Mapping[N, Any] 
 
 def _order(
     nodes: Sequence[N], succ: Adjacency[N], pred: Adjacency[N], layer: Mapping[N, int],
-    key: Mapping[N, Any] | None = None, sweeps: int = 4,
+    key: Mapping[N, Any] | None = None, sweeps: int = 4, downward: bool = False,
 ) -> dict[int, list[N]]:
-    """:func:`order_layers` of the graph of ``nodes`` with these adjacencies."""
+    """:func:`order_layers` of the graph of ``nodes`` with these adjacencies.
+    ``downward``: every edge is known to point to a higher layer (a DAG layered by
+    :func:`_layering`), so each node's neighbours above and below are its
+    predecessors and successors as they are."""
     rows: dict[int, list[N]] = defaultdict(list)
     # By layer, then key: a stable sort by layer of the nodes sorted by key.
     ordered = sorted(nodes, key=key.__getitem__ if key is not None else str)
@@ -110,20 +125,25 @@ def _order(
     for n in ordered:
         rows[layer[n]].append(n)
     pos: dict[N, float] = {}
+    spots: dict[int, list[float]] = {}  # a row's relative positions by its length, made once
 
     def place(row: list[N]) -> None:
-        k = max(len(row) - 1, 1)
-        pos.update(zip(row, [i / k for i in range(len(row))]))
+        at = spots.get(len(row))
+        if at is None:
+            k = max(len(row) - 1, 1)
+            at = spots[len(row)] = [i / k for i in range(len(row))]
+        pos.update(zip(row, at))
 
     for row in rows.values():
         place(row)
     # Each node's neighbours in the layers above and below, once.
-    above: dict[N, list[N]] = {}
-    beneath: dict[N, list[N]] = {}
-    for n in nodes:
-        ln = layer[n]
-        above[n] = [m for m in pred[n] if layer[m] < ln]
-        beneath[n] = [m for m in succ[n] if layer[m] > ln]
+    above: Mapping[N, Collection[N]]
+    beneath: Mapping[N, Collection[N]]
+    if downward:
+        above, beneath = pred, succ
+    else:
+        above = {n: [m for m in pred[n] if layer[m] < layer[n]] for n in nodes}
+        beneath = {n: [m for m in succ[n] if layer[m] > layer[n]] for n in nodes}
     levels = sorted(rows)
     at = pos.__getitem__
     for sweep in range(sweeps):
@@ -133,8 +153,8 @@ def _order(
             row = rows[lv]
             if len(row) > 1:
                 # Each node's barycenter: the mean position of its neighbours there.
-                bary = {n: sum(map(at, nbrs)) / len(nbrs) if (nbrs := nbrs_of[n]) else pos[n] for n in row}
-                row.sort(key=bary.__getitem__)
+                bary = [sum(map(at, nbrs)) / len(nbrs) if (nbrs := nbrs_of[n]) else at(n) for n in row]
+                row[:] = [row[i] for i in sorted(range(len(row)), key=bary.__getitem__)]
             place(row)
     return dict(rows)
 
@@ -152,9 +172,9 @@ def layered_positions(
     return _positions(order_layers(G, layer, key), direction, gap, level_gap, aspect)
 
 
-def _positions(
-    rows: dict[int, list[N]], direction: str, gap: float, level_gap: float, aspect: float | None,
-) -> dict[N, tuple[float, float]]:
+def _level_gap(rows: Mapping[int, Sized], direction: str, gap: float, level_gap: float, aspect: float | None) -> float:
+    """The gap between layers: ``level_gap``, widened (up to four times) so that the
+    drawing is about ``aspect`` times wider than high."""
     if aspect and rows:
         widest = max(len(r) for r in rows.values()) * gap
         levels = max(rows) - min(rows) + 1
@@ -162,6 +182,13 @@ def _positions(
             level_gap = max(level_gap, min(4 * level_gap, widest / aspect / levels))
         else:
             level_gap = max(level_gap, min(4 * level_gap, widest * aspect / levels))
+    return level_gap
+
+
+def _positions(
+    rows: dict[int, list[N]], direction: str, gap: float, level_gap: float, aspect: float | None,
+) -> dict[N, tuple[float, float]]:
+    level_gap = _level_gap(rows, direction, gap, level_gap, aspect)
     out: dict[N, tuple[float, float]] = {}
     for lv, row in rows.items():
         for i, n in enumerate(row):
@@ -190,6 +217,7 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
     kinds = {n: d["kind"] for n, d in b.nodes.items()}
     topics = [n for n in nodes if kinds[n] == "topic"]
     extra = len(topics) < len(nodes)
+    downward = False  # (every edge known to point down: topics alone, a DAG)
     if not topics:
         tl: dict[str, int] = {}
     elif extra:
@@ -199,9 +227,10 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
             {n: [p for p in pred[n] if p in inside] for n in topics},
         )
     else:
-        tl = _layers(nodes, succ, pred)
+        tl, downward = _layering(nodes, succ, pred)
     for n in first:
         tl[n] = min(tl.values())
+        downward = False
     layer: dict[str, int] = {t: (2 * v + 1 if extra else v) for t, v in tl.items()}
     others = [n for n in nodes if n not in layer and kinds[n] != "course"]
     if others:
@@ -234,12 +263,19 @@ def layout_view(b: Builder, direction: str = "UD", key: Mapping[str, Any] | None
         gap, level_gap = max(170.0, 2 * biggest + 40), 150.0
     else:
         gap, level_gap = 2 * biggest + 50, 260.0
-    rows = _order(nodes, succ, pred, layer, key)
-    pos = _positions(rows, direction, gap, level_gap, 1.6)
+    rows = _order(nodes, succ, pred, layer, key, downward=downward)
+    # _positions(rows, direction, gap, level_gap, 1.6), rounded, written into the nodes.
+    level_gap = _level_gap(rows, direction, gap, level_gap, 1.6)
     placed = b.nodes
-    for n, (x, y) in pos.items():
-        d = placed[n]
-        d["x"], d["y"] = round(x, 1), round(y, 1)
+    for lv, row in rows.items():
+        along = round(lv * level_gap, 1)
+        half = (len(row) - 1) / 2
+        for i, n in enumerate(row):
+            d = placed[n]
+            if direction == "UD":
+                d["x"], d["y"] = round((i - half) * gap, 1), along
+            else:
+                d["x"], d["y"] = along, round((i - half) * gap, 1)
 
 
 
