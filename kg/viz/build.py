@@ -7,6 +7,7 @@ Every query is one of kg's internal queries (``kg/queries/internal/viz-*.rq``), 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from kg import vocab as V
 from kg.backends import Row
 from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
-from kg.places import SHOW_LIMITS, rank_places, top
+from kg.places import SHOW_LIMITS, rank_places
 from kg.viz.style import EDGE_LEGEND, EDGE_STYLE, KINDS, MAX_LINES, PALETTE, TOPIC, node_colour, node_size
 from kg.viz.view import View
 
@@ -226,6 +227,28 @@ def clip(lines: list[str]) -> list[str]:
     return [*lines[: MAX_LINES - 1], f"… and {len(lines) - MAX_LINES + 1} more"]
 
 
+NOT_TAUGHT = "not taught in any lecture in the graph"
+
+
+def _lecture_line(lec: Mapping[str, Any]) -> str:
+    date = lec.get("date")
+    return (
+        f"{lec.get('code') or lec['course']} #{V.lecture_number(lec.get('number'), lec['position'])}"
+        + (f" {date}" if date else "")
+        + f": {lec['title']}"
+    )
+
+
+def _section(head: str, kind: str, lines: list[str]) -> list[Any]:
+    """``[head, lines]`` with at most :data:`SHOW_LIMITS` ``[kind]`` of them, then how
+    many more."""
+    limit = SHOW_LIMITS[kind]
+    if len(lines) <= limit:
+        return [head, lines]
+    more = len(lines) - limit
+    return [head, [*lines[:limit], f"… and {more} more {kind if more != 1 else kind[:-1]}"]]
+
+
 def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list[Any]]:
     """Tooltip sections for where a topic is taught (:func:`places`, or
     ``KnowledgeGraph.where_taught``): the most useful few of each kind, as ``kg show``
@@ -233,41 +256,36 @@ def where_sections(w: Mapping[str, Any], names: Iterable[str] = ()) -> list[list
     :func:`kg.places.rank_places` with the topic's ``names``), and how many more."""
     in_lectures, in_chapters, in_readings = w.get("lectures"), w.get("chapters"), w.get("readings")
     if not (in_lectures or in_chapters or in_readings):
-        return [["Lectures", ["not taught in any lecture in the graph"]]]
+        return [["Lectures", [NOT_TAUGHT]]]
     sections: list[list[Any]] = []
-    ranked = list(in_lectures or ())
-    if len(ranked) > 1:  # (one lecture or none is already in order)
-        ranked = rank_places(ranked, names)
-    lectures = [
-        f"{lec.get('code') or lec['course']} #{V.lecture_number(lec.get('number'), lec['position'])}"
-        + (f" {lec['date']}" if lec.get("date") else "")
-        + f": {lec['title']}"
-        for lec in ranked
-    ]
-    chapters = [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in in_chapters or ()]
-    readings = [
-        f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in in_readings or ()
-    ]
-    for head, kind, lines in (("Lectures", "lectures", lectures), ("Chapters", "chapters", chapters), ("Readings", "readings", readings)):
-        if lines:
-            shown, more = top(lines, SHOW_LIMITS[kind])
-            if more:
-                shown.append(f"… and {more} more {kind if more != 1 else kind[:-1]}")
-            sections.append([head, shown])
-    if not lectures:
-        sections.append(["Lectures", ["not taught in any lecture in the graph"]])
+    if in_lectures:
+        # (one lecture is already in order)
+        ranked = rank_places(list(in_lectures), names) if len(in_lectures) > 1 else in_lectures
+        sections.append(_section("Lectures", "lectures", [_lecture_line(lec) for lec in ranked]))
+    if in_chapters:
+        sections.append(_section("Chapters", "chapters", [f"{ch['book']} ch. {ch['number']}: {ch['title']}" for ch in in_chapters]))
+    if in_readings:
+        sections.append(_section("Readings", "readings", [
+            f"{rd['title']} ({rd['kind']}{', optional' if rd.get('optional') else ''})" for rd in in_readings
+        ]))
+    if not in_lectures:
+        sections.append(["Lectures", [NOT_TAUGHT]])
     return sections
+
+
+@lru_cache(maxsize=None, typed=True)
+def _depend(dependents: int) -> str:
+    return f"{dependents} topic{'s' if dependents != 1 else ''} depend{'s' if dependents == 1 else ''} on it"
 
 
 def topic_tip(
     tid: str, info: Mapping[str, Any], dependents: int, where: Mapping[str, Any], kind: str = "Topic",
     aliases: Iterable[str] = (),
 ) -> dict[str, Any]:
-    dep = f"{dependents} topic{'s' if dependents != 1 else ''} depend{'s' if dependents == 1 else ''} on it"
     label = str(info.get("label") or tid)
     return {
         "title": label,
-        "kind": f"{kind} · {tid} · {dep}",
+        "kind": f"{kind} · {tid} · {_depend(dependents)}",
         "text": info.get("definition") or "",
         "sections": where_sections(where, [label, tid, *aliases]),
     }
@@ -328,19 +346,26 @@ def add_requires_edges(b: Builder, succ: Mapping[str, Mapping[str, str | None]],
     topics labelled by ``label``."""
     style = EDGE_STYLE["requires"]
     edges = b.edges
+    plain = tuple(style) == ("color", "width")  # (then each edge's dict is written out below)
+    colour, width = style.get("color"), style.get("width")
+    n = len(edges)
     for a in sorted(succ):
         nbrs = succ[a]
         if not nbrs:
             continue
-        na, la = "topic:" + a, label[a]  # (topic_node, inlined)
+        na, la = "topic:" + a, f" requires {label[a]}"  # (topic_node, inlined)
         for c in sorted(nbrs) if len(nbrs) > 1 else nbrs:
             nc = "topic:" + c
             key = (na, nc, "requires")
             if key in edges:
                 continue
             # What Builder.edge(na, nc, "requires", tip=requires_tip(G, a, c)) makes.
-            tip = {"title": f"{label[c]} requires {la}", "kind": "Prerequisite", "text": nbrs[c] or ""}
-            edges[key] = {"id": f"e{len(edges)}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
+            tip = {"title": f"{label[c]}{la}", "kind": "Prerequisite", "text": nbrs[c] or ""}
+            if plain:
+                edges[key] = {"id": f"e{n}", "from": na, "to": nc, "kind": "requires", "color": colour, "width": width, "tip": tip}
+            else:
+                edges[key] = {"id": f"e{n}", "from": na, "to": nc, "kind": "requires", **style, "tip": tip}
+            n += 1
 
 
 def parse_layers(text: str | Iterable[str] | None) -> tuple[str, ...]:
