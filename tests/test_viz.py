@@ -712,6 +712,39 @@ class TestPyvis:
         assert "|safe" not in source.replace(" ", "") and "autoescape false" not in source
         assert "http:" not in source and "https:" not in source and "//" not in source and "include" not in source
 
+    def test_pages_are_written_as_jinja_renders_the_template(self, g, hostile):
+        """write_page (no jinja) gives jinja's rendering of kg.html byte for byte: every
+        kind of view, every legend shape, notes, hostile text and spliced markers."""
+        assert hashlib.sha256((viz.TEMPLATES / viz.TEMPLATE).read_bytes()).hexdigest() == vpage.TEMPLATE_SHA256
+        views = [
+            viz.graph_view(g, ["courses", "lectures", "chapters", "readings"]), viz.focus_view(g, "backprop", 1),
+            viz.graph_view(hostile, ["courses", "lectures", "chapters", "readings"]),
+        ]
+        views[0].notes.append("<b>a note</b> & \"quotes\"")
+        views[0].legend.append({"shape": "dot", "color": "#ffffff", "border": "#d62728", "label": "<i>x</i>"})
+        views[0].legend.append({"edge": True, "color": '"red"', "dashes": True, "label": "&amp;"})
+        for shape in ("square", "triangle", "diamond", "hexagon", "star"):
+            views[0].legend.append({"shape": shape, "color": "#123456", "label": shape})
+        views[1].title = "<script>alert(1)</script> & 'it'"
+        for view in views:
+            nodes, edges = view.page_data
+            page = {
+                "subtitle": view.subtitle, "notes": list(view.notes),
+                "legend": [vpage._legend_item(item) for item in view.legend],
+            }
+            for spliced in (None, ("\x00a\x00", "\x00b\x00")):
+                want = vpage.render_data(view.title, nodes, edges, view.options, page, spliced)
+                assert vpage.write_page(view.title, nodes, edges, view.options, page, spliced) == want
+            assert view.html() == vpage.render_data(view.title, nodes, edges, view.options, page)
+
+    def test_an_edited_template_is_rendered_by_jinja(self, g, tmp_path, monkeypatch):
+        source = (viz.TEMPLATES / viz.TEMPLATE).read_text(encoding="utf-8")
+        (tmp_path / viz.TEMPLATE).write_text(source.replace("<main>", "<main data-edited>"), encoding="utf-8")
+        monkeypatch.setattr(vpage, "TEMPLATES", tmp_path)
+        view = viz.graph_view(g)
+        assert "<main data-edited>" in view.html()
+        assert b"<main data-edited>" in view.write(tmp_path / "page.html").read_bytes()
+
     def test_options_are_not_mangled_by_set_options(self, g):
         """pyvis's set_options deletes every space of its JSON; kg assigns the dict."""
         face = page_data(viz.graph_view(g).html())["options"]["nodes"]["font"]["face"]
@@ -748,8 +781,8 @@ class TestPyvis:
 
     def test_kg_viz_of_the_whole_graph_imports_neither_pyvis_nor_networkx(self, mini, cache, tmp_path):
         """The real command: its page needs neither (pyvis's own imports, IPython and
-        jsonpickle, cost more than the rest of a small page), and is the page the
-        view's pyvis Network renders."""
+        jsonpickle, cost more than the rest of a small page), nor jinja (the shipped
+        template is written directly), and is the page the view's pyvis Network renders."""
         import subprocess
         import sys
 
@@ -758,7 +791,7 @@ class TestPyvis:
             "import sys\nfrom kg.cli import main\n"
             f"sys.argv = ['kg', '--data', {str(mini)!r}, 'viz', '-o', {str(out)!r}]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pyvis', 'networkx', 'IPython') if m in sys.modules))"
+            "print(sorted(m for m in ('pyvis', 'networkx', 'IPython', 'jinja2', 'markupsafe') if m in sys.modules))"
         )
         got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert got.stdout.strip().splitlines()[-1] == "[]", got.stdout + got.stderr

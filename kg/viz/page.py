@@ -8,6 +8,10 @@ kg's template, kg/viz/templates/kg.html, instead of its own. Until then
 (:func:`render_data`), the same page byte for byte without importing pyvis (pyvis
 imports IPython and jsonpickle: about 60 ms of ``kg viz``), and
 :func:`render_page_bytes` writes the same page's bytes without the text of its data.
+Both write the shipped template's text directly (:func:`write_page`, checked against
+jinja's rendering by the tests) without importing jinja, whose import and compiling of
+the template cost more than writing a course's page; a template edited in place
+(another digest than :data:`TEMPLATE_SHA256`) is rendered by jinja.
 What kg defends against in pyvis 0.3.2, and how:
 
 * its template.html links Bootstrap (and, unless in_line, vis-network and tom-select)
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GENERATOR", "TEMPLATES", "TEMPLATE", "static", "vis_js", "script_json", "use_kg_template", "require_pyvis",
     "page_data", "network_for", "render_page", "render_page_bytes", "render_data", "script_json_bytes", "Spliced",
+    "write_page", "TEMPLATE_SHA256",
 ]
 
 GENERATOR = "kg viz"
@@ -136,10 +141,9 @@ def _sha256(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _assets() -> dict[str, Any]:
-    """The template's ``kg``: inlined code, styles and the policy that allows them."""
-    from markupsafe import Markup
-
+def _asset_texts() -> dict[str, str]:
+    """The template's ``kg`` as plain text: inlined code, styles and the policy that
+    allows them."""
     vis, app_js, css = vis_js(), static("kg-viz.js"), static("kg-viz.css")
     csp = (
         "default-src 'none'; "
@@ -147,10 +151,17 @@ def _assets() -> dict[str, Any]:
         f"style-src {_sha256(css)}; "
         "base-uri 'none'; form-action 'none'"
     )
-    return {
-        "vis_js": Markup(vis), "app_js": Markup(app_js), "css": Markup(css),
-        "csp": csp, "generator": GENERATOR, "version": __version__,
-    }
+    return {"vis_js": vis, "app_js": app_js, "css": css, "csp": csp, "generator": GENERATOR, "version": __version__}
+
+
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, Any]:
+    """The template's ``kg``: inlined code, styles and the policy that allows them (the
+    code and styles as markup, written as they are)."""
+    from markupsafe import Markup
+
+    texts = _asset_texts()
+    return {**texts, **{k: Markup(texts[k]) for k in ("vis_js", "app_js", "css")}}
 
 
 def _escape(value: Any) -> Any:
@@ -396,7 +407,7 @@ def render_page_bytes(view: View) -> bytes:
         "notes": list(view.notes),
         "legend": [_legend_item(item) for item in view.legend],
     }
-    text = render_data(view.title, nodes, edges, view.options, page, spliced=marks)
+    text = _render(view.title, nodes, edges, view.options, page, spliced=marks)
     if text.count(marks[0]) != 1 or text.count(marks[1]) != 1 or text.index(marks[0]) > text.index(marks[1]):
         return render_page(view).encode("utf-8")  # (a template that writes them otherwise)
     head, rest = text.split(marks[0])
@@ -445,7 +456,7 @@ def render_page(view: View) -> str:
     if net is None:
         nodes, edges = view.page_data
         with collector.paused():  # (the page's data is one large tree of containers)
-            return render_data(view.title, nodes, edges, view.options, page)
+            return _render(view.title, nodes, edges, view.options, page)
     env = getattr(net, "templateEnv", None)
     if getattr(net, "path", None) != TEMPLATE or env is None or env.globals.get("kg") is not _assets():
         use_kg_template(net)  # someone pointed it elsewhere: kg pages use kg's template
@@ -475,3 +486,96 @@ def render_data(
         page=page,
     )
     return out
+
+
+TEMPLATE_SHA256 = "dcd6df2804df56eb67bac2b692c03a844e843bb122da92c53230d6744b183487"
+"""The SHA-256 of the kg.html that :func:`write_page` writes as jinja renders it: with
+that template in :data:`TEMPLATES`, pages are written without jinja (whose import and
+compiling of the template cost more than writing a course's page); with any other
+text there (an edited template), jinja renders it."""
+
+
+def _template_text() -> str:
+    path = TEMPLATES / TEMPLATE
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise KGError(f"cannot read {str(path)!r} (is kg installed completely?)") from None
+
+
+def _render(
+    heading: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any], page: dict[str, Any],
+    spliced: tuple[str, str] | None = None,
+) -> str:
+    """:func:`render_data`, by :func:`write_page` when :data:`TEMPLATES` holds the
+    template it mirrors (:data:`TEMPLATE_SHA256`), else by jinja."""
+    if hashlib.sha256(_template_text().encode("utf-8")).hexdigest() != TEMPLATE_SHA256:
+        return render_data(heading, nodes, edges, options, page, spliced)
+    return write_page(heading, nodes, edges, options, page, spliced)
+
+
+def _text(value: Any) -> str:
+    """A ``{{ value }}`` of the template (:func:`_escape`): html.escape'd text unless it
+    is already markup."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value), quote=True)
+
+
+_SHAPES = {
+    "square": '<rect x="3" y="3" width="12" height="12" {}/>',
+    "triangle": '<polygon points="9,2 16,15 2,15" {}/>',
+    "diamond": '<polygon points="9,1 17,9 9,17 1,9" {}/>',
+    "hexagon": '<polygon points="5,2 13,2 17,9 13,16 5,16 1,9" {}/>',
+}
+_CIRCLE = '<circle cx="9" cy="9" r="6.5" {}/>'
+
+
+def _swatch(item: Mapping[str, Any]) -> str:
+    """The template's ``swatch`` macro."""
+    colour = _text(item["color"])
+    if item["edge"]:
+        dashes = ' stroke-dasharray="4 3"' if item["dashes"] else ""
+        return (
+            '<svg width="30" height="12" viewBox="0 0 30 12" aria-hidden="true"><line x1="1" y1="6" x2="22" y2="6" '
+            f'stroke="{colour}" stroke-width="2"{dashes}/><path d="M21,2 L29,6 L21,10 z" fill="{colour}"/></svg>'
+        )
+    common = f'fill="{colour}" stroke="{_text(item["stroke"])}" stroke-width="{_text(item["stroke_width"])}"'
+    shape = _SHAPES.get(item["shape"], _CIRCLE)
+    return '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">' + shape.format(common) + "</svg>"
+
+
+def write_page(
+    heading: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any], page: dict[str, Any],
+    spliced: tuple[str, str] | None = None,
+) -> str:
+    """:func:`render_data` without jinja: the text kg/viz/templates/kg.html renders to
+    (the template whose digest is :data:`TEMPLATE_SHA256`), written here directly. A
+    test renders both for every kind of view, legend entry and hostile text."""
+    kg = _asset_texts()
+    heading_text = _text(heading)
+    n_nodes, n_edges = _text(len(nodes)), _text(len(edges))
+    nodes_json = spliced[0] if spliced is not None else script_json(nodes)
+    edges_json = spliced[1] if spliced is not None else script_json(edges)
+    legend = "".join(f"<li>{_swatch(item)}{_text(item['label'])}</li>" for item in page["legend"])
+    notes = "".join(f'<p class="note">{_text(note)}</p>' for note in page["notes"])
+    return "".join([
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        f'<meta http-equiv="Content-Security-Policy" content="{_text(kg["csp"])}">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        f'<meta name="generator" content="{_text(kg["generator"])} {_text(kg["version"])}">\n',
+        f'<meta name="kg-nodes" content="{n_nodes}">\n<meta name="kg-edges" content="{n_edges}">\n',
+        f"<title>{heading_text}</title>\n<style>", kg["css"], "</style>\n</head>\n<body>\n<header>\n",
+        f"<h1>{heading_text}</h1>\n",
+        f'<p class="sub">{_text(page["subtitle"])} <span class="hint">· scroll to zoom, drag to pan, hover or click a node for details</span></p>\n',
+        notes, '<div class="bar">\n', f'<ul class="legend" id="kg-legend">{legend}</ul>\n',
+        '<label class="find">Find <input id="kg-find" list="kg-names" autocomplete="off" placeholder="a topic or lecture"></label>\n',
+        '<datalist id="kg-names"></datalist>\n</div>\n</header>\n<main>\n',
+        f'<div id="graph" role="img" aria-label="{heading_text}: {n_nodes} nodes, {n_edges} edges"></div>\n',
+        '<aside id="kg-info" hidden><button id="kg-info-close" class="close" type="button" aria-label="close">×</button>'
+        '<div id="kg-info-body"></div></aside>\n',
+        "<noscript><p>This page draws the graph with JavaScript; please enable it.</p></noscript>\n</main>\n",
+        '<script type="application/json" id="kg-data">{"nodes":', nodes_json, ',"edges":', edges_json,
+        ',"options":', script_json(json.loads(json.dumps(options))), "}</script>\n",
+        "<script>", kg["vis_js"], "</script>\n<script>", kg["app_js"], "</script>\n</body>\n</html>",
+    ])
