@@ -24,13 +24,14 @@ SHOW_LIMITS: dict[str, int] = {"lectures": 8, "sessions": 4, "chapters": 6, "rea
 """How many places of each kind a topic's own page (``kg show``, a tooltip) lists."""
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 P = TypeVar("P", bound=Mapping[str, Any])
 
 
 @lru_cache(maxsize=4096)  # (a lecture's title is read for each topic it covers)
 def _words(text: str) -> str:
-    return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()) + " "
+    return " " + " ".join(_NOT_WORD.sub(" ", text.casefold()).split()) + " "
 
 
 def rank_places(places: Sequence[P], names: Iterable[str]) -> list[P]:
@@ -58,11 +59,9 @@ def rank_places(places: Sequence[P], names: Iterable[str]) -> list[P]:
     >>> [(p["course"], p["position"]) for p in rank_places(places, ["backprop"])]
     [('a', 5), ('b', 2), ('a', 1)]
     """
-    keys = [w for w in (_words(n) for n in names) if w.strip()]
-
-    def named(p: P) -> bool:
-        title = _words(str(p.get("title") or ""))
-        return any(k in title or k[:-1] + "s " in title for k in keys)
+    # A name, and its plural, as whole words of a title (the names' words are joined
+    # by single spaces between spaces, as a title's).
+    keys = [(w, w[:-1] + "s ") for w in map(_words, names) if w.strip()]
 
     def recency(p: P) -> str:
         if p.get("date"):
@@ -72,16 +71,24 @@ def rank_places(places: Sequence[P], names: Iterable[str]) -> list[P]:
 
     # Each place's facts once, then its index sorted (the same order as sorting the places).
     places = list(places)
-    unnamed = [not named(p) for p in places]
-    position = [p.get("position") or 0 for p in places]
-    best: dict[Any, P] = {}
-    for i in sorted(range(len(places)), key=lambda i: (unnamed[i], position[i])):
-        best.setdefault(places[i]["course"], places[i])
+    unnamed: list[bool] = []
+    position: list[Any] = []
+    course: list[Any] = []
+    for p in places:
+        title = _words(str(p.get("title") or ""))
+        unnamed.append(not any(k in title or plural in title for k, plural in keys))
+        position.append(p.get("position") or 0)
+        course.append(p["course"])
+    order = range(len(places))
+    best: dict[Any, int] = {}
+    for i in sorted(order, key=lambda i: (unnamed[i], position[i])):
+        best.setdefault(course[i], i)
 
     # Sorts are stable: the last sort decides first, earlier ones break its ties.
-    ranked = sorted(range(len(places)), key=lambda i: (places[i]["course"], position[i]))
-    ranked.sort(key=lambda i: recency(places[i]), reverse=True)
-    ranked.sort(key=lambda i: (best[places[i]["course"]] is not places[i], unnamed[i]))
+    ranked = sorted(order, key=lambda i: (course[i], position[i]))
+    ranked.sort(key=[recency(p) for p in places].__getitem__, reverse=True)
+    first = [places[best[c]] for c in course]  # (each place's course's first place)
+    ranked.sort(key=lambda i: (first[i] is not places[i], unnamed[i]))
     return [places[i] for i in ranked]
 
 
