@@ -532,10 +532,12 @@ def add_find_names(b: Builder, kg: KnowledgeGraph, every: bool = False) -> None:
     """Give every topic node the names Find accepts besides its label: its id and
     aliases (``find``). ``every``: the view shows every topic in the store (the aliases
     are fetched without a VALUES list)."""
-    ids = [n[len("topic:"):] for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
-    aliases = b.aliases_of(kg, ids, every)
-    for t in ids:
-        b.nodes[topic_node(t)]["find"] = [t, *aliases[t]]
+    topics = [(n[len("topic:"):], d) for n, d in b.nodes.items() if d["kind"] == "topic" and n.startswith("topic:")]
+    if any(t not in b.aliases for t, _ in topics):
+        b.aliases_of(kg, [t for t, _ in topics], every)
+    aliases = b.aliases
+    for t, d in topics:
+        d["find"] = [t, *aliases[t]]
 
 
 def finish(b: Builder, *, title: str, slug: str, subtitle: str, direction: str | None, legend: list[dict[str, Any]], notes: Sequence[str] = ()) -> View:
