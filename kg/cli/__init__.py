@@ -50,9 +50,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _Kg(Group):
     # kg's own lookups: short, and their allocations (query rows, graphs) make no
-    # garbage cycles, so they run without the cyclic collector (see pause_collector).
+    # garbage cycles, so they run without the cyclic collector (see pause_collector);
+    # so does viz, whose views pause it anyway (kg.viz.views).
     collector_free = frozenset(
-        {"path", "prereqs", "needed-for", "next", "order", "show", "search", "courses", "topics", "queries", "export"}
+        {"path", "prereqs", "needed-for", "next", "order", "show", "search", "courses", "topics", "queries", "export", "viz"}
     )
     lazy = {
         "viz": ("kg.cli.viz", "viz"),
