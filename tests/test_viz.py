@@ -403,6 +403,10 @@ class TestWholeGraph:
         assert aliases == build.topic_aliases(shipped, topics)
         assert sum(len(w["lectures"]) for w in where.values()) > 100
         assert any(aliases.values()) and any(i["definition"] for i in info.values())
+        # The definitions the whole graph's query brings along are the same.
+        from kg.viz.whole import whole_graph
+
+        assert topic_data(shipped, labels, definitions=whole_graph(shipped).definitions)[0] == info
 
     def test_layers_of_every_topic_are_those_of_the_lookup(self, shipped, monkeypatch):
         """Without a VALUES list (every topic), the layers hold the same nodes and

@@ -64,7 +64,7 @@ def graph_view(kg: KnowledgeGraph, layers: Iterable[str] = ()) -> View:
     topics = sorted(T.labels)
     counts = T.dependent_counts()
     lectures = lecture_places(kg)
-    info, where, aliases = topic_data(kg, {t: str(T.labels[t] or t) for t in topics}, ids, lectures)
+    info, where, aliases = topic_data(kg, {t: str(T.labels[t] or t) for t in topics}, ids, lectures, T.definitions)
     b = Builder()
     b.aliases.update(aliases)
     add_topics(b, kg, topics, counts, every=True, info=info, where=where)

@@ -49,16 +49,17 @@ class TopicGraph:
     -> ``{dependent: reason}``, the reason ``None`` where there is none) and ``pred``
     (every node's prerequisites)."""
 
-    __slots__ = ("labels", "succ", "pred", "order")
+    __slots__ = ("labels", "succ", "pred", "order", "definitions")
 
     def __init__(
         self, labels: dict[str, str], succ: dict[str, dict[str, str | None]], pred: dict[str, list[str]],
-        order: list[str] | None = None,
+        order: list[str] | None = None, definitions: dict[str, Any] | None = None,
     ) -> None:
         self.labels = labels
         self.succ = succ
         self.pred = pred
         self.order = order  # a topological order, where known
+        self.definitions = definitions  # topic IRI -> its definition, where fetched with the graph
 
     def to_networkx(self) -> nx.DiGraph[str]:
         """The same graph as a DiGraph: nodes carry ``label``, edges ``reason``."""
@@ -126,11 +127,18 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     ids = Ids() if ids is None else ids
     # A topic's last label in text order, as prerequisite_graph (a topic without one
     # has one row, unlabelled), and an edge's last reason: each the greatest, found in
-    # one pass (sorting the rows costs more).
+    # one pass (sorting the rows costs more). The topics' definitions (the first in
+    # text order, as topic_data takes them) and broader topics come in the same rows.
     labels: dict[str, str | None] = {}
-    for t, label in kg.run_rows("viz-graph-topics"):
+    defs: dict[str, Any] = {}
+    broader: list[tuple[str, str]] = []
+    for t, label, d, b in kg.run_rows("viz-graph-topic-rows"):
         if t not in labels or (label is not None and (labels[t] is None or label > labels[t])):
             labels[t] = label
+        if d is not None and (t not in defs or str(d) < str(defs[t])):
+            defs[t] = d
+        if b is not None:
+            broader.append((t, b))
     reasons: dict[tuple[str, str], str | None] = {}
     for a, b, reason in kg.run_rows("viz-graph-requires"):
         key = (a, b)
@@ -147,7 +155,7 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
             names[tb], succ[tb], pred[tb] = tb, {}, []
         succ[tb][ta] = reason
         pred[ta].append(tb)
-    pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in kg.run_rows("viz-graph-broader") if t in labels))
+    pairs = list(dict.fromkeys((ids[t], ids[b]) for t, b in broader))
     order: list[str] = []
     added = dag.add_parts(succ, pred, pairs, order=order)
     if added is None:  # a cycle: networkx's with_parts takes each area's descendants whole
@@ -161,6 +169,7 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
             {n: d["label"] for n, d in H.nodes(data=True)},
             {n: {s: d.get("reason") for s, d in nbrs.items()} for n, nbrs in H.succ.items()},
             {n: list(nbrs) for n, nbrs in H.pred.items()},
+            definitions=defs,
         )
     new = [n for n in succ if n not in names]  # areas that are no topic of the graph
     if new:
@@ -170,7 +179,7 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
             names[n] = found.get(n, n)
     for p, u in added:
         succ[p][u] = f"{names[p]} is part of {names[u]}: knowing it means knowing its parts."
-    return TopicGraph(names, succ, pred, order)
+    return TopicGraph(names, succ, pred, order, defs)
 
 
 def _topic_iris(topics: Mapping[str, Any]) -> dict[str, str]:
@@ -221,21 +230,27 @@ def lecture_layer_rows(kg: KnowledgeGraph, lectures: list[tuple[Any, ...]]) -> l
 
 def topic_data(
     kg: KnowledgeGraph, labels: Mapping[str, str], ids: Ids | None = None, lectures: list[tuple[Any, ...]] | None = None,
+    definitions: Mapping[str, Any] | None = None,
 ) -> TopicData:
     """What the tooltips of every topic show, for a page of the whole graph:
     ``(info, where, aliases)`` as :func:`kg.viz.build.topic_info` (with ``labels``),
     :func:`kg.viz.build.places` and :func:`kg.viz.build.topic_aliases` give them for
     every topic (``labels``: every topic of the graph), from the same queries, with
     rows as tuples and each IRI turned into an id once. ``lectures``:
-    :func:`lecture_places`'s rows, if fetched already.
+    :func:`lecture_places`'s rows, if fetched already; ``definitions``: each topic's
+    first definition in text order by IRI, if fetched already (:attr:`TopicGraph.definitions`).
     """
     ids = Ids() if ids is None else ids
     iris = _topic_iris(labels)
     # A topic's first definition in text order, and its aliases sorted.
-    defs: dict[str, Any] = {}
-    for t, d in kg.run_rows("viz-topic-definitions-all"):
-        if t not in defs or str(d) < str(defs[t]):
-            defs[t] = d
+    defs: Mapping[str, Any]
+    if definitions is not None:
+        defs = definitions
+    else:
+        defs = {}
+        for t, d in kg.run_rows("viz-topic-definitions-all"):
+            if t not in defs or str(d) < str(defs[t]):
+                defs[t] = d
     info: dict[str, dict[str, Any]] = {t: {"label": labels[t] or t, "definition": defs.get(iri)} for iri, t in iris.items()}
     aliases: dict[str, list[str]] = {t: [] for t in labels}
     for t, alias in kg.run_rows("viz-topic-aliases-all"):
