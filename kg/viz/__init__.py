@@ -8,8 +8,9 @@ positions, tooltips and a legend, and the pyvis ``Network`` made from them
 (``View.network``, made when first asked for). :meth:`View.html` is that Network
 rendered by pyvis (``Network.generate_html``) with kg's template,
 ``kg/viz/templates/kg.html``: one self-contained page drawn by vis-network. Until the
-Network is asked for, kg renders the same template with the same data itself, the same
-page byte for byte without importing pyvis. A View in a notebook cell renders inline.
+Network is asked for, kg writes what the same template renders with the same data
+itself, the same page byte for byte without importing pyvis or jinja. A View in a
+notebook cell renders inline.
 
 Three properties hold for every page, whatever the data:
 
