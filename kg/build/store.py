@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 # Bump when the shape of the built graph changes without a source change.
-_FORMAT = "kg-store-3"  # 2: the manifest lists the store files; 3: the store is compacted
+_FORMAT = "kg-store-2"  # 2: the manifest lists the store files
 _KG = Path(__file__).resolve().parent.parent  # the kg package
 _IMPORT = r"^\s*(?:from\s+kg((?:\.\w+)*)\s+import\s+([\w, ()]+)|import\s+kg((?:\.\w+)+))"
 # A stamp is trusted only for files last changed longer ago than this: a file changed
@@ -426,13 +426,6 @@ def _build_cached(
         edges = check_acyclic(store, [data_dir / name for name in prepared["turtle_files"]])
         _derive(store, edges, manifest)
         manifest["key"] = key
-        # Compacted once, here: the loads above leave a dozen table files (the bulk
-        # loads' and the small ones of the entailments and derived facts), and every
-        # index scan and string lookup of a query consults them all. Merged, a query
-        # does less: kg viz of 10,000 topics (180,000 terms read) takes a fifth fewer
-        # instructions, for about 0.5 s more of this build (600,000 triples). The plan
-        # index below reads the compacted store.
-        store.optimize()
         manifest["plan_index"] = _plan_index(store, tmp / "plan-index", key)
         store.flush()
         del store
