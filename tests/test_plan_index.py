@@ -127,3 +127,40 @@ def test_a_damaged_or_stale_index_is_not_used(mini: Path, cache: Path) -> None:
     path.unlink()
     assert KnowledgeGraph.open(mini).plan_index is None
     shutil.rmtree(g.cache_path)
+
+
+def whole_pages(g: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The whole graph's `kg viz` page (with every layer) read with the index, then
+    without it (the graph's prerequisite edges and reasons through SPARQL)."""
+    from kg.viz import make_view
+
+    layers = "courses,lectures,chapters,readings"
+    with_index = make_view(g).html() + make_view(g, layers=layers).html()
+    monkeypatch.setattr(KnowledgeGraph, "plan_index", property(lambda self: None))
+    return with_index, make_view(g).html() + make_view(g, layers=layers).html()
+
+
+def test_the_whole_graph_page_is_the_same_from_the_index(
+    shipped: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = whole_pages(shipped, monkeypatch)
+    assert a == b and "backprop" in a
+
+
+def test_a_synthetic_whole_graph_page_is_the_same_from_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synth().generate(tmp_path / "data", 3000)
+    g = KnowledgeGraph.open(tmp_path / "data")
+    assert g.plan_index is not None
+    a, b = whole_pages(g, monkeypatch)
+    assert a == b
+
+
+def test_a_whole_graph_page_keeps_the_greatest_reason_both_ways(
+    mini: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (mini / "extra.ttl").write_text(TURTLE)
+    g = KnowledgeGraph.open(mini)
+    assert g.plan_index is not None
+    a, b = whole_pages(g, monkeypatch)
+    assert a == b
+    assert "B: derivatives are limits." in a and "A: limits first." not in a

@@ -372,6 +372,22 @@ class PlanIndex:
         for r in range(self._rs_off[i], self._rs_off[i + 1]):
             yield self._rs_b[r], bytes(text[off[r] : off[r + 1]]).decode()
 
+    def requires_edges(self) -> Iterator[tuple[str, str, str | None]]:
+        """Every ``kg:requires`` edge ``(a, b, reason)``: ``a`` requires ``b``, with the
+        reason :meth:`reasons` gives of ``b`` for ``a`` (the greatest of an edge's
+        ``kg:Prerequisite`` nodes), or ``None``. Each node's IRI is decoded once."""
+        req_off, req = self._req_off, self._req
+        iris: dict[int, str] = {}
+        for i in range(self.n):
+            lo, hi = req_off[i], req_off[i + 1]
+            if lo == hi:
+                continue
+            a = iris.get(i) or iris.setdefault(i, self.iri(i))
+            why = dict(self.reasons(i))
+            for j in req[lo:hi]:
+                b = iris.get(j) or iris.setdefault(j, self.iri(j))
+                yield a, b, why.get(j)
+
     def kinds(self, i: int) -> int:
         """Which of :data:`EVENT`, :data:`CHAPTER`, :data:`READING` cover node ``i``."""
         return self._kind[i]

@@ -122,7 +122,10 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
     and reasons as :func:`kg.plan.prerequisite_graph` with no ``start``, where every area requires its parts (:func:`kg.viz.dag.add_parts`, with
     the reason every view gives such an edge).
 
-    Where one edge has several reasons, the last in text order is kept.
+    Where one edge has several reasons, the last in text order is kept. The edges and
+    their reasons come from the build's plan index where the graph has one
+    (:meth:`kg.build.planindex.PlanIndex.requires_edges`: integer arrays, each IRI
+    decoded once), else from one query.
     """
     ids = Ids() if ids is None else ids
     # A topic's last label in text order, as prerequisite_graph (a topic without one
@@ -140,10 +143,14 @@ def whole_graph(kg: KnowledgeGraph, ids: Ids | None = None) -> TopicGraph:
         if b is not None:
             broader.append((t, b))
     reasons: dict[tuple[str, str], str | None] = {}
-    for a, b, reason in kg.run_rows("viz-graph-requires"):
-        key = (a, b)
-        if key not in reasons or (reason is not None and (reasons[key] is None or reason > reasons[key])):
-            reasons[key] = reason
+    index = kg.plan_index  # the build's index of the prerequisite graph, where there is one
+    if index is not None:
+        reasons = {(a, b): reason for a, b, reason in index.requires_edges()}
+    else:
+        for a, b, reason in kg.run_rows("viz-graph-requires"):
+            key = (a, b)
+            if key not in reasons or (reason is not None and (reasons[key] is None or reason > reasons[key])):
+                reasons[key] = reason
     names: dict[str, str] = {ids[t]: label or ids[t] for t, label in labels.items()}
     succ: dict[str, dict[str, str | None]] = {n: {} for n in names}
     pred: dict[str, list[str]] = {n: [] for n in names}
