@@ -20,7 +20,7 @@ from kg import collector
 from kg import vocab as V
 from kg.algorithms.dag import find_cycle
 from kg.errors import CycleError, DataError
-from kg.build.yamlio import Map, Seq, load_yaml
+from kg.build.yamlio import Map, Seq, load_yaml, load_yaml_text
 
 __all__ = [
     "Loc",
@@ -38,6 +38,7 @@ __all__ = [
     "Sources",
     "load_sources",
     "read_course_file",
+    "read_course_text",
     "unknown_reference",
     "suggest",
     "EVENT_KINDS",
@@ -402,7 +403,11 @@ def suggest(name: str, choices: Iterable[str], n: int = 3, cutoff: float = 70) -
 
 
 def _document(path: Path, rel: str, key: str | None) -> tuple[Any, int]:
-    doc = load_yaml(path)
+    return _top(load_yaml(path), rel, key)
+
+
+def _top(doc: Any, rel: str, key: str | None) -> tuple[Any, int]:
+    """A file's document (``key`` None) or its ``key`` list, with its line."""
     if doc is None:
         raise DataError("file is empty", rel, 1)
     if not isinstance(doc, Map):
@@ -708,7 +713,17 @@ def read_course_file(path: Path, shown: str) -> tuple[Course, list[tuple[str, Lo
     """One course file checked on its own (errors name it as ``shown``): the course and
     the topics it references, each with where, for checking against another topic list
     than the data directory's."""
-    doc, _ = _document(path, shown, None)
+    return _read_course(load_yaml(path), shown)
+
+
+def read_course_text(text: str, shown: str) -> tuple[Course, list[tuple[str, Loc]]]:
+    """A course file's text (before it is written) checked as :func:`read_course_file`
+    checks the file, every error naming it as ``shown``."""
+    return _read_course(load_yaml_text(text, shown), shown)
+
+
+def _read_course(doc: Any, shown: str) -> tuple[Course, list[tuple[str, Loc]]]:
+    doc, _ = _top(doc, shown, None)
     refs: list[_Ref] = []
     with collector.paused():  # a record per lecture, no cycles: see kg.collector
         return _course(doc, shown, refs), refs

@@ -22,7 +22,7 @@ import yaml
 from kg import collector
 from kg.errors import DataError
 
-__all__ = ["Map", "Seq", "load_generic", "load_yaml", "read_text"]
+__all__ = ["Map", "Seq", "load_generic", "load_yaml", "load_yaml_text", "read_text"]
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -283,7 +283,13 @@ def read_text(path: Path) -> str:
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file; any syntax problem becomes a one-line :class:`DataError`."""
-    text = read_text(path)
+    return load_yaml_text(read_text(path), path)
+
+
+def load_yaml_text(text: str, path: str | Path) -> Any:
+    """Parse a YAML file's text (as :func:`read_text` gives it) as :func:`load_yaml`
+    parses the file: the same values and lines, the same one-line :class:`DataError`
+    naming ``path``. (``kg import`` checks the draft it is about to write this way.)"""
     try:
         return _load(text)
     except DataError as exc:  # raised by the constructors above, which know only the line
@@ -306,3 +312,9 @@ def load_yaml(path: Path) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", path) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate: text no file could hold
+        line = text.count("\n", 0, exc.start) + 1
+        col = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise DataError(
+            f"not valid UTF-8: character U+{ord(text[exc.start]):04X} at column {col}", path, line
+        ) from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,21 +77,19 @@ def render(draft: Draft, fmt: str = "yaml") -> str:
 
 
 def check_draft(text: str, course_id: str, vocab: Vocabulary, source: str) -> None:
-    """Load a rendered YAML draft with kg's own course loader and check the topics it
+    """Load a rendered YAML draft with kg's own course loader, as ``kg build`` would load
+    it as ``COURSE_ID.yaml`` (from the text: nothing is written), and check the topics it
     names against ``vocab``; a draft kg would refuse raises :class:`PageError`."""
-    from kg.build.sources import read_course_file, unknown_reference  # the build package is heavy
+    from kg.build.sources import read_course_text, unknown_reference  # the build package is heavy
 
-    with tempfile.TemporaryDirectory(prefix="kg-import-check-") as tmp:
-        path = Path(tmp) / f"{course_id}.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            _course, refs = read_course_file(path, path.name)
-            topics = {t.id for t in vocab.topics}
-            for name, loc in refs:
-                if name not in topics:
-                    raise unknown_reference("topic", name, topics, loc)
-        except DataError as exc:
-            raise PageError(f"the draft would not load: {exc}", source) from None
+    try:
+        _course, refs = read_course_text(text, f"{course_id}.yaml")
+        topics = {t.id for t in vocab.topics}
+        for name, loc in refs:
+            if name not in topics:
+                raise unknown_reference("topic", name, topics, loc)
+    except DataError as exc:
+        raise PageError(f"the draft would not load: {exc}", source) from None
 
 
 def import_pages(
