@@ -147,7 +147,8 @@ def _build(loader: Any) -> Any:
     plain: dict[str, str] = {}
     own = type(loader).resolve is _resolve  # else path resolvers: resolve every scalar
     # The event classes, the tags and the open collection's state in locals: the loop
-    # runs once per event (hundreds of thousands for a draft of ``kg import``).
+    # runs once per event (hundreds of thousands for a draft of ``kg import``), and a
+    # scalar (most events) is looked at first; only the lines that are kept are read.
     scalar_ev, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end, scalar_node = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.ScalarNode
     str_tag, key_tags, scalars = _STR, _KEY_TAGS, _SCALARS
@@ -155,63 +156,71 @@ def _build(loader: Any) -> Any:
     if loader.check_event(yaml.StreamEndEvent):
         return None
     get()  # the document's start
-    stack: list[Any] = []  # the open mappings and sequences (but the innermost)
-    pending: list[tuple[str, int] | None] = []  # their keys awaiting a value (but the innermost's)
+    # The open mappings and sequences but the innermost. (A collection opens as an
+    # item or as a key's value, so no key of an outer mapping awaits its value.)
+    stack: list[Any] = []
     top: Any = None  # the innermost open mapping or sequence
     in_seq = False  # whether it is a sequence
-    key: tuple[str, int] | None = None  # the innermost mapping's key awaiting a value
+    lines: Any = None  # its lines: the sequence's per item, the mapping's per key
+    key: str | None = None  # the innermost mapping's key awaiting a value
+    key_line = 0  # its line
     root: Any = None
     while True:
         ev = get()
         cls = type(ev)
+        v: Any
+        if cls is scalar_ev:
+            if ev.anchor is not None:  # an anchor (shared values)
+                return _GENERIC
+            value = ev.value
+            tag = ev.tag
+            if tag is None or tag == "!":
+                if not own:
+                    tag = resolve(scalar_node, value, ev.implicit)
+                elif ev.implicit[0]:
+                    tag = plain.get(value)
+                    if tag is None:
+                        tag = plain[value] = resolve(scalar_node, value, ev.implicit)
+                else:
+                    tag = str_tag  # quoted: what _resolve gives
+            if tag == str_tag:
+                v = value
+            else:
+                make = scalars.get(tag)
+                if make is None:
+                    return _GENERIC
+                v = make(loader, scalar_node(tag, value, ev.start_mark, ev.end_mark, ev.style))
+            if in_seq:
+                top.append(v)
+                lines.append(ev.start_mark.line + 1)
+            elif key is not None:
+                top[key] = v
+                lines[key] = key_line
+                key = None
+            elif top is None:  # the document is this scalar
+                root = v
+                break
+            else:  # v is a key
+                if tag != str_tag:
+                    if tag not in key_tags:
+                        return _GENERIC
+                    v = str(v)
+                if v in top:
+                    return _GENERIC
+                key = v
+                key_line = ev.start_mark.line + 1
+            continue
         if cls is map_end or cls is seq_end:
             root = top
             if not stack:
                 break
             top = stack.pop()
-            key = pending.pop()
             in_seq = type(top) is Seq
+            lines = top.lines if in_seq else top.key_lines
             continue
         if ev.anchor is not None:  # an anchor, or an alias (shared or recursive values)
             return _GENERIC
         line = ev.start_mark.line + 1
-        v: Any
-        if cls is scalar_ev:
-            tag = ev.tag
-            if tag is None or tag == "!":
-                if not own:
-                    tag = resolve(scalar_node, ev.value, ev.implicit)
-                elif ev.implicit[0]:
-                    tag = plain.get(ev.value)
-                    if tag is None:
-                        tag = plain[ev.value] = resolve(scalar_node, ev.value, ev.implicit)
-                else:
-                    tag = str_tag  # quoted: what _resolve gives
-            if tag == str_tag:
-                v = ev.value
-            else:
-                make = scalars.get(tag)
-                if make is None:
-                    return _GENERIC
-                v = make(loader, scalar_node(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
-            if top is None:
-                root = v
-                break
-            if in_seq:
-                top.append(v)
-                top.lines.append(line)
-            elif key is None:  # v is a key
-                if tag not in key_tags:
-                    return _GENERIC
-                k = str(v)
-                if k in top:
-                    return _GENERIC
-                key = (k, line)
-            else:
-                top[key[0]] = v
-                top.key_lines[key[0]] = key[1]
-                key = None
-            continue
         if cls is map_start and ev.tag in (None, "!", _MAP):
             v = Map()
             v.key_lines = {}
@@ -224,18 +233,19 @@ def _build(loader: Any) -> Any:
         if top is not None:
             if in_seq:
                 top.append(v)
-                top.lines.append(line)
+                lines.append(line)
             else:
                 if key is None:  # a mapping or sequence as a key
                     return _GENERIC
-                top[key[0]] = v
-                top.key_lines[key[0]] = key[1]
+                top[key] = v
+                lines[key] = key_line
                 key = None
             stack.append(top)
-            pending.append(key)
         top = v
-        in_seq = cls is seq_start
-        key = None
+        if cls is seq_start:
+            in_seq, lines = True, v.lines
+        else:
+            in_seq, lines = False, v.key_lines
     get()  # the document's end
     if not loader.check_event(yaml.StreamEndEvent):
         return _GENERIC
