@@ -367,6 +367,8 @@ class _Fields:
         v = self.m[key]
         if not isinstance(v, Seq):
             raise self.err(key, f"{key!r} must be a list, got {_show(v)}")
+        if len(v.lines) == len(v):  # a line per item (v.line_at)
+            return list(zip(v, v.lines))
         return [(item, v.line_at(i)) for i, item in enumerate(v)]
 
 
@@ -526,69 +528,102 @@ def _plain_texts(v: Any) -> list[str] | None:
     absent or a list of strings; None for anything else."""
     if v is None:
         return []
-    if type(v) is Seq and all(type(x) is str for x in v):
-        return [x.strip() for x in v]
-    return None
+    if type(v) is not Seq:
+        return None
+    try:
+        return list(map(str.strip, v))  # (the loader makes no subclass of str)
+    except TypeError:  # an item that is not a string
+        return None
 
 
-def _plain_lecture(item: Any, position: int, rel: str, refs: list[_Ref]) -> Lecture | None:
+_BAD_DATE: Any = object()
+
+
+def _plain_date(d: str) -> Any:
+    """A date field's text read as :meth:`_Fields.date` reads it: the date, None (empty)
+    or :data:`_BAD_DATE` (which that method reports)."""
+    d = d.strip()
+    if not d:
+        return None
+    if not _DATE.match(d):
+        return _BAD_DATE
+    try:
+        return _dt.date.fromisoformat(d)
+    except ValueError:
+        return _BAD_DATE
+
+
+def _plain_lecture(
+    item: Any, position: int, rel: str, refs: list[_Ref], dates: dict[str, Any] | None = None
+) -> Lecture | None:
     """A lecture of the usual shape read in one step: a mapping of known fields whose
     title and date are text, number text, lists lists of text and guest a boolean.
     Gives what the field by field reading in :func:`_course` gives (the same record
     and references); anything else (a value of another type, an empty title, a bad
     date, number or field, an int label) gives None and is read field by field, which
     reports it. (A course file of many lectures, such as a draft of ``kg import``, is
-    read mostly here; ``tests/test_import_speed.py`` compares the two.)"""
+    read mostly here; ``tests/test_import_speed.py`` compares the two.) ``dates``
+    keeps the dates read so far by their text (a course repeats them)."""
     if type(item) is not Map or not item.keys() <= _LECTURE_FIELDS:
         return None
-    title = item.get("title")
+    get = item.get
+    title = get("title")
     if type(title) is not str or not (title := title.strip()):
         return None
     date: _dt.date | None = None
-    d = item.get("date")
+    d = get("date")
     if d is not None:
         if type(d) is not str:
             return None
-        d = d.strip()
-        if d:
-            if not _DATE.match(d):
+        date = dates.get(d, _BAD_DATE) if dates is not None else _BAD_DATE
+        if date is _BAD_DATE:
+            date = _plain_date(d)
+            if date is _BAD_DATE:
                 return None
-            try:
-                date = _dt.date.fromisoformat(d)
-            except ValueError:
-                return None
-    number = item.get("number")
+            if dates is not None:
+                dates[d] = date
+    number = get("number")
     if number is not None:
         if type(number) is not str:
             return None
         number = number.strip() or None
         if number is not None and not _LABEL.match(number):
             return None
-    guest = item.get("guest")
+    guest = get("guest")
     if guest is None:
         guest = False
     elif type(guest) is not bool:
         return None
-    speakers = _plain_texts(item.get("speakers"))
-    covers = _plain_texts(item.get("covers"))
-    materials = _plain_texts(item.get("materials"))
-    readings = item.get("readings")
-    if speakers is None or covers is None or materials is None or not (readings is None or type(readings) is Seq):
+    seq: Any = get("covers")
+    covers = [] if seq is None else _plain_texts(seq)
+    speakers = get("speakers")
+    if speakers is not None and (speakers := _plain_texts(speakers)) is None:
+        return None
+    materials = get("materials")
+    if materials is not None and (materials := _plain_texts(materials)) is None:
+        return None
+    readings = get("readings")
+    if covers is None or not (readings is None or type(readings) is Seq):
         return None
     if covers:
-        seq = item["covers"]
-        refs.extend((c, Loc(rel, seq.line_at(k))) for k, c in enumerate(covers))
-    where = f"lecture {position}" if readings else ""
-    refs_of = [_reading_ref(r, rel, readings.line_at(k), where) for k, r in enumerate(readings)] if readings else []
+        lines = seq.lines
+        if len(lines) == len(covers):
+            refs += [(c, Loc(rel, ln)) for c, ln in zip(covers, lines)]
+        else:
+            refs.extend((c, Loc(rel, seq.line_at(k))) for k, c in enumerate(covers))
+    refs_of = (
+        [_reading_ref(r, rel, readings.line_at(k), f"lecture {position}") for k, r in enumerate(readings)]
+        if readings else []
+    )
     return Lecture(
         position=position,
         title=title,
         date=date,
         number=number,
-        speakers=[s for s in speakers if s],
+        speakers=[s for s in speakers if s] if speakers else [],
         guest=guest,
         covers=covers,
-        materials=[s for s in materials if s],
+        materials=[s for s in materials if s] if materials else [],
         readings=refs_of,
         loc=Loc(rel, item.line),
     )
@@ -602,8 +637,9 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
     cid = f.ident("id")
     origin = _page_source(f)
     lectures = []
+    dates: dict[str, Any] = {}
     for i, (item, line) in enumerate(f.items("lectures")):
-        lec = _plain_lecture(item, i + 1, rel, refs)
+        lec = _plain_lecture(item, i + 1, rel, refs, dates)
         if lec is not None:
             lectures.append(lec)
             continue
