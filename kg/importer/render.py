@@ -43,18 +43,32 @@ def _flow(items: Iterable[str]) -> str:
     return "[" + ", ".join(map(_quote_item, items)) + "]"
 
 
-def _link_lines(links: list[Link], th: float) -> tuple[str, str | None]:
+def _link_lines(links: list[Link], th: float, parts: dict[tuple[str, float, str], tuple[bool, str, str]]) -> tuple[str, str | None]:
     """A lecture's ``covers`` line (or the comment that it has none), and the comment
-    listing its weaker links (or None)."""
-    covers = [lk for lk in links if lk.confidence >= th]
-    weak = [lk for lk in links if lk.confidence < th]
-    if covers:
-        conf = ", ".join(f"{lk.topic} {lk.confidence:.2f}" for lk in covers)
-        line = f"    covers: {_flow(lk.topic for lk in covers)}  # {conf}"
+    listing its weaker links (or None). ``parts`` keeps each link's pieces by its
+    topic, confidence and words (a schedule's lectures share them)."""
+    topics: list[str] = []
+    confs: list[str] = []
+    weak: list[str] = []
+    for lk in links:
+        key = (lk.topic, lk.confidence, lk.text)
+        part = parts.get(key)
+        if part is None:
+            if lk.confidence >= th:
+                part = parts[key] = (True, _quote_item(lk.topic), f"{lk.topic} {lk.confidence:.2f}")
+            else:
+                part = parts[key] = (False, "", f"{lk.topic} {lk.confidence:.2f} ({_link_words(lk.text)})")
+        if part[0]:
+            topics.append(part[1])
+            confs.append(part[2])
+        else:
+            weak.append(part[2])
+    if topics:
+        line = "    covers: [" + ", ".join(topics) + "]  # " + ", ".join(confs)
     else:
         line = f"    # covers: no topic linked with confidence >= {th:.2f}"
     if weak:
-        return line, "    # weaker: " + ", ".join(f"{lk.topic} {lk.confidence:.2f} ({_link_words(lk.text)})" for lk in weak)
+        return line, "    # weaker: " + ", ".join(weak)
     return line, None
 
 
@@ -86,14 +100,19 @@ def render_yaml(draft: Draft) -> str:
     # title quoted once, the lines of each list of links (the same objects) made once.
     titles: dict[str, str] = {}
     link_lines: dict[tuple[int, ...], tuple[str, str | None]] = {}
+    link_parts: dict[tuple[str, float, str], tuple[bool, str, str]] = {}
     no_topic: dict[tuple[str, ...], str] = {}
+    date_lines: dict[object, str] = {}  # the dates' lines (a schedule runs through a year)
     for i, lec in enumerate(draft.lectures, start=1):
         title = titles.get(lec.title)
         if title is None:
             title = titles[lec.title] = quote(lec.title)
         out.append(f"  - title: {title}  # lecture {i}, line {lec.line}")
         if lec.date:
-            out.append(f"    date: {lec.date.isoformat()}")
+            line = date_lines.get(lec.date)
+            if line is None:
+                line = date_lines[lec.date] = f"    date: {lec.date.isoformat()}"
+            out.append(line)
         elif lec.page_date:
             out.append(f"    # date: {_comment(lec.page_date)} (no year known)")
         if lec.number:
@@ -105,7 +124,7 @@ def render_yaml(draft: Draft) -> str:
         key = tuple(map(id, lec.links))  # the links are alive while the draft is: ids stay theirs
         lines = link_lines.get(key)
         if lines is None:
-            lines = link_lines[key] = _link_lines(lec.links, th)
+            lines = link_lines[key] = _link_lines(lec.links, th, link_parts)
         out.append(lines[0])
         if lines[1] is not None:
             out.append(lines[1])
