@@ -208,6 +208,7 @@ def test_crafted_document_lines(tmp_path: Path) -> None:
         "just a string\n",
         "- 1\n- two\n",
         "a: &x {b: 1}\nc: *x\n",  # an alias to a mapping: shared, as PyYAML shares it
+        "a: &x 1\nb: &y [2, &z {c: 3}]\n",  # anchors no alias names
         "a: &x [1, 2]\nc: [*x, *x]\n",
         "s: !!set {a, b}\n",
         "o: !!omap [a: 1, b: 2]\n",

@@ -673,7 +673,10 @@ def _course(doc: Any, rel: str, refs: list[_Ref]) -> Course:
                 f"labels {other.title!r} (line {other.loc.line}): each lecture needs its own number"
             )
     numbers: dict[int, Lecture] = {}
-    for lec, key in zip(lectures, V.lecture_numbers([lec.number for lec in lectures])):
+    if not labels:  # no lecture numbered: each is its position (V.lecture_numbers)
+        for i, lec in enumerate(lectures, start=1):
+            lec.key = i
+    for lec, key in zip(lectures, V.lecture_numbers([lec.number for lec in lectures]) if labels else ()):
         lec.key = key
         other = numbers.setdefault(key, lec)
         if other is not lec:
