@@ -89,3 +89,20 @@ def test_a_draft_kg_would_refuse_is_refused_with_the_loaders_message(
     assert message in said and "\n" not in said
     if "U+D800" not in message:  # a lone surrogate cannot be written to a file at all
         assert said == f"page.md: the draft would not load: {_file_error(text, tmp_path)}"
+
+
+def test_dates_a_course_repeats_and_a_bad_one_after_them(tmp_path: Path) -> None:
+    """Lectures on the same day each get the date; an impossible date after good ones
+    is reported at its own line; unnumbered lectures are numbered by position."""
+    lectures = "".join(
+        f"  - title: Lecture {i}\n    date: {d}\n"
+        for i, d in enumerate(["2025-09-02", "2025-09-04", "2025-09-02", " 2025-09-04 "], start=1)
+    )
+    text = "id: c\nlectures:\n" + lectures
+    course, _ = read_course_text(text, "c.yaml")
+    assert [str(lec.date) for lec in course.lectures] == ["2025-09-02", "2025-09-04"] * 2
+    assert [lec.loc.line for lec in course.lectures] == [3, 5, 7, 9]
+    assert [lec.key for lec in course.lectures] == [1, 2, 3, 4]
+    bad = text + "  - title: Lecture 5\n    date: 2025-09-31\n  - title: Lecture 6\n    date: 2025-09-02\n"
+    with pytest.raises(PageError, match=r"c\.yaml:12: impossible date '2025-09-31'"):
+        imp.check_draft(bad, "c", VOCAB, "page.md")
