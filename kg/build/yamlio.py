@@ -7,9 +7,10 @@ instead of surfacing as a constructor error.
 
 Speed: a document is built straight from the C parser's events in one pass, with the
 garbage collector paused (a 16 MB draft from ``kg import`` loads in about 0.6 s
-instead of seven, of which 0.4 s is the C parser making its events). Any document that
-pass does not cover (aliases, other tags, bad keys, errors) is loaded by PyYAML's own composer and the constructors below, so values,
-lines and refusals are the same either way (``tests/test_yaml_loader.py``).
+instead of seven, of which 0.4 s is the C parser making its events). Any document
+that pass does not cover (aliases, other tags, bad keys, errors) is loaded by PyYAML's
+own composer and the constructors below, so values, lines and refusals are the same
+either way (``tests/test_yaml_loader.py``).
 """
 
 from __future__ import annotations
@@ -134,10 +135,10 @@ def _build(loader: Any) -> Any:
     ``construct_object``, for documents of plain mappings, sequences and the core
     scalars: the same values (scalars other than strings are made by PyYAML's own
     constructors) and the same lines (an event's start is its node's); an anchor that
-    no alias names changes nothing. Anything else (an alias, another tag, a key that is not a string, number or boolean, a
-    duplicate key, more than one document) returns :data:`_GENERIC`, and any parser
-    error propagates; the caller then loads the text the generic way, which gives the
-    same value or the same error as before.
+    no alias names changes nothing. Anything else (an alias, another tag, a key that
+    is not a string, number or boolean, a duplicate key, more than one document)
+    returns :data:`_GENERIC`, and any parser error propagates; the caller then loads
+    the text the generic way, which gives the same value or the same error as before.
     """
     get = loader.get_event
     resolve = loader.resolve

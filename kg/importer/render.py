@@ -43,7 +43,11 @@ def _flow(items: Iterable[str]) -> str:
     return "[" + ", ".join(map(_quote_item, items)) + "]"
 
 
-def _link_lines(links: list[Link], th: float, parts: dict[tuple[str, float, str], tuple[bool, str, str]]) -> tuple[str, str | None]:
+# A link's pieces: whether it is covered, its topic quoted, and its text in the comment.
+_Parts = dict[tuple[str, float, str], tuple[bool, str, str]]
+
+
+def _link_lines(links: list[Link], th: float, parts: _Parts) -> tuple[str, str | None]:
     """A lecture's ``covers`` line (or the comment that it has none), and the comment
     listing its weaker links (or None). ``parts`` keeps each link's pieces by its
     topic, confidence and words (a schedule's lectures share them)."""
@@ -100,7 +104,7 @@ def render_yaml(draft: Draft) -> str:
     # title quoted once, the lines of each list of links (the same objects) made once.
     titles: dict[str, str] = {}
     link_lines: dict[tuple[int, ...], tuple[str, str | None]] = {}
-    link_parts: dict[tuple[str, float, str], tuple[bool, str, str]] = {}
+    link_parts: _Parts = {}
     no_topic: dict[tuple[str, ...], str] = {}
     date_lines: dict[object, str] = {}  # the dates' lines (a schedule runs through a year)
     for i, lec in enumerate(draft.lectures, start=1):
