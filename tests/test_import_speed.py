@@ -230,3 +230,63 @@ def test_lectures_of_the_usual_shape_read_as_field_by_field(monkeypatch: pytest.
         else:
             fast += 1
     assert fast > 50 and slow > 50 and taken > 100  # both outcomes, and the one step, are exercised
+
+
+# ---------------------------------------------------------------- data files
+
+_DATA_FILE_CASES = [
+    # plain sessions; dates of every form YAML could take for a timestamp
+    "- date: 2019-09-04\n  title: Intro\n- date: 2019-9-6\n  title: Sorting\n"
+    "- date: 2019-09-09 10:00:00\n  title: Hashing\n",
+    # numbers, booleans and nulls as values and keys
+    "- date: Sep 4\n  title: 101\n  1: x\n  optional: yes\n- date: ~\n  title: Graphs\n",
+    # a duplicate key: the last one wins, as in PyYAML's safe loader
+    "- date: 9/4\n  title: Intro\n  title: Sorting\n- date: 9/6\n  title: Hashing\n",
+    # anchors and aliases; a merge key; a set
+    "- &a\n  date: 9/4\n  title: Intro\n- date: *a\n  title: Sorting\n- date: 9/9\n  title: Hashing\n",
+    "- &a\n  date: 9/4\n  title: Intro\n- <<: *a\n  title: Sorting\n- date: 9/9\n  title: Hashing\n",
+    "- date: 9/4\n  title: Intro\n  tags: !!set {a, b}\n- date: 9/9\n  title: Hashing\n",
+    # a mapping of weeks, each with its sessions; HTML in titles
+    "weeks:\n- week: 1\n  sessions:\n  - {date: 9/4, title: '<b>Intro</b>'}\n  - {date: 9/6, title: Sorting}\n"
+    "- week: 2\n  sessions:\n  - {date: 9/9, title: Hashing}\n",
+    # not valid YAML: read leniently
+    "- date: 9/4\n  title: Part 1: Intro\n- date: 9/6\n  title: Sorting\n",
+    # text no file holds (a lone surrogate): as the safe loader reads it
+    "- date: 9/4\n  title: Intro \ud800\n- date: 9/6\n  title: Sorting\n",
+]
+
+
+def _records(g: object) -> object:
+    assert g is not None
+    return [[(ln.text, ln.titled, ln.line, ln.depth) for ln in r.lines] for r in g.records]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("text", _DATA_FILE_CASES)
+def test_data_file_read_by_kg_loader_as_by_the_safe_loader(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    from kg.importer import datafile
+
+    fast = datafile.data_file_group(text)
+    monkeypatch.setattr(datafile, "_load_yaml", yaml.safe_load)
+    assert _records(fast) == _records(datafile.data_file_group(text))
+
+
+@needs_pages
+def test_data_file_pages_read_by_kg_loader_as_by_the_safe_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.importer import datafile
+
+    pages = [p for p in sorted((PAGES / "pages").iterdir()) if p.suffix in (".yml", ".yaml", ".json")]
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        fast = _records(datafile.data_file_group(text))
+        with monkeypatch.context() as m:
+            m.setattr(datafile, "_load_yaml", yaml.safe_load)
+            assert fast == _records(datafile.data_file_group(text)), page.name
+
+
+def test_data_file_with_an_impossible_date_is_read() -> None:
+    from kg.importer import datafile
+
+    g = datafile.data_file_group("- date: 2025-02-30\n  title: Intro\n- date: 2025-03-02\n  title: Sorting\n")
+    assert _records(g) == [[("2025-02-30", False, 1, 0), ("Intro", True, 1, 0)],
+                           [("2025-03-02", False, 3, 0), ("Sorting", True, 3, 0)]]

@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
+from kg.build.yamlio import load_yaml_text
+from kg.errors import DataError
 from kg.importer.dates import find_date
 from kg.importer.document import Group, Line, Record
 from kg.importer.rows import ASSIGN, clean
@@ -206,13 +208,26 @@ def lenient_sessions(text: str) -> list[dict[str, Any]]:
     return [x for x in items if x]
 
 
+def _load_yaml(text: str) -> Any:
+    """The YAML document as PyYAML's safe loader reads it, built fast by kg's own loader
+    (C parser, one pass): its mappings and sequences are dicts and lists, its keys
+    strings and its dates strings (what a date's text gives, for it is read as text
+    here anyway). A document kg's loader refuses (a duplicate key, a merge key ``<<``,
+    a ``!!set``, a syntax error) is read by the safe loader itself: the same value (the
+    last duplicate wins) or the same ``YAMLError`` as before."""
+    try:
+        return load_yaml_text(text, "<data file>")
+    except DataError:
+        return yaml.safe_load(text)
+
+
 def data_file_group(text: str, *, toml: bool = False) -> Group | None:
     """The sessions of a YAML (or JSON, or with ``toml`` TOML) data file as records, or
     ``None`` when the text is not a sequence of mappings with dates or titles. A YAML
     file that does not parse is read leniently (:func:`lenient_sessions`)."""
     doc: Any
     try:
-        doc = tomllib.loads(text) if toml else yaml.safe_load(text)
+        doc = tomllib.loads(text) if toml else _load_yaml(text)
     except tomllib.TOMLDecodeError:
         return None
     except yaml.YAMLError:
