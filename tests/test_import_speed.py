@@ -290,3 +290,58 @@ def test_data_file_with_an_impossible_date_is_read() -> None:
     g = datafile.data_file_group("- date: 2025-02-30\n  title: Intro\n- date: 2025-03-02\n  title: Sorting\n")
     assert _records(g) == [[("2025-02-30", False, 1, 0), ("Intro", True, 1, 0)],
                            [("2025-03-02", False, 3, 0), ("Sorting", True, 3, 0)]]
+
+
+# ---------------------------------------------------------------- readings
+
+def _plain_find_reading(lib: object, text: str) -> str | None:
+    """The rule :meth:`Library.find_reading` stands for: the exact title, else the
+    longest title of three words or more that the line starts with, else the closest
+    title by edit ratio (92 or more)."""
+    from rapidfuzz import fuzz, process
+
+    from kg.importer import readings as rd
+
+    titles: dict[str, str] = lib.readings  # type: ignore[attr-defined]
+    t = rd._norm_title(text)
+    if not t:
+        return None
+    if t in titles:
+        return titles[t]
+    for norm in sorted(titles, key=len, reverse=True):
+        if len(norm.split()) >= 3 and t.startswith(norm + " "):
+            return titles[norm]
+    hit = process.extractOne(t, list(titles), scorer=fuzz.ratio, score_cutoff=92)
+    return titles[hit[0]] if hit else None
+
+
+def test_readings_found_as_by_the_plain_rule_on_many_lines(vocab: imp.Vocabulary) -> None:
+    from kg.importer.readings import Library
+
+    rng = random.Random(12)
+    titles = list(vocab.readings.values())
+    assert len(titles) > 20
+    remarks = ["", " This video walks through it", ". Sections 1-3", " (optional)", " and more", "s", "!"]
+    lines: list[str] = []
+    for _ in range(3000):
+        t = rng.choice(titles)
+        words = t.split()
+        pick = rng.random()
+        if pick < 0.3:
+            line = t + rng.choice(remarks)
+        elif pick < 0.5:
+            line = " ".join(words[: rng.randint(1, len(words))]) + rng.choice(remarks)
+        elif pick < 0.7:  # a typo
+            k = rng.randrange(len(t))
+            line = t[:k] + t[k + 1 :]
+        elif pick < 0.85:
+            line = t.upper().replace(" ", "  -  ", 1)
+        else:
+            line = " ".join(rng.choice(titles).split()[:2]) + " " + t
+        lines.append(line)
+    lines += lines[:500]  # a page repeats its lines
+    lib = Library(vocab)
+    got = [lib.find_reading(x) for x in lines]
+    assert got == [_plain_find_reading(lib, x) for x in lines]
+    assert sum(g is not None for g in got) > 1000  # the lines reach every branch
+    assert any(g is None for g in got)

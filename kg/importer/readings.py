@@ -36,6 +36,11 @@ class Library:
         self.books = [(_norm_title(b.title), b) for b in vocab.books]
         self.readings = {_norm_title(t): rid for rid, t in vocab.readings.items() if _norm_title(t)}
         self._by_len = sorted(self.readings, key=len, reverse=True)
+        self._names = list(self.readings)  # (rapidfuzz's choices, made once)
+        # The titles of three words or more, by which a line can start (its words
+        # after them a remark): found by the line's own word prefixes.
+        self._long = frozenset(norm for norm in self.readings if len(norm.split()) >= 3)
+        self._found: dict[str, str | None] = {}  # a line's normal form -> its reading
 
     def book(self, title: str) -> Book | None:
         from rapidfuzz import fuzz
@@ -112,12 +117,22 @@ class Library:
             return None
         if t in self.readings:
             return self.readings[t]
-        # "Title. This video walks through ...": a long title followed by a remark.
-        for norm in self._by_len:
-            if len(norm.split()) >= 3 and t.startswith(norm + " "):
-                return self.readings[norm]
-        hit = process.extractOne(t, list(self.readings), scorer=fuzz.ratio, score_cutoff=92)
-        return self.readings[hit[0]] if hit else None
+        if t in self._found:  # (pages repeat their lines)
+            return self._found[t]
+        found: str | None = None
+        # "Title. This video walks through ...": a long title followed by a remark; the
+        # longest title that is a run of the line's first words (normal forms are
+        # words joined by one space, so those runs are the titles it can start with).
+        p = len(t)
+        while (p := t.rfind(" ", 0, p)) > 0:
+            if t[:p] in self._long:
+                found = self.readings[t[:p]]
+                break
+        else:
+            hit = process.extractOne(t, self._names, scorer=fuzz.ratio, score_cutoff=92)
+            found = self.readings[hit[0]] if hit else None
+        self._found[t] = found
+        return found
 
     def in_text(self, text: str) -> list[DraftReading]:
         """Readings whose titles appear as whole words in a materials cell. A heading
