@@ -536,7 +536,7 @@ def gold_table(scores: list[PageScore]) -> str:
 
 # =========================================================================== a 5 MB page
 
-BIG_KINDS = ("archive", "html-archive", "schedule", "repeat")
+BIG_KINDS = ("archive", "html-archive", "schedule", "repeat", "page-repeat")
 """The big pages (each just under ``MAX_PAGE_BYTES``):
 
 - ``archive``: a course's archive page in Markdown: the Markdown development pages one
@@ -550,7 +550,12 @@ BIG_KINDS = ("archive", "html-archive", "schedule", "repeat")
   comma-separated parts do repeat, as real schedules' parts do, and the linker matches
   each part once: ``Linker(split_titles=...)``.);
 - ``repeat``: the table rows of berkeley-stat157-sp19.md repeated (the page measured
-  before; its 30 titles repeat, so the linker's cache answers almost every row).
+  before; its 30 titles repeat, so the linker's cache answers almost every row);
+- ``page-repeat``: every development page on its own, repeated whole until it is full
+  (an HTML page's body repeated inside its one ``<html>``/``<body>``; a data file's text
+  repeated, which for a YAML list is a longer list): each page's own shape at 5 MB.
+  Only the command is timed for each (wall-clock and CPU, beside the floor), and the
+  worst page is named; its steps are timed as for the other kinds.
 """
 
 
@@ -634,14 +639,31 @@ def big_page(pages: Path = DEFAULT_PAGES, kind: str = "archive", size: int = 4_9
     raise ValueError(f"unknown big page {kind!r}: one of {', '.join(BIG_KINDS)}")
 
 
+def repeated_page(page: Path, size: int = 4_990_000) -> tuple[str, str]:
+    """``page`` repeated whole while it stays under ``size`` bytes (an HTML page's
+    body repeated inside its own head and tail), and its file suffix."""
+    text = page.read_text(encoding="utf-8")
+    suffix = page.suffix.lower()
+    if suffix in (".html", ".htm"):
+        m = re.search(r"<body[^>]*>(.*)</body>", text, re.S | re.I)
+        if m:
+            return _fill(text[: m.start(1)], [("", m.group(1))], size, text[m.end(1):]), suffix
+    return _fill("", [("", text)], size), suffix
+
+
 def parse_floor(text: str, suffix: str) -> tuple[float, float]:
     """Seconds to parse the page with the parsers alone (the floor under kg's figure):
-    cmark-gfm to HTML and the HTML5 parser for Markdown, the HTML5 parser for HTML.
-    Wall-clock and CPU seconds."""
+    cmark-gfm to HTML and the HTML5 parser for Markdown, PyYAML's C parser (its events)
+    for a data file, the HTML5 parser for HTML and the rest. Wall-clock and CPU
+    seconds."""
     import cmarkgfm
     from cmarkgfm.cmark import Options
     from selectolax.lexbor import LexborHTMLParser
 
+    if suffix in (".yml", ".yaml", ".json"):  # a data file: PyYAML's C parser's events
+        t0, c0 = time.perf_counter(), time.process_time()
+        yaml_events(text)
+        return time.perf_counter() - t0, time.process_time() - c0
     t0, c0 = time.perf_counter(), time.process_time()
     if suffix == ".md":
         html = cmarkgfm.markdown_to_html_with_extensions(
@@ -740,16 +762,21 @@ def yaml_floor(text: str) -> float:
     """CPU seconds for PyYAML's C parser to give a document's events, and nothing else:
     the least kg's loader can take on it (it builds the document from these events),
     so the floor under the command's check step."""
+    c0 = time.process_time()
+    yaml_events(text)
+    return time.process_time() - c0
+
+
+def yaml_events(text: str) -> None:
+    """Every event of a YAML document from PyYAML's C parser (a parse and no more)."""
     import yaml
 
     loader = yaml.CSafeLoader(text)
-    c0 = time.process_time()
     try:
         while loader.get_event() is not None:
             pass
     finally:
         loader.dispose()
-    return time.process_time() - c0
 
 
 def command_steps(path: Path, out: Path, data: Path | None = None) -> dict[str, float]:
@@ -850,6 +877,77 @@ def time_big(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = N
             "draft_mb": len(draft_text.encode()) / 1e6, "check_floor": check_floor}
 
 
+def time_page_repeat(pages: Path = DEFAULT_PAGES, repeat: int = 3, data: Path | None = None) -> dict[str, Any]:
+    """The ``page-repeat`` kind: each development page repeated whole to about 5 MB
+    (:func:`repeated_page`), the command timed on it ``repeat`` times interleaved with the
+    floor (:func:`parse_floor`); and, for the page whose command takes the most CPU, its
+    steps (:func:`command_steps`)."""
+    import os
+    import tempfile
+
+    load = [os.getloadavg()[0]]
+    out: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as d:
+        for page in sorted((pages / "pages").iterdir()):
+            if page.name == "MANIFEST.md" or not page.is_file():
+                continue
+            text, suffix = repeated_page(page)
+            path = Path(d) / f"{page.stem}{suffix}"
+            path.write_text(text, encoding="utf-8")
+            walls, cpus, floor_walls, floor_cpus = [], [], [], []
+            error = None
+            for _ in range(repeat):
+                try:
+                    wall, cpu, _rss = command_run(path, Path(d) / "out.yaml", data)
+                except KGError as exc:
+                    error = str(exc).splitlines()[-1]
+                    break
+                walls.append(wall)
+                cpus.append(cpu)
+                fw, fc = parse_floor(text, suffix)
+                floor_walls.append(fw)
+                floor_cpus.append(fc)
+            out.append({"page": page.name, "bytes": len(text.encode()), "error": error, "path": path,
+                        **({} if error else _spread("cmd", walls) | _spread("cpu", cpus)
+                           | _spread("floor", floor_walls) | _spread("floor_cpu", floor_cpus))})
+        load.append(os.getloadavg()[0])
+        timed = [p for p in out if not p["error"]]
+        worst = max(timed, key=lambda p: p["cpu"]) if timed else None
+        steps = command_steps(worst["path"], Path(d) / "steps.yaml", data) if worst else {}
+    return {"kind": "page-repeat", "pages": out, "worst": worst, "steps": steps, "load": load, "runs": repeat}
+
+
+def _spread(name: str, xs: list[float]) -> dict[str, float]:
+    return {name: statistics.median(xs), f"{name}_min": min(xs), f"{name}_max": max(xs)}
+
+
+def page_repeat_lines(b: dict[str, Any]) -> str:
+    head = (f"page-repeat (each development page repeated whole to about 5 MB; the command "
+            f"{b['runs']} times, interleaved with the floor; load {b['load'][0]:.1f}-{b['load'][1]:.1f})\n"
+            f"  {'page':34} {'CPU s':>18} {'wall s':>18} {'floor CPU s':>18}")
+    rows = []
+    for p in b["pages"]:
+        if p["error"]:
+            rows.append(f"  {p['page'][:34]:34} failed: {p['error']}"[:200])
+            continue
+        rows.append(f"  {p['page'][:34]:34} {p['cpu']:5.2f} [{p['cpu_min']:.2f}-{p['cpu_max']:.2f}] "
+                    f"{p['cmd']:5.2f} [{p['cmd_min']:.2f}-{p['cmd_max']:.2f}] "
+                    f"{p['floor_cpu']:5.2f} [{p['floor_cpu_min']:.2f}-{p['floor_cpu_max']:.2f}]")
+    w = b["worst"]
+    tail = []
+    if w is not None:
+        over = sum(1 for p in b["pages"] if not p["error"] and p["cpu"] >= 2.0)
+        tail.append(f"  worst: {w['page']} ({w['bytes'] / 1e6:.2f} MB), CPU {w['cpu']:.2f} s "
+                    f"[{w['cpu_min']:.2f}-{w['cpu_max']:.2f}], wall {w['cmd']:.2f} s "
+                    f"[{w['cmd_min']:.2f}-{w['cmd_max']:.2f}], floor CPU {w['floor_cpu']:.2f} s; "
+                    f"{over} of {len(b['pages'])} pages at 2 s CPU or more")
+        tail.append("  its CPU by step (one more run): " + ", ".join(f"{k} {v:.2f}" for k, v in b["steps"].items()))
+    failed = [p["page"] for p in b["pages"] if p["error"]]
+    if failed:
+        tail.append(f"  failed (not timed): {', '.join(failed)}")
+    return "\n".join([head, *rows, *tail])
+
+
 def big_line(b: dict[str, Any]) -> str:
     return (f"{b['kind']} ({b['bytes'] / 1e6:.2f} MB; kept: {b['layout']}, {b['rows']:,} rows, "
             f"{b['lectures']:,} lectures; load {b['load'][0]:.1f}-{b['load'][1]:.1f})\n"
@@ -906,6 +1004,9 @@ def main() -> None:
     print(f"\nbig pages ({args.repeat} runs each, interleaved with the floor: parsing alone; goal: under 2 s)")
     for kind in args.big_kind or BIG_KINDS:
         try:
+            if kind == "page-repeat":
+                print(page_repeat_lines(time_page_repeat(args.pages, args.repeat, args.data)), flush=True)
+                continue
             print(big_line(time_big(args.pages, args.repeat, args.data, kind)), flush=True)
         except KGError as exc:
             print(f"{kind}: failed: {exc}")
