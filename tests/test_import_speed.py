@@ -345,3 +345,57 @@ def test_readings_found_as_by_the_plain_rule_on_many_lines(vocab: imp.Vocabulary
     assert got == [_plain_find_reading(lib, x) for x in lines]
     assert sum(g is not None for g in got) > 1000  # the lines reach every branch
     assert any(g is None for g in got)
+
+
+# ---------------------------------------------------------------- tables in records
+
+_TABLE_PAGES = [
+    # Markdown: tables under headings (a heading section holds the table)
+    "# A\n\n## Week 1\n\n| Date | Topic |\n|---|---|\n| 9/4 | **Intro** <br> Slides |\n| 9/6 | Sorting |\n\n"
+    "## Week 2\n\n| Date | Topic |\n|---|---|\n| 9/9 | Hashing<ul><li>x</li></ul> |\n\n## Week 3\n\nText\n",
+    # HTML without lines: nested tables, a caption, comments, badges, lists, titles in cells
+    "<h2>One</h2><table><caption>Schedule</caption><tr><td>9/4</td><td>Intro</td></tr></table>"
+    "<h2>Two</h2><table><tr><td>9/6<!-- c --></td><td><b>Sorting</b> and <i>more</i></td></tr>"
+    "<tr><td><table><tr><td>inner</td><td>9/7</td></tr></table></td><td>x</td></tr></table>"
+    "<h2>Three</h2><table><tr><th>Date</th><th>Topic</th></tr><tr><td>9/9</td><td>A<br>B"
+    "<img src='https://img.shields.io/badge/-Lab-blue.svg'></td></tr></table><h2>Four</h2><p>x</p>",
+    # HTML with data-line on some elements only
+    "<h2 data-line='1'>One</h2><table data-line='2'><tr><td>9/4</td><td>Intro</td></tr>"
+    "<tr data-line='5'><td>9/6</td><td data-line='7'>Sorting<p>more</p></td></tr></table>"
+    "<h2 data-line='9'>Two</h2><table><tr><td>9/9</td><td><p data-line='11'>Hashing</p>x</td></tr>"
+    "<tr><td>9/11</td><td>Graphs</td></tr></table><h2>Three</h2><table><tr><td>a</td></tr></table>",
+]
+
+
+def _groups_read(html: str, source: str) -> object:
+    from kg.importer.document import parse_document
+
+    doc = parse_document(html, source)
+    return [(g.kind, [(r.line, r.number, r.section, [(ln.text, ln.titled, ln.line, ln.label, ln.depth)
+                                                     for ln in r.lines]) for r in g.records]) for g in doc.groups]
+
+
+def _table_page_htmls() -> list[tuple[str, str]]:
+    from kg.importer.document import markdown_to_html
+
+    out = [(markdown_to_html(_TABLE_PAGES[0]), _TABLE_PAGES[0])] + [(h, h) for h in _TABLE_PAGES[1:]]
+    if (PAGES / "pages").is_dir():
+        for page in sorted((PAGES / "pages").iterdir()):
+            text = page.read_text(encoding="utf-8")
+            if page.suffix == ".md":
+                out.append((markdown_to_html(text), text))
+            elif page.suffix == ".html":
+                out.append((text, text))
+    return out
+
+
+def test_records_holding_tables_read_as_by_walking_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.importer import document
+
+    pages = _table_page_htmls()
+    fast = [_groups_read(html, src) for html, src in pages]
+    monkeypatch.setattr(document._Locator, "table_read", lambda self, table, rows: None)
+    slow = [_groups_read(html, src) for html, src in pages]
+    for (html, _), a, b in zip(pages, fast, slow):
+        assert a == b, html[:200]
+    assert any("Intro" in str(g) and "heading-sections" in str(g) for g in fast[:3])

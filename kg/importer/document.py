@@ -540,13 +540,27 @@ class _Locator:
         # A node's lines by its mem_id: lists, their runs, blocks and heading sections
         # read the same nodes (a list item, a section's parts) more than once.
         self._lines: dict[int, list[Line]] = {}
+        # Tables whose lines are their cells' lines, in order (see :meth:`table_read`).
+        self._tables: dict[int, list[list[Cell]]] = {}
+
+    def table_read(self, table: LexborNode, rows: list[list[Cell]]) -> None:
+        """Say that ``rows`` are all of ``table``'s cells, each with the line
+        :func:`node_lines` gives it inside the table (see :func:`_tables`): the table's
+        lines are then its cells' lines, not read from the tree again."""
+        self._tables[table.mem_id] = rows
 
     def lines(self, node: LexborNode) -> list[Line]:
         """:func:`node_lines` of ``node`` (fresh copies: callers may set their ``line``)."""
         key = node.mem_id
         got = self._lines.get(key)
         if got is None:
-            got = self._lines[key] = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)
+            rows = self._tables.get(key)
+            if rows is not None:
+                # A table's walk flushes a line at every cell, and gives a cell the
+                # lines it gives the cell on its own (same line, depth and titles).
+                got = self._lines[key] = [ln for row in rows for c in row for ln in c.lines]
+            else:
+                got = self._lines[key] = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)
         return [Line(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in got]
 
     def line_of(self, snippet: str) -> int:
@@ -786,6 +800,11 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
             rows.append(cells)
         if rows:
             out.append(Table(rows, next((c.line for r in rows for c in r if c.line), 0)))
+            # Its lines are its cells' when nothing else in it holds text (a caption)
+            # and every cell's line is known (a walk of the tree carries the last
+            # line on over a cell with none).
+            if (not sourced or all(c._at for r in rows for c in r)) and t.css_first("caption") is None:
+                locate.table_read(t, rows)
     return out
 
 
