@@ -399,3 +399,65 @@ def test_records_holding_tables_read_as_by_walking_the_tree(monkeypatch: pytest.
     for (html, _), a, b in zip(pages, fast, slow):
         assert a == b, html[:200]
     assert any("Intro" in str(g) and "heading-sections" in str(g) for g in fast[:3])
+
+
+def _plain_in_text(lib: object, text: str) -> list[object]:
+    """The rule :meth:`Library.in_text` stands for: every title (longest first) at its
+    first place in the text that no longer title took, as whole words."""
+    import re
+
+    from kg.importer import readings as rd
+
+    titles: dict[str, str] = lib.readings  # type: ignore[attr-defined]
+    t = " " + rd._norm_title(text) + " "
+    headings = [
+        (m.start(), m.group(1) == "optional")
+        for m in re.finditer(r" (?:(optional|required|suggested|recommended|further) )?readings? ", t)
+    ]
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
+    for norm in sorted(titles, key=len, reverse=True):
+        start = 0
+        while (p := t.find(" " + norm + " ", start)) >= 0:
+            q = p + len(norm) + 1
+            start = q
+            if any(a < q and p < b for a, b in taken):
+                continue
+            taken.append((p, q))
+            found.append((p, q, titles[norm]))
+            break
+    found.sort()
+    out: list[object] = []
+    for n, (p, q, rid) in enumerate(found):
+        heading = [opt for pos, opt in headings if pos < p]
+        nxt = found[n + 1][0] if n + 1 < len(found) else len(t)
+        optional = (bool(heading) and heading[-1]) or "optional" in t[q:nxt].split()[:4]
+        out.append(rd.DraftReading(reading=rid, optional=optional))
+    return out
+
+
+def test_readings_in_materials_cells_as_by_the_plain_rule(vocab: imp.Vocabulary) -> None:
+    from kg.importer.readings import Library
+
+    rng = random.Random(7)
+    titles = list(vocab.readings.values())
+    glue = [" ", "; ", ", ", " (optional) ", " Optional readings: ", " Required reading: ", " and ", " - "]
+    cells: list[str] = []
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randint(0, 5)):
+            t = rng.choice(titles)
+            words = t.split()
+            pick = rng.random()
+            if pick < 0.2:  # a title cut short, or one inside another's words
+                t = " ".join(words[: rng.randint(1, len(words))])
+            elif pick < 0.3:
+                t = t + " " + t
+            parts.append(t + rng.choice(glue))
+        cells.append("".join(parts) + rng.choice(["", "slides", "optional"]))
+    cells += cells[:300]
+    lib = Library(vocab)
+    got = [lib.in_text(c) for c in cells]
+    assert got == [_plain_in_text(lib, c) for c in cells]
+    assert sum(len(g) for g in got) > 1500
+    assert any(r.optional for g in got for r in g) and any(not r.optional for g in got for r in g)

@@ -41,6 +41,11 @@ class Library:
         # after them a remark): found by the line's own word prefixes.
         self._long = frozenset(norm for norm in self.readings if len(norm.split()) >= 3)
         self._found: dict[str, str | None] = {}  # a line's normal form -> its reading
+        # The titles by their first word: the titles a text can hold start at its words.
+        self._by_first: dict[str, list[str]] = {}
+        for norm in self.readings:
+            self._by_first.setdefault(norm.split(" ", 1)[0], []).append(norm)
+        self._in_text: dict[str, list[DraftReading]] = {}  # a materials cell -> its readings
 
     def book(self, title: str) -> Book | None:
         from rapidfuzz import fuzz
@@ -138,7 +143,28 @@ class Library:
         """Readings whose titles appear as whole words in a materials cell. A heading
         ("optional readings:", "required reading:") sets whether the titles after it are
         optional; "(optional)" or "; optional" just after a title marks that one."""
+        got = self._in_text.get(text)
+        if got is None:
+            got = self._in_text[text] = self._read_in_text(text)  # (pages repeat their cells)
+        return list(got)
+
+    def _titles_in(self, t: str) -> set[str]:
+        """The titles that ``t`` (a normal form between spaces) holds as whole words:
+        those that start with one of its words, tried at that word."""
+        out: set[str] = set()
+        by_first = self._by_first
+        p = 0
+        while (q := t.find(" ", p + 1)) > 0:
+            for norm in by_first.get(t[p + 1 : q], ()):
+                end = p + 1 + len(norm)
+                if norm not in out and t.startswith(norm, p + 1) and t[end : end + 1] == " ":
+                    out.add(norm)
+            p = q
+        return out
+
+    def _read_in_text(self, text: str) -> list[DraftReading]:
         t = " " + _norm_title(text) + " "
+        held = self._titles_in(t)
         headings = [
             (m.start(), m.group(1) == "optional")
             for m in re.finditer(r" (?:(optional|required|suggested|recommended|further) )?readings? ", t)
@@ -146,6 +172,8 @@ class Library:
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, int, str]] = []
         for norm in self._by_len:
+            if norm not in held:
+                continue  # (not in the text: the search below would find nothing)
             start = 0
             while (p := t.find(" " + norm + " ", start)) >= 0:
                 q = p + len(norm) + 1
