@@ -461,3 +461,29 @@ def test_readings_in_materials_cells_as_by_the_plain_rule(vocab: imp.Vocabulary)
     assert got == [_plain_in_text(lib, c) for c in cells]
     assert sum(len(g) for g in got) > 1500
     assert any(r.optional for g in got for r in g) and any(not r.optional for g in got for r in g)
+
+
+def _copying_lines(self: object, node: object) -> list[object]:
+    """:meth:`_Locator.lines` as it was: every line a fresh copy."""
+    from kg.importer.document import Line, node_lines
+
+    got = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)  # type: ignore[arg-type, attr-defined]
+    return [Line(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in got]
+
+
+def _page_read(html_or_text: str, source: str) -> object:
+    page = imp.parse_page(html_or_text, source)
+    return (page.layout, page.name, page.code, page.term, page.year, [repr(r) for r in page.rows])
+
+
+@needs_pages
+def test_pages_read_the_same_with_records_sharing_their_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.importer import document
+
+    pages = [p for p in sorted((PAGES / "pages").iterdir()) if p.suffix in (".md", ".html", ".scrbl")]
+    texts = [(imp.read_page(p), str(p)) for p in pages] + [(t, "page.md") for t in _TABLE_PAGES[:1]] + [
+        (t, "page.html") for t in _TABLE_PAGES[1:]]
+    shared = [_page_read(t, s) for t, s in texts]
+    monkeypatch.setattr(document._Locator, "lines", _copying_lines)
+    for (t, s), got in zip(texts, shared):
+        assert got == _page_read(t, s), s

@@ -47,7 +47,11 @@ _ASIDE_HEADING = re.compile(
 
 @dataclass(slots=True)
 class Line:
-    """A line of text in a record: ``titled`` when it is all heading, button or bold."""
+    """A line of text in a record: ``titled`` when it is all heading, button or bold.
+
+    Not changed once made: records share their lines (a list item's lines are in its
+    list's record and in the heading section around it, a calendar cell's in its
+    table and in the calendar); make a new line for a different one."""
 
     text: str
     titled: bool = False
@@ -550,7 +554,8 @@ class _Locator:
         self._tables[table.mem_id] = rows
 
     def lines(self, node: LexborNode) -> list[Line]:
-        """:func:`node_lines` of ``node`` (fresh copies: callers may set their ``line``)."""
+        """:func:`node_lines` of ``node``, in a new list (the lines are shared: see
+        :class:`Line`)."""
         key = node.mem_id
         got = self._lines.get(key)
         if got is None:
@@ -561,7 +566,7 @@ class _Locator:
                 got = self._lines[key] = [ln for row in rows for c in row for ln in c.lines]
             else:
                 got = self._lines[key] = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)
-        return [Line(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in got]
+        return list(got)
 
     def line_of(self, snippet: str) -> int:
         words = snippet.split()
@@ -833,9 +838,8 @@ def _record(node: LexborNode, locate: _Locator, section: str | None, number: str
     if not lines:
         return None
     line = lines[0].line or locate.line_of(lines[0].text)
-    for ln in lines:
-        if not ln.line:
-            ln.line = line
+    if not all(ln.line for ln in lines):
+        lines = [ln if ln.line else Line(ln.text, ln.titled, line, ln.label, ln.depth) for ln in lines]
     return Record(lines, line, number, section)
 
 
