@@ -813,9 +813,10 @@ def command_run(path: Path, out: Path, data: Path | None = None) -> tuple[float,
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise KGError(f"kg import exited {proc.returncode}: {err.decode(errors='replace').strip()}")
     peak = re.search(rb"kg-bench-peak-kb (\d+)", err)
+    if proc.returncode != 0:
+        said = re.sub(rb"\s*kg-bench-peak-kb \d+\s*", b"\n", err).decode(errors="replace").strip()
+        raise KGError(f"kg import exited {proc.returncode}: {said}")
     return wall, usage.ru_utime + usage.ru_stime, int(peak.group(1)) / 1024 if peak else float("nan")
 
 
