@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -70,12 +71,18 @@ def _html_lines(value: Any) -> list[str]:
         return out
     if isinstance(value, dict):
         return []
-    text = str(value)
+    return list(_text_lines(str(value)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_lines(text: str) -> tuple[str, ...]:
+    """The lines of a value's text, its HTML parsed (memoised: data files repeat their
+    values)."""
     if "<" in text and ">" in text:
         tree = LexborHTMLParser(f"<div>{text}</div>")
         node = tree.css_first("div")
         text = node.text(separator=" ") if node is not None else text
-    return [clean(x) for x in text.split("\n") if clean(x)]
+    return tuple(c for x in text.split("\n") if (c := clean(x)))
 
 
 def _titled(x: Any) -> bool:
@@ -261,7 +268,7 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
         if _PART_KIND.fullmatch(kind):
             continue  # "type: unit, name: Regression": a heading over the sessions after it
         for key in _TITLE_KEYS:
-            got = _html_lines(low.get(key))
+            got = _html_lines(low.get(key)) if key in low else None
             if got:
                 lines.append(Line(" ".join(got), titled=True, line=line))
                 break
@@ -273,28 +280,36 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
             if part[1]:
                 lines.append(Line("Kind: " + part[1], line=line))
         for key in _SPEAKER_KEYS:
-            got = _html_lines(low.get(key))
+            if key not in low:
+                continue
+            got = _html_lines(low[key])
             if got:
                 lines.append(Line("Speaker: " + ", ".join(got), line=line))
         for key in _KIND_KEYS:
-            got = _html_lines(low.get(key))
+            got = _html_lines(low.get(key)) if key in low else None
             if got:
                 lines.append(Line("Kind: " + " ".join(got), line=line))
                 break
         for key in _DETAIL_KEYS:
-            for d in _html_lines(low.get(key)):
+            if key not in low:
+                continue
+            for d in _html_lines(low[key]):
                 lines.append(Line(d, line=line, depth=1))
         for key in _WORK_KEYS:
             # Only what names a piece of work; the rest of a "logistics" note is not
             # the lecture's detail.
-            for d in _html_lines(low.get(key)):
+            if key not in low:
+                continue
+            for d in _html_lines(low[key]):
                 d = _MD_LINK.sub(lambda m: m.group(1), d)
                 if ASSIGN.search(d):
                     lines.append(Line("Assignment: " + d, line=line, depth=1))
         for key in _READING_KEYS:
             # Items that cite (a link, "et al.") are readings; pages also put a plain
             # outline of the lecture under this key, which is detail.
-            value = low.get(key)
+            if key not in low:
+                continue
+            value = low[key]
             for v in value if isinstance(value, list) else [value]:
                 cites = isinstance(v, str) and bool(_CITES.search(v))
                 for d in _html_lines(v):
