@@ -215,6 +215,18 @@ def lenient_sessions(text: str) -> list[dict[str, Any]]:
     return [x for x in items if x]
 
 
+@lru_cache(maxsize=1 << 14)
+def _names_work(text: str) -> bool:
+    """Whether ``text`` names a piece of work (memoised: data files repeat values)."""
+    return ASSIGN.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def _cites(text: str) -> bool:
+    """Whether ``text`` cites: a link, "et al." (memoised)."""
+    return _CITES.search(text) is not None
+
+
 def _load_yaml(text: str) -> Any:
     """The YAML document as PyYAML's safe loader reads it, built fast by kg's own loader
     (C parser, one pass): its mappings and sequences are dicts and lists, its keys
@@ -302,7 +314,7 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
                 continue
             for d in _html_lines(low[key]):
                 d = _MD_LINK.sub(lambda m: m.group(1), d)
-                if ASSIGN.search(d):
+                if _names_work(d):
                     lines.append(Line("Assignment: " + d, line=line, depth=1))
         for key in _READING_KEYS:
             # Items that cite (a link, "et al.") are readings; pages also put a plain
@@ -311,9 +323,9 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
                 continue
             value = low[key]
             for v in value if isinstance(value, list) else [value]:
-                cites = isinstance(v, str) and bool(_CITES.search(v))
+                cites = isinstance(v, str) and _cites(v)
                 for d in _html_lines(v):
-                    if not cites and ASSIGN.search(d):
+                    if not cites and _names_work(d):
                         d = "Assignment: " + d  # "HW1 out" under readings: work, not detail
                     lines.append(Line(("Readings: " + d) if cites else d, line=line, depth=1))
         g.records.append(Record(lines, line))
