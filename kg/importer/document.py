@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -257,7 +258,6 @@ def _data_line_attr(m: re.Match[str]) -> str:
 _DD_START = re.compile(r"(?m)^ {0,3}:[ \t]+\S")
 _DD_LINE = re.compile(r"^ {0,3}:[ \t]+(?=\S)")
 _HIDING = re.compile(r"<!--|-->|```|~~~")  # (fences: at a line's start only, checked after)
-_NEWLINE = re.compile("\n")
 
 
 def definition_lists(text: str) -> tuple[str, list[int]]:
@@ -289,9 +289,7 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
     """
     lines = text.split("\n")
     n = len(lines)
-    starts = [0]
-    for m in _NEWLINE.finditer(text):
-        starts.append(m.end())
+    starts = list(accumulate([len(ln) + 1 for ln in lines[:-1]], initial=0))  # where each line starts
 
     def line_at(pos: int) -> int:
         return bisect.bisect_right(starts, pos) - 1
@@ -325,8 +323,13 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
             return k == first and lines[k].lstrip().startswith("<!--")
         return first <= k <= last
 
+    # The lines that start a definition (": ..." and not hidden), found once: a line
+    # matches _DD_LINE when _DD_START matches at its start.
+    dd_starts = [line_at(m.start()) for m in _DD_START.finditer(text)]
+    dd_lines = {k for k in dd_starts if not is_hidden(k)}
+
     def is_dd(k: int) -> bool:
-        return k < n and _DD_LINE.match(lines[k]) is not None and not is_hidden(k)
+        return k in dd_lines
 
     out: list[str] = []
     origin: list[int] = []
@@ -337,9 +340,8 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
 
     done = 0  # lines before this one are written
     in_list = False
-    for m in _DD_START.finditer(text):
-        j = line_at(m.start())
-        if j < done or not is_dd(j):
+    for j in dd_starts:
+        if j < done or j not in dd_lines:
             continue
         term = j - 1
         if term >= 0 and not lines[term].strip():
@@ -358,21 +360,20 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
                 emit("", term)
             emit("<dl>", term)
             in_list = True
-        emit('<div class="dl-entry"><dt>', term)
-        emit("", term)
-        emit(lines[term].strip(), term)
-        emit("", term)
+        out.extend(('<div class="dl-entry"><dt>', "", lines[term].strip(), ""))
+        origin.extend((term + 1,) * 4)
         closing = "</dt>"
         while True:
             # One definition: its first line and the indented lines after it.
-            emit(closing + "<dd>", j)
-            emit("", j)
-            emit(_DD_LINE.sub("", lines[j]), j)
+            out.extend((closing + "<dd>", "", _DD_LINE.sub("", lines[j])))
+            origin.extend((j + 1,) * 3)
             k = j + 1
-            while k < n and lines[k].strip() and lines[k][:1] in (" ", "\t") and not is_dd(k):
-                emit(lines[k].strip(), k)
+            while k < n and lines[k].strip() and lines[k][:1] in (" ", "\t") and k not in dd_lines:
+                out.append(lines[k].strip())
+                origin.append(k + 1)
                 k += 1
-            emit("", k - 1)
+            out.append("")
+            origin.append(k)
             closing = "</dd>"
             nxt = k
             if nxt < n and not lines[nxt].strip() and is_dd(nxt + 1):
