@@ -848,6 +848,11 @@ def _record(node: LexborNode, locate: _Locator, section: str | None, number: str
 _NOT_RUN_PARENTS = _SKIP | {"ul", "ol", "table", "tr", "tbody", "thead"}
 
 
+# The tags of the blocks that make runs of like blocks (and of headings, whose
+# sections are read by level).
+_RUN_TAGS = frozenset(("div", "section", "article", "p", "details", "li", "dd", "dt", *_HEADINGS))
+
+
 def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     groups: list[Group] = []
     # Lists: the items of each list; and runs of sibling lists (lists under headings).
@@ -873,13 +878,20 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
             continue
         if ptag == "div" and _cls(parent) == "dl-entry":
             continue  # a definition list's entry is one record, its parts are not a run
-        kids = [c for c in parent.iter(include_text=False) if c.tag not in _SKIP]
+        # (Each child's tag read once: a node's tag is made anew at every read.)
+        kids: list[LexborNode] = []
+        tags: list[str] = []
+        for c in parent.iter(include_text=False):
+            tag = c.tag
+            if tag not in _SKIP:
+                kids.append(c)
+                tags.append(str(tag))
         if len(kids) < 3:
             continue
         by_sig: dict[tuple[str, str], list[LexborNode]] = {}
-        for c in kids:
-            if c.tag in ("div", "section", "article", "p", "details", "li", "dd", "dt") or c.tag in _HEADINGS:
-                by_sig.setdefault((c.tag, _cls(c)), []).append(c)
+        for c, tag in zip(kids, tags):
+            if tag in _RUN_TAGS:
+                by_sig.setdefault((tag, _cls(c)), []).append(c)
         for (tag, _c), nodes in by_sig.items():
             if len(nodes) >= 3 and tag not in _HEADINGS:
                 g = Group("html-blocks")
@@ -889,7 +901,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                         g.records.append(rec)
                 groups.append(g)
         for h in _HEADINGS:
-            heads = [i for i, c in enumerate(kids) if c.tag == h]
+            heads = [i for i, tag in enumerate(tags) if tag == h]
             if len(heads) < 3:
                 continue
             g = Group("heading-sections")
@@ -897,12 +909,13 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                 end = heads[k + 1] if k + 1 < len(heads) else len(kids)
                 # The section ends at the next heading of this level or a higher one.
                 for j in range(i + 1, end):
-                    if kids[j].tag in _HEADINGS and str(kids[j].tag) <= h:
+                    if tags[j] in _HEADINGS and tags[j] <= h:
                         end = j
                         break
                 lines: list[Line] = []
-                for part in kids[i:end]:
-                    if part.tag in _HEADINGS and part is not kids[i] and _ASIDE_HEADING.match(_heading_text(part)):
+                for j in range(i, end):
+                    part = kids[j]
+                    if j != i and tags[j] in _HEADINGS and _ASIDE_HEADING.match(_heading_text(part)):
                         break  # "### Reading": what follows is a reading list
                     lines.extend(locate.lines(part))
                 if lines:
