@@ -487,3 +487,25 @@ def test_pages_read_the_same_with_records_sharing_their_lines(monkeypatch: pytes
     monkeypatch.setattr(document._Locator, "lines", _copying_lines)
     for (t, s), got in zip(texts, shared):
         assert got == _page_read(t, s), s
+
+
+def test_reading_lines_read_once_give_what_each_gives(vocab: imp.Vocabulary) -> None:
+    from kg.importer.readings import Library
+    from kg.importer.rows import ReadingLine
+
+    rng = random.Random(3)
+    titles = list(vocab.readings.values())
+    books = [b.title for b in vocab.books]
+    texts = [rng.choice(titles) + rng.choice(["", " (optional)", " (slides)", ". A remark"]) for _ in range(300)]
+    texts += [f"{rng.choice(books)}, Chapter {rng.randint(1, 12)}" + rng.choice(["", " (optional)", ", 3.1-3.4"])
+              for _ in range(100)] if books else []
+    texts += ["TBD", "Some blog post", "See Canvas"]
+    lines = [ReadingLine(t, rng.random() < 0.3) for t in texts]
+    lines += lines[:200]
+    memo, plain = Library(vocab), Library(vocab)
+    got = [memo.line(ln) for ln in lines]
+    assert got == [plain._line(ln) for ln in lines]
+    assert sum(1 for refs, _ in got if refs) > 200 and any(text for _, text in got)
+    refs, _ = memo.line(lines[0])
+    refs.clear()  # a caller's list is its own
+    assert memo.line(lines[0]) == plain._line(lines[0])

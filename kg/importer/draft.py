@@ -420,7 +420,7 @@ def _build_draft(
             for ln in row.readings:
                 refs, unmatched = library.line(ln)
                 lec.readings.extend(refs)
-                if unmatched and not re.match(r"(?i)^(?:see\b|tbd|tba|none\b|n/a)", unmatched):
+                if unmatched and not _NO_READING.match(unmatched):
                     lec.unmatched_readings.append(unmatched)
             for text in row.reading_text:
                 lec.readings.extend(library.in_text(text))
@@ -491,6 +491,7 @@ def _build_draft(
     )
 
 
+_NO_READING = re.compile(r"(?i)^(?:see\b|tbd|tba|none\b|n/a)")  # "TBD", "See Canvas": no reading named
 _INTRO = re.compile(r"(?i)\b(?:intro(?:duction)?|overview|welcome|administrivia|logistics)\b")
 
 

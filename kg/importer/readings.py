@@ -46,6 +46,8 @@ class Library:
         for norm in self.readings:
             self._by_first.setdefault(norm.split(" ", 1)[0], []).append(norm)
         self._in_text: dict[str, list[DraftReading]] = {}  # a materials cell -> its readings
+        # A reading line (its text, whether optional) -> what it names.
+        self._lines: dict[tuple[str, bool], tuple[list[DraftReading], str | None]] = {}
 
     def book(self, title: str) -> Book | None:
         from rapidfuzz import fuzz
@@ -60,6 +62,13 @@ class Library:
 
     def line(self, ln: ReadingLine) -> tuple[list[DraftReading], str | None]:
         """The readings one line names, or its text when nothing in the graph fits."""
+        key = (ln.text, ln.optional)
+        got = self._lines.get(key)
+        if got is None:
+            got = self._lines[key] = self._line(ln)  # (pages repeat their reading lines)
+        return list(got[0]), got[1]
+
+    def _line(self, ln: ReadingLine) -> tuple[list[DraftReading], str | None]:
         text = ln.text.strip()
         optional = ln.optional
         m = re.search(r"\(\s*optional\s*\)\s*$", text, re.I)
@@ -115,8 +124,6 @@ class Library:
         return out
 
     def find_reading(self, text: str) -> str | None:
-        from rapidfuzz import fuzz, process
-
         t = _norm_title(text)
         if not t:
             return None
@@ -134,6 +141,8 @@ class Library:
                 found = self.readings[t[:p]]
                 break
         else:
+            from rapidfuzz import fuzz, process  # noqa: PLC0415 - start-up time: kg's start-up does without it
+
             hit = process.extractOne(t, self._names, scorer=fuzz.ratio, score_cutoff=92)
             found = self.readings[hit[0]] if hit else None
         self._found[t] = found
