@@ -509,3 +509,28 @@ def test_reading_lines_read_once_give_what_each_gives(vocab: imp.Vocabulary) -> 
     refs, _ = memo.line(lines[0])
     refs.clear()  # a caller's list is its own
     assert memo.line(lines[0]) == plain._line(lines[0])
+
+
+def _tables_read(html: str, source: str) -> object:
+    from kg.importer.document import parse_document
+
+    doc = parse_document(html, source)
+    return [[[(c.text, c.header, c.rowspan, c.colspan, c.line,
+               [(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in c.lines]) for c in row]
+             for row in t.rows] for t in doc.tables]
+
+
+def test_cells_of_the_same_html_read_once_as_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.importer import document
+    from kg.importer.document import _lines_at, markdown_to_html
+
+    badge = "![b](https://img.shields.io/badge/-Lecture-blue.svg)"
+    rows = "".join(f"| **Week {k % 3}** <br> Oct {k % 5 + 1} | {badge} Sorting <br> more | x |\n" for k in range(40))
+    md = "| Date | Topic | Notes |\n|---|---|---|\n" + rows
+    pages = _table_page_htmls() + [(markdown_to_html(md), md), (markdown_to_html(md + "\n\n" + md), md + "\n\n" + md)]
+    fast = [_tables_read(h, s) for h, s in pages]
+    monkeypatch.setattr(document._CellLines, "__call__",
+                        lambda self, cell, at, sourced, line_tags: _lines_at(cell, at, 0, sourced, None, line_tags))
+    for (h, s), got in zip(pages, fast):
+        assert got == _tables_read(h, s), h[:200]
+    assert len({c[4] for t in fast[-1] for row in t for c in row}) > 40  # the same cells on many lines

@@ -766,8 +766,28 @@ def _structured_cells(table: LexborNode) -> set[int]:
     return out
 
 
+class _CellLines:
+    """The lines of cells that hold more than text (:func:`node_lines` of the cell on the
+    line of its row), each kind of cell read once: a cell in which no element has a
+    line of its own gives its lines all on its row's line, so cells of the same HTML
+    give the same lines there (pages repeat their cells: badges, breaks, bold runs)."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, list[Line]] = {}  # a cell's HTML -> its lines (on line 0)
+
+    def __call__(self, cell: LexborNode, at: int, sourced: bool, line_tags: frozenset[str] | None) -> list[Line]:
+        html = cell.html
+        if not html or "data-line" in html:
+            return _lines_at(cell, at, 0, sourced, None, line_tags)
+        got = self._read.get(html)
+        if got is None:
+            got = self._read[html] = _lines_at(cell, 0, 0, sourced, None, line_tags)
+        return [Line(ln.text, ln.titled, at, ln.label, ln.depth) for ln in got]
+
+
 def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
     out: list[Table] = []
+    cell_lines = _CellLines()
     for t in root.css("table"):
         rows: list[list[Cell]] = []
         sourced = locate.sourced
@@ -793,7 +813,7 @@ def _tables(root: LexborNode, locate: _Locator) -> list[Table]:
                     at, rowspan, colspan = tr_line, 1, 1
                 lines: list[Line] | None = None
                 if structured and c.mem_id in structured:
-                    lines = _lines_at(c, at, 0, sourced, None, locate.line_tags)
+                    lines = cell_lines(c, at, sourced, locate.line_tags)
                     text = "\n".join([ln.text for ln in lines])
                 else:  # text and inline elements only: its text, in one line
                     raw = c.text(deep=True, separator="")
