@@ -534,3 +534,17 @@ def test_cells_of_the_same_html_read_once_as_each_alone(monkeypatch: pytest.Monk
     for (h, s), got in zip(pages, fast):
         assert got == _tables_read(h, s), h[:200]
     assert len({c[4] for t in fast[-1] for row in t for c in row}) > 40  # the same cells on many lines
+
+
+def test_data_file_sessions_keyed_by_iso_dates_are_read() -> None:
+    """Keys are read as text, as kg's loader reads them: sessions keyed by an ISO date
+    are read like those keyed by "Sep 9" (PyYAML's safe loader made the key a date,
+    which the reader took for no date at all)."""
+    from kg.importer import datafile
+
+    text = ("- week: 1\n  dates:\n    2019-09-04: {topics: {A: Sorting}}\n    2019-09-06: {topics: {A: Hashing}}\n"
+            "- week: 2\n  dates:\n    Sep 9: {topics: {A: Graphs}}\n    Sep 11: {topics: {A: Trees}}\n")
+    g = datafile.data_file_group(text)
+    assert g is not None
+    assert [[ln.text for ln in r.lines] for r in g.records] == [
+        ["2019-09-04", "Sorting"], ["2019-09-06", "Hashing"], ["Sep 9", "Graphs"], ["Sep 11", "Trees"]]
