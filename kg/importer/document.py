@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 
 import cmarkgfm
 from cmarkgfm.cmark import Options as CmarkOptions
