@@ -62,15 +62,17 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DATE_AT_START = re.compile(
-    rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?,?\s+)?(?:
+    rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:       # "Tue 9/9", "Wed-18-Aug"
           (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
+        | (?P<pm>\d{{1,2}})\s+/\s+(?P<pd>\d{{1,2}})\s+/\s+(?P<py>\d{{4}})                # 2 / 20 / 2015
         | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
         | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep, 9. Sep
         | (?P<hd>\d{{1,2}})-(?P<hmon>{_MONTH_RE})(?:-(?P<hy>\d{{4}}|\d{{2}}))?         # 03-Sep-2024, 26-Sep
         | (?P<fd>\d{{1,2}})\.?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 11 de marzo
         | (?:(?P<zy>\d{{4}})\s*年\s*)?(?P<zm>\d{{1,2}})\s*月\s*(?P<zd>\d{{1,2}})\s*[日号]                # 2月24日
+        | (?P<xm>\d{{2}})-(?P<xd>\d{{2}})                                              # TUE 01-21 (after a weekday)
         )(?![\w/])""",
     re.I | re.X,
 )
@@ -129,6 +131,12 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     elif g["dmon"]:
         month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
         year = int(g["dy"]) if g["dy"] else None
+    elif g["pm"]:
+        month, day, year = int(g["pm"]), int(g["pd"]), int(g["py"])
+    elif g["xm"]:
+        if not g["wd"]:
+            return None  # "01-21" alone may be a range of weeks or pages; after a weekday, a date
+        month, day = int(g["xm"]), int(g["xd"])
     elif g["zm"]:
         month, day = int(g["zm"]), int(g["zd"])
         year = int(g["zy"]) if g["zy"] else None

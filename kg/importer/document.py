@@ -473,6 +473,8 @@ _ORG_KEYWORD = re.compile(r"^#\+(\w+):\s*(.*)$")
 _ORG_LINK = re.compile(r"\[\[([^\]\[]+)\](?:\[([^\]\[]+)\])?\]")
 _DIGIT_RE = re.compile(r"\d")
 _ORG_TABLE_RULE = re.compile(r"^\s*\|-[-+|: ]*\|?\s*$")
+_ORG_DRAWER = re.compile(r"^\s*:(?:PROPERTIES|LOGBOOK):\s*$", re.I)
+_ORG_DRAWER_END = re.compile(r"^\s*:END:\s*$", re.I)
 
 
 def _org_columns(out: list[str]) -> int:
@@ -482,6 +484,7 @@ def _org_columns(out: list[str]) -> int:
 
 def org_to_markdown(text: str) -> str:
     """An Org file as Markdown, line for line: ``*`` headings, ``#+TITLE:``, links, and
+    property drawers dropped (``:PROPERTIES:`` ... ``:END:``, metadata); and
     tables (a table's first row is its header; its ``|---+---|`` rules become the one
     delimiter row Markdown wants under it, or blank table rows).
 
@@ -498,7 +501,11 @@ def org_to_markdown(text: str) -> str:
     """
     out: list[str] = []
     rows_seen = 0  # rows of the table the lines are in (0: not in one)
+    drawer = False  # inside a ":PROPERTIES:" ... ":END:" drawer (metadata, not text)
     for ln in text.split("\n"):
+        if drawer or _ORG_DRAWER.match(ln):
+            drawer = not _ORG_DRAWER_END.match(ln)
+            continue
         if _ORG_TABLE_RULE.match(ln):
             if rows_seen == 1:
                 out.append("|" + "---|" * _org_columns(out))

@@ -50,7 +50,7 @@ _LINKS_ONLY = re.compile(
 _WEEK_MARK = re.compile(
     r"(?i)^\s*(?:(?:week|wk)\s*0*(\d{1,2})(?![^\W_])|第\s*0*(\d{1,2})\s*周)[\s_:.)：-]*(?:\(extra\)[\s_]*)?")
 _PART_MARK = re.compile(r"(?i)^\s*(?:session|day|module|unit|part|lesson|block)\s*0*(\d{1,2})\s*(?:$|[:.)–—-])")
-_NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
+_NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session|day|lesson|meeting)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _SECTION_WORDS = re.compile(
     r"(?i)^\s*(?:lectures?|schedule|syllabus|timetable|calendar|readings?|references?|resources?|materials?|"
@@ -80,6 +80,7 @@ def _trailing_names(title: str) -> tuple[str, list[str]]:
     return title[: m.start()], names
 
 
+_LECTURE_WORD = re.compile(r"(?i)\s*(?:lecture|lec|class)\b")
 _LABEL_ONLY = re.compile(r"(?i)(?:day|class|session|meeting|lesson|lecture|lec)\s*#?\s*(\d{1,3})")
 
 
@@ -112,6 +113,16 @@ def _dated_children(lines: list[Line]) -> list[int]:
     """The nested lines of a record that each start with their own date ("Lecture 3
     (Feb. 13): Title" under "Week 2 (Feb. 13-17)")."""
     return [i for i, ln in enumerate(lines) if ln.depth > 0 and len(ln.text) <= 200 and find_date(ln.text) is not None]
+
+
+def _labelled_title(lines: list[Line], after: int | None) -> tuple[int, str] | None:
+    """The first line after ``after`` labelled a title ("Title: Course Introduction",
+    "Topic: Sorting") with text after its label: (its index, that text), or None."""
+    for k in range(0 if after is None else after + 1, len(lines)):
+        lab = _label(lines[k].text)
+        if lab is not None and lab[0] in _TITLE_LABELS and lab[1] and not _is_links(lab[1]):
+            return k, lab[1]
+    return None
 
 
 def record_rows(rec: Record, week: int | None = None) -> list[Row]:
@@ -240,7 +251,15 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
     set_title(row, strip_badges(_LABEL_REPEATED.sub("", title)), breaks=True)
     row.title = take_acted_markers(row, row.title)
     label_only = _LABEL_ONLY.fullmatch(row.title)
-    if label_only and title_at is not None:
+    labelled = _labelled_title(lines, title_at) if label_only else None
+    if label_only and _LECTURE_WORD.match(row.title):
+        row.lecture_label = True  # the page calls the session a lecture ("Lecture 15" / "Workshop: ...")
+    if label_only and labelled is not None:
+        # "Lecture 1" over "Title: Course Introduction": the labelled line is the title.
+        row.number = row.number or label_only.group(1)
+        title_at, text = labelled
+        set_title(row, strip_badges(text), breaks=True)
+    elif label_only and title_at is not None:
         # "Day 01" over a list of what the day holds: its first item is the title.
         for k in range(title_at + 1, len(lines)):
             text = lines[k].text

@@ -63,7 +63,7 @@ _DASHES = re.compile(r"\s+-{2,3}\s+")
 _GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
 _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
 _NUMBER_PREFIX = re.compile(
-    r"^(?:(?:lecture|lec|class|session)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]"
+    r"^(?:(?:lecture|lec|class|session|day|lesson|meeting)\s*(\d{1,3}(?:\.\d{1,2}|[a-z])?)\s*[-–—:.)]"
     r"|第\s*(\d{1,3})\s*(?:次课|次課|讲|講|课|課|回|节|節)\s*[:：]?)\s*",  # "第2次课：", "第3讲"
     re.I,
 )

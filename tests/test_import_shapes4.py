@@ -1,0 +1,177 @@
+"""`kg import` on a fourth set of page shapes: small synthetic pages (no course's prose),
+each written the way some class of course sites writes its schedule (Org headings with
+labelled titles, RST day sections, indented Org tables with hyphenated dates), read
+through the library entry points and the `kg import` command itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kg import importer as imp
+from tests.test_import_shapes import draft, titles
+from tests.test_import_shapes2 import run_import
+
+
+class TestDates:
+    def test_a_weekday_joined_by_a_hyphen(self) -> None:
+        got = imp.dates.find_date("Wed-18-Aug")
+        assert got is not None
+        assert (got[0].month, got[0].day, got[0].weekday) == (8, 18, 2)
+
+    def test_month_day_with_a_hyphen_after_a_weekday(self) -> None:
+        got = imp.dates.find_date("TUE 01-21 Lecture 1")
+        assert got is not None
+        assert (got[0].month, got[0].day, got[0].weekday, got[2]) == (1, 21, 1, " Lecture 1")
+
+    def test_two_numbers_joined_by_a_hyphen_alone_are_no_date(self) -> None:
+        # "10-12" alone may be a range of weeks or of pages.
+        assert imp.dates.find_date("10-12") is None
+        assert imp.dates.find_date("Weeks 01-03") is None
+
+    def test_slashes_with_spaces_and_a_year(self) -> None:
+        got = imp.dates.find_date("2 / 20 / 2015")
+        assert got is not None
+        assert (got[0].year, got[0].month, got[0].day) == (2015, 2, 20)
+        assert imp.dates.find_date("3 / 4 of the class") is None  # (no year: a fraction)
+
+
+ORG_HEADINGS = """#+title: Schedule
+* Week 1: Basics
+** TUE 01-21 Lecture 1
+:PROPERTIES:
+:CUSTOM_ID: 01-21
+:END:
+*** Title: *Sorting*
+*** Topics:
++ Discuss the course structure
++ Install the tools
+*** Reading:
++ Book 1: [[https://example.org/b1][Getting Started]]
+** THU 01-23 Lecture 2
+:PROPERTIES:
+:CUSTOM_ID: 01-23
+:END:
+*** Title: *Hash tables*
+*** Topics:
++ Open addressing
+* Week 2: Graphs
+** TUE 01-28 Lecture 3
+:PROPERTIES:
+:CUSTOM_ID: 01-28
+:END:
+*** Title: *Workshop: A graph library*
+*** Topics:
++ Build one together
+** THU 01-30 Midterm Exam
++ [[file:midterm.zip][midterm.zip]]
+** TUE 02-04 Lecture 4
+*** Title: *Attention*
+"""
+
+
+class TestOrgHeadings:
+    def test_lectures_under_week_headings_with_labelled_titles(self) -> None:
+        # "** TUE 01-21 Lecture 1" (a weekday, then month-day) over "*** Title: *X*":
+        # the labelled line is the title, the heading gives the date and the number.
+        d = draft(ORG_HEADINGS, "schedule.org", term="Spring 2025")
+        assert titles(d) == ["Sorting", "Hash tables", "Workshop: A graph library", "Attention"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2025, 1, 21), dt.date(2025, 1, 23), dt.date(2025, 1, 28), dt.date(2025, 2, 4)]
+        assert [(e.kind, e.date) for e in d.events] == [("exam", dt.date(2025, 1, 30))]
+
+    def test_a_numbered_lecture_titled_workshop_is_a_lecture(self) -> None:
+        # The page calls it "Lecture 3": a word of its title ("Workshop") does not make
+        # it a tutorial.
+        d = draft(ORG_HEADINGS, "schedule.org", term="Spring 2025")
+        assert "Workshop: A graph library" in titles(d)
+        assert not [e for e in d.events if e.kind == "tutorial"]
+
+    def test_property_drawers_are_not_text(self) -> None:
+        md = imp.document.org_to_markdown(ORG_HEADINGS)
+        assert "PROPERTIES" not in md and "CUSTOM_ID" not in md
+        assert "### Title: *Sorting*" in md
+
+    def test_the_command_imports_org_headings(self, tmp_path: Path) -> None:
+        page = tmp_path / "schedule.org"
+        page.write_text(ORG_HEADINGS)
+        res, out = run_import(page)
+        assert "4 lectures" in res.output
+        assert "Hash tables" in out.read_text()
+
+
+RST_DAYS = """########
+Schedule
+########
+
+****************************
+Day 1 : sorting and hashing
+****************************
+
+2 / 20 / 2015
+
+Reading:
+
+* A chapter on sorting
+
+Day:
+
+* merge sort
+* hash tables
+
+*********************
+Day 2: graph theory
+*********************
+
+2 / 27 / 2015
+
+Day:
+
+* breadth-first search
+* shortest paths
+
+**********************
+Day 3: attention
+**********************
+
+3 / 6 / 2015
+
+* queries and keys
+
+*******************
+Possible extra days
+*******************
+
+* Something else
+"""
+
+
+class TestRstDays:
+    def test_day_sections_dated_on_the_line_below(self) -> None:
+        # docutils sections "Day N: title", the date on its own line ("M / D / YYYY").
+        d = draft(RST_DAYS, "schedule.rst")
+        assert titles(d) == ["sorting and hashing", "graph theory", "attention"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2015, 2, 20), dt.date(2015, 2, 27), dt.date(2015, 3, 6)]
+
+
+ORG_TABLE_INDENTED = """* Schedule
+   | Wk | No | DATE       | PRESENTATIONS               | PROJECTS   |
+   |----+----+------------+-----------------------------+------------|
+   |  1 |  1 | Wed-18-Aug | Sorting (AB)                |            |
+   |    |  2 | Fri-20-Aug | Hashing (AB)                |            |
+   |----+----+------------+-----------------------------+------------|
+   |  2 |  3 | Mon-23-Aug | --LABOR DAY--               |            |
+   |    |  4 | Wed-25-Aug | Graph theory (AB)           | review     |
+   |    |  5 | Fri-27-Aug | Attention (AB)              |            |
+   |----+----+------------+-----------------------------+------------|
+"""
+
+
+class TestOrgTableWithWeekdayDates:
+    def test_an_indented_org_table_with_weekday_day_month_dates(self) -> None:
+        # An Org table indented under its heading, dates "Wed-18-Aug", a title column
+        # headed by what the sessions are ("PRESENTATIONS").
+        d = draft(ORG_TABLE_INDENTED, "schedule.org", term="Fall 2021")
+        assert titles(d) == ["Sorting (AB)", "Hashing (AB)", "Graph theory (AB)", "Attention (AB)"]
+        assert d.lectures[0].date == dt.date(2021, 8, 18)
+        assert [(e.kind, e.date) for e in d.events if e.kind == "holiday"] == [("holiday", dt.date(2021, 8, 23))]
