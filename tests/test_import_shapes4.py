@@ -175,3 +175,120 @@ class TestOrgTableWithWeekdayDates:
         assert titles(d) == ["Sorting (AB)", "Hashing (AB)", "Graph theory (AB)", "Attention (AB)"]
         assert d.lectures[0].date == dt.date(2021, 8, 18)
         assert [(e.kind, e.date) for e in d.events if e.kind == "holiday"] == [("holiday", dt.date(2021, 8, 23))]
+
+
+HTML_TABLE_IN_MARKDOWN = """<table class="schedule-table">
+  <thead>
+    <tr><th>Semana</th><th>Data</th><th>Aula</th><th>Estudo</th></tr>
+  </thead>
+  <tbody>
+
+    <!-- week 1 -->
+    <tr>
+      <td rowspan=3>1</td>
+      <th>Seg<br />3/2</th>
+      <td>Não haverá aula</td>
+      <td></td>
+    </tr>
+    <tr>
+      <th>Ter<br />4/2</th>
+      <td>Aula inaugural</td>
+      <td></td>
+    </tr>
+    <tr>
+      <th>Qua<br />5/2</th>
+      <td></td>
+      <td></td>
+    </tr>
+
+    <!-- week 2 -->
+    <tr>
+      <td rowspan=3>2</td>
+      <th>Seg<br />17/2</th>
+      <td>Chapter 1:<br />
+          Sorting</td>
+      <td></td>
+    </tr>
+    <tr>
+      <th>Ter<br />18/2</th>
+      <td>Chapter 2:<br />
+          Hash tables</td>
+      <td></td>
+    </tr>
+    <tr>
+      <th>Qua<br />19/2</th>
+      <td>FERIADO</td>
+      <td></td>
+    </tr>
+  </tbody>
+</table>
+"""
+
+
+class TestHtmlTableInMarkdown:
+    def test_blank_lines_inside_an_html_table_do_not_end_it(self) -> None:
+        # CommonMark ends an HTML block at a blank line (and reads the indented rows
+        # after it as code); browsers show the table whole, and so does kg. ("17/2":
+        # the page's dates are day first.)
+        d = draft(HTML_TABLE_IN_MARKDOWN, "calendario.md", term="Spring 2025")
+        assert titles(d) == ["Aula inaugural", "Chapter 1: Sorting", "Chapter 2: Hash tables"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2025, 2, 4), dt.date(2025, 2, 17), dt.date(2025, 2, 18)]
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("holiday", dt.date(2025, 2, 3)), ("holiday", dt.date(2025, 2, 19))]
+
+    def test_a_label_broken_from_its_title_is_one_title(self) -> None:
+        # "Chapter 1:<br>Sorting": the line ending in a colon opens the title.
+        row = imp.Row(line=1)
+        imp.rows.set_title(row, "Chapter 1:\nSorting\nmore words", breaks=True)
+        assert row.title == "Chapter 1: Sorting"
+        assert "more words" in row.detail
+
+
+QUALIFIED_HEADERS = """| **Week** | **Date** | **Lecture x 1 hour** | **Lab x 2 hours** | **Project** |
+|---|---|---|---|---|
+| 1 | Jan 3 | Introduction | Getting started with the tools | |
+| 2 | Jan 10 | Sorting | Sorting numbers | |
+| 3 | Jan 17 | Hash tables | Word counts | Submit an idea |
+| 4 | Jan 24 | Graph theory | Shortest paths | |
+"""
+
+THEORY_PRACTICE = """| Semana | Fecha | Teórica (Mar / Mier) | Fecha | Práctica | Entregas |
+|---|---|---|---|---|---|
+| 1 | 11/03/2025  12/03/2025 | Introducción | 14/03/2025 | Presentación lab fork | |
+| 2 | 18/03/2025  19/03/2025 | Kernel | 21/03/2025 | Continuar lab fork | Entrega **fork** [^fork] |
+| 3 | 25/03/2025  26/03/2025 | Procesos | 28/03/2025 | Continuar TP1 | |
+| 4 | 01/04/2025  02/04/2025 | Memoria | 04/04/2025 | **FERIADO** | |
+| 5 | 08/04/2025  09/04/2025 | **PARCIAL** | 11/04/2025 | Continuar TP1 | |
+| 6 | 15/04/2025  16/04/2025 | **Recuperatorio** [^recu] | 18/04/2025 | Continuar TP2 | |
+
+[^fork]: la fecha de entrega es el domingo
+[^recu]: el segundo recuperatorio
+"""
+
+
+class TestHeaders:
+    def test_a_header_qualified_by_how_long_names_its_role(self) -> None:
+        # "Lecture x 1 hour" is the lecture column, "Lab x 2 hours" the lab column: the
+        # labs are not the titles (though their cells are as long).
+        d = draft(QUALIFIED_HEADERS, "README.md", term="Winter 2022")
+        assert titles(d) == ["Introduction", "Sorting", "Hash tables", "Graph theory"]
+        assert d.lectures[0].date == dt.date(2022, 1, 3)
+
+    def test_theory_and_practice_columns(self) -> None:
+        # "Teórica (Mar / Mier)" (its days in brackets) holds the lectures; "Práctica"
+        # the practice sessions; "[^fork]" is a footnote's mark; "Recuperatorio" (a
+        # make-up exam) and "Parcial" are exams.
+        d = draft(THEORY_PRACTICE, "calendario.md")
+        assert titles(d) == ["Introducción", "Kernel", "Procesos", "Memoria"]
+        assert d.lectures[1].date == dt.date(2025, 3, 18)
+        exams = [e.title for e in d.events if e.kind == "exam"]
+        assert exams == ["PARCIAL", "Recuperatorio"]
+        assert not any("[^" in e.title for e in d.events)
+        assert not any("Continuar" in t for t in titles(d))
+
+    def test_the_command_reads_the_theory_column(self, tmp_path: Path) -> None:
+        page = tmp_path / "calendario.md"
+        page.write_text(THEORY_PRACTICE)
+        res, out = run_import(page)
+        assert "4 lectures" in res.output
+        assert "Kernel" in out.read_text()

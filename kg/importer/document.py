@@ -202,6 +202,10 @@ def markdown_to_html(text: str) -> str:
         text = _PANDOC_ATTR.sub("]", text)  # "[HW 2]{style=...}": the span's attributes
     if "-|" in text or "|-" in text or "-:|" in text:
         text = _DELIMITER_ROW.sub(_delimiter_fit, text)
+    if "<table" in text or "<TABLE" in text:
+        text = _HTML_TABLE_BLOCK.sub(_table_kept_whole, text)
+    if "[^" in text:
+        text = _FOOTNOTE_REF.sub("", text)  # "Exam [^1]": a footnote's mark, not text
     origin: list[int] | None = None
     if _DD_START.search(text):
         text, origin = definition_lists(text)
@@ -217,6 +221,23 @@ def markdown_to_html(text: str) -> str:
         return f'<{m[1]}{m[2]} data-line="{at[k - 1] if 0 < k <= len(at) else k}"'
 
     return _OTHER_POS.sub("", _BLOCK_POS.sub(attr, html))
+
+
+_FOOTNOTE_REF = re.compile(r"[ \t]*\[\^[^\]\s]{1,40}\](?!:)")
+# An HTML table written into a Markdown page, from its "<table" line to "</table>".
+_HTML_TABLE_BLOCK = re.compile(r"(?ims)^ {0,3}<table\b.*?</table\s*>")
+_BLANK_LINE = re.compile(r"(?m)^[ \t]*$")
+
+
+def _table_kept_whole(m: re.Match[str]) -> str:
+    """An HTML table in a Markdown page with its blank lines filled: CommonMark ends an
+    HTML block at a blank line (and reads what follows, indented, as code), but the
+    table goes on; every browser shows it whole. Lines stay where they are.
+
+    >>> print(markdown_to_html("<table><tr><td>A</td></tr>\\n\\n    <tr><td>B</td></tr></table>").count("<td>"))
+    2
+    """
+    return _BLANK_LINE.sub("<!---->", m.group(0))
 
 
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")

@@ -157,7 +157,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
         r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
-        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es)?|provas?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
+        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es|itos?)?|recuperatorios?|provas?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
@@ -220,7 +220,7 @@ def _row_kind(row: Row) -> str:
 # with none of these is a lecture, without trying the rules one by one.
 _KIND_WORDS = re.compile(
     r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
-    r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|prova|fung|klausur|esame|prelim|receso|prueba|"
+    r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|recuperatorio|prova|fung|klausur|esame|prelim|receso|prueba|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
     r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab"
 )

@@ -125,6 +125,10 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
         title = clean(" ".join(lines))
     else:
         title = clean(lines[0])
+        if title.endswith(":") and len(lines) > 1 and len(title) <= 40:
+            # "Chapter 1:<br>Data types": a label broken from the title it opens.
+            title = clean(f"{title} {lines[1]}")
+            lines = lines[1:]
         rest = []
         for ln in lines[1:]:
             g = _GUEST_LINE.match(ln) if _may_hold(_GUEST_KEY, ln) else None

@@ -25,13 +25,15 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
         r"lecture title|theme|class|session|sessions|slides|lecture slides|what|"
         r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula|"
-        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione)$")),
+        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione|te[óo]ricas?|teor[íi]as?)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
         r"references|slides|notes|preparation|textbook|book|chapters?|lecture notes|videos?)$")),
     ("assignments", re.compile(r"^(?:assignments?|homeworks?|hw|due|deliverables|psets?|problem sets?|labs?|out)$")),
-    ("discussion", re.compile(r"^(?:discussion(?: sections?)?|sections?|recitations?|tutorials?)$")),
+    ("discussion", re.compile(
+        r"^(?:discussion(?: sections?)?|sections?|recitations?|tutorials?|pr[áa]cticas?|pr[áa]ticas?|"
+        r"travaux dirig[ée]s|td|übungen?|ubungen?|esercitazioni?)$")),
     ("details", re.compile(r"^(?:details|description|summary|notes on the lecture|abstract|tl;dr)$")),
 ]
 
@@ -56,7 +58,18 @@ def _role(header: str) -> str | None:
     for role, pat in _ROLE_PATTERNS:
         if pat.match(h):
             return role
+    # "Lecture x 1 hour", "Teórica (Mar / Mier)", "Lab (2h)": the column's role before
+    # what qualifies it (how long, which days).
+    bare = _HEAD_QUALIFIER.sub("", h)
+    if bare and bare != h:
+        for role, pat in _ROLE_PATTERNS:
+            if pat.match(bare):
+                return role
     return None
+
+
+_HEAD_QUALIFIER = re.compile(
+    r"\s*(?:\([^()]*\)|[x×]\s*\d+(?:[.,]\d+)?\s*(?:hours?|hrs?|h|min(?:utes)?)\b\.?)\s*$")
 
 
 def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[str | None] | None:
