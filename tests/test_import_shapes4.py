@@ -292,3 +292,87 @@ class TestHeaders:
         res, out = run_import(page)
         assert "4 lectures" in res.output
         assert "Kernel" in out.read_text()
+
+
+MEETINGS_YAML = """- section: "Part one"
+  topics:
+    - title: "Sorting"
+      lectures:
+        - type: "Lecture"
+          date: "08.09.2025"
+          link: "https://example.org/1"
+        - type: "Seminar"
+          date: "12.09.2025"
+          link: "https://example.org/2"
+    - title: "Hash tables"
+      lectures:
+        - type: "Лекция"
+          date: "15.09.2025"
+        - type: "Семинар"
+          date: "19.09.2025"
+- section: "Part two"
+  topics:
+    - title: "Graph theory"
+      lectures:
+        - type: "Lecture"
+          date: "22.09.2025"
+"""
+
+WEEKS_DAYS_YAML = """- week: 50
+  year: 2020
+  days:
+  - day: 2020-12-07
+    lectures:
+    - lecture: "Sorting"
+      number: "L1"
+    - lecture: "Standup"
+      number: "S1"
+  - day: 2020-12-08
+    lectures:
+    - lecture: "Workshop, team 1"
+      number: "W1"
+  - day: 2020-12-09
+    lecture: null
+- week: 01
+  year: 2021
+  days:
+  - day: 2021-01-04
+    lectures:
+    - lecture: "Daily standup"
+    - lecture: "Hash tables"
+  - day: 2021-01-05
+    lectures:
+    - lecture: "Sprint start"
+  - day: 2021-01-08
+    lectures:
+    - lecture: "Salstenta"
+"""
+
+
+class TestNestedDataFiles:
+    def test_a_topic_listing_its_dated_meetings(self) -> None:
+        # Sections, their topics, each topic's meetings (a date and a kind, no title):
+        # a session a meeting, titled by its topic; seminars are tutorials.
+        d = draft(MEETINGS_YAML, "lectures.yml")
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2025, 9, 8), dt.date(2025, 9, 15), dt.date(2025, 9, 22)]
+        assert [(e.kind, e.title, e.date) for e in d.events] == [
+            ("tutorial", "Sorting", dt.date(2025, 9, 12)), ("tutorial", "Hash tables", dt.date(2025, 9, 19))]
+
+    def test_weeks_their_days_and_the_days_sessions(self) -> None:
+        # Three levels (weeks, days, sessions): each session takes its day's date; a
+        # term running from December into January; stand-ups and sprints are project
+        # work, a "tenta" an exam.
+        d = draft(WEEKS_DAYS_YAML, "lectures.yml")
+        assert titles(d) == ["Sorting", "Hash tables"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2020, 12, 7), dt.date(2021, 1, 4)]
+        kinds = {e.title: e.kind for e in d.events}
+        assert kinds == {"Standup": "project", "Workshop, team 1": "tutorial", "Daily standup": "project",
+                         "Sprint start": "project", "Salstenta": "exam"}
+
+    def test_the_command_imports_nested_data_files(self, tmp_path: Path) -> None:
+        page = tmp_path / "lectures.yml"
+        page.write_text(WEEKS_DAYS_YAML)
+        res, out = run_import(page)
+        assert "2 lectures" in res.output
+        assert "Hash tables" in out.read_text()

@@ -86,25 +86,70 @@ def _text_lines(text: str) -> tuple[str, ...]:
 
 
 def _titled(x: Any) -> bool:
-    return isinstance(x, dict) and any(isinstance(k, str) and k.lower() in _TITLE_KEYS for k in x)
+    """A mapping with a title ("lecture: null" names none)."""
+    return isinstance(x, dict) and any(
+        isinstance(k, str) and k.lower() in _TITLE_KEYS and v is not None and str(v).strip() for k, v in x.items())
+
+
+def _dated(x: Any) -> bool:
+    return isinstance(x, dict) and any(isinstance(k, str) and k.lower() in _DATE_KEYS and v is not None for k, v in x.items())
+
+
+def _date_of(x: dict[str, Any]) -> dict[str, Any]:
+    """The date keys of a mapping, for the sessions under it that name none."""
+    return {k: v for k, v in x.items() if isinstance(k, str) and k.lower() in _DATE_KEYS and v is not None}
+
+
+def _child_lists(x: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    return [(k, v) for k, v in x.items() if isinstance(k, str) and isinstance(v, list) and not ASSIGN.search(k)
+            and k.lower() not in _READING_KEYS]
+
+
+def _under(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """A session listed under ``parent`` with the parent's date when it names none."""
+    return child if _dated(child) else {**_date_of(parent), **child}
 
 
 def _nested(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The sessions inside the items of a sequence whose items name none (weeks, each
-    with its ``sessions:`` list): the items of the key that holds the most titled
-    mappings (work lists such as ``homework:`` left out), in order; or ``items``."""
+    with its ``sessions:`` list; or weeks, each with its days, each with its sessions):
+    the items of the key that holds the most titled mappings (work lists such as
+    ``homework:`` left out), in order, each with the date of the item above it when it
+    names none; or ``items``. A titled item that lists its dated meetings
+    (``lectures: [{type: Lecture, date: ...}, {type: Seminar, date: ...}]``) is a
+    session a meeting (:func:`_meetings`)."""
     if any(_titled(x) for x in items):
-        return items
+        return _meetings(items)
     count: dict[str, int] = {}
     for x in items:
-        for k, v in x.items():
-            if isinstance(k, str) and isinstance(v, list) and not ASSIGN.search(k):
-                count[k] = count.get(k, 0) + sum(1 for y in v if _titled(y))
+        for k, v in _child_lists(x):
+            count[k] = count.get(k, 0) + sum(1 for y in v if _titled(y))
     key = max(count, key=lambda k: count[k], default=None)
     if key is None or count[key] < 2:
+        # Two levels down: weeks, their days, the days' sessions.
+        deeper = [_under(y, z) for x in items for _, v in _child_lists(x) for y in v if isinstance(y, dict)
+                  for _, w in _child_lists(y) for z in w if _titled(z)]
+        if len(deeper) >= 2:
+            return _meetings(deeper)
         by_date = [y for x in items for y in _dated_sessions(x)]
         return by_date if len(by_date) >= 2 else items
-    return [y for x in items for y in (x.get(key) or []) if isinstance(y, dict)]
+    return _meetings([_under(x, y) for x in items for y in (x.get(key) or []) if isinstance(y, dict)])
+
+
+def _meetings(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items, each undated one that lists its dated, untitled meetings replaced by them:
+    the item's title (and what else it says) with each meeting's date and kind."""
+    out: list[dict[str, Any]] = []
+    for x in items:
+        if not _dated(x) and _titled(x):
+            lists = [v for _, v in _child_lists(x)
+                     if v and all(isinstance(y, dict) and _dated(y) and not _titled(y) for y in v)]
+            if len(lists) == 1:
+                rest = {k: v for k, v in x.items() if not (isinstance(v, list) and v is lists[0])}
+                out.extend({**rest, **y} for y in lists[0])
+                continue
+        out.append(x)
+    return out
 
 
 def _dated_sessions(item: dict[str, Any]) -> list[dict[str, Any]]:

@@ -157,7 +157,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
         r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
-        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es|itos?)?|recuperatorios?|provas?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
+        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es|itos?)?|recuperatorios?|provas?|\w*tenta(?:men)?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
@@ -173,15 +173,18 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
     ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
     ("tutorial", re.compile(
-        r"(?i)\b(?:tutorials?|recitations?|review\s+session|lab\s+sessions?|(?<!project\s)workshop|seminars?|practicals?|"
-        r"practicum|TA\s+session)\b|^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$")),
+        r"(?i)\b(?:tutorials?|recitations?|review\s+session|help\s+sessions?|lab\s+sessions?|(?<!project\s)workshop|"
+        r"seminars?|practicals?|"
+        r"practicum|TA\s+session|семинары?|практик[аи]|практическ\w+\s+заняти[ея]|лабораторн\w+(?:\s+работ[аы])?)\b|"
+        r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
         r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
         r"(?:\d+(?:\s*(?:and|&|,)\s*\d+)*\s+)?"
         r"(?:presentations?|demos?|showcase|work\s+sessions?|workshops?|hours|check-?ins?|days?|proposals?|"
         r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
-        r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?)\b|"
+        r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?|"
+        r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut))\b|"
         r"^\s*(?:group\s+|team\s+)?presentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
 ]
 
@@ -222,7 +225,7 @@ _KIND_WORDS = re.compile(
     r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
     r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|recuperatorio|prova|fung|klausur|esame|prelim|receso|prueba|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
-    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab"
+    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab|tenta|stand|sprint|help"
 )
 _KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
 
