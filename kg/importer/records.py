@@ -259,6 +259,9 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
         row.number = row.number or label_only.group(1)
         title_at, text = labelled
         set_title(row, strip_badges(text), breaks=True)
+        lab = _label(lines[title_at].text)
+        if lab is not None and lab[0].startswith("guest"):
+            row.guest = True  # "Session 3" over "Guest lecture: ..."
     elif label_only and title_at is not None:
         # "Day 01" over a list of what the day holds: its first item is the title.
         for k in range(title_at + 1, len(lines)):
