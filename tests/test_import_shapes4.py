@@ -376,3 +376,26 @@ class TestNestedDataFiles:
         res, out = run_import(page)
         assert "2 lectures" in res.output
         assert "Hash tables" in out.read_text()
+
+
+FRENCH_TABLE = """# Programme
+| Jour/Date | Heure       | Type        | Enseignant | Contenu |
+|-----------|-------------|-------------|------------|------------|
+| L 22/09   | 9h45-13h    | CM+TP       | Ann        | Sorting |
+| L 29/09   | 9h45-13h    | CM+TP       | Ann        | Hash tables |
+| L 17/11   | 8h00-11h15  | CM+TP       | Bob        | Graph theory |
+| L 05/01   | 9h45-13h    | CM+TP       | Bob        | Attention |
+| J 15/01   | 9h45-13h    | Présentations | Bob      | Présentations |
+"""
+
+
+class TestFrenchTable:
+    def test_weekday_letters_and_a_header_of_two_names(self) -> None:
+        # "Jour/Date" is the date column, "Contenu" the titles; "L 22/09" is a weekday
+        # letter before a day-first date; the term runs into January; "Présentations"
+        # is project work.
+        d = draft(FRENCH_TABLE, "TAA.md", term="Fall 2025")
+        assert titles(d) == ["Sorting", "Hash tables", "Graph theory", "Attention"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2025, 9, 22), dt.date(2025, 9, 29), dt.date(2025, 11, 17), dt.date(2026, 1, 5)]
+        assert [(e.kind, e.date) for e in d.events] == [("project", dt.date(2026, 1, 15))]

@@ -185,7 +185,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?|"
         r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut))\b|"
-        r"^\s*(?:group\s+|team\s+)?presentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
+        r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
 ]
 
 

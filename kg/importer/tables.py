@@ -25,7 +25,7 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
         r"lecture title|theme|class|session|sessions|slides|lecture slides|what|"
         r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula|"
-        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione|te[óo]ricas?|teor[íi]as?)$")),
+        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione|te[óo]ricas?|teor[íi]as?|contenus?)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
@@ -58,6 +58,12 @@ def _role(header: str) -> str | None:
     for role, pat in _ROLE_PATTERNS:
         if pat.match(h):
             return role
+    if "/" in h:
+        # "Jour/Date", "Readings/Videos": the first of the names with a role.
+        for part in h.split("/"):
+            got = _role(part)
+            if got is not None:
+                return got
     # "Lecture x 1 hour", "Teórica (Mar / Mier)", "Lab (2h)": the column's role before
     # what qualifies it (how long, which days).
     bare = _HEAD_QUALIFIER.sub("", h)
@@ -419,10 +425,19 @@ def _cell_date(cell: str) -> _CellDate | None:
     it), or None."""
     for dl in cell.split("\n"):
         got = find_date(dl.strip())
+        if got is None:
+            # "L 22/09", "Mer. 12/03": a weekday abbreviated in the page's language.
+            wd = _SHORT_WORD.match(dl)
+            got = find_date(dl[wd.end():]) if wd else None
+            if got is not None and got[1].strip():
+                got = None
         if got is not None:
             wm = _WEEK_BEFORE.match(got[1])
             return got[0], got[3], int(wm.group(1)) if wm else None
     return None
+
+
+_SHORT_WORD = re.compile(r"\s*[^\W\d_]{1,3}\.?\s+(?=\d)")
 
 
 _TitleCell = tuple[str, str, bool, str | None, tuple[str, ...], str | None, tuple[str, ...], bool]
