@@ -399,3 +399,31 @@ class TestFrenchTable:
         assert [lec.date for lec in d.lectures] == [
             dt.date(2025, 9, 22), dt.date(2025, 9, 29), dt.date(2025, 11, 17), dt.date(2026, 1, 5)]
         assert [(e.kind, e.date) for e in d.events] == [("project", dt.date(2026, 1, 15))]
+
+
+TWO_SESSIONS_A_ROW = """Date format MM-DD.
+
+| Week | Dates Concepts | **Concepts Topics** | Dates Tools | **Tools Topic** |
+|------|--------|-----------------------------|----------|:------------:|
+| 1    | 09-02  | *No class, Academic Opening* | 09-05    | R            |
+| 2    | 09-09  | W#1 [Sorting](W01.qmd)       | 09-12    | R            |
+| 3    | 09-16  | W#2 Hash tables              | 09-19    | R            |
+| 4    | 09-23  | W#3 Graph theory             | 09-26    | python       |
+| 5    | 10-14  | W#4 Attention                | 10-17    | python       |
+"""
+
+
+class TestNamedColumns:
+    def test_headers_naming_a_date_or_a_topic_among_other_words(self) -> None:
+        # "Dates Concepts" is a date column, "Concepts Topics" the titles (the longer of
+        # the two topic columns); "09-02" alone in a date column is month-day.
+        d = draft(TWO_SESSIONS_A_ROW, "schedule.qmd", term="Fall 2024")
+        assert [t.split()[-1] for t in titles(d)] == ["Sorting", "tables", "theory", "Attention"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2024, 9, 9), dt.date(2024, 9, 16), dt.date(2024, 9, 23), dt.date(2024, 10, 14)]
+        assert [(e.kind, e.date) for e in d.events] == [("holiday", dt.date(2024, 9, 2))]
+
+    def test_month_day_alone_is_a_date_only_in_a_date_column(self) -> None:
+        text = "| Week | Topic |\n|---|---|\n| 01-02 | Sorting |\n| 03-04 | Hash tables |\n| 05-06 | Graphs |\n"
+        d = draft(text, "s.md")
+        assert all(lec.date is None for lec in d.lectures)

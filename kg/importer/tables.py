@@ -71,7 +71,16 @@ def _role(header: str) -> str | None:
         for role, pat in _ROLE_PATTERNS:
             if pat.match(bare):
                 return role
-    return None
+    # "Dates Concepts", "Tools Topic": one word that names a date or a title column.
+    named = {_WORD_ROLES[w] for w in _WORDS.findall(h) if w in _WORD_ROLES}
+    return named.pop() if len(named) == 1 else None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_WORD_ROLES = {
+    "date": "date", "dates": "date", "fecha": "date", "fechas": "date", "datum": "date",
+    "topic": "title", "topics": "title", "title": "title", "subject": "title", "theme": "title",
+}
 
 
 _HEAD_QUALIFIER = re.compile(
@@ -425,6 +434,13 @@ def _cell_date(cell: str) -> _CellDate | None:
     it), or None."""
     for dl in cell.split("\n"):
         got = find_date(dl.strip())
+        if got is None and (md := _MONTH_DAY.fullmatch(dl.strip())) is not None:
+            # "09-02" alone in a date column: month and day (day first when the first
+            # cannot be a month).
+            a, b = int(md.group(1)), int(md.group(2))
+            month, day = (b, a) if a > 12 >= b else (a, b)
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return PageDate(month, day, None, None, md.group(0)), None, None
         if got is None:
             # "L 22/09", "Mer. 12/03": a weekday abbreviated in the page's language.
             wd = _SHORT_WORD.match(dl)
@@ -437,6 +453,7 @@ def _cell_date(cell: str) -> _CellDate | None:
     return None
 
 
+_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 _SHORT_WORD = re.compile(r"\s*[^\W\d_]{1,3}\.?\s+(?=\d)")
 
 
