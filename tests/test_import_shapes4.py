@@ -427,3 +427,40 @@ class TestNamedColumns:
         text = "| Week | Topic |\n|---|---|\n| 01-02 | Sorting |\n| 03-04 | Hash tables |\n| 05-06 | Graphs |\n"
         d = draft(text, "s.md")
         assert all(lec.date is None for lec in d.lectures)
+
+
+def _grid(rows: list[tuple[str, str, str]]) -> str:
+    """An RST grid table whose columns fit the raw cells (roles and all)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [rule]
+    for k, r in enumerate(rows):
+        out.append("|" + "|".join(f" {c:<{w}} " for c, w in zip(r, widths)) + "|")
+        out.append(rule.replace("-", "=") if k == 0 else rule)
+    return "\n".join(out) + "\n"
+
+
+RST_GRID = "=========\nSyllabus\n=========\n\n" + _grid([
+    ("Date", "Topic", "Due"),
+    ("Monday 4/3", "Getting set up: :code:`python` and :code:`git`", ""),
+    ("Wednesday 4/5", "Sorting and searching.", ""),
+    ("Friday 4/7", "**Lab**: Sorting puzzles", ""),
+    ("Monday 4/10", "**Hash tables**", "HW1 (python)"),
+    ("Wednesday 4/12", "", ""),
+    ("Monday 5/29", "Memorial Day. No class.", ""),
+    ("Wednesday 5/31", "Final project in class", ""),
+])
+
+
+class TestRstGridTables:
+    def test_roles_in_a_grid_table_keep_its_columns(self) -> None:
+        # ":code:`python`" read as its label is padded to its width: docutils reads the
+        # table (its cells no longer cross the column rules), and its "+---+" rules are
+        # never rows.
+        d = draft(RST_GRID, "s.rst", term="Spring 2017")
+        assert titles(d) == ["Getting set up: python and git", "Sorting and searching.", "Hash tables"]
+        assert d.lectures[0].date == dt.date(2017, 4, 3)
+        kinds = [(e.kind, e.title) for e in d.events]
+        assert ("tutorial", "Lab: Sorting puzzles") in kinds
+        assert ("project", "Final project in class") in kinds
+        assert not any("+--" in t for t in titles(d))

@@ -134,7 +134,7 @@ def score_rows(rows: list[Row]) -> float:
     return sum(weights) * (0.5 + 0.5 * marked) * (0.5 + 0.5 * distinct)
 
 
-def _text_candidates(text: str, prefix: str = "") -> list[Candidate]:
+def _text_candidates(text: str, prefix: str = "", *, pipes: bool = True) -> list[Candidate]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = []
     readers: list[tuple[str, Callable[..., list[Row] | None]]] = [
@@ -143,6 +143,8 @@ def _text_candidates(text: str, prefix: str = "") -> list[Candidate]:
         ("numbered-list", parse_numbered),
     ]
     for name, reader in readers:
+        if name == "pipe-rows" and not pipes:
+            continue
         later: Later = []
         rows = reader(lines, later=later)
         if rows:
@@ -255,8 +257,6 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             rows = _group_rows(g)
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
     if fmt not in ("yaml", "toml") or not out.offered:
-        # Plain-text readers first: on a tie, the simpler reading wins.
-        out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text))
         if fmt == "scribble":
             html = scribble_to_html(text)
         elif fmt == "html":
@@ -267,6 +267,11 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             html = rst_to_html(text) or markdown_to_html(text)
         else:
             html = markdown_to_html(text)
+        # Plain-text readers first: on a tie, the simpler reading wins. (An RST page's
+        # tables, when docutils reads them, are its tables: its "|" lines are not read
+        # again as text, with their "+---+" rules.)
+        rst_tables = fmt == "rst" and "<table" in html
+        out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text, pipes=not rst_tables))
         doc = parse_document(html, text)
         layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
         # A schedule split into parts, a table each under its own heading ("Unit 1",

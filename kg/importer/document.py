@@ -453,8 +453,32 @@ def rst_roles_as_text(text: str) -> str:
 
     >>> rst_roles_as_text(":download:`slides <L1.pptx>` and :ref:`HW 1<hw1>`")
     'slides and HW 1'
+
+    In a grid table's row the label is padded to the role's width, so that the row's
+    cells stay under the table's column rules:
+
+    >>> rst_roles_as_text("| Set up :code:`git` | x |")
+    '| Set up git         | x |'
     """
-    return _RST_ROLE.sub(lambda m: m.group(1), text) if ":`" in text else text
+    if ":`" not in text:
+        return text
+    if "|" not in text:
+        return _RST_ROLE.sub(_label_only, text)
+    return "\n".join(
+        _RST_ROLE.sub(_padded_label if _GRID_ROW.match(ln) else _label_only, ln) if ":`" in ln else ln
+        for ln in text.split("\n")
+    )
+
+
+def _label_only(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
+def _padded_label(m: re.Match[str]) -> str:
+    return m.group(1).ljust(len(m.group(0)))
+
+
+_GRID_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*$")
 
 
 def rst_as_text(text: str) -> str:

@@ -184,7 +184,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:presentations?|demos?|showcase|work\s+sessions?|workshops?|hours|check-?ins?|days?|proposals?|"
         r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?|"
-        r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut))\b|"
+        r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut)|"
+        r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time))\b|"
         r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
 ]
 
