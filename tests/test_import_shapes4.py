@@ -464,3 +464,36 @@ class TestRstGridTables:
         assert ("tutorial", "Lab: Sorting puzzles") in kinds
         assert ("project", "Final project in class") in kinds
         assert not any("+--" in t for t in titles(d))
+
+
+LISTED_TITLES_YAML = """- date: 9/4
+  title: >
+    - Course overview
+- date: 9/11
+  title: >
+    - Chapter 1. Sorting<br>
+    - Chapter 2. Hash tables
+- date: 9/18
+  title: >
+    <strong>No School</strong> Harvest festival <br>
+    <span style="color: red">(made up on 10/16)</span>
+- date: 10/16
+  title: >
+    <span style="color: red">10/16 evening - make-up for week 3</span><br>
+    - Chapter 3. Graph theory
+- date: 12/18
+  title: >
+    <strong>Final Test</strong>
+"""
+
+
+class TestListedTitles:
+    def test_a_title_written_as_a_list_is_a_session_an_item(self) -> None:
+        # "- Chapter 1<br>- Chapter 2": two sessions that day; a note above the list
+        # ("10/16 evening - make-up...") is not a title; "No School" is a holiday,
+        # "Final Test" an exam.
+        d = draft(LISTED_TITLES_YAML, "lectures.yml", term="Fall 2023")
+        assert titles(d) == ["Course overview", "Chapter 1. Sorting", "Chapter 2. Hash tables", "Chapter 3. Graph theory"]
+        assert [lec.date for lec in d.lectures][1:3] == [dt.date(2023, 9, 11)] * 2
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("holiday", dt.date(2023, 9, 18)), ("exam", dt.date(2023, 12, 18))]

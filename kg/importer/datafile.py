@@ -324,10 +324,13 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
         kind = next((str(low[k]).strip().lower() for k in _KIND_KEYS if isinstance(low.get(k), str)), "")
         if _PART_KIND.fullmatch(kind):
             continue  # "type: unit, name: Regression": a heading over the sessions after it
+        extra_titles: list[str] = []
         for key in _TITLE_KEYS:
-            got = _html_lines(low.get(key)) if key in low else None
+            items_listed = _listed_titles(low[key]) if key in low else []
+            got = items_listed[:1] if items_listed else (_html_lines(low[key]) if key in low else None)
             if got:
                 lines.append(Line(" ".join(got), titled=True, line=line))
+                extra_titles = items_listed[1:]
                 break
         else:
             part = _part_title(item)
@@ -374,4 +377,23 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
                         d = "Assignment: " + d  # "HW1 out" under readings: work, not detail
                     lines.append(Line(("Readings: " + d) if cites else d, line=line, depth=1))
         g.records.append(Record(lines, line))
+        for t in extra_titles:
+            # The other items of a title that lists several: a session each, that day.
+            g.records.append(Record([Line(t, titled=True, line=line) if ln.titled else ln for ln in lines], line))
     return g if len(g.records) >= 2 else None
+
+
+_BREAK = re.compile(r"(?i)<br\s*/?>|\n")
+_BULLET = re.compile(r"^\s*[-*•]\s+(?=\S)")
+
+
+def _listed_titles(value: Any) -> list[str]:
+    """The items of a title written as a list ("- Chapter 1<br>- Chapter 2"): each its
+    own session; a line before them that is no item is a note on the day, not a title.
+    [] when the title is no list."""
+    if not isinstance(value, str) or "-" not in value and "*" not in value and "•" not in value:
+        return []
+    parts = [" ".join(_html_lines(p)) for p in _BREAK.split(value)]
+    parts = [p for p in parts if p]
+    items = [_BULLET.sub("", p) for p in parts if _BULLET.match(p)]
+    return items if items and _BULLET.match(parts[-1]) else []

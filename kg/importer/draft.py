@@ -156,13 +156,13 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("office-hours", re.compile(r"(?i)\boffice\s+hours?\b")),
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
-        r"(?i)\b(?:mid-?terms?|final\s+exam(?:ination)?|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
+        r"(?i)\b(?:mid-?terms?|final\s+(?:exam(?:ination)?|tests?)|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
         r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es|itos?)?|recuperatorios?|provas?|\w*tenta(?:men)?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
     ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
     ("holiday", re.compile(
-        r"(?i)\b(?:holidays?|no\s+class(?:es)?|no\s+lectures?|no\s+session|recess|vacation|day\s+off|"
+        r"(?i)\b(?:holidays?|no\s+class(?:es)?|no\s+lectures?|no\s+session|no\s+school|recess|vacation|day\s+off|"
         r"no\s+(?:labs?|recitations?|tutorials?)|not\s+a\s+class\s+day|"
         r"cancell?ed|(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading|big|semester|term)\s+break|"
         r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
