@@ -497,3 +497,129 @@ class TestListedTitles:
         assert [lec.date for lec in d.lectures][1:3] == [dt.date(2023, 9, 11)] * 2
         assert [(e.kind, e.date) for e in d.events] == [
             ("holiday", dt.date(2023, 9, 18)), ("exam", dt.date(2023, 12, 18))]
+
+
+RAW_HTML_QMD = """---
+title: Schedule
+---
+
+```{=html}
+<table>
+    <tr>
+        <th>Date</th>
+        <th>Description</th>
+        <th>Course Materials</th>
+        <th>Handouts and Due Dates</th>
+    </tr>
+    <tr>
+        <td colspan="4"><b>Week 1</b> <i>(Preliminaries)</i></td>
+    </tr>
+    <tr>
+        <td>Tue Jan 21</td>
+        <td>01 -- Welcome and sorting (AB).</td>
+        <td><a href="s1.pdf">Lecture Slides</a></td>
+        <td><b>Assigned:</b> <ul><li>Survey</li></ul> <br><b>Due:</b> tonight </td>
+    </tr>
+    <tr>
+        <td>Thu Jan 23</td>
+        <td> 02 -- Topics (AB)
+            <ul>
+                <li>Hash tables</li>
+                <li>Bloom filters</li>
+            </ul>
+        </td>
+        <td> None </td>
+        <td><b>Assigned:</b>  <br><b>Due:</b>   </td>
+    </tr>
+
+    <tr>
+        <td>Tue Jan 28</td>
+        <td> Lab Time </td>
+        <td> None </td>
+        <td><b>Assigned:</b>  <br><b>Due:</b>   </td>
+    </tr>
+    <tr>
+        <td>Thu Jan 30</td>
+        <td>03 -- Graph theory (Guest Lecturer)</td>
+        <td> None </td>
+        <td><b>Assigned:</b>  <br><b>Due:</b>   </td>
+    </tr>
+    <tr>
+        <td>Tue Feb 4</td>
+        <td><b>Project Definition and Research Presentations</b></td>
+        <td> TBA </td>
+        <td><b>Assigned:</b>  <br><b>Due:</b>   </td>
+    </tr>
+    <tr>
+        <td>Fri Feb 7</td>
+        <td> 4pm -- 7pm Demo Day </td>
+        <td> TBA </td>
+        <td><b>Assigned:</b>  <br><b>Due:</b>   </td>
+    </tr>
+</table>
+```
+"""
+
+
+class TestRawHtmlInQuarto:
+    def test_a_raw_html_block_is_read_as_html(self) -> None:
+        # A Quarto raw block ("```{=html}") is HTML, not code. "NN -- Title" is the
+        # session's number; "02 -- Topics" over a list is what the list names; a column
+        # repeating "Assigned: Due:" says what is due (here nothing), not each row's kind;
+        # "Handouts and Due Dates" names no date column.
+        d = draft(RAW_HTML_QMD, "schedule.qmd", term="Spring 2025")
+        assert titles(d) == ["Welcome and sorting (AB).", "Hash tables, Bloom filters", "Graph theory (Guest Lecturer)"]
+        assert [lec.date for lec in d.lectures] == [dt.date(2025, 1, 21), dt.date(2025, 1, 23), dt.date(2025, 1, 30)]
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("tutorial", dt.date(2025, 1, 28)), ("project", dt.date(2025, 2, 4)), ("project", dt.date(2025, 2, 7))]
+
+
+GERMAN_WEEKS_YAML = """-   week: "KW40"
+    date: "Mi, 05.10.22 (Sprechstunde: Ann)"
+    lecture:
+        -   topic: "/search/dfs"
+        -   topic: "/search/bfs"
+    misc_lecture:
+        -   notes: ">> nur @A"
+
+-   week: "KW41"
+    date: "Mi, 12.10.22 (Sprechstunde: Ann)"
+    lecture:
+        -   topic: "/csp/intro"
+    assignment:
+        -   topic: "sheet01"
+            due: "12.10.22"
+
+-   week: "KW01"
+    date: "Mi, 04.01.23"
+    lecture:
+        -   topic: "/nn/perceptron"
+"""
+
+OUTLINE_YAML = """- date: 2022-09-16
+  topic: "1.1 Representation"
+- date: 2022-09-22
+  topic: "1.2 Mental model"
+- date: 2022-09-23
+  topic: "1.5 Exercises"
+- date: 2022-09-29
+  topic: "2.1 Notions"
+"""
+
+
+class TestMoreDataFiles:
+    def test_weeks_listing_their_topics_under_a_weekday_date(self) -> None:
+        # "Mi, 05.10.22": a weekday abbreviated (any language) before a comma, a dotted
+        # date with two-digit parts; the items of a week's "lecture:" list take its date
+        # (a list is no title of the week's).
+        d = draft(GERMAN_WEEKS_YAML, "schedule.yaml")
+        assert titles(d) == ["/search/dfs", "/search/bfs", "/csp/intro", "/nn/perceptron"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2022, 10, 5), dt.date(2022, 10, 5), dt.date(2022, 10, 12), dt.date(2023, 1, 4)]
+
+    def test_outline_numbers_and_exercise_sessions(self) -> None:
+        # "1.1 Representation": an outline's number is not the title; "Exercises" is a
+        # tutorial.
+        d = draft(OUTLINE_YAML, "lessons.yml")
+        assert titles(d) == ["Representation", "Mental model", "Notions"]
+        assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Exercises")]

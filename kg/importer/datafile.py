@@ -88,7 +88,8 @@ def _text_lines(text: str) -> tuple[str, ...]:
 def _titled(x: Any) -> bool:
     """A mapping with a title ("lecture: null" names none)."""
     return isinstance(x, dict) and any(
-        isinstance(k, str) and k.lower() in _TITLE_KEYS and v is not None and str(v).strip() for k, v in x.items())
+        isinstance(k, str) and k.lower() in _TITLE_KEYS and isinstance(v, (str, int, float)) and str(v).strip()
+        for k, v in x.items())
 
 
 def _dated(x: Any) -> bool:

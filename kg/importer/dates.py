@@ -65,6 +65,7 @@ _DATE_AT_START = re.compile(
     rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:       # "Tue 9/9", "Wed-18-Aug"
           (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
+        | (?P<e2d>\d{{2}})\.(?P<e2m>\d{{2}})\.(?P<e2y>\d{{2}})                         # 21.09.22 (two digits each)
         | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
         | (?P<pm>\d{{1,2}})\s+/\s+(?P<pd>\d{{1,2}})\s+/\s+(?P<py>\d{{4}})                # 2 / 20 / 2015
         | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
@@ -119,6 +120,8 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
         month, day, year = int(g["im"]), int(g["id"]), int(g["iy"])
     elif g["ed"]:
         month, day, year = int(g["em"]), int(g["ed"]), int(g["ey"])
+    elif g["e2d"]:
+        month, day, year = int(g["e2m"]), int(g["e2d"]), 2000 + int(g["e2y"])
     elif g["sm"]:
         month, day = int(g["sm"]), int(g["sd"])
         if month > 12 >= day:
@@ -247,7 +250,9 @@ _DOTTED = re.compile(r"^(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d|\.\d)")
 _RANGE_END = re.compile(rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>\d{{1,2}})\b(?![/.:]\d)", re.I)
 
 
-_WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri)\.?,\s+", re.I)
+# (A weekday of any language abbreviated to two or three letters before a comma and a
+# number: "Mi, 21.09.22", "Lu, 3/2".)
+_WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+", re.I)
 _WEEKDAY_AFTER = re.compile(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
 _STAMP_END = re.compile(
     r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>", re.I

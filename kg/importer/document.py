@@ -202,6 +202,8 @@ def markdown_to_html(text: str) -> str:
         text = _PANDOC_ATTR.sub("]", text)  # "[HW 2]{style=...}": the span's attributes
     if "-|" in text or "|-" in text or "-:|" in text:
         text = _DELIMITER_ROW.sub(_delimiter_fit, text)
+    if "{=html}" in text:
+        text = _RAW_HTML_FENCE.sub(_raw_html, text)  # Quarto/Pandoc's raw HTML blocks are HTML, not code
     if "<table" in text or "<TABLE" in text:
         text = _HTML_TABLE_BLOCK.sub(_table_kept_whole, text)
     if "[^" in text:
@@ -224,6 +226,19 @@ def markdown_to_html(text: str) -> str:
 
 
 _FOOTNOTE_REF = re.compile(r"[ \t]*\[\^[^\]\s]{1,40}\](?!:)")
+_RAW_HTML_FENCE = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[ \t]*\{=html\}[ \t]*\n(.*?)^ {0,3}\1[ \t]*$")
+
+
+def _raw_html(m: re.Match[str]) -> str:
+    """A raw HTML block (a fence marked ``{=html}``) as its HTML, its fence lines left
+    blank (lines stay where they are).
+
+    >>> "<td>" in markdown_to_html("```{=html}\\n<table><tr><td>A</td></tr></table>\\n```")
+    True
+    """
+    return "\n" + m.group(2)
+
+
 # An HTML table written into a Markdown page, from its "<table" line to "</table>".
 _HTML_TABLE_BLOCK = re.compile(r"(?ims)^ {0,3}<table\b.*?</table\s*>")
 _BLANK_LINE = re.compile(r"(?m)^[ \t]*$")

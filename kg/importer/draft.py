@@ -176,7 +176,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?i)\b(?:tutorials?|recitations?|review\s+session|help\s+sessions?|lab\s+sessions?|(?<!project\s)workshop|"
         r"seminars?|practicals?|"
         r"practicum|TA\s+session|семинары?|практик[аи]|практическ\w+\s+заняти[ея]|лабораторн\w+(?:\s+работ[аы])?)\b|"
-        r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$")),
+        r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$|^\s*(?:exercises?|exercise\s+(?:sessions?|class(?:es)?))\s*$")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
         r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
@@ -185,7 +185,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"definition|report|write-?up|milestones?)|(?:paper|student|final|midterm)\s+presentations?|"
         r"check-?ins?|present(?:ing|s)\s+(?:their\s+|the\s+)?(?:final\s+)?projects?|"
         r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut)|"
-        r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time))\b|"
+        r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time|wrap[- ]?up)|"
+        r"projects?\b[^.;]{0,40}\bpresentations|demo\s+days?)\b|"
         r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
 ]
 
@@ -226,7 +227,8 @@ _KIND_WORDS = re.compile(
     r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
     r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|recuperatorio|prova|fung|klausur|esame|prelim|receso|prueba|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
-    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab|tenta|stand|sprint|help"
+    r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab|tenta|stand|sprint|help|"
+    r"exercise|demo"
 )
 _KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
 

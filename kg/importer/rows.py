@@ -59,6 +59,7 @@ def clean(s: str) -> str:
     return " ".join(s.split())
 
 
+_LIST_WORD = re.compile(r"(?i)\s*(?:topics?|agenda|contents?|outline)\s*(?:\([^()]{0,40}\))?\s*:?\s*")
 _DASHES = re.compile(r"\s+-{2,3}\s+")
 _GUEST_MARK = re.compile(r"\[\s*guest(?:\s+lecture)?\s*\]|\(\s*guest(?:\s+lecture)?\s*\)", re.I)
 _DETAILS_MARK = re.compile(r"\+\s*details?", re.I)
@@ -71,7 +72,9 @@ _NUMBER_PREFIX = re.compile(
 
 # "3. Lists and trees": the page's count before a title (a lecture number when no
 # label says otherwise).
-_BARE_NUMBER = re.compile(r"^(\d{1,2})\.\s+(?=[^\W\d_])")
+_BARE_NUMBER = re.compile(
+    r"^(?:(\d{1,2})\.\s+|(\d{1,2})\s*(?:--|[–—])\s*|(\d{1,2})\s+-\s+|(\d{1,2}(?:\.\d{1,2})+)\s+)(?=[^\W\d_])")
+# "3. Title", "03 -- Title", "03 – Title", "1.5 Title" (an outline's number)
 # "Optimization (2 days - 8 cumulative)", "Kernels (3 lectures)": how many sessions a
 # topic takes, said after its title.
 _SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
@@ -119,6 +122,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
     parts = _DETAILS_MARK.split(text, maxsplit=1) if "+" in text else [text]
     detail = parts[1] if len(parts) > 1 else ""
     lines = [ln for ln in parts[0].split("\n") if ln.strip()]
+    listed: list[str] = []  # the lines under the first, when it only says "Topics"
     if not lines:
         title = ""  # a cell holding only "+ details": no title
     elif not breaks and len(lines) <= 2 and sum(len(x) for x in lines) < 160:
@@ -130,6 +134,7 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
             title = clean(f"{title} {lines[1]}")
             lines = lines[1:]
         rest = []
+        listed = lines[1:]
         for ln in lines[1:]:
             g = _GUEST_LINE.match(ln) if _may_hold(_GUEST_KEY, ln) else None
             if g is None:
@@ -169,6 +174,9 @@ def set_title(row: Row, text: str, *, breaks: bool = False) -> None:
             row.number = next(g for g in m.groups() if g)
         row.lecture_label = title[:3].lower() == "lec"
         title = title[m.end():]
+    if listed and _LIST_WORD.fullmatch(title):
+        # "02 -- Topics (TG)" over a list of them: the session is what the list names.
+        title = clean(", ".join(clean(x) for x in listed[:6]))
     if "--" in title:
         title = _DASHES.sub(" – ", title)
     if title.endswith("*)"):

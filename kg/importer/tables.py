@@ -71,7 +71,8 @@ def _role(header: str) -> str | None:
         for role, pat in _ROLE_PATTERNS:
             if pat.match(bare):
                 return role
-    # "Dates Concepts", "Tools Topic": one word that names a date or a title column.
+    # "Dates Concepts", "Tools Topic": one word that names a date or a title column
+    # (and no other role).
     named = {_WORD_ROLES[w] for w in _WORDS.findall(h) if w in _WORD_ROLES}
     return named.pop() if len(named) == 1 else None
 
@@ -80,6 +81,9 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _WORD_ROLES = {
     "date": "date", "dates": "date", "fecha": "date", "fechas": "date", "datum": "date",
     "topic": "title", "topics": "title", "title": "title", "subject": "title", "theme": "title",
+    # (Work named too makes the header ambiguous: "Handouts and Due Dates".)
+    "due": "assignments", "deadline": "assignments", "deadlines": "assignments", "handouts": "assignments",
+    "handout": "assignments", "homework": "assignments", "assignments": "assignments", "assignment": "assignments",
 }
 
 
@@ -164,9 +168,11 @@ def content_roles(body: list[tuple[int, list[str]]]) -> list[str | None] | None:
         wordy = [c for c in cells if _WORDY.search(c)]
         if len(wordy) < 0.6 * len(cells):
             continue
-        if len(cells) >= 4 and Counter(c.casefold() for c in cells).most_common(1)[0][1] >= 0.4 * len(cells):
+        common = Counter(c.casefold() for c in cells).most_common(1)[0]
+        if len(cells) >= 4 and common[1] >= 0.4 * len(cells) and ":" not in common[0]:
             # A few words repeated down the column ("Lecture", "Recitation",
-            # "Holiday"): what kind each row is, not its title.
+            # "Holiday"): what kind each row is, not its title. (Not a template of
+            # labels, "Assigned: Due:", repeated where nothing is due.)
             kinds.append(i)
             continue
         mean = sum(min(len(c), 80) for c in wordy) / len(wordy)
