@@ -73,7 +73,7 @@ _NUMBER_PREFIX = re.compile(
 # "3. Lists and trees": the page's count before a title (a lecture number when no
 # label says otherwise).
 _BARE_NUMBER = re.compile(
-    r"^(?:(\d{1,2})\.\s+|(\d{1,2})\s*(?:--|[–—])\s*|(\d{1,2})\s+-\s+|(\d{1,2}(?:\.\d{1,2})+)\s+)(?=[^\W\d_])")
+    r"^(?:(\d{1,2})\.\s+|(\d{1,2})\s*(?:--|[–—])\s*|(\d{1,2}(?:\.\d{1,2})+)\s+)(?=[^\W\d_])")
 # "3. Title", "03 -- Title", "03 – Title", "1.5 Title" (an outline's number)
 # "Optimization (2 days - 8 cumulative)", "Kernels (3 lectures)": how many sessions a
 # topic takes, said after its title.
