@@ -205,7 +205,7 @@ def markdown_to_html(text: str) -> str:
     if "{=html}" in text:
         text = _RAW_HTML_FENCE.sub(_raw_html, text)  # Quarto/Pandoc's raw HTML blocks are HTML, not code
     if "<table" in text or "<TABLE" in text:
-        text = _HTML_TABLE_BLOCK.sub(_table_kept_whole, text)
+        text = _tables_kept_whole(text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub("", text)  # "Exam [^1]": a footnote's mark, not text
     origin: list[int] | None = None
@@ -239,20 +239,34 @@ def _raw_html(m: re.Match[str]) -> str:
     return "\n" + m.group(2)
 
 
-# An HTML table written into a Markdown page, from its "<table" line to "</table>".
-_HTML_TABLE_BLOCK = re.compile(r"(?ims)^ {0,3}<table\b.*?</table\s*>")
+# A line opening an HTML table in a Markdown page.
+_HTML_TABLE_START = re.compile(r"(?im)^ {0,3}<table\b")
 _BLANK_LINE = re.compile(r"(?m)^[ \t]*$")
 
 
-def _table_kept_whole(m: re.Match[str]) -> str:
-    """An HTML table in a Markdown page with its blank lines filled: CommonMark ends an
-    HTML block at a blank line (and reads what follows, indented, as code), but the
-    table goes on; every browser shows it whole. Lines stay where they are.
+def _tables_kept_whole(text: str) -> str:
+    """Markdown with the blank lines of its HTML tables filled: CommonMark ends an HTML
+    block at a blank line (and reads what follows, indented, as code), but the table
+    goes on; every browser shows it whole. Lines stay where they are. (One pass: each
+    table's end is looked for once, from its start.)
 
     >>> print(markdown_to_html("<table><tr><td>A</td></tr>\\n\\n    <tr><td>B</td></tr></table>").count("<td>"))
     2
     """
-    return _BLANK_LINE.sub("<!---->", m.group(0))
+    low = text.lower()
+    out: list[str] = []
+    at = 0
+    for m in _HTML_TABLE_START.finditer(text):
+        if m.start() < at:
+            continue  # (a table inside the one just kept)
+        end = low.find("</table", m.end())
+        if end < 0:
+            break  # no table closes after this one: none of the rest does either
+        out.append(text[at : m.start()])
+        out.append(_BLANK_LINE.sub("<!---->", text[m.start() : end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
