@@ -114,6 +114,20 @@ class TestWhereTheNameIs:
         assert covers(linker.link("Topics in deep learning")) == {"deep-learning"}
         assert covers(linker.link("Introduction to RL")) == {"reinforcement-learning"}
 
+    def test_a_kind_word_with_a_modifier_before_a_setting_is_a_subject_of_its_own(self, linker):
+        # "Linear models for classification", "Unsupervised methods in NLP": the name
+        # after "for"/"in" is the setting; "Topics in NLP" stays about NLP.
+        assert covers(linker.link("Supervised methods for NLP")) == set()
+        assert by_topic(linker.link("Supervised methods for NLP"))["natural-language-processing"].how == "context"
+        assert covers(linker.link("Advanced topics in NLP")) == {"natural-language-processing"}
+        assert covers(linker.link("Methods for NLP")) == {"natural-language-processing"}
+
+    def test_what_comes_before_or_without_a_name_is_its_setting(self, linker):
+        assert covers(linker.link("Text generation before transformers")) == {"text-generation"}
+        assert by_topic(linker.link("Text generation before transformers"))["transformers"].how == "context"
+        assert covers(linker.link("Deep learning without backprop")) == {"deep-learning"}
+        assert covers(linker.link("Transformers")) == {"transformers"}
+
     def test_an_aspect_of_a_topic_teaches_the_aspect(self, linker):
         assert covers(linker.link("The Ethics of Machine Learning")) == set()
         assert covers(linker.link("History of Deep Learning")) == set()
@@ -138,6 +152,13 @@ class TestWhereTheNameIs:
     def test_a_generic_word_names_its_topic_only_in_a_title(self, linker):
         assert covers(linker.link("Applications")) == {"applications"}
         assert "applications" not in covers(linker.link("Backprop", "Backprop: theory and applications"))
+
+    def test_a_generic_word_followed_by_what_it_is_of_names_that(self, linker):
+        # "Applications to statistical physics" are physics's applications, not the topic
+        # "applications" names; a name after it is still linked on its own.
+        assert covers(linker.link("Ising model. Applications to statistical physics.")) == set()
+        assert covers(linker.link("Applications in biology")) == set()
+        assert covers(linker.link("Transformers: applications")) == {"transformers", "applications"}
 
     def test_a_shared_acronym_names_the_topic_it_abbreviates(self, linker):
         assert covers(linker.link("Clustering and kNN")) == {"k-nearest-neighbors"}

@@ -69,7 +69,7 @@ _NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
     "and or for of in with on via using through from to by vs versus & / + at as into meet beyond "
-    "about among between during".split()
+    "about among between during before after without".split()
 )
 _NAME_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s")
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
@@ -757,6 +757,13 @@ class Linker:
             return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines".
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
+        # A word that elsewhere says what kind of session it is, followed by what it is
+        # of or to, names that other thing's: "Applications to statistical physics",
+        # "Applications in biology" (where "Applications" alone names its topic).
+        if not right and m.j - m.i == 1 and toks[m.i].stem in _GENERIC and m.j + 1 < len(toks) \
+                and toks[m.j].stem in _CONTEXT_WORDS | {"to"} and content(toks[m.j + 1].stem) \
+                and not _TERM_BREAK.search(text[toks[m.i].end : toks[m.j + 1].start]):
+            right = True
         left = False
         k = m.i - 1
         while k >= 0 and not boundary(k, k + 1):
@@ -1051,10 +1058,10 @@ def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
 
 
 # Prepositions that put what follows as the setting of the words before them:
-# "Reinforcement learning for NLP", "Interpretability in NLP". "On" only in titles
-# ("Accelerating transformers on GPUs"): in prose it is as often the subject ("we focus
-# on convolutional networks").
-_SETTING = frozenset("for in within".split())
+# "Reinforcement learning for NLP", "Interpretability in NLP", "Generation before LLMs",
+# "Training without backprop". "On" only in titles ("Accelerating transformers on
+# GPUs"): in prose it is as often the subject ("we focus on convolutional networks").
+_SETTING = frozenset("for in within before without".split())
 _ARTICLES = frozenset("the a an".split())
 _CONTEXT_WORDS = _SETTING | {"of", "on"}
 
@@ -1067,7 +1074,10 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     the name is the subject and keeps its weight. A title or an item of a detail list
     (or a part of one) that is "ASPECT of NAME" ("The Ethics of Machine Learning",
     "History of Deep Learning", "complexity of neural networks") teaches the aspect;
-    "Basics of NAME", "Introduction of NAME", "Properties of NAME" teach the name."""
+    "Basics of NAME", "Introduction of NAME", "Properties of NAME" teach the name. A
+    kind word with a modifier before it is a subject of its own: "Linear models for
+    classification" and "Unsupervised methods in NLP" are not about classification or
+    NLP, where "Topics in NLP" and "Advanced topics in NLP" are."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
         return m
     # Only "of" or a setting word among the three words before the name can change it.
@@ -1103,7 +1113,10 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
         return m
     if _TERM_BREAK.search(text[toks[k - 1].end : toks[m.i].start]):
         return m
-    if not content(toks[k - 1].stem):
+    if not content(toks[k - 1].stem) and not (
+        toks[k - 1].stem in _GENERIC and k > 1 and content(toks[k - 2].stem)
+        and not _TERM_BREAK.search(text[toks[k - 2].end : toks[k - 1].start])
+    ):
         return m
     return m.but(round(min(m.conf * 0.8, 0.78), 3), "context")
 
