@@ -289,6 +289,59 @@ class TestPageThemes:
         assert "deep-learning" in draft.lectures[0].covers()
 
 
+class TestRunningSubject:
+    """A topic the titles keep naming as a setting or a kind of something else is the
+    course's subject: covered where a title names it as a part of its own."""
+
+    def test_a_subject_the_titles_keep_naming_around_other_things(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Course overview", "Logistics."),
+            ("Word vectors", "Counting."),
+            ("Transformers for NLP", "Attention."),
+            ("Reinforcement learning for NLP", "Rewards."),
+            ("NLP deep dive: speech", "Sounds."),
+            ("Diffusion models and NLP", "Noise."),
+            ("NLP basics: backprop", "Chain rule."),
+            ("Speech recognition", "Sounds."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        got = {lec.title: set(lec.covers()) for lec in draft.lectures}
+        assert got["Diffusion models and NLP"] == {"diffusion-models"}
+        assert got["NLP basics: backprop"] == {"natural-language-processing", "backpropagation"}
+        weak = {lk.topic: lk.how for lk in draft.lectures[5].links}
+        assert weak["natural-language-processing"] == "course"
+
+    def test_a_topic_the_titles_name_as_their_own_stays_covered(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Course overview", "Logistics."),
+            ("Word vectors", "Counting."),
+            ("Transformers: attention", "Keys."),
+            ("Transformers and RNNs", "Sequences."),
+            ("Efficient transformers", "Speed."),
+            ("Transformers for speech", "Sounds."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        got = {lec.title: set(lec.covers()) for lec in draft.lectures}
+        assert "transformers" in got["Transformers for speech"]
+        assert "transformers" in got["Transformers and RNNs"]
+
+    def test_a_heading_names_the_course_subject_also_as_a_kind_of_it(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = "\n".join([
+            "# ACME Natural Language Processing course", "",
+            "## Sep 1: Speech recognition", "", "Sounds.", "",
+            "## Sep 2: Backprop", "", "Gradients.", "",
+            "## Sep 3: Diffusion models in NLP", "", "Noise.", "",
+            "## Sep 4: Transformers", "", "Attention, NLP tasks.", "",
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        last = draft.lectures[-1]
+        assert "natural-language-processing" not in last.covers()
+        assert {lk.topic: lk.how for lk in last.links}["natural-language-processing"] == "course"
+
+
 class TestDataFileReadings:
     def test_cited_readings_are_not_detail(self):
         vocab = imp.Vocabulary(topics=TOPICS)

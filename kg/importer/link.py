@@ -1169,6 +1169,35 @@ _READINGS = re.compile(
 _BRACKETED = re.compile(r"(?<=[\w)\]])\s*\[[^\[\]]*\]")
 
 
+# What a title's parts lie between: commas, semicolons, colons, brackets and dashes.
+_TITLE_PARTS = re.compile(r"[,;:()\[\]|]|\s[-–—]+\s")
+# Links that name their topic only weakly: inside a longer name, as a kind of it, as a
+# setting or as related.
+WEAK_HOWS = _WEAK_HOWS
+
+
+def names_a_part(title: str, name: str) -> bool:
+    """Whether ``name`` (words of ``title``) fills a part of it between commas, colons,
+    brackets or dashes, but for words that say what kind of session it is and numbers:
+    "LLM basics: Architecture" and "Probability (Discrete)" name "LLM" and "Probability"
+    as parts; "LLM for search engines" and "Generation before LLMs" do not.
+
+    >>> names_a_part("LLM basics: Architecture", "LLM"), names_a_part("LLM for search engines", "LLM")
+    (True, False)
+    """
+    want = [t.stem for t in _tokens(name)]
+    if not want:
+        return False
+    for part in _TITLE_PARTS.split(title):
+        stems = [t.stem for t in _tokens(part)]
+        for i in range(len(stems) - len(want) + 1):
+            if stems[i : i + len(want)] == want:
+                rest = stems[:i] + stems[i + len(want) :]
+                if all(w in _STOP_GENERIC or w.isdigit() for w in rest):
+                    return True
+    return False
+
+
 def without_readings(text: str) -> str:
     """``text`` up to a "Readings:" label, and without what it puts in square brackets:
     both name papers and chapters, which are readings of the lecture, never topics it
