@@ -159,6 +159,7 @@ class TestWhereTheNameIs:
         assert covers(linker.link("Ising model. Applications to statistical physics.")) == set()
         assert covers(linker.link("Applications in biology")) == set()
         assert covers(linker.link("Transformers: applications")) == {"transformers", "applications"}
+        assert "applications" in covers(linker.link("Applications of deep learning"))
 
     def test_a_shared_acronym_names_the_topic_it_abbreviates(self, linker):
         assert covers(linker.link("Clustering and kNN")) == {"k-nearest-neighbors"}
@@ -246,6 +247,16 @@ class TestCandidateTerms:
     def test_no_candidate_names_who_gives_a_talk_or_holds_markup(self, linker):
         assert linker.unmatched("Privacy in ML by dr. Ann Smith") == ["Privacy"]
         assert linker.unmatched('[IO]({{< relref "io" >}})') == []
+
+    def test_a_title_of_sentences_gives_a_term_a_sentence(self, linker):
+        # Full stops end a title's sentences, but not after an initial or an
+        # abbreviation; a lecture's own label ("Lec2") and admin words start no term.
+        got = linker.unmatched("Lec2 Undirected Graphical Models. Markov Random Fields. Ising Model.")
+        assert got[:2] == ["Undirected Graphical Models", "Markov Random Fields"]
+        assert linker.unmatched("Geospatial data analysis by Dr. Ann Smith") == ["Geospatial data analysis"]
+        assert linker.unmatched("Guest lecture: Prof. Jean Yang on privacy") == []
+        assert linker.unmatched("Introduction (incl. Language Guessing)") == ["Language Guessing"]
+        assert linker.unmatched("i18n & l10n") == ["i18n", "l10n"]
 
     def test_determiners_and_kind_words_make_no_candidate(self, linker):
         assert linker.unmatched("From RL to (any) autoencoder, tasks, research") == ["autoencoder"]

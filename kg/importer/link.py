@@ -245,12 +245,23 @@ def _acronym_ok(alias: str, surface: str) -> bool:
 # sentence of prose ("we consider gradient as a general technique") much less.
 _PLACE_PENALTY = {"title": 0.0, "list": 0.06, "prose": 0.15}
 _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
-_TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
+# A title's sentences end at a full stop, but for one after an initial or an
+# abbreviation ("Dr. Smith", "Prof. Yang", "incl. X", "e.g. Y").
+_SENTENCE_END = (
+    r"(?<!\b[A-Za-z])(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]s)(?<!\b[Vv]s)(?<!\b[Cc]f)(?<!\b[Ss]t)(?<!\bal)"
+    r"(?<!\b[Mm]rs)(?<!\b[Ee]tc)(?<!\b[Pp]rof)(?<!\b[Ii]ncl)(?<!\b[Rr]esp)(?<!\b[Aa]pprox)\.(?:\s|$)"
+)
+_TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|" + _SENTENCE_END + r"|\s[-–—]+\s|/")
+# A lecture's own label left before its title ("Lec2", "L3", "W5"): never a term's start.
+_LABEL = re.compile(r"(?:lec|lecture|l|week|wk|w|session|unit|part|ch|chapter|module|day)\d+[a-c]?")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
 # Words a candidate term does not start with: stop words, generic words, teaching
 # verbs, determiners ("any", "such as").
-_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some".split())
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some incl including".split())
+# Words before a person's name ("Prof. Jean Yang on privacy", "talk by Dr. Smith"):
+# what follows names who, not what.
+_HONORIFICS = frozenset("by prof professor dr mr mrs ms".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
@@ -757,11 +768,12 @@ class Linker:
             return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines".
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
-        # A word that elsewhere says what kind of session it is, followed by what it is
-        # of or to, names that other thing's: "Applications to statistical physics",
-        # "Applications in biology" (where "Applications" alone names its topic).
+        # A word that elsewhere says what kind of session it is, followed by where it
+        # goes, names that other thing's: "Applications to statistical physics",
+        # "Applications in biology" (where "Applications" alone, or "Applications of
+        # deep RL", names its topic).
         if not right and m.j - m.i == 1 and toks[m.i].stem in _GENERIC and m.j + 1 < len(toks) \
-                and toks[m.j].stem in _CONTEXT_WORDS | {"to"} and content(toks[m.j + 1].stem) \
+                and toks[m.j].stem in _SETTING | {"to"} and content(toks[m.j + 1].stem) \
                 and not _TERM_BREAK.search(text[toks[m.i].end : toks[m.j + 1].start]):
             right = True
         left = False
@@ -978,7 +990,7 @@ class Linker:
                 open_run = False  # may the last run take more words?
                 in_seg = set(seg)
                 for k in seg:
-                    if toks[k].stem == "by":  # "transparency by dr. Ulrich Aivodji": the rest names who
+                    if toks[k].stem in _HONORIFICS:  # "transparency by dr. Ulrich Aivodji": the rest names who
                         break
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
@@ -997,7 +1009,8 @@ class Linker:
                     while words and words[0] > 0 and toks[words[0] - 1].start >= a \
                             and text[toks[words[0] - 1].end : toks[words[0]].start] == "-":
                         words.insert(0, words[0] - 1)
-                    while words and (toks[words[0]].stem in _TRIM or toks[words[0]].stem.isdigit()) \
+                    while words and (toks[words[0]].stem in _TRIM or toks[words[0]].stem.isdigit()
+                                     or _LABEL.fullmatch(toks[words[0]].stem)) \
                             and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
