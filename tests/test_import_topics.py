@@ -257,6 +257,23 @@ class TestCandidateTerms:
         assert linker.unmatched("Guest lecture: Prof. Jean Yang on privacy") == []
         assert linker.unmatched("Introduction (incl. Language Guessing)") == ["Language Guessing"]
         assert linker.unmatched("i18n & l10n") == ["i18n", "l10n"]
+        assert linker.unmatched("L1 regularization") == ["L1 regularization"]
+
+    def test_references_codes_and_compound_tails_make_no_candidate(self, linker):
+        # A book's chapter or edition, a course's code, a session's code ("GR1",
+        # "HW2"), the tail of a compound a name took the head of ("Model free").
+        assert linker.unmatched("Image filtering", "Szeliski (2nd Edition) Chapter 1") == ["Image filtering"]
+        assert linker.unmatched("Welcome to CS 231N, Abstraction") == ["Abstraction"]
+        assert linker.unmatched("GR1") == [] and linker.unmatched("HW2") == []
+        assert linker.unmatched("Model free") == []
+
+    def test_an_estimate_is_a_kind_word(self, linker):
+        # "Least square estimate", "Gradient estimators": what kind of thing the name
+        # is, not a longer term the name modifies ("Gradient boosting").
+        assert covers(linker.link("Gradient estimators")) == {"gradient"}
+        assert linker.unmatched("Gradient estimators") == []
+        assert linker.unmatched("Estimate") == []
+        assert covers(linker.link("Gradient boosting")) == set()
 
     def test_determiners_and_kind_words_make_no_candidate(self, linker):
         assert linker.unmatched("From RL to (any) autoencoder, tasks, research") == ["autoencoder"]

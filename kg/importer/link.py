@@ -26,7 +26,7 @@ _GENERIC = frozenset(
     "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
     "fundamentals fundamental foundations foundation applications application case studies study tbd tba no "
     "model models method methods theory practice key idea ideas one two three four five "
-    "several various new modern simple".split()
+    "several various new modern simple brief extra preliminary preliminaries roadmap outlook".split()
 )
 
 
@@ -35,7 +35,8 @@ _CACHE_SIZE = 50_000
 # ("implicit regularization techniques").
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
-    "idea variant extension phenomenon phenomena regime effect result architecture".split()
+    "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
+    "estimation".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -61,10 +62,15 @@ _NOISE = frozenset(
     "youtube homework assignment assignments quiz exam midterm final project deadline due lecture "
     "lectures tbd tba reading readings paper papers handout solutions solution part week seminar "
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
-    "announcement announcements out released continued contd cont ctd speaker speakers".split()
+    "announcement announcements out released continued contd cont ctd speaker speakers "
+    # References to a book or a course: "Szeliski (2nd Edition) Chapter 1".
+    "chapter chapters edition section sections appendix".split()
 )
 # "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}").
 _NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
+# A course's code ("CS 231N", "STAT-157") or a short code of a session or a piece of
+# work ("GR1", "HW2", "P6"): never a concept.
+_CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{3,}[A-Za-z]?\b|^[A-Za-z]{1,2}\d{1,2}[a-c]?$")
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
@@ -253,7 +259,7 @@ _SENTENCE_END = (
 )
 _TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|" + _SENTENCE_END + r"|\s[-–—]+\s|/")
 # A lecture's own label left before its title ("Lec2", "L3", "W5"): never a term's start.
-_LABEL = re.compile(r"(?:lec|lecture|l|week|wk|w|session|unit|part|ch|chapter|module|day)\d+[a-c]?")
+_LABEL = re.compile(r"(?:lec|lecture|week|wk|session|unit|part|ch|chapter|module|day)\d+[a-c]?")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
 # Words a candidate term does not start with: stop words, generic words, teaching
@@ -266,6 +272,8 @@ _HONORIFICS = frozenset("by prof professor dr mr mrs ms".split())
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
     "network system research good best learning year series need all other last first next".split()
+    # The tails of compounds a name took the head of: "model-free", "trade-off", "value-based".
+    + "free off based up down".split()
 )
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
@@ -1033,7 +1041,7 @@ class Linker:
                     ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
                         words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
-                    if _NOT_A_TERM.search(term):
+                    if _NOT_A_TERM.search(term) or _CODE.search(term):
                         continue
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
