@@ -20,6 +20,7 @@ from kg.build.sources import EVENT_KINDS, read_course_file
 from kg.cli import State
 from kg.cli.importer import import_cmd
 from kg.errors import DataError
+from kg.graph import KnowledgeGraph
 
 TOPICS = [
     imp.TopicName("supervised-learning", "Supervised learning"),
@@ -478,3 +479,9 @@ def test_vocabulary_queries_are_kgs_own(tmp_path):
     ids = {t.id for t in vocab.topics}
     assert {"backpropagation", "transformers"} <= ids
     assert any(t.aliases for t in vocab.topics) and vocab.books and vocab.readings
+
+
+def test_the_shipped_vocabulary_names_spelling_variants():
+    # "Back propagation" (two words) is a common spelling of backpropagation.
+    linker = imp.Linker(imp.Vocabulary.from_graph(KnowledgeGraph.open()).topics)
+    assert "backpropagation" in covers(linker.link("Gradient descent and back propagation"))
