@@ -52,6 +52,10 @@ TOPICS = [
     imp.TopicName("speech-recognition", "Speech recognition", ("ASR",)),
     imp.TopicName("recurrent-neural-networks", "Recurrent neural networks", ("RNN", "RNNs", "recurrent networks")),
     imp.TopicName("convnets", "Convnets", ("ConvNets", "convnet")),
+    imp.TopicName("adversarial-training", "Adversarial training"),
+    imp.TopicName("adversarial-examples", "Adversarial examples", ("adversarial attacks",)),
+    imp.TopicName("pytorch", "PyTorch"),
+    imp.TopicName("meteor", "METEOR"),
 ]
 
 
@@ -193,6 +197,23 @@ class TestHowNamesAreWritten:
         got = by_topic(linker.link("Productionizing Large-Scale ML"))
         assert "machine-learning" not in covers(got.values())
         assert got["machine-learning"].how == "sub-span"
+
+
+class TestCoordination:
+    def test_a_modifier_shared_across_and(self, linker):
+        # "Adversarial attacks and training" names adversarial training too; never
+        # across a mark ("Adversarial attacks, and training").
+        assert covers(linker.link("Adversarial attacks and training")) == {"adversarial-examples", "adversarial-training"}
+        assert covers(linker.link("Adversarial attacks, and training")) == {"adversarial-examples"}
+        assert covers(linker.link("Density and energy models")) == set()  # no such topics here
+
+
+class TestCase:
+    def test_a_long_mixed_case_name_matches_in_any_case(self, linker):
+        assert covers(linker.link("Pytorch basics")) == {"pytorch"}
+        # Capitals and short names keep their case: "meteor" is a word.
+        assert covers(linker.link("BLEU and METEOR")) == {"meteor"}
+        assert covers(linker.link("A meteor shower")) == set()
 
 
 class TestWhatASessionDoesWithItsSubject:

@@ -234,10 +234,12 @@ def _initials(label: str) -> str:
 
 
 def _acronym_like(name: str) -> bool:
-    """'RL', 'GAN', 'muP', 'LoRA': one word, short or with several capitals."""
+    """'RL', 'GAN', 'muP', 'LoRA', 'METEOR': one word, short, or in capitals, or short
+    with several capitals. A longer word in mixed case ('PyTorch', 'TensorFlow') is a
+    name no English word is spelt like: it matches in any case ('Pytorch')."""
     if len(_tokens(name)) != 1:
         return False
-    return len(name) <= 3 or sum(c.isupper() for c in name) >= 2
+    return len(name) <= 3 or name.isupper() or (sum(c.isupper() for c in name) >= 2 and len(name) <= 5)
 
 
 def _acronym_ok(alias: str, surface: str) -> bool:
@@ -865,6 +867,26 @@ class Linker:
                             x.but(x.conf * 0.75, "sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
                             for x in out
                         ]
+        # "Adversarial attacks and training" also names "adversarial training", "Object
+        # detection and tracking" "object tracking": a modifier the nouns either side of
+        # "and" share (within one phrase: no mark between).
+        for k in range(2, len(toks) - 1):
+            if toks[k].stem != "and" or any(toks[x].stem in _STOP for x in (k - 2, k - 1, k + 1)):
+                continue
+            if _NAME_BREAK.search(text[toks[k - 2].end : toks[k + 1].start]):
+                continue
+            a = toks[k - 2]
+            for L in (2, 1):
+                tail = toks[k + 1 : k + 1 + L]
+                if len(tail) < L or (L == 2 and _NAME_BREAK.search(text[tail[0].end : tail[1].start])):
+                    continue
+                for nm in self._index.get((a.stem, *(x.stem for x in tail)), ()):
+                    if nm.acronym or nm.topic in have:
+                        continue
+                    have.add(nm.topic)
+                    surface = f"{a.surface} … {text[tail[0].start : tail[-1].end]}"
+                    conf = self._base(nm, places[k - 2]) * 0.95
+                    out.append(_Match(k - 2, k + 1 + L, nm.topic, conf, surface, "coordination", places[k - 2]))
         return out
 
     # ------------------------------------------------------------ public
