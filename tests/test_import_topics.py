@@ -280,6 +280,8 @@ class TestCandidateTerms:
         assert linker.unmatched("Introduction (incl. Language Guessing)") == ["Language Guessing"]
         assert linker.unmatched("i18n & l10n") == ["i18n", "l10n"]
         assert linker.unmatched("L1 regularization") == ["L1 regularization"]
+        # A part's number ends no term: "Flow Matching 1" is flow matching.
+        assert linker.unmatched("Flow matching 1") == ["Flow matching"]
 
     def test_references_codes_and_compound_tails_make_no_candidate(self, linker):
         # A book's chapter or edition, a course's code, a session's code ("GR1",

@@ -1045,6 +1045,11 @@ class Linker:
                         words.pop(0)
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
                         words.pop()
+                    # A part's number after a term of two words or more: "Flow Matching 1"
+                    # (never after a label's word: "DL Live Lecture 1", "CIS 522").
+                    if len(words) >= 3 and toks[words[-1]].stem.isdigit() and len(w := toks[words[-2]].stem) > 1 \
+                            and w not in _TRIM_END and w not in _NOISE and not _CODE.search(text[toks[words[0]].start : toks[words[-1]].end]):
+                        words.pop()
                     free = [k for k in words if k not in covered]
                     if not free or len(words) > (5 if in_title else 3):
                         continue
