@@ -367,7 +367,7 @@ def _build_draft(
     # as a kind of it: "YSDA Natural Language Processing course").
     course_links = [
         lk for lk in linker.link(name or page.name or page.heading or "")
-        if lk.confidence >= min(threshold, _SUBJECT_FLOOR) and lk.how in ("name", "fuzzy", "narrower")
+        if lk.confidence >= min(threshold, _SUBJECT_FLOOR) and lk.how in ("name", "fuzzy", "coordination", "narrower")
     ]
 
     lectures: list[DraftLecture] = []
@@ -553,7 +553,10 @@ def _running_subject(lectures: list[DraftLecture], linker: Linker, known: set[st
             )
 
         if any(background(lk) for lk in lec.links):
-            links = [replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if background(lk) else lk for lk in lec.links]
+            links = [
+                replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if background(lk) else lk
+                for lk in lec.links
+            ]
             lec.links = sorted(links, key=lambda lk: (-lk.confidence, lk.topic))
 
 

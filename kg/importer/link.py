@@ -289,9 +289,11 @@ class Linker:
     ("modelling"), a light plural stem on every word. Acronym-like names ("RL", "GAN",
     "muP", "LoRA") match only when written as acronyms, so "gan" or "rl" in running
     text do not count; a longer name also matches with a label's acronym in its place
-    ("Optimization for DL", "NN optimization"). A span inside a longer match counts less ("neural
+    ("Optimization for DL", "NN optimization"); a longer name in mixed case ("PyTorch")
+    matches in any case. A span inside a longer match counts less ("neural
     networks" inside "deep neural networks"); "A and B C" also names "A C" ("density and
-    energy models"). Spans that match no name exactly are tried with rapidfuzz against
+    energy models"), and "A B and C" names "A C" ("adversarial attacks and training").
+    Spans that match no name exactly are tried with rapidfuzz against
     names of as many words that start alike, word by word, for typos ("parameteriation")
     and variants; never on hyphenated words read joined ("selfsupervised").
 
@@ -1047,8 +1049,9 @@ class Linker:
                         words.pop()
                     # A part's number after a term of two words or more: "Flow Matching 1"
                     # (never after a label's word: "DL Live Lecture 1", "CIS 522").
+                    span = text[toks[words[0]].start : toks[words[-1]].end] if words else ""
                     if len(words) >= 3 and toks[words[-1]].stem.isdigit() and len(w := toks[words[-2]].stem) > 1 \
-                            and w not in _TRIM_END and w not in _NOISE and not _CODE.search(text[toks[words[0]].start : toks[words[-1]].end]):
+                            and w not in _TRIM_END and w not in _NOISE and not _CODE.search(span):
                         words.pop()
                     free = [k for k in words if k not in covered]
                     if not free or len(words) > (5 if in_title else 3):
