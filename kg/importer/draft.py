@@ -468,7 +468,7 @@ def _build_draft(
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
-    _running_subject(lectures, linker, {lk.topic for lk in course_links}, threshold)
+    _running_subject(lectures, {lk.topic for lk in course_links}, threshold)
     _page_themes(lectures)
     # A lecture's number names it (its IRI, by kg.vocab.lecture_numbers): the page's
     # labels where they are unique, else none at all (lectures go by their position).
@@ -521,7 +521,7 @@ def _course_subject(
     return sorted(out, key=lambda lk: (-lk.confidence, lk.topic))
 
 
-def _running_subject(lectures: list[DraftLecture], linker: Linker, known: set[str], threshold: float) -> None:
+def _running_subject(lectures: list[DraftLecture], known: set[str], threshold: float) -> None:
     """A topic the page's titles keep naming as the setting or a kind of something else
     is the course's subject, whether or not the page names the course: "LLM for search
     engines", "Generation before LLMs", "Pre-LLM case study", "LLM deep dive: scaling
@@ -531,30 +531,35 @@ def _running_subject(lectures: list[DraftLecture], linker: Linker, known: set[st
     covers it only where the title names it as a part of its own ("LLM basics:
     architecture", "Probability (discrete)") or says it introduces it, and the first two
     lectures keep it."""
-    titles = list(dict.fromkeys(lec.title for lec in lectures))
+    # Each distinct title's links, as its first lecture has them (the title's names).
+    seen: set[str] = set()
     named: dict[str, list[bool]] = {}
-    for title in titles:
-        for lk in linker.link(title):
-            if lk.confidence >= _WEAK_FLOOR and lk.topic not in known:
+    for lec in lectures:
+        if lec.title in seen:
+            continue
+        seen.add(lec.title)
+        for lk in lec.links:
+            if lk.place == "title" and lk.topic not in known:
                 named.setdefault(lk.topic, []).append(lk.how in WEAK_HOWS or lk.confidence < threshold)
+    titles = seen
     subject = {
         t for t, weak in named.items() if len(weak) >= 3 and 8 * len(weak) >= len(titles) and 2 * sum(weak) >= len(weak)
     }
     if not subject:
         return
+
+    def background(lec: DraftLecture, lk: Link) -> bool:
+        return (
+            lk.topic in subject and lk.how in ("name", "fuzzy") and lk.confidence >= threshold
+            and not (lk.place == "title" and names_a_part(lec.title, lk.text))
+        )
+
     for pos, lec in enumerate(lectures):
-        if pos < 2 or _INTRO.search(lec.title):
+        if pos < 2 or not any(lk.topic in subject for lk in lec.links) or _INTRO.search(lec.title):
             continue
-
-        def background(lk: Link) -> bool:
-            return (
-                lk.topic in subject and lk.how in ("name", "fuzzy") and lk.confidence >= threshold
-                and not (lk.place == "title" and names_a_part(lec.title, lk.text))
-            )
-
-        if any(background(lk) for lk in lec.links):
+        if any(background(lec, lk) for lk in lec.links):
             links = [
-                replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if background(lk) else lk
+                replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if background(lec, lk) else lk
                 for lk in lec.links
             ]
             lec.links = sorted(links, key=lambda lk: (-lk.confidence, lk.topic))
