@@ -20,6 +20,7 @@ from kg.build.sources import EVENT_KINDS, read_course_file
 from kg.cli import State
 from kg.cli.importer import import_cmd
 from kg.errors import DataError
+from kg.graph import KnowledgeGraph
 
 TOPICS = [
     imp.TopicName("supervised-learning", "Supervised learning"),
@@ -51,6 +52,10 @@ TOPICS = [
     imp.TopicName("speech-recognition", "Speech recognition", ("ASR",)),
     imp.TopicName("recurrent-neural-networks", "Recurrent neural networks", ("RNN", "RNNs", "recurrent networks")),
     imp.TopicName("convnets", "Convnets", ("ConvNets", "convnet")),
+    imp.TopicName("adversarial-training", "Adversarial training"),
+    imp.TopicName("adversarial-examples", "Adversarial examples", ("adversarial attacks",)),
+    imp.TopicName("pytorch", "PyTorch"),
+    imp.TopicName("meteor", "METEOR"),
 ]
 
 
@@ -114,6 +119,20 @@ class TestWhereTheNameIs:
         assert covers(linker.link("Topics in deep learning")) == {"deep-learning"}
         assert covers(linker.link("Introduction to RL")) == {"reinforcement-learning"}
 
+    def test_a_kind_word_with_a_modifier_before_a_setting_is_a_subject_of_its_own(self, linker):
+        # "Linear models for classification", "Unsupervised methods in NLP": the name
+        # after "for"/"in" is the setting; "Topics in NLP" stays about NLP.
+        assert covers(linker.link("Supervised methods for NLP")) == set()
+        assert by_topic(linker.link("Supervised methods for NLP"))["natural-language-processing"].how == "context"
+        assert covers(linker.link("Advanced topics in NLP")) == {"natural-language-processing"}
+        assert covers(linker.link("Methods for NLP")) == {"natural-language-processing"}
+
+    def test_what_comes_before_or_without_a_name_is_its_setting(self, linker):
+        assert covers(linker.link("Text generation before transformers")) == {"text-generation"}
+        assert by_topic(linker.link("Text generation before transformers"))["transformers"].how == "context"
+        assert covers(linker.link("Deep learning without backprop")) == {"deep-learning"}
+        assert covers(linker.link("Transformers")) == {"transformers"}
+
     def test_an_aspect_of_a_topic_teaches_the_aspect(self, linker):
         assert covers(linker.link("The Ethics of Machine Learning")) == set()
         assert covers(linker.link("History of Deep Learning")) == set()
@@ -138,6 +157,14 @@ class TestWhereTheNameIs:
     def test_a_generic_word_names_its_topic_only_in_a_title(self, linker):
         assert covers(linker.link("Applications")) == {"applications"}
         assert "applications" not in covers(linker.link("Backprop", "Backprop: theory and applications"))
+
+    def test_a_generic_word_followed_by_what_it_is_of_names_that(self, linker):
+        # "Applications to statistical physics" are physics's applications, not the topic
+        # "applications" names; a name after it is still linked on its own.
+        assert covers(linker.link("Ising model. Applications to statistical physics.")) == set()
+        assert covers(linker.link("Applications in biology")) == set()
+        assert covers(linker.link("Transformers: applications")) == {"transformers", "applications"}
+        assert "applications" in covers(linker.link("Applications of deep learning"))
 
     def test_a_shared_acronym_names_the_topic_it_abbreviates(self, linker):
         assert covers(linker.link("Clustering and kNN")) == {"k-nearest-neighbors"}
@@ -170,6 +197,23 @@ class TestHowNamesAreWritten:
         got = by_topic(linker.link("Productionizing Large-Scale ML"))
         assert "machine-learning" not in covers(got.values())
         assert got["machine-learning"].how == "sub-span"
+
+
+class TestCoordination:
+    def test_a_modifier_shared_across_and(self, linker):
+        # "Adversarial attacks and training" names adversarial training too; never
+        # across a mark ("Adversarial attacks, and training").
+        assert covers(linker.link("Adversarial attacks and training")) == {"adversarial-examples", "adversarial-training"}
+        assert covers(linker.link("Adversarial attacks, and training")) == {"adversarial-examples"}
+        assert covers(linker.link("Density and energy models")) == set()  # no such topics here
+
+
+class TestCase:
+    def test_a_long_mixed_case_name_matches_in_any_case(self, linker):
+        assert covers(linker.link("Pytorch basics")) == {"pytorch"}
+        # Capitals and short names keep their case: "meteor" is a word.
+        assert covers(linker.link("BLEU and METEOR")) == {"meteor"}
+        assert covers(linker.link("A meteor shower")) == set()
 
 
 class TestWhatASessionDoesWithItsSubject:
@@ -226,6 +270,35 @@ class TestCandidateTerms:
         assert linker.unmatched("Privacy in ML by dr. Ann Smith") == ["Privacy"]
         assert linker.unmatched('[IO]({{< relref "io" >}})') == []
 
+    def test_a_title_of_sentences_gives_a_term_a_sentence(self, linker):
+        # Full stops end a title's sentences, but not after an initial or an
+        # abbreviation; a lecture's own label ("Lec2") and admin words start no term.
+        got = linker.unmatched("Lec2 Undirected Graphical Models. Markov Random Fields. Ising Model.")
+        assert got[:2] == ["Undirected Graphical Models", "Markov Random Fields"]
+        assert linker.unmatched("Geospatial data analysis by Dr. Ann Smith") == ["Geospatial data analysis"]
+        assert linker.unmatched("Guest lecture: Prof. Jean Yang on privacy") == []
+        assert linker.unmatched("Introduction (incl. Language Guessing)") == ["Language Guessing"]
+        assert linker.unmatched("i18n & l10n") == ["i18n", "l10n"]
+        assert linker.unmatched("L1 regularization") == ["L1 regularization"]
+        # A part's number ends no term: "Flow Matching 1" is flow matching.
+        assert linker.unmatched("Flow matching 1") == ["Flow matching"]
+
+    def test_references_codes_and_compound_tails_make_no_candidate(self, linker):
+        # A book's chapter or edition, a course's code, a session's code ("GR1",
+        # "HW2"), the tail of a compound a name took the head of ("Model free").
+        assert linker.unmatched("Image filtering", "Szeliski (2nd Edition) Chapter 1") == ["Image filtering"]
+        assert linker.unmatched("Welcome to CS 231N, Abstraction") == ["Abstraction"]
+        assert linker.unmatched("GR1") == [] and linker.unmatched("HW2") == []
+        assert linker.unmatched("Model free") == []
+
+    def test_an_estimate_is_a_kind_word(self, linker):
+        # "Least square estimate", "Gradient estimators": what kind of thing the name
+        # is, not a longer term the name modifies ("Gradient boosting").
+        assert covers(linker.link("Gradient estimators")) == {"gradient"}
+        assert linker.unmatched("Gradient estimators") == []
+        assert linker.unmatched("Estimate") == []
+        assert covers(linker.link("Gradient boosting")) == set()
+
     def test_determiners_and_kind_words_make_no_candidate(self, linker):
         assert linker.unmatched("From RL to (any) autoencoder, tasks, research") == ["autoencoder"]
         assert linker.unmatched("Classifiers, such as Naive Bayes") == ["Classifiers", "Naive Bayes"]
@@ -266,6 +339,59 @@ class TestPageThemes:
         ])
         draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
         assert "deep-learning" in draft.lectures[0].covers()
+
+
+class TestRunningSubject:
+    """A topic the titles keep naming as a setting or a kind of something else is the
+    course's subject: covered where a title names it as a part of its own."""
+
+    def test_a_subject_the_titles_keep_naming_around_other_things(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Course overview", "Logistics."),
+            ("Word vectors", "Counting."),
+            ("Transformers for NLP", "Attention."),
+            ("Reinforcement learning for NLP", "Rewards."),
+            ("NLP deep dive: speech", "Sounds."),
+            ("Diffusion models and NLP", "Noise."),
+            ("NLP basics: backprop", "Chain rule."),
+            ("Speech recognition", "Sounds."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        got = {lec.title: set(lec.covers()) for lec in draft.lectures}
+        assert got["Diffusion models and NLP"] == {"diffusion-models"}
+        assert got["NLP basics: backprop"] == {"natural-language-processing", "backpropagation"}
+        weak = {lk.topic: lk.how for lk in draft.lectures[5].links}
+        assert weak["natural-language-processing"] == "course"
+
+    def test_a_topic_the_titles_name_as_their_own_stays_covered(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = _page([
+            ("Course overview", "Logistics."),
+            ("Word vectors", "Counting."),
+            ("Transformers: attention", "Keys."),
+            ("Transformers and RNNs", "Sequences."),
+            ("Efficient transformers", "Speed."),
+            ("Transformers for speech", "Sounds."),
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        got = {lec.title: set(lec.covers()) for lec in draft.lectures}
+        assert "transformers" in got["Transformers for speech"]
+        assert "transformers" in got["Transformers and RNNs"]
+
+    def test_a_heading_names_the_course_subject_also_as_a_kind_of_it(self):
+        vocab = imp.Vocabulary(topics=TOPICS)
+        md = "\n".join([
+            "# ACME Natural Language Processing course", "",
+            "## Sep 1: Speech recognition", "", "Sounds.", "",
+            "## Sep 2: Backprop", "", "Gradients.", "",
+            "## Sep 3: Diffusion models in NLP", "", "Noise.", "",
+            "## Sep 4: Transformers", "", "Attention, NLP tasks.", "",
+        ])
+        draft = imp.build_draft(imp.parse_page(md, "p.md"), vocab, course_id="p", year=2025)
+        last = draft.lectures[-1]
+        assert "natural-language-processing" not in last.covers()
+        assert {lk.topic: lk.how for lk in last.links}["natural-language-processing"] == "course"
 
 
 class TestDataFileReadings:
@@ -376,3 +502,9 @@ def test_vocabulary_queries_are_kgs_own(tmp_path):
     ids = {t.id for t in vocab.topics}
     assert {"backpropagation", "transformers"} <= ids
     assert any(t.aliases for t in vocab.topics) and vocab.books and vocab.readings
+
+
+def test_the_shipped_vocabulary_names_spelling_variants():
+    # "Back propagation" (two words) is a common spelling of backpropagation.
+    linker = imp.Linker(imp.Vocabulary.from_graph(KnowledgeGraph.open()).topics)
+    assert "backpropagation" in covers(linker.link("Gradient descent and back propagation"))

@@ -16,7 +16,7 @@ from kg import collector
 from kg.errors import PageError, UsageError
 from kg.importer.dates import PageDate, find_date, term_year
 from kg.importer.detect import parse_page
-from kg.importer.link import Link, Linker
+from kg.importer.link import WEAK_HOWS, Link, Linker, names_a_part
 from kg.importer.read import read_page
 from kg.importer.readings import DraftReading, Library
 from kg.importer.rows import ASSIGN, Page, Row, clean, slugify
@@ -369,9 +369,11 @@ def _build_draft(
     library = Library(vocab)
     chapter_covers = {f"{b.id}/{n}": set(c) for b in vocab.books for n, c in b.chapters.items()}
     reading_covers = {rid: set(c) for rid, c in vocab.reading_covers.items()}
-    # The course's subject: what its name, else the page's main heading, names.
+    # The course's subject: what its name, else the page's main heading, names (also
+    # as a kind of it: "YSDA Natural Language Processing course").
     course_links = [
-        lk for lk in linker.link(name or page.name or page.heading or "") if lk.confidence >= threshold
+        lk for lk in linker.link(name or page.name or page.heading or "")
+        if lk.confidence >= min(threshold, _SUBJECT_FLOOR) and lk.how in ("name", "fuzzy", "coordination", "narrower")
     ]
 
     lectures: list[DraftLecture] = []
@@ -472,6 +474,7 @@ def _build_draft(
             a.released = None
     if not lectures:
         raise PageError("the schedule has no lectures, only calendar rows", page.source)
+    _running_subject(lectures, {lk.topic for lk in course_links}, threshold)
     _page_themes(lectures)
     # A lecture's number names it (its IRI, by kg.vocab.lecture_numbers): the page's
     # labels where they are unique, else none at all (lectures go by their position).
@@ -498,6 +501,7 @@ def _build_draft(
 
 
 _NO_READING = re.compile(r"(?i)^(?:see\b|tbd|tba|none\b|n/a)")  # "TBD", "See Canvas": no reading named
+_SUBJECT_FLOOR = 0.75  # the course's name or heading names its subject at least this surely
 _INTRO = re.compile(r"(?i)\b(?:intro(?:duction)?|overview|welcome|administrivia|logistics)\b")
 
 
@@ -521,6 +525,50 @@ def _course_subject(
         return links
     out = [replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if lk.topic in ids else lk for lk in links]
     return sorted(out, key=lambda lk: (-lk.confidence, lk.topic))
+
+
+def _running_subject(lectures: list[DraftLecture], known: set[str], threshold: float) -> None:
+    """A topic the page's titles keep naming as the setting or a kind of something else
+    is the course's subject, whether or not the page names the course: "LLM for search
+    engines", "Generation before LLMs", "Pre-LLM case study", "LLM deep dive: scaling
+    laws" on an LLM course's page. Many: in at least three distinct titles and an eighth
+    of them, at least half of them weakly (inside a longer name, as a kind, a setting).
+    As with the subject the course's name gives (:func:`_course_subject`), a lecture
+    covers it only where the title names it as a part of its own ("LLM basics:
+    architecture", "Probability (discrete)") or says it introduces it, and the first two
+    lectures keep it."""
+    # Each distinct title's links, as its first lecture has them (the title's names).
+    seen: set[str] = set()
+    named: dict[str, list[bool]] = {}
+    for lec in lectures:
+        if lec.title in seen:
+            continue
+        seen.add(lec.title)
+        for lk in lec.links:
+            if lk.place == "title" and lk.topic not in known:
+                named.setdefault(lk.topic, []).append(lk.how in WEAK_HOWS or lk.confidence < threshold)
+    titles = seen
+    subject = {
+        t for t, weak in named.items() if len(weak) >= 3 and 8 * len(weak) >= len(titles) and 2 * sum(weak) >= len(weak)
+    }
+    if not subject:
+        return
+
+    def background(lec: DraftLecture, lk: Link) -> bool:
+        return (
+            lk.topic in subject and lk.how in ("name", "fuzzy") and lk.confidence >= threshold
+            and not (lk.place == "title" and names_a_part(lec.title, lk.text))
+        )
+
+    for pos, lec in enumerate(lectures):
+        if pos < 2 or not any(lk.topic in subject for lk in lec.links) or _INTRO.search(lec.title):
+            continue
+        if any(background(lec, lk) for lk in lec.links):
+            links = [
+                replace(lk, confidence=round(lk.confidence * 0.75, 2), how="course") if background(lec, lk) else lk
+                for lk in lec.links
+            ]
+            lec.links = sorted(links, key=lambda lk: (-lk.confidence, lk.topic))
 
 
 def _page_themes(lectures: list[DraftLecture]) -> None:

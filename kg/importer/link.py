@@ -26,7 +26,7 @@ _GENERIC = frozenset(
     "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
     "fundamentals fundamental foundations foundation applications application case studies study tbd tba no "
     "model models method methods theory practice key idea ideas one two three four five "
-    "several various new modern simple".split()
+    "several various new modern simple brief extra preliminary preliminaries roadmap outlook".split()
 )
 
 
@@ -35,7 +35,8 @@ _CACHE_SIZE = 50_000
 # ("implicit regularization techniques").
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
-    "idea variant extension phenomenon phenomena regime effect result architecture".split()
+    "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
+    "estimation".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -61,15 +62,20 @@ _NOISE = frozenset(
     "youtube homework assignment assignments quiz exam midterm final project deadline due lecture "
     "lectures tbd tba reading readings paper papers handout solutions solution part week seminar "
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
-    "announcement announcements out released continued contd cont ctd speaker speakers".split()
+    "announcement announcements out released continued contd cont ctd speaker speakers "
+    # References to a book or a course: "Szeliski (2nd Edition) Chapter 1".
+    "chapter chapters edition section sections appendix".split()
 )
 # "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}").
 _NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
+# A course's code ("CS 231N", "STAT-157") or a short code of a session or a piece of
+# work ("GR1", "HW2", "P6"): never a concept.
+_CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{3,}[A-Za-z]?\b|^[A-Za-z]{1,2}\d{1,2}[a-c]?$")
 
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
     "and or for of in with on via using through from to by vs versus & / + at as into meet beyond "
-    "about among between during".split()
+    "about among between during before after without".split()
 )
 _NAME_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s")
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
@@ -228,10 +234,12 @@ def _initials(label: str) -> str:
 
 
 def _acronym_like(name: str) -> bool:
-    """'RL', 'GAN', 'muP', 'LoRA': one word, short or with several capitals."""
+    """'RL', 'GAN', 'muP', 'LoRA', 'METEOR': one word, short, or in capitals, or short
+    with several capitals. A longer word in mixed case ('PyTorch', 'TensorFlow') is a
+    name no English word is spelt like: it matches in any case ('Pytorch')."""
     if len(_tokens(name)) != 1:
         return False
-    return len(name) <= 3 or sum(c.isupper() for c in name) >= 2
+    return len(name) <= 3 or name.isupper() or (sum(c.isupper() for c in name) >= 2 and len(name) <= 5)
 
 
 def _acronym_ok(alias: str, surface: str) -> bool:
@@ -245,16 +253,29 @@ def _acronym_ok(alias: str, surface: str) -> bool:
 # sentence of prose ("we consider gradient as a general technique") much less.
 _PLACE_PENALTY = {"title": 0.0, "list": 0.06, "prose": 0.15}
 _SEGMENT = re.compile(r"[,;:()\[\]!?]|\.(?:\s|$)|\s[-–—]{1,3}\s")
-_TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|\s[-–—]+\s|/")
+# A title's sentences end at a full stop, but for one after an initial or an
+# abbreviation ("Dr. Smith", "Prof. Yang", "incl. X", "e.g. Y").
+_SENTENCE_END = (
+    r"(?<!\b[A-Za-z])(?<!\b[Dd]r)(?<!\b[Mm]r)(?<!\b[Mm]s)(?<!\b[Vv]s)(?<!\b[Cc]f)(?<!\b[Ss]t)(?<!\bal)"
+    r"(?<!\b[Mm]rs)(?<!\b[Ee]tc)(?<!\b[Pp]rof)(?<!\b[Ii]ncl)(?<!\b[Rr]esp)(?<!\b[Aa]pprox)\.(?:\s|$)"
+)
+_TITLE_SEGMENT = re.compile(r"[:;,()\[\]|?!]|" + _SENTENCE_END + r"|\s[-–—]+\s|/")
+# A lecture's own label left before its title ("Lec2", "L3", "W5"): never a term's start.
+_LABEL = re.compile(r"(?:lec|lecture|week|wk|session|unit|part|ch|chapter|module|day)\d+[a-c]?")
 _AND = re.compile(r"\band\b|&")
 _STOP_GENERIC = _STOP | _GENERIC
 # Words a candidate term does not start with: stop words, generic words, teaching
 # verbs, determiners ("any", "such as").
-_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some".split())
+_TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every some incl including".split())
+# Words before a person's name ("Prof. Jean Yang on privacy", "talk by Dr. Smith"):
+# what follows names who, not what.
+_HONORIFICS = frozenset("by prof professor dr mr mrs ms".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
     "network system research good best learning year series need all other last first next".split()
+    # The tails of compounds a name took the head of: "model-free", "trade-off", "value-based".
+    + "free off based up down".split()
 )
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
@@ -268,9 +289,11 @@ class Linker:
     ("modelling"), a light plural stem on every word. Acronym-like names ("RL", "GAN",
     "muP", "LoRA") match only when written as acronyms, so "gan" or "rl" in running
     text do not count; a longer name also matches with a label's acronym in its place
-    ("Optimization for DL", "NN optimization"). A span inside a longer match counts less ("neural
+    ("Optimization for DL", "NN optimization"); a longer name in mixed case ("PyTorch")
+    matches in any case. A span inside a longer match counts less ("neural
     networks" inside "deep neural networks"); "A and B C" also names "A C" ("density and
-    energy models"). Spans that match no name exactly are tried with rapidfuzz against
+    energy models"), and "A B and C" names "A C" ("adversarial attacks and training").
+    Spans that match no name exactly are tried with rapidfuzz against
     names of as many words that start alike, word by word, for typos ("parameteriation")
     and variants; never on hyphenated words read joined ("selfsupervised").
 
@@ -757,6 +780,14 @@ class Linker:
             return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines".
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
+        # A word that elsewhere says what kind of session it is, followed by where it
+        # goes, names that other thing's: "Applications to statistical physics",
+        # "Applications in biology" (where "Applications" alone, or "Applications of
+        # deep RL", names its topic).
+        if not right and m.j - m.i == 1 and toks[m.i].stem in _GENERIC and m.j + 1 < len(toks) \
+                and toks[m.j].stem in _SETTING | {"to"} and content(toks[m.j + 1].stem) \
+                and not _TERM_BREAK.search(text[toks[m.i].end : toks[m.j + 1].start]):
+            right = True
         left = False
         k = m.i - 1
         while k >= 0 and not boundary(k, k + 1):
@@ -838,6 +869,26 @@ class Linker:
                             x.but(x.conf * 0.75, "sub-span") if (x.i, x.j) == (k - 1, k) and x.how == "name" else x
                             for x in out
                         ]
+        # "Adversarial attacks and training" also names "adversarial training", "Object
+        # detection and tracking" "object tracking": a modifier the nouns either side of
+        # "and" share (within one phrase: no mark between).
+        for k in range(2, len(toks) - 1):
+            if toks[k].stem != "and" or any(toks[x].stem in _STOP for x in (k - 2, k - 1, k + 1)):
+                continue
+            if _NAME_BREAK.search(text[toks[k - 2].end : toks[k + 1].start]):
+                continue
+            a = toks[k - 2]
+            for L in (2, 1):
+                tail = toks[k + 1 : k + 1 + L]
+                if len(tail) < L or (L == 2 and _NAME_BREAK.search(text[tail[0].end : tail[1].start])):
+                    continue
+                for nm in self._index.get((a.stem, *(x.stem for x in tail)), ()):
+                    if nm.acronym or nm.topic in have:
+                        continue
+                    have.add(nm.topic)
+                    surface = f"{a.surface} … {text[tail[0].start : tail[-1].end]}"
+                    conf = self._base(nm, places[k - 2]) * 0.95
+                    out.append(_Match(k - 2, k + 1 + L, nm.topic, conf, surface, "coordination", places[k - 2]))
         return out
 
     # ------------------------------------------------------------ public
@@ -971,7 +1022,7 @@ class Linker:
                 open_run = False  # may the last run take more words?
                 in_seg = set(seg)
                 for k in seg:
-                    if toks[k].stem == "by":  # "transparency by dr. Ulrich Aivodji": the rest names who
+                    if toks[k].stem in _HONORIFICS:  # "transparency by dr. Ulrich Aivodji": the rest names who
                         break
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
@@ -990,10 +1041,17 @@ class Linker:
                     while words and words[0] > 0 and toks[words[0] - 1].start >= a \
                             and text[toks[words[0] - 1].end : toks[words[0]].start] == "-":
                         words.insert(0, words[0] - 1)
-                    while words and (toks[words[0]].stem in _TRIM or toks[words[0]].stem.isdigit()) \
+                    while words and (toks[words[0]].stem in _TRIM or toks[words[0]].stem.isdigit()
+                                     or _LABEL.fullmatch(toks[words[0]].stem)) \
                             and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
+                        words.pop()
+                    # A part's number after a term of two words or more: "Flow Matching 1"
+                    # (never after a label's word: "DL Live Lecture 1", "CIS 522").
+                    span = text[toks[words[0]].start : toks[words[-1]].end] if words else ""
+                    if len(words) >= 3 and toks[words[-1]].stem.isdigit() and len(w := toks[words[-2]].stem) > 1 \
+                            and w not in _TRIM_END and w not in _NOISE and not _CODE.search(span):
                         words.pop()
                     free = [k for k in words if k not in covered]
                     if not free or len(words) > (5 if in_title else 3):
@@ -1013,7 +1071,7 @@ class Linker:
                     ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
                         words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
-                    if _NOT_A_TERM.search(term):
+                    if _NOT_A_TERM.search(term) or _CODE.search(term):
                         continue
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
@@ -1051,10 +1109,10 @@ def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
 
 
 # Prepositions that put what follows as the setting of the words before them:
-# "Reinforcement learning for NLP", "Interpretability in NLP". "On" only in titles
-# ("Accelerating transformers on GPUs"): in prose it is as often the subject ("we focus
-# on convolutional networks").
-_SETTING = frozenset("for in within".split())
+# "Reinforcement learning for NLP", "Interpretability in NLP", "Generation before LLMs",
+# "Training without backprop". "On" only in titles ("Accelerating transformers on
+# GPUs"): in prose it is as often the subject ("we focus on convolutional networks").
+_SETTING = frozenset("for in within before without".split())
 _ARTICLES = frozenset("the a an".split())
 _CONTEXT_WORDS = _SETTING | {"of", "on"}
 
@@ -1067,7 +1125,10 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
     the name is the subject and keeps its weight. A title or an item of a detail list
     (or a part of one) that is "ASPECT of NAME" ("The Ethics of Machine Learning",
     "History of Deep Learning", "complexity of neural networks") teaches the aspect;
-    "Basics of NAME", "Introduction of NAME", "Properties of NAME" teach the name."""
+    "Basics of NAME", "Introduction of NAME", "Properties of NAME" teach the name. A
+    kind word with a modifier before it is a subject of its own: "Linear models for
+    classification" and "Unsupervised methods in NLP" are not about classification or
+    NLP, where "Topics in NLP" and "Advanced topics in NLP" are."""
     if m.how not in ("name", "fuzzy") or m.i == 0:
         return m
     # Only "of" or a setting word among the three words before the name can change it.
@@ -1103,7 +1164,10 @@ def _context(text: str, toks: list[_Tok], m: _Match, place: str) -> _Match:
         return m
     if _TERM_BREAK.search(text[toks[k - 1].end : toks[m.i].start]):
         return m
-    if not content(toks[k - 1].stem):
+    if not content(toks[k - 1].stem) and not (
+        toks[k - 1].stem in _GENERIC and k > 1 and content(toks[k - 2].stem)
+        and not _TERM_BREAK.search(text[toks[k - 2].end : toks[k - 1].start])
+    ):
         return m
     return m.but(round(min(m.conf * 0.8, 0.78), 3), "context")
 
@@ -1154,6 +1218,35 @@ _READINGS = re.compile(
 # ("[Section 9.3 of DLB]", "[ImageNet Classification with Deep Convolutional Neural
 # Networks]"), link labels ("[A][B]"), notes ("[from last year]").
 _BRACKETED = re.compile(r"(?<=[\w)\]])\s*\[[^\[\]]*\]")
+
+
+# What a title's parts lie between: commas, semicolons, colons, brackets and dashes.
+_TITLE_PARTS = re.compile(r"[,;:()\[\]|]|\s[-–—]+\s")
+# Links that name their topic only weakly: inside a longer name, as a kind of it, as a
+# setting or as related.
+WEAK_HOWS = _WEAK_HOWS
+
+
+def names_a_part(title: str, name: str) -> bool:
+    """Whether ``name`` (words of ``title``) fills a part of it between commas, colons,
+    brackets or dashes, but for words that say what kind of session it is and numbers:
+    "LLM basics: Architecture" and "Probability (Discrete)" name "LLM" and "Probability"
+    as parts; "LLM for search engines" and "Generation before LLMs" do not.
+
+    >>> names_a_part("LLM basics: Architecture", "LLM"), names_a_part("LLM for search engines", "LLM")
+    (True, False)
+    """
+    want = [t.stem for t in _tokens(name)]
+    if not want:
+        return False
+    for part in _TITLE_PARTS.split(title):
+        stems = [t.stem for t in _tokens(part)]
+        for i in range(len(stems) - len(want) + 1):
+            if stems[i : i + len(want)] == want:
+                rest = stems[:i] + stems[i + len(want) :]
+                if all(w in _STOP_GENERIC or w.isdigit() for w in rest):
+                    return True
+    return False
 
 
 def without_readings(text: str) -> str:
