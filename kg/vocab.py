@@ -21,6 +21,7 @@ other modules.
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 from urllib.parse import quote
@@ -421,6 +422,11 @@ def topic_iri(topic_id: str) -> str:
 
 def course_iri(course_id: str) -> str:
     return f"{ID}course/{_seg(course_id)}"
+
+
+# A lecture's own label on its page: letters and digits, parts joined by '.' or '-'
+# ("9", "09", "1a", "5.2", "L-3"); at most 12 characters, so it fits a listing.
+LECTURE_LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
 
 
 def lecture_iri(course_id: str, n: int) -> str:

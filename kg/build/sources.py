@@ -61,9 +61,7 @@ ASSIGNMENT_KINDS = frozenset("problem-set homework project quiz lab".split())
 _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A lecture's own label on its page: letters and digits, parts joined by '.' or '-'
-# ("9", "09", "1a", "5.2", "L-3"); at most 12 characters, so it fits a listing.
-_LABEL = re.compile(r"^(?=.{1,12}$)[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*$")
+_LABEL = V.LECTURE_LABEL  # a lecture's own label on its page (kg.vocab)
 
 
 @dataclass(frozen=True, slots=True)  # one per record and reference: small and quick to make

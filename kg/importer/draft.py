@@ -478,6 +478,9 @@ def _build_draft(
     _page_themes(lectures)
     # A lecture's number names it (its IRI, by kg.vocab.lecture_numbers): the page's
     # labels where they are unique, else none at all (lectures go by their position).
+    if not _page_labels(lectures):
+        notes.append("the page's lecture numbers are not labels kg keeps "
+                     "(letters and digits, as '9', '1a', '5.2'): left out")
     keys = V.lecture_numbers([lec.number for lec in lectures])
     labels = [V.lecture_label_key(lec.number) for lec in lectures if lec.number]
     if len(set(keys)) != len(keys) or len(set(labels)) != len(labels):
@@ -617,6 +620,39 @@ def weekday_year(dates: Sequence[PageDate]) -> int | None:
         if ok:
             fits.append(y)
     return fits[0] if len(fits) == 1 else None
+
+
+# A lecture's number written with its kind: "Lecture 4.5", "Lec. 3", "Session #2".
+_LABELLED_NUMBER = re.compile(r"^[^\W\d_]+\.?\s*(?:#|no\.?\s*)?(?=\w)", re.I)
+
+
+def _page_labels(lectures: list[DraftLecture]) -> bool:
+    """Make each lecture's number the label kg keeps (``kg.vocab.LECTURE_LABEL``):
+    "Lecture 4.5" is "4.5". Where some number is no such label even so, every lecture's
+    number is left out (the course's numbers are all the page's or none) and the
+    answer is False.
+
+    >>> lecs = [DraftLecture(title="A", line=1, number="Lecture 1"),
+    ...         DraftLecture(title="B", line=2, number="Lec. 4.5")]
+    >>> _page_labels(lecs), [lec.number for lec in lecs]
+    (True, ['1', '4.5'])
+    >>> lecs = [DraftLecture(title="A", line=1, number="1 (part one)")]
+    >>> _page_labels(lecs), lecs[0].number
+    (False, None)
+    """
+    ok = True
+    for lec in lectures:
+        if lec.number is None or V.LECTURE_LABEL.match(lec.number):
+            continue
+        bare = _LABELLED_NUMBER.sub("", lec.number.strip())
+        if V.LECTURE_LABEL.match(bare):
+            lec.number = bare
+        else:
+            ok = False
+    if not ok:
+        for lec in lectures:
+            lec.number = None
+    return ok
 
 
 def import_page(
