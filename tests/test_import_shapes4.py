@@ -623,3 +623,53 @@ class TestMoreDataFiles:
         d = draft(OUTLINE_YAML, "lessons.yml")
         assert titles(d) == ["Representation", "Mental model", "Notions"]
         assert [(e.kind, e.title) for e in d.events] == [("tutorial", "Exercises")]
+
+
+class TestNumberedTables:
+    """Tables whose rows are numbered by a column of session labels."""
+
+    def test_a_title_column_beside_a_topics_column_gives_the_titles(self, tmp_path: Path) -> None:
+        # "Number | Title | Topics": the column the page calls the title is the title,
+        # though the topics are wordier; "Lecture 3" numbers its lecture 3.
+        text = "| Lecture Number | Title | Topics |\n| :--- | :---: | ---: |\n" + "".join(
+            f"| Lecture {k} | {t} | {d} |\n" for k, t, d in [
+                (1, "Sorting", "Insertion sort, merge sort, the lower bound for comparison sorts"),
+                (2, "Hashing", "Chaining, open addressing, universal families of hash functions"),
+                (3, "Graphs", "Breadth-first search, depth-first search, topological order"),
+            ])
+        page = tmp_path / "lectures.md"
+        page.write_text(text, encoding="utf-8")
+        _res, out = run_import(page)  # the draft loads: "Lecture 1" is no label kg keeps, "1" is
+        d = draft(text)
+        assert titles(d) == ["Sorting", "Hashing", "Graphs"]
+        assert [lec.number for lec in d.lectures] == ["1", "2", "3"]
+        assert 'number: "3"' in out.read_text(encoding="utf-8")
+
+    def test_numbers_that_are_no_labels_are_left_out_not_a_failed_draft(self, tmp_path: Path) -> None:
+        text = "| No. | Topic |\n|---|---|\n" + "".join(
+            f"| {n} | {t} |\n" for n, t in [("1 (first half)", "Sorting"), ("2", "Hashing"), ("3", "Graphs")])
+        page = tmp_path / "lectures.md"
+        page.write_text(text, encoding="utf-8")
+        res, out = run_import(page)
+        d = draft(text)
+        assert titles(d) == ["Sorting", "Hashing", "Graphs"]
+        assert [lec.number for lec in d.lectures] == [None, None, None]
+        assert "number:" not in out.read_text(encoding="utf-8")
+
+    def test_a_column_of_session_labels_numbers_a_table_without_a_title_header(self) -> None:
+        # "Event Type | Description | Videos", no dates: the labels say each row is a
+        # session, and the wordy column after them is its title.
+        text = "| Event Type | Description | Videos |\n|:--:|:--:|:--:|\n" + "".join(
+            f"| {lab} | {t} | [video](https://example.org/{i}) |\n" for i, (lab, t) in enumerate([
+                ("Lecture 2", "Sorting and searching"), ("Lecture 3", "Hash tables"),
+                ("Guest Lecture 1", "A talk on graph algorithms"), ("Lecture 4", "Dynamic programming"),
+            ]))
+        assert titles(draft(text)) == [
+            "Sorting and searching", "Hash tables", "A talk on graph algorithms", "Dynamic programming"]
+
+    def test_a_spaced_delimiter_row_wider_than_its_header_keeps_the_table(self) -> None:
+        # GitHub's Markdown drops a table whose delimiter row has more cells than its
+        # header; the pages' readers show it.
+        text = "| Lecture # | Date | Topic |\n| --- | --- | --- | --- |\n" + "".join(
+            f"|{k}| {d} Jan| {t} |\n" for k, d, t in [(1, 7, "Sorting"), (2, 8, "Hashing"), (3, 15, "Graphs")])
+        assert titles(draft(text, year=2021)) == ["Sorting", "Hashing", "Graphs"]

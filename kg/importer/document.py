@@ -200,7 +200,7 @@ def markdown_to_html(text: str) -> str:
         text = _SHORTCODE.sub("", text)  # Hugo/Quarto shortcodes ("{{< fa file-pdf >}}"): icons, not text
     if "]{" in text:
         text = _PANDOC_ATTR.sub("]", text)  # "[HW 2]{style=...}": the span's attributes
-    if "-|" in text or "|-" in text or "-:|" in text:
+    if "-|" in text or "|-" in text or "- |" in text or "| -" in text or "| :-" in text or "|:-" in text:
         text = _DELIMITER_ROW.sub(_delimiter_fit, text)
     if "{=html}" in text:
         text = _RAW_HTML_FENCE.sub(_raw_html, text)  # Quarto/Pandoc's raw HTML blocks are HTML, not code

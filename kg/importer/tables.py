@@ -87,6 +87,7 @@ _WORD_ROLES = {
 }
 
 
+_TITLE_HEAD = re.compile(r"^(?:lecture |session |class )?(?:title|titel|t[íi]tulo|titre|titolo)$")
 _HEAD_QUALIFIER = re.compile(
     r"\s*(?:\([^()]*\)|[x×]\s*\d+(?:[.,]\d+)?\s*(?:hours?|hrs?|h|min(?:utes)?)\b\.?)\s*$")
 
@@ -100,15 +101,27 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
             vals = [len(c[i]) for _, c in body if i < len(c) and c[i].strip()]
             return sum(vals) / len(vals) if vals else 0.0
 
-        keep = max(titles, key=mean_len)
+        # A column headed "Title" beside "Topics": the one the page calls the title
+        # is, and the topics are its detail ("Title | Topics"). Else the wordiest.
+        named = [i for i in titles if _TITLE_HEAD.match(clean(_EMPHASIS_MARKS.sub("", header[i])).lower())]
+        keep = named[0] if len(named) == 1 else max(titles, key=mean_len)
         for i in titles:
             if i != keep:
                 numeric = all(
                     _SHORT_NUMBER.fullmatch(c[i]) for _, c in body if i < len(c)
                 )
-                roles[i] = "number" if numeric else None
+                roles[i] = "number" if numeric else ("details" if named and keep in named else None)
     if "title" not in roles:
-        return None
+        # "Event Type | Description": a column of numbered session labels ("Lecture 2",
+        # "Guest Lecture 1") numbers the rows, and the wordy column after it is their title.
+        label = next((i for i in range(len(header)) if roles[i] in (None, "number") and _labels_column(body, i)), None)
+        if label is None:
+            return None
+        title = next((i for i in range(label + 1, len(header))
+                      if roles[i] in (None, "details") and _wordy_column(body, i)), None)
+        if title is None:
+            return None
+        roles[label], roles[title] = "number", "title"
     for i, r in enumerate(roles):
         if r == "discussion" and _SECTIONS_HEAD.match(clean(header[i]).lower()):
             # "Section | py | py | C++": a few labels repeated down the column name the
@@ -117,6 +130,25 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
             if len(cells) >= 4 and len(set(cells)) * 2 <= len(cells) and all(len(c.split()) <= 2 for c in cells):
                 roles[i] = "theme"
     return roles
+
+
+# A session's label with its number: "Lecture 2", "Guest Lecture 1", "Lec. 3", "Session #4".
+_SESSION_LABEL = re.compile(
+    r"(?i)^\W*(?:[^\W\d_]+\s+)?(?:lecture|lec\.?|session|class|seminar|lesson|talk|l|s)\s*#?\s*\d+[a-z]?(?:\.\d+)?\W*$")
+
+
+def _labels_column(body: list[tuple[int, list[str]]], i: int) -> bool:
+    """Whether three or more of column ``i``'s cells are numbered session labels, and
+    four in five of those not empty."""
+    cells = [clean(c[i]) for _, c in body if i < len(c) and c[i].strip()]
+    hits = sum(1 for c in cells if _SESSION_LABEL.match(c))
+    return hits >= 3 and hits * 5 >= len(cells) * 4
+
+
+def _wordy_column(body: list[tuple[int, list[str]]], i: int) -> bool:
+    """Whether most of column ``i``'s cells hold words (not links, numbers or marks)."""
+    cells = [c[i] for _, c in body if i < len(c)]
+    return bool(cells) and sum(1 for c in cells if len(_WORDY.findall(c)) >= 1) * 2 > len(cells)
 
 
 _BARE_NO_CLASS = re.compile(r"(?i)\s*no\s+(?:class|classes|lecture|lectures)\W*")
