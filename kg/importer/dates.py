@@ -253,7 +253,10 @@ _RANGE_END = re.compile(rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>
 # (A weekday of any language abbreviated to two or three letters before a comma and a
 # number: "Mi, 21.09.22", "Lu, 3/2".)
 _WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+", re.I)
-_WEEKDAY_AFTER = re.compile(r"^\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
+# A weekday's name, whole (not "Monte Carlo", "Sunset"), after a date: "01/20 Tue",
+# "9/15 (Mon)".
+_WEEKDAY_AFTER = re.compile(
+    rf"^\s*(?:,\s*)?(\(\s*)?({_WEEKDAY_RE})\b\.?(?(1)\s*\))", re.I)
 _STAMP_END = re.compile(
     r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?\s*(?:\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?)?\s*>", re.I
 )
@@ -310,8 +313,10 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
             date = PageDate(date.month, date.day, date.year, weekday, date.text)
     # A weekday after an ISO date ("2021-11-10 Wed").
     wd_after = _WEEKDAY_AFTER.match(after)
-    if wd_after and date.weekday is None:
-        date = PageDate(date.month, date.day, date.year, _WEEKDAYS.get(wd_after.group(1).lower()), date.text)
+    day_after = _WEEKDAYS.get(wd_after.group(2).lower()) if wd_after else None
+    if wd_after and day_after is not None and date.weekday in (None, day_after):
+        date = PageDate(date.month, date.day, date.year, day_after, date.text)
+        after = after[wd_after.end():]  # the weekday is the date's, not the title's
     # What follows a timestamp: its weekday, a time range, the closing bracket.
     after = _STAMP_END.sub("", after) if text[:start].rstrip().endswith("<") else after
     if _OPEN_BRACKET_END.search(text[:start]) and _CLOSE_BRACKET.match(after):
