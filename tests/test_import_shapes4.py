@@ -673,3 +673,46 @@ class TestNumberedTables:
         text = "| Lecture # | Date | Topic |\n| --- | --- | --- | --- |\n" + "".join(
             f"|{k}| {d} Jan| {t} |\n" for k, d, t in [(1, 7, "Sorting"), (2, 8, "Hashing"), (3, 15, "Graphs")])
         assert titles(draft(text, year=2021)) == ["Sorting", "Hashing", "Graphs"]
+
+
+class TestDefinitionListSchedules:
+    """Kramdown definition lists: a date (and its weekday) over the session's parts."""
+
+    PAGE = """---
+title: Schedule
+---
+
+01/20 Tue
+: Introduction
+
+01/27 Tue
+: Language models
+: **Assignment 1 released**{: .label .label-yellow}
+
+01/29 Thu
+: Recurrent models
+
+02/10 Tue
+: Attention
+: **Assignment 1 due**{: .label .label-yellow}
+
+02/12 Thu
+: Project presentations
+: **Project report due by 02/20 (Fri)**{: .label .label-yellow}
+"""
+
+    def test_a_weekday_after_the_date_is_the_dates(self) -> None:
+        got = imp.dates.find_date("01/20 Tue")
+        assert got is not None and got[0].weekday == 1 and got[2] == ""
+        got = imp.dates.find_date("9/15 (Mon) Sorting")
+        assert got is not None and got[0].weekday == 0 and got[2].strip() == "Sorting"
+        got = imp.dates.find_date("10/2 Monte Carlo methods")  # a word, not a weekday
+        assert got is not None and got[0].weekday is None and got[2].strip() == "Monte Carlo methods"
+
+    def test_a_bold_marker_labels_the_session_it_does_not_title_it(self) -> None:
+        d = draft(self.PAGE, year=2026)
+        assert titles(d) == ["Introduction", "Language models", "Recurrent models", "Attention"]
+        [a] = [a for a in d.assignments if a.id == "assignment-1"]
+        assert (a.released, a.due) == (dt.date(2026, 1, 27), dt.date(2026, 2, 10))
+        assert "Project presentations" in [e.title for e in d.events]
+        assert not any(t.startswith("by ") for t in titles(d))

@@ -17,7 +17,8 @@ from functools import lru_cache
 from kg.importer.dates import PageDate, find_date, trailing_date
 from kg.importer.document import Line, Record
 from kg.importer.rows import (
-    ASSIGN, Row, absorb, clean, looks_like_names, set_title, strip_badges, take_acted_markers,
+    ASSIGN, Row, absorb, clean, looks_like_names, only_acted_markers, set_title, strip_badges,
+    take_acted_markers, take_marker_line,
 )
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z -]{0,24}?)\s*:\s*(?P<rest>.*)$")
@@ -210,7 +211,8 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
                 continue
             continue
         if pending_title_label or ln.titled:
-            if not _is_links(text):
+            if not _is_links(text) and not (ln.titled and only_acted_markers(text)):
+                # (A bold "Assignment 1 released" labels the session; it is not its title.)
                 title, title_at = text, i
                 break
     if title is None:
@@ -224,6 +226,9 @@ def record_rows(rec: Record, week: int | None = None) -> list[Row]:
             break
     if title is None:
         return []
+    for i, ln in enumerate(lines):
+        if i != title_at and ln.titled and i != date_at and only_acted_markers(ln.text):
+            take_marker_line(row, ln.text)  # (a bold "Assignment 1 released" beside the title)
     title = title.lstrip(": ").strip()
     if row.date is None and title_at is not None and lines[title_at].titled:
         tail = trailing_date(title)

@@ -383,6 +383,30 @@ def take_acted_markers(row: Row, text: str) -> str:
 
 _ACTS = ("out", "release", "due", "handout", "assigned", "deadline")  # (every action, lowercase)
 
+def only_acted_markers(text: str) -> bool:
+    """Whether ``text`` is nothing but assignment markers that carry their action
+    ("**Assignment 1 released**", "HW2 due"): a label on a session, not its title.
+
+    >>> only_acted_markers("Assignment 1 released"), only_acted_markers("Sorting (HW1 out)")
+    (True, False)
+    """
+    low = text.lower()
+    if not any(w in low for w in _ACTS) or not _may_hold(_ASSIGN_KEY, text):
+        return False
+    acted = [m for m in ASSIGN.finditer(text) if m.group("act")]
+    if not acted:
+        return False
+    rest = text
+    for m in reversed(acted):
+        rest = rest[: m.start()] + " " + rest[m.end():]
+    return not _TWO_LETTERS_RUN.search(_EMPTY_BRACKETS.sub(" ", _DUE_WHEN.sub(" ", rest)))
+
+
+def take_marker_line(row: Row, text: str) -> None:
+    """A line of assignment markers alone (:func:`only_acted_markers`), as labels on
+    the session ``row`` (see :attr:`Row.assignments`)."""
+    row.assignments.extend(clean(m.group(0)) for m in ASSIGN.finditer(text) if m.group("act"))
+
 
 def _without_acted(row: Row, text: str, ms: list[re.Match[str]]) -> str:
     acted = [m for m in ms if m.group("act")]
@@ -391,13 +415,18 @@ def _without_acted(row: Row, text: str, ms: list[re.Match[str]]) -> str:
     rest = text
     for m in reversed(acted):
         rest = rest[: m.start()] + " " + rest[m.end():]
-    rest = _EMPTY_BRACKETS.sub(" ", rest)
+    rest = _EMPTY_BRACKETS.sub(" ", _DUE_WHEN.sub(" ", rest))
     if not _TWO_LETTERS_RUN.search(rest):
         return text
     row.assignments.extend(clean(m.group(0)) for m in acted)
     return clean(rest).strip(" |-–—:;,")
 
 
+# When a marked piece of work is due, after its marker: "by 05/05 (Tue)", "on 3/14",
+# "by midnight", "before 11:59pm".
+_DUE_WHEN = re.compile(
+    r"(?i)\b(?:by|on|before|until)\s+(?:(?:[^\W\d_]{3,9}\.?,?\s+)?\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?"
+    r"(?:\s*\(\s*[^\W\d_]{2,9}\.?\s*\))?|midnight|noon|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?)")
 _OBJECT_BEFORE = re.compile(r"(?i)\b(?:for|of|on|about|to|with|the|discuss|review|deadline)\s*$")
 _TWO_LETTERS_RUN = re.compile(r"[^\W\d_]{2}")
 
