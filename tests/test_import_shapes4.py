@@ -716,3 +716,14 @@ title: Schedule
         assert (a.released, a.due) == (dt.date(2026, 1, 27), dt.date(2026, 2, 10))
         assert "Project presentations" in [e.title for e in d.events]
         assert not any(t.startswith("by ") for t in titles(d))
+
+
+def test_a_session_titled_only_final_project_is_a_project_day() -> None:
+    text = "| Date | Topic |\n|---|---|\n" + "".join(
+        f"| {d} | {t} |\n" for d, t in [
+            ("4/1", "Neural networks"), ("4/3", "Reinforcement learning"), ("4/8", "Final Project"),
+            ("4/10", "Final Projects"), ("4/15", "Project 2"),
+        ])
+    d = draft(text, year=2025)
+    assert titles(d) == ["Neural networks", "Reinforcement learning"]
+    assert [e.title for e in d.events if e.kind == "project"] == ["Final Project", "Final Projects"]

@@ -187,7 +187,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:daily\s+)?stand-?ups?|sprint\s+(?:start|end|review|retro\w*|planning|demo|slut)|"
         r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time|wrap[- ]?up)|"
         r"projects?\b[^.;]{0,40}\bpresentations|demo\s+days?)\b|"
-        r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)")),  # "Presentation: Ann, Bob"
+        r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)|"  # "Presentation: Ann, Bob"
+        r"^\s*(?:final|course|group|team|class)\s+projects?\s*$")),  # a session given to the project
 ]
 
 
