@@ -727,3 +727,10 @@ def test_a_session_titled_only_final_project_is_a_project_day() -> None:
     d = draft(text, year=2025)
     assert titles(d) == ["Neural networks", "Reinforcement learning"]
     assert [e.title for e in d.events if e.kind == "project"] == ["Final Project", "Final Projects"]
+
+
+def test_a_study_day_is_no_class() -> None:
+    text = "| Date | Topic |\n|---|---|\n| 3/2 | Parsing |\n| 3/4 | Study day |\n| 3/9 | Tagging |\n"
+    d = draft(text, year=2025)
+    assert titles(d) == ["Parsing", "Tagging"]
+    assert [e.kind for e in d.events] == ["holiday"]

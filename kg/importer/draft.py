@@ -167,7 +167,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"cancell?ed|(?:spring|fall|winter|autumn|thanksgiving|mid-?term|reading|big|semester|term)\s+break|"
         r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
         r"(?:martin\s+luther\s+king|mlk|presidents'?|veterans'?|indigenous\s+peoples'?|columbus)\s+day|"
-        r"juneteenth|reading\s+days?|new\s+year|christmas|easter|"
+        r"juneteenth|reading\s+days?|study\s+days?|new\s+year|christmas|easter|"
         r"feriados?|festivos?|vacaciones|receso|recesso|f[ée]rias|feiertage?|ferien|vacances|"
         r"(?:sin|no\s+hay|não\s+haverá|nao\s+havera|sem)\s+(?:clases?|aulas?)|keine\s+(?:vorlesung|veranstaltung))\b")),
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
