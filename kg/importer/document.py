@@ -450,25 +450,63 @@ def definition_lists(text: str) -> tuple[str, list[int]]:
 
 
 _SCRIBBLE_LINK = re.compile(r'@\(hyperlink\s+"([^"]*)"\s+"([^"]*)"\s*\)')
+_SCRIBBLE_TOKEN = re.compile(r"@itemlist\[(?:#:style\s+'(\w+))?|@item\{|@[\w-]+\{|[{}\[\]]")
 
 
 def scribble_to_html(text: str) -> str:
     """Racket Scribble lists as HTML: ``@itemlist[...]`` a list, ``@item{...}`` an item,
-    ``@(hyperlink "url" "label")`` a link; ``@;`` comments dropped."""
+    ``@(hyperlink "url" "label")`` a link; ``@;`` comments dropped.
+
+    Each ``]`` or ``}`` closes what its own bracket opened (a list, an item, or text in
+    brackets), so a list always ends where it ends in the source, whatever its style:
+
+    >>> scribble_to_html("@itemlist[@item{A} @item{B @emph{b}}] after")
+    '<ul><li>A</li> <li>B b</li></ul> after'
+    >>> scribble_to_html("@itemlist[#:style 'ordered @item{A}")  # closed at the end
+    '<ol> <li>A</li></ol>'
+    """
     out = []
     for ln in text.split("\n"):
         ln = re.sub(r"@;.*$", "", ln)
         out.append(ln)
     s = "\n".join(out)
     s = _SCRIBBLE_LINK.sub(lambda m: f'<a href="{_esc(m.group(1))}">{_esc(m.group(2))}</a>', s)
-    s = re.sub(r"@itemlist\[(?:#:style\s+'ordered)", "<ol>", s)
-    s = re.sub(r"@itemlist\[(?:#:style\s+'\w+)?", "<ul>", s)
-    s = re.sub(r"@item\{", "<li>", s)
     s = re.sub(r"@bold\{([^{}]*)\}", r"<strong>\1</strong>", s)
     s = re.sub(r"@(?:title|section|subsection)\[[^\]]*\]\{([^{}]*)\}", r"<h2>\1</h2>", s)
-    s = s.replace("}]", "</li></ol>").replace("}", "</li>")
     s = re.sub(r"^#lang.*$", "", s, flags=re.M)
-    return s
+    # Brackets matched with a stack: each entry the text that closes what was opened.
+    parts: list[str] = []
+    stack: list[str] = []
+    at = 0
+    for m in _SCRIBBLE_TOKEN.finditer(s):
+        parts.append(s[at : m.start()])
+        at = m.end()
+        tok = m.group()
+        if tok.startswith("@itemlist"):
+            tag = "ol" if m.group(1) == "ordered" else "ul"
+            parts.append(f"<{tag}>")
+            stack.append(f"</{tag}>")
+        elif tok == "@item{":
+            parts.append("<li>")
+            stack.append("</li>")
+        elif tok in ("{", "["):
+            parts.append(tok)
+            stack.append("}" if tok == "{" else "]")
+        elif tok[0] == "@":  # another form ("@emph{"): its text
+            stack.append("")
+        else:  # a closer: of the innermost opener of its kind, closing what is inside
+            kind = ("</li>", "}", "") if tok == "}" else ("</ol>", "</ul>", "]")
+            k = len(stack) - 1
+            while k >= 0 and stack[k] not in kind:
+                k -= 1
+            if k < 0:
+                parts.append(tok)  # nothing open to close: text
+                continue
+            while len(stack) > k:
+                parts.append(stack.pop())
+    parts.append(s[at:])
+    parts.extend(reversed(stack))
+    return "".join(parts)
 
 
 _RST_ROLE = re.compile(r":[\w.+-]+(?::[\w.+-]+)?:`([^`<]*?)\s*(?:<[^`>]*>)?`")
