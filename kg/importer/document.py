@@ -796,48 +796,60 @@ class _LineWalker:
 
     def walk(self, n: LexborNode, titled: bool, d: int, here: int) -> None:
         # ``here``: the line of ``n`` (its own data-line, else its nearest ancestor's).
+        # Iterative, with a stack of the elements open around the child being read:
+        # a page may nest elements thousands deep. A frame is an element's children
+        # still to read, how they read (titled, list depth, line), and what its end
+        # does: 0 nothing (inline), 1 end a line (a block), 2 also restore the depth
+        # saved in the frame (a list).
         texts, flags = self.texts, self.flags
-        for child in n.iter(include_text=True):
-            if self.done:
-                return
-            tag = child.tag
-            if tag == "-text":
-                texts.append(child.text_content or "")
-                flags.append(titled)
-                continue
-            if tag is None or tag in _SKIP:
-                continue
-            if tag == "img":
-                label = _badge_label(child)
-                if label:
-                    texts.append(f" {label}: ")
+        sourced, line_tags = self.sourced, self.line_tags
+        stack: list[tuple[Iterator[LexborNode], bool, int, int, int, int]] = [
+            (n.iter(include_text=True), titled, d, here, 0, 0)
+        ]
+        while stack:
+            it, titled, d, here, ends, saved = stack[-1]
+            for child in it:
+                if self.done:
+                    return
+                tag = child.tag
+                if tag == "-text":
+                    texts.append(child.text_content or "")
                     flags.append(titled)
-                continue
-            if not self.sourced:
-                own = 0
-            elif self.line_tags is None or tag in self.line_tags:
-                own = _own_line(child) or here
-            else:
-                own = here
-            if d >= 0 and (tag == "ul" or tag == "ol"):
-                if texts:
-                    self.flush()
-                saved = self.depth
-                self.depth = d + 1
-                self.walk(child, titled, d + 1, own)
-                if texts:
-                    self.flush()
-                self.depth = saved
-                continue
-            if tag in _BLOCK:
-                if texts:
-                    self.flush()
-                self.line_no = own or self.line_no
-                self.walk(child, titled or tag in _TITLE_TAGS, d, own)
-                if texts:
-                    self.flush()
-            else:
-                self.walk(child, titled or tag in _TITLE_TAGS, d, own)
+                    continue
+                if tag is None or tag in _SKIP:
+                    continue
+                if tag == "img":
+                    label = _badge_label(child)
+                    if label:
+                        texts.append(f" {label}: ")
+                        flags.append(titled)
+                    continue
+                if not sourced:
+                    own = 0
+                elif line_tags is None or tag in line_tags:
+                    own = _own_line(child) or here
+                else:
+                    own = here
+                if d >= 0 and (tag == "ul" or tag == "ol"):
+                    if texts:
+                        self.flush()
+                    stack.append((child.iter(include_text=True), titled, d + 1, own, 2, self.depth))
+                    self.depth = d + 1
+                elif tag in _BLOCK:
+                    if texts:
+                        self.flush()
+                    self.line_no = own or self.line_no
+                    stack.append((child.iter(include_text=True), titled or tag in _TITLE_TAGS, d, own, 1, 0))
+                else:
+                    stack.append((child.iter(include_text=True), titled or tag in _TITLE_TAGS, d, own, 0, 0))
+                break  # read the child's children first
+            else:  # the element is read
+                stack.pop()
+                if ends:
+                    if texts:
+                        self.flush()
+                    if ends == 2:
+                        self.depth = saved
 
 
 _BADGE = re.compile(r"/badge/(?:-|(?P<label>[^-/?]+)-)(?P<message>[^-/?]+)-[^/?]+?(?:\.svg|\.png)?(?:\?|$)")
