@@ -272,7 +272,7 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
         # again as text, with their "+---+" rules.)
         rst_tables = fmt == "rst" and "<table" in html
         out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text, pipes=not rst_tables))
-        doc = parse_document(html, text)
+        doc = parse_document(html, text, source)
         layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
         # A schedule split into parts, a table each under its own heading ("Unit 1",
         # "Unit 2"): tables with one header whose rows run on are read as one too.

@@ -29,6 +29,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options as CmarkOptions
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from kg.importer.nesting import check_html_nesting, flatten_deep
 from kg.importer.rows import clean
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "svg", "nav", "footer", "_comment"})
@@ -1163,9 +1164,18 @@ def _section_of(node: LexborNode) -> str | None:
     return None
 
 
-def parse_document(html: str, source_text: str) -> Document:
-    """Parse HTML (or Markdown rendered to HTML) into tables and record groups."""
+def parse_document(html: str, source_text: str, source: str = "<page>") -> Document:
+    """Parse HTML (or Markdown rendered to HTML) into tables and record groups.
+
+    A page nested too deep to parse is refused (:class:`~kg.errors.PageError` naming
+    ``source``); what lies deeper than :data:`~kg.importer.nesting.MAX_DEPTH` is read
+    as text (:mod:`kg.importer.nesting`).
+    """
+    check_html_nesting(html, source, html_is_source=html is source_text)
     tree = LexborHTMLParser(html)
+    flat = flatten_deep(tree)
+    if flat is not None:
+        tree = LexborHTMLParser(flat)
     root = tree.body or tree.root
     # Lines come from markdown_to_html (on the tags it marks) or from the page itself.
     line_tags = None if "data-line" in source_text else LINE_TAGS
