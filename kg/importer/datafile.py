@@ -34,6 +34,9 @@ _MD_LINK = re.compile(r"\[([^\]\[]+)\]\([^()\s]*\)")
 _CITES = re.compile(r"(?i)<a\s[^>]*href|https?://|\bet\s+al\b")
 _KEY_AT = re.compile(r'"?\s*[:=]')  # after a key: YAML "date:", JSON "\"date\":", TOML "date ="
 _KIND_KEYS = ("type", "kind", "category", "event")
+# libyaml's reader where PyYAML has it: fast, and bounded (it refuses nesting past
+# 1,000 levels; the pure-Python composer recurses once a level).
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SPEAKER_KEYS = ("lecturer", "speaker", "speakers", "instructor", "presenter", "guest")
 
 
@@ -65,9 +68,18 @@ def _html_lines(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
+        # The text of every item, lists in lists read in order (iteratively: however
+        # deep the data nests).
         out: list[str] = []
-        for v in value:
-            out.extend(_html_lines(v))
+        todo: list[Any] = [iter(value)]
+        while todo:
+            for v in todo[-1]:
+                if isinstance(v, list):
+                    todo.append(iter(v))
+                    break
+                out.extend(_html_lines(v))
+            else:
+                todo.pop()
         return out
     if isinstance(value, dict):
         return []
@@ -283,7 +295,9 @@ def _load_yaml(text: str) -> Any:
     try:
         return load_yaml_text(text, "<data file>")
     except DataError:
-        return yaml.safe_load(text)
+        # (libyaml's safe loader where PyYAML has it: bounded, it refuses nesting past
+        # 1,000 levels, where the pure-Python one recurses once a level.)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
 
 
 def data_file_group(text: str, *, toml: bool = False) -> Group | None:
@@ -293,9 +307,13 @@ def data_file_group(text: str, *, toml: bool = False) -> Group | None:
     doc: Any
     try:
         doc = tomllib.loads(text) if toml else _load_yaml(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
+        # (The TOML reader, and PyYAML's without libyaml, recurse once a level: a
+        # value nested past Python's recursion limit is no data file kg reads; the
+        # page is read as text.)
         return None
     except yaml.YAMLError:
+        # Not YAML, or nested over the YAML reader's bound (libyaml: 1,000 levels).
         doc = lenient_sessions(text)
     items = _sessions(doc)
     if not items:
