@@ -57,7 +57,9 @@ def _pipe_cells(text: str, leading: bool) -> list[str]:
     return cells[1:] if leading and len(cells) > 2 and not cells[0].strip() else cells
 
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# (Each run of spaces written once, "\s*(?:\|\s*)?" and not "\s*\|?\s*": a line of
+# thousands of spaces is matched in one pass, not one pass a space.)
+_DELIMITER_ROW = re.compile(r"^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
 
 
 def _markdown_table(lines: list[str]) -> bool:
