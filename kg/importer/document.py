@@ -274,7 +274,8 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
 _PANDOC_ATTR = re.compile(r"\]\{[^{}\n]*\}")
 _PANDOC_FENCE = re.compile(r"(?m)^ {0,3}:::+[ \t]*(?:[{\w.#-][^\n]*)?$")
 # (Starting at the line break: a literal first character lets the scan skip ahead.)
-_DELIMITER_ROW = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*(?=\n|\Z)")
+# (Each run of spaces written once: linear on lines of thousands of spaces.)
+_DELIMITER_ROW = re.compile(r"\n[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?(?=\n|\Z)")
 _CELL_SEP = re.compile(r"(?<!\\)\|")
 
 
@@ -665,6 +666,7 @@ class _Locator:
         # A node's lines by its mem_id: lists, their runs, blocks and heading sections
         # read the same nodes (a list item, a section's parts) more than once.
         self._lines: dict[int, list[Line]] = {}
+        self._cut: dict[int, list[Line]] = {}  # the first RECORD_LINES lines of nodes that have more
         # Tables whose lines are their cells' lines, in order (see :meth:`table_read`).
         self._tables: dict[int, list[list[Cell]]] = {}
 
@@ -674,9 +676,10 @@ class _Locator:
         lines are then its cells' lines, not read from the tree again."""
         self._tables[table.mem_id] = rows
 
-    def lines(self, node: LexborNode) -> list[Line]:
+    def lines(self, node: LexborNode, limit: int | None = None) -> list[Line]:
         """:func:`node_lines` of ``node``, in a new list (the lines are shared: see
-        :class:`Line`)."""
+        :class:`Line`); with ``limit``, its first ``limit`` lines only (the walk of a
+        node with more stops there)."""
         key = node.mem_id
         got = self._lines.get(key)
         if got is None:
@@ -685,8 +688,15 @@ class _Locator:
                 # A table's walk flushes a line at every cell, and gives a cell the
                 # lines it gives the cell on its own (same line, depth and titles).
                 got = self._lines[key] = [ln for row in rows for c in row for ln in c.lines]
-            else:
+            elif limit is None:
                 got = self._lines[key] = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)
+            else:
+                got = self._cut.get(key)
+                if got is None:
+                    got = node_lines(node, sourced=self.sourced, line_tags=self.line_tags, limit=limit)
+                    (self._lines if len(got) < limit else self._cut)[key] = got  # (fewer: all of them)
+        if limit is not None and len(got) > limit:
+            return got[:limit]
         return list(got)
 
     def line_of(self, snippet: str) -> int:
@@ -986,8 +996,14 @@ def _heading_text(node: LexborNode) -> str:
     return clean(node.text(separator=" "))
 
 
+RECORD_LINES = 1000
+"""A record (a list item, a block) is read for its first this many lines: a session
+has a handful, and the items of lists nested hundreds deep each hold all the items
+inside them (read whole, they would take time as the square of the depth)."""
+
+
 def _record(node: LexborNode, locate: _Locator, section: str | None, number: str | None = None) -> Record | None:
-    lines = locate.lines(node)
+    lines = locate.lines(node, RECORD_LINES)
     if not lines:
         return None
     line = lines[0].line or locate.line_of(lines[0].text)
