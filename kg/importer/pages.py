@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from kg.importer.draft import COVER_THRESHOLD, Draft, import_page
 from kg.importer.render import render_yaml
 from kg.importer.vocab import Vocabulary
 
-__all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages"]
+__all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages", "write_draft"]
 
 PAGE_SUFFIXES = frozenset(
     ".html .htm .xhtml .md .markdown .mdx .txt .text .yml .yaml .json .toml .scrbl .org .rst .qmd .rmd".split()
@@ -92,6 +93,29 @@ def check_draft(text: str, course_id: str, vocab: Vocabulary, source: str) -> No
         raise PageError(f"the draft would not load: {exc}", source) from None
 
 
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file a draft would replace (not a device or a pipe)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def write_draft(target: Path, data: bytes) -> None:
+    """Write a draft: to a file through a temporary file and a rename
+    (:func:`~kg.files.write_atomic`); to a device or a pipe (``-o /dev/stdout``), in
+    place, never replacing it with a file."""
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        with open(target, "wb") as f:
+            f.write(data)
+        return
+    write_atomic(target, data)
+
+
 def import_pages(
     pages: Sequence[str],
     vocab: Vocabulary,
@@ -112,8 +136,8 @@ def import_pages(
     false); write it to ``output`` (one page), ``out_dir/ID.yaml`` (many), or keep the
     text in the result (neither). Existing files are kept unless ``force``.
 
-    Errors of one page (:class:`~kg.errors.KGError`) are recorded in its result; the
-    other pages go on. ``progress(done, total, page)`` is called after each page.
+    Errors of one page (:class:`~kg.errors.KGError`, and the system's errors writing its
+    draft) are recorded in its result, one line each; the other pages go on. ``progress(done, total, page)`` is called after each page.
     """
     if output is not None and len(pages) != 1:
         raise UsageError("--output names one file: give --out-dir for several pages")
@@ -129,7 +153,7 @@ def import_pages(
         res = PageResult(page, cid)
         target = output if output is not None else (out_dir / f"{cid}{suffix}" if out_dir is not None else None)
         try:
-            if target is not None and target.exists() and not force:
+            if target is not None and _is_file(target) and not force:
                 raise UsageError(f"{str(target)!r} exists; add --force to overwrite it")
             draft = import_page(page, vocab, course_id=cid, term=term, year=year, name=name, threshold=threshold)
             with collector.paused():  # a big draft's lines and its check: no cycles
@@ -138,11 +162,13 @@ def import_pages(
                     yaml_text = text if fmt == "yaml" else render_yaml(draft)  # rendered once
                     check_draft(yaml_text, cid, vocab, "<stdin>" if page == "-" else page)
             if target is not None:
-                write_atomic(target, text.encode("utf-8"))
+                write_draft(target, text.encode("utf-8"))
                 res.output = target
             res.draft, res.text = draft, text
         except KGError as exc:
             res.error = str(exc)
+        except OSError as exc:  # the output's name or place (a name too long, a full disk)
+            res.error = f"cannot write {str(exc.filename or target)!r}: {exc.strerror or exc}"
         results.append(res)
         if progress is not None:
             progress(k + 1, len(pages), page)
