@@ -17,7 +17,7 @@ import click
 
 from kg.errors import KGError, UsageError
 
-__all__ = ["import_cmd", "LONG_PAGE_ROWS", "want_progress"]
+__all__ = ["import_cmd", "LONG_PAGE_ROWS", "want_progress", "one_line", "summary_table"]
 
 LONG_PAGE_ROWS = 30
 """Runs of at least this many pages get a progress bar (on a terminal only)."""
@@ -55,26 +55,45 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int, int, str], None
         yield lambda done, _total, page: bar.update(task, completed=done, description=Path(page).name[:30])
 
 
+def one_line(text: str) -> str:
+    """``text`` with its control characters written as escapes: a page's name may hold a
+    line break or a terminal's escape sequence, and an error is one line that prints
+    as it reads.
+
+    >>> one_line("a\\nb\\x1b[31m.md: page is empty")
+    'a\\\\nb\\\\x1b[31m.md: page is empty'
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def summary_table(results: list[Any]) -> str:
     """One line a page: lectures, events, assignments, topic links, where it went."""
     head = f"{'page':30} {'lect':>4} {'evts':>4} {'asgn':>4} {'links':>5}  result"
     lines = [head, "-" * len(head)]
     for r in results:
-        name = Path(r.page).name
+        name = one_line(Path(r.page).name)
         name = name if len(name) <= 30 else name[:29] + "…"
         if r.error:
             lines.append(f"{name:30} {'-':>4} {'-':>4} {'-':>4} {'-':>5}  failed (below)")
             continue
         d = r.draft
         links = sum(len(lec.covers(d.threshold)) for lec in d.lectures)
-        where = r.output.name if r.output else "stdout"
+        where = one_line(r.output.name) if r.output else "stdout"
         lines.append(
             f"{name:30} {len(d.lectures):4d} {len(d.events):4d} {len(d.assignments):4d} {links:5d}  {where}"[:80]
         )
     ok = sum(1 for r in results if not r.error)
     lines.append(f"{ok} of {len(results)} pages drafted")
-    lines.extend(f"error: {r.error}" for r in results if r.error)
+    lines.extend(f"error: {one_line(r.error)}" for r in results if r.error)
     return "\n".join(lines)
+
+
+def _a_number(value: float) -> float:
+    if value != value:  # NaN passes FloatRange (it compares false with both bounds)
+        raise click.BadParameter("nan is not a number between 0 and 1")
+    return value
 
 
 @click.command("import")
@@ -85,6 +104,7 @@ def summary_table(results: list[Any]) -> str:
 @click.option("--year", type=click.IntRange(1900, 2200), help="The year of the page's dates (default: from --term or the page).")
 @click.option("--name", metavar="TEXT", help="The course's own title (default: from the page).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+              callback=lambda _ctx, _param, v: _a_number(v),
               help="Topics linked with at least this confidence go into `covers`.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the draft to FILE instead of stdout (one page).")
@@ -138,7 +158,7 @@ def import_cmd(
                 fmt=fmt, progress=progress,
             )
     except KGError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     if many:
         click.echo(summary_table(results), err=True)
         if any(r.error for r in results):
@@ -146,7 +166,7 @@ def import_cmd(
         return
     r = results[0]
     if r.error:
-        raise click.ClickException(r.error)
+        raise click.ClickException(one_line(r.error))
     draft = r.draft
     assert draft is not None and r.text is not None
     if output is None:
@@ -158,7 +178,7 @@ def import_cmd(
     if output is not None:
         covers = sum(len(lec.covers(threshold)) for lec in draft.lectures)
         click.echo(
-            f"wrote {output}: {len(draft.lectures)} lectures, {len(draft.events)} events, "
+            f"wrote {one_line(str(output))}: {len(draft.lectures)} lectures, {len(draft.events)} events, "
             f"{len(draft.assignments)} assignments; {covers} topic links, "
             f"{len(draft.candidates)} candidate new topics ({draft.layout})",
             err=True,
