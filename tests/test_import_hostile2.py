@@ -284,6 +284,11 @@ def test_odd_encodings_fail_in_one_line(invoke, tmp_path, data, message):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("data", [b"", b"  \n\t\n", codecs.BOM_UTF8])
+def test_stdin_with_nothing(invoke, data):
+    assert "page is empty" in one_line_error(invoke("-", "--course-id", "x", stdin=data), "<stdin>")
+
+
 def test_stdin_utf16(invoke):
     r = invoke("-", "--course-id", "x", "--year", "2025", stdin=codecs.BOM_UTF16_LE + MD_SCHEDULE.encode("utf-16-le"))
     assert r.exit_code == 0
