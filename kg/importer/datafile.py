@@ -296,8 +296,12 @@ def _load_yaml(text: str) -> Any:
         return load_yaml_text(text, "<data file>")
     except DataError:
         # (libyaml's safe loader where PyYAML has it: bounded, it refuses nesting past
-        # 1,000 levels, where the pure-Python one recurses once a level.)
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        # 1,000 levels, where the pure-Python one recurses once a level; text that no
+        # file holds, a lone surrogate, only the pure-Python one reads.)
+        try:
+            return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        except UnicodeEncodeError:
+            return yaml.safe_load(text)
 
 
 def data_file_group(text: str, *, toml: bool = False) -> Group | None:
