@@ -463,11 +463,11 @@ def test_readings_in_materials_cells_as_by_the_plain_rule(vocab: imp.Vocabulary)
     assert any(r.optional for g in got for r in g) and any(not r.optional for g in got for r in g)
 
 
-def _copying_lines(self: object, node: object) -> list[object]:
+def _copying_lines(self: object, node: object, limit: int | None = None) -> list[object]:
     """:meth:`_Locator.lines` as it was: every line a fresh copy."""
     from kg.importer.document import Line, node_lines
 
-    got = node_lines(node, sourced=self.sourced, line_tags=self.line_tags)  # type: ignore[arg-type, attr-defined]
+    got = node_lines(node, sourced=self.sourced, line_tags=self.line_tags, limit=limit)  # type: ignore[arg-type, attr-defined]
     return [Line(ln.text, ln.titled, ln.line, ln.label, ln.depth) for ln in got]
 
 
