@@ -390,3 +390,15 @@ def test_empty_rows_and_huge_cells_keep_the_schedule(invoke, tmp_path):
     out = tmp_path / "c.yaml"
     titles = imported(invoke(str(page(tmp_path, "p.md", text)), "--course-id", "x", "--year", "2025", "-o", str(out)), out)
     assert titles[0] == "Backpropagation" and titles[2] == "GANs" and titles[1].startswith("Transformers")
+
+
+def test_spans_on_every_cell_give_a_grid_of_bounded_width() -> None:
+    # Every cell spanning 100 rows and 100 columns: without a bound each row is wider
+    # than the last (tens of thousands of columns after a few hundred rows).
+    from kg.importer.tables import GRID_COLUMNS, grid
+
+    table = [[(f"9/{i % 28 + 1}", False, 100, 1, i), (f"Topic {i}", False, 100, 100, i)] for i in range(400)]
+    rows = grid(table)
+    assert len(rows) == 400
+    assert max(len(cells) for _, cells, _ in rows) <= GRID_COLUMNS
+    assert rows[0][1][:2] == ["9/1", "Topic 0"]

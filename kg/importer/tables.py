@@ -583,8 +583,15 @@ def split_numbered(cell: str) -> list[str]:
     return [cell]
 
 
+GRID_COLUMNS = 256
+"""A table's rows are read for their first this many columns once spans are expanded
+(a schedule has a few; spans of 100 on every cell of thousands of rows would make a grid
+of millions)."""
+
+
 def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, list[str], bool]]:
-    """Expand rowspan/colspan: every row gets a value in every column it spans."""
+    """Expand rowspan/colspan: every row gets a value in every column it spans (up to
+    :data:`GRID_COLUMNS`)."""
     out: list[tuple[int, list[str], bool]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
     for tr in table:
@@ -598,7 +605,7 @@ def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, 
         line = tr[0][4] if tr else 0
         header = bool(tr) and all(c[1] for c in tr)
         cells = list(tr)
-        while cells or any(c >= col for c in pending):
+        while (cells or any(c >= col for c in pending)) and col < GRID_COLUMNS:
             if col in pending:
                 text, left = pending[col]
                 row.append(text)
@@ -611,7 +618,7 @@ def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, 
             if not cells:
                 break
             text, _th, rs, cs, _ln = cells.pop(0)
-            for k in range(cs):
+            for k in range(min(cs, GRID_COLUMNS - col)):
                 row.append(text if k == 0 else "")
                 if rs > 1:
                     pending[col + k] = (text if k == 0 else "", rs - 1)
