@@ -394,12 +394,16 @@ def only_acted_markers(text: str) -> bool:
     if not any(w in low for w in _ACTS) or not _may_hold(_ASSIGN_KEY, text):
         return False
     acted = [m for m in ASSIGN.finditer(text) if m.group("act")]
-    if not acted:
-        return False
+    return bool(acted) and not _TWO_LETTERS_RUN.search(_rest_of(text, acted))
+
+
+def _rest_of(text: str, acted: list[re.Match[str]]) -> str:
+    """``text`` without its acted markers, the due dates after them and the brackets
+    left empty."""
     rest = text
     for m in reversed(acted):
         rest = rest[: m.start()] + " " + rest[m.end():]
-    return not _TWO_LETTERS_RUN.search(_EMPTY_BRACKETS.sub(" ", _DUE_WHEN.sub(" ", rest)))
+    return _EMPTY_BRACKETS.sub(" ", _DUE_WHEN.sub(" ", rest))
 
 
 def take_marker_line(row: Row, text: str) -> None:
@@ -412,10 +416,7 @@ def _without_acted(row: Row, text: str, ms: list[re.Match[str]]) -> str:
     acted = [m for m in ms if m.group("act")]
     if not acted:
         return text
-    rest = text
-    for m in reversed(acted):
-        rest = rest[: m.start()] + " " + rest[m.end():]
-    rest = _EMPTY_BRACKETS.sub(" ", _DUE_WHEN.sub(" ", rest))
+    rest = _rest_of(text, acted)
     if not _TWO_LETTERS_RUN.search(rest):
         return text
     row.assignments.extend(clean(m.group(0)) for m in acted)
