@@ -223,14 +223,45 @@ def _row_kind(row: Row) -> str:
 
 
 # What every match of a rule above holds, in an ASCII title made lowercase: a title
-# with none of these is a lecture, without trying the rules one by one.
-_KIND_WORDS = re.compile(
+# with none of these is a lecture, without trying the rules one by one. ("\s" is any
+# space; the words are searched for as one trie of letters: see _word_trie.)
+_KIND_WORD_LIST = (
     r"office|oh|poster|term|exam|quiz|final|deadline|due|release|holiday|no\s|session|recess|vacation|day|"
     r"feri|festiv|vaca|sin\s|sem\s|keine|ferien|parcial|recuperatorio|prova|fung|klausur|esame|prelim|receso|prueba|"
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
     r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab|tenta|stand|sprint|help|"
     r"exercise|demo"
-)
+).split("|")
+
+
+def _word_trie(words: Sequence[str]) -> str:
+    r"""A pattern that matches where one of ``words`` (lowercase letters, and ``\s``
+    for a space) starts: the alternatives of ``"|".join(words)``, but factored by
+    their letters, so a search tries each place once per letter that some word
+    starts with there, not once per word (the same matches, a third of the time).
+
+    >>> _word_trie(["day", "demo", "deadline", "no"])
+    '(?:d(?:ay|e(?:adline|mo))|no)'
+    >>> bool(re.search(_word_trie(["day", "days"]), "holidays"))
+    True
+    """
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in re.findall(r"\\s|.", w):
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here: what follows is not needed to match
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        alts = [(ch if ch == "\\s" else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
+_KIND_WORDS = re.compile(_word_trie(_KIND_WORD_LIST))
 _KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
 
 
@@ -518,10 +549,13 @@ def _course_subject(
     subject topics it names; one that names no topic of its own ("Introduction",
     "Course overview", or one of the first two lectures) covers the course's subject.
     "Introduction to PyTorch" introduces PyTorch, not the course's subject."""
+    if not subject:
+        # Nothing to add or lower: ``links`` as they are (the linker gives them in the
+        # order below). Most pages name no subject, and this runs once per title.
+        return links
     ids = {lk.topic for lk in subject}
-    own = [lk for lk in links if lk.topic not in ids and lk.confidence >= threshold]
     intro = bool(_INTRO.search(title))
-    if (intro or early) and not own:
+    if (intro or early) and not any(lk.topic not in ids and lk.confidence >= threshold for lk in links):
         have = {lk.topic for lk in links}
         extra = [Link(lk.topic, round(lk.confidence * 0.92, 2), lk.text, "course", lk.place) for lk in subject if lk.topic not in have]
         return sorted(links + extra, key=lambda lk: (-lk.confidence, lk.topic))
