@@ -593,17 +593,19 @@ class Linker:
             return None
         if self._split_repeated:
             seen = self._seen_parts[fuzzy]
-            hits = sum(1 for part in spans if part in seen)
+            hits = sum(map(seen.__contains__, spans))
             if len(seen) > _CACHE_SIZE:
                 seen.clear()
             seen.update(spans)
             if 2 * hits < len(spans):
                 return None  # mostly new parts: matched whole
-        parts = [(part, self._part(part, fuzzy)) for part in spans]
+        # (The caches looked up here first: this runs once per title.)
+        cached, edges = self._part_cache.get, self._edge_cache.get
+        parts = [(part, cached((part, fuzzy)) or self._part(part, fuzzy)) for part in spans]
         # Most titles need no look across their marks: no part that has words before it
         # starts with a word a rule looks back from, and no part that has words after it
         # ends with one a rule looks on from.
-        worded = [(self._edges(part, f.toks), f.toks[0].stem) for part, f in parts if f.toks]
+        worded = [(edges(part) or self._edges(part, f.toks), f.toks[0].stem) for part, f in parts if f.toks]
         starts = self._fuzzy_starts
         for (left, _), ((head, _, _), first) in zip(worded, worded[1:]):
             if left[1] or head or (fuzzy and any(key + first[:2] + "|" in starts for key in left[2])):
@@ -964,9 +966,10 @@ class Linker:
         text = without_readings(title)
         parts = self._title_parts(text, True) if text and self._split_titles else None
         # A title part by part where its matches are its parts' (see _title_matches).
+        low: set[str] = set()
         for got in [self._unmatched_in(p, True) for p, _ in parts] if parts else [self._unmatched_in(text, True)]:
-            _add_terms(out, got)
-        _add_terms(out, self._unmatched_in(without_readings(detail), False))
+            _add_terms(out, got, low)
+        _add_terms(out, self._unmatched_in(without_readings(detail), False), low)
         return out
 
     def _unmatched_in(self, text: str, in_title: bool) -> list[str]:
@@ -1084,10 +1087,13 @@ def _joined_words(text: str) -> frozenset[str]:
     return frozenset(_HYPHEN.sub("", w).casefold() for w in re.findall(r"[^\W_]+(?:-[^\W_]+)+", text))
 
 
-def _add_terms(out: list[str], terms: list[str]) -> None:
-    """Each of ``terms`` not yet in ``out`` (in any case) added to it, in order."""
+def _add_terms(out: list[str], terms: list[str], low: set[str]) -> None:
+    """Each of ``terms`` not yet in ``out`` (in any case) added to it, in order; ``low``
+    holds the lowercase forms of what ``out`` holds, and gains those added."""
     for term in terms:
-        if term.lower() not in (o.lower() for o in out):
+        key = term.lower()
+        if key not in low:
+            low.add(key)
             out.append(term)
 
 
