@@ -265,18 +265,44 @@ _KIND_WORDS = re.compile(_word_trie(_KIND_WORD_LIST))
 _KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
 
 
+def _for_lowercase(pat: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-insensitive rule as a case-sensitive one for an ASCII text made lowercase
+    (the same matches: Python's regular expressions match case-insensitively a letter
+    at a time; a third of the time); None where that could differ (not case-insensitive
+    throughout, an escape in capitals, a capital in brackets ("[@-Z]"), or a letter that
+    is ASCII in another case: "K", "ſ", "ı")."""
+    src = pat.pattern
+    if (
+        not src.startswith("(?i)") or pat.flags & ~(re.IGNORECASE | re.UNICODE)
+        or re.search(r"\(\?[aiLmsux-]|\\[A-Z]|\[[^\]]*[A-Z]", src[len("(?i)"):])
+        or any(ord(c) > 127 and (c.lower()[:1].isascii() or c.upper()[:1].isascii()) for c in src)
+    ):
+        return None
+    return re.compile(src[len("(?i)"):].lower())
+
+
+# The rules for an ASCII title: each with whether it is searched in the title made
+# lowercase (see _for_lowercase) or in the title as it is.
+_ASCII_KIND_RULES = [
+    (kind, low, True) if (low := _for_lowercase(pat)) is not None else (kind, pat, False) for kind, pat in _KIND_RULES
+]
+_KIND_RULES_AS_THEY_ARE = [(kind, pat, False) for kind, pat in _KIND_RULES]
+
+
 @lru_cache(maxsize=1 << 14)
 def _title_kind(title: str) -> str:
     """The kind a title names: 'office-hours', an event kind or 'lecture' (memoised:
     schedules repeat their titles)."""
+    rules, low = _KIND_RULES_AS_THEY_ARE, title
     if title.isascii():  # (case-insensitive rules match some non-ASCII letters too)
         low = title.lower()
         if not low.startswith(_KIND_STARTS) and _KIND_WORDS.search(low) is None:
             return "lecture"
+        rules = _ASCII_KIND_RULES
     if _OH.search(title):
         return "office-hours"
-    for kind, pat in _KIND_RULES:
-        if pat.search(title):
+    for kind, pat, lowered in rules:
+        if pat.search(low if lowered else title):
             return kind
     return "lecture"
 
