@@ -625,7 +625,7 @@ def _running_subject(lectures: list[DraftLecture], known: set[str], threshold: f
         )
 
     for pos, lec in enumerate(lectures):
-        if pos < 2 or not any(lk.topic in subject for lk in lec.links) or _INTRO.search(lec.title):
+        if pos < 2 or subject.isdisjoint([lk.topic for lk in lec.links]) or _INTRO.search(lec.title):
             continue
         if any(background(lec, lk) for lk in lec.links):
             links = [
