@@ -981,7 +981,11 @@ class Linker:
         parts = self._title_parts(text, True) if text and self._split_titles else None
         # A title part by part where its matches are its parts' (see _title_matches).
         low: set[str] = set()
-        for got in [self._unmatched_in(p, True) for p, _ in parts] if parts else [self._unmatched_in(text, True)]:
+        cached = self._unmatched_text_cache.get  # (looked up here first: this runs once per title)
+        for got in (
+            [cached((p, True)) or self._unmatched_in(p, True) for p, _ in parts] if parts
+            else [self._unmatched_in(text, True)]
+        ):
             _add_terms(out, got, low)
         _add_terms(out, self._unmatched_in(without_readings(detail), False), low)
         return out
