@@ -26,7 +26,10 @@ _GENERIC = frozenset(
     "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
     "fundamentals fundamental foundations foundation applications application case studies study tbd tba no "
     "model models method methods theory practice key idea ideas one two three four five "
-    "several various new modern simple brief extra preliminary preliminaries roadmap outlook".split()
+    "several various new modern simple brief extra preliminary preliminaries roadmap outlook "
+    # What kind of selection a session is ("Current topics of research V", "Selected
+    # topic: wavelets", "Recent advances", "The course at a glance", "in more detail").
+    "current selected recent advance glance detail v vi vii viii".split()
 )
 
 
@@ -36,7 +39,7 @@ _CACHE_SIZE = 50_000
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
-    "estimation".split()
+    "estimation principle".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -64,10 +67,28 @@ _NOISE = frozenset(
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
     "announcement announcements out released continued contd cont ctd speaker speakers "
     # References to a book or a course: "Szeliski (2nd Edition) Chapter 1".
-    "chapter chapters edition section sections appendix".split()
+    "chapter chapters edition section sections appendix "
+    # Their abbreviations ("SLP Ch 6", "Guest Lec"), HTML entities a page left in its
+    # text (";amp;", "&nbsp"), and class activities.
+    "ch sec lec nbsp amp activity activities".split()
 )
-# "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}").
-_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
+# "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}"), a
+# citation ("Bender et al").
+_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]|\bet\s+al\b")
+# Month and weekday names: with numbers they make a date ("Sep 29-Oct 4"), never a term.
+_CALENDAR = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
+    "august september october november december mon tue tues wed thu thur thurs fri sat sun monday "
+    "tuesday wednesday thursday friday saturday sunday".split()
+)
+# A name or two (or "et al") and a year cite a paper ("Xie and Min 2022", "Bender et al.,
+# 2021"): no term.
+_CITATION = re.compile(
+    r"\b[A-Z][^\W\d_]+(?:\s+(?:and|&)\s+[A-Z][^\W\d_]+|\s+et\s+al\.?)?,?\s+\(?(?:19|20)\d\d\b"
+)
+# One word that only qualifies a noun: a participle or an "-able" adjective ("Regularized",
+# "Selected", "separable"), never a concept alone.
+_QUALIFIER = re.compile(r".{3,}(?:[^e]ed|able|ible)")
 # A course's code ("CS 231N", "STAT-157") or a short code of a session or a piece of
 # work ("GR1", "HW2", "P6"): never a concept.
 _CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{3,}[A-Za-z]?\b|^[A-Za-z]{1,2}\d{1,2}[a-c]?$")
@@ -305,8 +326,12 @@ class Linker:
     what the text names as the setting of another subject ("Reinforcement learning for
     NLP", "The Ethics of Machine Learning"), as related ("relationship between
     transformers and MLPs"), as a kind of itself ("Distributed Linear Regression") or
-    inside a longer name. Text after a "Readings:" label, and text in square brackets
-    after other text ("[Section 9.3 of DLB]"), names readings, never topics.
+    inside a longer name. Text after a "Readings:" label (or "Literature:", "References:",
+    "Book:"), and text in square brackets after other text ("[Section 9.3 of DLB]"),
+    names readings, never topics. A hyphenated name also matches closed up ("Ngram"
+    for "n-gram"); a misspelling changes a word of a name, never all of them ("computer
+    graphics" is no "computational graph"); two names of one topic side by side name it
+    ("CFG parsing").
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
@@ -325,7 +350,10 @@ class Linker:
             # The id last: where it reads like an alias ("gru" for "GRU") the alias wins,
             # with its case rule.
             names = [(t.label, "label"), *[(a, "alias") for a in t.aliases], (t.id.replace("-", " "), "id")]
-            for surface, kind in names:
+            # A hyphenated name is also written closed up: "n-gram" as "ngram", "k-means"
+            # as "kmeans" (matched exactly, never as a typo).
+            closed = [(_HYPHEN.sub("", x), kind) for x, kind in names if "-" in x and _HYPHEN.search(x)]
+            for n_name, (surface, kind) in enumerate(names + closed):
                 toks = tuple(x.stem for x in _tokens(surface))
                 if not toks:
                     continue
@@ -340,7 +368,7 @@ class Linker:
                 elif bucket[same].acronym and not nm.acronym and kind != "id":
                     # "ConvNets" and "convnet" both given: the name matches in any case.
                     bucket[same] = nm
-                if not nm.acronym and len(" ".join(toks)) >= 8:
+                if not nm.acronym and len(" ".join(toks)) >= 8 and n_name < len(names):
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
         # An acronym two topics share ("kNN": k-nearest neighbours, nearest-neighbour
         # search) names the one whose label it abbreviates.
@@ -778,8 +806,10 @@ class Linker:
             m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
         ):
             return m.but(round(m.conf * 0.55, 3), "in-term")
-        # The word right after the name: "Gradient Boosting", "Support Vector Machines".
-        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
+        # The word right after the name: "Gradient Boosting", "Support Vector Machines";
+        # but not another name of the same topic ("CFG parsing").
+        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem) \
+            and not self._same_after(toks, m)
         # A word that elsewhere says what kind of session it is, followed by where it
         # goes, names that other thing's: "Applications to statistical physics",
         # "Applications in biology" (where "Applications" alone, or "Applications of
@@ -801,10 +831,27 @@ class Linker:
             names = self._index.get(tuple(t.stem for t in toks[m.i : m.j]), [])
             if any(nm.topic == m.topic and nm.acronym for nm in names):
                 return m
+            # The words before are another name of the same topic ("CFG parsing"): the
+            # topic, not a kind of it.
+            for s in range(k, m.i):
+                if any(nm.topic == m.topic for nm in self._index.get(tuple(t.stem for t in toks[s : m.i]), ())):
+                    return m
             # A kind of the topic ("Distributed Linear Regression", "Large-Scale
             # Optimization") is not the topic: under the default threshold.
             return m.but(min(m.conf, 0.78), "narrower")
         return m
+
+    def _same_after(self, toks: list[_Tok], m: _Match) -> bool:
+        """Whether the words right after ``m`` are another name of its topic."""
+        node = self._trie
+        for t in toks[m.j : m.j + self._maxlen]:
+            nxt = node.next.get(t.stem)
+            if nxt is None:
+                return False
+            node = nxt
+            if any(nm.topic == m.topic for nm in node.names):
+                return True
+        return False
 
     def _rapidfuzz(self) -> tuple[Any, Any]:
         """rapidfuzz's ``fuzz`` and ``process`` (imported when first needed: kg's start-up
@@ -841,7 +888,12 @@ class Linker:
             return None
         # Word by word too: "generalization ood" is not "generalization bound";
         # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
-        if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(s.split(" "), hit[0].split())):
+        pairs = list(zip(s.split(" "), hit[0].split()))
+        if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in pairs):
+            return None
+        # A typo changes a word, not every word of a name: "computer graphics" is no
+        # misspelt "computational graph".
+        if width > 1 and all(a != b for a, b in pairs):
             return None
         return str(hit[0]), float(hit[1])
 
@@ -948,7 +1000,10 @@ class Linker:
 
     def unmatched(self, title: str, detail: str = "") -> list[str]:
         """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
-        candidates for new topics."""
+        candidates for new topics. A term ends at "and" and at a word that puts what
+        follows as a setting ("for", "in", "with", "using"); dates, citations ("Xie and
+        Min 2022", "Bender et al"), abbreviated references ("SLP Ch 6") and a lone
+        qualifier ("Regularized", "separable") are none."""
         key = (title, detail)
         got = self._unmatched_cache.get(key)
         if got is None:
@@ -992,9 +1047,13 @@ class Linker:
                 if m.how != "in-term" or m.j - m.i > 1 or (m.i > 0 and toks[m.i - 1].stem in _PRONOUNS)
             ]
             covered = {k for m in kept for k in range(m.i, m.j)}
+            if "-" in text and _HYPHEN.search(text):
+                covered |= self._joined_covered(text, toks, in_title)
+            for c in _CITATION.finditer(text):
+                covered.update(k for k, t in enumerate(toks) if c.start() <= t.start and t.end <= c.end())
             head_end = {m.i: m.j for m in kept}  # a linked term's first word -> its end
             splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
-            pieces = _AND.split(text) if in_title else [text]
+            pieces = _AND.split(text)
             segments: list[tuple[int, int]] = []
             pos = 0
             for piece in pieces:
@@ -1024,6 +1083,10 @@ class Linker:
                 for k in seg:
                     if toks[k].stem in _HONORIFICS:  # "transparency by dr. Ulrich Aivodji": the rest names who
                         break
+                    if toks[k].stem in _RUN_BREAK and k not in covered and _spaced(text, toks, k):
+                        # "VC theory for regression" names two terms, not one.
+                        open_run = False
+                        continue
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
                         if joins and runs[-1][-1] not in covered and k in head_end and toks[k - 1].stem not in _TRIM \
@@ -1045,6 +1108,9 @@ class Linker:
                                      or _LABEL.fullmatch(toks[words[0]].stem)) \
                             and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
+                    # "Example of DCT", "Properties of kernels": what the session does with a term.
+                    while len(words) > 2 and toks[words[0]].stem in _ABOUT_WORDS and toks[words[1]].stem == "of":
+                        del words[:2]
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
                         words.pop()
                     # A part's number after a term of two words or more: "Flow Matching 1"
@@ -1063,6 +1129,11 @@ class Linker:
                     alone = _NOT_ALONE if len(free) == len(words) else _STOP_GENERIC
                     if all(toks[k].stem in alone or toks[k].stem.isdigit() for k in free):
                         continue
+                    # A date ("Sep 8", "Sep 29-Oct 4"): month or weekday names and numbers.
+                    if all(toks[k].stem in _CALENDAR or toks[k].stem.isdigit() for k in words):
+                        continue
+                    if len(words) == 1 and _QUALIFIER.fullmatch(toks[words[0]].stem):
+                        continue
                     if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
                         continue
                     # "Hidden Markov Models": a head noun the trim took off goes back.
@@ -1076,6 +1147,33 @@ class Linker:
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
         return out
+
+    def _joined_covered(self, text: str, toks: list[_Tok], in_title: bool) -> set[int]:
+        """The tokens of ``text`` that a name covers when its hyphenated words are read
+        joined ("Multi-layer perceptron" as "Multilayer perceptron"): they name a topic,
+        no candidate."""
+        joined = _HYPHEN.sub("", text)
+        words = _joined_words(text)
+        # A character of the joined text at x was at x + (hyphens removed up to it).
+        removed = [h.start() - n for n, h in enumerate(_HYPHEN.finditer(text))]
+        jtoks, found = self._matches(joined, in_title, fuzzy=False)
+        out: set[int] = set()
+        for m in found:
+            if m.how != "name" or not any(w.casefold() in words for w in _TOKEN.findall(m.text)):
+                continue
+            a = jtoks[m.i].start
+            z = jtoks[m.j - 1].end - 1
+            a += bisect_right(removed, a)
+            z += bisect_right(removed, z) + 1
+            out.update(k for k, t in enumerate(toks) if a <= t.start and t.end <= z)
+        return out
+
+
+def _spaced(text: str, toks: list[_Tok], k: int) -> bool:
+    """Whether token ``k`` stands as a word of its own, not inside a hyphenated one."""
+    return (k == 0 or text[toks[k - 1].end : toks[k].start] != "-") and (
+        k + 1 == len(toks) or text[toks[k].end : toks[k + 1].start] != "-"
+    )
 
 
 def _joined_words(text: str) -> frozenset[str]:
@@ -1113,6 +1211,9 @@ def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
 # "Training without backprop". "On" only in titles ("Accelerating transformers on
 # GPUs"): in prose it is as often the subject ("we focus on convolutional networks").
 _SETTING = frozenset("for in within before without".split())
+# Words that end one candidate term and start the next: "for", "in", "with", "using" put
+# what follows as the setting ("VC theory for regression"), never inside one term.
+_RUN_BREAK = _SETTING | frozenset("with using via vs versus".split())
 _ARTICLES = frozenset("the a an".split())
 _CONTEXT_WORDS = _SETTING | {"of", "on"}
 
@@ -1210,7 +1311,7 @@ def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
 
 _READINGS = re.compile(
     r"(?i)(?:^|(?<=[\s:;|,.(\[]))(?:required\s+|optional\s+|suggested\s+|further\s+|additional\s+)?"
-    r"readings?\s*:"
+    r"(?:readings?|literature|references?|bibliography|textbooks?|books?)\s*:"
 )
 
 
@@ -1250,7 +1351,9 @@ def names_a_part(title: str, name: str) -> bool:
 
 
 def without_readings(text: str) -> str:
-    """``text`` up to a "Readings:" label, and without what it puts in square brackets:
+    """``text`` up to a "Readings:" label (or another that says what follows is to read:
+    "Literature:", "References:", "Bibliography:", "Book:", "Textbook:"), and without
+    what it puts in square brackets:
     both name papers and chapters, which are readings of the lecture, never topics it
     covers ("Human Evaluation Methods : Slides : Readings: Evaluation of Text
     Generation: A Survey", "LSTM [Hochreiter and Schmidhuber: Long short-term
