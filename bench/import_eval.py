@@ -18,7 +18,7 @@ the repository) with the shipped graph's vocabulary and scores it against
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
   map to a kg topic: a gold term maps when, normalised (case, punctuation, hyphens,
-  plurals; the scorer's own normal form, not the linker's), it is a topic's label, alias
+  plurals, British spellings; the scorer's own normal form, not the linker's), it is a topic's label, alias
   or id as the vocabulary's data gives them (never names the linker derives, so the
   scorer does not grade the linker by its own rules), also without the words around it that say
   what kind of thing or session it is (a trailing "method(s)", "algorithm(s)",
@@ -364,8 +364,25 @@ def topic_names(vocab: Vocabulary) -> dict[str, str]:
     return out
 
 
+# British spellings in American ("language modelling", "regularisation", "neighbours"):
+# the vocabulary spells its names the American way. (The scorer's own table.)
+_BRITISH = [
+    (re.compile(r"^(model|label|travel|signal)l(ing|ed)$"), r"\1\2"),
+    (re.compile(r"^(.{3,})isation(s?)$"), r"\1ization\2"),
+    (re.compile(r"^(normal|regular|optim|token|vector|summar|parameter|general|visual|initial|minim|maxim|"
+                r"special|standard|random|real|categor|character|memor)is(e|es|ed|er|ers|ing)$"), r"\1iz\2"),
+    (re.compile(r"^(neighb|behavi|col)our(s|hood)?$"), r"\1or\2"),
+]
+
+
+def _american_term(w: str) -> str:
+    for pat, rep in _BRITISH:
+        w = pat.sub(rep, w)
+    return w
+
+
 def _norm_term(s: str) -> str:
-    words = _norm(s.replace("-", " ")).split()
+    words = [_american_term(w) for w in _norm(s.replace("-", " ")).split()]
     stem = []
     for w in words:
         if len(w) > 4 and w.endswith("ies"):
