@@ -521,6 +521,9 @@ MORE_TOPICS = [
     imp.TopicName("kernel-methods", "Kernel methods", ("kernels",)),
     imp.TopicName("sequence-labeling", "Sequence labeling"),
     imp.TopicName("multilayer-perceptron", "Multilayer perceptron", ("MLP",)),
+    imp.TopicName("sequence-modeling", "Sequence modeling"),
+    imp.TopicName("deep-learning", "Deep learning", ("DL",)),
+    imp.TopicName("data-preparation", "Data preparation", ("data cleaning",)),
 ]
 
 
@@ -554,6 +557,13 @@ class TestWordForms:
         # The near case: another word before a name makes a kind of it.
         assert "constituency-parsing" not in covers(more.link("Shallow Parsing"))
         assert more.unmatched("Shallow Parsing") == ["Shallow Parsing"]
+
+    def test_a_gerund_first_and_its_object_in_the_plural_name_the_topic(self, more):
+        assert "sequence-modeling" in covers(more.link("Modelling sequences"))
+        assert "sequence-labeling" in covers(more.link("Labeling sequences with HMMs"))
+        # No plural, no object: "learning deep" is no deep learning, "cleaning data" no name.
+        assert "deep-learning" not in by_topic(more.link("Learning deep architectures"))
+        assert "data-preparation" not in by_topic(more.link("Cleaning data"))
 
     def test_principle_after_a_name_says_what_kind_of_thing_it_is(self, more):
         assert "empirical-risk-minimization" in covers(more.link("The Empirical Risk Minimization Principle"))

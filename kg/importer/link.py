@@ -195,6 +195,7 @@ class _Name:
     acronym: bool
     ntok: int
     generic: bool = False  # one word that elsewhere says what kind of session it is
+    inverted: bool = False  # "modeling sequence" from "sequence modeling": matches a plural noun only
 
 
 class _Match:
@@ -370,6 +371,21 @@ class Linker:
                     bucket[same] = nm
                 if not nm.acronym and len(" ".join(toks)) >= 8 and n_name < len(names):
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
+        # "Modelling sequences", "Learning representations", "Tuning hyperparameters": a
+        # two-word name whose head is a gerund also names its topic with the gerund first
+        # and its object after it in the plural (an adjective has none: "learning deep").
+        for key, bucket in list(self._index.items()):
+            if len(key) != 2 or not key[1].endswith("ing") or len(key[1]) < 6 or not key[0].isalpha():
+                continue
+            turned = (key[1], key[0])
+            if turned in self._index:
+                continue
+            gerund_first = [
+                _Name(nm.topic, nm.surface, "alias", False, 2, inverted=True)
+                for nm in bucket if nm.kind != "id" and "-" not in nm.surface and not nm.acronym
+            ]
+            if gerund_first:
+                self._index[turned] = gerund_first[:1]
         # An acronym two topics share ("kNN": k-nearest neighbours, nearest-neighbour
         # search) names the one whose label it abbreviates.
         for key, bucket in self._index.items():
@@ -555,6 +571,8 @@ class Linker:
                 for nm in node.names:
                     if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
                         continue
+                    if nm.inverted and toks[j].surface.casefold() == toks[j].stem:
+                        continue  # "learning deep" is no "deep learning"
                     exact_spans.add((i, j + 1))
                     surface = text[toks[i].start : toks[j].end]
                     found.append(_Match(i, j + 1, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
