@@ -18,16 +18,17 @@ the repository) with the shipped graph's vocabulary and scores it against
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
   map to a kg topic: a gold term maps when, normalised (case, punctuation, hyphens,
-  plurals, British spellings; the scorer's own normal form, not the linker's), it is a topic's label, alias
-  or id as the vocabulary's data gives them (never names the linker derives, so the
-  scorer does not grade the linker by its own rules), also without the words around it that say
-  what kind of thing or session it is (a trailing "method(s)", "algorithm(s)",
-  "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2"; a leading
-  "introduction to", "review of", "basic"); a coordinated term that maps as a whole
-  to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps each
-  part. Gold terms naming no kg topic are left out of recall; every proposed topic counts
-  for precision, and is right when a gold topic or the gold title (mapped the same way)
-  names it.
+  plurals, British spellings; the scorer's own normal form, not the linker's), it is a
+  topic's label, alias or id as the vocabulary's data gives them (never names the linker
+  derives, so the scorer does not grade the linker by its own rules), also without the
+  words around it that say what kind of thing or session it is (a trailing "method(s)",
+  "algorithm(s)", "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2";
+  a leading "introduction to", "review of", "basic"); a coordinated term that maps as a
+  whole to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps
+  each part; an acronym that spells a topic's label (the data's "DL" for "Deep
+  learning") is read spelt out ("dl frameworks"). Gold terms naming no kg topic are left
+  out of recall; every proposed topic counts for precision, and is right when a gold
+  topic or the gold title (mapped the same way) names it.
 - a page that fails (no schedule, an error) scores zero lectures.
 
 What a page does not state is given as a user would give it: the gold term as
@@ -361,7 +362,19 @@ def topic_names(vocab: Vocabulary) -> dict[str, str]:
     for t in vocab.topics:
         for name in (t.label, *t.aliases, t.id.replace("-", " ")):
             out.setdefault(_norm_term(name), t.id)
+    # A topic's acronym that spells its label's initials ("DL" for deep learning, "NN"
+    # for neural networks), for gold terms that abbreviate ("dl frameworks"): kept under
+    # keys no normal form makes.
+    for t in vocab.topics:
+        words = _norm_term(t.label).split()
+        for a in t.aliases:
+            if 2 <= len(a) <= 4 and a.isalpha() and a.isupper() and len(words) == len(a) \
+                    and all(w[:1] == c for w, c in zip(words, a.casefold())):
+                out.setdefault(_ACRONYM + a.casefold(), " ".join(words))
     return out
+
+
+_ACRONYM = "\x00"
 
 
 # British spellings in American ("language modelling", "regularisation", "neighbours"):
@@ -400,7 +413,13 @@ def map_term(term: str, names: dict[str, str]) -> str | None:
     if n in names:
         return names[n]
     short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", n))
-    return names.get(short) if short != n else None
+    if short != n and short in names:
+        return names[short]
+    # An acronym spelt out: "dl frameworks" is "deep learning frameworks".
+    spelt = " ".join(names.get(_ACRONYM + w, w) for w in n.split())
+    if spelt != n:
+        return map_term(spelt, names)
+    return None
 
 
 _CONJUNCT = re.compile(r"\s*(?:[,;/&()]|\band\b|\bor\b|\bvs\b\.?)\s*", re.I)
