@@ -410,15 +410,15 @@ def map_term(term: str, names: dict[str, str]) -> str | None:
     """The kg topic a gold term names, or None: the term's, else the term's without
     the words around it that say what kind of thing or session it is."""
     n = _norm_term(term)
-    if n in names:
-        return names[n]
-    short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", n))
-    if short != n and short in names:
-        return names[short]
     # An acronym spelt out: "dl frameworks" is "deep learning frameworks".
     spelt = " ".join(names.get(_ACRONYM + w, w) for w in n.split())
-    if spelt != n:
-        return map_term(spelt, names)
+    for form in dict.fromkeys((n, spelt)):
+        if form in names:
+            return names[form]
+    for form in dict.fromkeys((n, spelt)):
+        short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", form))
+        if short != form and short in names:
+            return names[short]
     return None
 
 
