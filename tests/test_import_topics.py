@@ -571,6 +571,11 @@ class TestWordForms:
         # Another noun after it still makes a longer term.
         assert "empirical-risk-minimization" not in covers(more.link("Empirical Risk Minimization Games"))
 
+    def test_systems_after_a_name_are_systems_of_it(self, linker):
+        assert "speech-recognition" in covers(linker.link("Speech Recognition Systems"))
+        assert linker.unmatched("Speech Recognition Systems") == []
+        assert "speech-recognition" not in covers(linker.link("Speech Recognition Benchmarks"))
+
 
 class TestCandidateNoise:
     def test_dates_are_no_candidates(self, more):

@@ -39,7 +39,7 @@ _CACHE_SIZE = 50_000
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
-    "estimation principle".split()
+    "estimation principle system".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
