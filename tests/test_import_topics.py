@@ -618,3 +618,12 @@ class TestCandidateNoise:
         assert "kernel-methods" not in by_topic(more.link("Image Processing", detail))
         assert "kernel-methods" in by_topic(more.link("Image Processing", detail.replace("Literature:", "Also:")))
         assert without_readings("Filters. Book: Szeliski Chapter 3") == "Filters."
+
+    def test_admin_words_times_rooms_and_who_speaks_are_no_candidates(self, more):
+        assert more.unmatched("Final exam (Dec 12, 9am-12pm, Room 101)") == []
+        assert more.unmatched("Poster session") == [] and more.unmatched("Worksheet 3") == []
+        assert more.unmatched("See Piazza for details") == []
+        assert more.unmatched("Guest: Jane Doe (Google)") == []
+        # "Guest lecture:" says what kind of session; what follows is its subject.
+        assert more.unmatched("Guest lecture: Quokka transfer") == ["Quokka transfer"]
+        assert more.unmatched("Recitation: Wombat algebra refresher") == ["Wombat algebra"]

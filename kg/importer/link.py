@@ -29,7 +29,7 @@ _GENERIC = frozenset(
     "several various new modern simple brief extra preliminary preliminaries roadmap outlook "
     # What kind of selection a session is ("Current topics of research V", "Selected
     # topic: wavelets", "Recent advances", "The course at a glance", "in more detail").
-    "current selected recent advance glance detail v vi vii viii".split()
+    "current selected recent advance glance detail v vi vii viii refresher primer".split()
 )
 
 
@@ -69,8 +69,11 @@ _NOISE = frozenset(
     # References to a book or a course: "Szeliski (2nd Edition) Chapter 1".
     "chapter chapters edition section sections appendix "
     # Their abbreviations ("SLP Ch 6", "Guest Lec"), HTML entities a page left in its
-    # text (";amp;", "&nbsp"), and class activities.
-    "ch sec lec nbsp amp activity activities".split()
+    # text (";amp;", "&nbsp"), class activities, file kinds, rooms, days and the course's
+    # own tools ("See Piazza").
+    "ch sec lec nbsp amp activity activities poster posters presentation presentations worksheet "
+    "worksheets notebook notebooks pptx ppt docx room day days kickoff catch piazza gradescope canvas "
+    "moodle zoom slack panopto".split()
 )
 # "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}"), a
 # citation ("Bender et al").
@@ -81,6 +84,7 @@ _CALENDAR = frozenset(
     "august september october november december mon tue tues wed thu thur thurs fri sat sun monday "
     "tuesday wednesday thursday friday saturday sunday".split()
 )
+_TIME = re.compile(r"\d{1,2}(?:am|pm|h)")
 # A name or two (or "et al") and a year cite a paper ("Xie and Min 2022", "Bender et al.,
 # 2021"): no term.
 _CITATION = re.compile(
@@ -292,6 +296,8 @@ _TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every som
 # Words before a person's name ("Prof. Jean Yang on privacy", "talk by Dr. Smith"):
 # what follows names who, not what.
 _HONORIFICS = frozenset("by prof professor dr mr mrs ms".split())
+# The words of a label before a colon that says who speaks ("Guest:", "Invited speaker:").
+_GUEST_WORDS = frozenset("guest speaker speakers invited lecturer presenter".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
@@ -1080,6 +1086,7 @@ class Linker:
                 bounds = [start] + [start + m.end() for m in splitter.finditer(piece)] + [pos]
                 segments.extend(zip(bounds, bounds[1:]))
             starts = [t.start for t in toks]
+            who = False  # after "by Dr. ..." or a "Guest:" label the words name who, not what
             for a, b in segments:
                 # The words inside [a, b] (tokens in order; none is empty).
                 seg = []
@@ -1089,6 +1096,16 @@ class Linker:
                         break
                     if t.end <= b and t.stem.isalnum():
                         seg.append(k)
+                if who:
+                    break
+                if seg and text[b - 1 : b] == ":":
+                    # A label that says who speaks ends the segment: "Guest: Jane Doe
+                    # (Google)", "Invited speaker: ..." (where "Guest lecture:" names
+                    # what the lecture is about).
+                    x = len(seg)
+                    while x > 0 and toks[seg[x - 1]].stem in _GUEST_WORDS:
+                        x -= 1
+                    who = x < len(seg)
                 if not in_title and (not seg or places[seg[0]] != "list"):
                     continue  # only the terms of a detail list, not words of its prose
                 # Runs of words no topic covers; a run that runs straight into a linked
@@ -1100,6 +1117,7 @@ class Linker:
                 in_seg = set(seg)
                 for k in seg:
                     if toks[k].stem in _HONORIFICS:  # "transparency by dr. Ulrich Aivodji": the rest names who
+                        who = True
                         break
                     if toks[k].stem in _RUN_BREAK and k not in covered and _spaced(text, toks, k):
                         # "VC theory for regression" names two terms, not one.
@@ -1147,8 +1165,10 @@ class Linker:
                     alone = _NOT_ALONE if len(free) == len(words) else _STOP_GENERIC
                     if all(toks[k].stem in alone or toks[k].stem.isdigit() for k in free):
                         continue
-                    # A date ("Sep 8", "Sep 29-Oct 4"): month or weekday names and numbers.
-                    if all(toks[k].stem in _CALENDAR or toks[k].stem.isdigit() for k in words):
+                    # A date or a time ("Sep 8", "Sep 29-Oct 4", "9am-12pm"): month or
+                    # weekday names, numbers and times of day.
+                    if all(toks[k].stem in _CALENDAR or toks[k].stem.isdigit() or _TIME.fullmatch(toks[k].stem)
+                           for k in words):
                         continue
                     if len(words) == 1 and _QUALIFIER.fullmatch(toks[words[0]].stem):
                         continue
