@@ -539,6 +539,13 @@ class TestWordForms:
         # Closed up only: no typo of it ("engram") and no word inside another.
         assert "n-gram-language-models" not in by_topic(more.link("Engram memory"))
 
+    def test_a_long_first_word_written_as_two_words_matches(self, linker):
+        assert "backpropagation" in covers(linker.link("Back prop derivation (part one)"))
+        assert linker.unmatched("Back prop derivation (part one)") == []
+        assert "backpropagation" in covers(linker.link("Back propagation and its uses"))
+        # Short words are never joined ("NN" and a word is no name), nor across a mark.
+        assert "backpropagation" not in by_topic(linker.link("Back, prop"))
+
     def test_a_name_read_joined_is_no_candidate(self, more):
         assert "multilayer-perceptron" in covers(more.link("Multi-layer perceptron. Gradient calculation"))
         assert more.unmatched("Multi-layer perceptron. Gradient calculation") == ["Gradient calculation"]

@@ -29,7 +29,7 @@ _GENERIC = frozenset(
     "several various new modern simple brief extra preliminary preliminaries roadmap outlook "
     # What kind of selection a session is ("Current topics of research V", "Selected
     # topic: wavelets", "Recent advances", "The course at a glance", "in more detail").
-    "current selected recent advance glance detail v vi vii viii refresher primer".split()
+    "current selected recent advance glance detail v vi vii viii refresher primer general".split()
 )
 
 
@@ -47,7 +47,7 @@ _PRONOUNS = frozenset("it we they you he she".split())
 # for backprop", "Properties of SVD", "Examples of PCA").
 _ABOUT_WORDS = frozenset(
     "question notation derivation example exercise implementation demo property definition "
-    "motivation proof intuition tip pitfall advantage disadvantage limitation type".split()
+    "motivation proof intuition tip pitfall advantage disadvantage limitation type terminology".split()
 )
 # Verbs a description teaches with ("we consider diffusion models", "introduces
 # recurrent networks"): what follows is the subject, not a kind of it, and no term
@@ -73,7 +73,7 @@ _NOISE = frozenset(
     # own tools ("See Piazza").
     "ch sec lec nbsp amp activity activities poster posters presentation presentations worksheet "
     "worksheets notebook notebooks pptx ppt docx room day days kickoff catch piazza gradescope canvas "
-    "moodle zoom slack panopto".split()
+    "moodle zoom slack panopto prerequisite prerequisites requisite requisites".split()
 )
 # "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}"), a
 # citation ("Bender et al").
@@ -409,6 +409,11 @@ class Linker:
             for w in key:
                 node = node.next.setdefault(w, _Node())
             node.names = bucket
+        # The first words of names, seven letters or more, for the same words written
+        # as two ("back prop" for "backprop"): the trie's nodes under them.
+        self._closed: dict[str, _Node] = {
+            w: node for w, node in self._trie.next.items() if len(w) >= 7 and w.isalpha()
+        }
         # Fuzzy candidates by word count and first two letters, built once.
         self._fuzzy_by_start: dict[tuple[int, str], list[str]] = {}
         for width, by_words in self._fuzzy.items():
@@ -582,6 +587,30 @@ class Linker:
                     exact_spans.add((i, j + 1))
                     surface = text[toks[i].start : toks[j].end]
                     found.append(_Match(i, j + 1, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
+                j += 1
+                if j >= end or breaks[j]:
+                    break
+                nxt = node.next.get(stems[j])
+                if nxt is None:
+                    break
+                node = nxt
+        # A name's first word written as two words: "Back prop", "auto encoders", "Back
+        # propagation through time" (a word of seven letters or more, never an acronym).
+        closed = self._closed
+        for i in range(n - 1):
+            node = closed.get(stems[i] + stems[i + 1])
+            if node is None or breaks[i + 1] or toks[i + 1].start - toks[i].end != 1 or text[toks[i].end] != " ":
+                continue
+            end = min(i + 1 + self._maxlen, n)
+            j = i + 1
+            while True:
+                for nm in node.names:
+                    if nm.acronym or nm.inverted:
+                        continue
+                    exact_spans.add((i, j + 1))
+                    surface = text[toks[i].start : toks[j].end]
+                    conf = self._base(nm, places[i]) - 0.02
+                    found.append(_Match(i, j + 1, nm.topic, conf, surface, "name", places[i]))
                 j += 1
                 if j >= end or breaks[j]:
                     break
@@ -1088,6 +1117,8 @@ class Linker:
             starts = [t.start for t in toks]
             who = False  # after "by Dr. ..." or a "Guest:" label the words name who, not what
             for a, b in segments:
+                if a > 0 and text[a - 1] in ",;":
+                    who = False  # up to the end of the title's part (see _title_parts)
                 # The words inside [a, b] (tokens in order; none is empty).
                 seg = []
                 for k in range(bisect_left(starts, a), len(toks)):
@@ -1097,7 +1128,7 @@ class Linker:
                     if t.end <= b and t.stem.isalnum():
                         seg.append(k)
                 if who:
-                    break
+                    continue
                 if seg and text[b - 1 : b] == ":":
                     # A label that says who speaks ends the segment: "Guest: Jane Doe
                     # (Google)", "Invited speaker: ..." (where "Guest lecture:" names
@@ -1148,6 +1179,9 @@ class Linker:
                     while len(words) > 2 and toks[words[0]].stem in _ABOUT_WORDS and toks[words[1]].stem == "of":
                         del words[:2]
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
+                        words.pop()
+                    # "2D examples", "NN terminology": what the session does with a term.
+                    while len(words) > 1 and words[-1] not in covered and toks[words[-1]].stem in _ABOUT_WORDS:
                         words.pop()
                     # A part's number after a term of two words or more: "Flow Matching 1"
                     # (never after a label's word: "DL Live Lecture 1", "CIS 522").
