@@ -338,7 +338,9 @@ class Linker:
     names readings, never topics. A hyphenated name also matches closed up ("Ngram"
     for "n-gram"); a misspelling changes a word of a name, never all of them ("computer
     graphics" is no "computational graph"); two names of one topic side by side name it
-    ("CFG parsing").
+    ("CFG parsing"); a name's long first word may be written as two ("Back prop"); a
+    two-word name with a gerund head also matches turned round with its object in the
+    plural ("Modelling sequences" for "sequence modelling").
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
