@@ -613,6 +613,12 @@ class TestCandidateNoise:
         assert more.unmatched("Bag of wombats") == ["Bag of wombats"]
         assert more.unmatched("Wombats", "- example of DCT transforms") == ["Wombats", "DCT transforms"]
 
+    def test_a_generic_head_stays_with_the_word_before_it(self, more):
+        assert more.unmatched("Hierarchical Models & Empirical Bayes") == ["Hierarchical Models", "Empirical Bayes"]
+        assert more.unmatched("Estimators & Decision Theory") == ["Decision Theory"]
+        # Alone, or after a word that is no term, it is none.
+        assert more.unmatched("Part I: Theory") == [] and more.unmatched("Other methods") == []
+
     def test_a_description_list_splits_its_candidates_at_and(self, more):
         # One word of a description list is no term: "separable and FFT" gives none.
         assert more.unmatched("Imaging", "- cost of filters, separable and FFT") == ["Imaging", "cost of filters"]

@@ -306,6 +306,8 @@ _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
     + "free off based up down".split()
 )
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
+# Generic head nouns a term keeps after the words before it ("Gaussian processes").
+_HEADS = frozenset("model method network process machine theory".split())
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
@@ -1210,10 +1212,13 @@ class Linker:
                         continue
                     if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
                         continue
-                    # "Hidden Markov Models": a head noun the trim took off goes back.
-                    if words[-1] + 1 < len(toks) and toks[words[-1] + 1].stem in ("model", "method", "network", "process", "machine") and (
+                    # "Hidden Markov Models", "Hierarchical Models", "Decision Theory": a head
+                    # noun the trim took off goes back.
+                    if words[-1] + 1 < len(toks) and toks[words[-1] + 1].stem in _HEADS and (
                         toks[words[-1] + 1].start - toks[words[-1]].end
-                    ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
+                    ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and (
+                        len(words) >= 2 or (toks[words[0]].stem.isalpha() and toks[words[0]].stem not in _NOT_ALONE)
+                    ):
                         words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
                     if _NOT_A_TERM.search(term) or _CODE.search(term):
@@ -1287,7 +1292,7 @@ def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
 _SETTING = frozenset("for in within before without".split())
 # Words that end one candidate term and start the next: "for", "in", "with", "using" put
 # what follows as the setting ("VC theory for regression"), never inside one term.
-_RUN_BREAK = _SETTING | frozenset("with using via vs versus".split())
+_RUN_BREAK = _SETTING | frozenset("on with using via vs versus".split())
 _ARTICLES = frozenset("the a an".split())
 _CONTEXT_WORDS = _SETTING | {"of", "on"}
 
