@@ -572,6 +572,12 @@ class TestWordForms:
         assert "deep-learning" not in by_topic(more.link("Learning deep architectures"))
         assert "data-preparation" not in by_topic(more.link("Cleaning data"))
 
+    def test_what_a_sentence_lists_after_such_as_are_list_terms(self, linker):
+        listed = "In this lecture we apply the idea to several architectures, such as transformers and CNNs."
+        assert "transformers" in covers(linker.link("Conditional models", listed))
+        prose = "In this lecture we apply the idea to several architectures and see why transformers win."
+        assert "transformers" not in covers(linker.link("Conditional models", prose))
+
     def test_principle_after_a_name_says_what_kind_of_thing_it_is(self, more):
         assert "empirical-risk-minimization" in covers(more.link("The Empirical Risk Minimization Principle"))
         assert more.unmatched("The Empirical Risk Minimization Principle") == []

@@ -330,7 +330,8 @@ class Linker:
     Confidence (0-1) starts from how the name matched (label 0.98, multi-word alias or
     acronym 0.95, one-word alias 0.90, fuzzy: scaled by the similarity) and drops with
     where: nothing in the title, a little in a short item of a detail list, more in a
-    sentence of prose (more again for one-word names; a generic word such as
+    sentence of prose (but for what it lists after "such as" or "including"; more again
+    for one-word names; a generic word such as
     "applications" counts only in a title). It drops under the default threshold for
     what the text names as the setting of another subject ("Reinforcement learning for
     NLP", "The Ethics of Machine Learning"), as related ("relationship between
@@ -538,6 +539,16 @@ class Linker:
                 if short:
                     for i in idx:
                         places[i] = "list"
+        # What a sentence lists after "such as" or "including" are terms of a list:
+        # "tasks such as translation and summarisation".
+        if "such as" in text or "including" in text:
+            for m in _LISTING.finditer(text):
+                end = _CLAUSE_END.search(text, m.end())
+                stop = end.start() if end else len(text)
+                for i in range(bisect_left([t.start for t in toks], m.end()), len(toks)):
+                    if toks[i].start >= stop:
+                        break
+                    places[i] = "list"
         return places
 
     def _matches(self, text: str, in_title: bool, *, fuzzy: bool = True) -> tuple[list[_Tok], list[_Match]]:
@@ -1359,6 +1370,7 @@ _RELATED = re.compile(
     r"unlike|similar|similarities|analog(?:y|ies|ous)|inverse|versus|vs\.?)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
+_LISTING = re.compile(r"\b(?:such as|including)\b")
 
 
 def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
