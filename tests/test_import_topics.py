@@ -573,7 +573,7 @@ class TestWordForms:
         assert "data-preparation" not in by_topic(more.link("Cleaning data"))
 
     def test_what_a_sentence_lists_after_such_as_are_list_terms(self, linker):
-        listed = "In this lecture we apply the idea to several architectures, such as transformers and CNNs."
+        listed = "In this lecture we apply the same idea to many architectures such as transformers and CNNs."
         assert "transformers" in covers(linker.link("Conditional models", listed))
         prose = "In this lecture we apply the idea to several architectures and see why transformers win."
         assert "transformers" not in covers(linker.link("Conditional models", prose))
