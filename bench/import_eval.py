@@ -18,16 +18,17 @@ the repository) with the shipped graph's vocabulary and scores it against
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
   map to a kg topic: a gold term maps when, normalised (case, punctuation, hyphens,
-  plurals; the scorer's own normal form, not the linker's), it is a topic's label, alias
-  or id as the vocabulary's data gives them (never names the linker derives, so the
-  scorer does not grade the linker by its own rules), also without the words around it that say
-  what kind of thing or session it is (a trailing "method(s)", "algorithm(s)",
-  "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2"; a leading
-  "introduction to", "review of", "basic"); a coordinated term that maps as a whole
-  to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps each
-  part. Gold terms naming no kg topic are left out of recall; every proposed topic counts
-  for precision, and is right when a gold topic or the gold title (mapped the same way)
-  names it.
+  plurals, British spellings; the scorer's own normal form, not the linker's), it is a
+  topic's label, alias or id as the vocabulary's data gives them (never names the linker
+  derives, so the scorer does not grade the linker by its own rules), also without the
+  words around it that say what kind of thing or session it is (a trailing "method(s)",
+  "algorithm(s)", "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2";
+  a leading "introduction to", "review of", "basic"); a coordinated term that maps as a
+  whole to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps
+  each part; an acronym that spells a topic's label (the data's "DL" for "Deep
+  learning") is read spelt out ("dl frameworks"). Gold terms naming no kg topic are left
+  out of recall; every proposed topic counts for precision, and is right when a gold
+  topic or the gold title (mapped the same way) names it.
 - a page that fails (no schedule, an error) scores zero lectures.
 
 What a page does not state is given as a user would give it: the gold term as
@@ -361,11 +362,40 @@ def topic_names(vocab: Vocabulary) -> dict[str, str]:
     for t in vocab.topics:
         for name in (t.label, *t.aliases, t.id.replace("-", " ")):
             out.setdefault(_norm_term(name), t.id)
+    # A topic's acronym that spells its label's initials ("DL" for deep learning, "NN"
+    # for neural networks), for gold terms that abbreviate ("dl frameworks"): kept under
+    # keys no normal form makes.
+    for t in vocab.topics:
+        words = _norm_term(t.label).split()
+        for a in t.aliases:
+            if 2 <= len(a) <= 4 and a.isalpha() and a.isupper() and len(words) == len(a) \
+                    and all(w[:1] == c for w, c in zip(words, a.casefold())):
+                out.setdefault(_ACRONYM + a.casefold(), " ".join(words))
     return out
 
 
+_ACRONYM = "\x00"
+
+
+# British spellings in American ("language modelling", "regularisation", "neighbours"):
+# the vocabulary spells its names the American way. (The scorer's own table.)
+_BRITISH = [
+    (re.compile(r"^(model|label|travel|signal)l(ing|ed)$"), r"\1\2"),
+    (re.compile(r"^(.{3,})isation(s?)$"), r"\1ization\2"),
+    (re.compile(r"^(normal|regular|optim|token|vector|summar|parameter|general|visual|initial|minim|maxim|"
+                r"special|standard|random|real|categor|character|memor)is(e|es|ed|er|ers|ing)$"), r"\1iz\2"),
+    (re.compile(r"^(neighb|behavi|col)our(s|hood)?$"), r"\1or\2"),
+]
+
+
+def _american_term(w: str) -> str:
+    for pat, rep in _BRITISH:
+        w = pat.sub(rep, w)
+    return w
+
+
 def _norm_term(s: str) -> str:
-    words = _norm(s.replace("-", " ")).split()
+    words = [_american_term(w) for w in _norm(s.replace("-", " ")).split()]
     stem = []
     for w in words:
         if len(w) > 4 and w.endswith("ies"):
@@ -380,10 +410,16 @@ def map_term(term: str, names: dict[str, str]) -> str | None:
     """The kg topic a gold term names, or None: the term's, else the term's without
     the words around it that say what kind of thing or session it is."""
     n = _norm_term(term)
-    if n in names:
-        return names[n]
-    short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", n))
-    return names.get(short) if short != n else None
+    # An acronym spelt out: "dl frameworks" is "deep learning frameworks".
+    spelt = " ".join(names.get(_ACRONYM + w, w) for w in n.split())
+    for form in dict.fromkeys((n, spelt)):
+        if form in names:
+            return names[form]
+    for form in dict.fromkeys((n, spelt)):
+        short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", form))
+        if short != form and short in names:
+            return names[short]
+    return None
 
 
 _CONJUNCT = re.compile(r"\s*(?:[,;/&()]|\band\b|\bor\b|\bvs\b\.?)\s*", re.I)

@@ -21,6 +21,7 @@ from kg.cli import State
 from kg.cli.importer import import_cmd
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
+from kg.importer.link import without_readings
 
 TOPICS = [
     imp.TopicName("supervised-learning", "Supervised learning"),
@@ -508,3 +509,140 @@ def test_the_shipped_vocabulary_names_spelling_variants():
     # "Back propagation" (two words) is a common spelling of backpropagation.
     linker = imp.Linker(imp.Vocabulary.from_graph(KnowledgeGraph.open()).topics)
     assert "backpropagation" in covers(linker.link("Gradient descent and back propagation"))
+
+
+# Names for the rules below: hyphenated names, two names of one topic, a name a
+# misspelling could reach, a kind word after a name.
+MORE_TOPICS = [
+    imp.TopicName("n-gram-language-models", "N-gram language models", ("n-gram", "n-grams")),
+    imp.TopicName("constituency-parsing", "Constituency parsing", ("CFG", "parsing")),
+    imp.TopicName("computational-graph", "Computational graph", ("compute graph",)),
+    imp.TopicName("empirical-risk-minimization", "Empirical risk minimization", ("ERM",)),
+    imp.TopicName("kernel-methods", "Kernel methods", ("kernels",)),
+    imp.TopicName("sequence-labeling", "Sequence labeling"),
+    imp.TopicName("multilayer-perceptron", "Multilayer perceptron", ("MLP",)),
+    imp.TopicName("sequence-modeling", "Sequence modeling"),
+    imp.TopicName("deep-learning", "Deep learning", ("DL",)),
+    imp.TopicName("data-preparation", "Data preparation", ("data cleaning",)),
+]
+
+
+@pytest.fixture(scope="module")
+def more() -> imp.Linker:
+    return imp.Linker(MORE_TOPICS)
+
+
+class TestWordForms:
+    def test_a_hyphenated_name_also_matches_closed_up(self, more):
+        assert "n-gram-language-models" in covers(more.link("Ngram and log-linear models"))
+        assert "n-gram-language-models" in covers(more.link("N-gram models"))
+        # Closed up only: no typo of it ("engram") and no word inside another.
+        assert "n-gram-language-models" not in by_topic(more.link("Engram memory"))
+
+    def test_a_long_first_word_written_as_two_words_matches(self, linker):
+        assert "backpropagation" in covers(linker.link("Back prop derivation (part one)"))
+        assert linker.unmatched("Back prop derivation (part one)") == []
+        assert "backpropagation" in covers(linker.link("Back propagation and its uses"))
+        # Short words are never joined ("NN" and a word is no name), nor across a mark.
+        assert "backpropagation" not in by_topic(linker.link("Back, prop"))
+
+    def test_a_name_read_joined_is_no_candidate(self, more):
+        assert "multilayer-perceptron" in covers(more.link("Multi-layer perceptron. Gradient calculation"))
+        assert more.unmatched("Multi-layer perceptron. Gradient calculation") == ["Gradient calculation"]
+        # The near case: a hyphenated term that names nothing stays a candidate.
+        assert more.unmatched("Multi-armed bandits") == ["Multi-armed bandits"]
+
+    def test_a_typo_changes_a_word_not_every_word_of_a_name(self, more):
+        assert "computational-graph" not in by_topic(more.link("Applications to Computer Graphics"))
+        assert "computational-graph" in covers(more.link("Computational grahp"))
+
+    def test_two_names_of_one_topic_side_by_side_name_it(self, more):
+        # "CFG" and "parsing" both name constituency parsing: "CFG parsing" is that
+        # topic, not a kind of it and no candidate.
+        assert "constituency-parsing" in covers(more.link("Syntax & CFG Parsing"))
+        assert more.unmatched("Syntax & CFG Parsing") == ["Syntax"]
+        # The near case: another word before a name makes a kind of it.
+        assert "constituency-parsing" not in covers(more.link("Shallow Parsing"))
+        assert more.unmatched("Shallow Parsing") == ["Shallow Parsing"]
+
+    def test_a_gerund_first_and_its_object_in_the_plural_name_the_topic(self, more):
+        assert "sequence-modeling" in covers(more.link("Modelling sequences"))
+        assert "sequence-labeling" in covers(more.link("Labeling sequences with HMMs"))
+        # No plural, no object: "learning deep" is no deep learning, "cleaning data" no name.
+        assert "deep-learning" not in by_topic(more.link("Learning deep architectures"))
+        assert "data-preparation" not in by_topic(more.link("Cleaning data"))
+
+    def test_what_a_sentence_lists_after_such_as_are_list_terms(self, linker):
+        listed = "In this lecture we apply the same idea to many architectures such as transformers and CNNs."
+        assert "transformers" in covers(linker.link("Conditional models", listed))
+        prose = "In this lecture we apply the idea to several architectures and see why transformers win."
+        assert "transformers" not in covers(linker.link("Conditional models", prose))
+
+    def test_principle_after_a_name_says_what_kind_of_thing_it_is(self, more):
+        assert "empirical-risk-minimization" in covers(more.link("The Empirical Risk Minimization Principle"))
+        assert more.unmatched("The Empirical Risk Minimization Principle") == []
+        # Another noun after it still makes a longer term.
+        assert "empirical-risk-minimization" not in covers(more.link("Empirical Risk Minimization Games"))
+
+    def test_systems_after_a_name_are_systems_of_it(self, linker):
+        assert "speech-recognition" in covers(linker.link("Speech Recognition Systems"))
+        assert linker.unmatched("Speech Recognition Systems") == []
+        assert "speech-recognition" not in covers(linker.link("Speech Recognition Benchmarks"))
+
+
+class TestCandidateNoise:
+    def test_dates_are_no_candidates(self, more):
+        assert more.unmatched("Resampling and the Bootstrap (Nov 12-15)") == ["Resampling", "Bootstrap"]
+        assert more.unmatched("Sampling (Sep 29-Oct 4)") == ["Sampling"]
+        # A month's name in a term with other words is kept.
+        assert more.unmatched("March madness models") == ["March madness models"]
+
+    def test_citations_and_book_abbreviations_are_no_candidates(self, more):
+        assert more.unmatched("Prompting", "[SLP Ch 10](x), [Xie and Min 2022](y)") == ["Prompting"]
+        assert more.unmatched("Ethics and Safety", "Bender et al, 2021; NNLP Ch 13.") == ["Ethics", "Safety"]
+        assert more.unmatched("Xie and Min 2022") == []
+        assert more.unmatched("Ethics ;amp; Safety in NLP+Guest Lec") == ["Ethics", "Safety"]
+        # A name and a number that is no year is a term ("Wombat 3000" is no citation).
+        assert more.unmatched("Wombat 3000 engines") == ["Wombat 3000 engines"]
+
+    def test_a_word_that_only_qualifies_is_no_candidate_alone(self, more):
+        assert more.unmatched("Regularized Solutions") == []
+        assert more.unmatched("Selected Topic: Wavelets and Frames") == ["Wavelets", "Frames"]
+        assert more.unmatched("Current Topics of Research V: Bagging") == ["Bagging"]
+        # With its noun it is a term.
+        assert more.unmatched("Regularized wombats") == ["Regularized wombats"]
+
+    def test_setting_words_end_a_candidate(self, more):
+        assert more.unmatched("Quokka Bounds for Wombat Regression") == ["Quokka Bounds", "Wombat Regression"]
+        assert more.unmatched("Regression in more detail") == ["Regression"]
+        # "of" stays inside a term ("bag of words"); what a session does with one goes.
+        assert more.unmatched("Bag of wombats") == ["Bag of wombats"]
+        assert more.unmatched("Wombats", "- example of DCT transforms") == ["Wombats", "DCT transforms"]
+
+    def test_a_generic_head_stays_with_the_word_before_it(self, more):
+        assert more.unmatched("Hierarchical Models & Empirical Bayes") == ["Hierarchical Models", "Empirical Bayes"]
+        assert more.unmatched("Estimators & Decision Theory") == ["Decision Theory"]
+        # Alone, or after a word that is no term, it is none.
+        assert more.unmatched("Part I: Theory") == [] and more.unmatched("Other methods") == []
+
+    def test_a_description_list_splits_its_candidates_at_and(self, more):
+        # One word of a description list is no term: "separable and FFT" gives none.
+        assert more.unmatched("Imaging", "- cost of filters, separable and FFT") == ["Imaging", "cost of filters"]
+        assert more.unmatched("Imaging", "- rolling shutter and tristimulus encoding") == [
+            "Imaging", "rolling shutter", "tristimulus encoding"
+        ]
+
+    def test_reference_labels_end_what_names_topics(self, more):
+        detail = "- linear filters\n- gaussian smoother\n\nLiterature:\n- Learning a Separable Kernel\n"
+        assert "kernel-methods" not in by_topic(more.link("Image Processing", detail))
+        assert "kernel-methods" in by_topic(more.link("Image Processing", detail.replace("Literature:", "Also:")))
+        assert without_readings("Filters. Book: Szeliski Chapter 3") == "Filters."
+
+    def test_admin_words_times_rooms_and_who_speaks_are_no_candidates(self, more):
+        assert more.unmatched("Final exam (Dec 12, 9am-12pm, Room 101)") == []
+        assert more.unmatched("Poster session") == [] and more.unmatched("Worksheet 3") == []
+        assert more.unmatched("See Piazza for details") == []
+        assert more.unmatched("Guest: Jane Doe (Google)") == []
+        # "Guest lecture:" says what kind of session; what follows is its subject.
+        assert more.unmatched("Guest lecture: Quokka transfer") == ["Quokka transfer"]
+        assert more.unmatched("Recitation: Wombat algebra refresher") == ["Wombat algebra"]

@@ -26,7 +26,10 @@ _GENERIC = frozenset(
     "anyway principles recap summary conclusion welcome wrap up discussion i ii iii iv "
     "fundamentals fundamental foundations foundation applications application case studies study tbd tba no "
     "model models method methods theory practice key idea ideas one two three four five "
-    "several various new modern simple brief extra preliminary preliminaries roadmap outlook".split()
+    "several various new modern simple brief extra preliminary preliminaries roadmap outlook "
+    # What kind of selection a session is ("Current topics of research V", "Selected
+    # topic: wavelets", "Recent advances", "The course at a glance", "in more detail").
+    "current selected recent advance glance detail v vi vii viii refresher primer general".split()
 )
 
 
@@ -36,7 +39,7 @@ _CACHE_SIZE = 50_000
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
-    "estimation".split()
+    "estimation principle system".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -44,7 +47,7 @@ _PRONOUNS = frozenset("it we they you he she".split())
 # for backprop", "Properties of SVD", "Examples of PCA").
 _ABOUT_WORDS = frozenset(
     "question notation derivation example exercise implementation demo property definition "
-    "motivation proof intuition tip pitfall advantage disadvantage limitation type".split()
+    "motivation proof intuition tip pitfall advantage disadvantage limitation type terminology".split()
 )
 # Verbs a description teaches with ("we consider diffusion models", "introduces
 # recurrent networks"): what follows is the subject, not a kind of it, and no term
@@ -64,10 +67,32 @@ _NOISE = frozenset(
     "lab recitation tutorial office hours syllabus break holiday guest talk industry invited feedback "
     "announcement announcements out released continued contd cont ctd speaker speakers "
     # References to a book or a course: "Szeliski (2nd Edition) Chapter 1".
-    "chapter chapters edition section sections appendix".split()
+    "chapter chapters edition section sections appendix "
+    # Their abbreviations ("SLP Ch 6", "Guest Lec"), HTML entities a page left in its
+    # text (";amp;", "&nbsp"), class activities, file kinds, rooms, days and the course's
+    # own tools ("See Piazza").
+    "ch sec lec nbsp amp activity activities poster posters presentation presentations worksheet "
+    "worksheets notebook notebooks pptx ppt docx room day days kickoff catch piazza gradescope canvas "
+    "moodle zoom slack panopto prerequisite prerequisites requisite requisites".split()
 )
-# "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}").
-_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]")
+# "e.g", "i.e", a web address, an identifier, markup ('relref "io"', "{{< ... >}}"), a
+# citation ("Bender et al").
+_NOT_A_TERM = re.compile(r"[^\W\d_]\.[^\W\d_]|[^\W_]_[^\W_]|[{}<>=\"]|\bet\s+al\b")
+# Month and weekday names: with numbers they make a date ("Sep 29-Oct 4"), never a term.
+_CALENDAR = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july "
+    "august september october november december mon tue tues wed thu thur thurs fri sat sun monday "
+    "tuesday wednesday thursday friday saturday sunday".split()
+)
+_TIME = re.compile(r"\d{1,2}(?:am|pm|h)")
+# A name or two (or "et al") and a year cite a paper ("Xie and Min 2022", "Bender et al.,
+# 2021"): no term.
+_CITATION = re.compile(
+    r"\b[A-Z][^\W\d_]+(?:\s+(?:and|&)\s+[A-Z][^\W\d_]+|\s+et\s+al\.?)?,?\s+\(?(?:19|20)\d\d\b"
+)
+# One word that only qualifies a noun: a participle or an "-able" adjective ("Regularized",
+# "Selected", "separable"), never a concept alone.
+_QUALIFIER = re.compile(r".{3,}(?:[^e]ed|able|ible)")
 # A course's code ("CS 231N", "STAT-157") or a short code of a session or a piece of
 # work ("GR1", "HW2", "P6"): never a concept.
 _CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{3,}[A-Za-z]?\b|^[A-Za-z]{1,2}\d{1,2}[a-c]?$")
@@ -174,6 +199,7 @@ class _Name:
     acronym: bool
     ntok: int
     generic: bool = False  # one word that elsewhere says what kind of session it is
+    inverted: bool = False  # "modeling sequence" from "sequence modeling": matches a plural noun only
 
 
 class _Match:
@@ -270,6 +296,8 @@ _TRIM = _STOP_GENERIC | _TEACHING_VERBS | frozenset("any such aka each every som
 # Words before a person's name ("Prof. Jean Yang on privacy", "talk by Dr. Smith"):
 # what follows names who, not what.
 _HONORIFICS = frozenset("by prof professor dr mr mrs ms".split())
+# The words of a label before a colon that says who speaks ("Guest:", "Invited speaker:").
+_GUEST_WORDS = frozenset("guest speaker speakers invited lecturer presenter".split())
 # Words that alone make no candidate: the same, words saying what kind of thing a
 # name is ("tasks", "techniques") and a bare "networks" or "research".
 _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
@@ -278,6 +306,8 @@ _NOT_ALONE = _TRIM | _KIND_WORDS | _ABOUT_WORDS | frozenset(
     + "free off based up down".split()
 )
 _TRIM_END = _TRIM | _JOINERS  # words a candidate term does not end with
+# Generic head nouns a term keeps after the words before it ("Gaussian processes").
+_HEADS = frozenset("model method network process machine theory".split())
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
@@ -300,13 +330,20 @@ class Linker:
     Confidence (0-1) starts from how the name matched (label 0.98, multi-word alias or
     acronym 0.95, one-word alias 0.90, fuzzy: scaled by the similarity) and drops with
     where: nothing in the title, a little in a short item of a detail list, more in a
-    sentence of prose (more again for one-word names; a generic word such as
+    sentence of prose (but for what it lists after "such as" or "including"; more again
+    for one-word names; a generic word such as
     "applications" counts only in a title). It drops under the default threshold for
     what the text names as the setting of another subject ("Reinforcement learning for
     NLP", "The Ethics of Machine Learning"), as related ("relationship between
     transformers and MLPs"), as a kind of itself ("Distributed Linear Regression") or
-    inside a longer name. Text after a "Readings:" label, and text in square brackets
-    after other text ("[Section 9.3 of DLB]"), names readings, never topics.
+    inside a longer name. Text after a "Readings:" label (or "Literature:", "References:",
+    "Book:"), and text in square brackets after other text ("[Section 9.3 of DLB]"),
+    names readings, never topics. A hyphenated name also matches closed up ("Ngram"
+    for "n-gram"); a misspelling changes a word of a name, never all of them ("computer
+    graphics" is no "computational graph"); two names of one topic side by side name it
+    ("CFG parsing"); a name's long first word may be written as two ("Back prop"); a
+    two-word name with a gerund head also matches turned round with its object in the
+    plural ("Modelling sequences" for "sequence modelling").
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
@@ -325,7 +362,10 @@ class Linker:
             # The id last: where it reads like an alias ("gru" for "GRU") the alias wins,
             # with its case rule.
             names = [(t.label, "label"), *[(a, "alias") for a in t.aliases], (t.id.replace("-", " "), "id")]
-            for surface, kind in names:
+            # A hyphenated name is also written closed up: "n-gram" as "ngram", "k-means"
+            # as "kmeans" (matched exactly, never as a typo).
+            closed = [(_HYPHEN.sub("", x), kind) for x, kind in names if "-" in x and _HYPHEN.search(x)]
+            for n_name, (surface, kind) in enumerate(names + closed):
                 toks = tuple(x.stem for x in _tokens(surface))
                 if not toks:
                     continue
@@ -340,8 +380,23 @@ class Linker:
                 elif bucket[same].acronym and not nm.acronym and kind != "id":
                     # "ConvNets" and "convnet" both given: the name matches in any case.
                     bucket[same] = nm
-                if not nm.acronym and len(" ".join(toks)) >= 8:
+                if not nm.acronym and len(" ".join(toks)) >= 8 and n_name < len(names):
                     self._fuzzy.setdefault(len(toks), {}).setdefault(" ".join(toks), nm)
+        # "Modelling sequences", "Learning representations", "Tuning hyperparameters": a
+        # two-word name whose head is a gerund also names its topic with the gerund first
+        # and its object after it in the plural (an adjective has none: "learning deep").
+        for key, bucket in list(self._index.items()):
+            if len(key) != 2 or not key[1].endswith("ing") or len(key[1]) < 6 or not key[0].isalpha():
+                continue
+            turned = (key[1], key[0])
+            if turned in self._index:
+                continue
+            gerund_first = [
+                _Name(nm.topic, nm.surface, "alias", False, 2, inverted=True)
+                for nm in bucket if nm.kind != "id" and "-" not in nm.surface and not nm.acronym
+            ]
+            if gerund_first:
+                self._index[turned] = gerund_first[:1]
         # An acronym two topics share ("kNN": k-nearest neighbours, nearest-neighbour
         # search) names the one whose label it abbreviates.
         for key, bucket in self._index.items():
@@ -360,6 +415,11 @@ class Linker:
             for w in key:
                 node = node.next.setdefault(w, _Node())
             node.names = bucket
+        # The first words of names, seven letters or more, for the same words written
+        # as two ("back prop" for "backprop"): the trie's nodes under them.
+        self._closed: dict[str, _Node] = {
+            w: node for w, node in self._trie.next.items() if len(w) >= 7 and w.isalpha()
+        }
         # Fuzzy candidates by word count and first two letters, built once.
         self._fuzzy_by_start: dict[tuple[int, str], list[str]] = {}
         for width, by_words in self._fuzzy.items():
@@ -480,6 +540,16 @@ class Linker:
                 if short:
                     for i in idx:
                         places[i] = "list"
+        # What a sentence lists after "such as" or "including" are terms of a list:
+        # "tasks such as translation and summarisation".
+        if "such as" in text or "including" in text:
+            for m in _LISTING.finditer(text):
+                end = _CLAUSE_END.search(text, m.end())
+                stop = end.start() if end else len(text)
+                for i in range(bisect_left([t.start for t in toks], m.end()), len(toks)):
+                    if toks[i].start >= stop:
+                        break
+                    places[i] = "list"
         return places
 
     def _matches(self, text: str, in_title: bool, *, fuzzy: bool = True) -> tuple[list[_Tok], list[_Match]]:
@@ -528,9 +598,35 @@ class Linker:
                 for nm in node.names:
                     if nm.acronym and not _acronym_ok(nm.surface, toks[i].surface):
                         continue
+                    if nm.inverted and toks[j].surface.casefold() == toks[j].stem:
+                        continue  # "learning deep" is no "deep learning"
                     exact_spans.add((i, j + 1))
                     surface = text[toks[i].start : toks[j].end]
                     found.append(_Match(i, j + 1, nm.topic, self._base(nm, places[i]), surface, "name", places[i]))
+                j += 1
+                if j >= end or breaks[j]:
+                    break
+                nxt = node.next.get(stems[j])
+                if nxt is None:
+                    break
+                node = nxt
+        # A name's first word written as two words: "Back prop", "auto encoders", "Back
+        # propagation through time" (a word of seven letters or more, never an acronym).
+        closed = self._closed
+        for i in range(n - 1):
+            node = closed.get(stems[i] + stems[i + 1])
+            if node is None or breaks[i + 1] or toks[i + 1].start - toks[i].end != 1 or text[toks[i].end] != " ":
+                continue
+            end = min(i + 1 + self._maxlen, n)
+            j = i + 1
+            while True:
+                for nm in node.names:
+                    if nm.acronym or nm.inverted:
+                        continue
+                    exact_spans.add((i, j + 1))
+                    surface = text[toks[i].start : toks[j].end]
+                    conf = self._base(nm, places[i]) - 0.02
+                    found.append(_Match(i, j + 1, nm.topic, conf, surface, "name", places[i]))
                 j += 1
                 if j >= end or breaks[j]:
                     break
@@ -781,8 +877,10 @@ class Linker:
             m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
         ):
             return m.but(round(m.conf * 0.55, 3), "in-term")
-        # The word right after the name: "Gradient Boosting", "Support Vector Machines".
-        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem)
+        # The word right after the name: "Gradient Boosting", "Support Vector Machines";
+        # but not another name of the same topic ("CFG parsing").
+        right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem) \
+            and not self._same_after(toks, m)
         # A word that elsewhere says what kind of session it is, followed by where it
         # goes, names that other thing's: "Applications to statistical physics",
         # "Applications in biology" (where "Applications" alone, or "Applications of
@@ -804,10 +902,27 @@ class Linker:
             names = self._index.get(tuple(t.stem for t in toks[m.i : m.j]), [])
             if any(nm.topic == m.topic and nm.acronym for nm in names):
                 return m
+            # The words before are another name of the same topic ("CFG parsing"): the
+            # topic, not a kind of it.
+            for s in range(k, m.i):
+                if any(nm.topic == m.topic for nm in self._index.get(tuple(t.stem for t in toks[s : m.i]), ())):
+                    return m
             # A kind of the topic ("Distributed Linear Regression", "Large-Scale
             # Optimization") is not the topic: under the default threshold.
             return m.but(min(m.conf, 0.78), "narrower")
         return m
+
+    def _same_after(self, toks: list[_Tok], m: _Match) -> bool:
+        """Whether the words right after ``m`` are another name of its topic."""
+        node = self._trie
+        for t in toks[m.j : m.j + self._maxlen]:
+            nxt = node.next.get(t.stem)
+            if nxt is None:
+                return False
+            node = nxt
+            if any(nm.topic == m.topic for nm in node.names):
+                return True
+        return False
 
     def _rapidfuzz(self) -> tuple[Any, Any]:
         """rapidfuzz's ``fuzz`` and ``process`` (imported when first needed: kg's start-up
@@ -844,7 +959,12 @@ class Linker:
             return None
         # Word by word too: "generalization ood" is not "generalization bound";
         # and a typo keeps a word's first letters: "unimodal" is not "multimodal".
-        if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in zip(s.split(" "), hit[0].split())):
+        pairs = list(zip(s.split(" "), hit[0].split()))
+        if any(fuzz.ratio(a, b) < 75 or a[:2] != b[:2] for a, b in pairs):
+            return None
+        # A typo changes a word, not every word of a name: "computer graphics" is no
+        # misspelt "computational graph".
+        if width > 1 and all(a != b for a, b in pairs):
             return None
         return str(hit[0]), float(hit[1])
 
@@ -964,7 +1084,10 @@ class Linker:
 
     def unmatched(self, title: str, detail: str = "") -> list[str]:
         """Terms in ``title`` (and the short list items of ``detail``) that name no topic:
-        candidates for new topics."""
+        candidates for new topics. A term ends at "and" and at a word that puts what
+        follows as a setting ("for", "in", "with", "using"); dates, citations ("Xie and
+        Min 2022", "Bender et al"), abbreviated references ("SLP Ch 6") and a lone
+        qualifier ("Regularized", "separable") are none."""
         key = (title, detail)
         got = self._unmatched_cache.get(key)
         if got is None:
@@ -1013,9 +1136,13 @@ class Linker:
                 if m.how != "in-term" or m.j - m.i > 1 or (m.i > 0 and toks[m.i - 1].stem in _PRONOUNS)
             ]
             covered = {k for m in kept for k in range(m.i, m.j)}
+            if "-" in text and _HYPHEN.search(text):
+                covered |= self._joined_covered(text, toks, in_title)
+            for c in _CITATION.finditer(text):
+                covered.update(k for k, t in enumerate(toks) if c.start() <= t.start and t.end <= c.end())
             head_end = {m.i: m.j for m in kept}  # a linked term's first word -> its end
             splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
-            pieces = _AND.split(text) if in_title else [text]
+            pieces = _AND.split(text)
             segments: list[tuple[int, int]] = []
             pos = 0
             for piece in pieces:
@@ -1024,7 +1151,10 @@ class Linker:
                 bounds = [start] + [start + m.end() for m in splitter.finditer(piece)] + [pos]
                 segments.extend(zip(bounds, bounds[1:]))
             starts = [t.start for t in toks]
+            who = False  # after "by Dr. ..." or a "Guest:" label the words name who, not what
             for a, b in segments:
+                if a > 0 and text[a - 1] in ",;":
+                    who = False  # up to the end of the title's part (see _title_parts)
                 # The words inside [a, b] (tokens in order; none is empty).
                 seg = []
                 for k in range(bisect_left(starts, a), len(toks)):
@@ -1033,6 +1163,16 @@ class Linker:
                         break
                     if t.end <= b and t.stem.isalnum():
                         seg.append(k)
+                if who:
+                    continue
+                if seg and text[b - 1 : b] == ":":
+                    # A label that says who speaks ends the segment: "Guest: Jane Doe
+                    # (Google)", "Invited speaker: ..." (where "Guest lecture:" names
+                    # what the lecture is about).
+                    x = len(seg)
+                    while x > 0 and toks[seg[x - 1]].stem in _GUEST_WORDS:
+                        x -= 1
+                    who = x < len(seg)
                 if not in_title and (not seg or places[seg[0]] != "list"):
                     continue  # only the terms of a detail list, not words of its prose
                 # Runs of words no topic covers; a run that runs straight into a linked
@@ -1044,7 +1184,12 @@ class Linker:
                 in_seg = set(seg)
                 for k in seg:
                     if toks[k].stem in _HONORIFICS:  # "transparency by dr. Ulrich Aivodji": the rest names who
+                        who = True
                         break
+                    if toks[k].stem in _RUN_BREAK and k not in covered and _spaced(text, toks, k):
+                        # "VC theory for regression" names two terms, not one.
+                        open_run = False
+                        continue
                     joins = bool(runs) and open_run and runs[-1][-1] == k - 1
                     if k in covered:
                         if joins and runs[-1][-1] not in covered and k in head_end and toks[k - 1].stem not in _TRIM \
@@ -1066,7 +1211,13 @@ class Linker:
                                      or _LABEL.fullmatch(toks[words[0]].stem)) \
                             and text[toks[words[0]].end : toks[words[0]].end + 1] != "-":
                         words.pop(0)
+                    # "Example of DCT", "Properties of kernels": what the session does with a term.
+                    while len(words) > 2 and toks[words[0]].stem in _ABOUT_WORDS and toks[words[1]].stem == "of":
+                        del words[:2]
                     while words and words[-1] not in covered and toks[words[-1]].stem in _TRIM_END:
+                        words.pop()
+                    # "2D examples", "NN terminology": what the session does with a term.
+                    while len(words) > 1 and words[-1] not in covered and toks[words[-1]].stem in _ABOUT_WORDS:
                         words.pop()
                     # A part's number after a term of two words or more: "Flow Matching 1"
                     # (never after a label's word: "DL Live Lecture 1", "CIS 522").
@@ -1084,12 +1235,22 @@ class Linker:
                     alone = _NOT_ALONE if len(free) == len(words) else _STOP_GENERIC
                     if all(toks[k].stem in alone or toks[k].stem.isdigit() for k in free):
                         continue
+                    # A date or a time ("Sep 8", "Sep 29-Oct 4", "9am-12pm"): month or
+                    # weekday names, numbers and times of day.
+                    if all(toks[k].stem in _CALENDAR or toks[k].stem.isdigit() or _TIME.fullmatch(toks[k].stem)
+                           for k in words):
+                        continue
+                    if len(words) == 1 and _QUALIFIER.fullmatch(toks[words[0]].stem):
+                        continue
                     if any(toks[k].stem in _NOISE or toks[k].surface.casefold() in _NOISE for k in free):
                         continue
-                    # "Hidden Markov Models": a head noun the trim took off goes back.
-                    if words[-1] + 1 < len(toks) and toks[words[-1] + 1].stem in ("model", "method", "network", "process", "machine") and (
+                    # "Hidden Markov Models", "Hierarchical Models", "Decision Theory": a head
+                    # noun the trim took off goes back.
+                    if words[-1] + 1 < len(toks) and toks[words[-1] + 1].stem in _HEADS and (
                         toks[words[-1] + 1].start - toks[words[-1]].end
-                    ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and len(words) >= 2:
+                    ) <= 1 and toks[words[-1] + 1].start >= a and toks[words[-1] + 1].end <= b and (
+                        len(words) >= 2 or (toks[words[0]].stem.isalpha() and toks[words[0]].stem not in _NOT_ALONE)
+                    ):
                         words = [*words, words[-1] + 1]
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
                     if _NOT_A_TERM.search(term) or _CODE.search(term):
@@ -1097,6 +1258,33 @@ class Linker:
                     if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
                         out.append(term)
         return out
+
+    def _joined_covered(self, text: str, toks: list[_Tok], in_title: bool) -> set[int]:
+        """The tokens of ``text`` that a name covers when its hyphenated words are read
+        joined ("Multi-layer perceptron" as "Multilayer perceptron"): they name a topic,
+        no candidate."""
+        joined = _HYPHEN.sub("", text)
+        words = _joined_words(text)
+        # A character of the joined text at x was at x + (hyphens removed up to it).
+        removed = [h.start() - n for n, h in enumerate(_HYPHEN.finditer(text))]
+        jtoks, found = self._matches(joined, in_title, fuzzy=False)
+        out: set[int] = set()
+        for m in found:
+            if m.how != "name" or not any(w.casefold() in words for w in _TOKEN.findall(m.text)):
+                continue
+            a = jtoks[m.i].start
+            z = jtoks[m.j - 1].end - 1
+            a += bisect_right(removed, a)
+            z += bisect_right(removed, z) + 1
+            out.update(k for k, t in enumerate(toks) if a <= t.start and t.end <= z)
+        return out
+
+
+def _spaced(text: str, toks: list[_Tok], k: int) -> bool:
+    """Whether token ``k`` stands as a word of its own, not inside a hyphenated one."""
+    return (k == 0 or text[toks[k - 1].end : toks[k].start] != "-") and (
+        k + 1 == len(toks) or text[toks[k].end : toks[k + 1].start] != "-"
+    )
 
 
 def _joined_words(text: str) -> frozenset[str]:
@@ -1137,6 +1325,9 @@ def _term_boundary(text: str, toks: list[_Tok], a: int, b: int) -> bool:
 # "Training without backprop". "On" only in titles ("Accelerating transformers on
 # GPUs"): in prose it is as often the subject ("we focus on convolutional networks").
 _SETTING = frozenset("for in within before without".split())
+# Words that end one candidate term and start the next: "for", "in", "with", "using" put
+# what follows as the setting ("VC theory for regression"), never inside one term.
+_RUN_BREAK = _SETTING | frozenset("on with using via vs versus".split())
 _ARTICLES = frozenset("the a an".split())
 _CONTEXT_WORDS = _SETTING | {"of", "on"}
 
@@ -1203,6 +1394,7 @@ _RELATED = re.compile(
     r"unlike|similar|similarities|analog(?:y|ies|ous)|inverse|versus|vs\.?)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
+_LISTING = re.compile(r"\b(?:such as|including)\b")
 
 
 def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
@@ -1234,7 +1426,7 @@ def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
 
 _READINGS = re.compile(
     r"(?i)(?:^|(?<=[\s:;|,.(\[]))(?:required\s+|optional\s+|suggested\s+|further\s+|additional\s+)?"
-    r"readings?\s*:"
+    r"(?:readings?|literature|references?|bibliography|textbooks?|books?)\s*:"
 )
 
 
@@ -1274,7 +1466,9 @@ def names_a_part(title: str, name: str) -> bool:
 
 
 def without_readings(text: str) -> str:
-    """``text`` up to a "Readings:" label, and without what it puts in square brackets:
+    """``text`` up to a "Readings:" label (or another that says what follows is to read:
+    "Literature:", "References:", "Bibliography:", "Book:", "Textbook:"), and without
+    what it puts in square brackets:
     both name papers and chapters, which are readings of the lecture, never topics it
     covers ("Human Evaluation Methods : Slides : Readings: Evaluation of Text
     Generation: A Survey", "LSTM [Hochreiter and Schmidhuber: Long short-term
