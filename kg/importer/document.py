@@ -194,7 +194,8 @@ def markdown_to_html(text: str) -> str:
         text = _LIQUID_TARGET.sub(r"](\1)", text)
     # An image whose URL has spaces is not Markdown, but every renderer users see
     # shows it: make it an <img>.
-    text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
+    if "![" in text:
+        text = _SPACED_IMAGE.sub(lambda m: f'<img alt="{_esc(m.group(1))}" src="{_esc(m.group(2))}">', text)
     if ":::" in text:
         text = _PANDOC_FENCE.sub("", text)  # Quarto/Pandoc divs ("::: column-page"): markup only
     if "{{<" in text or "{{%" in text:
@@ -899,11 +900,17 @@ def _structured_cells(table: LexborNode) -> set[int]:
     and the cells around those in nested tables."""
     out: set[int] = set()
     top = table.mem_id
+    seen: set[int] = {top}  # elements whose ancestors (up to the table) are walked
     for node in table.css(_CELL_STRUCTURE):
         p = node.parent
-        while p is not None and p.mem_id != top:
-            if p.tag == "td" or p.tag == "th":
-                out.add(p.mem_id)
+        while p is not None:
+            key = p.mem_id
+            if key in seen:
+                break  # (its cells are found: a cell holds many such elements)
+            seen.add(key)
+            tag = p.tag
+            if tag == "td" or tag == "th":
+                out.add(key)
             p = p.parent
     return out
 
@@ -1196,8 +1203,15 @@ def parse_document(html: str, source_text: str, source: str = "<page>") -> Docum
     # Lines come from markdown_to_html (on the tags it marks) or from the page itself.
     line_tags = None if "data-line" in source_text else LINE_TAGS
     locate = _Locator(source_text, "data-line" in html, line_tags)
-    title_node = tree.css_first("title")
-    h1 = tree.css_first("h1")
+    # (One search of the tree for both: each search walks all of it.)
+    title_node = h1 = None
+    for node in tree.css("title, h1"):
+        if node.tag == "title":
+            title_node = title_node or node
+        elif h1 is None:
+            h1 = node
+        if title_node is not None and h1 is not None:
+            break
     tables = _tables(root, locate) if root is not None else []
     locate.pos = 0
     groups = _groups(root, locate) if root is not None else []
