@@ -1113,6 +1113,11 @@ def calendar_group(table: Table) -> Group | None:
         for cell in row:
             if not cell.text:
                 continue  # (no lines)
+            if cell._lines is None:  # one line, its text (not made here: most cells are no date)
+                if find_date(cell.text):
+                    dated.append(cell)
+                    n += 1
+                continue
             lines = cell.lines
             if len(lines) > 1:
                 lines = [ln for ln in lines if ln.text]

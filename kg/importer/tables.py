@@ -342,8 +342,8 @@ def rows_from_grid(
         texts = [c for c in cells if c.strip()]
         if not texts:
             continue
-        wm = WEEK_ROW.match(texts[0])
-        if wm and len(texts) == 1:
+        wm = WEEK_ROW.match(texts[0]) if len(texts) == 1 else None
+        if wm:
             week = int(wm.group(1))
             continue
         if month_col is not None and len(texts) == 1:
@@ -592,6 +592,9 @@ of millions)."""
 def grid(table: list[list[tuple[str, bool, int, int, int]]]) -> list[tuple[int, list[str], bool]]:
     """Expand rowspan/colspan: every row gets a value in every column it spans (up to
     :data:`GRID_COLUMNS`)."""
+    if all(c[2] == 1 and c[3] == 1 for tr in table for c in tr):
+        # No spans at all (most tables): each row's texts as they are.
+        return [(tr[0][4], [c[0] for c in tr], all([c[1] for c in tr])) for tr in table if tr]
     out: list[tuple[int, list[str], bool]] = []
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left)
     for tr in table:
