@@ -123,7 +123,8 @@ def _weight(row: Row) -> float:
 def score_rows(rows: list[Row]) -> float:
     """How much rows look like a schedule: each session with a plausible title counts
     1 when dated, 0.8 when numbered or in a week, 0.15 otherwise (a fifth of that when
-    its title reads as a sentence); the sum is scaled by how alike the rows are (the
+    its title reads as a sentence), an unmarked session once for its title however
+    often that title comes back; the sum is scaled by how alike the rows are (the
     share of them marked) and how distinct their titles."""
     weights = [_weight(r) for r in rows]
     good = [r for r, w in zip(rows, weights) if w > 0]
@@ -131,7 +132,20 @@ def score_rows(rows: list[Row]) -> float:
         return 0.0
     marked = sum(1 for r in good if r.date is not None or r.number or r.week is not None) / len(good)
     distinct = len({r.title.casefold() for r in good}) / len(good)
-    return sum(weights) * (0.5 + 0.5 * marked) * (0.5 + 0.5 * distinct)
+    # An unmarked row says nothing new when its title was seen: a note repeated down
+    # a page is one note, not a schedule that grows with the page.
+    total = 0.0
+    unmarked: dict[str, float] = {}
+    for r, w in zip(rows, weights):
+        if w <= 0:
+            continue
+        if r.date is not None or r.number or r.week is not None:
+            total += w
+        else:
+            key = r.title.casefold()
+            unmarked[key] = max(w, unmarked.get(key, 0.0))
+    total += sum(unmarked.values())
+    return total * (0.5 + 0.5 * marked) * (0.5 + 0.5 * distinct)
 
 
 def _text_candidates(text: str, prefix: str = "", *, pipes: bool = True) -> list[Candidate]:
