@@ -1138,8 +1138,10 @@ class Linker:
             covered = {k for m in kept for k in range(m.i, m.j)}
             if "-" in text and _HYPHEN.search(text):
                 covered |= self._joined_covered(text, toks, in_title)
+            starts = [t.start for t in toks]
+            ends = [t.end for t in toks]  # (tokens do not overlap: ends rise with starts)
             for c in _CITATION.finditer(text):
-                covered.update(k for k, t in enumerate(toks) if c.start() <= t.start and t.end <= c.end())
+                covered.update(range(bisect_left(starts, c.start()), bisect_right(ends, c.end())))
             head_end = {m.i: m.j for m in kept}  # a linked term's first word -> its end
             splitter = _SEGMENT if not in_title else _TITLE_SEGMENT
             pieces = _AND.split(text)
@@ -1150,7 +1152,7 @@ class Linker:
                 pos = start + len(piece)
                 bounds = [start] + [start + m.end() for m in splitter.finditer(piece)] + [pos]
                 segments.extend(zip(bounds, bounds[1:]))
-            starts = [t.start for t in toks]
+            seen: set[str] = set()  # what out holds, lowercased
             who = False  # after "by Dr. ..." or a "Guest:" label the words name who, not what
             for a, b in segments:
                 if a > 0 and text[a - 1] in ",;":
@@ -1255,8 +1257,9 @@ class Linker:
                     term = clean(text[toks[words[0]].start : toks[words[-1]].end])
                     if _NOT_A_TERM.search(term) or _CODE.search(term):
                         continue
-                    if len(term) >= 3 and term.lower() not in (o.lower() for o in out):
+                    if len(term) >= 3 and term.lower() not in seen:
                         out.append(term)
+                        seen.add(term.lower())
         return out
 
     def _joined_covered(self, text: str, toks: list[_Tok], in_title: bool) -> set[int]:
@@ -1269,6 +1272,8 @@ class Linker:
         removed = [h.start() - n for n, h in enumerate(_HYPHEN.finditer(text))]
         jtoks, found = self._matches(joined, in_title, fuzzy=False)
         out: set[int] = set()
+        starts = [t.start for t in toks]
+        ends = [t.end for t in toks]  # (tokens do not overlap: ends rise with starts)
         for m in found:
             if m.how != "name" or not any(w.casefold() in words for w in _TOKEN.findall(m.text)):
                 continue
@@ -1276,7 +1281,7 @@ class Linker:
             z = jtoks[m.j - 1].end - 1
             a += bisect_right(removed, a)
             z += bisect_right(removed, z) + 1
-            out.update(k for k, t in enumerate(toks) if a <= t.start and t.end <= z)
+            out.update(range(bisect_left(starts, a), bisect_right(ends, z)))
         return out
 
 
@@ -1497,17 +1502,25 @@ def _resolve(found: list[_Match]) -> list[_Match]:
 
 def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
     """:func:`_resolve`, and beside each kept match the key it was ordered by (as found,
-    before a sub-span lowered its confidence)."""
+    before a sub-span lowered its confidence).
+
+    Each match is checked against the kept matches it overlaps, in the order they were
+    kept, found through the kept matches on each of its tokens (``covering``): a text
+    of a hundred thousand names costs the names, not their square.
+    """
     keys = [(-(m.j - m.i), -m.conf, m.i, m.topic) for m in found]
     order = sorted(range(len(found)), key=keys.__getitem__)
     kept: list[_Match] = []
     kept_keys: list[_Key] = []
+    covering: dict[int, list[int]] = {}  # token -> the kept matches over it, by place in kept
     for at in order:
         m = found[at]
         # The kept matches m overlaps: inside one (it holds m's span) or crossing one.
+        near = sorted({x for t in range(m.i, max(m.j, m.i + 1)) for x in covering.get(t, ())})
         inside: list[_Match] = []
         crossing = False
-        for x, k in enumerate(kept):
+        for x in near:
+            k = kept[x]
             if k.i < m.j and m.i < k.j:
                 if k.i <= m.i and m.j <= k.j:
                     inside.append(k)
@@ -1517,6 +1530,8 @@ def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
                         # Two names of one topic overlapping ("LLMs for music" and
                         # "music generation" in "LLMs for Music Generation"): one name.
                         kept[x] = _Match(min(k.i, m.i), max(k.j, m.j), k.topic, max(k.conf, m.conf), k.text, k.how, k.place)
+                        for t in (*range(m.i, k.i), *range(k.j, m.j)):
+                            covering.setdefault(t, []).append(x)
                     break
         if crossing:
             continue
@@ -1525,6 +1540,8 @@ def _resolve_keyed(found: list[_Match]) -> tuple[list[_Match], list[_Key]]:
                 continue
             if any((k.i, k.j) != (m.i, m.j) for k in inside):
                 m = m.but(m.conf * 0.75, "sub-span")
+        for t in range(m.i, m.j):
+            covering.setdefault(t, []).append(len(kept))
         kept.append(m)
         kept_keys.append(keys[at])
     return kept, kept_keys
