@@ -144,6 +144,11 @@ def import_cmd(
             raise click.UsageError("Missing option '--course-id' (the id of the new course).")
         if many and course_id is not None:
             raise UsageError("--course-id names one course: with several pages each id comes from its file name")
+        if output is not None and out_dir is not None:
+            raise UsageError("give --output FILE (one page) or --out-dir DIR (one draft per page), not both")
+        if many and output is not None:
+            given = f"{len(paths)} pages were given" if len(paths) > 1 else "a directory was given"
+            raise UsageError(f"--output {str(output)!r} names one file, but {given}: use --out-dir DIR")
         if many and out_dir is None:
             raise UsageError("several pages need --out-dir DIR (one draft per page)")
         if out_dir is not None and not out_dir.is_dir():

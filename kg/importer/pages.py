@@ -9,6 +9,7 @@ others are still imported.
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +23,7 @@ from kg.importer.draft import COVER_THRESHOLD, Draft, import_page
 from kg.importer.render import render_yaml
 from kg.importer.vocab import Vocabulary
 
-__all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages", "write_draft"]
+__all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages", "write_draft", "check_targets"]
 
 PAGE_SUFFIXES = frozenset(
     ".html .htm .xhtml .md .markdown .mdx .txt .text .yml .yaml .json .toml .scrbl .org .rst .qmd .rmd".split()
@@ -58,10 +59,13 @@ def expand_pages(args: Iterable[str]) -> list[str]:
     for a in args:
         p = Path(a)
         if a != "-" and p.is_dir():
-            found = sorted(
-                str(f) for f in p.iterdir()
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in PAGE_SUFFIXES
-            )
+            try:
+                found = sorted(
+                    str(f) for f in p.iterdir()
+                    if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in PAGE_SUFFIXES
+                )
+            except OSError as exc:
+                raise UsageError(f"cannot list directory {a!r}: {exc.strerror or exc}") from None
             if not found:
                 raise UsageError(f"no pages in directory {a!r} (looked for {', '.join(sorted(PAGE_SUFFIXES))})")
             out.extend(found)
@@ -116,6 +120,43 @@ def write_draft(target: Path, data: bytes) -> None:
     write_atomic(target, data)
 
 
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def check_targets(pages: Sequence[str], targets: Sequence[Path | None]) -> None:
+    """Refuse, before any page is read, a draft that would be written over one of the
+    pages (``-o`` naming the page, or a link or hard link to it; ``--out-dir`` the
+    pages' own directory holding ``ID.yaml``), whatever ``--force`` says, and a draft
+    whose directory does not exist."""
+    stats: list[tuple[str, os.stat_result]] = []
+    for page in pages:
+        if page == "-":
+            continue
+        try:
+            stats.append((page, os.stat(page)))
+        except OSError:
+            continue  # reported when the page is read
+    for target in targets:
+        if target is None:
+            continue
+        try:
+            st = os.stat(target)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            for page, pst in stats:
+                if _same_file(st, pst):
+                    same = "the page itself" if os.path.abspath(page) == os.path.abspath(target) else f"the page {page!r}"
+                    raise UsageError(
+                        f"output {str(target)!r} is {same}: its draft would replace it; write the draft elsewhere"
+                    )
+        parent = Path(os.path.realpath(target)).parent
+        if not parent.is_dir():
+            what = "is not a directory" if parent.exists() else "does not exist"
+            raise UsageError(f"cannot write {str(target)!r}: directory {str(parent)!r} {what}")
+
+
 def import_pages(
     pages: Sequence[str],
     vocab: Vocabulary,
@@ -148,10 +189,12 @@ def import_pages(
             raise UsageError(f"pages {seen[cid]!r} and {p!r} would both be course {cid!r}")
         seen[cid] = p
     suffix = ".json" if fmt.lower() == "json" else ".yaml"
+    targets = [output if output is not None else (out_dir / f"{cid}{suffix}" if out_dir is not None else None)
+               for cid in ids]
+    check_targets(pages, targets)
     results: list[PageResult] = []
-    for k, (page, cid) in enumerate(zip(pages, ids)):
+    for k, (page, cid, target) in enumerate(zip(pages, ids, targets)):
         res = PageResult(page, cid)
-        target = output if output is not None else (out_dir / f"{cid}{suffix}" if out_dir is not None else None)
         try:
             if target is not None and _is_file(target) and not force:
                 raise UsageError(f"{str(target)!r} exists; add --force to overwrite it")

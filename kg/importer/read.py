@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
+from typing import IO
+
+import filetype
 
 from kg.errors import PageError
 
@@ -25,30 +30,51 @@ def drop_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def _read_bounded(f: IO[bytes], limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a stream, in pieces: a device or a pipe that never
+    ends (``/dev/zero``, ``yes |``) is read to just past the limit, never to its end."""
+    parts: list[bytes] = []
+    got = 0
+    while got <= limit:
+        piece = f.read(min(1 << 20, limit + 1 - got))
+        if not piece:
+            break
+        parts.append(piece)
+        got += len(piece)
+    return b"".join(parts)
+
+
 def read_page(path: str | Path, *, limit: int = MAX_PAGE_BYTES) -> str:
     """The text of a page file, or a one-line :class:`PageError` naming the file.
 
-    ``"-"`` reads standard input. Text is UTF-8, or UTF-16 or UTF-32 when the page starts
-    with their byte-order mark. Refuses files over ``limit`` bytes, empty files, binary
-    files (NUL bytes) and text in any other encoding.
+    ``"-"`` reads standard input; a pipe or a device is read as far as ``limit``. Text is
+    UTF-8, or UTF-16 or UTF-32 when the page starts with their byte-order mark. Refuses
+    files over ``limit`` bytes, empty files, directories, binary files (an image, a PDF,
+    an archive, by their first bytes; anything with NUL bytes) and text in any other
+    encoding.
     """
     import sys
 
     name = str(path)
     if name == "-":
-        raw = sys.stdin.buffer.read(limit + 1)
+        raw = _read_bounded(sys.stdin.buffer, limit)
         name = "<stdin>"
     else:
-        p = Path(path)
         try:
-            if p.is_dir():
-                raise PageError("is a directory, not a page", name)
-            size = p.stat().st_size
-            if size > limit:
-                raise PageError(f"page is {size:,} bytes, over the {limit:,}-byte limit", name)
-            raw = p.read_bytes()
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                if stat.S_ISDIR(st.st_mode):
+                    raise PageError("is a directory, not a page", name)
+                if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+                    raise PageError(f"page is {st.st_size:,} bytes, over the {limit:,}-byte limit", name)
+                raw = _read_bounded(f, limit)
+        except IsADirectoryError:
+            raise PageError("is a directory, not a page", name) from None
         except OSError as exc:
             raise PageError(f"cannot read page: {exc.strerror or exc}", name) from None
+    kind = _binary_kind(raw)
+    if kind is not None:
+        raise PageError(f"page is binary: {kind}", name)
     if len(raw) > limit:
         raise PageError(f"page is over the {limit:,}-byte limit", name)
     encoding = "utf-8-sig"
@@ -100,3 +126,33 @@ def _looks_utf16(raw: bytes) -> bool:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2
     return half >= 2 and min(even, odd) == 0 and max(even, odd) >= 0.6 * half
+
+
+# What filetype's names say about a file a user might give as a page, for the error;
+# documents get a hint (their text can be saved as a page).
+_KINDS = {
+    "pdf": "a PDF document", "rtf": "an RTF document", "epub": "an EPUB book",
+    "docx": "a Word document", "doc": "a Word document", "odt": "an OpenDocument text",
+    "xlsx": "an Excel workbook", "xls": "an Excel workbook", "ods": "an OpenDocument spreadsheet",
+    "pptx": "a PowerPoint presentation", "ppt": "a PowerPoint presentation",
+    "odp": "an OpenDocument presentation", "sqlite": "an SQLite database",
+    "zip": "a ZIP archive", "gz": "a gzip archive", "bz2": "a bzip2 archive", "xz": "an xz archive",
+    "zst": "a zstd archive", "7z": "a 7-Zip archive", "rar": "a RAR archive", "tar": "a tar archive",
+}
+_FAMILY = {"image": "image", "video": "video", "audio": "audio file", "font": "font"}
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """What a page's first bytes say it is when it is a file of a known binary format
+    (an image, a PDF, an archive: the ``filetype`` package's magic numbers), as the
+    error says it, else None. (A PDF may hold no NUL byte and decode as UTF-8.)"""
+    got = filetype.guess(raw[:8192])
+    if got is None:
+        return None
+    ext, mime = str(got.extension), str(got.mime)
+    what = _KINDS.get(ext)
+    if what is None:
+        noun = _FAMILY.get(mime.split("/")[0], "file")
+        what = f"{'an' if ext[:1] in 'aeio' else 'a'} {ext.upper()} {noun}"
+    hint = "; save its text as a page" if "document" in what or "Word" in what or "presentation" in what else ""
+    return f"{what} ({mime}), not HTML, text or Markdown{hint}"
