@@ -15,6 +15,9 @@ either way (``tests/test_yaml_loader.py``).
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,17 @@ import yaml
 from kg import collector
 from kg.errors import DataError
 
-__all__ = ["Map", "Seq", "load_generic", "load_yaml", "load_yaml_text", "read_text"]
+__all__ = ["Map", "Seq", "MAX_ALIAS_VALUES", "MAX_NESTING", "check_node", "load_generic", "load_yaml", "load_yaml_text", "read_text"]
+
+MAX_ALIAS_VALUES = 100_000
+"""How many values a document's aliases may add to it, expanded: a few anchors reused
+in a course file add hundreds; nine aliases of nine aliases ("billion laughs") add
+hundreds of millions, and reading them would take minutes and gigabytes."""
+
+MAX_NESTING = 100
+"""How deep a document loaded by PyYAML's recursive constructors may nest (one with an
+alias, a tag or a duplicate key): deeper, they run out of Python's stack. (Documents
+without them are built in one pass, to libyaml's own bound of 1,000 levels.)"""
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -84,6 +97,27 @@ def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> Seq:
     return s
 
 
+def _int_limited(make: Any) -> Any:
+    """An int constructor that names the line of an integer too long for Python to read
+    (over ``sys.get_int_max_str_digits()`` digits) instead of raising ValueError."""
+
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return make(loader, node)
+        except ValueError as exc:
+            if "digits" not in str(exc):  # not a number at all ("!!int abc")
+                raise DataError(f"invalid YAML: {exc}", None, node.start_mark.line + 1) from None
+            raise DataError(_too_long(node.value), None, node.start_mark.line + 1) from None
+
+    return construct
+
+
+def _too_long(value: str) -> str:
+    digits = sum(c.isdigit() for c in value)
+    return f"an integer of {digits:,} digits, over the {sys.get_int_max_str_digits():,} Python reads"
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_limited(_Loader.yaml_constructors["tag:yaml.org,2002:int"]))
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
@@ -265,11 +299,95 @@ def _load(text: str) -> Any:
         return load_generic(text)
 
 
-def load_generic(text: str) -> Any:
+def load_generic(text: str, loader: Any = None) -> Any:
     """``text`` loaded the generic way, by PyYAML's own recursive constructors with
-    kg's line-keeping :class:`Map` and :class:`Seq`: what :func:`load_yaml` falls back
-    on, and the reference its one-pass builder is held to."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+    kg's line-keeping :class:`Map` and :class:`Seq` (or with ``loader``, a safe loader
+    class): what :func:`load_yaml` falls back on, and the reference its one-pass
+    builder is held to.
+
+    The composed document is checked first (:func:`check_node`): a syntax error is
+    PyYAML's ``YAMLError``; aliases that expand too far, a value that holds itself,
+    nesting too deep for the constructors, or an integer too long to read are a
+    :class:`DataError` naming the line.
+    """
+    ld = (loader or _Loader)(text)
+    try:
+        node = ld.get_single_node()
+        if node is None:
+            return None
+        check_node(node)
+        try:
+            return ld.construct_document(node)
+        except ValueError as exc:  # a safe loader's int (too long) or date (2025-02-30)
+            digits = _LONG_NUMBER.search(text)
+            if digits is not None and "digits" in str(exc):
+                raise DataError(_too_long(digits.group()), None, text.count("\n", 0, digits.start()) + 1) from None
+            raise DataError(f"invalid YAML: {exc}") from None
+    finally:
+        ld.dispose()
+
+
+_LONG_NUMBER = re.compile(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1))
+
+
+def check_node(node: Any, *, max_aliased: int = MAX_ALIAS_VALUES, max_depth: int = MAX_NESTING) -> None:
+    """Refuse a composed YAML document that cannot be read in bounded time and memory.
+
+    Counted on the node graph PyYAML composes, where an alias is the node its anchor
+    names, shared: the values the document holds once every alias is expanded, against
+    the distinct nodes it holds (the "billion laughs": nine aliases of nine aliases of
+    ... expand to 9**9 values from a few hundred bytes); a node that holds itself (a
+    recursive alias, which a reader walking the values never leaves); nesting past
+    ``max_depth``, aliases expanded, where PyYAML's recursive constructors would run out
+    of stack. Walks each node once (no recursion).
+
+    Raises
+    ------
+    DataError
+        Naming the line of the node at fault.
+    """
+    seq, mapping = yaml.SequenceNode, yaml.MappingNode
+
+    def children(n: Any) -> list[Any]:
+        if isinstance(n, seq):
+            return list(n.value)
+        if isinstance(n, mapping):
+            return [x for pair in n.value for x in pair]
+        return []
+
+    cap = 1 << 62
+    size: dict[int, int] = {}  # node id -> values in it, aliases expanded (capped)
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, Iterator[Any]]] = [(node, iter(children(node)))]
+    on_path.add(id(node))
+    while stack:
+        n, todo = stack[-1]
+        for c in todo:
+            k = id(c)
+            if k in size:
+                continue
+            if k in on_path:
+                raise DataError("invalid YAML: a value that holds itself (a recursive alias)", None,
+                                c.start_mark.line + 1)
+            on_path.add(k)
+            stack.append((c, iter(children(c))))
+            break
+        else:
+            stack.pop()
+            on_path.discard(id(n))
+            kids = children(n)
+            size[id(n)] = min(cap, 1 + sum(size[id(c)] for c in kids))
+            h = 1 + max((height[id(c)] for c in kids if not isinstance(c, yaml.ScalarNode)), default=0)
+            height[id(n)] = h
+            if h > max_depth:
+                raise DataError(f"invalid YAML: nested over {max_depth:,} levels deep (with its aliases)", None,
+                                n.start_mark.line + 1)
+            if size[id(n)] - len(size) > max_aliased:
+                raise DataError(
+                    f"invalid YAML: its aliases expand to over {max_aliased:,} values (an alias bomb)", None,
+                    n.start_mark.line + 1,
+                )
 
 
 def read_text(path: Path) -> str:

@@ -11,6 +11,7 @@ Each mapping is one record: its date from ``date``/``day``/``when``, its title f
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from functools import lru_cache
 from typing import Any
@@ -18,8 +19,8 @@ from typing import Any
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from kg.build.yamlio import load_yaml_text
-from kg.errors import DataError
+from kg.build.yamlio import load_generic, load_yaml_text
+from kg.errors import DataError, PageError
 from kg.importer.dates import find_date
 from kg.importer.document import Group, Line, Record
 from kg.importer.rows import ASSIGN, clean
@@ -297,21 +298,43 @@ def _load_yaml(text: str) -> Any:
     except DataError:
         # (libyaml's safe loader where PyYAML has it: bounded, it refuses nesting past
         # 1,000 levels, where the pure-Python one recurses once a level; text that no
-        # file holds, a lone surrogate, only the pure-Python one reads.)
+        # file holds, a lone surrogate, only the pure-Python one reads. Either is
+        # checked as kg's loader checks a document: aliases, nesting, long integers.)
         try:
-            return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+            return load_generic(text, _SafeLoader)
         except UnicodeEncodeError:
-            return yaml.safe_load(text)
+            return load_generic(text, yaml.SafeLoader)
 
 
-def data_file_group(text: str, *, toml: bool = False) -> Group | None:
+def data_file_group(text: str, *, toml: bool = False, source: str = "<data file>") -> Group | None:
     """The sessions of a YAML (or JSON, or with ``toml`` TOML) data file as records, or
     ``None`` when the text is not a sequence of mappings with dates or titles. A YAML
-    file that does not parse is read leniently (:func:`lenient_sessions`)."""
+    file that does not parse is read leniently (:func:`lenient_sessions`).
+
+    Raises
+    ------
+    PageError
+        Naming ``source`` and the line, for a file that cannot be read in bounded time
+        and memory: YAML whose aliases expand too far or hold themselves, or an integer
+        too long for Python to read (see :func:`kg.build.yamlio.check_node`).
+    """
     doc: Any
     try:
         doc = tomllib.loads(text) if toml else _load_yaml(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except DataError as exc:
+        raise PageError(exc.message, source, exc.line) from None
+    except ValueError as exc:
+        # tomllib's integer over Python's digit limit (its other errors are TOMLDecodeError).
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            return None
+        digits = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+        if digits is None:
+            raise PageError(f"invalid TOML: {' '.join(str(exc).split())}", source) from None
+        raise PageError(
+            f"an integer of {len(digits.group()):,} digits, over the {sys.get_int_max_str_digits():,} Python reads",
+            source, text.count("\n", 0, digits.start()) + 1,
+        ) from None
+    except RecursionError:
         # (The TOML reader, and PyYAML's without libyaml, recurse once a level: a
         # value nested past Python's recursion limit is no data file kg reads; the
         # page is read as text.)

@@ -266,7 +266,7 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
     out = _Kept()
     doc: Document | None = None
     if fmt in ("yaml", "toml"):
-        g = data_file_group(text, toml=fmt == "toml")
+        g = data_file_group(text, toml=fmt == "toml", source=source)
         if g is not None:
             rows = _group_rows(g)
             out.append(Candidate("data-file", rows, score_rows(rows) + 0.5))
