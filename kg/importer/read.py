@@ -94,7 +94,7 @@ def read_page(path: str | Path, *, limit: int = MAX_PAGE_BYTES) -> str:
             raise PageError("page is empty", name)
         if "\x00" in text:
             raise PageError("page is binary (it contains NUL characters), not HTML, text or Markdown", name)
-        return drop_controls(text.lstrip("\ufeff"))
+        return _some_text(text.lstrip("\ufeff"), name)
     if not raw.strip():
         raise PageError("page is empty", name)
     if b"\x00" in raw:
@@ -102,13 +102,22 @@ def read_page(path: str | Path, *, limit: int = MAX_PAGE_BYTES) -> str:
             raise PageError("page looks like UTF-16 text without a byte-order mark; save it as UTF-8", name)
         raise PageError("page is binary (it contains NUL bytes), not HTML, text or Markdown", name)
     try:
-        return drop_controls(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         bad = raw[exc.start : exc.start + 1].hex()
         raise PageError(
             f"page is not UTF-8 text (byte 0x{bad} on line {line}); save it as UTF-8", name
         ) from None
+    return _some_text(text, name)
+
+
+def _some_text(text: str, name: str) -> str:
+    """``text`` without its control characters, unless that leaves no text."""
+    kept = drop_controls(text)
+    if not kept.strip():
+        raise PageError("page is empty" if not text.strip() else "page holds no text, only control characters", name)
+    return kept
 
 
 # Byte-order marks: a page that starts with one says its encoding (UTF-32's first, as
