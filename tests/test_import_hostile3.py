@@ -546,3 +546,13 @@ def test_real_process_ctrl_c_leaves_no_files(tmp_path):
     assert b"Traceback" not in err
     assert err.decode().strip() == "Aborted!"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.md"]
+
+
+def test_real_process_stdin_from_the_output_file(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text(MD_SCHEDULE)
+    with open(page, "rb") as f:
+        proc = subprocess.run([*KG, "import", "-", "--course-id", "x", "-o", "p.md", "--force"], cwd=tmp_path,
+                              stdin=f, capture_output=True, timeout=60)
+    proc_one_line(proc, "output 'p.md' is the page '<stdin>'")
+    assert page.read_text() == MD_SCHEDULE

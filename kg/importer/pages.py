@@ -12,6 +12,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +132,11 @@ def check_targets(pages: Sequence[str], targets: Sequence[Path | None]) -> None:
     whose directory does not exist."""
     stats: list[tuple[str, os.stat_result]] = []
     for page in pages:
-        if page == "-":
-            continue
         try:
-            stats.append((page, os.stat(page)))
-        except OSError:
-            continue  # reported when the page is read
+            # (stdin redirected from a file, "kg import - -o f < f", is that file)
+            stats.append((page, os.fstat(sys.stdin.fileno()) if page == "-" else os.stat(page)))
+        except (OSError, ValueError, AttributeError):
+            continue  # reported when the page is read (stdin replaced, closed: no file)
     for target in targets:
         if target is None:
             continue
@@ -147,7 +147,8 @@ def check_targets(pages: Sequence[str], targets: Sequence[Path | None]) -> None:
         if st is not None and stat.S_ISREG(st.st_mode):
             for page, pst in stats:
                 if _same_file(st, pst):
-                    same = "the page itself" if os.path.abspath(page) == os.path.abspath(target) else f"the page {page!r}"
+                    same = "the page itself" if page != "-" and os.path.abspath(page) == os.path.abspath(target) \
+                        else f"the page {'<stdin>' if page == '-' else page!r}"
                     raise UsageError(
                         f"output {str(target)!r} is {same}: its draft would replace it; write the draft elsewhere"
                     )
