@@ -69,6 +69,7 @@ def inputs(d: Path) -> dict[str, tuple[str, str]]:
         "html-100k-cols": (w("cols.html", "<table><tr>" + "<td>9/1</td>" * 100_000 + "</tr></table>"), "html"),
         "line-5MB": (w("line.md", "Backpropagation and more " * 190_000), "md"),
         "cell-4.9MB": (w("cell.md", _table("x" * 4_900_000)), "md"),
+        "indented-3000": (w("indent.yaml", "".join(" " * i + "a:\n" for i in range(3000))), "yaml-text"),
         "controls": (w("ctl.txt", bytes(range(1, 9)) * 100_000), "bytes"),
         "bad-utf8": (w("latin.md", _table("Caf\xe9").encode("latin-1")), "bytes"),
         "utf16-no-bom": (w("u16.md", _table("GANs").encode("utf-16-le")), "bytes"),
@@ -117,6 +118,8 @@ elif kind == "html":
     LexborHTMLParser(data.decode("utf-8")).body
 elif kind == "yaml":
     yaml.compose(data.decode("utf-8"), Loader=yaml.CSafeLoader)
+elif kind == "yaml-text":  # over libyaml's nesting bound: read as text (Markdown)
+    cmarkgfm.github_flavored_markdown_to_html(data.decode("utf-8"))
 dt = time.perf_counter() - t
 print(json.dumps({"time": dt, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "what": "floor"}))
 """

@@ -62,7 +62,7 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DATE_AT_START = re.compile(
-    rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:       # "Tue 9/9", "Wed-18-Aug"
+    rf"""^\s*+(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:       # "Tue 9/9", "Wed-18-Aug"
           (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<e2d>\d{{2}})\.(?P<e2m>\d{{2}})\.(?P<e2y>\d{{2}})                         # 21.09.22 (two digits each)

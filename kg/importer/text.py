@@ -11,8 +11,8 @@ from kg.importer.rows import (
     ReadingLine, Row, absorb, clean, set_title, split_title_markers, strip_badges, take_materials,
 )
 
-WEEK_ROW = re.compile(r"^\s*(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
-_LEAD_WEEK = re.compile(r"^\s*(\d{1,2})\s+(?=\S)")
+WEEK_ROW = re.compile(r"^\s*+(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
+_LEAD_WEEK = re.compile(r"^\s*+(\d{1,2})\s+(?=\S)")
 
 
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
@@ -59,7 +59,7 @@ def _pipe_cells(text: str, leading: bool) -> list[str]:
 
 # (Each run of spaces written once, "\s*(?:\|\s*)?" and not "\s*\|?\s*": a line of
 # thousands of spaces is matched in one pass, not one pass a space.)
-_DELIMITER_ROW = re.compile(r"^\s*(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
+_DELIMITER_ROW = re.compile(r"^\s*+(?:\|\s*)?:?-+:?\s*(?:\|\s*:?-+:?\s*)*(?:\|\s*)?$")
 
 
 def _markdown_table(lines: list[str]) -> bool:
@@ -172,14 +172,14 @@ _SECOND_DAY = re.compile(r"^\s*(?:&|and)\s*(\d{1,2})\b(?![/.:]\d)")
 
 
 _NUMBERED = re.compile(
-    r"^\s*(?:[-*•]\s+)?(?:(?:lecture|lec|class|session)\s*)?(\d{1,3})\s*(?:[-–—:.)]|\s-)\s*([^\W\d_].*)$", re.I
+    r"^\s*+(?:[-*•]\s+)?(?:(?:lecture|lec|class|session)\s*)?(\d{1,3})\s*(?:[-–—:.)]|\s-)\s*([^\W\d_].*)$", re.I
 )
 _READINGS_HEAD = re.compile(
-    r"^\s*(?P<kind>extra|optional|additional|further|required|suggested)?\s*(?:readings?|references)\s*:?\s*(?P<rest>.*)$",
+    r"^\s*+(?P<kind>extra|optional|additional|further|required|suggested)?\s*(?:readings?|references)\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
-_TLDR = re.compile(r"^\s*(?:tl;?\s*dr|summary|abstract|description)\s*:\s*(.*)$", re.I)
-BULLET = re.compile(r"^\s*[-*•·]\s*(.*)$")
+_TLDR = re.compile(r"^\s*+(?:tl;?\s*dr|summary|abstract|description)\s*:\s*(.*)$", re.I)
+BULLET = re.compile(r"^\s*+[-*•·]\s*(.*)$")
 
 
 def parse_numbered(lines: list[str], *, later: Later | None = None) -> list[Row] | None:
