@@ -10,7 +10,7 @@ import pytest
 
 from kg import importer as imp
 from kg.build.sources import read_course_file, read_course_text, unknown_reference
-from kg.importer.pages import check_whole_draft, distinct_lectures
+from kg.importer.pages import check_whole_draft, distinct_events, distinct_lectures
 from kg.errors import DataError, PageError
 
 
@@ -130,7 +130,12 @@ _VARIANTS = [
 def _repeated_draft(n: int = 300) -> str:
     head = "# DRAFT written by `kg import` from p.md (markdown-table).\nid: c\nname: C  # TODO: a name\nsource: p.md\n\nlectures:\n"
     lectures = "".join(_VARIANTS[k % len(_VARIANTS)].format(n=k + 1, line=k + 7) for k in range(n))
-    tail = ("\nevents:\n  - kind: exam\n    title: Midterm\n    date: 2025-10-01\n"
+    events = "".join(
+        "  - kind: exam\n    title: Midterm\n    date: 2025-10-01\n" if k % 2 else
+        "  - kind: discussion\n    title: \"Section: attention\"\n    week: 3\n    covers: [attention]  # attention 0.90\n"
+        for k in range(n // 3)
+    )
+    tail = ("\nevents:\n" + events + "  - kind: exam\n    title: Final\n"
             "\n# Candidate new topics: terms in lecture titles.\n#   Warm-up [1, 5]\n")
     return head + lectures + tail
 
@@ -156,6 +161,9 @@ def test_a_draft_whose_lectures_repeat_is_loaded_with_each_lecture_once() -> Non
     assert reduced is not None and reduced.count("\n  - title: ") == len(_VARIANTS) + 1  # and the last one
     assert "# lecture" not in reduced and reduced.endswith(text[text.index("\nevents:"):])
     assert _same_verdict(text) is None
+    events = distinct_events(reduced)
+    assert events is not None and events.count("\n  - kind: ") == 3  # two kinds of event and the last one
+    assert _same_verdict(text.replace("\nevents:\n", "\nevents:\n  - kind: exam\n    title: &x Early\n")) is None
     course, _ = read_course_text(reduced, "c.yaml")
     whole, _ = read_course_text(text, "c.yaml")
     key = lambda lec: repr((lec.title, lec.date, lec.covers, lec.speakers, lec.guest, lec.materials,
@@ -197,6 +205,12 @@ MUTANTS = [
     ("id: c\n", "id: c\nlectures: []\n"),  # the key twice
     ("    guest: true\n", "    guest: yes please\n"),
     ("    covers: [backpropagation]  #", '    number: "3"\n    covers: [backpropagation]  #'),  # numbers repeat
+    ("  - kind: exam\n", "  - kind: exams\n"),  # an unknown event kind
+    ("    covers: [attention]  # attention 0.90\n", "    covers: [atention]\n"),  # an unknown topic
+    ("    week: 3\n", "    week: three\n"),
+    ("    title: Midterm\n", '    title: "Midterm\n'),  # a quote left open
+    ("  - kind: exam\n    title: Final\n", "  - kind: exam\n    title: Final\n    date: 2025-13-01\n"),
+    ("  - kind: exam\n    title: Final\n", "  - kind: exam\n    title: Final\n  more: 1\n"),
 ]
 
 # Texts in which a lecture could read otherwise than on its own: never reduced.
@@ -215,6 +229,14 @@ def test_a_repeated_draft_changed_anywhere_gets_the_whole_drafts_verdict(old: st
 def test_a_lecture_that_could_read_otherwise_on_its_own_is_not_reduced(old: str, new: str) -> None:
     assert distinct_lectures(_repeated_draft()) is not None
     assert distinct_lectures(_repeated_draft().replace(old, new, 1)) is None
+
+
+def test_an_event_that_could_read_otherwise_on_its_own_is_not_reduced() -> None:
+    reduced = distinct_lectures(_repeated_draft())
+    assert reduced is not None and distinct_events(reduced) is not None
+    for old, new in [("    title: Midterm\n", '    title: "Midterm\n'), ("    title: Midterm\n", "    title: &m Midterm\n"),
+                     ("    week: 3\n", "    week: [3,\n"), ("    week: 3\n", "    week: >\n      3\n")]:
+        assert distinct_events(reduced.replace(old, new, 1)) is None, new
 
 
 def test_repeated_numbers_are_refused_as_the_whole_draft_refuses_them() -> None:

@@ -83,12 +83,15 @@ def check_draft(text: str, course_id: str, vocab: Vocabulary, source: str) -> No
     names against ``vocab``; a draft kg would refuse raises :class:`PageError`.
 
     A draft whose lectures repeat (a schedule's rows repeated down a page) is first
-    loaded with each of its lectures once (:func:`distinct_lectures`): when that loads,
+    loaded with each of its lectures once (:func:`distinct_lectures`), and each of its
+    events once (:func:`distinct_events`): when that loads,
     numbers no lecture and names only known topics, the whole draft does too. Anything
     else (a refusal included) is decided by loading the whole draft, so the message is
     the loader's own, for its line (``tests/test_import_check.py``)."""
     topics = {t.id for t in vocab.topics}
     reduced = distinct_lectures(text)
+    if reduced is not None:
+        reduced = distinct_events(reduced) or reduced
     if reduced is not None and _loads_clean(reduced, course_id, topics):
         return
     check_whole_draft(text, course_id, topics, source)
@@ -185,6 +188,39 @@ def distinct_lectures(text: str) -> str | None:
         if not all(map(closed, ("  - title: " + item).split("\n"))):
             return None
     return text[:start] + "".join(map(_ITEM.__add__, kept)) + text[end:]
+
+
+_EVENT = "\n  - kind: "
+
+
+def distinct_events(text: str) -> str | None:
+    """A draft's text with each of its events once (the last one kept last), as
+    :func:`distinct_lectures` leaves out repeated lectures, or None. Events are read
+    each on its own (nothing looks across them), so the text reads as the draft does,
+    each event fewer times, when every line from the top of the file to the end of the
+    ``events:`` list ends every construct it starts."""
+    at = text.find("\nevents:" + _EVENT)
+    if at < 0:
+        return None
+    start = at + len("\nevents:")
+    m = _SECTION_END.search(text, start + len(_EVENT))
+    end = m.start() + 1 if m is not None else len(text)
+    if any(b in text for b in _OTHER_BREAKS):
+        return None
+    items = text[start:end].split(_EVENT)  # items[0] == ""
+    seen = dict.fromkeys(items[1:])
+    if 2 * len(seen) > len(items):
+        return None
+    last = items[-1]
+    del seen[last]
+    kept = [*seen, last]
+    closed = _CLOSED_LINE.fullmatch
+    if not all(map(closed, text[:start].split("\n"))):
+        return None
+    for item in kept:
+        if not all(map(closed, ("  - kind: " + item).split("\n"))):
+            return None
+    return text[:start] + "".join(map(_EVENT.__add__, kept)) + text[end:]
 
 
 def _is_file(path: Path) -> bool:
