@@ -112,7 +112,9 @@ def check_whole_draft(text: str, course_id: str, topics: set[str], source: str) 
 
 def _loads_clean(text: str, course_id: str, topics: set[str]) -> bool:
     """Whether kg's loader takes ``text`` with no lecture numbered and only ``topics``
-    named."""
+    named. The loader's only checks across lectures or events are on lecture numbers:
+    without any, a text of the same distinct lectures and events loads too. (A new
+    check across them belongs here as well.)"""
     from kg.build.sources import read_course_text  # the build package is heavy
 
     try:
