@@ -548,3 +548,29 @@ def test_data_file_sessions_keyed_by_iso_dates_are_read() -> None:
     assert g is not None
     assert [[ln.text for ln in r.lines] for r in g.records] == [
         ["2019-09-04", "Sorting"], ["2019-09-06", "Hashing"], ["Sep 9", "Graphs"], ["Sep 11", "Trees"]]
+
+
+@needs_pages
+def test_a_titles_links_put_together_from_its_parts_are_the_whole_titles(
+    vocab: imp.Vocabulary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titles whose parts name distinct topics get their parts' own links put together
+    (each part's made once); titles where two parts name one topic are linked as
+    before: both the same as matching the whole title."""
+    from kg.importer.link import Linker
+
+    taken: list[bool] = []
+    by_part = Linker._links_by_part
+
+    def counted(self: Linker, parts: list) -> object:  # type: ignore[type-arg]
+        got = by_part(self, parts)
+        taken.append(got is not None)
+        return got
+
+    monkeypatch.setattr(Linker, "_links_by_part", counted)
+    rng = random.Random(5)
+    titles = [t for t, _ in _page_texts() if t]
+    pairs = [(f"{rng.choice(titles)}; {rng.choice(titles)}, {rng.choice(titles)}", "") for _ in range(1500)]
+    pairs += [(f"{t}, {t}", "") for t in titles[:300]]  # a part twice: one topic in two parts
+    _compare(vocab, pairs)
+    assert taken.count(True) > 500 and taken.count(False) > 50

@@ -454,6 +454,8 @@ class Linker:
         self._unmatched_text_cache: dict[tuple[str, bool], list[str]] = {}
         self._edge_cache: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
         self._last_parts: list[tuple[str, list[tuple[str, _Found]] | None]] = [("", None), ("", None)]
+        # A title part's links on their own, and their topics (see _links_by_part).
+        self._part_links: dict[tuple[str, bool], tuple[list[Link], frozenset[str]]] = {}
         # The fuzzy name (and its score) of a run of normalised words, or None: a page's
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
@@ -1033,6 +1035,16 @@ class Linker:
         and reading ``covers``): a topic named in the text and covered by a reading is
         more likely right. A topic named more than once gains a little per mention.
         """
+        if not detail and not support and self._split_titles:
+            # A title alone, matched part by part: its links are its parts' links put
+            # together, where no two parts name one topic (see _links_by_part).
+            text = without_readings(title)
+            if text and not ("-" in text and _HYPHEN.search(text)):
+                parts = self._title_parts(text, True)
+                if parts is not None:
+                    got = self._links_by_part(parts)
+                    if got is not None:
+                        return got
         best: dict[str, tuple[float, str, str, str]] = {}
         count: dict[str, int] = {}
         texts = [(without_readings(title), True), (without_readings(detail), False)]
@@ -1072,6 +1084,53 @@ class Linker:
             links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
         links.sort(key=lambda lk: (-lk.confidence, lk.topic))
         return links
+
+    def _links_by_part(self, parts: list[tuple[str, _Found]]) -> list[Link] | None:
+        """The links of a title of ``parts`` (no detail, no readings' topics, no hyphen
+        read joined) made from each part's own links, or None when two parts name one
+        topic (then :meth:`_link` puts its matches together).
+
+        :meth:`_link` keeps each topic's most confident match (the first of equals in
+        the order :meth:`_title_matches` gives) and counts its mentions: a topic that
+        one part alone names gets the same from that part's matches on their own, in
+        their order there (its keyed matches sorted by their key when the title's
+        matches are, as a part's offset keeps their order among themselves). Each
+        part's links are made once (schedules repeat their parts)."""
+        sort = sum(1 for _, f in parts if f.keys) > 1
+        out: list[Link] = []
+        topics: set[str] = set()
+        cache = self._part_links
+        for part, f in parts:
+            got = cache.get((part, sort))
+            if got is None:
+                if len(cache) > _CACHE_SIZE:
+                    cache.clear()
+                got = cache[(part, sort)] = self._part_own_links(f, sort)
+            if not topics.isdisjoint(got[1]):
+                return None
+            topics.update(got[1])
+            out.extend(got[0])
+        out.sort(key=_link_order)
+        return out
+
+    @staticmethod
+    def _part_own_links(f: _Found, sort: bool) -> tuple[list[Link], frozenset[str]]:
+        nk = len(f.keys)
+        keyed = [m for _, m in sorted(zip(f.keys, f.matches[:nk]), key=_first)] if sort else f.matches[:nk]
+        best: dict[str, tuple[float, str, str, str]] = {}
+        count: dict[str, int] = {}
+        for m in [*keyed, *f.matches[nk:]]:  # as in _link
+            topic = m.topic
+            if m.how not in _WEAK_HOWS:
+                count[topic] = count.get(topic, 0) + 1
+            was = best.get(topic)
+            if was is None or m.conf > was[0]:
+                best[topic] = (m.conf, m.text, m.how, m.place)
+        links = []
+        for tid, (conf, text, how, place) in best.items():
+            conf += 0.02 * min(max(count.get(tid, 0) - 1, 0), 3)
+            links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
+        return links, frozenset(best)
 
     def _joined_may_name(self, joined: str, words: frozenset[str]) -> bool:
         """Whether reading a text's hyphenated words joined could find anything
@@ -1493,6 +1552,10 @@ def without_readings(text: str) -> str:
 
 def _first(x: tuple[_Key, _Match]) -> _Key:
     return x[0]
+
+
+def _link_order(lk: Link) -> tuple[float, str]:
+    return (-lk.confidence, lk.topic)
 
 
 def _resolve(found: list[_Match]) -> list[_Match]:

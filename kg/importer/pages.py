@@ -85,17 +85,149 @@ def render(draft: Draft, fmt: str = "yaml") -> str:
 def check_draft(text: str, course_id: str, vocab: Vocabulary, source: str) -> None:
     """Load a rendered YAML draft with kg's own course loader, as ``kg build`` would load
     it as ``COURSE_ID.yaml`` (from the text: nothing is written), and check the topics it
-    names against ``vocab``; a draft kg would refuse raises :class:`PageError`."""
+    names against ``vocab``; a draft kg would refuse raises :class:`PageError`.
+
+    A draft whose lectures repeat (a schedule's rows repeated down a page) is first
+    loaded with each of its lectures once (:func:`distinct_lectures`), and each of its
+    events once (:func:`distinct_events`): when that loads,
+    numbers no lecture and names only known topics, the whole draft does too. Anything
+    else (a refusal included) is decided by loading the whole draft, so the message is
+    the loader's own, for its line (``tests/test_import_check.py``)."""
+    topics = {t.id for t in vocab.topics}
+    reduced = distinct_lectures(text)
+    if reduced is not None:
+        reduced = distinct_events(reduced) or reduced
+    if reduced is not None and _loads_clean(reduced, course_id, topics):
+        return
+    check_whole_draft(text, course_id, topics, source)
+
+
+def check_whole_draft(text: str, course_id: str, topics: set[str], source: str) -> None:
+    """:func:`check_draft` by loading the whole draft (the reference it is held to)."""
     from kg.build.sources import read_course_text, unknown_reference  # the build package is heavy
 
     try:
         _course, refs = read_course_text(text, f"{course_id}.yaml")
-        topics = {t.id for t in vocab.topics}
         for name, loc in refs:
             if name not in topics:
                 raise unknown_reference("topic", name, topics, loc)
     except DataError as exc:
         raise PageError(f"the draft would not load: {exc}", source) from None
+
+
+def _loads_clean(text: str, course_id: str, topics: set[str]) -> bool:
+    """Whether kg's loader takes ``text`` with no lecture numbered and only ``topics``
+    named. The loader's only checks across lectures or events are on lecture numbers:
+    without any, a text of the same distinct lectures and events loads too. (A new
+    check across them belongs here as well.)"""
+    from kg.build.sources import read_course_text  # the build package is heavy
+
+    try:
+        course, refs = read_course_text(text, f"{course_id}.yaml")
+    except DataError:
+        return False
+    return all(lec.number is None for lec in course.lectures) and all(name in topics for name, _ in refs)
+
+
+# A YAML line that ends every construct it starts (a quoted scalar or a flow list closed
+# on it, no block scalar, anchor, alias, tag or complex key): blank, a comment, or
+# "KEY:" (a list item's, perhaps) with a plain scalar, a double-quoted one or a flow list
+# of those, and a comment. What follows such lines is read as if they were not there.
+_PLAIN_VALUE = r"""[^\s"'\[\]{}#&*!|>%@`,?:-][^"'\[\]{}#:\n]*"""
+_PLAIN_ITEM = r"""[^\s"'\[\]{}#&*!|>%@`,?:-][^"'\[\]{}#:,\n]*"""
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
+_CLOSED_LINE = re.compile(
+    rf"""(?: *#.*| *(?:- )?[A-Za-z_][A-Za-z0-9_]*:(?: +(?:{_PLAIN_VALUE}|{_QUOTED}|\[ *(?:(?:{_PLAIN_ITEM}|{_QUOTED}) *"""
+    rf"""(?:, *(?:{_PLAIN_ITEM}|{_QUOTED}) *)*)?\]))?(?: +#.*)?| *)"""
+)
+# The comment render_yaml ends a lecture's first line with (its number and the page's line).
+_NUMBERING = re.compile(r"  # lecture \d+, line \d+(?=\n|\Z)")
+# Line breaks to YAML besides "\n": a text with any is loaded whole.
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_SECTION_END = re.compile(r"\n(?!  )")  # the end of a line before one not indented
+_ITEM = "\n  - title: "
+
+
+def distinct_lectures(text: str) -> str | None:
+    """A draft's text with each of its lectures once, or None when that would not pay
+    or could read differently.
+
+    The lectures are the items of the block list under a ``lectures:`` line that starts
+    each with ``  - title:``. Their numbering comments (``# lecture N, line L``) dropped,
+    the items that repeat are left out, but the last item, kept last before the rest of
+    the file. That reads as the draft does, each lecture fewer times, when every line
+    from the top of the file to the list's end ends every construct it starts
+    (:data:`_CLOSED_LINE`, checked on the lines as they are left): then what was
+    dropped was a comment, each item reads the same wherever it stands in the list, and
+    the rest of the file the same after it. Only what looks across lectures (their
+    numbers) can differ (see :func:`check_draft`)."""
+    at = text.find("\nlectures:" + _ITEM)
+    if at < 0:
+        return None
+    start = at + len("\nlectures:")  # at the newline before the first item
+    m = _SECTION_END.search(text, start + len(_ITEM))
+    end = m.start() + 1 if m is not None else len(text)
+    # A look at the first lectures: mostly distinct ones (each title its own) are
+    # loaded whole, without the work below.
+    probe = text.find(_ITEM, start + 1)
+    for _ in range(254):
+        if probe < 0 or probe >= end:
+            break
+        probe = text.find(_ITEM, probe + 1)
+    if probe < 0 or probe >= end:
+        return None  # a short list: loaded whole
+    first = _NUMBERING.sub("", text[start:probe]).split(_ITEM)
+    if 2 * len(set(first)) > len(first):
+        return None
+    if any(b in text for b in _OTHER_BREAKS):
+        return None
+    items = _NUMBERING.sub("", text[start:end]).split(_ITEM)  # items[0] == "" (the newline before the first)
+    seen = dict.fromkeys(items[1:])
+    if 2 * len(seen) > len(items):
+        return None
+    last = items[-1]
+    del seen[last]
+    kept = [*seen, last]  # the last item last, as it was
+    closed = _CLOSED_LINE.fullmatch
+    if not all(map(closed, text[:start].split("\n"))):
+        return None
+    for item in kept:
+        if not all(map(closed, ("  - title: " + item).split("\n"))):
+            return None
+    return text[:start] + "".join(map(_ITEM.__add__, kept)) + text[end:]
+
+
+_EVENT = "\n  - kind: "
+
+
+def distinct_events(text: str) -> str | None:
+    """A draft's text with each of its events once (the last one kept last), as
+    :func:`distinct_lectures` leaves out repeated lectures, or None. Events are read
+    each on its own (nothing looks across them), so the text reads as the draft does,
+    each event fewer times, when every line from the top of the file to the end of the
+    ``events:`` list ends every construct it starts."""
+    at = text.find("\nevents:" + _EVENT)
+    if at < 0:
+        return None
+    start = at + len("\nevents:")
+    m = _SECTION_END.search(text, start + len(_EVENT))
+    end = m.start() + 1 if m is not None else len(text)
+    if any(b in text for b in _OTHER_BREAKS):
+        return None
+    items = text[start:end].split(_EVENT)  # items[0] == ""
+    seen = dict.fromkeys(items[1:])
+    if 2 * len(seen) > len(items):
+        return None
+    last = items[-1]
+    del seen[last]
+    kept = [*seen, last]
+    closed = _CLOSED_LINE.fullmatch
+    if not all(map(closed, text[:start].split("\n"))):
+        return None
+    for item in kept:
+        if not all(map(closed, ("  - kind: " + item).split("\n"))):
+            return None
+    return text[:start] + "".join(map(_EVENT.__add__, kept)) + text[end:]
 
 
 def _is_file(path: Path) -> bool:
