@@ -12,7 +12,9 @@ from typing import Any, NamedTuple
 from kg.importer.rows import clean
 from kg.importer.vocab import TopicName
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[&/+]")
+# A word, or "&", "/" or "+" between words ("CNN+RNN"). Plus signs written onto one letter
+# are part of a name: "B+ trees" and "C++" name no "trees" and no "C and".
+_TOKEN = re.compile(r"(?<![^\W_])[^\W\d_]\++(?![^\W_])|[^\W_]+(?:['’][^\W_]+)*|[&/+]")
 _STOP = frozenset(
     "a an the of and or to in on for with by from at as is are be we our how what this that its "
     "their into via vs using use it do does can you your i will which about also than more most "
@@ -39,7 +41,7 @@ _CACHE_SIZE = 50_000
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
-    "estimation principle system".split()
+    "estimation principle system mechanism layer".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -146,9 +148,16 @@ def _american(w: str) -> str:
     return w
 
 
+# An acronym's plural: capitals (two or more, the last one right before it) and an "s"
+# ("GRUs", "ReLUs", "DQNs"), where the plain rule leaves "us" ("corpus") alone.
+_ACRONYM_PLURAL = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]*[A-Z0-9]s")
+
+
 @lru_cache(maxsize=1 << 16)
 def _norm(word: str) -> str:
     """A word's normal form (memoised: pages repeat their words)."""
+    if word[-1:] == "s" and _ACRONYM_PLURAL.fullmatch(word):
+        return _norm(word[:-1])
     w = word.casefold()
     w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
@@ -872,15 +881,25 @@ class Linker:
         content = _term_content
         boundary = partial(_term_boundary, text, toks)
         # Inside a hyphenated word ("Self-Supervised Learning" is not supervised
-        # learning): the name starts or ends mid-word.
+        # learning): the name starts or ends mid-word; but for a version number after
+        # it ("GPT-3", "ResNet-50"), which names the same thing.
         if (m.i > 0 and text[toks[m.i - 1].end : toks[m.i].start] == "-") or (
             m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
+            and not _VERSION.fullmatch(toks[m.j].surface)
         ):
             return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines";
         # but not another name of the same topic ("CFG parsing").
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem) \
             and not self._same_after(toks, m)
+        # A name of one word that is a gerund takes what follows as its object when
+        # that is another topic's name: "Fine-tuning LLMs", "Prompting language
+        # models", "Pretraining transformers" are about both ("Sampling distributions",
+        # "Programming languages" stay one term; in "Deep learning optimizers" the
+        # gerund is a noun's head).
+        if right and _gerund(toks[m.j - 1].stem) and not _words_apart(text, toks, m.i, m.j) \
+                and self._name_after(toks, m.j, m.topic):
+            right = False
         # A word that elsewhere says what kind of session it is, followed by where it
         # goes, names that other thing's: "Applications to statistical physics",
         # "Applications in biology" (where "Applications" alone, or "Applications of
@@ -907,10 +926,39 @@ class Linker:
             for s in range(k, m.i):
                 if any(nm.topic == m.topic for nm in self._index.get(tuple(t.stem for t in toks[s : m.i]), ())):
                     return m
+            # The object of a gerund name before it ("Pretraining transformers"): the
+            # topic itself (see above).
+            if k == m.i - 1 and _gerund(toks[k].stem) and self._name_before(text, toks, m.i, m.topic):
+                return m
             # A kind of the topic ("Distributed Linear Regression", "Large-Scale
             # Optimization") is not the topic: under the default threshold.
             return m.but(min(m.conf, 0.78), "narrower")
         return m
+
+    def _name_after(self, toks: list[_Tok], k: int, topic: str) -> bool:
+        """Whether the words from ``toks[k]`` on start with a name of a topic other than
+        ``topic`` (an acronym only as written: "LLMs", not "llms")."""
+        node = self._trie
+        for t in toks[k : k + self._maxlen]:
+            nxt = node.next.get(t.stem)
+            if nxt is None:
+                return False
+            node = nxt
+            for nm in node.names:
+                if nm.topic != topic and not nm.inverted and (not nm.acronym or _acronym_ok(nm.surface, t.surface)):
+                    return True
+        return False
+
+    def _name_before(self, text: str, toks: list[_Tok], k: int, topic: str) -> bool:
+        """Whether the words right before ``toks[k]`` are a one-word name of a topic
+        other than ``topic`` ("Pretraining" before "transformers")."""
+        for s in range(max(0, k - self._maxlen), k):
+            if _words_apart(text, toks, s, k):
+                continue
+            for nm in self._index.get(tuple(t.stem for t in toks[s:k]), ()):
+                if nm.topic != topic and not nm.inverted and not nm.acronym:
+                    return True
+        return False
 
     def _same_after(self, toks: list[_Tok], m: _Match) -> bool:
         """Whether the words right after ``m`` are another name of its topic."""
@@ -1303,10 +1351,24 @@ def _add_terms(out: list[str], terms: list[str], low: set[str]) -> None:
             out.append(term)
 
 
+def _words_apart(text: str, toks: list[_Tok], i: int, j: int) -> bool:
+    """Whether tokens ``i`` to ``j`` are more than one word (not joined by hyphens)."""
+    return any(text[toks[x].end : toks[x + 1].start] != "-" for x in range(i, j - 1))
+
+
+def _gerund(stem: str) -> bool:
+    """Whether a (normalised) word reads as a gerund: "prompting", "tuning", "pretraining"."""
+    return len(stem) >= 6 and stem.endswith("ing")
+
+
+# A model's version after its name: "GPT-3", "GPT-4o", "ResNet-50", "Llama-3.1".
+_VERSION = re.compile(r"\d{1,3}[a-z]?")
+
+
 def _term_content(s: str) -> bool:
     """Whether a word (normalised) is a content word of a term (see ``Linker._in_term``)."""
     return (
-        s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
+        s.rstrip("+").isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
         and s not in _KIND_WORDS and s not in _ABOUT_WORDS and s not in _TEACHING_VERBS and len(s) > 1
     )
 
