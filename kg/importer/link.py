@@ -153,6 +153,11 @@ def _american(w: str) -> str:
 _ACRONYM_PLURAL = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]*[A-Z0-9]s")
 
 
+def _singular(word: str) -> str:
+    """An acronym without its plural "s" ("GRUs" -> "GRU"); any other word as it is."""
+    return word[:-1] if word[-1:] == "s" and _ACRONYM_PLURAL.fullmatch(word) else word
+
+
 @lru_cache(maxsize=1 << 16)
 def _norm(word: str) -> str:
     """A word's normal form (memoised: pages repeat their words)."""
@@ -246,6 +251,23 @@ class _Found(NamedTuple):
     matches: list[_Match]
     keys: list[_Key]
     coordinated: list[str]
+
+
+# An acronym in brackets right after what it stands for: "Gated Recurrent Units (GRUs)".
+_DEFINED = re.compile(r"(?<=[^\W_])\s*\(\s*([A-Z][A-Za-z]{1,7})\s*\)")
+
+
+def with_acronyms(topics: Iterable[TopicName], defined: dict[str, tuple[str, str]]) -> list[TopicName]:
+    """``topics`` with the acronyms a page defines (:meth:`Linker.defined_acronyms`) as
+    aliases of the topics it defines them for, and no longer of any other: on that page
+    "Semi-Supervised Learning (SSL)" makes SSL semi-supervised learning."""
+    out = []
+    for t in topics:
+        aliases = [a for a in t.aliases if defined.get(_singular(a).casefold(), (t.id,))[0] == t.id]
+        have = {_singular(a).casefold() for a in aliases}
+        aliases += [acr for key, (tid, acr) in defined.items() if tid == t.id and key not in have]
+        out.append(t if aliases == list(t.aliases) else TopicName(t.id, t.label, tuple(aliases), t.broader))
+    return out
 
 
 # A title's parts: what lies between its commas and semicolons (see _title_matches).
@@ -467,6 +489,44 @@ class Linker:
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
         self._fuzz: tuple[Any, Any] | None = None
+
+    def defined_acronyms(self, texts: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """The acronyms a page defines for topics: acronym (case-folded, singular) ->
+        (topic, acronym as written), from "Recurrent Neural Networks (RNNs)", where the words before the
+        brackets are a whole name of one topic and their initials (stop words aside:
+        "Reinforcement Learning from Human Feedback (RLHF)") spell the acronym. One the
+        page defines for two topics is left out. See :func:`with_acronyms`."""
+        found: dict[str, set[tuple[str, str]]] = {}
+        seen: set[str] = set()
+        for text in texts:
+            if "(" not in text or text in seen:
+                continue
+            seen.add(text)
+            for m in _DEFINED.finditer(text):
+                acr = _singular(m.group(1))
+                key = acr.casefold()
+                if not _acronym_like(acr) or not key.isalpha() or len(key) < 2:
+                    continue
+                topic = self._spelt_by(_tokens(text[: m.start()])[-(len(key) + 3) :], key)
+                # (Already the topic's name: nothing to learn.)
+                known = self._index.get((key,))
+                if topic is not None and (known is None or any(nm.topic != topic for nm in known)):
+                    found.setdefault(key, set()).add((topic, acr))
+        return {key: next(iter(got)) for key, got in found.items() if len({t for t, _ in got}) == 1}
+
+    def _spelt_by(self, toks: list[_Tok], letters: str) -> str | None:
+        """The topic that the last words of ``toks`` name whole, their initials spelling
+        ``letters`` (the fewest such words), or None."""
+        for n in range(len(letters) - 1, len(toks) + 1):
+            run = toks[len(toks) - n :]
+            if not run or run[0].stem in _STOP:
+                continue
+            initials = "".join(t.stem[0] for t in run if t.stem not in _STOP)
+            if initials != letters and "".join(t.stem[0] for t in run) != letters:
+                continue
+            topics = {nm.topic for nm in self._index.get(tuple(t.stem for t in run), ()) if not nm.inverted}
+            return next(iter(topics)) if len(topics) == 1 else None
+        return None
 
     def _add_acronym_forms(self) -> None:
         """A longer name that holds a topic's label ("optimization for deep learning")
