@@ -20,7 +20,7 @@ _STOP = frozenset(
     "their into via vs using use it do does can you your i will which about also than more most "
     "then there these those why when where who good bad better worse useful".split()
 )
-_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and"}
+_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and", "max": "maximum"}
 # Title words that say what kind of lecture it is, not what it is about.
 _GENERIC = frozenset(
     "introduction intro overview basics basic part lecture lectures guest course logistics "
@@ -1081,8 +1081,12 @@ class Linker:
         Transformers' names 'vision transformers' (and 'vision' alone counts less)."""
         out = list(kept)
         have = {m.topic for m in kept}
+        # A word that ends a name of several words is that name's head, no modifier the
+        # other side shares: "Policy gradients and actor-critic methods" names no
+        # "gradient methods".
+        heads = {m.j - 1 for m in kept if m.how == "name" and m.j - m.i > 1}
         for k, t in enumerate(toks):
-            if t.stem != "and" or k == 0 or toks[k - 1].stem in _STOP:
+            if t.stem != "and" or k == 0 or toks[k - 1].stem in _STOP or k - 1 in heads:
                 continue
             a = toks[k - 1]
             for m in (2, 3):
