@@ -415,6 +415,8 @@ def _norm_term(s: str) -> str:
             w = w[:-3] + "y"
         elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
             w = w[:-1]
+        elif len(w) == 3 and w.endswith("s") and not any(v in w[:2] for v in "aeiouy"):
+            w = w[:-1]  # an acronym's plural: "LMs", "NNs"
         stem.append(w)
     return " ".join(stem)
 
