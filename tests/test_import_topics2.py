@@ -61,6 +61,9 @@ TOPICS = [
     imp.TopicName("logistic-regression", "Logistic regression"),
     imp.TopicName("linear-regression", "Linear regression"),
     imp.TopicName("neural-networks", "Neural networks", ("NN", "neural net")),
+    imp.TopicName("supervised-learning", "Supervised learning"),
+    imp.TopicName("unsupervised-learning", "Unsupervised learning"),
+    imp.TopicName("naive-bayes", "Naive Bayes"),
 ]
 
 
@@ -96,6 +99,11 @@ class TestMorphology:
         assert covers(linker.link("Bayes's theorem")) == {"bayes-rule"}
         assert covers(linker.link("Regularisation")) == {"regularization"}
         assert covers(linker.link("Linear & Logistic Regression")) == {"linear-regression", "logistic-regression"}
+
+    def test_accents_as_the_ascii_name_has_them(self, linker):
+        assert covers(linker.link("Naïve Bayes")) == {"naive-bayes"}
+        assert covers(linker.link("Classifiers", "naïve Bayes, logistic regression")) == {
+            "naive-bayes", "logistic-regression"}
 
     def test_max_is_maximum(self, linker):
         assert covers(linker.link("Max Likelihood")) == {"maximum-likelihood-estimation"}
@@ -155,6 +163,26 @@ class TestTitleStructure:
             "linear-regression", "logistic-regression"}
         assert covers(linker.link("GRUs; LSTMs / Transformers")) == {"gru", "lstm", "transformers"}
         assert covers(linker.link("Decision Trees: Boosting")) == {"decision-trees", "ensemble-methods"}
+
+
+class TestVersus:
+    def test_a_contrast_of_two_names_with_one_head_names_both(self, linker):
+        both = {"supervised-learning", "unsupervised-learning"}
+        assert covers(linker.link("Supervised vs. Unsupervised Learning")) == both
+        assert covers(linker.link("Supervised or unsupervised learning?")) == both
+        # In a detail list: an item contrasting two terms.
+        assert covers(linker.link("What is learning?", "supervised vs unsupervised learning, data")) == both
+
+    def test_what_a_sentence_compares_with_stays_related(self, linker):
+        got = linker.link("Transformers", "We compare transformers versus recurrent networks in detail.")
+        assert covers(got) == {"transformers"}
+        assert "recurrent-neural-networks" in {lk.topic for lk in got}
+
+
+class TestCandidates:
+    def test_a_name_with_a_plus_sign_is_one_candidate(self, linker):
+        assert linker.unmatched("Indexing: B+ trees") == ["Indexing", "B+ trees"]
+        assert linker.unmatched("C++ templates") == ["C++ templates"]
 
 
 class TestPageAcronyms:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -164,6 +165,9 @@ def _norm(word: str) -> str:
     if word[-1:] == "s" and _ACRONYM_PLURAL.fullmatch(word):
         return _norm(word[:-1])
     w = word.casefold()
+    if not w.isascii():
+        # Accents as a name's ASCII spelling has them: "naïve", "Fréchet", "Rényi".
+        w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
     return _stem(_american(w))
@@ -1086,7 +1090,7 @@ class Linker:
         # "gradient methods".
         heads = {m.j - 1 for m in kept if m.how == "name" and m.j - m.i > 1}
         for k, t in enumerate(toks):
-            if t.stem != "and" or k == 0 or toks[k - 1].stem in _STOP or k - 1 in heads:
+            if t.stem not in _COORDINATORS or k == 0 or toks[k - 1].stem in _STOP or k - 1 in heads:
                 continue
             a = toks[k - 1]
             for m in (2, 3):
@@ -1273,7 +1277,7 @@ class Linker:
                     t = toks[k]
                     if t.start >= b:
                         break
-                    if t.end <= b and t.stem.isalnum():
+                    if t.end <= b and t.stem.rstrip("+").isalnum():
                         seg.append(k)
                 if who:
                     continue
@@ -1520,6 +1524,13 @@ _RELATED = re.compile(
     r"unlike|similar|similarities|analog(?:y|ies|ous)|inverse|versus|vs\.?)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
+# Words that join two names sharing a head: "Supervised and unsupervised learning",
+# "supervised vs. unsupervised learning", "value or policy iteration".
+_COORDINATORS = frozenset({"and", "or", "vs", "versus"})
+# Where a list item starts: "vs" between two short terms of one item contrasts two
+# topics the lecture teaches ("Exploration vs exploitation"), where a sentence's
+# "compared with" or "unlike" names a related one.
+_ITEM_START = re.compile(r"[,;:(]\s*|^\s*")
 _LISTING = re.compile(r"\b(?:such as|including)\b")
 
 
@@ -1529,6 +1540,11 @@ def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
     not what its page names as related)."""
     spans = []
     for m in _RELATED.finditer(text):
+        if m.group().casefold().startswith("v"):
+            item = max((x.end() for x in _ITEM_START.finditer(text, 0, m.start())), default=0)
+            before = text[item : m.start()].casefold().split()
+            if 0 < len(before) <= 3 and not any(w in _STOP for w in before):
+                continue
         end = _CLAUSE_END.search(text, m.end())
         stop = end.start() if end else len(text)
         # To the first comma, or through a serial "A, B, and C" that follows the word
