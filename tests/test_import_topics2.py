@@ -170,6 +170,11 @@ class TestVersus:
         both = {"supervised-learning", "unsupervised-learning"}
         assert covers(linker.link("Supervised vs. Unsupervised Learning")) == both
         assert covers(linker.link("Supervised or unsupervised learning?")) == both
+        # The end of a hyphenated word modifies nothing alone.
+        assert covers(linker.link("Self-supervised & supervised learning")) == {
+            "self-supervised-learning", "supervised-learning"}
+        assert covers(linker.link("Self-supervised & unsupervised learning")) == {
+            "self-supervised-learning", "unsupervised-learning"}
         # In a detail list: an item contrasting two terms.
         assert covers(linker.link("What is learning?", "supervised vs unsupervised learning, data")) == both
 

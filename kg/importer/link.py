@@ -1092,6 +1092,11 @@ class Linker:
         for k, t in enumerate(toks):
             if t.stem not in _COORDINATORS or k == 0 or toks[k - 1].stem in _STOP or k - 1 in heads:
                 continue
+            # The end of a hyphenated word is no modifier of its own: "Self-supervised and
+            # contrastive learning" names no supervised learning (the word read closed up
+            # names self-supervised learning).
+            if k > 1 and text[toks[k - 2].end : toks[k - 1].start] == "-":
+                continue
             a = toks[k - 1]
             for m in (2, 3):
                 tail = toks[k + m : k + m + 2]
