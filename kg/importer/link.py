@@ -378,7 +378,12 @@ class Linker:
     graphics" is no "computational graph"); two names of one topic side by side name it
     ("CFG parsing"); a name's long first word may be written as two ("Back prop"); a
     two-word name with a gerund head also matches turned round with its object in the
-    plural ("Modelling sequences" for "sequence modelling").
+    plural ("Modelling sequences" for "sequence modelling"). An acronym's plural names
+    it ("GRUs"), and so does a name with a version after it ("GPT-3", "ResNet-50");
+    a one-word gerund name before another topic's name takes it as its object, and both
+    count ("Fine-tuning LLMs"); accents are read as a name's ASCII spelling ("naïve").
+    Acronyms a page defines ("Semi-Supervised Learning (SSL)") are found by
+    :meth:`defined_acronyms` and made names of their topics by :func:`with_acronyms`.
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
