@@ -18,11 +18,13 @@ the repository) with the shipped graph's vocabulary and scores it against
   non-lecture (holiday, exam, deadline, release, tutorial, project, assignment).
 - topics: precision and recall of the lectures' ``covers`` against the gold topics that
   map to a kg topic: a gold term maps when, normalised (case, punctuation, hyphens,
-  plurals, British spellings; the scorer's own normal form, not the linker's), it is a
+  plurals (an acronym's too: "GRUs"), British spellings, a compound in one word or two
+  ("hyper parameter"); the scorer's own normal form, not the linker's), it is a
   topic's label, alias or id as the vocabulary's data gives them (never names the linker
   derives, so the scorer does not grade the linker by its own rules), also without the
   words around it that say what kind of thing or session it is (a trailing "method(s)",
-  "algorithm(s)", "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2";
+  "algorithm(s)", "model(s)", "technique(s)", "concept(s)", "architecture(s)", "part 2",
+  a version number: "GPT-3";
   a leading "introduction to", "review of", "basic"); a coordinated term that maps as a
   whole to nothing ("GANs and diffusion models", "SVD and PCA", "SVMs (kernels)") maps
   each part; an acronym that spells a topic's label (the data's "DL" for "Deep
@@ -362,6 +364,14 @@ def topic_names(vocab: Vocabulary) -> dict[str, str]:
     for t in vocab.topics:
         for name in (t.label, *t.aliases, t.id.replace("-", " ")):
             out.setdefault(_norm_term(name), t.id)
+    # The same names closed up, for gold terms that write a compound in two words or
+    # one ("hyper parameter", "feed forward" for "hyperparameter", "feedforward"); and
+    # an acronym's plural the plain rule leaves ("GRUs": "us" is no plural ending).
+    for t in vocab.topics:
+        for name in (t.label, *t.aliases):
+            out.setdefault(_CLOSED + _norm_term(name).replace(" ", ""), t.id)
+            if 2 <= len(name) <= 5 and name.isalnum() and name.isupper():
+                out.setdefault(_norm_term(name) + "s", t.id)
     # A topic's acronym that spells its label's initials ("DL" for deep learning, "NN"
     # for neural networks), for gold terms that abbreviate ("dl frameworks"): kept under
     # keys no normal form makes.
@@ -375,6 +385,9 @@ def topic_names(vocab: Vocabulary) -> dict[str, str]:
 
 
 _ACRONYM = "\x00"
+_CLOSED = "\x01"
+# A model's version after its name ("GPT-3", "ResNet-50"): the name is the topic's.
+_VERSION_TAIL = re.compile(r"\s+\d{1,3}[a-z]?$")
 
 
 # British spellings in American ("language modelling", "regularisation", "neighbours"):
@@ -402,6 +415,8 @@ def _norm_term(s: str) -> str:
             w = w[:-3] + "y"
         elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
             w = w[:-1]
+        elif len(w) == 3 and w.endswith("s") and not any(v in w[:2] for v in "aeiouy"):
+            w = w[:-1]  # an acronym's plural: "LMs", "NNs"
         stem.append(w)
     return " ".join(stem)
 
@@ -416,9 +431,13 @@ def map_term(term: str, names: dict[str, str]) -> str | None:
         if form in names:
             return names[form]
     for form in dict.fromkeys((n, spelt)):
-        short = _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", form))
+        short = _VERSION_TAIL.sub("", _GENERIC_TAIL.sub("", _GENERIC_HEAD.sub("", form)))
         if short != form and short in names:
             return names[short]
+    for form in dict.fromkeys((n, spelt)):
+        closed = names.get(_CLOSED + form.replace(" ", ""))
+        if closed:
+            return closed
     return None
 
 

@@ -42,7 +42,7 @@ from kg.importer.draft import (
     build_draft,
     import_page,
 )
-from kg.importer.link import Link, Linker
+from kg.importer.link import Link, Linker, with_acronyms
 from kg.importer.pages import PageResult, check_draft, course_id_for, expand_pages, import_pages
 from kg.importer.read import MAX_PAGE_BYTES, read_page
 from kg.importer.readings import DraftReading, Library
@@ -62,6 +62,7 @@ __all__ = [
     "Page",
     "Link",
     "Linker",
+    "with_acronyms",
     "Library",
     "DraftReading",
     "DraftLecture",

@@ -16,7 +16,7 @@ from kg import collector
 from kg.errors import PageError, UsageError
 from kg.importer.dates import PageDate, find_date, term_year
 from kg.importer.detect import parse_page
-from kg.importer.link import WEAK_HOWS, Link, Linker, names_a_part
+from kg.importer.link import WEAK_HOWS, Link, Linker, names_a_part, with_acronyms
 from kg.importer.read import read_page
 from kg.importer.readings import DraftReading, Library
 from kg.importer.rows import ASSIGN, Page, Row, clean, slugify
@@ -424,6 +424,11 @@ def _build_draft(
         if wrong and len(wrong) * 4 >= len(with_weekday):
             notes.append(f"{len(wrong)} of the page's dates fall on other weekdays in {base_year}: check the year")
     linker = Linker(vocab.topics)
+    # Acronyms the page defines ("Recurrent Neural Networks (RNNs)") name their topics
+    # on the whole page.
+    defined = linker.defined_acronyms(t for r in page.rows for t in (r.title, r.detail) if t)
+    if defined:
+        linker = Linker(with_acronyms(vocab.topics, defined))
     library = Library(vocab)
     chapter_covers = {f"{b.id}/{n}": set(c) for b in vocab.books for n, c in b.chapters.items()}
     reading_covers = {rid: set(c) for rid, c in vocab.reading_covers.items()}

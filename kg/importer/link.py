@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -12,13 +13,15 @@ from typing import Any, NamedTuple
 from kg.importer.rows import clean
 from kg.importer.vocab import TopicName
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[&/+]")
+# A word, or "&", "/" or "+" between words ("CNN+RNN"). Plus signs written onto one letter
+# are part of a name: "B+ trees" and "C++" name no "trees" and no "C and".
+_TOKEN = re.compile(r"(?<![^\W_])[^\W\d_]\++(?![^\W_])|[^\W_]+(?:['’][^\W_]+)*|[&/+]")
 _STOP = frozenset(
     "a an the of and or to in on for with by from at as is are be we our how what this that its "
     "their into via vs using use it do does can you your i will which about also than more most "
     "then there these those why when where who good bad better worse useful".split()
 )
-_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and"}
+_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and", "max": "maximum"}
 # Title words that say what kind of lecture it is, not what it is about.
 _GENERIC = frozenset(
     "introduction intro overview basics basic part lecture lectures guest course logistics "
@@ -39,7 +42,7 @@ _CACHE_SIZE = 50_000
 _KIND_WORDS = frozenset(
     "technique approach algorithm framework trick strategy tool problem task concept "
     "idea variant extension phenomenon phenomena regime effect result architecture estimate estimator "
-    "estimation principle system".split()
+    "estimation principle system mechanism layer".split()
 )
 _PRONOUNS = frozenset("it we they you he she".split())
 # Words that say what a session does with its subject, not another subject: a name
@@ -146,10 +149,25 @@ def _american(w: str) -> str:
     return w
 
 
+# An acronym's plural: capitals (two or more, the last one right before it) and an "s"
+# ("GRUs", "ReLUs", "DQNs"), where the plain rule leaves "us" ("corpus") alone.
+_ACRONYM_PLURAL = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]*[A-Z0-9]s")
+
+
+def _singular(word: str) -> str:
+    """An acronym without its plural "s" ("GRUs" -> "GRU"); any other word as it is."""
+    return word[:-1] if word[-1:] == "s" and _ACRONYM_PLURAL.fullmatch(word) else word
+
+
 @lru_cache(maxsize=1 << 16)
 def _norm(word: str) -> str:
     """A word's normal form (memoised: pages repeat their words)."""
+    if word[-1:] == "s" and _ACRONYM_PLURAL.fullmatch(word):
+        return _norm(word[:-1])
     w = word.casefold()
+    if not w.isascii():
+        # Accents as a name's ASCII spelling has them: "naïve", "Fréchet", "Rényi".
+        w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
     return _stem(_american(w))
@@ -237,6 +255,23 @@ class _Found(NamedTuple):
     matches: list[_Match]
     keys: list[_Key]
     coordinated: list[str]
+
+
+# An acronym in brackets right after what it stands for: "Gated Recurrent Units (GRUs)".
+_DEFINED = re.compile(r"(?<=[^\W_])\s*\(\s*([A-Z][A-Za-z]{1,7})\s*\)")
+
+
+def with_acronyms(topics: Iterable[TopicName], defined: dict[str, tuple[str, str]]) -> list[TopicName]:
+    """``topics`` with the acronyms a page defines (:meth:`Linker.defined_acronyms`) as
+    aliases of the topics it defines them for, and no longer of any other: on that page
+    "Semi-Supervised Learning (SSL)" makes SSL semi-supervised learning."""
+    out = []
+    for t in topics:
+        aliases = [a for a in t.aliases if defined.get(_singular(a).casefold(), (t.id,))[0] == t.id]
+        have = {_singular(a).casefold() for a in aliases}
+        aliases += [acr for key, (tid, acr) in defined.items() if tid == t.id and key not in have]
+        out.append(t if aliases == list(t.aliases) else TopicName(t.id, t.label, tuple(aliases), t.broader))
+    return out
 
 
 # A title's parts: what lies between its commas and semicolons (see _title_matches).
@@ -343,7 +378,12 @@ class Linker:
     graphics" is no "computational graph"); two names of one topic side by side name it
     ("CFG parsing"); a name's long first word may be written as two ("Back prop"); a
     two-word name with a gerund head also matches turned round with its object in the
-    plural ("Modelling sequences" for "sequence modelling").
+    plural ("Modelling sequences" for "sequence modelling"). An acronym's plural names
+    it ("GRUs"), and so does a name with a version after it ("GPT-3", "ResNet-50");
+    a one-word gerund name before another topic's name takes it as its object, and both
+    count ("Fine-tuning LLMs"); accents are read as a name's ASCII spelling ("naïve").
+    Acronyms a page defines ("Semi-Supervised Learning (SSL)") are found by
+    :meth:`defined_acronyms` and made names of their topics by :func:`with_acronyms`.
     A topic named more than once, or also covered by a reading the lecture assigns,
     gains a little.
 
@@ -460,6 +500,44 @@ class Linker:
         # texts share their phrases.
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
         self._fuzz: tuple[Any, Any] | None = None
+
+    def defined_acronyms(self, texts: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """The acronyms a page defines for topics: acronym (case-folded, singular) ->
+        (topic, acronym as written), from "Recurrent Neural Networks (RNNs)", where the words before the
+        brackets are a whole name of one topic and their initials (stop words aside:
+        "Reinforcement Learning from Human Feedback (RLHF)") spell the acronym. One the
+        page defines for two topics is left out. See :func:`with_acronyms`."""
+        found: dict[str, set[tuple[str, str]]] = {}
+        seen: set[str] = set()
+        for text in texts:
+            if "(" not in text or text in seen:
+                continue
+            seen.add(text)
+            for m in _DEFINED.finditer(text):
+                acr = _singular(m.group(1))
+                key = acr.casefold()
+                if not _acronym_like(acr) or not key.isalpha() or len(key) < 2:
+                    continue
+                topic = self._spelt_by(_tokens(text[: m.start()])[-(len(key) + 3) :], key)
+                # (Already the topic's name: nothing to learn.)
+                known = self._index.get((key,))
+                if topic is not None and (known is None or any(nm.topic != topic for nm in known)):
+                    found.setdefault(key, set()).add((topic, acr))
+        return {key: next(iter(got)) for key, got in found.items() if len({t for t, _ in got}) == 1}
+
+    def _spelt_by(self, toks: list[_Tok], letters: str) -> str | None:
+        """The topic that the last words of ``toks`` name whole, their initials spelling
+        ``letters`` (the fewest such words), or None."""
+        for n in range(len(letters) - 1, len(toks) + 1):
+            run = toks[len(toks) - n :]
+            if not run or run[0].stem in _STOP:
+                continue
+            initials = "".join(t.stem[0] for t in run if t.stem not in _STOP)
+            if initials != letters and "".join(t.stem[0] for t in run) != letters:
+                continue
+            topics = {nm.topic for nm in self._index.get(tuple(t.stem for t in run), ()) if not nm.inverted}
+            return next(iter(topics)) if len(topics) == 1 else None
+        return None
 
     def _add_acronym_forms(self) -> None:
         """A longer name that holds a topic's label ("optimization for deep learning")
@@ -874,15 +952,25 @@ class Linker:
         content = _term_content
         boundary = partial(_term_boundary, text, toks)
         # Inside a hyphenated word ("Self-Supervised Learning" is not supervised
-        # learning): the name starts or ends mid-word.
+        # learning): the name starts or ends mid-word; but for a version number after
+        # it ("GPT-3", "ResNet-50"), which names the same thing.
         if (m.i > 0 and text[toks[m.i - 1].end : toks[m.i].start] == "-") or (
             m.j < len(toks) and text[toks[m.j - 1].end : toks[m.j].start] == "-"
+            and not _VERSION.fullmatch(toks[m.j].surface)
         ):
             return m.but(round(m.conf * 0.55, 3), "in-term")
         # The word right after the name: "Gradient Boosting", "Support Vector Machines";
         # but not another name of the same topic ("CFG parsing").
         right = m.j < len(toks) and not boundary(m.j - 1, m.j) and content(toks[m.j].stem) \
             and not self._same_after(toks, m)
+        # A name of one word that is a gerund takes what follows as its object when
+        # that is another topic's name: "Fine-tuning LLMs", "Prompting language
+        # models", "Pretraining transformers" are about both ("Sampling distributions",
+        # "Programming languages" stay one term; in "Deep learning optimizers" the
+        # gerund is a noun's head).
+        if right and _gerund(toks[m.j - 1].stem) and not _words_apart(text, toks, m.i, m.j) \
+                and self._name_after(toks, m.j, m.topic):
+            right = False
         # A word that elsewhere says what kind of session it is, followed by where it
         # goes, names that other thing's: "Applications to statistical physics",
         # "Applications in biology" (where "Applications" alone, or "Applications of
@@ -909,10 +997,39 @@ class Linker:
             for s in range(k, m.i):
                 if any(nm.topic == m.topic for nm in self._index.get(tuple(t.stem for t in toks[s : m.i]), ())):
                     return m
+            # The object of a gerund name before it ("Pretraining transformers"): the
+            # topic itself (see above).
+            if k == m.i - 1 and _gerund(toks[k].stem) and self._name_before(text, toks, m.i, m.topic):
+                return m
             # A kind of the topic ("Distributed Linear Regression", "Large-Scale
             # Optimization") is not the topic: under the default threshold.
             return m.but(min(m.conf, 0.78), "narrower")
         return m
+
+    def _name_after(self, toks: list[_Tok], k: int, topic: str) -> bool:
+        """Whether the words from ``toks[k]`` on start with a name of a topic other than
+        ``topic`` (an acronym only as written: "LLMs", not "llms")."""
+        node = self._trie
+        for t in toks[k : k + self._maxlen]:
+            nxt = node.next.get(t.stem)
+            if nxt is None:
+                return False
+            node = nxt
+            for nm in node.names:
+                if nm.topic != topic and not nm.inverted and (not nm.acronym or _acronym_ok(nm.surface, t.surface)):
+                    return True
+        return False
+
+    def _name_before(self, text: str, toks: list[_Tok], k: int, topic: str) -> bool:
+        """Whether the words right before ``toks[k]`` are a one-word name of a topic
+        other than ``topic`` ("Pretraining" before "transformers")."""
+        for s in range(max(0, k - self._maxlen), k):
+            if _words_apart(text, toks, s, k):
+                continue
+            for nm in self._index.get(tuple(t.stem for t in toks[s:k]), ()):
+                if nm.topic != topic and not nm.inverted and not nm.acronym:
+                    return True
+        return False
 
     def _same_after(self, toks: list[_Tok], m: _Match) -> bool:
         """Whether the words right after ``m`` are another name of its topic."""
@@ -975,8 +1092,17 @@ class Linker:
         Transformers' names 'vision transformers' (and 'vision' alone counts less)."""
         out = list(kept)
         have = {m.topic for m in kept}
+        # A word that ends a name of several words is that name's head, no modifier the
+        # other side shares: "Policy gradients and actor-critic methods" names no
+        # "gradient methods".
+        heads = {m.j - 1 for m in kept if m.how == "name" and m.j - m.i > 1}
         for k, t in enumerate(toks):
-            if t.stem != "and" or k == 0 or toks[k - 1].stem in _STOP:
+            if t.stem not in _COORDINATORS or k == 0 or toks[k - 1].stem in _STOP or k - 1 in heads:
+                continue
+            # The end of a hyphenated word is no modifier of its own: "Self-supervised and
+            # contrastive learning" names no supervised learning (the word read closed up
+            # names self-supervised learning).
+            if k > 1 and text[toks[k - 2].end : toks[k - 1].start] == "-":
                 continue
             a = toks[k - 1]
             for m in (2, 3):
@@ -1222,7 +1348,7 @@ class Linker:
                     t = toks[k]
                     if t.start >= b:
                         break
-                    if t.end <= b and t.stem.isalnum():
+                    if t.end <= b and t.stem.rstrip("+").isalnum():
                         seg.append(k)
                 if who:
                     continue
@@ -1367,10 +1493,24 @@ def _add_terms(out: list[str], terms: list[str], low: set[str]) -> None:
             out.append(term)
 
 
+def _words_apart(text: str, toks: list[_Tok], i: int, j: int) -> bool:
+    """Whether tokens ``i`` to ``j`` are more than one word (not joined by hyphens)."""
+    return any(text[toks[x].end : toks[x + 1].start] != "-" for x in range(i, j - 1))
+
+
+def _gerund(stem: str) -> bool:
+    """Whether a (normalised) word reads as a gerund: "prompting", "tuning", "pretraining"."""
+    return len(stem) >= 6 and stem.endswith("ing")
+
+
+# A model's version after its name: "GPT-3", "GPT-4o", "ResNet-50", "Llama-3.1".
+_VERSION = re.compile(r"\d{1,3}[a-z]?")
+
+
 def _term_content(s: str) -> bool:
     """Whether a word (normalised) is a content word of a term (see ``Linker._in_term``)."""
     return (
-        s.isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
+        s.rstrip("+").isalpha() and s not in _STOP and s not in _GENERIC and s not in _JOINERS
         and s not in _KIND_WORDS and s not in _ABOUT_WORDS and s not in _TEACHING_VERBS and len(s) > 1
     )
 
@@ -1458,6 +1598,13 @@ _RELATED = re.compile(
     r"unlike|similar|similarities|analog(?:y|ies|ous)|inverse|versus|vs\.?)\b"
 )
 _CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|\s[-–—]{1,3}\s")
+# Words that join two names sharing a head: "Supervised and unsupervised learning",
+# "supervised vs. unsupervised learning", "value or policy iteration".
+_COORDINATORS = frozenset({"and", "or", "vs", "versus"})
+# Where a list item starts: "vs" between two short terms of one item contrasts two
+# topics the lecture teaches ("Exploration vs exploitation"), where a sentence's
+# "compared with" or "unlike" names a related one.
+_ITEM_START = re.compile(r"[,;:(]\s*|^\s*")
 _LISTING = re.compile(r"\b(?:such as|including)\b")
 
 
@@ -1467,6 +1614,11 @@ def _related(text: str, toks: list[_Tok], kept: list[_Match]) -> list[_Match]:
     not what its page names as related)."""
     spans = []
     for m in _RELATED.finditer(text):
+        if m.group().casefold().startswith("v"):
+            item = max((x.end() for x in _ITEM_START.finditer(text, 0, m.start())), default=0)
+            before = text[item : m.start()].casefold().split()
+            if 0 < len(before) <= 3 and not any(w in _STOP for w in before):
+                continue
         end = _CLAUSE_END.search(text, m.end())
         stop = end.start() if end else len(text)
         # To the first comma, or through a serial "A, B, and C" that follows the word
