@@ -23,6 +23,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from kg.errors import PageError
 
@@ -432,12 +433,39 @@ def ics_to_html(text: str, source: str = "<page>") -> str:
         first = str(exc).strip().split("\n")[0][:200]
         raise PageError(f"cannot read the iCalendar file: {first}", source) from None
     if not cals:
+        if re.search(r"(?m)^BEGIN:VCALENDAR", text) and not re.search(r"(?m)^END:VCALENDAR", text):
+            raise PageError("the calendar is not closed (no END:VCALENDAR) in the iCalendar file", source)
         raise PageError("no calendar (BEGIN:VCALENDAR) in the iCalendar file", source)
     starts = [m.start() for m in re.finditer(r"(?m)^BEGIN:VEVENT\s*$", text)]
     line_of = [text.count("\n", 0, p) + 1 for p in starts]
-    name = None
-    tz = None
-    events: list[tuple[_dt.date, str, int, str, str, str]] = []
+    try:
+        name, events = _ical_events(cals, line_of, source)
+    except PageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a value icalendar kept broken, read: the page's error
+        first = str(exc).strip().split("\n")[0][:200]
+        raise PageError(f"cannot read the iCalendar file: {first}", source) from None
+    if not events:
+        raise PageError("no events (VEVENT with a DTSTART) in the iCalendar file", source)
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    body = [f"<h1>{escape(name)}</h1>"] if name else []
+    body.append(f'<table data-line="{events[0][2]}">')
+    body.append("<tr><th>Date</th><th>Topic</th><th>Notes</th></tr>")
+    for _d, _t, ln, when, summary, desc in events:
+        body.append(f'<tr data-line="{ln}"><td>{escape(when)}</td><td>{_cell_html(summary)}</td>'
+                    f"<td>{_cell_html(desc)}</td></tr>")
+    body.append("</table>")
+    return _page(body, name)
+
+
+_Event = tuple[_dt.date, str, int, str, str, str]  # day, time, line, date text, summary, description
+
+
+def _ical_events(cals: list[Any], line_of: list[int], source: str) -> tuple[str | None, list[_Event]]:
+    """The calendars' name and events."""
+    name: str | None = None
+    tz: _dt.tzinfo | None = None
+    events: list[_Event] = []
     k = 0
     for cal in cals:
         name = name or _ical_text(cal.get("X-WR-CALNAME"))
@@ -452,27 +480,17 @@ def ics_to_html(text: str, source: str = "<page>") -> str:
         for ev in cal.walk("VEVENT"):
             ln = line_of[k] if k < len(line_of) else 0
             k += 1
-            start = _ical_date(ev.get("DTSTART"), tz)
+            start = _ical_date(ev.get("DTSTART"), tz, "DTSTART", ln, source)
             if start is None:
                 continue
-            end = _ical_date(ev.get("DTEND"), tz)
+            end = _ical_date(ev.get("DTEND"), tz, "DTEND", ln, source)
             when = start[0].isoformat()
             if end is not None and start[1] == "" and end[1] == "" and end[0] > start[0] + _dt.timedelta(days=1):
                 when += " – " + (end[0] - _dt.timedelta(days=1)).isoformat()  # (DTEND of a day is exclusive)
             summary = _ical_text(ev.get("SUMMARY")) or ""
             desc = _ical_text(ev.get("DESCRIPTION")) or ""
             events.append((start[0], start[1], ln, when, summary, desc))
-    if not events:
-        raise PageError("no events (VEVENT with a DTSTART) in the iCalendar file", source)
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
-    body = [f"<h1>{escape(name)}</h1>"] if name else []
-    body.append(f'<table data-line="{events[0][2]}">')
-    body.append("<tr><th>Date</th><th>Topic</th><th>Notes</th></tr>")
-    for _d, _t, ln, when, summary, desc in events:
-        body.append(f'<tr data-line="{ln}"><td>{escape(when)}</td><td>{_cell_html(summary)}</td>'
-                    f"<td>{_cell_html(desc)}</td></tr>")
-    body.append("</table>")
-    return _page(body, name)
+    return name, events
 
 
 def _ical_text(v: object) -> str | None:
@@ -485,11 +503,19 @@ def _ical_text(v: object) -> str | None:
     return str(v).strip() or None
 
 
-def _ical_date(prop: object, tz: _dt.tzinfo | None) -> tuple[_dt.date, str] | None:
-    """A DTSTART's day (in the calendar's own time zone) and time (empty for a day)."""
+def _ical_date(
+    prop: object, tz: _dt.tzinfo | None, name: str, line: int, source: str
+) -> tuple[_dt.date, str] | None:
+    """A DTSTART's day (in the calendar's own time zone) and time (empty for a day);
+    a value that is no date is the page's error, naming the event's line."""
     if prop is None:
         return None
-    v = getattr(prop, "dt", None)
+    try:
+        v = getattr(prop, "dt", None)
+    except Exception:  # noqa: BLE001 - icalendar keeps a value it could not read, and raises on its use
+        raw = str(getattr(prop, "to_ical", lambda: b"")().decode("utf-8", "replace")
+                  if hasattr(prop, "to_ical") else prop)
+        raise PageError(f"the event on line {line} has a {name} that is not a date: {raw[:60]!r}", source) from None
     if isinstance(v, _dt.datetime):
         if v.tzinfo is not None and tz is not None:
             v = v.astimezone(tz)
@@ -636,8 +662,8 @@ def _grid_table(block: list[str], first: int) -> str | None:
     padded = [ln.replace(":", "-") if _GRID_BORDER.match(ln) else ln for ln in padded]
     try:
         colspecs, head, body = GridTableParser().parse(StringList(padded))
-    except (TableMarkupError, IndexError, ValueError):
-        return None
+    except (TableMarkupError, IndexError, ValueError, AssertionError):
+        return None  # (docutils checks a table's cells with assertions): not a grid table; its lines stay text
     rows: list[list[tuple[int, int, str]]] = []
     lines: list[int] = []
     for row in [*head, *body]:
