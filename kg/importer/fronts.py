@@ -39,8 +39,20 @@ def _page(body: list[str], title: str | None = None) -> str:
 
 
 def _cell_html(text: str) -> str:
-    """A cell's text as HTML: its line breaks kept as ``<br>``."""
-    return "<br>".join(escape(p.strip()) for p in text.strip().split("\n"))
+    r"""A cell's text as HTML: its line breaks kept as ``<br>``, but for a line that
+    goes on in lower case (a title wrapped: "Memory management" / "and checkpointing").
+
+    >>> _cell_html("Memory management\nand checkpointing\nReading: ch. 3")
+    'Memory management and checkpointing<br>Reading: ch. 3'
+    """
+    out: list[str] = []
+    for p in text.strip().split("\n"):
+        p = p.strip()
+        if out and p[:1].islower() and out[-1]:
+            out[-1] += " " + escape(p)
+        else:
+            out.append(escape(p))
+    return "<br>".join(out)
 
 
 # ======================================================================= CSV / TSV
@@ -65,7 +77,7 @@ def delimited_to_html(text: str, *, delimiter: str | None = None, source: str = 
     <html><body><h2 data-line="1">Course X</h2>
     <table data-line="2">
     <tr data-line="2"><th>Date</th><th>Topic</th><th>Due</th></tr>
-    <tr data-line="3"><td>9/3</td><td>Intro,<br>logistics</td><td></td></tr>
+    <tr data-line="3"><td>9/3</td><td>Intro, logistics</td><td></td></tr>
     </table></body></html>
 
     Raises
@@ -528,6 +540,7 @@ def _ical_date(
 # ======================================================================= MDX
 
 _MDX_ESM = re.compile(r"(?m)^(?:import|export)\b[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+_JSX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.S)
 _JSX_TAG = re.compile(r"<([A-Z][\w.]*)((?:[^<>{}\"']|\"[^\"]*\"|'[^']*'|\{(?:[^{}]|\{[^{}]*\})*\})*?)(/?)>", re.S)
 _JSX_PROP = re.compile(
     r"([A-Za-z_][\w-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|\{\s*(?:\"([^\"]*)\"|'([^']*)'|`([^`]*)`|"
@@ -554,6 +567,8 @@ def mdx_components(text: str) -> str:
     True
     """
     text = _MDX_ESM.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    if "{/*" in text:  # JSX comments
+        text = _JSX_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     text = _JSX_EXPR_TEXT.sub(lambda m: next(g for g in m.groups() if g is not None), text) \
         if "{" in text else text
     found: list[tuple[int, int, str, dict[str, str], int]] = []  # start, end, name, props, line

@@ -355,6 +355,18 @@ def rows_from_grid(
             m = _ONE_OR_TWO_DIGITS.search(w)
             if m:
                 week = int(m.group(0))
+        if len(texts) == 1 and width >= 2 and "date" in role_cols and not any(
+                cells[i].strip() for i in role_cols["date"]):
+            # One cell across the row, outside the date column ("Thu 10/1: no class
+            # (fall break)" spanning the table): a dated line of its own, when it
+            # starts with a date.
+            found = find_date(clean(texts[0]))
+            if found is not None and not found[1].strip() and _WORDY.search(found[2]):
+                r = Row(line=line, week=week, date=found[0], end_date=found[3])
+                set_title(r, found[2].strip(" :-–—,;|"), breaks=True)
+                if r.title:
+                    rows.append(r)
+                    continue
         if len(texts) == 1 and not by_role.get("date", [""])[0].strip() and not any(
             c.strip() for c in by_role.get("number", []) + by_role.get("week", [])
         ) and len(cells) > 2:
