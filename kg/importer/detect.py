@@ -74,7 +74,7 @@ def _heading(
                 words = rest.split()
                 while words and re.fullmatch(r"[A-Z]{2,6}[\d.]*", words[0]):
                     words.pop(0)  # institution and department acronyms
-                cand = " ".join(words).strip(" -–:,·•")
+                cand = " ".join(words).strip(" -–—:,·•")
                 if " · " in cand or " • " in cand:
                     # "Code · Term · Place": the parts that are left, each its own.
                     parts = [p for p in re.split(r"\s+[·•]\s+", cand) if re.search(r"[A-Za-z]{3}", p)]
