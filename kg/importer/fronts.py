@@ -448,8 +448,12 @@ def ics_to_html(text: str, source: str = "<page>") -> str:
         if re.search(r"(?m)^BEGIN:VCALENDAR", text) and not re.search(r"(?m)^END:VCALENDAR", text):
             raise PageError("the calendar is not closed (no END:VCALENDAR) in the iCalendar file", source)
         raise PageError("no calendar (BEGIN:VCALENDAR) in the iCalendar file", source)
-    starts = [m.start() for m in re.finditer(r"(?m)^BEGIN:VEVENT\s*$", text)]
-    line_of = [text.count("\n", 0, p) + 1 for p in starts]
+    line_of: list[int] = []
+    line, at = 1, 0
+    for m in re.finditer(r"(?m)^BEGIN:VEVENT\s*$", text):
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        line_of.append(line)
     try:
         name, events = _ical_events(cals, line_of, source)
     except PageError:

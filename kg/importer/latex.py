@@ -77,7 +77,9 @@ def _context() -> Any:
     # (Imported here for start-up time: only LaTeX pages need pylatexenc.)
     from pylatexenc import latexwalker, macrospec  # noqa: PLC0415
 
-    db = latexwalker.get_default_latex_context_db()
+    # (Without the typographic "specials" -- ``~``, ``--``, quotes --: the tokenizer
+    # tests every one at every token, a third of its time; :func:`_chars` writes them.)
+    db = latexwalker.get_default_latex_context_db().filter_context(exclude_categories=["nonascii-specials"])
     m, e = macrospec.MacroSpec, macrospec.EnvironmentSpec
     db.add_context_category(
         "kg-syllabus",
@@ -133,7 +135,7 @@ class _Writer:
             if n is None or cls == "LatexCommentNode":
                 continue
             if cls == "LatexCharsNode":
-                out.append(escape(n.chars))
+                out.append(escape(_chars(n.chars)))
             elif cls == "LatexGroupNode":
                 out.append(self.inline(n.nodelist))
             elif cls == "LatexSpecialsNode":
@@ -246,7 +248,7 @@ class _Writer:
                 for j, part in enumerate(parts):
                     if j:
                         self.flush()
-                    self.add_inline(escape(part), n)
+                    self.add_inline(escape(_chars(part)), n)
                 continue
             if cls == "LatexMacroNode":
                 name = n.macroname
@@ -412,6 +414,22 @@ class _Writer:
     def _all_bold(self, nodes: list[Any]) -> bool:
         real = [n for n in nodes if _has_content([n])]
         return bool(real) and all(getattr(n, "macroname", "") in _STRONG | {"bfseries", "bf"} for n in real[:1])
+
+
+_TYPOGRAPHY = re.compile(r"---|--|``|''|~|!`|\?`")
+_TYPOGRAPHY_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "~": " ", "!`": "\u00a1",
+                    "?`": "\u00bf"}
+
+
+def _chars(text: str) -> str:
+    """Text as LaTeX typesets it: dashes, quotes and ties.
+
+    >>> _chars("Mar.~3--7 ``draft'' --- tbd")
+    'Mar. 3\u20137 \u201cdraft\u201d \u2014 tbd'
+    """
+    if not any(c in text for c in "-`'~"):
+        return text
+    return _TYPOGRAPHY.sub(lambda m: _TYPOGRAPHY_TEXT[m.group()], text)
 
 
 def _nodes(arg: Any) -> list[Any]:
