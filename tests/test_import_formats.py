@@ -426,3 +426,26 @@ def test_directory_as_a_process(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["dm.yaml", "gl.yaml", "ml.yaml", "opt.yaml"]
     assert yaml.safe_load((out / "opt.yaml").read_text())["lectures"][0]["title"] == "Introduction to optimization"
     assert "Traceback" not in proc.stderr
+
+
+class TestSpanningRows:
+    """A dated cell across a table's row (a holiday, an exam) is a dated row."""
+
+    @pytest.mark.parametrize("row", [
+        '<tr><td colspan="3">Sep 9: no class, fall recess</td></tr>',  # from the first column
+        '<tr><td>2</td><td colspan="2">Sep 9: no class, fall recess</td></tr>',  # from the date column
+    ])
+    def test_html(self, row):
+        html = ("<html><body><table><tr><th>#</th><th>Date</th><th>Topic</th></tr>"
+                "<tr><td>1</td><td>Sep 2</td><td>Linear regression</td></tr>"
+                "<tr><td>2</td><td>Sep 4 (Thu)</td><td></td></tr>"  # a weekday is no title
+                f"{row}<tr><td>3</td><td>Sep 16</td><td>Decision trees</td></tr></table></body></html>")
+        page = parse_page(html, "s.html")
+        assert [(r.date.day, r.title) for r in page.rows] == [
+            (2, "Linear regression"), (9, "no class, fall recess"), (16, "Decision trees")]
+
+    def test_asciidoc_span_from_the_date_column(self):
+        text = "|===\n|Week |Date |Topic\n\n|1\n|Mar 2\n|Sorting\n\n|2\n2+|Mar 9: Spring break\n\n|3\n|Mar 16\n|Graphs\n|===\n"
+        page = parse_page(text, "s.adoc")
+        assert [(r.week, r.date.day, r.title) for r in page.rows] == [
+            (1, 2, "Sorting"), (2, 9, "Spring break"), (3, 16, "Graphs")]

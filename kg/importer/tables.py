@@ -386,6 +386,18 @@ def rows_from_grid(
                 if week_before is not None:
                     row.week = week = week_before
                 break
+        if not any(t.strip() for t in by_role.get("title", [])):
+            # "Oct 1: fall break" in the date column, spanning the title's: the date
+            # and the title in one cell (one line, and more than a weekday after the date).
+            for d in by_role.get("date", []):
+                found = find_date(clean(d)) if d.strip() and "\n" not in d.strip() else None
+                rest = found[2].strip(" :-–—,;|()[]") if found is not None else ""
+                if found is not None and not found[1].strip() and _WORDY.search(rest) \
+                        and weekday_number(rest) is None and month_number(rest) is None:
+                    if row.date is None:
+                        row.date, row.end_date = found[0], found[3]
+                    by_role["title"] = [rest]
+                    break
         if row.date is None and "date" not in role_cols:
             # "W1 Mon 9/2" in a Week column: the table's only dates.
             for w in by_role.get("week", []):
