@@ -449,3 +449,24 @@ class TestSpanningRows:
         page = parse_page(text, "s.adoc")
         assert [(r.week, r.date.day, r.title) for r in page.rows] == [
             (1, 2, "Sorting"), (2, 9, "Spring break"), (3, 16, "Graphs")]
+
+
+def test_pandoc_multiline_table(kg_import, tmp_path):
+    text = ("# CS 250: Databases (Spring 2025)\n\n" + "-" * 50 + "\nDate      Topic                     Notes\n"
+            "--------  ------------------------  ----------\nJan 13    The relational model and  Read ch. 1\n"
+            "          relational algebra\n\nJan 15    SQL: queries and joins\n\nJan 20    *No class: MLK Day*\n\n"
+            "Jan 22    Indexing with B+ trees    HW1 due\n" + "-" * 50 + "\n")
+    d = draft(kg_import, write(tmp_path, "db.md", text))
+    assert titles(d) == ["The relational model and relational algebra", "SQL: queries and joins",
+                         "Indexing with B+ trees"]
+    assert dates(d) == ["2025-01-13", "2025-01-15", "2025-01-22"]
+    assert ("holiday", "No class: MLK Day") in events(d)
+
+
+def test_rows_wider_than_the_header(kg_import, tmp_path):
+    """A table whose rows have a dated cell beyond the header's cells reads (it crashed)."""
+    rows = "".join(f"<tr><td>x</td><td>Sorting part {i}</td><td>Sep {i + 1}</td></tr>" for i in range(1, 5))
+    p = write(tmp_path, "w.html", f"<html><body><table><tr><th>A</th><th>Topic</th></tr>{rows}</table></body></html>")
+    result = kg_import(str(p), "--course-id", "x", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    assert len(yaml.safe_load(result.stdout)["lectures"]) == 4

@@ -639,7 +639,7 @@ def mdx_components(text: str) -> str:
 
 _GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*$")
 _SIMPLE_RULE = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*$")
-_RST_SIMPLE_RULE = re.compile(r"^[ \t]*={2,}(?:[ \t]+={2,})+[ \t]*$")
+_FULL_RULE = re.compile(r"^[ \t]*-{6,}[ \t]*$")
 # (A first look for any of them: most pages have none, and are not read line by line.)
 _ANY_TABLE = re.compile(r"(?m)^[ \t]*(?:\+[-=:]+\+|-{3,}[ \t]+-{3,})")
 _LIST_TABLE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}|:{3,})[ \t]*\{list-table\}[ \t]*(.*)$")
@@ -654,7 +654,7 @@ def _md_cell(lines: list[str]) -> str:
         return ""
     html = str(cmarkgfm.github_flavored_markdown_to_html(src)).strip()
     html = re.sub(r"</p>\s*<p>", "<br>", html)
-    return re.sub(r"^<p>|</p>$", "", html)
+    return re.sub(r"^<p>|</p>$", "", html).replace("\n", " ")  # (a soft line break is a space)
 
 
 def _table_html(rows: list[list[tuple[int, int, str]]], header_rows: int, lines: list[int]) -> str:
@@ -706,14 +706,6 @@ def _simple_table(block: list[str], rule: int, first: int) -> str | None:
     if len(spans) < 2:
         return None
 
-    def cut(line: str) -> list[str]:
-        out = []
-        for j, (a, _b) in enumerate(spans):
-            start = 0 if j == 0 else a
-            end = spans[j + 1][0] if j + 1 < len(spans) else len(line)
-            out.append(line[start:end].strip())
-        return out
-
     rows: list[list[tuple[int, int, str]]] = []
     lines: list[int] = []
     header = 0
@@ -722,13 +714,61 @@ def _simple_table(block: list[str], rule: int, first: int) -> str | None:
             continue
         if not ln.strip():
             continue
-        rows.append([(1, 1, _md_cell([c])) for c in cut(ln)])
+        rows.append([(1, 1, _md_cell([c])) for c in _cut(ln, spans)])
         lines.append(first + k)
         if k < rule:
             header = len(rows)
     if len(rows) - header < 1:
         return None
     return _table_html(rows, header, lines)
+
+
+def _cut(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    """A line's cells under a rule's dash runs (the first from the line's start, the
+    last to its end)."""
+    out = []
+    for j, (a, _b) in enumerate(spans):
+        start = 0 if j == 0 else a
+        end = spans[j + 1][0] if j + 1 < len(spans) else len(line)
+        out.append(line[start:end].strip())
+    return out
+
+
+def _multiline_table(block: list[str], rule: int, first: int) -> str | None:
+    """A Pandoc multiline table: a full rule, header lines, a rule of dash runs that
+    sets the columns, rows of several lines each separated by blank lines, a full rule
+    (``block[0]`` and ``block[-1]``; ``block[rule]`` the column rule).
+
+    >>> t = ["-" * 30, "Date    Topic", "------  --------------", "Jan 6   Sorting and", "        searching",
+    ...      "", "Jan 8   Hashing", "-" * 30]
+    >>> _multiline_table(t, 2, 1).count("<tr"), "Sorting and searching" in _multiline_table(t, 2, 1)
+    (3, True)
+    """
+    spans = [(m.start(), m.end()) for m in re.finditer(r"-+", block[rule])]
+    if len(spans) < 2:
+        return None
+    groups: list[tuple[int, list[str]]] = []
+    head = [ln for ln in block[1:rule] if ln.strip()]
+    if head:
+        groups.append((first + 1, head))
+    at: int | None = None
+    for k in range(rule + 1, len(block) - 1):
+        if block[k].strip():
+            if at is None:
+                at = k
+                groups.append((first + k, []))
+            groups[-1][1].append(block[k])
+        else:
+            at = None
+    rows: list[list[tuple[int, int, str]]] = []
+    lines: list[int] = []
+    for ln, group in groups:
+        cols = [_cut(g, spans) for g in group]
+        rows.append([(1, 1, _md_cell([c[j] for c in cols if c[j]])) for j in range(len(spans))])
+        lines.append(ln)
+    if len(rows) < (3 if head else 2):
+        return None
+    return _table_html(rows, 1 if head else 0, lines)
 
 
 def _list_table(body: list[str], options: dict[str, str], first: int) -> str | None:
@@ -770,7 +810,7 @@ def markdown_tables(text: str) -> str:
     lines stay where they are).
 
     >>> md = "+----+-------+\\n| A  | B     |\\n+====+=======+\\n| 1  | two   |\\n|    | lines |\\n+----+-------+"
-    >>> "<td>two\\nlines</td>" in markdown_tables(md)
+    >>> "<td>two lines</td>" in markdown_tables(md)
     True
     """
     if not _ANY_TABLE.search(text) and "{list-table}" not in text:
@@ -819,6 +859,21 @@ def markdown_tables(text: str) -> str:
                     if k < n and lines[k].strip():
                         out.append("")
                     continue
+        if fence is None and _FULL_RULE.match(ln) and (k == 0 or not lines[k - 1].strip()):
+            r = k + 1
+            while r < n and r <= k + 8 and lines[r].strip() and not _SIMPLE_RULE.match(lines[r]):
+                r += 1
+            if r < n and _SIMPLE_RULE.match(lines[r]):
+                end = r + 1
+                while end < n and not _FULL_RULE.match(lines[end]) and not _SIMPLE_RULE.match(lines[end]):
+                    end += 1
+                if end < n and _FULL_RULE.match(lines[end]):
+                    html = _multiline_table(lines[k : end + 1], r - k, k + 1)
+                    if html is not None:
+                        out.append(html)
+                        out.extend(["<!---->"] * (end - k))
+                        k = end + 1
+                        continue
         if fence is None and k + 1 < n and stripped and not stripped.startswith(("|", "#", ">")) \
                 and _SIMPLE_RULE.match(lines[k + 1]) and (k == 0 or not lines[k - 1].strip()):
             j = k + 2

@@ -305,8 +305,10 @@ def rows_from_grid(
         roles = None  # a first row that is not marked a header and holds a date is a row
     if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
         by_content = content_roles(body)
-        if by_content is not None and by_content.index("date") != roles.index("title"):
-            roles[by_content.index("date")] = "date"
+        at = by_content.index("date") if by_content is not None else -1
+        # (A row may be wider than the header: a date beyond it has no role to take.)
+        if 0 <= at < len(roles) and at != roles.index("title"):
+            roles[at] = "date"
     month_col = None
     if roles is not None and "date" not in roles and "week" not in roles:
         month_col = _month_day_column(body)
