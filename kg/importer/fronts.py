@@ -26,6 +26,7 @@ from html import escape
 from typing import Any
 
 from kg.errors import PageError
+from kg.importer.latex import looks_like_latex
 
 __all__ = [
     "asciidoc_to_html", "delimited_to_html", "ics_to_html", "markdown_tables", "mdx_components",
@@ -908,8 +909,6 @@ def sniff_format(text: str) -> str | None:
     >>> sniff_format("# Course\\n\\n- 9/3 Intro\\n") is None
     True
     """
-    from kg.importer.latex import looks_like_latex  # noqa: PLC0415 - (a light module; no cycle)
-
     if _ICS_START.match(text):
         return "ics"
     if looks_like_latex(text):
