@@ -66,7 +66,7 @@ class _Kg(Group):
     # checks they match).
     lazy_help = {
         "viz": "Draw the graph as an interactive pyvis page that works offline.",
-        "import": "Draft course files from syllabus PAGEs (HTML, Markdown, text captures, reStructuredText, Org, Jekyll/Hugo data files), or from every page in DIR.",
+        "import": "Draft course files from syllabus PAGEs (HTML, Markdown, MDX, LaTeX, CSV/TSV, AsciiDoc, iCalendar, reStructuredText, Org, text captures, Jekyll/Hugo data files), or from every page in DIR.",
         "known": "Your profile: the topics you know, used by `kg path`, `kg next` and `kg order` (unless --no-profile).",
         "publish": "Write the learner's app and the dumps into DIRECTORY: a static site that works offline, from file:// or any static host.",
         "check": "Lint a syllabus: topics a lecture covers before the course has covered their prerequisites.",

@@ -118,8 +118,9 @@ def import_cmd(
     obj: Any, pages: tuple[str, ...], course_id: str | None, term: str | None, year: int | None,
     name: str | None, threshold: float, output: Path | None, out_dir: Path | None, force: bool, fmt: str,
 ) -> None:
-    """Draft course files from syllabus PAGEs (HTML, Markdown, text captures,
-    reStructuredText, Org, Jekyll/Hugo data files), or from every page in DIR.
+    """Draft course files from syllabus PAGEs (HTML, Markdown, MDX, LaTeX, CSV/TSV,
+    AsciiDoc, iCalendar, reStructuredText, Org, text captures, Jekyll/Hugo data files),
+    or from every page in DIR.
 
     Reads the schedule (lectures in order, with dates, speakers, readings and textbook
     chapters; holidays, exams, deadlines and other calendar rows as events; problem sets

@@ -10,6 +10,10 @@ from pathlib import Path
 from kg import collector
 from kg.importer.datafile import data_file_group
 from kg.importer.dates import TERM, day_first, find_date
+from kg.importer.fronts import (
+    asciidoc_to_html, delimited_to_html, ics_to_html, mdx_components, sniff_format,
+)
+from kg.importer.latex import latex_to_html
 from kg.importer.document import (
     Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
     rst_to_html, scribble_to_html,
@@ -70,7 +74,7 @@ def _heading(
                 words = rest.split()
                 while words and re.fullmatch(r"[A-Z]{2,6}[\d.]*", words[0]):
                     words.pop(0)  # institution and department acronyms
-                cand = " ".join(words).strip(" -–:,·•")
+                cand = " ".join(words).strip(" -–—:,·•")
                 if " · " in cand or " • " in cand:
                     # "Code · Term · Place": the parts that are left, each its own.
                     parts = [p for p in re.split(r"\s+[·•]\s+", cand) if re.search(r"[A-Za-z]{3}", p)]
@@ -219,21 +223,38 @@ def _runs_on(before: list[Row], after: list[Row]) -> bool:
     return False
 
 
+# The formats of page files by suffix (the rest: sniffed, else Markdown).
+_SUFFIX_FORMATS = {
+    ".yml": "yaml", ".yaml": "yaml", ".json": "yaml", ".toml": "toml", ".scrbl": "scribble", ".org": "org",
+    ".rst": "rst", ".rest": "rst", ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown", ".mdx": "mdx",
+    ".tex": "latex", ".latex": "latex", ".ltx": "latex", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
+    ".adoc": "asciidoc", ".asciidoc": "asciidoc", ".asc": "asciidoc", ".ics": "ics", ".ical": "ics",
+    ".ifb": "ics", ".icalendar": "ics",
+}
+# Formats whose HTML is the page's own reading (not Markdown's): a table in them is an
+# HTML table, and the text of their tree is read by the plain-text readers too.
+_TREE_FORMATS = frozenset({"html", "latex", "csv", "tsv", "asciidoc", "ics"})
+
+
 def _source_format(text: str, source: str) -> str:
+    """The format a page is read as: by its suffix; a text file, a file of another
+    suffix and standard input by what their text shows (:func:`sniff_format`), else
+    Markdown."""
     suffix = Path(source).suffix.lower()
-    if suffix in (".yml", ".yaml", ".json"):
-        return "yaml"  # (JSON is YAML)
-    if suffix == ".toml":
-        return "toml"
-    if suffix == ".scrbl" or text.lstrip().startswith("#lang scribble"):
+    fmt = _SUFFIX_FORMATS.get(suffix)
+    if text.lstrip().startswith("#lang scribble"):
         return "scribble"
-    if suffix == ".org":
-        return "org"
-    if suffix in (".rst", ".rest"):
-        return "rst"
-    if suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(text[:5000]):
+    if fmt is not None and fmt != "markdown":
+        return fmt
+    if fmt in (None, "markdown") and _HTML_START.match(text[:5000]):
         return "html"
-    if suffix in (".md", ".markdown", ".mdx", ".rmd", ".qmd"):
+    if fmt is None or suffix in (".txt", ".text"):
+        sniffed = sniff_format(text)
+        # (A text file is read as delimited cells only when its name does not say it is text.)
+        if sniffed is not None and (sniffed != "csv" or fmt is None):
+            return sniffed
+    if fmt == "markdown":
         return "markdown"
     if len(_HTML_TAG.findall(text[:200_000])) >= 2 and "<table" in text[:200_000].lower():
         return "html"
@@ -279,15 +300,26 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             html = markdown_to_html(org_to_markdown(text))
         elif fmt == "rst":
             html = rst_to_html(text) or markdown_to_html(text)
+        elif fmt == "latex":
+            html = latex_to_html(text, source)
+        elif fmt in ("csv", "tsv"):
+            html = delimited_to_html(text, delimiter="\t" if fmt == "tsv" else None, source=source)
+        elif fmt == "asciidoc":
+            html = asciidoc_to_html(text)
+        elif fmt == "ics":
+            html = ics_to_html(text, source)
+        elif fmt == "mdx":
+            html = markdown_to_html(mdx_components(text))
         else:
             html = markdown_to_html(text)
         # Plain-text readers first: on a tie, the simpler reading wins. (An RST page's
         # tables, when docutils reads them, are its tables: its "|" lines are not read
         # again as text, with their "+---+" rules.)
         rst_tables = fmt == "rst" and "<table" in html
-        out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text, pipes=not rst_tables))
+        if fmt not in _TREE_FORMATS or fmt == "html":
+            out.extend(_text_candidates(rst_as_text(text) if fmt == "rst" else text, pipes=not rst_tables))
         doc = parse_document(html, text, source)
-        layout = "html-table" if fmt in ("html", "rst") else "markdown-table"
+        layout = "html-table" if fmt in _TREE_FORMATS or fmt == "rst" else "markdown-table"
         # A schedule split into parts, a table each under its own heading ("Unit 1",
         # "Unit 2"): tables with one header whose rows run on are read as one too.
         run: list[tuple[tuple[str, ...], list[Row], Later]] = []
@@ -317,7 +349,7 @@ def best_candidate(text: str, source: str = "<page>") -> tuple[Candidate | None,
             rows = _group_rows(g)
             if rows:
                 out.append(Candidate(g.kind, rows, score_rows(rows)))
-        if fmt == "html":
+        if fmt in _TREE_FORMATS:
             out.extend(_text_candidates(doc.text))
     return out.best, doc
 

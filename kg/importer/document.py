@@ -29,6 +29,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options as CmarkOptions
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from kg.importer.fronts import markdown_tables
 from kg.importer.nesting import check_html_nesting, flatten_deep
 from kg.importer.rows import clean
 
@@ -188,6 +189,8 @@ def markdown_to_html(text: str) -> str:
     if m:
         text = "\n" * m.group(0).count("\n") + text[m.end():]
     # Kramdown attribute lists ("**HW1 OUT**{: .label}") are markup, not text.
+    # Pandoc's grid and simple tables and MyST's list tables: HTML tables, in place.
+    text = markdown_tables(text)
     if "{:" in text:
         text = _KRAMDOWN_ATTRS.sub(" ", _KRAMDOWN_LABEL.sub(r"**\1:** ", text))
     if "{%" in text:
@@ -1046,6 +1049,28 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
         if parent is not None and parent.mem_id not in seen_parents:
             seen_parents.add(parent.mem_id)
             groups.extend(_list_runs(parent, locate))
+    # Definition lists: each term with its definitions one record ("<dt>Jan 23<dd>Intro").
+    for dl in root.css("dl"):
+        g = Group("definition-list")
+        parts: list[LexborNode] = []
+        for c in _children(dl):
+            if c.tag == "div":  # (HTML allows each entry in a <div>)
+                entry = [x for x in _children(c) if x.tag in ("dt", "dd")]
+            else:
+                entry = [c] if c.tag in ("dt", "dd") else []
+            for x in entry:
+                if x.tag == "dt" and parts and parts[-1].tag == "dd":
+                    rec = _dl_record(parts, locate)
+                    if rec:
+                        g.records.append(rec)
+                    parts = []
+                parts.append(x)
+        if parts:
+            rec = _dl_record(parts, locate)
+            if rec:
+                g.records.append(rec)
+        if len(g.records) >= 2:
+            groups.append(g)
     # Sibling blocks of one kind, and heading sections.
     for parent in root.traverse():
         ptag = parent.tag
@@ -1098,6 +1123,14 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                     g.records.append(Record(lines, line, None, None))
             groups.append(g)
     return groups
+
+
+def _dl_record(parts: list[LexborNode], locate: _Locator) -> Record | None:
+    """A definition list's entry (its terms and definitions) as one record."""
+    lines = [ln for p in parts for ln in locate.lines(p) if ln.text]
+    if not lines:
+        return None
+    return Record(lines, lines[0].line or locate.line_of(lines[0].text), None, None)
 
 
 def calendar_group(table: Table) -> Group | None:

@@ -27,7 +27,8 @@ from kg.importer.vocab import Vocabulary
 __all__ = ["PAGE_SUFFIXES", "PageResult", "course_id_for", "expand_pages", "check_draft", "render", "import_pages", "write_draft", "check_targets"]
 
 PAGE_SUFFIXES = frozenset(
-    ".html .htm .xhtml .md .markdown .mdx .txt .text .yml .yaml .json .toml .scrbl .org .rst .qmd .rmd".split()
+    ".html .htm .xhtml .md .markdown .mdx .txt .text .yml .yaml .json .toml .scrbl .org .rst .qmd .rmd "
+    ".tex .latex .csv .tsv .adoc .asciidoc .ics".split()
 )
 """The files of a directory that :func:`expand_pages` takes as pages."""
 

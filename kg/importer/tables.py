@@ -305,8 +305,10 @@ def rows_from_grid(
         roles = None  # a first row that is not marked a header and holds a date is a row
     if roles is not None and "date" not in roles and "week" not in roles and "number" not in roles:
         by_content = content_roles(body)
-        if by_content is not None and by_content.index("date") != roles.index("title"):
-            roles[by_content.index("date")] = "date"
+        at = by_content.index("date") if by_content is not None else -1
+        # (A row may be wider than the header: a date beyond it has no role to take.)
+        if 0 <= at < len(roles) and at != roles.index("title"):
+            roles[at] = "date"
     month_col = None
     if roles is not None and "date" not in roles and "week" not in roles:
         month_col = _month_day_column(body)
@@ -355,6 +357,18 @@ def rows_from_grid(
             m = _ONE_OR_TWO_DIGITS.search(w)
             if m:
                 week = int(m.group(0))
+        if len(texts) == 1 and width >= 2 and "date" in role_cols and not any(
+                cells[i].strip() for i in role_cols["date"]):
+            # One cell across the row, outside the date column ("Thu 10/1: no class
+            # (fall break)" spanning the table): a dated line of its own, when it
+            # starts with a date.
+            found = find_date(clean(texts[0]))
+            if found is not None and not found[1].strip() and _WORDY.search(found[2]):
+                r = Row(line=line, week=week, date=found[0], end_date=found[3])
+                set_title(r, found[2].strip(" :-–—,;|"), breaks=True)
+                if r.title:
+                    rows.append(r)
+                    continue
         if len(texts) == 1 and not by_role.get("date", [""])[0].strip() and not any(
             c.strip() for c in by_role.get("number", []) + by_role.get("week", [])
         ) and len(cells) > 2:
@@ -374,6 +388,18 @@ def rows_from_grid(
                 if week_before is not None:
                     row.week = week = week_before
                 break
+        if not any(t.strip() for t in by_role.get("title", [])):
+            # "Oct 1: fall break" in the date column, spanning the title's: the date
+            # and the title in one cell (one line, and more than a weekday after the date).
+            for d in by_role.get("date", []):
+                found = find_date(clean(d)) if d.strip() and "\n" not in d.strip() else None
+                rest = found[2].strip(" :-–—,;|()[]") if found is not None else ""
+                if found is not None and not found[1].strip() and _WORDY.search(rest) \
+                        and weekday_number(rest) is None and month_number(rest) is None:
+                    if row.date is None:
+                        row.date, row.end_date = found[0], found[3]
+                    by_role["title"] = [rest]
+                    break
         if row.date is None and "date" not in role_cols:
             # "W1 Mon 9/2" in a Week column: the table's only dates.
             for w in by_role.get("week", []):
