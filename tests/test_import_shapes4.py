@@ -734,3 +734,42 @@ def test_a_study_day_is_no_class() -> None:
     d = draft(text, year=2025)
     assert titles(d) == ["Parsing", "Tagging"]
     assert [e.kind for e in d.events] == ["holiday"]
+
+
+class TestLectureAndTopicsColumns:
+    """"Lecture | Topics": which of two columns a header calls a title holds the titles."""
+
+    ROWS = [
+        ("Sep 2", "Course overview", ""),
+        ("Sep 9", "Linear regression", "least squares, gradient descent"),
+        ("Sep 16", "Classifiers", "logistic regression; softmax"),
+        ("Sep 23", "Kernel methods", "support vector machines, kernels"),
+        ("Sep 30", "Deep networks", "hash tables, graph theory"),
+    ]
+
+    def page(self, rows: list[tuple[str, str, str]]) -> str:
+        return "| Date | Lecture | Topics |\n|---|---|---|\n" + "".join(f"| {a} | {b} | {c} |\n" for a, b, c in rows)
+
+    def test_the_column_of_phrases_is_the_title_and_the_lists_its_detail(self) -> None:
+        d = draft(self.page(self.ROWS), year=2025)
+        assert titles(d) == [t for _, t, _ in self.ROWS]
+        # The lists still teach their topics.
+        assert sorted(d.lectures[4].covers()) == ["graph-theory", "hashing"]
+
+    def test_numbered_labels_leave_the_topics_the_title(self) -> None:
+        rows = [(a, f"Lecture {k}", c or "Introduction") for k, (a, _, c) in enumerate(self.ROWS, 1)]
+        d = draft(self.page(rows), year=2025)
+        assert titles(d)[1:] == [c for _, _, c in self.ROWS[1:]]
+
+    def test_without_lists_the_wordier_column_is_the_title(self) -> None:
+        rows = [(a, f"L{k}", f"{t} and its uses in practice") for k, (a, t, _) in enumerate(self.ROWS, 1)]
+        d = draft(self.page(rows), year=2025)
+        assert titles(d)[0] == "Course overview and its uses in practice"
+
+    def test_through_the_command(self, tmp_path: Path) -> None:
+        page = tmp_path / "course.md"
+        page.write_text("# A course\n\n" + self.page(self.ROWS))
+        _, out = run_import(page)
+        text = out.read_text()
+        assert "title: Kernel methods" in text
+        assert "title: support vector machines" not in text.lower()

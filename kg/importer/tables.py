@@ -104,6 +104,15 @@ def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[
         # A column headed "Title" beside "Topics": the one the page calls the title
         # is, and the topics are its detail ("Title | Topics"). Else the wordiest.
         named = [i for i in titles if _TITLE_HEAD.match(clean(_EMPHASIS_MARKS.sub("", header[i])).lower())]
+        if not named:
+            # "Lecture | Topics" with a title in each lecture's cell and a list of
+            # subtopics in the other: the column of single phrases names the sessions,
+            # the column of lists is their detail, however much wordier it is.
+            lists = [i for i in titles if _list_column(body, i)]
+            phrases = [i for i in titles if i not in lists and _wordy_column(body, i)
+                       and not _labels_column(body, i)]
+            if lists and len(phrases) == 1:
+                named = phrases
         keep = named[0] if len(named) == 1 else max(titles, key=mean_len)
         for i in titles:
             if i != keep:
@@ -143,6 +152,18 @@ def _labels_column(body: list[tuple[int, list[str]]], i: int) -> bool:
     cells = [clean(c[i]) for _, c in body if i < len(c) and c[i].strip()]
     hits = sum(1 for c in cells if _SESSION_LABEL.match(c))
     return hits >= 3 and hits * 5 >= len(cells) * 4
+
+
+_LIST_SEP = re.compile(r"[,;]\s+\S|\n")
+
+
+def _list_column(body: list[tuple[int, list[str]]], i: int) -> bool:
+    """Whether most of column ``i``'s filled cells are lists ("REINFORCE, baselines"):
+    items parted by commas, semicolons or lines, in half its cells or more, and at least
+    three of them."""
+    cells = [c[i] for _, c in body if i < len(c) and c[i].strip()]
+    lists = sum(1 for c in cells if _LIST_SEP.search(c.strip()))
+    return lists >= 3 and lists * 2 >= len(cells)
 
 
 def _wordy_column(body: list[tuple[int, list[str]]], i: int) -> bool:
