@@ -346,6 +346,32 @@ _HEADS = frozenset("model method network process machine theory".split())
 _WEAK_HOWS = frozenset({"sub-span", "narrower", "in-term", "context", "related"})  # not counted as mentions
 
 
+def _keep_best(found: Iterable[_Match], best: dict[str, tuple[float, str, str, str]],
+               count: dict[str, int] | None) -> None:
+    """Each topic's most confident match in ``best`` (the first of equals), and its
+    mentions (not the weak ones) in ``count`` when given."""
+    for m in found:
+        topic = m.topic
+        if count is not None and m.how not in _WEAK_HOWS:
+            count[topic] = count.get(topic, 0) + 1
+        was = best.get(topic)
+        if was is None or m.conf > was[0]:
+            best[topic] = (m.conf, m.text, m.how, m.place)
+
+
+def _best_links(best: dict[str, tuple[float, str, str, str]], count: dict[str, int],
+                support: Collection[str]) -> list[Link]:
+    """A link per topic from its best match: a little more sure per mention past the
+    first (three at most), and more when a reading covers it too (``support``)."""
+    links = []
+    for tid, (conf, text, how, place) in best.items():
+        conf += 0.02 * min(max(count.get(tid, 0) - 1, 0), 3)
+        if tid in support:
+            conf += 0.08
+        links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
+    return links
+
+
 class Linker:
     """Links free text to topics by their labels, aliases and ids.
 
@@ -1195,19 +1221,8 @@ class Linker:
                     m for m in found
                     if m.how == "coordination" or any(w.casefold() in words for w in _TOKEN.findall(m.text))
                 ]
-            for m in found:
-                topic = m.topic
-                if n < 2 and m.how not in _WEAK_HOWS:
-                    count[topic] = count.get(topic, 0) + 1
-                was = best.get(topic)
-                if was is None or m.conf > was[0]:
-                    best[topic] = (m.conf, m.text, m.how, m.place)
-        links = []
-        for tid, (conf, text, how, place) in best.items():
-            conf += 0.02 * min(max(count.get(tid, 0) - 1, 0), 3)
-            if tid in support:
-                conf += 0.08
-            links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
+            _keep_best(found, best, count if n < 2 else None)
+        links = _best_links(best, count, support)
         links.sort(key=lambda lk: (-lk.confidence, lk.topic))
         return links
 
@@ -1245,18 +1260,8 @@ class Linker:
         keyed = [m for _, m in sorted(zip(f.keys, f.matches[:nk]), key=_first)] if sort else f.matches[:nk]
         best: dict[str, tuple[float, str, str, str]] = {}
         count: dict[str, int] = {}
-        for m in [*keyed, *f.matches[nk:]]:  # as in _link
-            topic = m.topic
-            if m.how not in _WEAK_HOWS:
-                count[topic] = count.get(topic, 0) + 1
-            was = best.get(topic)
-            if was is None or m.conf > was[0]:
-                best[topic] = (m.conf, m.text, m.how, m.place)
-        links = []
-        for tid, (conf, text, how, place) in best.items():
-            conf += 0.02 * min(max(count.get(tid, 0) - 1, 0), 3)
-            links.append(Link(tid, round(min(conf, 0.99), 2), text, how, place))
-        return links, frozenset(best)
+        _keep_best([*keyed, *f.matches[nk:]], best, count)  # as in _link
+        return _best_links(best, count, frozenset()), frozenset(best)
 
     def _joined_may_name(self, joined: str, words: frozenset[str]) -> bool:
         """Whether reading a text's hyphenated words joined could find anything
