@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 
+# Month and weekday names, and the words for a week, of the languages course pages are
+# written in (English, German, French, Spanish, Italian, Portuguese, Dutch), in one
+# place: every date form below is built from these tables.
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -21,30 +25,45 @@ _MONTHS = {
     )
     for m in names
 }
-# Month names of pages in Spanish, Portuguese, French, German and Italian, read in the
-# day-first forms those languages write ("11 de marzo", "3. Oktober", "15 janvier").
+# Month names and abbreviations of the other languages, read in the day-first forms
+# those languages write ("11 de marzo", "3. Okt.", "15 janv.", "3 de out.").
 _FOREIGN_MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("enero", "janeiro", "janvier", "januar", "jänner", "gennaio"),
-            ("febrero", "fevereiro", "février", "fevrier", "februar", "febbraio"),
-            ("marzo", "março", "marco", "mars", "märz", "maerz"),
-            ("abril", "avril", "aprile"),
-            ("mayo", "maio", "mai", "maggio"),
-            ("junio", "junho", "juin", "juni", "giugno"),
-            ("julio", "julho", "juillet", "juli", "luglio"),
-            ("agosto", "août", "aout"),
-            ("septiembre", "setiembre", "setembro", "septembre", "settembre"),
-            ("octubre", "outubro", "octobre", "oktober", "ottobre"),
+            ("enero", "ene", "janeiro", "janvier", "janv", "januar", "jänner", "jän", "gennaio", "gen", "januari"),
+            ("febrero", "fevereiro", "fev", "février", "févr", "fév", "fevrier", "fevr", "februar", "febbraio",
+             "februari"),
+            ("marzo", "março", "marco", "mars", "märz", "mär", "maerz", "mrz", "maart", "mrt"),
+            ("abril", "abr", "avril", "avr", "aprile"),
+            ("mayo", "maio", "mai", "maggio", "mag", "mei"),
+            ("junio", "junho", "juin", "juni", "giugno", "giu"),
+            ("julio", "julho", "juillet", "juil", "juli", "luglio", "lug"),
+            ("agosto", "ago", "août", "aout", "augustus"),
+            ("septiembre", "setiembre", "setembro", "septembre", "settembre", "set"),
+            ("octubre", "outubro", "out", "octobre", "oktober", "okt", "ottobre", "ott"),
             ("noviembre", "novembro", "novembre"),
-            ("diciembre", "dezembro", "décembre", "decembre", "dezember", "dicembre"),
+            ("diciembre", "dic", "dezembro", "dez", "décembre", "déc", "decembre", "dezember", "dicembre"),
         ],
         start=1,
     )
     for m in names
 }
-_FOREIGN_MONTH_RE = "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
+# Abbreviations that are English words too ("3 out of 5", "2 sets"): a month only with
+# its full stop, a year after it, or between digits and a dash or slash ("03/out").
+_WORDLIKE_MONTHS = frozenset({"out", "set", "ago", "gen", "mag"})
+_ALL_MONTHS = {**_FOREIGN_MONTHS, **_MONTHS}
+
+
+def _alternatives(words: object) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+_SAFE_MONTH_RE = _alternatives(w for w in _ALL_MONTHS if w not in _WORDLIKE_MONTHS)
+_WORDLIKE_MONTH_RE = _alternatives(_WORDLIKE_MONTHS)
+# A month after a day: its name, or an abbreviation that is also a word with its full
+# stop or a year after it.
+_ANY_MONTH_RE = rf"(?:{_SAFE_MONTH_RE})\.?|(?:{_WORDLIKE_MONTH_RE})(?:\.|(?=,?\s+\d{{4}}\b))"
 _WEEKDAYS = {
     d: i
     for i, names in enumerate(
@@ -56,27 +75,62 @@ _WEEKDAYS = {
     )
     for d in names
 }
+# Weekdays of the other languages, with the abbreviations pages print before a date
+# ("Di., 3. Okt.", "mar. 3 oct.", "ma 13 nov"): read only where a date follows.
+_FOREIGN_WEEKDAYS = {
+    d: i
+    for i, names in enumerate(
+        [
+            ("montag", "mo", "lundi", "lun", "lunes", "lunedì", "lunedi", "segunda", "segunda-feira", "seg",
+             "maandag", "ma"),
+            ("dienstag", "di", "mardi", "mar", "martes", "martedì", "martedi", "terça", "terca", "terça-feira",
+             "terca-feira", "ter", "dinsdag"),
+            ("mittwoch", "mi", "mercredi", "mer", "miércoles", "miercoles", "mié", "mie", "mercoledì", "mercoledi",
+             "quarta", "quarta-feira", "qua", "woensdag", "wo"),
+            ("donnerstag", "do", "jeudi", "jeu", "jueves", "jue", "giovedì", "giovedi", "gio", "quinta",
+             "quinta-feira", "qui", "donderdag"),
+            ("freitag", "fr", "vendredi", "ven", "viernes", "vie", "venerdì", "venerdi", "sexta", "sexta-feira",
+             "sex", "vrijdag", "vr"),
+            ("samstag", "sa", "samedi", "sam", "sábado", "sabado", "sáb", "sab", "zaterdag", "za"),
+            ("sonntag", "so", "dimanche", "dim", "domingo", "dom", "domenica", "zondag", "zo"),
+        ]
+    )
+    for d in names
+}
+_ALL_WEEKDAYS = {**_FOREIGN_WEEKDAYS, **_WEEKDAYS}
 _WEEKDAY_RE = r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+_ANY_WEEKDAY_RE = _alternatives(_ALL_WEEKDAYS)
 _MONTH_RE = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+# The word for a week: "Week 3", "Woche 3", "Semaine 3", "Semana 3", "Settimana 3", "KW 42".
+WEEK_WORDS = r"week|wk|woche|semaine|semana|settimana|kw"
+# A day's ordinal mark: "3rd", "1er", "1re", "1º", "3." (German).
+_ORDINAL = r"(?:st|nd|rd|th|er|re|º|°|ª)"
+
+
 _DATE_AT_START = re.compile(
-    rf"""^\s*(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:       # "Tue 9/9", "Wed-18-Aug"
+    rf"""^\s*(?:(?:(?P<wd>{_WEEKDAY_RE})|(?P<fwd>{_ANY_WEEKDAY_RE}))\.?(?:,?\s+|-(?=\d)))?(?:   # "Tue 9/9", "Wed-18-Aug", "Di., 3. Okt."
           (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<e2d>\d{{2}})\.(?P<e2m>\d{{2}})\.(?P<e2y>\d{{2}})                         # 21.09.22 (two digits each)
         | (?P<sm>\d{{1,2}})/(?P<sd>\d{{1,2}})(?:/(?P<sy>\d{{2}}|\d{{4}}))?              # 9/9, 9/9/25
         | (?P<pm>\d{{1,2}})\s+/\s+(?P<pd>\d{{1,2}})\s+/\s+(?P<py>\d{{4}})                # 2 / 20 / 2015
-        | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9
-        | (?P<dd>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<dmon>{_MONTH_RE})\.?(?:\s+(?P<dy>\d{{4}}))?  # 9 Sep, 9. Sep
-        | (?P<hd>\d{{1,2}})-(?P<hmon>{_MONTH_RE})(?:-(?P<hy>\d{{4}}|\d{{2}}))?         # 03-Sep-2024, 26-Sep
-        | (?P<fd>\d{{1,2}})\.?\s+(?:de\s+)?(?P<fmon>{_FOREIGN_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 11 de marzo
+        | (?P<mon>{_MONTH_RE})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<my>\d{{4}}))?  # Sep 9, October 3rd
+        | (?P<hd>\d{{1,2}})[-/](?P<hmon>{_SAFE_MONTH_RE}|{_WORDLIKE_MONTH_RE})\.?(?:[-/](?P<hy>\d{{4}}|\d{{2}}))?  # 03-Sep-2024, 5-abr, 03/out
+        | (?P<fd>\d{{1,2}})(?:{_ORDINAL}?\s+|\.\s*)(?:de\s+)?(?P<fmon>{_ANY_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 9 Sep, 3. Okt., 1er avril, 11 de marzo
         | (?:(?P<zy>\d{{4}})\s*年\s*)?(?P<zm>\d{{1,2}})\s*月\s*(?P<zd>\d{{1,2}})\s*[日号]                # 2月24日
-        | (?P<xm>\d{{2}})-(?P<xd>\d{{2}})                                              # TUE 01-21 (after a weekday)
+        | (?(wd)(?P<xm>\d{{2}})-(?P<xd>\d{{2}})|(?!))                                 # TUE 01-21 (after a weekday)
         )(?![\w/])""",
     re.I | re.X,
 )
+# The days of each month (29 for February: a page's "Feb 29" is checked against its year later).
+_MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month(word: str) -> int:
+    return _ALL_MONTHS[word.lower().rstrip(".")]
 
 
 @dataclass(frozen=True)
@@ -131,9 +185,6 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     elif g["mon"]:
         month, day = _MONTHS[g["mon"].lower().rstrip(".")], int(g["md"])
         year = int(g["my"]) if g["my"] else None
-    elif g["dmon"]:
-        month, day = _MONTHS[g["dmon"].lower().rstrip(".")], int(g["dd"])
-        year = int(g["dy"]) if g["dy"] else None
     elif g["pm"]:
         month, day, year = int(g["pm"]), int(g["pd"]), int(g["py"])
     elif g["xm"]:
@@ -144,14 +195,15 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
         month, day = int(g["zm"]), int(g["zd"])
         year = int(g["zy"]) if g["zy"] else None
     elif g["fmon"]:
-        month, day = _FOREIGN_MONTHS[g["fmon"].lower()], int(g["fd"])
+        month, day = _month(g["fmon"]), int(g["fd"])
         year = int(g["fy"]) if g["fy"] else None
     else:
-        month, day = _MONTHS[g["hmon"].lower()], int(g["hd"])
+        month, day = _month(g["hmon"]), int(g["hd"])
         year = int(g["hy"]) + (2000 if len(g["hy"]) == 2 else 0) if g["hy"] else None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    wd = _WEEKDAYS.get(g["wd"].lower()) if g["wd"] else None
+    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
+        return None  # "31.02.", "9/31": no such day
+    wd_word = g["wd"] or g["fwd"]
+    wd = _ALL_WEEKDAYS.get(wd_word.lower()) if wd_word else None
     return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
 
 
@@ -239,20 +291,36 @@ def term_year(term: str | None) -> int | None:
 # "1. Sep 8", "**Week 1** <br> Oct 4"), an org timestamp bracket ("<2021-11-10 Wed>")
 # or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
 _LEAD = re.compile(
-    r"""^[\s<(\[*_\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]*(?:                        # (emoji marks: "📢 Date: ...")
-          (?:week|wk|w|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section)\s*\d{1,2}\b[\s:.,)|*_-]*
-        | (?:date|dates|when|fecha|datum|data|时间|時間|日期)\s*[*_]*[:：][\s*_]*        # "Date: Sept. 3", "时间：2月24日"
-        | \d{1,2}[.)]\s+(?=[A-Za-z])
+    rf"""^[\s<(\[*_\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]*(?:                        # (emoji marks: "📢 Date: ...")
+          (?:{WEEK_WORDS}|w|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section|
+             vorlesung|übung|s[ée]ance|cours|td|tp|sesi[óo]n|clase|lezione|aula|college)\s*\d{{1,2}}\b[\s:.,)|*_-]*
+        | (?:date|dates|when|fecha|datum|data|termin|时间|時間|日期)\s*[*_]*[:：][\s*_]*        # "Date: Sept. 3", "时间：2月24日"
+        | \d{{1,2}}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",
     re.I | re.X,
 )
 _DOTTED = re.compile(r"^(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d|\.\d)")
-_RANGE_END = re.compile(rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>\d{{1,2}})\b(?![/.:]\d)", re.I)
+# The end of a range after its first day: "Oct 3–5", "Oct 30 – Nov 2", "Sept. 18th – 20th",
+# "26 févr.–1er mars".
+_RANGE_END = re.compile(
+    rf"^\s*[-–—]\s*(?:(?P<mon>{_MONTH_RE})\.?\s+)?(?P<d>\d{{1,2}})(?!\d)(?:{_ORDINAL}(?!\w))?"
+    rf"(?:\.?\s*(?:de\s+)?(?P<mon2>{_ANY_MONTH_RE})(?!\w))?(?![/.:]\d)",
+    re.I,
+)
+# A range of days before its month: "3.–5. Okt.", "18–20 sept.", "5-9 de marzo".
+_DAY_RANGE = re.compile(
+    rf"^(?P<d>\d{{1,2}})\.?\s*[-–—]\s*(?=\d{{1,2}}(?:{_ORDINAL}?\s+|\.\s*)(?:de\s+)?(?:{_ANY_MONTH_RE}))", re.I)
 
 
 # (A weekday of any language abbreviated to two or three letters before a comma and a
 # number: "Mi, 21.09.22", "Lu, 3/2".)
-_WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+", re.I)
+# (Or any weekday a page's language names, before a dotted or slashed date: "Do 3.10.",
+# "ma 13/11".)
+_WEEKDAY_COMMA = re.compile(
+    r"^(?:(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+"
+    rf"|(?:{_ANY_WEEKDAY_RE})\.?\s+(?=\d{{1,2}}[./]\d))",
+    re.I,
+)
 # A weekday's name, whole (not "Monte Carlo", "Sunset"), after a date: "01/20 Tue",
 # "9/15 (Mon)".
 _WEEKDAY_AFTER = re.compile(
@@ -287,9 +355,19 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     rest2 = _WEEKDAY_COMMA.sub("", rest)
     weekday = None
     if rest2 != rest:
-        wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()[:3]
-        weekday = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}.get(wd)
-    got = parse_date(rest2)
+        wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()
+        weekday = _ALL_WEEKDAYS.get(wd, _WEEKDAYS.get(wd[:3]))
+    end: PageDate | None = None
+    dr = _DAY_RANGE.match(rest2)
+    got = parse_date(rest2[dr.end():] if dr else rest2)
+    if dr is not None and got is not None:
+        # "3.–5. Okt.": the range's first day, in its last day's month.
+        last, _ = got
+        if int(dr.group("d")) < last.day:
+            end = last
+            got = PageDate(last.month, int(dr.group("d")), last.year, weekday, rest2[: dr.end()] + last.text), got[1]
+        else:
+            got = None
     if got is None and start and text[:start].strip()[:1].isdigit():
         got = parse_date(text)  # "3. September 2024": the number mark was the day
         if got is not None:
@@ -304,9 +382,9 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
             # "15.08", "03.09.": day first, as Europe writes it (see :func:`day_first`)
             month, day = day, month
             after = after[1:] if after.startswith(".") else after
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return None
-        date = PageDate(month, day, None, None, dm.group(0))
+        if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
+            return None  # "31.02.": no such day
+        date = PageDate(month, day, None, weekday, dm.group(0))
     else:
         date, after = got
         if weekday is not None and date.weekday is None:
@@ -321,12 +399,12 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     after = _STAMP_END.sub("", after) if text[:start].rstrip().endswith("<") else after
     if _OPEN_BRACKET_END.search(text[:start]) and _CLOSE_BRACKET.match(after):
         after = _CLOSE_BRACKET.sub("", after, count=1)  # "(08.22)": the bracket around the date
-    end: PageDate | None = None
-    r = _RANGE_END.match(after)
+    r = _RANGE_END.match(after) if end is None else None
     if r is not None:
-        month = _MONTHS[r.group("mon").lower().rstrip(".")] if r.group("mon") else date.month
+        mon = r.group("mon2") or r.group("mon")
+        month = _month(mon) if mon else date.month
         day = int(r.group("d"))
-        if 1 <= day <= 31 and (month, day) > (date.month, date.day):
+        if 1 <= day <= _MONTH_DAYS[month] and (month, day) > (date.month, date.day):
             end = PageDate(month, day, date.year)
             after = after[r.end():]
     return date, text[:start], after, end
@@ -359,7 +437,8 @@ def trailing_date(text: str) -> tuple[PageDate, str, PageDate | None] | None:
         end: PageDate | None = None
         r = _RANGE_END.match(rest)
         if r is not None:
-            month = _MONTHS[r.group("mon").lower().rstrip(".")] if r.group("mon") else date.month
+            mon = r.group("mon2") or r.group("mon")
+            month = _month(mon) if mon else date.month
             if (month, int(r.group("d"))) > (date.month, date.day):
                 end, rest = PageDate(month, int(r.group("d")), date.year), rest[r.end():]
         if not rest.strip(" ).") and (m.group(0).strip() != "(" or ")" in rest):
