@@ -407,8 +407,8 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     if academic and year is not None:
         # An academic year's dates before August fall in its second year ("2023/24",
         # a schedule from February).
-        first = next((r.date for r in rows if r.date is not None and r.date.year is None), None)
-        if first is not None and first.month < 8:
+        first_date = next((r.date for r in rows if r.date is not None and r.date.year is None), None)
+        if first_date is not None and first_date.month < 8:
             year += 1
     return Page(
         source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading, year=year
