@@ -125,7 +125,8 @@ _DATE_AT_START = re.compile(
         )(?![\w/])""",
     re.I | re.X,
 )
-# The days of each month (29 for February: a page's "Feb 29" is checked against its year later).
+# The days of each month (29 for February: a page's "Feb 29" is checked against its year later),
+# for the ends of ranges.
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -200,8 +201,10 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     else:
         month, day = _month(g["hmon"]), int(g["hd"])
         year = int(g["hy"]) + (2000 if len(g["hy"]) == 2 else 0) if g["hy"] else None
-    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
-        return None  # "31.02.", "9/31": no such day
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    # (A day the month lacks, "31.02.", keeps its row: the draft leaves the date out and
+    # says so, :meth:`PageDate.on`.)
     wd_word = g["wd"] or g["fwd"]
     wd = _ALL_WEEKDAYS.get(wd_word.lower()) if wd_word else None
     return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
@@ -382,8 +385,8 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
             # "15.08", "03.09.": day first, as Europe writes it (see :func:`day_first`)
             month, day = day, month
             after = after[1:] if after.startswith(".") else after
-        if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month]):
-            return None  # "31.02.": no such day
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
         date = PageDate(month, day, None, weekday, dm.group(0))
     else:
         date, after = got

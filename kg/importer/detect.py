@@ -29,6 +29,7 @@ _CODE = re.compile(
 )
 # A year, or an academic year ("2023/24", "2023-2024"), not part of a code ("IN2064") or a date.
 _YEAR_WORD = re.compile(r"(?<![\w./-])(19[89]\d|20\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d))?(?!\d|[./-]\d)")
+_CLAUSE_SEP = re.compile(r"\s*[,;:·|•—–(]\s*")
 # A year a longer line gives with its term: "1º semestre de 2024", "A.A. 2023/2024",
 # "Wintersemester 2023/24", "année universitaire 2023-2024", "2023年度".
 _TERM_YEAR = re.compile(
@@ -69,11 +70,13 @@ def _heading(
         if not s or len(s) > 300:
             continue
         if len(s) > 80:
-            t = _TERM_YEAR.search(s)
-            if t is None:
-                continue
-            s = s[t.end():]  # (a long line: its term's year only)
-            _years(s[:12], years, academic)
+            # A long line: the year of a short clause of its first sentence that names
+            # the term ("1º semestre de 2024. Aulas às segundas..."), not a year its
+            # prose mentions ("Do not refer to material from Fall 2024").
+            for clause in _CLAUSE_SEP.split(s.split(". ", 1)[0]):
+                t = _TERM_YEAR.search(clause) if len(clause) <= 40 else None
+                if t is not None:
+                    _years(clause[t.end():][:12], years, academic)
             continue
         _years(s, years, academic)
         if term is None and (t := TERM.search(s)):

@@ -223,7 +223,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"practicum|TA\s+session|семинары?|практик[аи]|практическ\w+\s+заняти[ея]|лабораторн\w+(?:\s+работ[аы])?)\b|"
         r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$|^\s*(?:exercises?|exercise\s+(?:sessions?|class(?:es)?))\s*$|"
         # "TD 1 : régression", "TP noté" (not "TD learning", "TD-learning": temporal differences)
-        r"^\s*T[DP](?![^\W\d_])(?:\s*\d+)?(?:\s+not[ée])?(?:\s*:|\s+[—–-]\s|\s*$)|"
+        r"^\s*t[dp](?![a-z])(?:\s*\d+)?(?:\s+not[ée])?(?:\s*:|\s+[—–-]\s|\s*$)|"
         rf"\b(?:{_phrases(_FOREIGN_KIND_WORDS['tutorial'])})\b")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
