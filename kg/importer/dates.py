@@ -215,15 +215,21 @@ _SLASHED = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})(?:(?:/|\.)(?:\d{2,4}
 
 def day_first(dates: list[PageDate]) -> list[PageDate] | None:
     """The dates read day first ("05/09" as 5 September), when the page writes its
-    slashed (or dotted) dates that way: one of them cannot be month first ("15/08")
-    and none cannot be day first ("08/15"); else ``None``.
+    slashed (or dotted) dates that way; else ``None``. The page decides, from all its
+    dates together: one that cannot be month first ("15/08") and none that cannot be
+    day first ("08/15"); or, where none can be only one, the reading that makes the
+    schedule run forward week by week ("04/03 06/03 11/03" are three days of March,
+    not the third of April, June and November).
 
     >>> [(d.month, d.day) for d in day_first([parse_date(x)[0] for x in ("15/08", "05/09")])]
     [(8, 15), (9, 5)]
     >>> day_first([parse_date(x)[0] for x in ("9/15", "10/02")]) is None
     True
+    >>> [(d.month, d.day) for d in day_first([parse_date(x)[0] for x in ("04/03", "06/03", "11/03")])]
+    [(3, 4), (3, 6), (3, 11)]
     """
     day_first_seen = False
+    pairs: list[tuple[int, int]] = []
     for d in dates:
         if "/" not in d.text and "." not in d.text:
             continue  # ("Sep 9": not slashed or dotted)
@@ -233,7 +239,8 @@ def day_first(dates: list[PageDate]) -> list[PageDate] | None:
         if int(m.group(3)) > 12:
             return None  # "9/15": month first (a page says so within its first weeks)
         day_first_seen = day_first_seen or int(m.group(1)) > 12
-    if not day_first_seen:
+        pairs.append((int(m.group(1)), int(m.group(3))))
+    if not day_first_seen and not (len(pairs) >= 3 and _span([(b, a) for a, b in pairs]) * 2 < _span(pairs)):
         return None
     out = []
     for d in dates:
@@ -242,6 +249,22 @@ def day_first(dates: list[PageDate]) -> list[PageDate] | None:
             d = PageDate(int(m.group(3)), int(m.group(1)), d.year, d.weekday, d.text)
         out.append(d)
     return out
+
+
+def _span(pairs: list[tuple[int, int]]) -> int:
+    """The days a run of (month, day) pairs spans, read forward (into the next year
+    where a month comes round again); a pair that is no date spans a year."""
+    total = 0
+    prev: int | None = None
+    for month, day in pairs:
+        try:
+            now = _dt.date(2004, month, day).timetuple().tm_yday
+        except ValueError:
+            return 366 * len(pairs)
+        if prev is not None:
+            total += (now - prev) % 366
+        prev = now
+    return total
 
 
 def month_number(word: str) -> int | None:

@@ -359,16 +359,17 @@ collection_paused = collector.paused
 
 
 def _read_day_first(rows: list[Row]) -> None:
-    """Rows' slashed dates read day first when the page writes them so
+    """Rows' slashed dates, and the ends of their ranges, read day first when the page
+    writes them so, decided from all of them together
     (:func:`kg.importer.dates.day_first`)."""
     dated = [r for r in rows if r.date is not None]
-    fixed = day_first([r.date for r in dated if r.date is not None])
+    ends = [r for r in rows if r.end_date is not None]
+    fixed = day_first([r.date for r in dated if r.date is not None] + [r.end_date for r in ends if r.end_date is not None])
     if fixed is None:
         return
     for r, d in zip(dated, fixed):
         r.date = d
-    ends = [r for r in rows if r.end_date is not None]
-    for r, d in zip(ends, day_first([r.end_date for r in ends if r.end_date is not None]) or []):
+    for r, d in zip(ends, fixed[len(dated):]):
         r.end_date = d
 
 
