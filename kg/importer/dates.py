@@ -5,8 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 
 # Month and weekday names, and the words for a week, of the languages course pages are
@@ -55,8 +57,25 @@ _WORDLIKE_MONTHS = frozenset({"out", "set", "ago", "gen", "mag"})
 _ALL_MONTHS = {**_FOREIGN_MONTHS, **_MONTHS}
 
 
-def _alternatives(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+def _alternatives(words: Iterable[str]) -> str:
+    """A pattern for any of ``words``, factored by their letters ("mar(?:di|tes)?"), so
+    that a text is tried once per letter, not once per word (these patterns run on
+    every cell of a page); the longest word where several match."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(trie)
 
 
 _SAFE_MONTH_RE = _alternatives(w for w in _ALL_MONTHS if w not in _WORDLIKE_MONTHS)
@@ -99,7 +118,8 @@ _FOREIGN_WEEKDAYS = {
 }
 _ALL_WEEKDAYS = {**_FOREIGN_WEEKDAYS, **_WEEKDAYS}
 _WEEKDAY_RE = r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
-_ANY_WEEKDAY_RE = _alternatives(_ALL_WEEKDAYS)
+_FOREIGN_WEEKDAY_RE = _alternatives(_FOREIGN_WEEKDAYS)
+_ANY_WEEKDAY_RE = f"{_WEEKDAY_RE}|{_FOREIGN_WEEKDAY_RE}"
 _MONTH_RE = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -110,8 +130,13 @@ WEEK_WORDS = r"week|wk|woche|semaine|semana|settimana|kw"
 _ORDINAL = r"(?:st|nd|rd|th|er|re|º|°|ª)"
 
 
+# A weekday of another language before a date ("Di., 3. Okt.", "mardi 3 octobre"): tried
+# only where the date forms above fail at the start of a text (most cells are read
+# without it).
+_FOREIGN_WEEKDAY_STARTS = frozenset({w[0] for w in _FOREIGN_WEEKDAYS} | set(" \t\n"))
+_FOREIGN_WEEKDAY_AT_START = re.compile(rf"\s*(?:{_FOREIGN_WEEKDAY_RE})\.?,?\s+(?=\d)", re.I)
 _DATE_AT_START = re.compile(
-    rf"""^\s*(?:(?:(?P<wd>{_WEEKDAY_RE})|(?P<fwd>{_ANY_WEEKDAY_RE}))\.?(?:,?\s+|-(?=\d)))?(?:   # "Tue 9/9", "Wed-18-Aug", "Di., 3. Okt."
+    rf"""\s*(?:(?P<wd>{_WEEKDAY_RE})\.?(?:,?\s+|-(?=\d)))?(?:   # "Tue 9/9", "Wed-18-Aug" (matched from a position)
           (?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})      # 2025-09-09, 2025/9/9
         | (?P<ed>\d{{1,2}})\.(?P<em>\d{{1,2}})\.(?P<ey>\d{{4}})                        # 09.09.2025 (day first)
         | (?P<e2d>\d{{2}})\.(?P<e2m>\d{{2}})\.(?P<e2y>\d{{2}})                         # 21.09.22 (two digits each)
@@ -121,7 +146,7 @@ _DATE_AT_START = re.compile(
         | (?P<hd>\d{{1,2}})[-/](?P<hmon>{_SAFE_MONTH_RE}|{_WORDLIKE_MONTH_RE})\.?(?:[-/](?P<hy>\d{{4}}|\d{{2}}))?  # 03-Sep-2024, 5-abr, 03/out
         | (?P<fd>\d{{1,2}})(?:{_ORDINAL}?\s+|\.\s*)(?:de\s+)?(?P<fmon>{_ANY_MONTH_RE})(?:,?\s+(?:de\s+)?(?P<fy>\d{{4}}))?  # 9 Sep, 3. Okt., 1er avril, 11 de marzo
         | (?:(?P<zy>\d{{4}})\s*年\s*)?(?P<zm>\d{{1,2}})\s*月\s*(?P<zd>\d{{1,2}})\s*[日号]                # 2月24日
-        | (?(wd)(?P<xm>\d{{2}})-(?P<xd>\d{{2}})|(?!))                                 # TUE 01-21 (after a weekday)
+        | (?P<xm>\d{{2}})-(?P<xd>\d{{2}})                                              # TUE 01-21 (after a weekday)
         )(?![\w/])""",
     re.I | re.X,
 )
@@ -167,6 +192,23 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
     PageDate(month=9, day=3, year=2024, weekday=None, text='03-Sep-2024')
     """
     m = _DATE_AT_START.match(text)
+    foreign = None
+    if m is None:
+        if text[:1].lower() not in _FOREIGN_WEEKDAY_STARTS:
+            return None
+        retry = True
+    else:
+        mon = m.group("mon")
+        retry = mon is not None and mon.lower() == "mar"
+    if retry:
+        # (No date at the start, or "Mar 5", which may be the Spanish, French or
+        # Italian Tuesday before a date: "Mar 5-mar", "mar. 5 mars".)
+        foreign = _FOREIGN_WEEKDAY_AT_START.match(text)
+        m2 = _DATE_AT_START.match(text, foreign.end()) if foreign is not None else None
+        if m2 is None or m2.group("wd") or m2.group("xm"):
+            foreign = None
+        else:
+            m = m2
     if m is None:
         return None
     g = m.groupdict()
@@ -205,9 +247,11 @@ def parse_date(text: str) -> tuple[PageDate, str] | None:
         return None
     # (A day the month lacks, "31.02.", keeps its row: the draft leaves the date out and
     # says so, :meth:`PageDate.on`.)
-    wd_word = g["wd"] or g["fwd"]
-    wd = _ALL_WEEKDAYS.get(wd_word.lower()) if wd_word else None
-    return PageDate(month, day, year, wd, " ".join(m.group(0).split())), text[m.end():]
+    if foreign is not None:
+        wd = _FOREIGN_WEEKDAYS.get(foreign.group(0).strip(" \t\n.,").lower())
+    else:
+        wd = _WEEKDAYS.get(g["wd"].lower()) if g["wd"] else None
+    return PageDate(month, day, year, wd, " ".join(text[: m.end()].split())), text[m.end():]
 
 
 _SLASHED = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})(?:(?:/|\.)(?:\d{2,4})?)?$")
@@ -313,13 +357,18 @@ def term_year(term: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# The words of a week's or a session's number before a date ("Week 3", "Séance 2").
+_LEAD_WORDS = _alternatives(
+    WEEK_WORDS.split("|")
+    + "w lecture lec class session day lab recitation tutorial seminar section vorlesung übung séance seance "
+      "cours td tp sesión sesion clase lezione aula college".split()
+)
 # A date inside a short line: after a leading week/number mark ("Week 3 Oct 4",
 # "1. Sep 8", "**Week 1** <br> Oct 4"), an org timestamp bracket ("<2021-11-10 Wed>")
 # or words ("Due: Oct 24"). Dotted day-month forms ("08.22") only in brackets or alone.
 _LEAD = re.compile(
     rf"""^[\s<(\[*_\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]*(?:                        # (emoji marks: "📢 Date: ...")
-          (?:{WEEK_WORDS}|w|lecture|lec|class|session|day|lab|recitation|tutorial|seminar|section|
-             vorlesung|übung|s[ée]ance|cours|td|tp|sesi[óo]n|clase|lezione|aula|college)\s*\d{{1,2}}\b[\s:.,)|*_-]*
+          (?:{_LEAD_WORDS})\s*\d{{1,2}}\b[\s:.,)|*_-]*
         | (?:date|dates|when|fecha|datum|data|termin|时间|時間|日期)\s*[*_]*[:：][\s*_]*        # "Date: Sept. 3", "时间：2月24日"
         | \d{{1,2}}[.)]\s+(?=[A-Za-z])
         )?[\s<(\[*_]*""",
@@ -342,11 +391,8 @@ _DAY_RANGE = re.compile(
 # number: "Mi, 21.09.22", "Lu, 3/2".)
 # (Or any weekday a page's language names, before a dotted or slashed date: "Do 3.10.",
 # "ma 13/11".)
-_WEEKDAY_COMMA = re.compile(
-    r"^(?:(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+"
-    rf"|(?:{_ANY_WEEKDAY_RE})\.?\s+(?=\d{{1,2}}[./]\d))",
-    re.I,
-)
+_WEEKDAY_COMMA = re.compile(r"^(?:[A-Za-z]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|[^\W\d_]{2,3}\.?(?=,\s+\d))\.?,\s+", re.I)
+_WEEKDAY_BEFORE_DOTTED = re.compile(rf"(?:{_ANY_WEEKDAY_RE})\.?\s+(?=\d{{1,2}}[./]\d)", re.I)
 # A weekday's name, whole (not "Monte Carlo", "Sunset"), after a date: "01/20 Tue",
 # "9/15 (Mon)".
 _WEEKDAY_AFTER = re.compile(
@@ -357,6 +403,11 @@ _STAMP_END = re.compile(
 _DIGIT = re.compile(r"\d")
 _OPEN_BRACKET_END = re.compile(r"[(\[]\s*$")
 _CLOSE_BRACKET = re.compile(r"^\s*[)\]]")
+
+
+def _weekday_of(word: str) -> int | None:
+    w = word.strip(" ,.").lower()
+    return _ALL_WEEKDAYS.get(w, _WEEKDAYS.get(w[:3]))
 
 
 @lru_cache(maxsize=4096)  # a page reads its date cells more than once (rows, calendars)
@@ -378,15 +429,13 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
     m = _LEAD.match(text)
     start = m.end() if m else 0
     rest = text[start:]
-    rest2 = _WEEKDAY_COMMA.sub("", rest)
-    weekday = None
-    if rest2 != rest:
-        wd = rest[: len(rest) - len(rest2)].strip(" ,.").lower()
-        weekday = _ALL_WEEKDAYS.get(wd, _WEEKDAYS.get(wd[:3]))
+    w = _WEEKDAY_COMMA.match(rest)
+    rest2 = rest[w.end():] if w else rest
+    weekday = _weekday_of(w.group(0)) if w else None
     end: PageDate | None = None
-    dr = _DAY_RANGE.match(rest2)
-    got = parse_date(rest2[dr.end():] if dr else rest2)
-    if dr is not None and got is not None:
+    got = parse_date(rest2)
+    dr = _DAY_RANGE.match(rest2) if got is None and rest2[:1].isdigit() else None
+    if dr is not None and (got := parse_date(rest2[dr.end():])) is not None:
         # "3.–5. Okt.": the range's first day, in its last day's month.
         last, _ = got
         if int(dr.group("d")) < last.day:
@@ -400,6 +449,9 @@ def find_date(text: str) -> tuple[PageDate, str, str, PageDate | None] | None:
             start = 0
     if got is None:
         dm = _DOTTED.match(rest2)
+        if dm is None and rest2[:1].isalpha() and (w := _WEEKDAY_BEFORE_DOTTED.match(rest2)) is not None:
+            rest2, weekday = rest2[w.end():], _weekday_of(w.group(0))  # "Do 3.10."
+            dm = _DOTTED.match(rest2)
         if dm is None:
             return None
         month, day = int(dm.group("m")), int(dm.group("d"))
