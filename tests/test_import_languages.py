@@ -223,3 +223,13 @@ def test_cli_imports_a_german_page(tmp_path) -> None:
     assert [lec["date"] for lec in doc["lectures"]] == [
         dt.date(2023, 12, 12), dt.date(2023, 12, 19), dt.date(2024, 1, 16), dt.date(2024, 1, 23)]
     assert [(e["kind"], e["date"]) for e in doc["events"]][-1] == ("exam", dt.date(2024, 2, 14))
+
+
+def test_project_sessions_and_a_term_number_after_the_year() -> None:
+    text = "# Redes — 2025.2\n\n| Data | Tema |\n|---|---|\n" + "".join(f"| {d} | {t} |\n" for d, t in [
+        ("ter., 5 de ago.", "Camadas"), ("qui., 7 de ago.", "Sockets"), ("ter., 12 de ago.", "Roteamento"),
+        ("qui., 18 de set.", "Apresentação dos projetos")])
+    d = draft(text)
+    assert [lec.date for lec in d.lectures] == [dt.date(2025, 8, 5), dt.date(2025, 8, 7), dt.date(2025, 8, 12)]
+    assert [(e.kind, e.date) for e in d.events] == [("project", dt.date(2025, 9, 18))]
+    assert not any("weekdays fit" in n for n in d.notes)  # the year is the page's, not a guess

@@ -28,7 +28,9 @@ _CODE = re.compile(
     r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
 )
 # A year, or an academic year ("2023/24", "2023-2024"), not part of a code ("IN2064") or a date.
-_YEAR_WORD = re.compile(r"(?<![\w./-])(19[89]\d|20\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d))?(?!\d|[./-]\d)")
+# (Or a year and its term's number: "2025.2", "2025-1".)
+_YEAR_WORD = re.compile(
+    r"(?<![\w./-])(19[89]\d|20\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d)|[.-][12](?!\d))?(?!\d|[./-]\d)")
 _CLAUSE_SEP = re.compile(r"\s*[,;:·|•—–(]\s*")
 # A year a longer line gives with its term: "1º semestre de 2024", "A.A. 2023/2024",
 # "Wintersemester 2023/24", "année universitaire 2023-2024", "2023年度".

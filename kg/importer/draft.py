@@ -178,6 +178,14 @@ _FOREIGN_KIND_WORDS: dict[str, tuple[str, ...]] = {
         "recesso", "carnaval", "vakantie", "kerstvakantie", "herfstvakantie", "voorjaarsvakantie",
         "geen college", "geen les", "geen hoorcollege",
     ),
+    "project": (
+        "projektpräsentation", "projektpräsentationen", "projektvorstellung", "soutenance", "soutenances",
+        "présentation des projets", "présentations des projets", "presentación de proyectos",
+        "presentaciones de proyectos", "presentación del proyecto", "presentazione dei progetti",
+        "presentazioni dei progetti", "presentazione del progetto", "apresentação dos projetos",
+        "apresentações dos projetos", "apresentação de projetos", "apresentação do projeto", "projectpresentaties",
+        "eindpresentaties",
+    ),
     "tutorial": (
         "übung", "übungen", "uebung", "tutorium", "travaux dirigés", "travaux pratiques", "ejercicios",
         "clase de ejercicios", "clase práctica", "ayudantía", "ayudantia", "esercitazione", "esercitazioni",
@@ -236,7 +244,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time|wrap[- ]?up)|"
         r"projects?\b[^.;]{0,40}\bpresentations|demo\s+days?)\b|"
         r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)|"  # "Presentation: Ann, Bob"
-        r"^\s*(?:final|course|group|team|class)\s+projects?\s*$")),  # a session given to the project
+        r"^\s*(?:final|course|group|team|class)\s+projects?\s*$|"  # a session given to the project
+        rf"\b(?:{_phrases(_FOREIGN_KIND_WORDS['project'])})\b")),
 ]
 
 
