@@ -318,7 +318,7 @@ def month_number(word: str) -> int | None:
     (9, 10, None)
     """
     w = word.strip().lower().rstrip(".")
-    return _MONTHS.get(w) or _FOREIGN_MONTHS.get(w)
+    return _MONTHS.get(w) or (_FOREIGN_MONTHS.get(w) if w not in _WORDLIKE_MONTHS else None)  # (not "Out")
 
 
 def weekday_number(word: str) -> int | None:
