@@ -192,8 +192,12 @@ class TestDates:
         assert [lec.date for lec in d.lectures] == [dt.date(2024, 12, 2), dt.date(2024, 12, 4), dt.date(2025, 1, 6)]
         assert [e.kind for e in d.events] == ["holiday"]
         # Two years named at the top: neither is taken.
-        two = page.replace("Schedule 2024", "Schedule 2024/2025")
+        two = page.replace("Schedule 2024", "Schedule 2024, archive 2021")
         assert [lec.date for lec in draft(two, "page.html").lectures] == [None, None, None]
+        # An academic year ("2024/25", "2024-2025"): a schedule from December is in its first year.
+        for academic in ("Schedule 2024/25", "Schedule 2024-2025"):
+            d = draft(page.replace("Schedule 2024", academic), "page.html")
+            assert [lec.date for lec in d.lectures] == [dt.date(2024, 12, 2), dt.date(2024, 12, 4), dt.date(2025, 1, 6)]
 
 
 class TestTables:

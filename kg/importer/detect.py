@@ -31,7 +31,19 @@ _CODE = re.compile(
     r"\b(?:[A-Z]{2,5}-)?[A-Z]{2,5}\s?[A-Z]?\d{2,4}[A-Z]?(?:/\d{2,4}[A-Z]?)*\b"
     r"|(?<![\d/-])\d{2}-\d{3}(?:/\d{2}-\d{3})*(?![\d-])"  # CMU's "10-605/10-805"
 )
-_YEAR_WORD = re.compile(r"(?<![\d./-])(?:19[89]\d|20\d\d)(?![\d./-])")
+# A year, or an academic year ("2023/24", "2023-2024"), not part of a code ("IN2064") or a date.
+# (Or a year and its term's number: "2025.2", "2025-1".)
+_YEAR_WORD = re.compile(
+    r"(?<![\w./-])(19[89]\d|20\d\d)(?:\s*[/-]\s*((?:19|20)?\d\d)|[.-][12](?!\d))?(?!\d|[./-]\d)")
+_CLAUSE_SEP = re.compile(r"\s*[,;:·|•—–(]\s*")
+# A year a longer line gives with its term: "1º semestre de 2024", "A.A. 2023/2024",
+# "Wintersemester 2023/24", "année universitaire 2023-2024", "2023年度".
+_TERM_YEAR = re.compile(
+    r"(?i)\b(?:semest(?:er|re)|cuatrimestre|trimest(?:er|re)|quarter|term|session|a\.\s?a\.|ann[ée]e|anno|ano|año|"
+    r"studiejaar|academic\s+year|wintersemester|sommersemester|ws|ss|sose|wise|automne|printemps|oto[ñn]o|"
+    r"primavera|autunno|herbst|fr[üu]hjahr|fall|spring|autumn|winter|summer)\b[^\d.;]{0,30}?(?=(?:19|20)\d\d)"
+    r"|(?=(?:19|20)\d\d\s*年度)"
+)
 # Words that name a page, not a course ("CS 300 Schedule").
 _PAGE_WORDS = frozenset(
     "schedule syllabus calendar course class lecture lectures home homepage page website site info "
@@ -46,7 +58,7 @@ _PLACE_WORDS = re.compile(
 
 def _heading(
     lines: list[str], heading: str | None, schedule: frozenset[str] = frozenset()
-) -> tuple[str | None, str | None, str | None, int | None]:
+) -> tuple[str | None, str | None, str | None, int | None, bool]:
     """Course name, code, term and year from the top of the page (short lines only):
     the lines before the schedule (a line that is one of its titles, or holds a day's
     date, ends the top). The year is the one year the top names ("Schedule 2024"),
@@ -55,14 +67,24 @@ def _heading(
     term: str | None = None
     name: str | None = None
     code: str | None = None
-    years: set[str] = set()
+    years: set[int] = set()
+    academic: set[int] = set()
     for ln in candidates:
         s = clean(ln.replace("|", " | ")).strip(" |#")
         if s in schedule or (s and find_date(s) is not None and ln is not heading):
             break
-        if not s or len(s) > 80:
+        if not s or len(s) > 300:
             continue
-        years.update(_YEAR_WORD.findall(s))
+        if len(s) > 80:
+            # A long line: the year of a short clause of its first sentence that names
+            # the term ("1º semestre de 2024. Aulas às segundas..."), not a year its
+            # prose mentions ("Do not refer to material from Fall 2024").
+            for clause in _CLAUSE_SEP.split(s.split(". ", 1)[0]):
+                t = _TERM_YEAR.search(clause) if len(clause) <= 40 else None
+                if t is not None:
+                    _years(clause[t.end():][:12], years, academic)
+            continue
+        _years(s, years, academic)
         if term is None and (t := TERM.search(s)):
             term = f"{t.group(1).capitalize()} {t.group(2)}"
         if code is None:
@@ -83,8 +105,20 @@ def _heading(
                 if cand and len(cand) <= 60 and re.search(r"[A-Za-z]{3}", cand) and not _PLACE_WORDS.search(cand) \
                         and not generic:
                     name = cand
-    year = int(next(iter(years))) if len(years) == 1 else None
-    return name, code, term, year
+    if len(academic) == 1:
+        return name, code, term, next(iter(academic)), True
+    year = next(iter(years)) if len(years) == 1 else None
+    return name, code, term, year, False
+
+
+def _years(s: str, years: set[int], academic: set[int]) -> None:
+    """The years ``s`` names, and the first years of the academic years it names."""
+    for m in _YEAR_WORD.finditer(s):
+        first, second = int(m.group(1)), m.group(2)
+        if second is None:
+            years.add(first)
+        elif int(second[-2:]) == (first + 1) % 100:
+            academic.add(first)  # "2023/24": the term starts in 2023
 
 
 # ---------------------------------------------------------------- layout detection
@@ -359,16 +393,17 @@ collection_paused = collector.paused
 
 
 def _read_day_first(rows: list[Row]) -> None:
-    """Rows' slashed dates read day first when the page writes them so
+    """Rows' slashed dates, and the ends of their ranges, read day first when the page
+    writes them so, decided from all of them together
     (:func:`kg.importer.dates.day_first`)."""
     dated = [r for r in rows if r.date is not None]
-    fixed = day_first([r.date for r in dated if r.date is not None])
+    ends = [r for r in rows if r.end_date is not None]
+    fixed = day_first([r.date for r in dated if r.date is not None] + [r.end_date for r in ends if r.end_date is not None])
     if fixed is None:
         return
     for r, d in zip(dated, fixed):
         r.date = d
-    ends = [r for r in rows if r.end_date is not None]
-    for r, d in zip(ends, day_first([r.end_date for r in ends if r.end_date is not None]) or []):
+    for r, d in zip(ends, fixed[len(dated):]):
         r.end_date = d
 
 
@@ -406,7 +441,13 @@ def parse_page(text: str, source: str = "<page>") -> Page:
     if doc is not None and doc.h1 and doc.title and doc.title != doc.h1:
         head_lines = [doc.title, *head_lines]  # "<title>CS 700 (Spring 2023)</title>" may say more
     schedule = frozenset(r.title for r in rows[:3] if r.title)
-    name, code, term, year = _heading(head_lines, heading, schedule)
+    name, code, term, year, academic = _heading(head_lines, heading, schedule)
+    if academic and year is not None:
+        # An academic year's dates before August fall in its second year ("2023/24",
+        # a schedule from February).
+        first_date = next((r.date for r in rows if r.date is not None and r.date.year is None), None)
+        if first_date is not None and first_date.month < 8:
+            year += 1
     return Page(
         source=source, layout=best.layout, rows=rows, name=name, code=code, term=term, heading=heading, year=year
     )

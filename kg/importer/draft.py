@@ -152,13 +152,67 @@ class Draft:
 # ---------------------------------------------------------------- sorting rows
 
 _OH = re.compile(r"\b(?:office\s+hours?|OHs?)\b")
+
+# What a row's title calls it in German, French, Spanish, Italian, Portuguese and Dutch,
+# by kind: whole words and phrases (a space is any space), found anywhere in a title.
+# Each kind's words join its English rule below, and the quick test of titles.
+_FOREIGN_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "exam": (
+        "klausur", "klausuren", "nachklausur", "prüfung", "prüfungen", "pruefung", "prufung", "examen", "examens",
+        "exámenes", "examenes", "exámen", "partiel", "partiels", "contrôle continu", "prueba", "pruebas", "parcial",
+        "parciales", "parcialito", "parcialitos", "recuperatorio", "recuperatorios", "interrogación",
+        "interrogacion", "certamen", "esame", "esami", "prova intermedia", "prove intermedie", "prova scritta",
+        "prova", "provas", "tentamen", "hertentamen", "deeltoets", "toets",
+    ),
+    "deadline": (
+        "abgabe", "abgabetermin", "rendu", "date limite", "entrega", "consegna", "scadenza", "prazo", "inleveren",
+    ),
+    "holiday": (
+        "feiertag", "feiertage", "ferien", "weihnachtsferien", "osterferien", "pfingsten", "pfingstmontag",
+        "pfingstferien", "vorlesungsfrei", "vorlesungsfreie zeit", "keine vorlesung", "keine übung",
+        "keine veranstaltung", "dies academicus", "férié", "ferie", "jour férié", "vacances", "toussaint",
+        "pas de cours", "pas de séance", "pas de td", "lundi de pâques", "festivo", "festivos", "feriado",
+        "feriados", "vacaciones", "receso", "semana santa", "keine veranstaltungen", "no hay clase", "no hay clases", "sin clase",
+        "sin clases", "nessuna lezione", "lezione sospesa", "lezioni sospese", "vacanze", "festività",
+        "ognissanti", "não haverá aula", "nao havera aula", "não haverá aulas", "nao havera aulas", "sem aula", "sem aulas", "férias", "ferias",
+        "recesso", "carnaval", "vakantie", "kerstvakantie", "herfstvakantie", "voorjaarsvakantie",
+        "geen college", "geen les", "geen hoorcollege",
+    ),
+    "project": (
+        "projektpräsentation", "projektpräsentationen", "projektvorstellung", "soutenance", "soutenances",
+        "présentation des projets", "présentations des projets", "presentación de proyectos",
+        "presentaciones de proyectos", "presentación del proyecto", "presentazione dei progetti",
+        "presentazioni dei progetti", "presentazione del progetto", "apresentação dos projetos",
+        "apresentações dos projetos", "apresentação de projetos", "apresentação do projeto", "projectpresentaties",
+        "eindpresentaties",
+    ),
+    "tutorial": (
+        "übung", "übungen", "uebung", "tutorium", "travaux dirigés", "travaux pratiques", "ejercicios",
+        "clase de ejercicios", "clase práctica", "ayudantía", "ayudantia", "esercitazione", "esercitazioni",
+        "aula de exercícios", "exercícios", "werkcollege", "werkgroep", "practicum",
+    ),
+}
+
+# (Chinese and Japanese words: found inside a title's run of letters, as those languages
+# leave no space between words: "中間試験", "休講".)
+_CJK_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "exam": ("試験", "考试", "考試", "测验", "測驗"),
+    "holiday": ("休講", "休讲", "停课", "停課", "放假", "祝日", "假期"),
+}
+
+
+def _phrases(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("office-hours", re.compile(r"(?i)\boffice\s+hours?\b")),
     ("poster-session", re.compile(r"(?i)\bposter(?:s)?\s+(?:session|presentations?|fair)\b")),
     ("exam", re.compile(
         r"(?i)\b(?:mid-?terms?|final\s+(?:exam(?:ination)?|tests?)|exams?|examination|quiz(?:zes)?|finals(?:\s+(?:week|period))?|"
-        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|ex[áa]men(?:es)?|pruebas?|parcial(?:es|itos?)?|recuperatorios?|provas?|\w*tenta(?:men)?|pr[üu]fung(?:en)?|klausur(?:en)?|esame)\b")),
-    ("deadline", re.compile(r"(?i)\b(?:deadline|due)\b")),
+        r"final\s+review|prelims?(?:\s+(?:exam|\d))?|\w*tenta(?:men)?|"
+        rf"{_phrases(_FOREIGN_KIND_WORDS['exam'])})\b|{_phrases(_CJK_KIND_WORDS['exam'])}")),
+    ("deadline", re.compile(rf"(?i)\b(?:deadline|due|{_phrases(_FOREIGN_KIND_WORDS['deadline'])})\b")),
     # Work handed out: "Released: project description", "Starter code released".
     ("release", re.compile(r"(?i)^\s*released?\b|\breleased\s*[.!]?\s*$")),
     ("holiday", re.compile(
@@ -168,15 +222,17 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"thanksgiving|independence\s+day|labou?r\s+day|memorial\s+day|election\s+day|"
         r"(?:martin\s+luther\s+king|mlk|presidents'?|veterans'?|indigenous\s+peoples'?|columbus)\s+day|"
         r"juneteenth|reading\s+days?|study\s+days?|new\s+year|christmas|easter|"
-        r"feriados?|festivos?|vacaciones|receso|recesso|f[ée]rias|feiertage?|ferien|vacances|"
-        r"(?:sin|no\s+hay|não\s+haverá|nao\s+havera|sem)\s+(?:clases?|aulas?)|keine\s+(?:vorlesung|veranstaltung))\b")),
+        rf"{_phrases(_FOREIGN_KIND_WORDS['holiday'])})\b|{_phrases(_CJK_KIND_WORDS['holiday'])}")),
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
     ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
     ("tutorial", re.compile(
         r"(?i)\b(?:tutorials?|recitations?|review\s+session|help\s+sessions?|lab\s+sessions?|(?<!project\s)workshop|"
         r"seminars?|practicals?|"
         r"practicum|TA\s+session|семинары?|практик[аи]|практическ\w+\s+заняти[ея]|лабораторн\w+(?:\s+работ[аы])?)\b|"
-        r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$|^\s*(?:exercises?|exercise\s+(?:sessions?|class(?:es)?))\s*$")),
+        r"^(?:REC|lab|labs|lab\s*\d+)\b|\blab\s*$|^\s*(?:exercises?|exercise\s+(?:sessions?|class(?:es)?))\s*$|"
+        # "TD 1 : régression", "TP noté" (not "TD learning", "TD-learning": temporal differences)
+        r"^\s*t[dp](?![a-z])(?:\s*\d+)?(?:\s+not[ée])?(?:\s*:|\s+[—–-]\s|\s*$)|"
+        rf"\b(?:{_phrases(_FOREIGN_KIND_WORDS['tutorial'])})\b")),
     ("discussion", re.compile(r"(?i)^(?:discussion|dis\s*\d+|section\s*\d+)\b")),
     ("project", re.compile(
         r"(?i)\b(?:(?:final\s+|midterm\s+|mini-?|course\s+|team\s+|student\s+)?projects?\s+"
@@ -188,7 +244,8 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"(?:final\s+)?projects?\s+(?:in\s+class|work(?:\s+(?:time|days?))?|time|wrap[- ]?up)|"
         r"projects?\b[^.;]{0,40}\bpresentations|demo\s+days?)\b|"
         r"^\s*(?:group\s+|team\s+)?pr[ée]sentations?\s*(?:[:(–—-]|$)|"  # "Presentation: Ann, Bob"
-        r"^\s*(?:final|course|group|team|class)\s+projects?\s*$")),  # a session given to the project
+        r"^\s*(?:final|course|group|team|class)\s+projects?\s*$|"  # a session given to the project
+        rf"\b(?:{_phrases(_FOREIGN_KIND_WORDS['project'])})\b")),
 ]
 
 
@@ -231,7 +288,7 @@ _KIND_WORD_LIST = (
     r"cance|break|thanksgiving|juneteenth|year|christmas|easter|rrr|week|period|buffer|slack|catch|"
     r"slip|tutorial|recitation|workshop|seminar|practic|project|presentation|check|lab|tenta|stand|sprint|help|"
     r"exercise|demo"
-).split("|")
+).split("|") + [w.replace(" ", r"\s") for words in _FOREIGN_KIND_WORDS.values() for w in words if w.isascii()]
 
 
 def _word_trie(words: Sequence[str]) -> str:
@@ -262,7 +319,7 @@ def _word_trie(words: Sequence[str]) -> str:
 
 
 _KIND_WORDS = re.compile(_word_trie(_KIND_WORD_LIST))
-_KIND_STARTS = ("rec", "lab", "dis", "section")  # the rules anchored at the start
+_KIND_STARTS = ("rec", "lab", "dis", "section", "td", "tp")  # the rules anchored at the start
 
 
 def _for_lowercase(pat: re.Pattern[str]) -> re.Pattern[str] | None:

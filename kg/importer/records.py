@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.importer.dates import PageDate, find_date, trailing_date
+from kg.importer.dates import WEEK_WORDS, PageDate, find_date, trailing_date
 from kg.importer.document import Line, Record
 from kg.importer.rows import (
     ASSIGN, Row, absorb, clean, looks_like_names, only_acted_markers, set_title, strip_badges,
@@ -49,7 +49,7 @@ _LINKS_ONLY = re.compile(
     r"lecture recording|youtube|html|ipynb|handout|link|solutions?|part\s*\d+|\d+)\s*[\]\)]?[\s,|/·•]*)+$"
 )
 _WEEK_MARK = re.compile(
-    r"(?i)^\s*(?:(?:week|wk)\s*0*(\d{1,2})(?![^\W_])|第\s*0*(\d{1,2})\s*周)[\s_:.)：-]*(?:\(extra\)[\s_]*)?")
+    rf"(?i)^\s*(?:(?:{WEEK_WORDS})\s*0*(\d{{1,2}})(?![^\W_])|第\s*0*(\d{{1,2}})\s*周)[\s_:.)：-]*(?:\(extra\)[\s_]*)?")
 _PART_MARK = re.compile(r"(?i)^\s*(?:session|day|module|unit|part|lesson|block)\s*0*(\d{1,2})\s*(?:$|[:.)–—-])")
 _NUMBERED = re.compile(r"(?i)^\s*(?:lecture|lec|class|session|day|lesson|meeting)\s*(\d{1,3}[a-z]?)\s*[-–—:.)]\s*(?=\S)")
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")

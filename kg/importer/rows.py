@@ -78,7 +78,12 @@ _BARE_NUMBER = re.compile(
 # "Optimization (2 days - 8 cumulative)", "Kernels (3 lectures)": how many sessions a
 # topic takes, said after its title.
 _SESSION_COUNT = re.compile(r"(?i)\(\s*\d{1,2}\s+(?:days?|lectures?|classes|sessions?|weeks?|meetings?)\b[^()]{0,30}\)$")
-_GUEST_WORD = re.compile(r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk)\b", re.I)
+# (And in German, French, Spanish, Italian, Portuguese, Dutch: "Gastvortrag",
+# "Conférence invitée", "Charla invitada", "Seminario ospite", "Palestra convidada".)
+_GUEST_WORD = re.compile(
+    r"\b(?:guest|invited\s+(?:talk|lecture|speaker)|industry\s+talk|gastvortrag|gastvorlesung|gastcollege|gastspreker|"
+    r"(?:conf[ée]rence|intervention|expos[ée]|charla|conferencia|clase|seminario|lezione|palestra|aula)\s+"
+    r"(?:invit[ée]e?|invitad[oa]|ospite|convidad[oa])|ospite|intervenant\s+ext[ée]rieur)\b", re.I)
 _LECTURE_LABEL = re.compile(r"(?i)^\s*lecture\s*:\s*(?=\S)")
 _FOOTNOTE_MARK = re.compile(r"\s*\(\s*\*+\s*\)$")
 _OPEN_ASIDE = re.compile(r"\s*\[[^\[\]]*[)]?\s*$")
@@ -99,7 +104,7 @@ _GUEST_NAMES = re.compile(
 _GUEST_LINE = re.compile(
     r"(?i)^\W*(?:guest|invited)(?:\s+(?:lecture|lecturer|speaker|talk))?\s*(?:by|from|:|-|–)\s*([^()\[\]]{3,80}?)\W*$"
 )
-_GUEST_KEY = re.compile("guest|invited|industry")
+_GUEST_KEY = re.compile("guest|invit|industry|gast|ospite|convid|intervenant")
 _ASSIGN_KEY = re.compile("set|hw|homework|assignment|lab|quiz|project")
 _DISCUSSION_KEY = re.compile("dis|section|recitation")
 

@@ -6,31 +6,40 @@ import re
 from collections import Counter
 from functools import lru_cache, partial
 
-from kg.importer.dates import PageDate, days_later, find_date, month_number, weekday_number
+from kg.importer.dates import WEEK_WORDS, PageDate, days_later, find_date, month_number, weekday_number
 from kg.importer.rows import (
     ASSIGN, ReadingLine, Row, absorb, clean, looks_like_names, set_title, split_title_markers, strip_badges,
     take_assignments, take_materials,
 )
 from kg.importer.text import BULLET, WEEK_ROW, Later
 
-# (Headers of pages in Spanish, Portuguese, French, German and Italian too: "Fecha",
-# "Temas", "Semana", "Datum", "Thema".)
+# (Headers of pages in German, French, Spanish, Italian, Portuguese and Dutch too:
+# "Datum", "Fecha", "Temas", "Semaine", "Onderwerp", "Literatur"; a column named for a
+# session, "Vorlesung", "Séance", "Aula", "College", is its title, or its number when
+# another column holds the titles: see _header_roles.)
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("week", re.compile(r"^(?:w|wk|week|weeks|semana|woche|semaine|settimana|kw)\.?(?:\s*(?:#|no\.?|number))?$")),
     ("date", re.compile(
         r"^(?:date|dates|day|days|when|class date|lecture date|day and date|date and day|class|week and date|date/time|"
-        r"fecha|fechas|data|datas|datum|termin|giorno)$")),
+        r"fecha|fechas|data|datas|datum|termin|termine|giorno|jour|d[íi]a|wann|日付|日期|日時|时间)$")),
     ("number", re.compile(r"^(?:#|no\.?|num|number|lec\.?|lecture\s*(?:#|no\.?|number)|session)$")),
     ("title", re.compile(
         r"^(?:topics?|topics? \(tentative\)|lecture topics?|lectures?|lecture notebooks?|title|subject|contents?|"
         r"lecture title|theme|class|session|sessions|slides|lecture slides|what|"
         r"temas?|t[óo]picos?|contenidos?|conte[úu]dos?|thema|themen|inhalte?|sujets?|th[èe]mes?|argomenti?|aula|"
-        r"clases?|sesi[óo]n|sesiones|vorlesung|cours|lezione|te[óo]ricas?|teor[íi]as?|contenus?)$")),
+        r"clases?|sesi[óo]n|sesiones|vorlesung|vorlesungen|cours|s[ée]ances?|lezione|lezioni|te[óo]ricas?|teor[íi]as?|"
+        r"contenus?|intitul[ée]|titel|t[íi]tulo|titre|titolo|argomento|onderwerp|onderwerpen|inhoud|college|"
+        r"hoorcollege|programma|programa|内容|主题|テーマ)$")),
     ("speaker", re.compile(r"^(?:speakers?|lecturers?|instructors?|presenters?|who|teachers?|guest)$")),
     ("readings", re.compile(
         r"^(?:(?:required |optional |suggested )?readings?|resources|materials|course materials|"
-        r"references|slides|notes|preparation|textbook|book|chapters?|lecture notes|videos?)$")),
-    ("assignments", re.compile(r"^(?:assignments?|homeworks?|hw|due|deliverables|psets?|problem sets?|labs?|out)$")),
+        r"references|slides|notes|preparation|textbook|book|chapters?|lecture notes|videos?|"
+        r"literatur|literatuur|lektüre|unterlagen|folien|bibliograf[íi]a|bibliographie|lecturas?|letture|leituras?|"
+        r"lecturas? recomendadas|material|materiales|materiais|materiali|ressources|recursos|"
+        r"r[ée]f[ée]rences|referencias|refer[êe]ncias|riferimenti|参考文献|教材)$")),
+    ("assignments", re.compile(
+        r"^(?:assignments?|homeworks?|hw|due|deliverables|psets?|problem sets?|labs?|out|abgabe|abgaben|hausaufgaben|"
+        r"devoirs|rendus?|tareas?|entregas?|compiti|consegne|opdrachten|trabalhos|tarefas)$")),
     ("discussion", re.compile(
         r"^(?:discussion(?: sections?)?|sections?|recitations?|tutorials?|pr[áa]cticas?|pr[áa]ticas?|"
         r"travaux dirig[ée]s|td|übungen?|ubungen?|esercitazioni?)$")),
@@ -43,7 +52,7 @@ _SHORT_NUMBER = re.compile(r"\s*(?:\w{0,4}\d+|[-–—]*)\s*")
 _WORDY = re.compile(r"[^\W\d_]{3}")
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _DIGIT = re.compile(r"\d")
-_WEEK_BEFORE = re.compile(r"(?i)^\W*(?:week|wk)\s*(\d{1,2})")
+_WEEK_BEFORE = re.compile(rf"(?i)^\W*(?:{WEEK_WORDS})\s*(\d{{1,2}})")
 _SPEAKER_SEP = re.compile(r"\s*(?:&|;|,|\band\b)\s*")
 _OPTIONAL = re.compile(r"(?i)\boptional\b")
 _READING_LABEL = re.compile(r"(?i)^\s*(?:optional|required)\s*(?:readings?)?\s*:\s*")
@@ -92,8 +101,20 @@ _HEAD_QUALIFIER = re.compile(
     r"\s*(?:\([^()]*\)|[x×]\s*\d+(?:[.,]\d+)?\s*(?:hours?|hrs?|h|min(?:utes)?)\b\.?)\s*$")
 
 
+# French headers: where a table's header is French, "Lectures" are its readings.
+_FRENCH_HEAD = re.compile(
+    r"^(?:s[ée]ances?|sujets?|th[èe]mes?|cours|contenus?|intitul[ée]s?|titres?|jours?|semaines?|horaires?|salles?|"
+    r"intervenants?|remarques?|travaux dirig[ée]s|td|tp|devoirs|rendus?)$")
+_FRENCH_READINGS = re.compile(r"^lectures?(?:\s+(?:conseill[ée]es|obligatoires|recommand[ée]es|compl[ée]mentaires))?$")
+
+
 def _header_roles(header: list[str], body: list[tuple[int, list[str]]]) -> list[str | None] | None:
     roles = [_role(h) for h in header]
+    heads = [clean(_EMPHASIS_MARKS.sub("", h)).lower().rstrip(":") for h in header]
+    if any(_FRENCH_HEAD.match(h) for h in heads):
+        for i, h in enumerate(heads):
+            if _FRENCH_READINGS.match(h):
+                roles[i] = "readings"  # ("lecture": a reading, in French)
     titles = [i for i, r in enumerate(roles) if r == "title"]
     if len(titles) > 1:
         # "Lecture | Topic": the column of short numbers is the lecture number.

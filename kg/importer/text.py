@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from functools import partial
 
-from kg.importer.dates import PageDate, parse_date
+from kg.importer.dates import WEEK_WORDS, PageDate, parse_date
 from kg.importer.rows import (
     ReadingLine, Row, absorb, clean, set_title, split_title_markers, strip_badges, take_materials,
 )
 
-WEEK_ROW = re.compile(r"^\s*+(?:week|wk)\.?\s*(\d{1,2})\b\s*[:.)-]?\s*$", re.I)
+_WEEK_LEAD = re.compile(rf"(?i)^(?:{WEEK_WORDS})\.?\s*(\d{{1,2}})\s*[:.)–—-]\s*(?=\S)")
+WEEK_ROW = re.compile(rf"^\s*+(?:{WEEK_WORDS})\.?\s*(\d{{1,2}})\b\s*[:.)-]?\s*$", re.I)
 _LEAD_WEEK = re.compile(r"^\s*+(\d{1,2})\s+(?=\S)")
 
 
@@ -199,6 +200,8 @@ def parse_numbered(lines: list[str], *, later: Later | None = None) -> list[Row]
         got = parse_date(title)
         if got is not None:
             row.date, title = got[0], got[1].lstrip(" -–:|,")
+        elif (w := _WEEK_LEAD.match(title)) is not None:
+            row.week, title = int(w.group(1)), title[w.end():]  # "1. Week 1: Title", "2. Woche 2: Title"
         set_title(row, title)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
         if i + 1 < end:
