@@ -574,3 +574,28 @@ def test_a_titles_links_put_together_from_its_parts_are_the_whole_titles(
     pairs += [(f"{t}, {t}", "") for t in titles[:300]]  # a part twice: one topic in two parts
     _compare(vocab, pairs)
     assert taken.count(True) > 500 and taken.count(False) > 50
+
+
+_RUN_PAGES = [
+    # runs of blocks inside table cells, inside nested tables, and beside tables without any
+    "<table><tr><td><p>9/4 Intro</p><p>9/6 Sorting</p><p>9/9 Hashing</p></td><td>x</td></tr></table>"
+    "<div><table><tr><td><table><tr><td><div>9/11 A</div><div>9/13 B</div><div>9/16 C</div></td></tr>"
+    "</table></td></tr></table><p>9/18 D</p><p>9/20 E</p><p>9/23 F</p></div>"
+    "<table><tr><td>9/25</td><td>G</td></tr><tr><td>9/27</td><td>H</td></tr></table>"
+    "<h3>Week 1</h3><p>x</p><h3>Week 2</h3><p>y</p><h3>Week 3</h3><table><tr><td><h4>a</h4></td></tr></table>",
+]
+
+
+def test_runs_of_blocks_found_as_by_walking_every_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables without blocks are passed over whole (:func:`document._run_parents`): the
+    groups, and their order, are those a walk of every element finds."""
+    from kg.importer import document
+
+    pages = [(h, h) for h in _RUN_PAGES] + _table_page_htmls()
+    fast = [_groups_read(html, src) for html, src in pages]
+    monkeypatch.setattr(document, "_run_parents", lambda root: root.traverse())
+    slow = [_groups_read(html, src) for html, src in pages]
+    for (html, _), a, b in zip(pages, fast, slow):
+        assert a == b, html[:200]
+    kinds = [g[0] for g in fast[0]]  # type: ignore[index]
+    assert kinds.count("html-blocks") == 3 and "heading-sections" in kinds

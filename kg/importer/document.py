@@ -1031,6 +1031,23 @@ _NOT_RUN_PARENTS = _SKIP | {"ul", "ol", "table", "tr", "tbody", "thead"}
 _RUN_TAGS = frozenset(("div", "section", "article", "p", "details", "li", "dd", "dt", *_HEADINGS))
 
 
+_RUN_SELECTOR = ", ".join(sorted(_RUN_TAGS))
+
+
+def _run_parents(root: LexborNode) -> Iterator[LexborNode]:
+    """``root`` and the elements under it in document order, less the insides of tables
+    that hold no block of :data:`_RUN_TAGS` (nothing there can be a run's parent: a
+    schedule of a thousand rows is passed over whole, not cell by cell)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        kids = [c for c in node.iter(include_text=False)
+                if c.tag != "table" or c.css_first(_RUN_SELECTOR) is not None]
+        kids.reverse()
+        stack.extend(kids)
+
+
 def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
     groups: list[Group] = []
     # Lists: the items of each list; and runs of sibling lists (lists under headings).
@@ -1072,7 +1089,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
         if len(g.records) >= 2:
             groups.append(g)
     # Sibling blocks of one kind, and heading sections.
-    for parent in root.traverse():
+    for parent in _run_parents(root):
         ptag = parent.tag
         if ptag in _NOT_RUN_PARENTS:
             continue
