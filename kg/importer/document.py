@@ -1067,6 +1067,7 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
             seen_parents.add(parent.mem_id)
             groups.extend(_list_runs(parent, locate))
     # Definition lists: each term with its definitions one record ("<dt>Jan 23<dd>Intro").
+    read_lists: set[int] = set()  # (and their entries are not read again as a run of blocks)
     for dl in root.css("dl"):
         g = Group("definition-list")
         parts: list[LexborNode] = []
@@ -1088,12 +1089,13 @@ def _groups(root: LexborNode, locate: _Locator) -> list[Group]:
                 g.records.append(rec)
         if len(g.records) >= 2:
             groups.append(g)
+            read_lists.add(dl.mem_id)
     # Sibling blocks of one kind, and heading sections.
     for parent in _run_parents(root):
         ptag = parent.tag
         if ptag in _NOT_RUN_PARENTS:
             continue
-        if ptag == "div" and _cls(parent) == "dl-entry":
+        if ptag == "div" and _cls(parent) == "dl-entry" or ptag == "dl" and parent.mem_id in read_lists:
             continue  # a definition list's entry is one record, its parts are not a run
         # (Each child's tag read once: a node's tag is made anew at every read.)
         kids: list[LexborNode] = []
