@@ -21,7 +21,10 @@ _STOP = frozenset(
     "their into via vs using use it do does can you your i will which about also than more most "
     "then there these those why when where who good bad better worse useful".split()
 )
-_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and", "max": "maximum"}
+# "and" in the languages whose course titles the vocabulary has names in, where the word
+# means nothing else in an English title ("Regression und Klassifikation").
+_SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and", "max": "maximum",
+             "und": "and", "et": "and"}
 # Title words that say what kind of lecture it is, not what it is about.
 _GENERIC = frozenset(
     "introduction intro overview basics basic part lecture lectures guest course logistics "
