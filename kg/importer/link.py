@@ -20,11 +20,14 @@ _STOP = frozenset(
     "a an the of and or to in on for with by from at as is are be we our how what this that its "
     "their into via vs using use it do does can you your i will which about also than more most "
     "then there these those why when where who good bad better worse useful".split()
+    # Articles and article-prepositions of the languages the vocabulary has names in,
+    # none of them an English word a title uses ("Introduction aux réseaux de neurones").
+    + "aux au les des du la le el los las il lo del della dei degli zur zum der die das dem den het een".split()
 )
 # "and" in the languages whose course titles the vocabulary has names in, where the word
 # means nothing else in an English title ("Regression und Klassifikation").
 _SYNONYMS = {"net": "network", "nets": "network", "&": "and", "/": "and", "+": "and", "max": "maximum",
-             "und": "and", "et": "and"}
+             "und": "and", "et": "and", "en": "and"}
 # Title words that say what kind of lecture it is, not what it is about.
 _GENERIC = frozenset(
     "introduction intro overview basics basic part lecture lectures guest course logistics "
@@ -36,6 +39,10 @@ _GENERIC = frozenset(
     # What kind of selection a session is ("Current topics of research V", "Selected
     # topic: wavelets", "Recent advances", "The course at a glance", "in more detail").
     "current selected recent advance glance detail v vi vii viii refresher primer general".split()
+    # The same kinds of session in other languages ("Einführung", "Introducción", "Inleiding").
+    + "einfuhrung einleitung wiederholung uberblick grundlagen introduccion presentacion repaso "
+    "introduzione panoramica ripasso inleiding herhaling overzicht introducao apresentacao revisao "
+    "rappel rappels generalites".split()
 )
 
 
@@ -106,7 +113,9 @@ _CODE = re.compile(r"\b[A-Z]{2,5}[- ]?\d{3,}[A-Za-z]?\b|^[A-Za-z]{1,2}\d{1,2}[a-
 # Words that end a term: conjunctions and prepositions ("Optimization for DL").
 _JOINERS = frozenset(
     "and or for of in with on via using through from to by vs versus & / + at as into meet beyond "
-    "about among between during before after without".split()
+    "about among between during before after without"
+    # Prepositions of other languages that no English title uses ("Transformers para visión").
+    " fur mit pour avec para voor com".split()
 )
 _NAME_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s")
 _TERM_BREAK = re.compile(r"[,;:()\[\]|!?\"“”]|\.\s|\s[-–—]+\s|[-–—]{2}")
@@ -125,6 +134,9 @@ def _stem(w: str) -> str:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+# An elided French or Italian article before a word ("l'apprentissage", "dell'errore"):
+# the word is the word without it.
+_ELISION = re.compile(r"^(?:l|d|qu|dell|all|nell|sull|dall)['’](?=[^\W\d_]{3})")
 # British spellings read as American ones: "language modelling", "regularisation",
 # "k-nearest neighbours". The -ise endings only after the letters that make the
 # -ize verbs of technical English ("normalise", "optimiser", "summarisation",
@@ -171,7 +183,7 @@ def _norm(word: str) -> str:
     if not w.isascii():
         # Accents as a name's ASCII spelling has them: "naïve", "Fréchet", "Rényi".
         w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-    w = _POSSESSIVE.sub("", w).replace("'", "").replace("’", "")
+    w = _POSSESSIVE.sub("", _ELISION.sub("", w)).replace("'", "").replace("’", "")
     w = _SYNONYMS.get(w, w)
     return _stem(_american(w))
 
