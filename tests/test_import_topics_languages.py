@@ -13,6 +13,7 @@ import pytest
 
 from kg import importer as imp
 from kg.build.sources import load_sources
+from kg.importer.link import normal_form
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -21,6 +22,13 @@ TOPICS = [
     imp.TopicName("classification", "Classification", ("Klassifikation",)),
     imp.TopicName("backpropagation", "Backpropagation", ("rétropropagation",)),
     imp.TopicName("multilayer-perceptron", "Multilayer perceptron", ("perceptron multicouche",)),
+    imp.TopicName("supervised-learning", "Supervised learning", ("apprentissage supervisé",)),
+    imp.TopicName("neural-networks", "Neural networks", ("réseaux de neurones",)),
+    imp.TopicName("transformers", "Transformers"),
+    imp.TopicName("computer-vision", "Computer vision", ("visión",)),
+    imp.TopicName("probability", "Probability", ("kansrekening", "Wahrscheinlichkeitsrechnung")),
+    imp.TopicName("dimensionality-reduction", "Dimensionality reduction", ("dimensiereductie",)),
+    imp.TopicName("principal-component-analysis", "Principal component analysis", ("PCA",)),
 ]
 
 
@@ -52,6 +60,32 @@ class TestForeignAnd:
         # the title one unknown run, as before.
         assert covers(linker.link("Logistische Regression zwischen Klassifikation")) != {
             "logistic-regression", "classification"}
+
+
+    def test_dutch_en_joins_two_names(self, linker):
+        assert covers(linker.link("Dimensiereductie en PCA")) == {
+            "dimensionality-reduction", "principal-component-analysis"}
+
+
+class TestOtherLanguagesWords:
+    def test_an_elided_article_leaves_its_word(self, linker):
+        assert covers(linker.link("Introduction à l'apprentissage supervisé")) == {"supervised-learning"}
+        assert covers(linker.link("Rappels d'apprentissage supervisé")) == {"supervised-learning"}
+
+    def test_an_article_preposition_before_a_name(self, linker):
+        assert covers(linker.link("Introduction aux réseaux de neurones")) == {"neural-networks"}
+        assert covers(linker.link("Les réseaux de neurones")) == {"neural-networks"}
+
+    def test_a_session_word_before_a_name(self, linker):
+        assert covers(linker.link("Einführung Wahrscheinlichkeitsrechnung")) == {"probability"}
+        assert covers(linker.link("Überblick kansrekening")) == {"probability"}
+
+    def test_a_preposition_ends_a_name(self, linker):
+        assert covers(linker.link("Transformers para visión")) == {"transformers", "computer-vision"}
+
+    def test_an_elision_needs_a_word_after_it(self):
+        assert normal_form("l'apprentissage") == normal_form("apprentissage")
+        assert normal_form("don't") == "dont"
 
 
 class TestShippedNames:
