@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kg import collector
 from kg.importer.datafile import data_file_group
-from kg.importer.dates import TERM, day_first, find_date
+from kg.importer.dates import TERM, PageDate, day_first, days_later, find_date, weekday_number
 from kg.importer.fronts import (
     asciidoc_to_html, delimited_to_html, ics_to_html, mdx_components, sniff_format,
 )
@@ -204,6 +204,41 @@ def _text_candidates(text: str, prefix: str = "", *, pipes: bool = True) -> list
     return out
 
 
+# "Mon: Title", "Wednesday - Title": an item that names only its day of the week.
+_WEEKDAY_LABEL = re.compile(
+    r"(?i)^\s*(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+    r"\.?\s*(?::|[–—-]\s)\s*(?=\S)")
+
+
+def _weekday_items(rows: list[Row]) -> None:
+    """Date the undated items under a dated heading that name their weekday
+    ("### Week 3 (Sep 16)" over "- Mon: ...", "- Wed: ..."): the heading's date is the
+    week's first session (its own weekday, where the page gives it, else the first
+    item's); each item is that date moved to its weekday. The label leaves the title."""
+    start: tuple[str, PageDate, int | None] | None = None
+    for r in rows:
+        if r.date is not None or not r.section or not r.title:
+            continue
+        m = _WEEKDAY_LABEL.match(r.title)
+        if m is None:
+            continue
+        wd = weekday_number(m.group(1))
+        if wd is None:
+            continue
+        if start is None or start[0] != r.section:
+            got = find_date(r.section)
+            if got is None or got[3] is not None:
+                start = None
+                continue  # (a heading with a range is read as one by its records)
+            base = got[0]
+            start = (r.section, base, base.weekday if base.weekday is not None else wd)
+        _, base, base_wd = start
+        assert base_wd is not None
+        d = days_later(base, (wd - base_wd) % 7)
+        r.date = PageDate(d.month, d.day, d.year, wd, base.text)
+        r.title = r.title[m.end():]
+
+
 def _group_rows(group: Group) -> list[Row]:
     rows: list[Row] = []
     week: int | None = None
@@ -212,6 +247,8 @@ def _group_rows(group: Group) -> list[Row]:
         if got:
             week = got[0].week
         rows.extend(got)
+    if group.kind == "list-run":
+        _weekday_items(rows)
     # In a dated run, an undated record with nothing but a title is a heading
     # ("Module 2: Robotic Perception"), not a session.
     dated = [k for k, r in enumerate(rows) if r.date is not None]

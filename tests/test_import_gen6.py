@@ -1,0 +1,51 @@
+"""`kg import` on page shapes written by rules about structure: small invented pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+from tests.test_import_shapes import draft, titles
+
+
+def _week_headings_page() -> str:
+    text = "# Widget Making\n\nFall 2024\n\n## Schedule\n\n"
+    weeks = [("Sep 9", "Gear basics", "Spring tension"), ("Sep 16", "Lever arms", "Pulley sets"),
+             ("Sep 23", "Cam shapes", "Ratchet teeth")]
+    for k, (day, a, b) in enumerate(weeks, 1):
+        text += f"### Week {k} ({day})\n\n- **Mon:** {a} [[slides](s.pdf)]\n- **Wed:** {b}\n\n"
+    return text + "## Grading\n\n- Projects 60%\n- Exams 40%\n"
+
+
+class TestWeekdayItemsUnderDatedHeadings:
+    def test_items_naming_their_weekday_take_the_heading_week_date(self) -> None:
+        d = draft(_week_headings_page())
+        assert titles(d) == ["Gear basics", "Spring tension", "Lever arms", "Pulley sets",
+                             "Cam shapes", "Ratchet teeth"]
+        assert [lec.date for lec in d.lectures] == [
+            dt.date(2024, 9, 9), dt.date(2024, 9, 11), dt.date(2024, 9, 16),
+            dt.date(2024, 9, 18), dt.date(2024, 9, 23), dt.date(2024, 9, 25)]
+
+    def test_the_command_writes_the_dates(self, tmp_path: Path) -> None:
+        page = tmp_path / "README.md"
+        page.write_text(_week_headings_page())
+        out = tmp_path / "c.yaml"
+        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "6 lectures" in res.output
+        text = out.read_text()
+        assert "date: 2024-09-25" in text and "Mon:" not in text and "Projects 60%" not in text
+
+
+class TestBufferWord:
+    def test_a_title_naming_a_buffer_thing_is_a_lecture(self) -> None:
+        rows = [("2025-01-14", "Disk pages"), ("2025-01-21", "Storage and buffer management"),
+                ("2025-01-28", "Buffer (for slip)"), ("2025-02-04", "Slack week"),
+                ("2025-02-11", "Ring buffer design")]
+        text = "| Date | Topic |\n|---|---|\n" + "\n".join(f"| {d} | {t} |" for d, t in rows)
+        d = draft(text)
+        assert titles(d) == ["Disk pages", "Storage and buffer management", "Ring buffer design"]
+        assert sorted(e.kind for e in d.events) == ["buffer", "buffer"]
