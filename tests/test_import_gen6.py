@@ -49,3 +49,25 @@ class TestBufferWord:
         d = draft(text)
         assert titles(d) == ["Disk pages", "Storage and buffer management", "Ring buffer design"]
         assert sorted(e.kind for e in d.events) == ["buffer", "buffer"]
+
+
+class TestFrontMatter:
+    def test_the_front_matter_title_names_the_course(self, tmp_path: Path) -> None:
+        page = tmp_path / "schedule.qmd"
+        page.write_text(
+            '---\ntitle: "WID 101: Widget Making"\nsubtitle: "Spring 2025"\nformat: html\n---\n\n'
+            "| Date | Topic |\n|:--|:--|\n| 2025-01-13 | Gear basics |\n| 2025-01-15 | Lever arms |\n"
+            "| 2025-01-22 | Cam shapes |\n"
+        )
+        out = tmp_path / "c.yaml"
+        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        text = out.read_text()
+        assert "name: 'WID 101: Widget Making'" not in text  # (the code is the code, not the name)
+        assert "name: Widget Making\n" in text and "code: WID 101\n" in text and "term: Spring 2025\n" in text
+
+    def test_front_matter_that_is_not_yaml_is_passed_over(self) -> None:
+        text = ("---\ntitle: [unclosed\n---\n\n| Date | Topic |\n|:--|:--|\n"
+                "| 2025-01-13 | Gear basics |\n| 2025-01-15 | Lever arms |\n| 2025-01-22 | Cam shapes |\n")
+        d = draft(text, "s.md", term="Spring 2025")
+        assert titles(d) == ["Gear basics", "Lever arms", "Cam shapes"]

@@ -6,6 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kg import collector
 from kg.importer.datafile import data_file_group
@@ -15,7 +18,7 @@ from kg.importer.fronts import (
 )
 from kg.importer.latex import latex_to_html
 from kg.importer.document import (
-    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
+    FRONT_MATTER, Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
     rst_to_html, scribble_to_html,
 )
 from kg.importer.read import drop_controls
@@ -24,6 +27,8 @@ from kg.importer.rows import Page, Row, clean
 from kg.errors import PageError
 from kg.importer.tables import table_rows
 from kg.importer.text import Later, parse_dated_lines, parse_numbered, parse_pipe_rows
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # (Not a time: "15.00-17.00", "9.30 am".)
 _CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b(?!\s*(?:[-–]\s*\d|[AaPp]\.?[Mm]\b|h\b))")
@@ -237,6 +242,18 @@ def _weekday_items(rows: list[Row]) -> None:
         d = days_later(base, (wd - base_wd) % 7)
         r.date = PageDate(d.month, d.day, d.year, wd, base.text)
         r.title = r.title[m.end():]
+
+
+def _front_matter_heads(block: str) -> list[str]:
+    """The title and subtitle a page's YAML front matter (``---`` lines included) gives
+    (none where it is not a mapping of YAML)."""
+    try:
+        data = yaml.load(block.strip().strip("-"), Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [v.strip() for k in ("title", "subtitle") if isinstance(v := data.get(k), str) and v.strip()]
 
 
 def _group_rows(group: Group) -> list[Row]:
@@ -475,6 +492,13 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
+    fm = FRONT_MATTER.match(text)
+    if fm is not None:
+        # YAML front matter: its title and subtitle are the top of the page, its other
+        # keys ("layout: page") are not ('title: "CS 1: Widgets"' is the name "CS 1: Widgets").
+        fm_lines = fm.group(0).count("\n")
+        raw = best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table")
+        head_lines = _front_matter_heads(fm.group(0)) + (head_lines[fm_lines:] if raw else head_lines)
     if doc is not None and doc.h1 and doc.title and doc.title != doc.h1:
         head_lines = [doc.title, *head_lines]  # "<title>CS 700 (Spring 2023)</title>" may say more
     schedule = frozenset(r.title for r in rows[:3] if r.title)
