@@ -71,3 +71,25 @@ class TestFrontMatter:
                 "| 2025-01-13 | Gear basics |\n| 2025-01-15 | Lever arms |\n| 2025-01-22 | Cam shapes |\n")
         d = draft(text, "s.md", term="Spring 2025")
         assert titles(d) == ["Gear basics", "Lever arms", "Cam shapes"]
+
+
+class TestUnnumberedDatedLinesAmongLectures:
+    def test_a_dated_line_between_numbered_lectures_is_an_event(self, tmp_path: Path) -> None:
+        page = tmp_path / "syllabus.txt"
+        page.write_text(
+            "WID 101  WIDGET MAKING  --  FALL 2024\n\n"
+            "Lecture 1 — Tue Sep 3 — Gear basics\n"
+            "Lecture 2 — Thu Sep 5 — Lever arms\n"
+            "           Fri Sep 6 — Project report due\n"
+            "Lecture 3 — Tue Sep 10 — Cam shapes\n"
+            "           Thu Sep 12 — Midterm\n"
+            "Lecture 4 — Tue Sep 17 — Ratchet teeth\n"
+        )
+        out = tmp_path / "c.yaml"
+        res = CliRunner().invoke(cli, ["import", str(page), "--course-id", "c", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "4 lectures, 2 events" in res.output
+        d = draft(page.read_text(), "syllabus.txt")
+        assert titles(d) == ["Gear basics", "Lever arms", "Cam shapes", "Ratchet teeth"]
+        assert [(e.kind, e.date) for e in d.events] == [
+            ("deadline", dt.date(2024, 9, 6)), ("exam", dt.date(2024, 9, 12))]
