@@ -227,7 +227,7 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
     # (A buffer session, not a word naming something else: "buffer management".)
     ("buffer", re.compile(
         r"(?i)\b(?:buffer|slack|catch-?up|slip)\b"
-        r"(?!\s+(?!(?:weeks?|days?|sessions?|lectures?|class(?:es)?|time|periods?|slots?|and|or|for)\b)[^\W\d_])")),
+        r"(?!\s+(?!(?:weeks?|days?|sessions?|lectures?|class(?:es)?|time|periods?|slots?|and|or|for)\b)[a-z])")),
     ("tutorial", re.compile(
         r"(?i)\b(?:tutorials?|recitations?|review\s+session|help\s+sessions?|lab\s+sessions?|(?<!project\s)workshop|"
         r"seminars?|practicals?|"
