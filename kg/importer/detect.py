@@ -6,16 +6,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kg import collector
 from kg.importer.datafile import data_file_group
-from kg.importer.dates import TERM, day_first, find_date
+from kg.importer.dates import TERM, PageDate, day_first, days_later, find_date, weekday_number
 from kg.importer.fronts import (
     asciidoc_to_html, delimited_to_html, ics_to_html, mdx_components, sniff_format,
 )
 from kg.importer.latex import latex_to_html
 from kg.importer.document import (
-    Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
+    FRONT_MATTER, Document, Group, calendar_group, markdown_to_html, org_to_markdown, parse_document, rst_as_text,
     rst_to_html, scribble_to_html,
 )
 from kg.importer.read import drop_controls
@@ -24,6 +27,8 @@ from kg.importer.rows import Page, Row, clean
 from kg.errors import PageError
 from kg.importer.tables import table_rows
 from kg.importer.text import Later, parse_dated_lines, parse_numbered, parse_pipe_rows
+
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # (Not a time: "15.00-17.00", "9.30 am".)
 _CODE_MIT = re.compile(r"(?<![\d.])\d{1,2}\.[A-Z]?\d{2,4}\b(?!\s*(?:[-–]\s*\d|[AaPp]\.?[Mm]\b|h\b))")
@@ -204,6 +209,53 @@ def _text_candidates(text: str, prefix: str = "", *, pipes: bool = True) -> list
     return out
 
 
+# "Mon: Title", "Wednesday - Title": an item that names only its day of the week.
+_WEEKDAY_LABEL = re.compile(
+    r"(?i)^\s*(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+    r"\.?\s*(?::|[–—-]\s)\s*(?=\S)")
+
+
+def _weekday_items(rows: list[Row]) -> None:
+    """Date the undated items under a dated heading that name their weekday
+    ("### Week 3 (Sep 16)" over "- Mon: ...", "- Wed: ..."): the heading's date is the
+    week's first session (its own weekday, where the page gives it, else the first
+    item's); each item is that date moved to its weekday. The label leaves the title."""
+    start: tuple[str, PageDate, int | None] | None = None
+    for r in rows:
+        if r.date is not None or not r.section or not r.title:
+            continue
+        m = _WEEKDAY_LABEL.match(r.title)
+        if m is None:
+            continue
+        wd = weekday_number(m.group(1))
+        if wd is None:
+            continue
+        if start is None or start[0] != r.section:
+            got = find_date(r.section)
+            if got is None or got[3] is not None:
+                start = None
+                continue  # (a heading with a range is read as one by its records)
+            base = got[0]
+            start = (r.section, base, base.weekday if base.weekday is not None else wd)
+        _, base, base_wd = start
+        assert base_wd is not None
+        d = days_later(base, (wd - base_wd) % 7)
+        r.date = PageDate(d.month, d.day, d.year, wd, base.text)
+        r.title = r.title[m.end():]
+
+
+def _front_matter_heads(block: str) -> list[str]:
+    """The title and subtitle a page's YAML front matter (``---`` lines included) gives
+    (none where it is not a mapping of YAML)."""
+    try:
+        data = yaml.load(block.strip().strip("-"), Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [v.strip() for k in ("title", "subtitle") if isinstance(v := data.get(k), str) and v.strip()]
+
+
 def _group_rows(group: Group) -> list[Row]:
     rows: list[Row] = []
     week: int | None = None
@@ -212,6 +264,8 @@ def _group_rows(group: Group) -> list[Row]:
         if got:
             week = got[0].week
         rows.extend(got)
+    if group.kind == "list-run":
+        _weekday_items(rows)
     # In a dated run, an undated record with nothing but a title is a heading
     # ("Module 2: Robotic Perception"), not a session.
     dated = [k for k, r in enumerate(rows) if r.date is not None]
@@ -438,6 +492,13 @@ def parse_page(text: str, source: str = "<page>") -> Page:
         head_lines = text.split("\n", max(1, first - 1))[: max(1, first - 1)]
     else:
         head_lines = doc.first_lines(15) if doc is not None else text.split("\n", 15)[:15]
+    fm = FRONT_MATTER.match(text)
+    if fm is not None:
+        # YAML front matter: its title and subtitle are the top of the page, its other
+        # keys ("layout: page") are not ('title: "CS 1: Widgets"' is the name "CS 1: Widgets").
+        fm_lines = fm.group(0).count("\n")
+        raw = best.layout in ("pipe-rows", "dated-lines", "numbered-list", "markdown-table")
+        head_lines = _front_matter_heads(fm.group(0)) + (head_lines[fm_lines:] if raw else head_lines)
     if doc is not None and doc.h1 and doc.title and doc.title != doc.h1:
         head_lines = [doc.title, *head_lines]  # "<title>CS 700 (Spring 2023)</title>" may say more
     schedule = frozenset(r.title for r in rows[:3] if r.title)

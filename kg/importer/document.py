@@ -149,6 +149,7 @@ class Document:
 # ---------------------------------------------------------------- sources to HTML
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+FRONT_MATTER = _FRONT_MATTER  # (a page's YAML front matter, "---" lines included)
 
 
 _CMARK_OPTIONS = (

@@ -224,7 +224,10 @@ _KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
         r"juneteenth|reading\s+days?|study\s+days?|new\s+year|christmas|easter|"
         rf"{_phrases(_FOREIGN_KIND_WORDS['holiday'])})\b|{_phrases(_CJK_KIND_WORDS['holiday'])}")),
     ("study-week", re.compile(r"(?i)\b(?:RRR|reading\s+(?:week|period)|study\s+(?:week|period)|dead\s+week|revision\s+week)\b")),
-    ("buffer", re.compile(r"(?i)\b(?:buffer|slack|catch-?up|slip)\b")),
+    # (A buffer session, not a word naming something else: "buffer management".)
+    ("buffer", re.compile(
+        r"(?i)\b(?:buffer|slack|catch-?up|slip)\b"
+        r"(?!\s+(?!(?:weeks?|days?|sessions?|lectures?|class(?:es)?|time|periods?|slots?|and|or|for)\b)[a-z])")),
     ("tutorial", re.compile(
         r"(?i)\b(?:tutorials?|recitations?|review\s+session|help\s+sessions?|lab\s+sessions?|(?<!project\s)workshop|"
         r"seminars?|practicals?|"

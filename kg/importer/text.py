@@ -192,6 +192,12 @@ def parse_numbered(lines: list[str], *, later: Later | None = None) -> list[Row]
     rising = sum(1 for a, b in zip(nums, nums[1:]) if b > a)
     if rising < 0.7 * (len(nums) - 1):
         return None
+    # Numbered lines dated with a separator after the date ("Lecture 5 — Tue Oct 1 —
+    # Title"): an unnumbered line between them dated the same way ("Thu Oct 3 —
+    # Midterm") is a row of the schedule too (an exam, a deadline), not a lecture's detail.
+    seps = [_DATE_SEP.match(got[1]) for _, m in starts if (got := parse_date(m.group(2))) is not None]
+    sep_chars = {x.group(1) for x in seps if x is not None}
+    dated_sep = len(sep_chars) == 1 and len(seps) >= 0.8 * len(starts) and all(seps)
     rows: list[Row] = []
     for n, (i, m) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
@@ -204,10 +210,29 @@ def parse_numbered(lines: list[str], *, later: Later | None = None) -> list[Row]
             row.week, title = int(w.group(1)), title[w.end():]  # "1. Week 1: Title", "2. Woche 2: Title"
         set_title(row, title)
         row.title = split_title_markers(row, row.title).strip(" |-–—:;,")
-        if i + 1 < end:
-            _now_or_later(later, partial(_numbered_extras, row, lines, i + 1, end))
         rows.append(row)
+        cuts = [i]
+        if dated_sep:
+            for k in range(i + 1, end):
+                own = parse_date(lines[k].strip()) if len(lines[k]) < 200 else None
+                sep = _DATE_SEP.match(own[1]) if own is not None else None
+                if own is None or sep is None or sep.group(1) not in sep_chars:
+                    continue
+                ev = Row(line=k + 1, date=own[0])
+                set_title(ev, own[1][sep.end():])
+                ev.title = split_title_markers(ev, ev.title).strip(" |-–—:;,")
+                if ev.title:
+                    rows.append(ev)
+                    cuts.append(k)
+        cuts.append(end)
+        owners = [row] + rows[len(rows) - len(cuts) + 2:]
+        for owner, (a, b) in zip(owners, zip(cuts, cuts[1:])):
+            if a + 1 < b:
+                _now_or_later(later, partial(_numbered_extras, owner, lines, a + 1, b))
     return rows
+
+
+_DATE_SEP = re.compile(r"\s*([—–|:-])\s+(?=\S)")
 
 
 def _numbered_extras(row: Row, lines: list[str], start: int, end: int) -> None:
