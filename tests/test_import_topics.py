@@ -511,6 +511,15 @@ def test_the_shipped_vocabulary_names_spelling_variants():
     assert "backpropagation" in covers(linker.link("Gradient descent and back propagation"))
 
 
+def test_the_shipped_vocabulary_keeps_dynamic_programming_apart_from_bellman():
+    # Dynamic programming is also an algorithms course's technique (knapsack, edit
+    # distance): the name alone does not stand for the Bellman equation.
+    linker = imp.Linker(imp.Vocabulary.from_graph(KnowledgeGraph.open()).topics)
+    assert "bellman-equation" not in covers(linker.link("Dynamic programming: knapsack and edit distance"))
+    assert "bellman-equation" not in covers(linker.link("Programación dinámica I"))
+    assert "bellman-equation" in covers(linker.link("Bellman equations and value iteration"))
+
+
 # Names for the rules below: hyphenated names, two names of one topic, a name a
 # misspelling could reach, a kind word after a name.
 MORE_TOPICS = [
