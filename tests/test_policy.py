@@ -14,6 +14,7 @@ import pytest
 from kg import plan as P
 from kg.build.sources import Sources, load_sources
 from kg.build.store import default_data_dir
+from kg.errors import NotFound
 from kg.graph import KnowledgeGraph
 
 CORE = {"loss-functions", "gradient-descent", "backpropagation"}
@@ -203,7 +204,10 @@ def test_named_topics_exist(src, g):
     assert not src.topics["molecular-docking"].requires
     assert g.resolve_topic("BERT") == "encoder-only-transformers"
     assert g.resolve_topic("seq2seq") == "sequence-to-sequence-models"
-    assert g.resolve_topic("dynamic programming") == "bellman-equation"
+    assert g.resolve_topic("Bellman equations") == "bellman-equation"
+    # (Dynamic programming is an algorithms course's technique too: not the equation's name.)
+    with pytest.raises(NotFound, match="approximate-dynamic-programming"):
+        g.resolve_topic("dynamic programming")
 
 
 # --------------------------------------------------------------------------- covers
